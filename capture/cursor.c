@@ -1,0 +1,191 @@
+/*
+ * cursor.c - bounds-checked big/little-endian reads over borrowed bytes.
+ * The only file that indexes packet memory directly.
+ */
+#include "cursor.h"
+
+#include <string.h>
+
+const char *pe_str(enum parse_err e)
+{
+	switch (e) {
+	case PE_OK: return "ok";
+	case PE_SHORT: return "truncated";
+	case PE_MALFORMED: return "malformed";
+	case PE_TRAILING: return "trailing bytes";
+	case PE_LIMIT: return "over a limit";
+	case PE_UNSUPPORTED: return "unsupported";
+	case PE_NOMEM: return "out of memory";
+	}
+	return "unknown error";
+}
+
+void cur_init(struct cursor *c, const uint8_t *p, size_t n)
+{
+	c->base = p;
+	c->len = p ? n : 0;
+	c->off = 0;
+}
+
+size_t cur_left(const struct cursor *c)
+{
+	return c->len - c->off;
+}
+
+struct span cur_rest(const struct cursor *c)
+{
+	struct span s = { c->base + c->off, c->len - c->off };
+	if (c->base == NULL)
+		s.p = NULL;
+	return s;
+}
+
+enum parse_err cur_u8(struct cursor *c, uint8_t *out)
+{
+	if (cur_left(c) < 1)
+		return PE_SHORT;
+	*out = c->base[c->off];
+	c->off += 1;
+	return PE_OK;
+}
+
+enum parse_err cur_u16(struct cursor *c, uint16_t *out)
+{
+	if (cur_left(c) < 2)
+		return PE_SHORT;
+	*out = (uint16_t)((unsigned)c->base[c->off] << 8 | c->base[c->off + 1]);
+	c->off += 2;
+	return PE_OK;
+}
+
+enum parse_err cur_u24(struct cursor *c, uint32_t *out)
+{
+	if (cur_left(c) < 3)
+		return PE_SHORT;
+	*out = (uint32_t)c->base[c->off] << 16 | (uint32_t)c->base[c->off + 1] << 8 |
+	       c->base[c->off + 2];
+	c->off += 3;
+	return PE_OK;
+}
+
+enum parse_err cur_u32(struct cursor *c, uint32_t *out)
+{
+	if (cur_left(c) < 4)
+		return PE_SHORT;
+	*out = (uint32_t)c->base[c->off] << 24 | (uint32_t)c->base[c->off + 1] << 16 |
+	       (uint32_t)c->base[c->off + 2] << 8 | c->base[c->off + 3];
+	c->off += 4;
+	return PE_OK;
+}
+
+enum parse_err cur_u16le(struct cursor *c, uint16_t *out)
+{
+	if (cur_left(c) < 2)
+		return PE_SHORT;
+	*out = (uint16_t)(c->base[c->off] | (unsigned)c->base[c->off + 1] << 8);
+	c->off += 2;
+	return PE_OK;
+}
+
+enum parse_err cur_u32le(struct cursor *c, uint32_t *out)
+{
+	if (cur_left(c) < 4)
+		return PE_SHORT;
+	*out = c->base[c->off] | (uint32_t)c->base[c->off + 1] << 8 |
+	       (uint32_t)c->base[c->off + 2] << 16 | (uint32_t)c->base[c->off + 3] << 24;
+	c->off += 4;
+	return PE_OK;
+}
+
+enum parse_err cur_skip(struct cursor *c, size_t n)
+{
+	if (cur_left(c) < n)
+		return PE_SHORT;
+	c->off += n;
+	return PE_OK;
+}
+
+enum parse_err cur_bytes(struct cursor *c, size_t n, struct span *out)
+{
+	if (cur_left(c) < n)
+		return PE_SHORT;
+	out->p = c->base + c->off;
+	out->n = n;
+	c->off += n;
+	return PE_OK;
+}
+
+enum parse_err cur_copy(struct cursor *c, void *dst, size_t n)
+{
+	if (cur_left(c) < n)
+		return PE_SHORT;
+	if (n)
+		memcpy(dst, c->base + c->off, n);
+	c->off += n;
+	return PE_OK;
+}
+
+enum parse_err cur_sub(struct cursor *c, size_t n, struct cursor *sub)
+{
+	if (cur_left(c) < n)
+		return PE_SHORT;
+	cur_init(sub, c->base + c->off, n);
+	c->off += n;
+	return PE_OK;
+}
+
+enum parse_err cur_sub_u8(struct cursor *c, struct cursor *sub)
+{
+	uint8_t n;
+	TRY(cur_u8(c, &n));
+	return cur_sub(c, n, sub);
+}
+
+enum parse_err cur_sub_u16(struct cursor *c, struct cursor *sub)
+{
+	uint16_t n;
+	TRY(cur_u16(c, &n));
+	return cur_sub(c, n, sub);
+}
+
+enum parse_err cur_sub_u24(struct cursor *c, struct cursor *sub)
+{
+	uint32_t n;
+	TRY(cur_u24(c, &n));
+	return cur_sub(c, n, sub);
+}
+
+enum parse_err cur_expect_end(const struct cursor *c)
+{
+	return cur_left(c) == 0 ? PE_OK : PE_TRAILING;
+}
+
+enum parse_err cur_peek_u8(const struct cursor *c, size_t at, uint8_t *out)
+{
+	if (cur_left(c) < 1 || cur_left(c) - 1 < at)
+		return PE_SHORT;
+	*out = c->base[c->off + at];
+	return PE_OK;
+}
+
+enum parse_err cur_peek_u16(const struct cursor *c, size_t at, uint16_t *out)
+{
+	if (cur_left(c) < 2 || cur_left(c) - 2 < at)
+		return PE_SHORT;
+	*out = (uint16_t)((unsigned)c->base[c->off + at] << 8 | c->base[c->off + at + 1]);
+	return PE_OK;
+}
+
+enum parse_err cur_peek_u24(const struct cursor *c, size_t at, uint32_t *out)
+{
+	if (cur_left(c) < 3 || cur_left(c) - 3 < at)
+		return PE_SHORT;
+	*out = (uint32_t)c->base[c->off + at] << 16 |
+	       (uint32_t)c->base[c->off + at + 1] << 8 | c->base[c->off + at + 2];
+	return PE_OK;
+}
+
+int span_eq(struct span a, struct span b)
+{
+	return a.n == b.n && (a.n == 0 || memcmp(a.p, b.p, a.n) == 0);
+}
