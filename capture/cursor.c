@@ -189,3 +189,22 @@ int span_eq(struct span a, struct span b)
 {
 	return a.n == b.n && (a.n == 0 || memcmp(a.p, b.p, a.n) == 0);
 }
+
+uint32_t span_sum16(struct span s, uint32_t acc)
+{
+	size_t i = 0;
+	for (; i + 1 < s.n; i += 2)
+		acc += (uint32_t)s.p[i] << 8 | s.p[i + 1];
+	if (i < s.n)
+		acc += (uint32_t)s.p[i] << 8;
+	while (acc >> 16)
+		acc = (acc & 0xffff) + (acc >> 16);
+	return acc;
+}
+
+uint16_t csum_finish(uint32_t acc)
+{
+	while (acc >> 16)
+		acc = (acc & 0xffff) + (acc >> 16);
+	return (uint16_t)~acc;
+}

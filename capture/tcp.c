@@ -1,0 +1,599 @@
+/*
+ * tcp.c - flow table and per-direction reassembly (RFC 9293 sequence
+ * space, serial-number arithmetic so wraps at 2^32 are invisible).
+ *
+ * Stream offsets are 64-bit and start at 0 for the first byte after the
+ * SYN (or the first byte seen, for a flow joined mid-stream). A segment's
+ * offset is found relative to the next expected sequence number, so
+ * streams longer than 4 GiB keep working.
+ *
+ * In-order data with nothing buffered is delivered straight from the
+ * packet (no copy). Anything else is copied into a sorted list of held
+ * ranges in which the first copy of every byte wins; the list drains as
+ * soon as it connects to the delivered edge. Holes become gap chunks when
+ * the receiver's ACK proves the bytes were sent past them, when the buffer
+ * ceiling is reached, or when the flow ends.
+ */
+#include "capture/tcp.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "capture/xalloc.h"
+
+struct tcp_seg_node {
+	uint64_t off;
+	size_t len;
+	int64_t ts_ns;
+	uint64_t frame;
+	struct tcp_seg_node *next;
+	uint8_t data[];
+};
+
+struct tcp_table {
+	struct tcp_config cfg;
+	struct tcp_handler h;
+	struct tcp_flow **buckets;
+	size_t nbuckets;
+	struct tcp_flow *lru_head, *lru_tail; /* head: most recently active */
+	uint64_t next_id;
+	int64_t now;
+	struct tcp_table_stats st;
+};
+
+const char *tcp_close_reason_str(enum tcp_close_reason r)
+{
+	switch (r) {
+	case TCP_CLOSE_FIN: return "fin";
+	case TCP_CLOSE_RST: return "rst";
+	case TCP_CLOSE_IDLE: return "idle";
+	case TCP_CLOSE_EVICTED: return "evicted";
+	case TCP_CLOSE_END: return "end";
+	}
+	return "?";
+}
+
+void tcp_config_default(struct tcp_config *c)
+{
+	c->max_flows = 100000;
+	c->max_buffer = 4u * 1024 * 1024;
+	c->idle_timeout_ns = 300LL * 1000000000;
+}
+
+struct tcp_table *tcp_table_new(const struct tcp_config *cfg, const struct tcp_handler *h)
+{
+	struct tcp_table *t = xcalloc(1, sizeof *t);
+	t->cfg = *cfg;
+	if (t->cfg.max_flows == 0)
+		t->cfg.max_flows = 1;
+	t->h = *h;
+	size_t nb = 1024;
+	while (nb < t->cfg.max_flows && nb < (1u << 22))
+		nb <<= 1;
+	t->nbuckets = nb;
+	t->buckets = xcalloc(nb, sizeof *t->buckets);
+	return t;
+}
+
+const struct tcp_table_stats *tcp_table_stats(const struct tcp_table *t)
+{
+	return &t->st;
+}
+
+/* ---- hashing ---- */
+
+static uint64_t mix(uint64_t h, const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		h ^= p[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+static uint64_t ep_hash(const struct endpoint *e)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	h = mix(h, e->addr, e->family == 6 ? 16 : 4);
+	uint8_t pb[2] = { (uint8_t)(e->port >> 8), (uint8_t)e->port };
+	return mix(h, pb, 2);
+}
+
+/* Order-independent: both directions land in one bucket. */
+static size_t bucket_of(const struct tcp_table *t, const struct endpoint *a,
+			const struct endpoint *b)
+{
+	uint64_t h = ep_hash(a) ^ ep_hash(b);
+	h ^= h >> 29;
+	return (size_t)(h & (t->nbuckets - 1));
+}
+
+/* ---- LRU ---- */
+
+static void lru_unlink(struct tcp_table *t, struct tcp_flow *f)
+{
+	if (f->lru_prev)
+		f->lru_prev->lru_next = f->lru_next;
+	else
+		t->lru_head = f->lru_next;
+	if (f->lru_next)
+		f->lru_next->lru_prev = f->lru_prev;
+	else
+		t->lru_tail = f->lru_prev;
+	f->lru_prev = f->lru_next = NULL;
+}
+
+static void lru_front(struct tcp_table *t, struct tcp_flow *f)
+{
+	if (t->lru_head == f)
+		return;
+	if (f->lru_prev || f->lru_next || t->lru_tail == f)
+		lru_unlink(t, f);
+	f->lru_next = t->lru_head;
+	if (t->lru_head)
+		t->lru_head->lru_prev = f;
+	t->lru_head = f;
+	if (t->lru_tail == NULL)
+		t->lru_tail = f;
+}
+
+/* ---- delivery ---- */
+
+static void account(struct tcp_table *t, long delta)
+{
+	if (delta < 0 && (uint64_t)-delta > t->st.buffered_bytes)
+		t->st.buffered_bytes = 0;
+	else
+		t->st.buffered_bytes = (uint64_t)((long)t->st.buffered_bytes + delta);
+	if (t->st.buffered_bytes > t->st.peak_buffered_bytes)
+		t->st.peak_buffered_bytes = t->st.buffered_bytes;
+}
+
+static void free_ooo(struct tcp_table *t, struct tcp_dir *d)
+{
+	while (d->ooo) {
+		struct tcp_seg_node *n = d->ooo->next;
+		free(d->ooo);
+		d->ooo = n;
+	}
+	account(t, -(long)d->ooo_bytes);
+	d->ooo_bytes = 0;
+}
+
+static void deliver(struct tcp_table *t, struct tcp_flow *f, int dir, const uint8_t *p,
+		    size_t n, int64_t ts, uint64_t frame)
+{
+	struct tcp_dir *d = &f->d[dir];
+	if (n == 0)
+		return;
+	struct tcp_chunk c = { dir, p, n, d->next_off, ts, frame };
+	d->next_off += n;
+	if (p) {
+		d->st.bytes += n;
+	} else {
+		d->st.gaps++;
+		d->st.gap_bytes += n;
+	}
+	if (!f->ignored && t->h.data)
+		t->h.data(t->h.ctx, f, &c);
+}
+
+/* Deliver held ranges that touch the delivered edge. */
+static void drain(struct tcp_table *t, struct tcp_flow *f, int dir)
+{
+	struct tcp_dir *d = &f->d[dir];
+	while (d->ooo && d->ooo->off <= d->next_off && !f->ignored) {
+		struct tcp_seg_node *n = d->ooo;
+		d->ooo = n->next;
+		d->ooo_bytes -= n->len;
+		account(t, -(long)n->len);
+		if (n->off + n->len > d->next_off) {
+			size_t skip = (size_t)(d->next_off - n->off);
+			deliver(t, f, dir, n->data + skip, n->len - skip, n->ts_ns, n->frame);
+		}
+		free(n);
+	}
+}
+
+/* Turn the hole before the first held range (or up to `upto` when nothing
+ * is held) into a gap and drain. */
+static void fill_hole(struct tcp_table *t, struct tcp_flow *f, int dir, uint64_t upto,
+		      int64_t ts, uint64_t frame)
+{
+	struct tcp_dir *d = &f->d[dir];
+	uint64_t to = d->ooo ? d->ooo->off : upto;
+	if (to > d->next_off)
+		deliver(t, f, dir, NULL, (size_t)(to - d->next_off), ts, frame);
+	drain(t, f, dir);
+}
+
+/* Copy the parts of [off, off+len) not already held into the sorted list.
+ * Overlaps with held bytes keep the held copy. */
+static void hold(struct tcp_table *t, struct tcp_flow *f, int dir, uint64_t off,
+		 const uint8_t *p, size_t len, int64_t ts, uint64_t frame)
+{
+	struct tcp_dir *d = &f->d[dir];
+	struct tcp_seg_node **pp = &d->ooo;
+	uint64_t end = off + len;
+	int overlapped = 0, conflict = 0;
+
+	while (off < end) {
+		while (*pp && (*pp)->off + (*pp)->len <= off)
+			pp = &(*pp)->next;
+		struct tcp_seg_node *n = *pp;
+		uint64_t piece_end = end;
+		if (n && n->off <= off) {
+			/* [off, min(end, n_end)) is already held: compare. */
+			uint64_t ov_end = n->off + n->len < end ? n->off + n->len : end;
+			overlapped = 1;
+			if (memcmp(n->data + (off - n->off), p, (size_t)(ov_end - off)) != 0)
+				conflict = 1;
+			p += ov_end - off;
+			off = ov_end;
+			continue;
+		}
+		if (n && n->off < piece_end)
+			piece_end = n->off;
+		size_t plen = (size_t)(piece_end - off);
+		struct tcp_seg_node *nn = xcalloc(1, sizeof *nn + plen);
+		nn->off = off;
+		nn->len = plen;
+		nn->ts_ns = ts;
+		nn->frame = frame;
+		memcpy(nn->data, p, plen);
+		nn->next = n;
+		*pp = nn;
+		pp = &nn->next;
+		d->ooo_bytes += plen;
+		account(t, (long)plen);
+		p += plen;
+		off = piece_end;
+	}
+	if (overlapped)
+		d->st.overlaps++;
+	if (conflict)
+		d->st.overlap_conflicts++;
+}
+
+/* Stream offset of sequence number `seq` in direction d. */
+static int64_t seq_off(const struct tcp_dir *d, uint32_t seq)
+{
+	uint32_t expect = d->isn + (uint32_t)d->next_off;
+	int32_t delta = (int32_t)(seq - expect);
+	return (int64_t)d->next_off + delta;
+}
+
+static void dir_data(struct tcp_table *t, struct tcp_flow *f, int dir, const struct tcp_seg *s)
+{
+	struct tcp_dir *d = &f->d[dir];
+	const uint8_t *p = s->payload.p;
+	size_t len = s->payload.n;
+	uint32_t seq = s->seq + ((s->flags & TCPF_SYN) ? 1u : 0u);
+
+	if (!d->started) {
+		d->started = 1;
+		d->isn = seq;
+		d->next_off = 0;
+		/* Joined mid-stream: if the peer already acknowledged an earlier
+		 * point, start there so early-arriving later bytes wait for
+		 * the ones before them instead of making them retransmits. */
+		if (d->have_peer_ack) {
+			int32_t back = (int32_t)(seq - d->peer_ack);
+			if (back > 0 && back < (1 << 20))
+				d->isn = d->peer_ack;
+		}
+	}
+	int64_t off = seq_off(d, seq);
+	if (s->flags & TCPF_FIN) {
+		int64_t fo = off + (int64_t)s->wire_len;
+		if (fo >= 0 && (!d->fin_seen || (uint64_t)fo < d->fin_off)) {
+			d->fin_seen = 1;
+			d->fin_off = (uint64_t)fo;
+		}
+	}
+	if (len == 0)
+		return;
+	d->st.payload_segments++;
+	if (f->ignored) {
+		d->st.dropped_ignored += len;
+		return;
+	}
+	if (off < 0) { /* starts before the stream: keep only what follows */
+		if ((uint64_t)-off >= len)
+			return;
+		p += (size_t)-off;
+		len -= (size_t)-off;
+		off = 0;
+	}
+	uint64_t uoff = (uint64_t)off, end = uoff + len;
+	if (end <= d->next_off) {
+		d->st.retransmits++;
+		return;
+	}
+	if (uoff < d->next_off) {
+		/* Partly before the edge: the receiver kept its first copy. */
+		d->st.overlaps++;
+		size_t skip = (size_t)(d->next_off - uoff);
+		p += skip;
+		len -= skip;
+		uoff = d->next_off;
+	}
+	if (uoff == d->next_off && d->ooo == NULL) {
+		deliver(t, f, dir, p, len, s->ts_ns, s->frame);
+		return;
+	}
+	if (uoff > d->next_off)
+		d->st.out_of_order++;
+	if (d->ooo_bytes + len > t->cfg.max_buffer) {
+		/* Over the ceiling: give up on the oldest hole. */
+		t->st.buffer_overflows++;
+		fill_hole(t, f, dir, uoff, s->ts_ns, s->frame);
+		if (f->ignored)
+			return;
+		if (d->ooo_bytes + len > t->cfg.max_buffer) {
+			while (d->ooo && d->ooo_bytes + len > t->cfg.max_buffer)
+				fill_hole(t, f, dir, uoff, s->ts_ns, s->frame);
+			if (d->ooo == NULL && uoff > d->next_off)
+				deliver(t, f, dir, NULL, (size_t)(uoff - d->next_off), s->ts_ns,
+					s->frame);
+		}
+		if (uoff < d->next_off) {
+			if (uoff + len <= d->next_off)
+				return;
+			size_t skip = (size_t)(d->next_off - uoff);
+			p += skip;
+			len -= skip;
+			uoff = d->next_off;
+		}
+		if (uoff == d->next_off && d->ooo == NULL) {
+			deliver(t, f, dir, p, len, s->ts_ns, s->frame);
+			return;
+		}
+	}
+	hold(t, f, dir, uoff, p, len, s->ts_ns, s->frame);
+	drain(t, f, dir);
+}
+
+/* The peer acknowledged `ack` for direction dir. */
+static void dir_acked(struct tcp_table *t, struct tcp_flow *f, int dir, uint32_t ack,
+		      const struct tcp_seg *s)
+{
+	struct tcp_dir *d = &f->d[dir];
+	if (!d->have_peer_ack || (int32_t)(ack - d->peer_ack) > 0) {
+		d->have_peer_ack = 1;
+		d->peer_ack = ack;
+	}
+	if (!d->started || d->ooo == NULL || f->ignored)
+		return;
+	/* The receiver has bytes up to aoff: a hole before held data that the
+	 * ACK covers was received, so it was lost by the capture. */
+	int64_t aoff = seq_off(d, ack);
+	if (aoff > (int64_t)d->ooo->off)
+		fill_hole(t, f, dir, d->ooo->off, s->ts_ns, s->frame);
+}
+
+/* Deliver everything held, holes as gaps; then a trailing gap for bytes the
+ * peer acknowledged but the capture never showed. */
+static void flush_dir(struct tcp_table *t, struct tcp_flow *f, int dir)
+{
+	struct tcp_dir *d = &f->d[dir];
+	if (!d->started)
+		return;
+	while (d->ooo && !f->ignored)
+		fill_hole(t, f, dir, d->ooo->off, f->last_ts, f->last_frame);
+	if (f->ignored)
+		return;
+	if (d->have_peer_ack) {
+		int64_t aoff = seq_off(d, d->peer_ack);
+		uint64_t limit = d->fin_seen ? d->fin_off : UINT64_MAX;
+		if (d->fin_seen && aoff > (int64_t)limit)
+			aoff = (int64_t)limit;
+		if (aoff > (int64_t)d->next_off && aoff - (int64_t)d->next_off < (1LL << 30))
+			deliver(t, f, dir, NULL, (size_t)(aoff - (int64_t)d->next_off),
+				f->last_ts, f->last_frame);
+	}
+}
+
+static void flow_close(struct tcp_table *t, struct tcp_flow *f, enum tcp_close_reason why)
+{
+	if (f->state == TCP_CLOSED)
+		return;
+	flush_dir(t, f, 0);
+	flush_dir(t, f, 1);
+	free_ooo(t, &f->d[0]);
+	free_ooo(t, &f->d[1]);
+	f->state = TCP_CLOSED;
+	switch (why) {
+	case TCP_CLOSE_FIN: t->st.closed_fin++; break;
+	case TCP_CLOSE_RST: t->st.closed_rst++; break;
+	case TCP_CLOSE_IDLE: t->st.closed_idle++; break;
+	case TCP_CLOSE_EVICTED: t->st.evicted++; break;
+	case TCP_CLOSE_END: t->st.closed_end++; break;
+	}
+	if (t->h.close)
+		t->h.close(t->h.ctx, f, why);
+	f->user = NULL;
+}
+
+/* Remove from the table and free. */
+static void flow_destroy(struct tcp_table *t, struct tcp_flow *f)
+{
+	size_t b = bucket_of(t, &f->ep[0], &f->ep[1]);
+	for (struct tcp_flow **pp = &t->buckets[b]; *pp; pp = &(*pp)->hnext)
+		if (*pp == f) {
+			*pp = f->hnext;
+			break;
+		}
+	lru_unlink(t, f);
+	t->st.active--;
+	free(f);
+}
+
+static void flow_end(struct tcp_table *t, struct tcp_flow *f, enum tcp_close_reason why)
+{
+	flow_close(t, f, why);
+	flow_destroy(t, f);
+}
+
+/* Close flows idle for longer than the timeout (capture time). */
+static void expire(struct tcp_table *t)
+{
+	while (t->lru_tail && t->now - t->lru_tail->last_ts > t->cfg.idle_timeout_ns) {
+		struct tcp_flow *f = t->lru_tail;
+		flow_end(t, f, f->state == TCP_CLOSED ? TCP_CLOSE_FIN : TCP_CLOSE_IDLE);
+	}
+}
+
+static struct tcp_flow *lookup(struct tcp_table *t, const struct tcp_seg *s, int *dir)
+{
+	size_t b = bucket_of(t, &s->src, &s->dst);
+	for (struct tcp_flow *f = t->buckets[b]; f; f = f->hnext) {
+		if (endpoint_eq(&f->ep[0], &s->src) && endpoint_eq(&f->ep[1], &s->dst)) {
+			*dir = 0;
+			return f;
+		}
+		if (endpoint_eq(&f->ep[1], &s->src) && endpoint_eq(&f->ep[0], &s->dst)) {
+			*dir = 1;
+			return f;
+		}
+	}
+	return NULL;
+}
+
+static struct tcp_flow *create(struct tcp_table *t, const struct tcp_seg *s, int *dir)
+{
+	if (t->st.active >= t->cfg.max_flows && t->lru_tail) {
+		struct tcp_flow *v = t->lru_tail;
+		flow_end(t, v, v->state == TCP_CLOSED ? TCP_CLOSE_FIN : TCP_CLOSE_EVICTED);
+	}
+	struct tcp_flow *f = xcalloc(1, sizeof *f);
+	int src_is_client;
+	if ((s->flags & (TCPF_SYN | TCPF_ACK)) == TCPF_SYN) {
+		src_is_client = 1;
+	} else if ((s->flags & (TCPF_SYN | TCPF_ACK)) == (TCPF_SYN | TCPF_ACK)) {
+		src_is_client = 0;
+	} else {
+		/* Joined mid-stream: servers usually hold the lower port. */
+		f->midstream = 1;
+		src_is_client = s->src.port >= s->dst.port;
+	}
+	f->syn_seen = (s->flags & TCPF_SYN) != 0;
+	f->ep[0] = src_is_client ? s->src : s->dst;
+	f->ep[1] = src_is_client ? s->dst : s->src;
+	*dir = src_is_client ? 0 : 1;
+	f->id = ++t->next_id;
+	f->state = f->syn_seen ? TCP_OPENING : TCP_OPEN;
+	f->first_ts = f->last_ts = s->ts_ns;
+	f->first_frame = f->last_frame = s->frame;
+	size_t b = bucket_of(t, &f->ep[0], &f->ep[1]);
+	f->hnext = t->buckets[b];
+	t->buckets[b] = f;
+	lru_front(t, f);
+	t->st.flows++;
+	t->st.active++;
+	if (t->st.active > t->st.peak_active)
+		t->st.peak_active = t->st.active;
+	if (t->h.open)
+		t->h.open(t->h.ctx, f);
+	return f;
+}
+
+void tcp_table_input(struct tcp_table *t, const struct tcp_seg *s)
+{
+	int dir;
+	if (s->ts_ns > t->now)
+		t->now = s->ts_ns;
+	expire(t);
+	struct tcp_flow *f = lookup(t, s, &dir);
+	if (f && f->state == TCP_CLOSED && (s->flags & (TCPF_SYN | TCPF_ACK)) == TCPF_SYN) {
+		/* The port pair is reused by a new connection. */
+		flow_destroy(t, f);
+		f = NULL;
+	}
+	if (f && (s->flags & (TCPF_SYN | TCPF_ACK)) == TCPF_SYN && dir == 0 && f->d[0].started &&
+	    s->seq + 1 != f->d[0].isn) {
+		/* A new SYN with another ISN while the old flow lingers. */
+		flow_end(t, f, TCP_CLOSE_END);
+		f = NULL;
+	}
+	if (f == NULL)
+		f = create(t, s, &dir);
+	f->last_ts = s->ts_ns;
+	f->last_frame = s->frame;
+	lru_front(t, f);
+
+	struct tcp_dir *d = &f->d[dir];
+	d->st.segments++;
+	if (s->payload.n < s->wire_len)
+		d->st.snaplen_cut++;
+	if (f->state == TCP_CLOSED) {
+		if (s->payload.n)
+			d->st.retransmits++;
+		return;
+	}
+	if (s->flags & TCPF_SYN) {
+		d->st.syn++;
+		if (!d->started) {
+			d->started = 1;
+			d->isn = s->seq + 1;
+			d->next_off = 0;
+		}
+		if (s->flags & TCPF_ACK)
+			f->state = TCP_OPEN;
+	}
+	if (s->flags & TCPF_FIN)
+		d->st.fin++;
+	if (s->flags & TCPF_RST)
+		d->st.rst++;
+
+	/* A payload cut by the snaplen is delivered as far as it goes and the
+	 * rest is a gap: the bytes existed, the capture did not keep them. */
+	dir_data(t, f, dir, s);
+	if (s->payload.n < s->wire_len && !f->ignored && d->started) {
+		int64_t off = seq_off(d, s->seq + ((s->flags & TCPF_SYN) ? 1u : 0u));
+		uint64_t end = (uint64_t)(off + (int64_t)s->wire_len);
+		if (off >= 0 && end > d->next_off && (uint64_t)off + s->payload.n >= d->next_off &&
+		    d->ooo == NULL)
+			deliver(t, f, dir, NULL, (size_t)(end - d->next_off), s->ts_ns, s->frame);
+	}
+	if (s->flags & TCPF_ACK)
+		dir_acked(t, f, 1 - dir, s->ack, s);
+
+	if (s->flags & TCPF_RST) {
+		flow_close(t, f, TCP_CLOSE_RST);
+		return;
+	}
+	for (int i = 0; i < 2; i++)
+		if (f->d[i].fin_seen && f->d[i].next_off >= f->d[i].fin_off && f->state != TCP_CLOSED)
+			f->state = TCP_CLOSING;
+	if (f->d[0].fin_seen && f->d[1].fin_seen && f->d[0].next_off >= f->d[0].fin_off &&
+	    f->d[1].next_off >= f->d[1].fin_off)
+		flow_close(t, f, TCP_CLOSE_FIN);
+}
+
+void tcp_flow_ignore(struct tcp_table *t, struct tcp_flow *f)
+{
+	if (f->ignored)
+		return;
+	f->ignored = 1;
+	t->st.ignored_flows++;
+	free_ooo(t, &f->d[0]);
+	free_ooo(t, &f->d[1]);
+}
+
+void tcp_table_finish(struct tcp_table *t)
+{
+	while (t->lru_tail) {
+		struct tcp_flow *f = t->lru_tail;
+		flow_end(t, f, TCP_CLOSE_END);
+	}
+}
+
+void tcp_table_free(struct tcp_table *t)
+{
+	if (t == NULL)
+		return;
+	tcp_table_finish(t);
+	free(t->buckets);
+	free(t);
+}
