@@ -1,0 +1,547 @@
+/*
+ * batch.c - run every input through analysis and the sinks (ui/ui.h).
+ *
+ * Inputs are expanded first: files as given, directories walked
+ * recursively for names that look like captures (sorted, so a run is
+ * deterministic), "-" for standard input. Then `-j N` worker threads
+ * analyse one file each into their own `struct analysis`, while the main
+ * thread hands results to the sinks strictly in input order (a reorder
+ * window), adds them to the run summary and frees them. Workers never run
+ * more than a window of files ahead of the oldest unfinished one, so
+ * memory stays bounded however many files a run has.
+ *
+ *   main:    expand -> [skip?] -> queue ... wait(i) -> sinks.file -> summary -> free
+ *   workers:          take next queued -> analysis_init -> analysis_add_file -> done
+ *
+ * Sinks only ever run on the main thread. A file that cannot be read is
+ * reported on stderr and in the summary; it never stops the batch.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "capture/xalloc.h"
+#include "rules/summary.h"
+#include "ui/ui.h"
+
+/* ------------------------------------------------------------ inputs */
+
+struct input {
+	char *path;
+	uint64_t size; /* 0 when unknown (stdin, unreadable) */
+};
+
+struct inputs {
+	struct input *v;
+	size_t n, cap;
+};
+
+static int has_suffix_ci(const char *s, const char *suf)
+{
+	size_t n = strlen(s), m = strlen(suf);
+	return n > m && strcasecmp(s + n - m, suf) == 0;
+}
+
+/* Names taken from directories (any other file only when named directly). */
+static int looks_like_capture(const char *name)
+{
+	static const char *const suf[] = { ".pcap", ".pcapng", ".cap", ".pcap.gz", ".pcapng.gz",
+					   ".gz" };
+	if (name[0] == '.')
+		return 0; /* hidden files: editor droppings, .DS_Store, ... */
+	for (size_t i = 0; i < sizeof(suf) / sizeof(suf[0]); i++)
+		if (has_suffix_ci(name, suf[i]))
+			return 1;
+	return 0;
+}
+
+static void push_input(struct inputs *in, const char *path, uint64_t size)
+{
+	struct input x = { xstrdup(path), size };
+	VEC_PUSH(in->v, in->n, in->cap, x);
+}
+
+static int cmp_input(const void *a, const void *b)
+{
+	return strcmp(((const struct input *)a)->path, ((const struct input *)b)->path);
+}
+
+/*
+ * Walk dir recursively. Symbolic links to files are followed; symbolic
+ * links to directories are not (no loops, no walking out of the archive).
+ */
+static void walk_dir(const char *dir, struct inputs *in, int depth, FILE *log)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	if (!d) {
+		fprintf(log, "tlsdiag: %s: %s\n", dir, strerror(errno));
+		return;
+	}
+	if (depth > 64) {
+		fprintf(log, "tlsdiag: %s: directories nested too deep, not walked\n", dir);
+		closedir(d);
+		return;
+	}
+	while ((de = readdir(d)) != NULL) {
+		struct stat lst, st;
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		char *p = xasprintf("%s%s%s", dir,
+				    dir[0] && dir[strlen(dir) - 1] == '/' ? "" : "/", de->d_name);
+		if (lstat(p, &lst) != 0) {
+			free(p);
+			continue;
+		}
+		if (S_ISDIR(lst.st_mode)) {
+			if (de->d_name[0] != '.')
+				walk_dir(p, in, depth + 1, log);
+		} else if (looks_like_capture(de->d_name) && stat(p, &st) == 0 &&
+			   S_ISREG(st.st_mode)) {
+			push_input(in, p, (uint64_t)st.st_size);
+		}
+		free(p);
+	}
+	closedir(d);
+}
+
+/* Expand o->inputs in order; each directory's files sorted by path. */
+static void expand_inputs(const struct ui_opts *o, struct inputs *in, FILE *log)
+{
+	for (int i = 0; i < o->n_inputs; i++) {
+		const char *p = o->inputs[i];
+		struct stat st;
+		if (strcmp(p, "-") == 0) {
+			push_input(in, p, 0);
+		} else if (stat(p, &st) == 0 && S_ISDIR(st.st_mode)) {
+			size_t first = in->n;
+			walk_dir(p, in, 0, log);
+			if (in->n == first)
+				fprintf(log, "tlsdiag: %s: no capture files found (.pcap, .pcapng, "
+					     ".cap, .gz)\n",
+					p);
+			qsort(in->v + first, in->n - first, sizeof(*in->v), cmp_input);
+		} else {
+			/* Named directly: whatever it is, the analysis says what
+			 * is wrong with it (missing, unreadable, not a capture). */
+			push_input(in, p, stat(p, &st) == 0 ? (uint64_t)st.st_size : 0);
+		}
+	}
+}
+
+static void free_inputs(struct inputs *in)
+{
+	for (size_t i = 0; i < in->n; i++)
+		free(in->v[i].path);
+	free(in->v);
+	memset(in, 0, sizeof(*in));
+}
+
+/* ------------------------------------------------------------ config copy */
+
+static char *dup_or_null(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
+static void copy_targets(struct target_value **dst, const struct target_value *src, size_t n)
+{
+	*dst = NULL;
+	if (!n)
+		return;
+	*dst = xcalloc(n, sizeof(**dst));
+	for (size_t i = 0; i < n; i++) {
+		(*dst)[i].ep = src[i].ep;
+		(*dst)[i].value = dup_or_null(src[i].value);
+		(*dst)[i].spec = dup_or_null(src[i].spec);
+	}
+}
+
+/*
+ * analysis_init takes ownership of its config's contents, and every file
+ * gets its own analysis: hand each one a deep copy.
+ */
+static void config_copy(struct analysis_config *dst, const struct analysis_config *src)
+{
+	*dst = *src;
+	dst->trust_paths = NULL;
+	if (src->n_trust) {
+		dst->trust_paths = xcalloc(src->n_trust, sizeof(char *));
+		for (size_t i = 0; i < src->n_trust; i++)
+			dst->trust_paths[i] = dup_or_null(src->trust_paths[i]);
+	}
+	copy_targets(&dst->trust_for, src->trust_for, src->n_trust_for);
+	copy_targets(&dst->names, src->names, src->n_names);
+	dst->ports = NULL;
+	if (src->n_ports) {
+		dst->ports = xcalloc(src->n_ports, sizeof(*dst->ports));
+		for (size_t i = 0; i < src->n_ports; i++) {
+			dst->ports[i] = src->ports[i];
+			dst->ports[i].name = dup_or_null(src->ports[i].name);
+		}
+	}
+}
+
+/* ------------------------------------------------------------ the run */
+
+enum job_state { JOB_WAITING = 0, JOB_QUEUED, JOB_RUNNING, JOB_DONE, JOB_SKIPPED };
+
+struct job {
+	enum job_state state;
+	int init_failed;
+	struct analysis a;
+};
+
+struct batch {
+	pthread_mutex_t mu;
+	pthread_cond_t cv_work; /* workers: something was queued, or stop */
+	pthread_cond_t cv_done; /* main: a job finished */
+	const struct analysis_config *cfg;
+	const struct inputs *in;
+	struct job *jobs;
+	size_t dispatched; /* jobs [0, dispatched) are queued or skipped */
+	size_t next_take;  /* the next job a worker looks at */
+	int stop;
+	/* progress */
+	size_t files_done;
+	uint64_t bytes_done;
+	char init_err[512];
+};
+
+static void *worker(void *arg)
+{
+	struct batch *b = arg;
+	for (;;) {
+		size_t i;
+		pthread_mutex_lock(&b->mu);
+		for (;;) {
+			while (b->next_take < b->dispatched &&
+			       b->jobs[b->next_take].state == JOB_SKIPPED)
+				b->next_take++;
+			if (b->stop || b->next_take < b->dispatched)
+				break;
+			pthread_cond_wait(&b->cv_work, &b->mu);
+		}
+		if (b->stop) {
+			pthread_mutex_unlock(&b->mu);
+			return NULL;
+		}
+		i = b->next_take++;
+		b->jobs[i].state = JOB_RUNNING;
+		pthread_mutex_unlock(&b->mu);
+
+		struct job *j = &b->jobs[i];
+		const char *path = b->in->v[i].path;
+		struct analysis_config cfg;
+		char err[512] = "";
+		config_copy(&cfg, b->cfg);
+		/* analysis_init owns cfg from here, whether it fails or not */
+		if (analysis_init(&j->a, &cfg, err, sizeof(err)) != 0) {
+			j->init_failed = 1;
+			pthread_mutex_lock(&b->mu);
+			if (!b->init_err[0])
+				snprintf(b->init_err, sizeof(b->init_err), "%s",
+					 err[0] ? err : "cannot load the trust stores");
+			pthread_mutex_unlock(&b->mu);
+		} else {
+			(void)analysis_add_file(&j->a, path);
+			if (j->a.n_files == 0) {
+				/* The analysis said nothing about the file: keep it
+				 * visible as a bad file all the same. */
+				struct file_report f;
+				memset(&f, 0, sizeof(f));
+				f.path = xstrdup(path);
+				snprintf(f.cap.message, sizeof(f.cap.message), "could not be read");
+				f.cap.status = SRC_ERROR;
+				f.first_session = j->a.n_sessions;
+				VEC_PUSH(j->a.files, j->a.n_files, j->a.cap_files, f);
+			}
+		}
+
+		pthread_mutex_lock(&b->mu);
+		j->state = JOB_DONE;
+		b->files_done++;
+		b->bytes_done += b->in->v[i].size;
+		pthread_cond_broadcast(&b->cv_done);
+		pthread_mutex_unlock(&b->mu);
+	}
+}
+
+static int default_jobs(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n < 1 ? 1 : n > 256 ? 256 : (int)n;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* ------------------------------------------------------------ progress */
+
+struct progress {
+	int on;
+	double start, last;
+	size_t total;
+	uint64_t total_bytes;
+	int drawn;
+};
+
+static void progress_clear(struct progress *p)
+{
+	if (p->on && p->drawn) {
+		fputs("\r\033[K", stderr);
+		fflush(stderr);
+		p->drawn = 0;
+	}
+}
+
+static void progress_draw(struct progress *p, size_t done, uint64_t bytes, int force)
+{
+	double t = now_s();
+	if (!p->on || (!force && t - p->last < 0.2))
+		return;
+	p->last = t;
+	double el = t - p->start;
+	double rate = el > 0.05 ? (double)bytes / el : 0; /* bytes/s */
+	char eta[32] = "--:--";
+	if (rate > 0 && p->total_bytes > bytes) {
+		double left = (double)(p->total_bytes - bytes) / rate;
+		long s = left > 359999 ? 359999 : (long)left;
+		snprintf(eta, sizeof(eta), "%ld:%02ld:%02ld", s / 3600, s / 60 % 60, s % 60);
+	} else if (done >= p->total) {
+		snprintf(eta, sizeof(eta), "0:00:00");
+	}
+	enum { W = 24 };
+	char bar[W + 1];
+	size_t fill = p->total ? done * W / p->total : W;
+	for (size_t i = 0; i < W; i++)
+		bar[i] = i < fill ? '#' : '.';
+	bar[W] = '\0';
+	fprintf(stderr, "\r\033[K[%s] %zu/%zu files  %.1f MB/s  ETA %s", bar, done, p->total,
+		rate / 1e6, eta);
+	fflush(stderr);
+	p->drawn = 1;
+}
+
+/* ------------------------------------------------------------ emitting */
+
+static int has_error_finding(const struct session_report *r)
+{
+	for (size_t i = 0; i < r->nf; i++)
+		if (r->f[i].sev == SEV_ERROR)
+			return 1;
+	return 0;
+}
+
+/* What the main thread does with one finished analysis, in input order. */
+static void emit(const struct analysis *a, struct sink *sinks, size_t n_sinks,
+		 struct run_summary *sum, struct progress *pg, int *errors, size_t *readable)
+{
+	for (size_t fi = 0; fi < a->n_files; fi++) {
+		const struct file_report *f = &a->files[fi];
+		int damaged = f->ok && f->cap.status != SRC_EOF && f->cap.status != SRC_OK;
+		if (f->ok)
+			(*readable)++;
+		if (!f->ok || damaged) {
+			char pbuf[512], mbuf[700];
+			progress_clear(pg);
+			fprintf(stderr, "tlsdiag: %s: %s%s\n",
+				ui_sanitize_buf(f->path ? f->path : "-", pbuf, sizeof(pbuf)),
+				ui_sanitize_buf(f->cap.message[0] ? f->cap.message
+								  : "could not be read",
+						mbuf, sizeof(mbuf)),
+				damaged ? " (sessions before that point are reported)" : "");
+		}
+		for (size_t k = 0; k < n_sinks; k++)
+			if (sinks[k].file)
+				sinks[k].file(sinks[k].st, a, fi);
+	}
+	for (size_t i = 0; i < a->n_sessions; i++)
+		if (a->sessions[i] && has_error_finding(a->sessions[i]))
+			*errors = 1;
+	if (has_error_finding(&a->store_report))
+		*errors = 1;
+	summary_add(sum, a);
+}
+
+int batch_run(const struct ui_opts *o, struct sink *sinks, size_t n_sinks)
+{
+	struct inputs in;
+	struct batch b;
+	struct run_summary sum;
+	struct progress pg;
+	pthread_t *th = NULL;
+	size_t n_threads = 0, skipped = 0, readable = 0, analysed = 0;
+	int errors = 0, rc = EXIT_USAGE, fatal = 0;
+
+	memset(&in, 0, sizeof(in));
+	memset(&b, 0, sizeof(b));
+	memset(&pg, 0, sizeof(pg));
+	expand_inputs(o, &in, stderr);
+	if (in.n == 0) {
+		if (o->n_inputs == 0)
+			fputs("tlsdiag: no input files\n", stderr);
+		free_inputs(&in);
+		return EXIT_USAGE;
+	}
+
+	/* Fail early on a bad --trust file, before any output starts. */
+	{
+		struct analysis probe;
+		struct analysis_config cfg;
+		char err[512] = "";
+		memset(&probe, 0, sizeof(probe));
+		config_copy(&cfg, &o->acfg);
+		int r = analysis_init(&probe, &cfg, err, sizeof(err));
+		analysis_free(&probe);
+		if (r != 0) {
+			fprintf(stderr, "tlsdiag: %s\n", err[0] ? err : "cannot load the trust stores");
+			free_inputs(&in);
+			return EXIT_USAGE;
+		}
+	}
+
+	summary_init(&sum, time(NULL), o->acfg.expiring_days > 0 ? o->acfg.expiring_days : 30);
+	b.cfg = &o->acfg;
+	b.in = &in;
+	b.jobs = xcalloc(in.n, sizeof(*b.jobs));
+	pthread_mutex_init(&b.mu, NULL);
+	pthread_cond_init(&b.cv_work, NULL);
+	pthread_cond_init(&b.cv_done, NULL);
+
+	size_t jobs = (size_t)(o->jobs > 0 ? o->jobs : default_jobs());
+	if (jobs > in.n)
+		jobs = in.n;
+	/* How far workers may run ahead of the oldest file not yet emitted. */
+	size_t window = jobs * 2 + 2;
+
+	pg.on = o->progress && isatty(STDERR_FILENO);
+	pg.start = pg.last = now_s();
+	pg.total = in.n;
+	for (size_t i = 0; i < in.n; i++)
+		pg.total_bytes += in.v[i].size;
+
+	for (size_t k = 0; k < n_sinks; k++)
+		if (sinks[k].begin)
+			sinks[k].begin(sinks[k].st, o);
+
+	th = xcalloc(jobs, sizeof(*th));
+	for (size_t t = 0; t < jobs; t++) {
+		if (pthread_create(&th[t], NULL, worker, &b) != 0)
+			break;
+		n_threads++;
+	}
+	if (n_threads == 0) {
+		fputs("tlsdiag: cannot start a worker thread\n", stderr);
+		fatal = 1;
+	}
+
+	for (size_t next = 0; !fatal && next < in.n; next++) {
+		/* Queue what the window allows, asking the sinks first whether
+		 * a file is already known (the database's unchanged captures). */
+		while (b.dispatched < in.n && b.dispatched < next + window) {
+			size_t i = b.dispatched;
+			int skip = 0;
+			if (strcmp(in.v[i].path, "-") != 0)
+				for (size_t k = 0; k < n_sinks && !skip; k++)
+					if (sinks[k].skip && sinks[k].skip(sinks[k].st, in.v[i].path))
+						skip = 1;
+			pthread_mutex_lock(&b.mu);
+			if (skip) {
+				b.jobs[i].state = JOB_SKIPPED;
+				b.files_done++;
+				b.bytes_done += in.v[i].size;
+			} else {
+				b.jobs[i].state = JOB_QUEUED;
+			}
+			b.dispatched++;
+			pthread_cond_broadcast(&b.cv_work);
+			pthread_mutex_unlock(&b.mu);
+		}
+
+		/* Wait for the next file in input order, redrawing the bar. */
+		pthread_mutex_lock(&b.mu);
+		while (b.jobs[next].state != JOB_DONE && b.jobs[next].state != JOB_SKIPPED) {
+			struct timespec ts;
+			clock_gettime(CLOCK_REALTIME, &ts);
+			ts.tv_nsec += 250 * 1000 * 1000;
+			if (ts.tv_nsec >= 1000000000L) {
+				ts.tv_sec++;
+				ts.tv_nsec -= 1000000000L;
+			}
+			pthread_cond_timedwait(&b.cv_done, &b.mu, &ts);
+			progress_draw(&pg, b.files_done, b.bytes_done, 0);
+		}
+		size_t done = b.files_done;
+		uint64_t bytes = b.bytes_done;
+		pthread_mutex_unlock(&b.mu);
+
+		struct job *j = &b.jobs[next];
+		if (j->state == JOB_SKIPPED) {
+			skipped++;
+		} else if (j->init_failed) {
+			/* The probe loaded the stores; a later load failing means
+			 * they changed under us or memory ran out. */
+			progress_clear(&pg);
+			fprintf(stderr, "tlsdiag: %s\n", b.init_err);
+			analysis_free(&j->a);
+			memset(&j->a, 0, sizeof(j->a));
+			fatal = 1;
+		} else {
+			analysed++;
+			emit(&j->a, sinks, n_sinks, &sum, &pg, &errors, &readable);
+			analysis_free(&j->a);
+			memset(&j->a, 0, sizeof(j->a));
+		}
+		progress_draw(&pg, done, bytes, 0);
+	}
+
+	pthread_mutex_lock(&b.mu);
+	b.stop = 1;
+	pthread_cond_broadcast(&b.cv_work);
+	pthread_mutex_unlock(&b.mu);
+	for (size_t t = 0; t < n_threads; t++)
+		pthread_join(th[t], NULL);
+	free(th);
+	/* After a fatal stop, jobs that finished but were not emitted. */
+	for (size_t i = 0; i < in.n; i++)
+		if (b.jobs[i].state == JOB_DONE)
+			analysis_free(&b.jobs[i].a);
+	progress_clear(&pg);
+
+	summary_finish(&sum);
+	for (size_t k = 0; k < n_sinks; k++)
+		if (sinks[k].end)
+			sinks[k].end(sinks[k].st, &sum);
+
+	if (skipped)
+		fprintf(stderr, "tlsdiag: skipped %zu unchanged capture%s (already in the database)\n",
+			skipped, skipped == 1 ? "" : "s");
+
+	if (fatal)
+		rc = EXIT_USAGE;
+	else if (errors)
+		rc = EXIT_FINDINGS;
+	else if (analysed > 0 && readable == 0)
+		rc = EXIT_USAGE; /* nothing could be read */
+	else
+		rc = EXIT_CLEAN;
+
+	summary_free(&sum);
+	pthread_cond_destroy(&b.cv_work);
+	pthread_cond_destroy(&b.cv_done);
+	pthread_mutex_destroy(&b.mu);
+	free(b.jobs);
+	free_inputs(&in);
+	return rc;
+}
