@@ -10,9 +10,12 @@
  * In-order data with nothing buffered is delivered straight from the
  * packet (no copy). Anything else is copied into a sorted list of held
  * ranges in which the first copy of every byte wins; the list drains as
- * soon as it connects to the delivered edge. Holes become gap chunks when
- * the receiver's ACK proves the bytes were sent past them, when the buffer
- * ceiling is reached, or when the flow ends.
+ * soon as it connects to the delivered edge. A segment that reaches the
+ * edge is delivered from the packet too, piece by piece around held ranges
+ * (which win where they overlap). Holes become gap chunks when the
+ * receiver's ACK proves the bytes were sent past them (it reaches into the
+ * hole while later data is held, or it acknowledges the FIN), when the
+ * buffer ceiling is reached, or when the flow ends.
  */
 #include "capture/tcp.h"
 
@@ -72,6 +75,7 @@ struct tcp_table *tcp_table_new(const struct tcp_config *cfg, const struct tcp_h
 		nb <<= 1;
 	t->nbuckets = nb;
 	t->buckets = xcalloc(nb, sizeof *t->buckets);
+	t->now = INT64_MIN; /* no packet yet: any timestamp moves it */
 	return t;
 }
 
@@ -160,6 +164,45 @@ static void free_ooo(struct tcp_table *t, struct tcp_dir *d)
 	d->ooo_bytes = 0;
 }
 
+/* Remember delivered bytes [next_off - n, next_off) in the ring. */
+static void recent_push(struct tcp_dir *d, const uint8_t *p, size_t n)
+{
+	const size_t w = TCP_RECENT_BYTES;
+	if (d->recent == NULL)
+		d->recent = xcalloc(w, 1);
+	size_t keep = n < w ? n : w;
+	uint64_t from = d->next_off - keep;
+	size_t pos = (size_t)(from % w), first = w - pos < keep ? w - pos : keep;
+	memcpy(d->recent + pos, p + (n - keep), first);
+	memcpy(d->recent, p + (n - keep) + first, keep - first);
+	d->recent_n = d->recent_n + n < w ? d->recent_n + n : w;
+}
+
+/* Do bytes [off, off+n), already delivered, differ from what was delivered?
+ * Only the part still in the ring can be compared. */
+static int recent_differs(const struct tcp_dir *d, uint64_t off, const uint8_t *p, size_t n)
+{
+	const size_t w = TCP_RECENT_BYTES;
+	uint64_t lo = d->next_off - d->recent_n;
+	uint64_t a = off > lo ? off : lo;
+	uint64_t b = off + n < d->next_off ? off + n : d->next_off;
+	while (a < b) {
+		size_t pos = (size_t)(a % w);
+		size_t k = (size_t)(b - a) < w - pos ? (size_t)(b - a) : w - pos;
+		if (memcmp(d->recent + pos, p + (a - off), k) != 0)
+			return 1;
+		a += k;
+	}
+	return 0;
+}
+
+static void recent_free(struct tcp_dir *d)
+{
+	free(d->recent);
+	d->recent = NULL;
+	d->recent_n = 0;
+}
+
 static void deliver(struct tcp_table *t, struct tcp_flow *f, int dir, const uint8_t *p,
 		    size_t n, int64_t ts, uint64_t frame)
 {
@@ -170,9 +213,12 @@ static void deliver(struct tcp_table *t, struct tcp_flow *f, int dir, const uint
 	d->next_off += n;
 	if (p) {
 		d->st.bytes += n;
+		if (!f->ignored)
+			recent_push(d, p, n);
 	} else {
 		d->st.gaps++;
 		d->st.gap_bytes += n;
+		d->recent_n = 0; /* the ring must end at next_off */
 	}
 	if (!f->ignored && t->h.data)
 		t->h.data(t->h.ctx, f, &c);
@@ -255,6 +301,71 @@ static void hold(struct tcp_table *t, struct tcp_flow *f, int dir, uint64_t off,
 		d->st.overlap_conflicts++;
 }
 
+/*
+ * A segment that starts at the delivered edge: deliver it straight from the
+ * packet, except where held ranges already cover it (the held copy wins and
+ * is compared), then whatever held data now connects.
+ */
+static void merge_at_edge(struct tcp_table *t, struct tcp_flow *f, int dir, const uint8_t *p,
+			  size_t len, int64_t ts, uint64_t frame)
+{
+	struct tcp_dir *d = &f->d[dir];
+	int overlapped = 0, conflict = 0;
+
+	/* After drain() every held range starts past next_off. */
+	drain(t, f, dir);
+	while (len > 0 && !f->ignored) {
+		struct tcp_seg_node *n = d->ooo;
+		if (n == NULL || n->off >= d->next_off + len) {
+			deliver(t, f, dir, p, len, ts, frame);
+			break;
+		}
+		if (n->off > d->next_off) {
+			size_t k = (size_t)(n->off - d->next_off);
+			deliver(t, f, dir, p, k, ts, frame);
+			p += k;
+			len -= k;
+			continue;
+		}
+		/* n starts at the edge: its bytes win over ours. */
+		size_t ov = len < n->len ? len : n->len;
+		overlapped = 1;
+		if (memcmp(n->data, p, ov) != 0)
+			conflict = 1;
+		p += ov;
+		len -= ov;
+		d->ooo = n->next;
+		d->ooo_bytes -= n->len;
+		account(t, -(long)n->len);
+		deliver(t, f, dir, n->data, n->len, n->ts_ns, n->frame);
+		free(n);
+	}
+	drain(t, f, dir);
+	if (overlapped)
+		d->st.overlaps++;
+	if (conflict)
+		d->st.overlap_conflicts++;
+}
+
+/*
+ * Holding `len` more bytes at `uoff` (past the edge) would pass max_buffer:
+ * give up holes, oldest first, as gaps (a hole ends where the segment
+ * starts if that comes first) until the segment fits or reaches the edge.
+ */
+static void make_room(struct tcp_table *t, struct tcp_flow *f, int dir, uint64_t uoff,
+		      size_t len, int64_t ts, uint64_t frame)
+{
+	struct tcp_dir *d = &f->d[dir];
+	t->st.buffer_overflows++;
+	while (uoff > d->next_off && d->ooo_bytes + len > t->cfg.max_buffer && !f->ignored) {
+		uint64_t to = uoff;
+		if (d->ooo && d->ooo->off < to)
+			to = d->ooo->off;
+		deliver(t, f, dir, NULL, (size_t)(to - d->next_off), ts, frame);
+		drain(t, f, dir);
+	}
+}
+
 /* Stream offset of sequence number `seq` in direction d. */
 static int64_t seq_off(const struct tcp_dir *d, uint32_t seq)
 {
@@ -308,50 +419,46 @@ static void dir_data(struct tcp_table *t, struct tcp_flow *f, int dir, const str
 	uint64_t uoff = (uint64_t)off, end = uoff + len;
 	if (end <= d->next_off) {
 		d->st.retransmits++;
+		if (recent_differs(d, uoff, p, len))
+			d->st.overlap_conflicts++;
 		return;
 	}
 	if (uoff < d->next_off) {
 		/* Partly before the edge: the receiver kept its first copy. */
-		d->st.overlaps++;
 		size_t skip = (size_t)(d->next_off - uoff);
+		d->st.overlaps++;
+		if (recent_differs(d, uoff, p, skip))
+			d->st.overlap_conflicts++;
 		p += skip;
 		len -= skip;
 		uoff = d->next_off;
 	}
-	if (uoff == d->next_off && d->ooo == NULL) {
-		deliver(t, f, dir, p, len, s->ts_ns, s->frame);
-		return;
-	}
-	if (uoff > d->next_off)
+	if (uoff > d->next_off) {
 		d->st.out_of_order++;
-	if (d->ooo_bytes + len > t->cfg.max_buffer) {
-		/* Over the ceiling: give up on the oldest hole. */
-		t->st.buffer_overflows++;
-		fill_hole(t, f, dir, uoff, s->ts_ns, s->frame);
-		if (f->ignored)
-			return;
 		if (d->ooo_bytes + len > t->cfg.max_buffer) {
-			while (d->ooo && d->ooo_bytes + len > t->cfg.max_buffer)
-				fill_hole(t, f, dir, uoff, s->ts_ns, s->frame);
-			if (d->ooo == NULL && uoff > d->next_off)
-				deliver(t, f, dir, NULL, (size_t)(uoff - d->next_off), s->ts_ns,
-					s->frame);
-		}
-		if (uoff < d->next_off) {
-			if (uoff + len <= d->next_off)
+			make_room(t, f, dir, uoff, len, s->ts_ns, s->frame);
+			if (f->ignored)
 				return;
-			size_t skip = (size_t)(d->next_off - uoff);
-			p += skip;
-			len -= skip;
-			uoff = d->next_off;
-		}
-		if (uoff == d->next_off && d->ooo == NULL) {
-			deliver(t, f, dir, p, len, s->ts_ns, s->frame);
-			return;
+			if (uoff < d->next_off) {
+				/* Held bytes the gap released cover our start. */
+				size_t skip = (size_t)(d->next_off - uoff) < len
+						      ? (size_t)(d->next_off - uoff)
+						      : len;
+				d->st.overlaps++;
+				if (recent_differs(d, uoff, p, skip))
+					d->st.overlap_conflicts++;
+				if (skip == len)
+					return;
+				p += skip;
+				len -= skip;
+				uoff = d->next_off;
+			}
 		}
 	}
-	hold(t, f, dir, uoff, p, len, s->ts_ns, s->frame);
-	drain(t, f, dir);
+	if (uoff == d->next_off)
+		merge_at_edge(t, f, dir, p, len, s->ts_ns, s->frame);
+	else
+		hold(t, f, dir, uoff, p, len, s->ts_ns, s->frame);
 }
 
 /* The peer acknowledged `ack` for direction dir. */
@@ -363,13 +470,28 @@ static void dir_acked(struct tcp_table *t, struct tcp_flow *f, int dir, uint32_t
 		d->have_peer_ack = 1;
 		d->peer_ack = ack;
 	}
-	if (!d->started || d->ooo == NULL || f->ignored)
+	if (!d->started || f->ignored)
 		return;
-	/* The receiver has bytes up to aoff: a hole before held data that the
-	 * ACK covers was received, so it was lost by the capture. */
+	/* The receiver has every byte before aoff, so bytes before it that the
+	 * capture did not show were lost by the capture. Acted on here while
+	 * data is held behind a hole (it would wait forever otherwise) or when
+	 * the FIN is acknowledged (the stream is complete); a plain trailing
+	 * hole waits for the close, since a merged or mirrored capture can
+	 * show an ACK slightly before the data it acknowledges. */
 	int64_t aoff = seq_off(d, ack);
-	if (aoff > (int64_t)d->ooo->off)
-		fill_hole(t, f, dir, d->ooo->off, s->ts_ns, s->frame);
+	if (d->fin_seen && aoff > (int64_t)d->fin_off) {
+		while (d->ooo && !f->ignored)
+			fill_hole(t, f, dir, d->ooo->off, s->ts_ns, s->frame);
+		if (!f->ignored && d->fin_off > d->next_off)
+			deliver(t, f, dir, NULL, (size_t)(d->fin_off - d->next_off), s->ts_ns,
+				s->frame);
+		return;
+	}
+	while (d->ooo && !f->ignored && aoff > (int64_t)d->next_off) {
+		uint64_t to = d->ooo->off < (uint64_t)aoff ? d->ooo->off : (uint64_t)aoff;
+		deliver(t, f, dir, NULL, (size_t)(to - d->next_off), s->ts_ns, s->frame);
+		drain(t, f, dir);
+	}
 }
 
 /* Deliver everything held, holes as gaps; then a trailing gap for bytes the
@@ -402,6 +524,8 @@ static void flow_close(struct tcp_table *t, struct tcp_flow *f, enum tcp_close_r
 	flush_dir(t, f, 1);
 	free_ooo(t, &f->d[0]);
 	free_ooo(t, &f->d[1]);
+	recent_free(&f->d[0]);
+	recent_free(&f->d[1]);
 	f->state = TCP_CLOSED;
 	switch (why) {
 	case TCP_CLOSE_FIN: t->st.closed_fin++; break;
@@ -426,6 +550,8 @@ static void flow_destroy(struct tcp_table *t, struct tcp_flow *f)
 		}
 	lru_unlink(t, f);
 	t->st.active--;
+	recent_free(&f->d[0]);
+	recent_free(&f->d[1]);
 	free(f);
 }
 
@@ -438,7 +564,9 @@ static void flow_end(struct tcp_table *t, struct tcp_flow *f, enum tcp_close_rea
 /* Close flows idle for longer than the timeout (capture time). */
 static void expire(struct tcp_table *t)
 {
-	while (t->lru_tail && t->now - t->lru_tail->last_ts > t->cfg.idle_timeout_ns) {
+	/* 128-bit: timestamps are arbitrary (hostile) 64-bit values. */
+	while (t->lru_tail &&
+	       (__int128)t->now - t->lru_tail->last_ts > (__int128)t->cfg.idle_timeout_ns) {
 		struct tcp_flow *f = t->lru_tail;
 		flow_end(t, f, f->state == TCP_CLOSED ? TCP_CLOSE_FIN : TCP_CLOSE_IDLE);
 	}
@@ -579,6 +707,8 @@ void tcp_flow_ignore(struct tcp_table *t, struct tcp_flow *f)
 	t->st.ignored_flows++;
 	free_ooo(t, &f->d[0]);
 	free_ooo(t, &f->d[1]);
+	recent_free(&f->d[0]);
+	recent_free(&f->d[1]);
 }
 
 void tcp_table_finish(struct tcp_table *t)

@@ -11,12 +11,16 @@
  *
  * Overlaps: bytes already delivered or already buffered win (the receiver
  * keeps the first copy it accepted); an overlap is counted, and counted
- * again as a conflict when the new copy's bytes differ.
+ * again as a conflict when the new copy's bytes differ. Delivered bytes are
+ * compared against the last TCP_RECENT_BYTES delivered in that direction
+ * (older ones cannot be checked); a retransmission whose bytes differ is
+ * counted as a conflict too.
  *
  * Memory: at most max_flows flows (the least recently active is evicted),
  * at most max_buffer bytes held out of order per direction (past that the
  * hole is declared a gap), flows idle for idle_timeout are closed. All
  * evictions are counted. A flow the handler ignores buffers nothing.
+ * Each direction that delivered data also keeps its last TCP_RECENT_BYTES.
  */
 #ifndef TLSDIAG_TCP_H
 #define TLSDIAG_TCP_H
@@ -25,6 +29,8 @@
 #include <stdint.h>
 
 #include "capture/decode.h"
+
+#define TCP_RECENT_BYTES 2048
 
 struct tcp_config {
 	size_t max_flows;        /* default 100000 */
@@ -40,7 +46,8 @@ struct tcp_dir_stats {
 	uint64_t gaps, gap_bytes;
 	uint64_t retransmits;    /* segments wholly before the delivered edge */
 	uint64_t out_of_order;   /* segments that arrived ahead of a hole */
-	uint64_t overlaps, overlap_conflicts;
+	uint64_t overlaps, overlap_conflicts; /* conflicts: overlapping or
+						 retransmitted bytes that differ */
 	uint64_t snaplen_cut;    /* segments whose payload the snaplen cut */
 	uint64_t syn, fin, rst;
 	uint64_t dropped_ignored;/* payload bytes not buffered: flow ignored */
@@ -69,6 +76,9 @@ struct tcp_dir {
 	size_t ooo_bytes;
 	int have_peer_ack;        /* the other side acknowledged something */
 	uint32_t peer_ack;        /* highest ack the peer sent for this dir */
+	uint8_t *recent;          /* ring of the last delivered bytes, indexed
+				     by stream offset % TCP_RECENT_BYTES */
+	size_t recent_n;          /* valid bytes before next_off in it */
 	struct tcp_dir_stats st;
 };
 
