@@ -1,0 +1,49 @@
+/* session.c - freeing the session model. */
+#include "dissect/session.h"
+
+#include <stdlib.h>
+
+static void strlist_free(struct strlist *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
+}
+
+void tls_session_free(struct tls_session *s)
+{
+	if (s == NULL)
+		return;
+	free(s->file);
+	free(s->starttls);
+	free(s->ch.versions.v);
+	free(s->ch.ciphers.v);
+	free(s->ch.extensions.v);
+	free(s->ch.sig_algs.v);
+	free(s->ch.groups.v);
+	free(s->ch.ec_point_formats.v);
+	free(s->ch.sni);
+	strlist_free(&s->ch.alpn);
+	free(s->ch.ja3_string);
+	free(s->sh.extensions.v);
+	free(s->sh.alpn);
+	for (int i = 0; i < 2; i++)
+		free(s->chain[i].certs);
+	free(s->cr.cert_types.v);
+	free(s->cr.sig_algs.v);
+	for (size_t i = 0; i < s->cr.n_ca; i++) {
+		free(s->cr.ca_names[i]);
+		free(s->cr.ca_der[i]);
+	}
+	free(s->cr.ca_names);
+	free(s->cr.ca_der);
+	free(s->cr.ca_der_len);
+	free(s->ladder);
+	free(s->alerts);
+	for (size_t i = 0; i < s->n_notes; i++)
+		free(s->notes[i].text);
+	free(s->notes);
+	free(s);
+}

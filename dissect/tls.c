@@ -1,0 +1,919 @@
+/*
+ * tls.c - records and handshake messages from TCP byte streams.
+ *
+ *   TLSPlaintext (RFC 8446 §5.1, RFC 5246 §6.2.1):
+ *     type(1) 20 ccs | 21 alert | 22 handshake | 23 app data | 24 heartbeat
+ *     legacy_record_version(2) 0x0300..0x0304
+ *     length(2) <= 2^14 + 2048
+ *   Handshake (RFC 8446 §4): msg_type(1) length(3) body
+ *
+ * Record payloads are fed to the handshake layer as they arrive, so a
+ * message may span records and a record may hold several messages; no
+ * record is buffered whole. Encrypted payloads are skipped, not copied.
+ *
+ * A capture gap inside a record is accounted for exactly: the record's
+ * remaining length and the handshake message's remaining length are both
+ * known, so dissection resumes at the next message. A gap across a record
+ * boundary loses the framing; we then scan for the next plausible record
+ * header. Certificates that precede a gap are decoded all the same.
+ */
+#include "dissect/tls.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "capture/xalloc.h"
+#include "dissect/tls_msg.h"
+
+#define MAX_RECORD_LEN (16384 + 2048)
+#define MAX_HS_MSG (1u << 20)         /* a larger handshake message is hostile */
+#define CLEAR_BUDGET (256u * 1024)    /* clear text scanned for STARTTLS */
+#define SCAN_KEEP 16
+
+enum dstate {
+	D_DETECT = 0, /* nothing seen yet */
+	D_CLEAR,      /* clear-text preamble: scanning for where TLS starts */
+	D_RECORDS,    /* in TLS record framing */
+	D_RESYNC,     /* framing lost after a gap: scanning for a header */
+	D_OFF,        /* not TLS, or given up */
+};
+
+struct dir_st {
+	enum dstate st;
+	struct dbuf scan;       /* detection / scanning window (bounded) */
+	uint64_t clear_bytes;
+	/* record layer */
+	uint8_t hdr[5];
+	size_t hdr_have;
+	int in_record;
+	uint8_t rtype;
+	size_t rleft;
+	int rec_broken;         /* part of this record's payload was lost */
+	uint8_t small[8];       /* alert / ccs payload */
+	size_t small_have;
+	int encrypted;          /* handshake records are encrypted now */
+	uint64_t enc_records;
+	/* handshake layer */
+	struct dbuf hs;
+	uint64_t hs_skip;       /* bytes of a broken message still to drop */
+	int hs_desync;          /* message boundaries lost until next record */
+	int hs_check_start;     /* validate the first message after a resync */
+	/* where the current bytes came from */
+	int64_t ts;
+	uint64_t frame;
+};
+
+struct flow_st {
+	struct tls_session *s;
+	int client_dir;         /* TCP direction of the ClientHello; -1 unknown */
+	int is_tls, starttls_candidate;
+	int released;
+	uint64_t records_after_done;
+	struct dir_st d[2];
+};
+
+struct tls_dissector {
+	struct cert_cache *cache;
+	struct tcp_table *table;
+	char *file;
+	void (*emit)(void *ctx, struct tls_session *s);
+	void *ctx;
+	uint64_t next_id;
+	struct tls_stats st;
+};
+
+/* ---- small helpers ---- */
+
+static int side_of(const struct flow_st *fs, int dir)
+{
+	int cd = fs->client_dir < 0 ? 0 : fs->client_dir;
+	return dir == cd ? SIDE_CLIENT : SIDE_SERVER;
+}
+
+static void ladder_add(struct tls_session *s, enum ladder_kind k, int side, int type,
+		       uint32_t len, int64_t ts, uint64_t frame)
+{
+	struct ladder_entry e = { k, side, type, len, ts, frame };
+	if (s->n_ladder >= 4096)
+		return;
+	VEC_PUSH(s->ladder, s->n_ladder, s->cap_ladder, e);
+}
+
+static void note_add(struct tls_session *s, enum tls_note_kind k, int side, uint64_t bytes,
+		     int64_t ts, uint64_t frame, char *text)
+{
+	struct tls_note n = { k, side, !s->handshake_done, bytes, ts, frame, text };
+	if (s->n_notes >= 256) {
+		free(text);
+		return;
+	}
+	VEC_PUSH(s->notes, s->n_notes, s->cap_notes, n);
+}
+
+static int plausible_header(uint8_t type, uint8_t maj, uint8_t min, uint16_t len)
+{
+	return type >= 20 && type <= 24 && maj == 3 && min <= 4 && len <= MAX_RECORD_LEN;
+}
+
+/* ---- handshake messages ---- */
+
+static void got_message(struct tls_dissector *d, struct flow_st *fs, int dir, uint8_t type,
+			struct cursor *body, uint32_t len)
+{
+	struct tls_session *s = fs->s;
+	struct dir_st *ds = &fs->d[dir];
+	enum parse_err e = PE_OK;
+
+	if (type == HS_CLIENT_HELLO && fs->client_dir < 0 && s->n_ladder == 0)
+		fs->client_dir = dir;
+	if (type == HS_SERVER_HELLO && fs->client_dir < 0)
+		fs->client_dir = 1 - dir;
+	int side = side_of(fs, dir);
+
+	switch (type) {
+	case HS_CLIENT_HELLO:
+		if (!s->ch.present) {
+			e = tls_parse_client_hello(body, &s->ch);
+			s->ch.ts_ns = ds->ts;
+			s->ch.frame = ds->frame;
+		}
+		break;
+	case HS_SERVER_HELLO: {
+		struct tls_server_hello sh = { 0 };
+		e = tls_parse_server_hello(body, &sh);
+		if (sh.hrr) {
+			s->sh.hrr = 1;
+			free(sh.extensions.v);
+			free(sh.alpn);
+			ladder_add(s, LAD_HRR, side, type, len, ds->ts, ds->frame);
+			return;
+		}
+		if (!s->sh.present) {
+			int hrr = s->sh.hrr;
+			s->sh = sh;
+			s->sh.hrr = hrr;
+			s->sh.ts_ns = ds->ts;
+			s->sh.frame = ds->frame;
+			s->version = sh.version;
+			if (sh.version == 0x0304 || (sh.version & 0xff00) == 0x7f00) {
+				/* Everything after the ServerHello is encrypted. */
+				s->tls13 = 1;
+				fs->d[0].encrypted = fs->d[1].encrypted = 1;
+			}
+		} else {
+			free(sh.extensions.v);
+			free(sh.alpn);
+		}
+		break;
+	}
+	case HS_CERTIFICATE:
+		if (!s->chain[side].present) {
+			e = tls_parse_certificate(body, 0, d->cache, &s->chain[side]);
+			s->chain[side].ts_ns = ds->ts;
+			s->chain[side].frame = ds->frame;
+		}
+		break;
+	case HS_SERVER_KEY_EXCHANGE:
+		s->ske_present = 1;
+		if (tls_parse_ske_group(body, &s->ske_group) != PE_OK)
+			s->ske_group = 0;
+		break;
+	case HS_CERTIFICATE_REQUEST:
+		if (!s->cr.present) {
+			e = tls_parse_cert_request(body, s->version ? s->version : 0x0303, &s->cr);
+			s->cr.ts_ns = ds->ts;
+			s->cr.frame = ds->frame;
+		}
+		break;
+	case HS_CERTIFICATE_VERIFY:
+		s->cert_verify_present = 1;
+		break;
+	default:
+		break;
+	}
+	ladder_add(s, LAD_HANDSHAKE, side, type, len, ds->ts, ds->frame);
+	if (e != PE_OK && e != PE_UNSUPPORTED)
+		note_add(s, NOTE_MALFORMED, side, 0, ds->ts, ds->frame,
+			 xasprintf("%s from the %s is %s (frame %llu); what could be read is kept",
+				   tls_hs_type_str(type), side_str(side), pe_str(e),
+				   (unsigned long long)ds->frame));
+}
+
+static int plausible_hs_type(uint8_t t)
+{
+	return t == 1 || t == 2 || t == 4 || t == 8 || (t >= 11 && t <= 16) || t == 20 ||
+	       t == 22 || t == 24 || t == 25;
+}
+
+/* Feed handshake-record payload bytes. */
+static void hs_feed(struct tls_dissector *d, struct flow_st *fs, int dir, const uint8_t *p,
+		    size_t n)
+{
+	struct dir_st *ds = &fs->d[dir];
+	if (ds->hs_desync)
+		return;
+	if (ds->hs_skip) {
+		size_t k = ds->hs_skip < n ? (size_t)ds->hs_skip : n;
+		ds->hs_skip -= k;
+		p += k;
+		n -= k;
+	}
+	if (n == 0)
+		return;
+	if (dbuf_add(&ds->hs, p, n) != 0) {
+		/* Over our ceiling: drop this message and say so. */
+		note_add(fs->s, NOTE_LIMIT, side_of(fs, dir), 0, ds->ts, ds->frame,
+			 xasprintf("a handshake message over %u bytes was not decoded", MAX_HS_MSG));
+		dbuf_reset(&ds->hs);
+		ds->hs_desync = 1;
+		return;
+	}
+	for (;;) {
+		struct cursor c, body;
+		uint8_t type;
+		uint32_t len;
+		cur_init(&c, ds->hs.p, ds->hs.len);
+		if (cur_u8(&c, &type) != PE_OK || cur_u24(&c, &len) != PE_OK)
+			return;
+		if (ds->hs_check_start) {
+			ds->hs_check_start = 0;
+			if (!plausible_hs_type(type) || len > MAX_HS_MSG) {
+				dbuf_reset(&ds->hs);
+				ds->hs_desync = 1;
+				return;
+			}
+		}
+		if (len > MAX_HS_MSG) {
+			note_add(fs->s, NOTE_LIMIT, side_of(fs, dir), 0, ds->ts, ds->frame,
+				 xasprintf("%s of %u bytes is over our limit; not decoded",
+					   tls_hs_type_str(type), len));
+			dbuf_reset(&ds->hs);
+			ds->hs_desync = 1;
+			return;
+		}
+		if (cur_sub(&c, len, &body) != PE_OK)
+			return; /* need more */
+		got_message(d, fs, dir, type, &body, len);
+		dbuf_consume(&ds->hs, 4 + (size_t)len);
+		if (ds->encrypted && ds->hs.len) {
+			/* TLS 1.3: bytes after the ServerHello in its record would be
+			 * encrypted-epoch data in a valid stream; drop them. */
+			dbuf_reset(&ds->hs);
+			return;
+		}
+	}
+}
+
+/* `g` bytes of handshake payload were lost. */
+static void hs_gap(struct tls_dissector *d, struct flow_st *fs, int dir, uint64_t g)
+{
+	struct dir_st *ds = &fs->d[dir];
+	struct tls_session *s = fs->s;
+	if (ds->hs_desync)
+		return;
+	if (ds->hs_skip) {
+		uint64_t k = ds->hs_skip < g ? ds->hs_skip : g;
+		ds->hs_skip -= k;
+		g -= k;
+		if (g == 0)
+			return;
+		ds->hs_desync = 1;
+		return;
+	}
+	struct cursor c;
+	uint8_t type;
+	uint32_t len;
+	cur_init(&c, ds->hs.p, ds->hs.len);
+	if (ds->hs.len == 0 || cur_u8(&c, &type) != PE_OK || cur_u24(&c, &len) != PE_OK) {
+		/* Lost at (or right after) a message boundary. */
+		dbuf_reset(&ds->hs);
+		ds->hs_desync = 1;
+		return;
+	}
+	int side = side_of(fs, dir);
+	uint64_t have = ds->hs.len - 4, missing = (uint64_t)len - have;
+	if (type == HS_CERTIFICATE && !s->chain[side].present) {
+		/* Keep every certificate that came before the hole. */
+		struct cursor body;
+		cur_init(&body, ds->hs.p + 4, ds->hs.len - 4);
+		enum parse_err pe = tls_parse_certificate(&body, 1, d->cache, &s->chain[side]);
+		(void)pe;
+		s->chain[side].complete = 0;
+		s->chain[side].ts_ns = ds->ts;
+		s->chain[side].frame = ds->frame;
+	}
+	ladder_add(s, LAD_HANDSHAKE, side, type, len, ds->ts, ds->frame);
+	s->ladder[s->n_ladder - 1].incomplete = 1;
+	note_add(s, NOTE_GAP, side, g, ds->ts, ds->frame,
+		 xasprintf("%llu bytes of the %s's %s (%u bytes) are missing from the capture "
+			   "after frame %llu",
+			   (unsigned long long)(g < missing ? g : missing), side_str(side),
+			   tls_hs_type_str(type), len, (unsigned long long)ds->frame));
+	dbuf_reset(&ds->hs);
+	if (g < missing)
+		ds->hs_skip = missing - g;
+	else if (g > missing)
+		ds->hs_desync = 1;
+}
+
+/* ---- records ---- */
+
+static void release_if_done(struct tls_dissector *d, struct flow_st *fs, struct tcp_flow *f)
+{
+	struct tls_session *s = fs->s;
+	if (fs->released || !s->handshake_done)
+		return;
+	if ((s->app_data[0] && s->app_data[1]) || ++fs->records_after_done > 32) {
+		fs->released = 1;
+		if (d->table)
+			tcp_flow_ignore(d->table, f);
+	}
+}
+
+static void record_end(struct tls_dissector *d, struct flow_st *fs, struct tcp_flow *f, int dir)
+{
+	struct dir_st *ds = &fs->d[dir];
+	struct tls_session *s = fs->s;
+	int side = side_of(fs, dir);
+	ds->in_record = 0;
+	if (ds->hs_desync) {
+		ds->hs_desync = 0;
+		ds->hs_check_start = 1;
+		dbuf_reset(&ds->hs);
+	}
+	switch (ds->rtype) {
+	case 20:
+		if (!ds->rec_broken) {
+			ladder_add(s, LAD_CCS, side, 0, 1, ds->ts, ds->frame);
+			s->ccs[side] = 1;
+			/* In TLS 1.3 a CCS is only middlebox compatibility (and may
+			 * come before the real ServerHello, after a HelloRetryRequest):
+			 * it never switches the direction to encrypted. */
+			if (!s->tls13 && s->sh.present)
+				ds->encrypted = 1;
+		}
+		break;
+	case 21: {
+		int enc = ds->encrypted && !s->tls13;
+		if (ds->rec_broken)
+			break;
+		if (enc || ds->small_have < 2) {
+			struct tls_alert a = { side, 1, -1, -1, ds->ts, ds->frame };
+			if (!enc && ds->small_have < 2)
+				break;
+			VEC_PUSH(s->alerts, s->n_alerts, s->cap_alerts, a);
+			ladder_add(s, LAD_ALERT, side, (int)(s->n_alerts - 1), 0, ds->ts, ds->frame);
+		} else {
+			struct cursor c;
+			cur_init(&c, ds->small, ds->small_have);
+			uint8_t lvl, desc;
+			while (cur_u8(&c, &lvl) == PE_OK && cur_u8(&c, &desc) == PE_OK) {
+				struct tls_alert a = { side, 0, lvl, desc, ds->ts, ds->frame };
+				VEC_PUSH(s->alerts, s->n_alerts, s->cap_alerts, a);
+				ladder_add(s, LAD_ALERT, side, (int)(s->n_alerts - 1), 2, ds->ts,
+					   ds->frame);
+			}
+		}
+		break;
+	}
+	case 22:
+		if (ds->encrypted) {
+			ds->enc_records++;
+			if (!s->encrypted_hs[side])
+				ladder_add(s, LAD_ENCRYPTED_HS, side, 0, 0, ds->ts, ds->frame);
+			s->encrypted_hs[side] = 1;
+		}
+		break;
+	case 23:
+		if (s->tls13 && !s->handshake_done &&
+		    !s->encrypted_hs[SIDE_CLIENT]) {
+			/* TLS 1.3: the flights up to the client's Finished. */
+			if (!s->encrypted_hs[side])
+				ladder_add(s, LAD_ENCRYPTED_HS, side, 0, 0, ds->ts, ds->frame);
+			s->encrypted_hs[side] = 1;
+		} else {
+			if (!s->app_data[side])
+				ladder_add(s, LAD_APP_DATA, side, 0, 0, ds->ts, ds->frame);
+			s->app_data[side] = 1;
+		}
+		break;
+	}
+	ds->rec_broken = 0;
+	ds->small_have = 0;
+	if (!s->handshake_done) {
+		if (s->tls13 ? s->encrypted_hs[SIDE_CLIENT]
+			     : (s->encrypted_hs[0] && s->encrypted_hs[1]))
+			s->handshake_done = 1;
+		else if (s->app_data[0] || s->app_data[1])
+			s->handshake_done = s->ccs[0] || s->ccs[1] || !s->ch.present;
+	}
+	release_if_done(d, fs, f);
+}
+
+/* Payload bytes of the current record. */
+static void record_payload(struct tls_dissector *d, struct flow_st *fs, int dir, const uint8_t *p,
+			   size_t n)
+{
+	struct dir_st *ds = &fs->d[dir];
+	switch (ds->rtype) {
+	case 22:
+		if (!ds->encrypted)
+			hs_feed(d, fs, dir, p, n);
+		break;
+	case 20:
+	case 21: {
+		struct cursor c;
+		cur_init(&c, p, n);
+		size_t k = n;
+		if (k > sizeof ds->small - ds->small_have)
+			k = sizeof ds->small - ds->small_have;
+		if (cur_copy(&c, ds->small + ds->small_have, k) == PE_OK)
+			ds->small_have += k;
+		break;
+	}
+	default:
+		break; /* application data, heartbeat: skipped, never copied */
+	}
+}
+
+/* Try to parse a whole SSLv2-compatible ClientHello at the start of the
+ * scan buffer. Returns bytes consumed, 0 if more are needed, -1 if not one. */
+static long sslv2_hello(struct flow_st *fs, int dir)
+{
+	struct dir_st *ds = &fs->d[dir];
+	struct cursor c;
+	uint16_t hdr;
+	cur_init(&c, ds->scan.p, ds->scan.len);
+	if (cur_u16(&c, &hdr) != PE_OK)
+		return 0;
+	size_t len = hdr & 0x7fff;
+	struct cursor rec;
+	if (cur_sub(&c, len, &rec) != PE_OK)
+		return len > 32768 ? -1 : 0;
+	struct tls_session *s = fs->s;
+	if (fs->client_dir < 0)
+		fs->client_dir = dir;
+	if (tls_parse_sslv2_hello(&rec, &s->ch) != PE_OK)
+		return -1;
+	s->ch.ts_ns = ds->ts;
+	s->ch.frame = ds->frame;
+	ladder_add(s, LAD_SSLV2_HELLO, side_of(fs, dir), HS_CLIENT_HELLO, (uint32_t)len, ds->ts,
+		   ds->frame);
+	return (long)(2 + len);
+}
+
+static void feed_records(struct tls_dissector *d, struct flow_st *fs, struct tcp_flow *f, int dir,
+			 const uint8_t *p, size_t n);
+static void resync(struct tls_dissector *d, struct flow_st *fs, struct tcp_flow *f, int dir);
+
+/* Where does TLS start in this clear text? Returns the offset or -1. */
+static long find_tls_start(const struct dbuf *b, int client)
+{
+	struct cursor c;
+	cur_init(&c, b->p, b->len);
+	for (size_t i = 0; i + 9 <= b->len; i++) {
+		uint8_t t, maj, min, ht;
+		uint16_t len;
+		uint32_t hl;
+		if (cur_peek_u8(&c, i, &t) != PE_OK || cur_peek_u8(&c, i + 1, &maj) != PE_OK ||
+		    cur_peek_u8(&c, i + 2, &min) != PE_OK || cur_peek_u16(&c, i + 3, &len) != PE_OK ||
+		    cur_peek_u8(&c, i + 5, &ht) != PE_OK || cur_peek_u24(&c, i + 6, &hl) != PE_OK)
+			return -1;
+		if (maj != 3 || min > 4 || len < 4 || len > MAX_RECORD_LEN)
+			continue;
+		if (t == 22 && ht == (client ? 1 : 2) && hl < (1u << 16))
+			return (long)i;
+		if (t == 21 && !client && len == 2 && (ht == 1 || ht == 2))
+			return (long)i;
+	}
+	return -1;
+}
+
+static const char *starttls_proto(const uint8_t *p, size_t n)
+{
+	struct cursor c;
+	struct span s;
+	cur_init(&c, p, n);
+	if (cur_bytes(&c, n < 16 ? n : 16, &s) != PE_OK)
+		return NULL;
+	char t[17] = { 0 };
+	for (size_t i = 0; i < s.n; i++) {
+		uint8_t ch = 0;
+		struct cursor cc;
+		cur_init(&cc, s.p, s.n);
+		if (cur_peek_u8(&cc, i, &ch) != PE_OK)
+			break;
+		t[i] = (char)(ch ? ch : ' ');
+	}
+	if (!strncmp(t, "<?xml", 5) || !strncmp(t, "<stream", 7))
+		return "xmpp";
+	if (!strncmp(t, "220", 3) || !strncasecmp(t, "EHLO", 4) || !strncasecmp(t, "HELO", 4))
+		return "smtp";
+	if (!strncmp(t, "* OK", 4) || !strncmp(t, "a001", 4))
+		return "imap";
+	if (!strncmp(t, "+OK", 3))
+		return "pop3";
+	if (!strncasecmp(t, "AUTH TLS", 8))
+		return "ftp";
+	if (!strncmp(t, "CONNECT ", 8) || !strncmp(t, "HTTP/1.", 7))
+		return "http-connect";
+	if (n >= 8 && t[0] == 0 && t[1] == 0 && t[2] == 0 && t[3] == 8 && (uint8_t)t[4] == 0x04 &&
+	    (uint8_t)t[5] == 0xd2)
+		return "postgresql";
+	if ((uint8_t)t[0] == 0x30 && n >= 7)
+		return "ldap"; /* BER SEQUENCE: an LDAP message (StartTLS extended op) */
+	return NULL;
+}
+
+static void flow_not_tls(struct tls_dissector *d, struct flow_st *fs, struct tcp_flow *f)
+{
+	fs->d[0].st = fs->d[1].st = D_OFF;
+	if (!fs->released) {
+		fs->released = 1;
+		d->st.flows_not_tls++;
+		if (d->table)
+			tcp_flow_ignore(d->table, f);
+	}
+}
+
+/* First bytes of a direction: TLS, SSLv2 hello, clear text, or neither. */
+static void detect(struct tls_dissector *d, struct flow_st *fs, struct tcp_flow *f, int dir)
+{
+	struct dir_st *ds = &fs->d[dir];
+	struct cursor c;
+	uint8_t b0, b1, b2;
+	uint16_t len;
+	cur_init(&c, ds->scan.p, ds->scan.len);
+	if (ds->scan.len < 5)
+		return; /* wait for a whole record header (1-byte segments exist) */
+	if (cur_peek_u8(&c, 0, &b0) == PE_OK && cur_peek_u8(&c, 1, &b1) == PE_OK &&
+	    cur_peek_u8(&c, 2, &b2) == PE_OK && cur_peek_u16(&c, 3, &len) == PE_OK &&
+	    plausible_header(b0, b1, b2, len)) {
+		if (!fs->is_tls) {
+			fs->is_tls = 1;
+			d->st.flows_tls++;
+		}
+		ds->st = D_RECORDS;
+		struct dbuf tmp = ds->scan;
+		dbuf_init(&ds->scan, CLEAR_BUDGET);
+		feed_records(d, fs, f, dir, tmp.p, tmp.len);
+		dbuf_free(&tmp);
+		return;
+	}
+	uint8_t b3 = 0;
+	if ((b0 & 0x80) && cur_peek_u8(&c, 2, &b2) == PE_OK && b2 == 1 &&
+	    cur_peek_u8(&c, 3, &b3) == PE_OK && (b3 == 0 || b3 == 3)) {
+		long used = sslv2_hello(fs, dir);
+		if (used == 0)
+			return;
+		if (used > 0) {
+			if (!fs->is_tls) {
+				fs->is_tls = 1;
+				d->st.flows_tls++;
+			}
+			ds->st = D_RECORDS;
+			struct dbuf tmp = ds->scan;
+			dbuf_init(&ds->scan, CLEAR_BUDGET);
+			feed_records(d, fs, f, dir, tmp.p + used, tmp.len - (size_t)used);
+			dbuf_free(&tmp);
+			return;
+		}
+	}
+	if (fs->is_tls) {
+		/* The other direction is TLS: this one was joined inside a
+		 * record; look for the next record header. */
+		ds->st = D_RESYNC;
+		resync(d, fs, f, dir);
+		return;
+	}
+	const char *proto = starttls_proto(ds->scan.p, ds->scan.len);
+	if (proto || fs->starttls_candidate) {
+		if (proto && fs->s->starttls == NULL)
+			fs->s->starttls = xstrdup(proto);
+		fs->starttls_candidate = 1;
+		ds->st = D_CLEAR;
+		return;
+	}
+	flow_not_tls(d, fs, f);
+}
+
+static void scan_clear(struct tls_dissector *d, struct flow_st *fs, struct tcp_flow *f, int dir)
+{
+	struct dir_st *ds = &fs->d[dir];
+	int client = fs->client_dir < 0 ? (fs->s->ch.present ? 0 : 1) : dir == fs->client_dir;
+	if (fs->client_dir < 0 && fs->s->ch.present)
+		client = 0;
+	long at = find_tls_start(&ds->scan, client || !fs->s->ch.present);
+	if (at < 0 && fs->s->ch.present)
+		at = find_tls_start(&ds->scan, 0);
+	if (at >= 0) {
+		if (!fs->is_tls) {
+			fs->is_tls = 1;
+			d->st.flows_tls++;
+			d->st.flows_starttls++;
+		}
+		ds->clear_bytes += (uint64_t)at;
+		fs->s->starttls_bytes += (uint64_t)at;
+		ds->st = D_RECORDS;
+		struct dbuf tmp = ds->scan;
+		dbuf_init(&ds->scan, CLEAR_BUDGET);
+		feed_records(d, fs, f, dir, tmp.p + at, tmp.len - (size_t)at);
+		dbuf_free(&tmp);
+		return;
+	}
+	if (ds->scan.len > SCAN_KEEP) {
+		size_t drop = ds->scan.len - SCAN_KEEP;
+		ds->clear_bytes += drop;
+		fs->s->starttls_bytes += drop;
+		dbuf_consume(&ds->scan, drop);
+	}
+	if (fs->d[0].clear_bytes + fs->d[1].clear_bytes > CLEAR_BUDGET && !fs->is_tls)
+		flow_not_tls(d, fs, f);
+}
+
+/* Framing lost: find the next plausible record header. */
+static void resync(struct tls_dissector *d, struct flow_st *fs, struct tcp_flow *f, int dir)
+{
+	struct dir_st *ds = &fs->d[dir];
+	struct cursor c;
+	cur_init(&c, ds->scan.p, ds->scan.len);
+	for (size_t i = 0; i + 5 <= ds->scan.len; i++) {
+		uint8_t t, maj, min;
+		uint16_t len;
+		if (cur_peek_u8(&c, i, &t) != PE_OK || cur_peek_u8(&c, i + 1, &maj) != PE_OK ||
+		    cur_peek_u8(&c, i + 2, &min) != PE_OK || cur_peek_u16(&c, i + 3, &len) != PE_OK)
+			break;
+		if (!plausible_header(t, maj, min, len) || min == 0)
+			continue;
+		ds->st = D_RECORDS;
+		ds->hs_desync = 0;
+		ds->hs_check_start = 1;
+		struct dbuf tmp = ds->scan;
+		dbuf_init(&ds->scan, CLEAR_BUDGET);
+		feed_records(d, fs, f, dir, tmp.p + i, tmp.len - i);
+		dbuf_free(&tmp);
+		return;
+	}
+	if (ds->scan.len > SCAN_KEEP)
+		dbuf_consume(&ds->scan, ds->scan.len - SCAN_KEEP);
+}
+
+static void feed_records(struct tls_dissector *d, struct flow_st *fs, struct tcp_flow *f, int dir,
+			 const uint8_t *p, size_t n)
+{
+	struct dir_st *ds = &fs->d[dir];
+	struct cursor c;
+	cur_init(&c, p, n);
+	while (cur_left(&c) && ds->st == D_RECORDS && !fs->released) {
+		if (!ds->in_record) {
+			size_t k = 5 - ds->hdr_have;
+			if (k > cur_left(&c))
+				k = cur_left(&c);
+			if (cur_copy(&c, ds->hdr + ds->hdr_have, k) != PE_OK)
+				return;
+			ds->hdr_have += k;
+			if (ds->hdr_have < 5)
+				return;
+			ds->hdr_have = 0;
+			struct cursor h;
+			uint8_t t, maj, min;
+			uint16_t len;
+			cur_init(&h, ds->hdr, 5);
+			if (cur_u8(&h, &t) != PE_OK || cur_u8(&h, &maj) != PE_OK ||
+			    cur_u8(&h, &min) != PE_OK || cur_u16(&h, &len) != PE_OK)
+				return;
+			if (!plausible_header(t, maj, min, len)) {
+				note_add(fs->s, NOTE_MALFORMED, side_of(fs, dir), 0, ds->ts, ds->frame,
+					 xasprintf("bytes that are not a TLS record header in frame %llu; "
+						   "looking for the next record",
+						   (unsigned long long)ds->frame));
+				ds->st = D_RESYNC;
+				dbuf_reset(&ds->scan);
+				struct span rest = cur_rest(&c);
+				if (dbuf_add(&ds->scan, rest.p, rest.n) == 0)
+					resync(d, fs, f, dir);
+				return;
+			}
+			ds->in_record = 1;
+			ds->rtype = t;
+			ds->rleft = len;
+			ds->small_have = 0;
+			if (len == 0)
+				record_end(d, fs, f, dir);
+			continue;
+		}
+		size_t k = ds->rleft < cur_left(&c) ? ds->rleft : cur_left(&c);
+		struct span piece;
+		if (cur_bytes(&c, k, &piece) != PE_OK)
+			return;
+		record_payload(d, fs, dir, piece.p, piece.n);
+		ds->rleft -= k;
+		if (ds->rleft == 0)
+			record_end(d, fs, f, dir);
+	}
+}
+
+/* ---- TCP handler ---- */
+
+static void h_open(void *ctx, struct tcp_flow *f)
+{
+	struct tls_dissector *d = ctx;
+	struct flow_st *fs = xcalloc(1, sizeof *fs);
+	fs->s = xcalloc(1, sizeof *fs->s);
+	fs->client_dir = -1;
+	for (int i = 0; i < 2; i++) {
+		dbuf_init(&fs->d[i].scan, CLEAR_BUDGET);
+		dbuf_init(&fs->d[i].hs, MAX_HS_MSG + 4);
+	}
+	d->st.flows_seen++;
+	f->user = fs;
+}
+
+static void h_data(void *ctx, struct tcp_flow *f, const struct tcp_chunk *ch)
+{
+	struct tls_dissector *d = ctx;
+	struct flow_st *fs = f->user;
+	struct dir_st *ds = &fs->d[ch->dir];
+	if (fs == NULL || fs->released || ds->st == D_OFF)
+		return;
+	if (ch->data == NULL) { /* a capture gap */
+		/* Messages cut by the gap keep the frame of their last bytes
+		 * seen; what follows the gap takes the gap's frame. */
+		uint64_t g = ch->len;
+		if (ds->st == D_RECORDS) {
+			if (ds->in_record) {
+				uint64_t k = g < ds->rleft ? g : ds->rleft;
+				if (ds->rtype == 22 && !ds->encrypted)
+					hs_gap(d, fs, ch->dir, k);
+				else
+					ds->rec_broken = 1;
+				ds->rleft -= (size_t)k;
+				g -= k;
+				if (ds->rleft == 0)
+					record_end(d, fs, f, ch->dir);
+			}
+			if (g > 0 || ds->hdr_have) {
+				ds->hdr_have = 0;
+				ds->in_record = 0;
+				ds->st = D_RESYNC;
+				dbuf_reset(&ds->scan);
+				if (!fs->s->handshake_done && ds->hs_desync == 0 && ds->hs.len == 0) {
+					int side = side_of(fs, ch->dir);
+					note_add(fs->s, NOTE_GAP, side, ch->len, ds->ts, ds->frame,
+						 xasprintf("%llu bytes from the %s are missing from the "
+							   "capture after frame %llu",
+							   (unsigned long long)ch->len, side_str(side),
+							   (unsigned long long)ds->frame));
+				}
+				ds->hs_desync = 1;
+				dbuf_reset(&ds->hs);
+			}
+			if (fs->is_tls)
+				ladder_add(fs->s, LAD_GAP, side_of(fs, ch->dir), 0, (uint32_t)ch->len,
+					   ch->ts_ns, ch->frame);
+		} else if (ds->st == D_CLEAR || ds->st == D_RESYNC) {
+			dbuf_reset(&ds->scan);
+		}
+		ds->ts = ch->ts_ns;
+		ds->frame = ch->frame;
+		return;
+	}
+	ds->ts = ch->ts_ns;
+	ds->frame = ch->frame;
+	switch (ds->st) {
+	case D_RECORDS:
+		feed_records(d, fs, f, ch->dir, ch->data, ch->len);
+		return;
+	case D_DETECT:
+	case D_CLEAR:
+	case D_RESYNC:
+		if (dbuf_add(&ds->scan, ch->data, ch->len) != 0) {
+			if (ds->st == D_CLEAR || ds->st == D_DETECT)
+				flow_not_tls(d, fs, f);
+			else
+				dbuf_reset(&ds->scan);
+			return;
+		}
+		if (ds->st == D_DETECT)
+			detect(d, fs, f, ch->dir);
+		else if (ds->st == D_CLEAR)
+			scan_clear(d, fs, f, ch->dir);
+		else
+			resync(d, fs, f, ch->dir);
+		return;
+	case D_OFF:
+		return;
+	}
+}
+
+/* The stream ended: decode what a half-received message still shows. */
+static void finish_dir(struct tls_dissector *d, struct flow_st *fs, int dir)
+{
+	struct dir_st *ds = &fs->d[dir];
+	struct tls_session *s = fs->s;
+	struct cursor c;
+	uint8_t type;
+	uint32_t len;
+	if (ds->hs.len == 0 || ds->hs_desync)
+		return;
+	cur_init(&c, ds->hs.p, ds->hs.len);
+	if (cur_u8(&c, &type) != PE_OK || cur_u24(&c, &len) != PE_OK)
+		return;
+	int side = side_of(fs, dir);
+	if (type == HS_CERTIFICATE && !s->chain[side].present) {
+		struct cursor body;
+		cur_init(&body, ds->hs.p + 4, ds->hs.len - 4);
+		enum parse_err pe = tls_parse_certificate(&body, 1, d->cache, &s->chain[side]);
+		(void)pe;
+		s->chain[side].complete = 0;
+		s->chain[side].ts_ns = ds->ts;
+		s->chain[side].frame = ds->frame;
+	}
+	ladder_add(s, LAD_HANDSHAKE, side, type, len, ds->ts, ds->frame);
+	s->ladder[s->n_ladder - 1].incomplete = 1;
+	note_add(s, NOTE_TRUNCATED, side, len - (ds->hs.len - 4), ds->ts, ds->frame,
+		 xasprintf("the capture ends inside the %s's %s (%zu of %u bytes seen)",
+			   side_str(side), tls_hs_type_str(type), ds->hs.len - 4, len));
+}
+
+static void h_close(void *ctx, struct tcp_flow *f, enum tcp_close_reason why)
+{
+	struct tls_dissector *d = ctx;
+	struct flow_st *fs = f->user;
+	if (fs == NULL)
+		return;
+	struct tls_session *s = fs->s;
+	int keep = fs->is_tls && (s->n_ladder > 0 || s->n_alerts > 0);
+	if (keep) {
+		finish_dir(d, fs, 0);
+		finish_dir(d, fs, 1);
+		int cd = fs->client_dir < 0 ? 0 : fs->client_dir;
+		s->client = f->ep[cd];
+		s->server = f->ep[1 - cd];
+		s->id = ++d->next_id;
+		s->file = xstrdup(d->file ? d->file : "");
+		s->flow_id = f->id;
+		s->start_ts = s->ch.present ? s->ch.ts_ns : s->ladder ? s->ladder[0].ts_ns : f->first_ts;
+		s->end_ts = f->last_ts;
+		s->first_frame = f->first_frame;
+		s->last_frame = f->last_frame;
+		s->flow_midstream = f->midstream;
+		s->close_reason = (int)why;
+		uint64_t cut = f->d[0].st.snaplen_cut + f->d[1].st.snaplen_cut;
+		if (cut)
+			note_add(s, NOTE_SNAPLEN, -1, cut, f->last_ts, f->last_frame,
+				 xasprintf("%llu segments of this connection were cut short by the "
+					   "capture's snapshot length; capture again with tcpdump -s 0",
+					   (unsigned long long)cut));
+		if (!s->ch.present && !s->sh.present && s->n_ladder && !s->chain[1].present)
+			note_add(s, NOTE_MIDSTREAM, -1, 0, f->first_ts, f->first_frame,
+				 xasprintf("the capture starts after this connection's handshake began"));
+		d->st.sessions++;
+		d->emit(d->ctx, s);
+	} else {
+		if (fs->is_tls)
+			d->st.sessions_without_handshake++;
+		tls_session_free(s);
+	}
+	for (int i = 0; i < 2; i++) {
+		dbuf_free(&fs->d[i].scan);
+		dbuf_free(&fs->d[i].hs);
+	}
+	free(fs);
+	f->user = NULL;
+}
+
+struct tls_dissector *tls_dissector_new(struct cert_cache *cache, const char *file,
+					void (*emit)(void *ctx, struct tls_session *s), void *ctx)
+{
+	struct tls_dissector *d = xcalloc(1, sizeof *d);
+	d->cache = cache;
+	d->file = file ? xstrdup(file) : NULL;
+	d->emit = emit;
+	d->ctx = ctx;
+	return d;
+}
+
+struct tcp_handler tls_dissector_handler(struct tls_dissector *d)
+{
+	struct tcp_handler h = { d, h_open, h_data, h_close };
+	return h;
+}
+
+void tls_dissector_set_table(struct tls_dissector *d, struct tcp_table *t)
+{
+	d->table = t;
+}
+
+const struct tls_stats *tls_dissector_stats(const struct tls_dissector *d)
+{
+	return &d->st;
+}
+
+void tls_dissector_free(struct tls_dissector *d)
+{
+	if (d == NULL)
+		return;
+	free(d->file);
+	free(d);
+}

@@ -1,0 +1,37 @@
+/*
+ * tls.h - TLS found by content in reassembled TCP streams, on any port.
+ *
+ * The dissector is a tcp_handler: it detects TLS (a record header, an
+ * SSLv2-compatible ClientHello, or TLS after a clear-text STARTTLS
+ * preamble), reassembles records and handshake messages in each
+ * direction, fills a tls_session, and hands the session over when the
+ * flow ends. A flow that is not TLS is released at once; a TLS flow is
+ * released once its handshake is over, so bulk data costs nothing.
+ */
+#ifndef TLSDIAG_TLS_H
+#define TLSDIAG_TLS_H
+
+#include <stdint.h>
+
+#include "capture/tcp.h"
+#include "dissect/certcache.h"
+#include "dissect/session.h"
+
+struct tls_stats {
+	uint64_t flows_seen, flows_tls, flows_not_tls, flows_starttls;
+	uint64_t sessions, sessions_without_handshake;
+};
+
+struct tls_dissector;
+
+/* `emit` receives each finished session and owns it from then on. */
+struct tls_dissector *tls_dissector_new(struct cert_cache *cache, const char *file,
+					void (*emit)(void *ctx, struct tls_session *s),
+					void *ctx);
+/* The handler to give tcp_table_new(); then tell the dissector its table. */
+struct tcp_handler tls_dissector_handler(struct tls_dissector *d);
+void tls_dissector_set_table(struct tls_dissector *d, struct tcp_table *t);
+const struct tls_stats *tls_dissector_stats(const struct tls_dissector *d);
+void tls_dissector_free(struct tls_dissector *d);
+
+#endif

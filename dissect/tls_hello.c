@@ -1,0 +1,448 @@
+/*
+ * tls_hello.c - ClientHello and ServerHello (RFC 8446 §4.1.2-4.1.3,
+ * RFC 5246 §7.4.1), the SSLv2-compatible ClientHello (RFC 5246 E.2), and
+ * the JA3 / JA4 fingerprints computed from them.
+ *
+ *   ClientHello: legacy_version(2) random(32) session_id<0..32>
+ *                cipher_suites<2..2^16-2> compression_methods<1..2^8-1>
+ *                extensions<0..2^16-1>  (absent in old clients)
+ *   Extension:   type(2) extension_data<0..2^16-1>
+ *   ServerHello: legacy_version(2) random(32) session_id<0..32>
+ *                cipher_suite(2) compression_method(1) extensions<..>
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <wolfssl/options.h>
+#include <wolfssl/wolfcrypt/md5.h>
+#include <wolfssl/wolfcrypt/sha256.h>
+
+#include "capture/xalloc.h"
+#include "dissect/tls_msg.h"
+
+#define MAX_LIST 4096
+
+static void u16_push(struct u16list *l, uint16_t v)
+{
+	if (l->n >= MAX_LIST)
+		return;
+	l->v = xreallocarray(l->v, l->n + 1, sizeof *l->v);
+	l->v[l->n++] = v;
+}
+
+static enum parse_err read_u16_list(struct cursor *c, struct u16list *l)
+{
+	while (cur_left(c) >= 2) {
+		uint16_t v;
+		TRY(cur_u16(c, &v));
+		u16_push(l, v);
+	}
+	return cur_expect_end(c) == PE_OK ? PE_OK : PE_MALFORMED;
+}
+
+int tls_is_grease(uint16_t v)
+{
+	return (v & 0x0f0f) == 0x0a0a && (v >> 8) == (v & 0xff);
+}
+
+/* Copy wire text into a C string (NUL bytes become '?'); capped. */
+static char *span_str(struct span s, size_t cap)
+{
+	size_t n = s.n < cap ? s.n : cap;
+	char *o = xcalloc(n + 1, 1);
+	struct cursor c;
+	cur_init(&c, s.p, n);
+	for (size_t i = 0; i < n; i++) {
+		uint8_t ch = 0;
+		if (cur_u8(&c, &ch) != PE_OK)
+			break;
+		o[i] = ch ? (char)ch : '?';
+	}
+	return o;
+}
+
+/* RFC 6066 §3 */
+static enum parse_err ext_sni(struct cursor *ext, struct tls_client_hello *ch)
+{
+	struct cursor list;
+	TRY(cur_sub_u16(ext, &list));
+	while (cur_left(&list)) {
+		uint8_t type;
+		struct cursor name;
+		TRY(cur_u8(&list, &type));
+		TRY(cur_sub_u16(&list, &name));
+		if (type == 0 && ch->sni == NULL) {
+			if (cur_left(&name) == 0)
+				return PE_MALFORMED;
+			ch->sni = span_str(cur_rest(&name), 255);
+		}
+	}
+	return cur_expect_end(ext);
+}
+
+/* RFC 7301 §3.1 */
+static enum parse_err ext_alpn(struct cursor *ext, struct strlist *out)
+{
+	struct cursor list;
+	TRY(cur_sub_u16(ext, &list));
+	while (cur_left(&list)) {
+		struct cursor p;
+		TRY(cur_sub_u8(&list, &p));
+		if (cur_left(&p) == 0)
+			return PE_MALFORMED;
+		if (out->n < 64) {
+			out->v = xreallocarray(out->v, out->n + 1, sizeof *out->v);
+			out->v[out->n++] = span_str(cur_rest(&p), 255);
+		}
+	}
+	return cur_expect_end(ext);
+}
+
+static enum parse_err ch_extension(uint16_t type, struct cursor *ext, struct tls_client_hello *ch)
+{
+	struct cursor l;
+	switch (type) {
+	case 0:
+		return ext_sni(ext, ch);
+	case 10: /* supported_groups, RFC 8446 §4.2.7 */
+		TRY(cur_sub_u16(ext, &l));
+		TRY(read_u16_list(&l, &ch->groups));
+		return cur_expect_end(ext);
+	case 11: { /* ec_point_formats, RFC 8422 §5.1.2 */
+		TRY(cur_sub_u8(ext, &l));
+		while (cur_left(&l)) {
+			uint8_t f;
+			TRY(cur_u8(&l, &f));
+			u16_push(&ch->ec_point_formats, f);
+		}
+		return cur_expect_end(ext);
+	}
+	case 13: /* signature_algorithms, RFC 8446 §4.2.3 */
+		TRY(cur_sub_u16(ext, &l));
+		TRY(read_u16_list(&l, &ch->sig_algs));
+		return cur_expect_end(ext);
+	case 16:
+		return ext_alpn(ext, &ch->alpn);
+	case 43: /* supported_versions (ClientHello form), RFC 8446 §4.2.1 */
+		TRY(cur_sub_u8(ext, &l));
+		TRY(read_u16_list(&l, &ch->versions));
+		return cur_expect_end(ext);
+	}
+	return PE_OK;
+}
+
+enum parse_err tls_parse_client_hello(struct cursor *b, struct tls_client_hello *ch)
+{
+	struct cursor sid, cs, comp, exts;
+	TRY(cur_u16(b, &ch->legacy_version));
+	TRY(cur_skip(b, 32));
+	TRY(cur_sub_u8(b, &sid));
+	if (cur_left(&sid) > 32)
+		return PE_MALFORMED;
+	TRY(cur_sub_u16(b, &cs));
+	if (cur_left(&cs) % 2)
+		return PE_MALFORMED;
+	TRY(read_u16_list(&cs, &ch->ciphers));
+	TRY(cur_sub_u8(b, &comp));
+	ch->present = 1;
+	if (cur_left(b) == 0) { /* no extensions: allowed before TLS 1.3 */
+		tls_fingerprint(ch);
+		return PE_OK;
+	}
+	TRY(cur_sub_u16(b, &exts));
+	enum parse_err worst = PE_OK;
+	while (cur_left(&exts)) {
+		uint16_t type;
+		struct cursor ext;
+		TRY(cur_u16(&exts, &type));
+		TRY(cur_sub_u16(&exts, &ext));
+		u16_push(&ch->extensions, type);
+		enum parse_err e = ch_extension(type, &ext, ch);
+		if (e != PE_OK && worst == PE_OK)
+			worst = e; /* keep going: one bad extension spoils only itself */
+	}
+	tls_fingerprint(ch);
+	if (worst != PE_OK)
+		return worst;
+	return cur_expect_end(b);
+}
+
+/* SSLv2 CLIENT-HELLO: msg_type(1)=1 version(2) cipher_spec_length(2)
+ * session_id_length(2) challenge_length(2) cipher_specs(3 each) ... */
+enum parse_err tls_parse_sslv2_hello(struct cursor *r, struct tls_client_hello *ch)
+{
+	uint8_t type;
+	uint16_t cslen, sidlen, chlen;
+	TRY(cur_u8(r, &type));
+	if (type != 1)
+		return PE_MALFORMED;
+	TRY(cur_u16(r, &ch->legacy_version));
+	TRY(cur_u16(r, &cslen));
+	TRY(cur_u16(r, &sidlen));
+	TRY(cur_u16(r, &chlen));
+	if (cslen % 3)
+		return PE_MALFORMED;
+	struct cursor cs;
+	TRY(cur_sub(r, cslen, &cs));
+	while (cur_left(&cs)) {
+		uint8_t hi;
+		uint16_t lo;
+		TRY(cur_u8(&cs, &hi));
+		TRY(cur_u16(&cs, &lo));
+		if (hi == 0) /* TLS cipher suites in SSLv2 form */
+			u16_push(&ch->ciphers, lo);
+	}
+	TRY(cur_skip(r, sidlen));
+	TRY(cur_skip(r, chlen));
+	ch->present = 1;
+	ch->sslv2 = 1;
+	tls_fingerprint(ch);
+	return PE_OK;
+}
+
+/* SHA-256("HelloRetryRequest"), RFC 8446 §4.1.3 */
+static const uint8_t hrr_random[32] = {
+	0xcf, 0x21, 0xad, 0x74, 0xe5, 0x9a, 0x61, 0x11, 0xbe, 0x1d, 0x8c, 0x02, 0x1e, 0x65, 0xb8, 0x91,
+	0xc2, 0xa2, 0x11, 0x16, 0x7a, 0xbb, 0x8c, 0x5e, 0x07, 0x9e, 0x09, 0xe2, 0xc8, 0xa8, 0x33, 0x9c,
+};
+
+enum parse_err tls_parse_server_hello(struct cursor *b, struct tls_server_hello *sh)
+{
+	struct cursor sid, exts;
+	struct span random;
+	uint8_t comp;
+	TRY(cur_u16(b, &sh->legacy_version));
+	TRY(cur_bytes(b, 32, &random));
+	struct span hrr = { hrr_random, 32 };
+	int is_hrr = span_eq(random, hrr);
+	TRY(cur_sub_u8(b, &sid));
+	TRY(cur_u16(b, &sh->cipher));
+	TRY(cur_u8(b, &comp));
+	sh->version = sh->legacy_version;
+	if (is_hrr)
+		sh->hrr = 1;
+	else
+		sh->present = 1;
+	if (cur_left(b) == 0)
+		return PE_OK;
+	TRY(cur_sub_u16(b, &exts));
+	while (cur_left(&exts)) {
+		uint16_t type;
+		struct cursor ext;
+		TRY(cur_u16(&exts, &type));
+		TRY(cur_sub_u16(&exts, &ext));
+		if (!is_hrr)
+			u16_push(&sh->extensions, type);
+		if (type == 43) { /* selected_version */
+			uint16_t v;
+			TRY(cur_u16(&ext, &v));
+			sh->version = v;
+		} else if (type == 16 && !is_hrr) {
+			struct strlist l = { 0 };
+			if (ext_alpn(&ext, &l) == PE_OK && l.n) {
+				free(sh->alpn);
+				sh->alpn = l.v[0];
+				for (size_t i = 1; i < l.n; i++)
+					free(l.v[i]);
+			} else {
+				for (size_t i = 0; i < l.n; i++)
+					free(l.v[i]);
+			}
+			free(l.v);
+		} else if (type == 51) { /* key_share: group first */
+			uint16_t g;
+			if (cur_u16(&ext, &g) == PE_OK)
+				sh->key_share_group = g;
+		}
+	}
+	return cur_expect_end(b);
+}
+
+/* ---- fingerprints ---- */
+
+static void join_dec(char **s, size_t *len, size_t *cap, const struct u16list *l, int skip_grease)
+{
+	int first = 1;
+	for (size_t i = 0; i < l->n; i++) {
+		if (skip_grease && tls_is_grease(l->v[i]))
+			continue;
+		char tmp[8];
+		int n = snprintf(tmp, sizeof tmp, "%s%u", first ? "" : "-", l->v[i]);
+		while (*len + (size_t)n + 1 > *cap) {
+			*cap = *cap ? *cap * 2 : 256;
+			*s = xreallocarray(*s, *cap, 1);
+		}
+		memcpy(*s + *len, tmp, (size_t)n + 1);
+		*len += (size_t)n;
+		first = 0;
+	}
+	while (*len + 2 > *cap) {
+		*cap = *cap ? *cap * 2 : 256;
+		*s = xreallocarray(*s, *cap, 1);
+	}
+	(*s)[*len] = 0;
+}
+
+static void add_char(char **s, size_t *len, size_t *cap, char ch)
+{
+	if (*len + 2 > *cap) {
+		*cap = *cap ? *cap * 2 : 256;
+		*s = xreallocarray(*s, *cap, 1);
+	}
+	(*s)[(*len)++] = ch;
+	(*s)[*len] = 0;
+}
+
+static void hex_of(const uint8_t *d, size_t n, char *out)
+{
+	static const char hx[] = "0123456789abcdef";
+	for (size_t i = 0; i < n; i++) {
+		out[2 * i] = hx[d[i] >> 4];
+		out[2 * i + 1] = hx[d[i] & 15];
+	}
+	out[2 * n] = 0;
+}
+
+static int cmp_u16(const void *a, const void *b)
+{
+	uint16_t x = *(const uint16_t *)a, y = *(const uint16_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* First 12 hex digits of SHA-256 of `s`, or twelve zeros when empty. */
+static void sha12(const char *s, size_t n, char *out)
+{
+	if (n == 0) {
+		strcpy(out, "000000000000");
+		return;
+	}
+	uint8_t dig[WC_SHA256_DIGEST_SIZE];
+	char hex[2 * WC_SHA256_DIGEST_SIZE + 1];
+	wc_Sha256 h;
+	wc_InitSha256(&h);
+	wc_Sha256Update(&h, (const byte *)s, (word32)n);
+	wc_Sha256Final(&h, dig);
+	wc_Sha256Free(&h);
+	hex_of(dig, sizeof dig, hex);
+	memcpy(out, hex, 12);
+	out[12] = 0;
+}
+
+/* Sorted (or not), GREASE-free, comma-separated 4-digit hex list. */
+static char *hex_list(const struct u16list *l, int sort, const uint16_t *omit, size_t nomit,
+		      size_t *count)
+{
+	uint16_t *v = xcalloc(l->n + 1, sizeof *v);
+	size_t n = 0;
+	for (size_t i = 0; i < l->n; i++) {
+		int skip = tls_is_grease(l->v[i]);
+		for (size_t k = 0; k < nomit; k++)
+			skip |= l->v[i] == omit[k];
+		if (!skip)
+			v[n++] = l->v[i];
+	}
+	if (sort)
+		qsort(v, n, sizeof *v, cmp_u16);
+	char *s = xcalloc(n * 5 + 1, 1);
+	size_t o = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			s[o++] = ',';
+		snprintf(s + o, 5, "%04x", v[i]);
+		o += 4;
+	}
+	s[o] = 0;
+	free(v);
+	if (count)
+		*count = n;
+	return s;
+}
+
+void tls_fingerprint(struct tls_client_hello *ch)
+{
+	/* JA3: version,ciphers,extensions,groups,point_formats (decimal). */
+	char *s = NULL;
+	size_t len = 0, cap = 0;
+	char v[8];
+	snprintf(v, sizeof v, "%u", ch->legacy_version);
+	for (const char *p = v; *p; p++)
+		add_char(&s, &len, &cap, *p);
+	add_char(&s, &len, &cap, ',');
+	join_dec(&s, &len, &cap, &ch->ciphers, 1);
+	add_char(&s, &len, &cap, ',');
+	join_dec(&s, &len, &cap, &ch->extensions, 1);
+	add_char(&s, &len, &cap, ',');
+	join_dec(&s, &len, &cap, &ch->groups, 1);
+	add_char(&s, &len, &cap, ',');
+	join_dec(&s, &len, &cap, &ch->ec_point_formats, 0);
+	free(ch->ja3_string);
+	ch->ja3_string = s;
+	uint8_t md[WC_MD5_DIGEST_SIZE];
+	wc_Md5 m;
+	wc_InitMd5(&m);
+	wc_Md5Update(&m, (const byte *)s, (word32)len);
+	wc_Md5Final(&m, md);
+	wc_Md5Free(&m);
+	hex_of(md, sizeof md, ch->ja3);
+
+	/* JA4_a: t, version, d|i, ciphers count, extensions count, ALPN. */
+	uint16_t best = 0;
+	for (size_t i = 0; i < ch->versions.n; i++)
+		if (!tls_is_grease(ch->versions.v[i]) && ch->versions.v[i] > best)
+			best = ch->versions.v[i];
+	if (best == 0)
+		best = ch->legacy_version;
+	const char *ver = "00";
+	switch (best) {
+	case 0x0304: ver = "13"; break;
+	case 0x0303: ver = "12"; break;
+	case 0x0302: ver = "11"; break;
+	case 0x0301: ver = "10"; break;
+	case 0x0300: ver = "s3"; break;
+	case 0x0002: ver = "s2"; break;
+	}
+	size_t ncs = 0, next = 0;
+	for (size_t i = 0; i < ch->ciphers.n; i++)
+		ncs += !tls_is_grease(ch->ciphers.v[i]);
+	for (size_t i = 0; i < ch->extensions.n; i++)
+		next += !tls_is_grease(ch->extensions.v[i]);
+	char alpn[3] = "00";
+	if (ch->alpn.n && ch->alpn.v[0][0]) {
+		const char *a = ch->alpn.v[0];
+		size_t al = strlen(a);
+		unsigned char f = (unsigned char)a[0], l = (unsigned char)a[al - 1];
+		int alnum = ((f >= '0' && f <= '9') || (f >= 'a' && f <= 'z') || (f >= 'A' && f <= 'Z')) &&
+			    ((l >= '0' && l <= '9') || (l >= 'a' && l <= 'z') || (l >= 'A' && l <= 'Z'));
+		if (alnum) {
+			alpn[0] = (char)f;
+			alpn[1] = (char)l;
+		} else {
+			char hx[3];
+			hex_of(&f, 1, hx);
+			alpn[0] = hx[0];
+			hex_of(&l, 1, hx);
+			alpn[1] = hx[1];
+		}
+	}
+	char a[16];
+	snprintf(a, sizeof a, "t%s%c%02zu%02zu%s", ver, ch->sni ? 'd' : 'i', ncs > 99 ? 99 : ncs,
+		 next > 99 ? 99 : next, alpn);
+
+	/* JA4_b: sorted ciphers. JA4_c: sorted extensions without SNI and
+	 * ALPN, then "_" and the signature algorithms in offered order. */
+	char b12[13], c12[13];
+	char *cl = hex_list(&ch->ciphers, 1, NULL, 0, NULL);
+	sha12(cl, strlen(cl), b12);
+	free(cl);
+	static const uint16_t omit[] = { 0x0000, 0x0010 };
+	size_t nex;
+	char *el = hex_list(&ch->extensions, 1, omit, 2, &nex);
+	char *sl = hex_list(&ch->sig_algs, 0, NULL, 0, NULL);
+	char *cstr = xasprintf("%s%s%s", el, sl[0] ? "_" : "", sl);
+	sha12(cstr, nex ? strlen(cstr) : 0, c12);
+	free(el);
+	free(sl);
+	free(cstr);
+	snprintf(ch->ja4, sizeof ch->ja4, "%s_%s_%s", a, b12, c12);
+}

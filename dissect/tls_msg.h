@@ -1,0 +1,38 @@
+/*
+ * tls_msg.h - parsers for single TLS handshake messages, each reading one
+ * message body (after the 4-byte handshake header) through a cursor. They
+ * fill the session model and never print. Exposed for unit tests and
+ * fuzzers; the stream machinery is dissect/tls.c.
+ */
+#ifndef TLSDIAG_TLS_MSG_H
+#define TLSDIAG_TLS_MSG_H
+
+#include "capture/cursor.h"
+#include "dissect/certcache.h"
+#include "dissect/session.h"
+
+/* RFC 8446 §4.1.2 / RFC 5246 §7.4.1.2. Extensions decoded: server_name,
+ * supported_groups, ec_point_formats, signature_algorithms, ALPN,
+ * supported_versions. Fills ja3/ja4 too. */
+PE_MUST_USE enum parse_err tls_parse_client_hello(struct cursor *body, struct tls_client_hello *ch);
+/* RFC 5246 Appendix E.2: SSLv2-compatible ClientHello (the whole record
+ * after its 2-byte header). */
+PE_MUST_USE enum parse_err tls_parse_sslv2_hello(struct cursor *rec, struct tls_client_hello *ch);
+/* RFC 8446 §4.1.3 (HelloRetryRequest recognised by its random). */
+PE_MUST_USE enum parse_err tls_parse_server_hello(struct cursor *body, struct tls_server_hello *sh);
+/* RFC 5246 §7.4.2: certificate_list. With `partial`, a body cut short
+ * (capture gap) still yields every certificate that is complete. */
+PE_MUST_USE enum parse_err tls_parse_certificate(struct cursor *body, int partial,
+						 struct cert_cache *cache, struct tls_chain *out);
+/* RFC 5246 §7.4.4 (RFC 4346 §7.4.4 before TLS 1.2: no signature algorithms). */
+PE_MUST_USE enum parse_err tls_parse_cert_request(struct cursor *body, uint16_t version,
+						  struct tls_cert_request *cr);
+/* RFC 8422 §5.4: the named curve of an ECDHE ServerKeyExchange. */
+PE_MUST_USE enum parse_err tls_parse_ske_group(struct cursor *body, uint16_t *group);
+
+/* GREASE values (RFC 8701) are left out of fingerprints. */
+int tls_is_grease(uint16_t v);
+/* JA3 (Salesforce) and JA4 (FoxIO) of a parsed ClientHello. */
+void tls_fingerprint(struct tls_client_hello *ch);
+
+#endif

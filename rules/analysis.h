@@ -1,0 +1,93 @@
+/*
+ * analysis.h - one run of tlsdiag over one or more capture files: the
+ * configuration, the trust stores, and the resulting model (files,
+ * sessions with their reports, unique certificates). Every view (text,
+ * JSON, HTML, TUI, SQLite) reads this and computes nothing of its own.
+ */
+#ifndef TLSDIAG_ANALYSIS_H
+#define TLSDIAG_ANALYSIS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "capture/capture.h"
+#include "capture/tcp.h"
+#include "dissect/certcache.h"
+#include "dissect/session.h"
+#include "rules/finding.h"
+
+/* "IP[:PORT]=VALUE" as given on the command line. */
+struct target_value {
+	struct endpoint ep;   /* port 0: any port */
+	char *value;
+	char *spec;           /* the original text, for "where did this come from" */
+};
+
+struct port_name {
+	uint16_t port;
+	char *name;
+	int cisco_uc;
+};
+
+enum at_mode { AT_CAPTURE = 0, AT_FIXED, AT_NOW };
+
+struct analysis_config {
+	struct tcp_config tcp;
+	char **trust_paths;            /* --trust PATH|system, repeatable */
+	size_t n_trust;
+	struct target_value *trust_for;/* --trust-for IP[:PORT]=PATH */
+	size_t n_trust_for;
+	struct target_value *names;    /* --name IP[:PORT]=FQDN */
+	size_t n_names;
+	struct port_name *ports;       /* --port PORT=NAME (added to the defaults) */
+	size_t n_ports;
+	enum at_mode at_mode;
+	time_t at;                     /* AT_FIXED */
+	int expiring_days;             /* warn when a cert expires within (default 30) */
+	int keep_dns;                  /* learn expected names from DNS answers (default 1) */
+};
+void analysis_config_init(struct analysis_config *c);
+void analysis_config_free(struct analysis_config *c);
+/* Parse "IP[:PORT]=VALUE" ("[v6]:port=VALUE" for IPv6). 0 ok, -1 bad. */
+int target_value_parse(const char *spec, struct target_value *out);
+
+struct trust_ctx; /* rules/trust.h */
+
+struct file_report {
+	char *path;
+	struct capture_result cap;
+	int ok;                        /* opened as a capture */
+	size_t first_session, n_sessions;
+};
+
+struct dns_table {
+	struct dns_seen *v;
+	size_t n, cap;
+};
+
+struct analysis {
+	struct analysis_config cfg;
+	struct cert_cache *certs;
+	struct trust_ctx *trust;
+	time_t now;                    /* when the analysis runs */
+	struct file_report *files;
+	size_t n_files, cap_files;
+	struct session_report **sessions;
+	size_t n_sessions, cap_sessions;
+	/* Run-wide findings (trust store lint): side -1, cert -1. */
+	struct session_report store_report;
+};
+
+/* Load trust stores (the only step that can fail: a bad --trust file).
+ * Takes ownership of cfg's contents. */
+int analysis_init(struct analysis *a, struct analysis_config *cfg, char *err, size_t errlen);
+/* Read, dissect and judge one capture file; sessions are appended.
+ * Returns 0 if the file could be read as a capture (maybe partly). */
+int analysis_add_file(struct analysis *a, const char *path);
+void analysis_free(struct analysis *a);
+
+/* Counters by verdict over all sessions. */
+void analysis_counts(const struct analysis *a, size_t counts[4]);
+
+#endif

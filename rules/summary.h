@@ -1,0 +1,63 @@
+/*
+ * summary.h - the aggregate over a whole run (many files, maybe analysed
+ * in parallel): sessions by verdict, findings by id, unique certificates
+ * by SHA-256 with where each was seen, certificates expiring soon, and the
+ * files that could not be read. Owns copies of everything it keeps, so
+ * per-file analyses can be freed as soon as they are added.
+ */
+#ifndef TLSDIAG_SUMMARY_H
+#define TLSDIAG_SUMMARY_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "rules/analysis.h"
+
+struct seen_cert {
+	char sha256_hex[65];
+	char *subject, *issuer;
+	char *serial_hex;
+	time_t not_before, not_after;
+	int parse_ok;
+	char **files;   size_t n_files;
+	char **endpoints; size_t n_endpoints; /* "ip:port" of the presenter */
+	int64_t first_seen_ns, last_seen_ns;
+	uint64_t sessions;
+	long days_to_expiry;                  /* relative to summary->now, floor */
+};
+
+struct id_count {
+	const char *id;
+	uint64_t count;
+};
+
+struct bad_file {
+	char *path;
+	char *message;
+};
+
+struct run_summary {
+	time_t now;
+	int expiring_days;
+	uint64_t files, files_ok, files_partial; /* partial: read stopped early */
+	struct bad_file *bad;                     /* unreadable or damaged files */
+	size_t n_bad, cap_bad;
+	uint64_t sessions;
+	uint64_t by_verdict[4];                   /* enum verdict */
+	struct id_count *findings;                /* by id, sorted by id at the end */
+	size_t n_findings, cap_findings;
+	struct seen_cert *certs;                  /* unique, by SHA-256 */
+	size_t n_certs, cap_certs;
+	void *index;                              /* private: sha256 -> cert */
+	uint64_t bytes;                           /* capture bytes read */
+};
+
+void summary_init(struct run_summary *s, time_t now, int expiring_days);
+/* Add everything of one analysis (all of its files and sessions). */
+void summary_add(struct run_summary *s, const struct analysis *a);
+/* Sort findings and certificates for output; call once before printing. */
+void summary_finish(struct run_summary *s);
+void summary_free(struct run_summary *s);
+
+#endif
