@@ -1,52 +1,126 @@
-/* main.c - the front door: parse the command line, pick a mode. */
-#include <getopt.h>
+/*
+ * main.c - the front door: parse the command line (ui/cli.c), decide
+ * colour and mode from the terminal, then hand over to one mode: the
+ * TUI, the batch run with its sinks (text or JSON on standard output,
+ * plus HTML, SQLite and certificate export), --streams, or `tlsdiag db`.
+ */
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
-#include "capture/tcp.h"
+#include "ui/cli.h"
 #include "ui/streams.h"
+#include "ui/ui.h"
 
-static void usage(FILE *f)
+/* Static so that what they own stays reachable until exit (leak checkers). */
+static struct ui_opts opts;
+static struct cli_extra extra;
+
+static int decide_color(int mode, FILE *f)
 {
-	fputs("usage: tlsdiag [OPTIONS] FILE...\n"
-	      "       tlsdiag --streams [--dump-streams DIR] FILE...\n"
-	      "Try 'tlsdiag --help'.\n", f);
+	const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
+	if (mode >= 0)
+		return mode;
+	if (nc && nc[0]) /* https://no-color.org: set and not empty */
+		return 0;
+	if (term && strcmp(term, "dumb") == 0)
+		return 0;
+	return isatty(fileno(f));
+}
+
+/*
+ * Sinks: each sink_*_new() returns a malloc'd struct sink whose `st` is
+ * separate state. batch_run() takes an array of them by value; afterwards
+ * main calls free(st) of each and frees the struct sink it was given.
+ */
+static void add_sink(struct sink *v, size_t *n, struct sink *s)
+{
+	v[(*n)++] = *s;
+	free(s);
+}
+
+static void free_sinks(struct sink *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (v[i].free)
+			v[i].free(v[i].st);
 }
 
 int main(int argc, char **argv)
 {
-	enum { O_STREAMS = 256, O_DUMP, O_MAXFLOWS, O_MAXBUF, O_IDLE };
-	static const struct option opts[] = {
-		{ "streams", no_argument, 0, O_STREAMS },
-		{ "dump-streams", required_argument, 0, O_DUMP },
-		{ "max-flows", required_argument, 0, O_MAXFLOWS },
-		{ "max-buffer", required_argument, 0, O_MAXBUF },
-		{ "idle-timeout", required_argument, 0, O_IDLE },
-		{ "help", no_argument, 0, 'h' },
-		{ 0, 0, 0, 0 },
-	};
-	struct tcp_config tcfg;
-	int streams = 0, c;
-	const char *dump = NULL;
-	tcp_config_default(&tcfg);
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (c) {
-		case O_STREAMS: streams = 1; break;
-		case O_DUMP: dump = optarg; streams = 1; break;
-		case O_MAXFLOWS: tcfg.max_flows = strtoul(optarg, NULL, 10); break;
-		case O_MAXBUF: tcfg.max_buffer = strtoul(optarg, NULL, 10); break;
-		case O_IDLE: tcfg.idle_timeout_ns = (int64_t)(atof(optarg) * 1e9); break;
-		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return 2;
+	struct sink sinks[4];
+	size_t n = 0;
+	int rc;
+
+	setlocale(LC_ALL, "");
+	setlocale(LC_NUMERIC, "C"); /* reports print numbers the same everywhere */
+
+	rc = cli_parse(argc, argv, &opts, &extra, stdout, stderr);
+	if (rc)
+		return rc;
+	if (extra.exit_now)
+		return extra.status;
+
+	opts.color = decide_color(extra.color_mode, stdout);
+	switch (opts.mode) {
+	case MODE_DB:
+		return db_command(&opts);
+	case MODE_STREAMS:
+		return streams_run(opts.inputs, opts.n_inputs, &opts.acfg.tcp, opts.dump_streams,
+				   stdout);
+	case MODE_AUTO:
+		/* Extra outputs ask for a batch run; a terminal gets the TUI. */
+		if (opts.html_path || opts.db_path || opts.export_dir || !isatty(STDOUT_FILENO))
+			opts.mode = MODE_REPORT;
+		else
+			opts.mode = MODE_TUI;
+		break;
+	default:
+		break;
+	}
+	opts.progress = !extra.quiet && opts.mode != MODE_TUI && isatty(STDERR_FILENO);
+
+	if (opts.mode == MODE_TUI) {
+		if (opts.html_path || opts.db_path || opts.export_dir)
+			fputs("tlsdiag: --html, --db and --export-certs are ignored with --tui\n",
+			      stderr);
+		return tui_run(&opts);
+	}
+
+	if (opts.mode == MODE_JSON)
+		add_sink(sinks, &n, sink_json_new(stdout, &opts));
+	else
+		add_sink(sinks, &n, sink_text_new(stdout, &opts));
+	if (opts.html_path) {
+		struct sink *h = sink_html_new(opts.html_path, &opts);
+		if (!h) {
+			fprintf(stderr, "tlsdiag: cannot write the HTML report to %s\n",
+				opts.html_path);
+			free_sinks(sinks, n);
+			return EXIT_USAGE;
 		}
+		add_sink(sinks, &n, h);
 	}
-	if (optind >= argc) {
-		usage(stderr);
-		return 2;
+	if (opts.db_path) {
+		char err[512] = "";
+		struct sink *d = sink_db_new(opts.db_path, &opts, err, sizeof err);
+		if (!d) {
+			fprintf(stderr, "tlsdiag: %s\n", err[0] ? err : opts.db_path);
+			free_sinks(sinks, n);
+			return EXIT_USAGE;
+		}
+		add_sink(sinks, &n, d);
 	}
-	if (streams)
-		return streams_run(argv + optind, argc - optind, &tcfg, dump, stdout);
-	fputs("tlsdiag: only --streams is implemented so far\n", stderr);
-	return 2;
+	if (opts.export_dir)
+		add_sink(sinks, &n, sink_export_new(opts.export_dir, opts.export_der, stderr));
+
+	rc = batch_run(&opts, sinks, n);
+	free_sinks(sinks, n);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		perror("tlsdiag: standard output");
+		return EXIT_USAGE;
+	}
+	return rc;
 }

@@ -1,0 +1,60 @@
+/*
+ * cli.h - the command line of tlsdiag (ui/cli.c) and the small pieces of
+ * the front door that are not part of the ui.h contract: the certificate
+ * export sink and time formatting shared by the text and JSON reports.
+ */
+#ifndef TLSDIAG_CLI_H
+#define TLSDIAG_CLI_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include <time.h>
+
+#include "ui/ui.h"
+
+/* What the parser found besides struct ui_opts. */
+struct cli_extra {
+	int color_mode;     /* -1 auto, 0 never, 1 always */
+	int quiet;          /* -q */
+	int exit_now;       /* --help / --version printed: exit with `status` */
+	int status;
+};
+
+/*
+ * Parse argv into o (zeroed here first; o->acfg initialised with
+ * analysis_config_init). Usage errors print one line and "Try 'tlsdiag
+ * --help'" on err and return EXIT_USAGE; --help and --version print on out
+ * and set x->exit_now. Returns 0 when the program should go on.
+ * o->inputs points into argv.
+ */
+int cli_parse(int argc, char **argv, struct ui_opts *o, struct cli_extra *x, FILE *out,
+	      FILE *err);
+
+/* Free what cli_parse allocated (the analysis config, unless it was
+ * handed over). */
+void cli_free(struct ui_opts *o);
+
+/* The --help text. */
+void cli_help(FILE *out);
+
+/*
+ * "YYYY-MM-DD[THH:MM:SS[Z]]" (UTC) or "@EPOCH" into *t. 0 ok, -1 bad.
+ */
+int cli_parse_time(const char *s, time_t *t);
+
+/* "2026-11-23T04:05:06.123456Z" from nanoseconds since the epoch (UTC). */
+const char *ui_time_us(int64_t ns, char *buf, size_t len);
+/* "2026-11-23T04:05:06Z" from seconds. */
+const char *ui_time_s(time_t t, char *buf, size_t len);
+
+/* "RSA", "EC", "Ed25519", "Ed448", "DSA", or NULL when unknown. */
+const char *ui_key_type_str(int key_type);
+/* Names of the KU_* bits set in ku, in RFC 5280 order ("digitalSignature",
+ * "keyEncipherment", ...); returns how many were written to names (<= 9). */
+size_t ui_key_usage_names(unsigned ku, const char *names[9]);
+
+/* A sink that writes each file's presented chains under dir as its file
+ * arrives (ui/export.c); messages (and refusals to overwrite) go to log. */
+struct sink *sink_export_new(const char *dir, int der, FILE *log);
+
+#endif

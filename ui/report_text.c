@@ -1,0 +1,731 @@
+/*
+ * report_text.c - the plain-text report (`tlsdiag --report`, and what a
+ * pipe gets by default): one block per TLS session, then a run summary.
+ *
+ *   == capture.pcap (pcap, 24 packets, 1 TLS session) ==
+ *
+ *   Session 1: 10.48.80.47:51234 -> 10.48.36.101:7001 (Expressway traversal zone)
+ *     Verdict:  FAILED
+ *     Why:      <the headline: who rejected whom and why>
+ *     ...
+ *     Server chain (frame 11): 2 certificates sent, root not sent
+ *       [0] CN=expe.example.com          leaf at top,
+ *           status: linked
+ *       └─ [1] CN=learningext-ISSUING-CA  each issuer one step in
+ *
+ * A view only: every sentence comes from the model (session, chain view,
+ * findings, summary); nothing is judged here. Every string that came from
+ * the wire or the file system goes through ui_sanitize() first, the rules'
+ * sentences too (they quote DNs and SNIs).
+ */
+#include <langinfo.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "capture/xalloc.h"
+#include "ui/cli.h"
+#include "ui/sanitize.h"
+#include "ui/ui.h"
+
+#define WRAP_WIDTH 100
+
+struct store_finding {
+	const char *id;
+	enum severity sev;
+	char *message, *advice;
+};
+
+struct tstate {
+	FILE *out;
+	const struct ui_opts *o;
+	int utf8, color, verbose;
+	uint64_t files;
+	/* Sanitised strings of the block being printed, freed after it. */
+	char **arena;
+	size_t n_arena, cap_arena;
+	/* Run-wide trust store findings, kept for the summary. */
+	struct store_finding *store;
+	size_t n_store;
+	int store_taken;
+};
+
+/* ------------------------------------------------------------ helpers */
+
+static const char *S(struct tstate *t, const char *s)
+{
+	char *c;
+	if (!s)
+		return "";
+	c = ui_sanitize(s);
+	VEC_PUSH(t->arena, t->n_arena, t->cap_arena, c);
+	return c;
+}
+
+static void arena_reset(struct tstate *t)
+{
+	for (size_t i = 0; i < t->n_arena; i++)
+		free(t->arena[i]);
+	t->n_arena = 0;
+}
+
+enum { C_OFF, C_BOLD, C_DIM, C_RED, C_YELLOW, C_GREEN, C_CYAN };
+static const char *C(const struct tstate *t, int c)
+{
+	static const char *const codes[] = { "\033[0m",  "\033[1m",  "\033[2m", "\033[1;31m",
+					     "\033[33m", "\033[32m", "\033[36m" };
+	return t->color ? codes[c] : "";
+}
+
+static int sev_color(enum severity s)
+{
+	return s == SEV_ERROR ? C_RED : s == SEV_WARNING ? C_YELLOW : C_CYAN;
+}
+
+static int verdict_color(enum verdict v)
+{
+	switch (v) {
+	case VERDICT_OK: return C_GREEN;
+	case VERDICT_WARNING: return C_YELLOW;
+	case VERDICT_FAILED: return C_RED;
+	default: return C_DIM;
+	}
+}
+
+/* Display columns of sanitised text: code points (close enough). */
+static size_t cols(const char *s, size_t n)
+{
+	size_t c = 0;
+	for (size_t i = 0; i < n; i++)
+		if (((unsigned char)s[i] & 0xc0) != 0x80)
+			c++;
+	return c;
+}
+
+/*
+ * Print already sanitised text word-wrapped: the first line continues
+ * wherever the cursor is (at column `col`), later lines start with
+ * `indent` spaces.
+ */
+static void wrap(FILE *f, const char *text, size_t col, size_t indent)
+{
+	const char *p = text;
+	size_t at = col;
+	int first_word = 1;
+	while (*p) {
+		const char *w;
+		size_t wl, wc;
+		while (*p == ' ')
+			p++;
+		if (!*p)
+			break;
+		w = p;
+		while (*p && *p != ' ')
+			p++;
+		wl = (size_t)(p - w);
+		wc = cols(w, wl);
+		if (!first_word && at + 1 + wc > WRAP_WIDTH) {
+			fprintf(f, "\n%*s", (int)indent, "");
+			at = indent;
+		} else if (!first_word) {
+			fputc(' ', f);
+			at++;
+		}
+		fwrite(w, 1, wl, f);
+		at += wc;
+		first_word = 0;
+	}
+	fputc('\n', f);
+}
+
+static const char *tls_version_name(uint16_t v, char *buf, size_t len)
+{
+	const char *n = tls_version_str(v);
+	if (v == 0)
+		return "version unknown";
+	if (strcmp(n, "unknown") == 0) {
+		snprintf(buf, len, "version 0x%04x", v);
+		return buf;
+	}
+	return n;
+}
+
+static const char *cipher_name(uint16_t cs, char *buf, size_t len)
+{
+	const char *n = tls_cipher_str(cs);
+	if (n)
+		return n;
+	snprintf(buf, len, "0x%04x", cs);
+	return buf;
+}
+
+/* "RSA 2048", "EC 256 (prime256v1)", "Ed25519". */
+static const char *key_desc(struct tstate *t, const struct cert_info *c, char *buf, size_t len)
+{
+	const char *kt = ui_key_type_str(c->key_type);
+	if (!kt)
+		return "key type unknown";
+	if (c->key_type == KEY_ED25519 || c->key_type == KEY_ED448)
+		snprintf(buf, len, "%s", kt);
+	else if (c->key_curve)
+		snprintf(buf, len, "%s %d (%s)", kt, c->key_bits, S(t, c->key_curve));
+	else
+		snprintf(buf, len, "%s %d", kt, c->key_bits);
+	return buf;
+}
+
+static long days_between(time_t from, time_t to)
+{
+	double d = difftime(to, from) / 86400.0;
+	return d < 0 ? -(long)((-d) + 0.999999) : (long)d; /* floor */
+}
+
+static void strlist_line(struct tstate *t, const char *prefix, const struct strlist *l,
+			 size_t indent, size_t *first)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		if (*first)
+			fputs(", ", t->out);
+		fprintf(t->out, "%s%s", prefix, S(t, l->v[i]));
+		(*first)++;
+	}
+	(void)indent;
+}
+
+/* ------------------------------------------------------------ certificates */
+
+static void cert_details(struct tstate *t, const struct cert_info *c, int status, size_t ind,
+			 time_t judged)
+{
+	FILE *f = t->out;
+	char kb[96], nb[32], na[32];
+
+	if (!c->parse_ok) {
+		fprintf(f, "%*s%scannot be decoded: %s%s\n", (int)ind, "", C(t, C_RED),
+			S(t, c->parse_error ? c->parse_error : "unknown reason"), C(t, C_OFF));
+		fprintf(f, "%*ssha256 %s\n", (int)ind, "", c->sha256_hex);
+		if (status >= 0)
+			fprintf(f, "%*sstatus: %s\n", (int)ind, "",
+				cert_status_str((enum cert_status)status));
+		return;
+	}
+	fprintf(f, "%*sissuer %s\n", (int)ind, "", S(t, c->issuer.rfc4514));
+	fprintf(f, "%*skey %s, signed %s%s%s", (int)ind, "", key_desc(t, c, kb, sizeof kb),
+		c->sig_sha1 ? C(t, C_YELLOW) : "", S(t, c->sig_alg ? c->sig_alg : "unknown"),
+		c->sig_sha1 ? C(t, C_OFF) : "");
+	if (c->is_ca)
+		fputs(", CA", f);
+	if (c->self_issued)
+		fputs(", self-signed", f);
+	fputc('\n', f);
+	fprintf(f, "%*svalid %s to %s", (int)ind, "", ui_time_s(c->not_before, nb, sizeof nb),
+		ui_time_s(c->not_after, na, sizeof na));
+	if (judged) {
+		if (judged < c->not_before)
+			fprintf(f, " %s(not yet valid at the capture: starts in %ld days)%s",
+				C(t, C_RED), days_between(judged, c->not_before), C(t, C_OFF));
+		else if (judged > c->not_after)
+			fprintf(f, " %s(expired %ld days before the capture)%s", C(t, C_RED),
+				days_between(c->not_after, judged), C(t, C_OFF));
+		else
+			fprintf(f, " (%ld days left at the capture)", days_between(judged, c->not_after));
+	}
+	fputc('\n', f);
+	if (c->has_san) {
+		size_t k = 0;
+		fprintf(f, "%*sSAN ", (int)ind, "");
+		strlist_line(t, "DNS:", &c->san_dns, ind, &k);
+		strlist_line(t, "IP:", &c->san_ip, ind, &k);
+		strlist_line(t, "email:", &c->san_email, ind, &k);
+		strlist_line(t, "URI:", &c->san_uri, ind, &k);
+		if (!k)
+			fputs("(empty)", f);
+		fputc('\n', f);
+	}
+	if (c->has_eku || c->has_key_usage) {
+		fprintf(f, "%*s", (int)ind, "");
+		if (c->has_eku) {
+			size_t k = 0;
+			fputs("EKU ", f);
+			strlist_line(t, "", &c->eku_names, ind, &k);
+			if (!k)
+				fputs("(empty)", f);
+		}
+		if (c->has_key_usage) {
+			const char *names[9];
+			size_t n = ui_key_usage_names(c->key_usage, names);
+			fprintf(f, "%skey usage ", c->has_eku ? "; " : "");
+			for (size_t i = 0; i < n; i++)
+				fprintf(f, "%s%s", i ? ", " : "", names[i]);
+			if (!n)
+				fputs("(none)", f);
+		}
+		fputc('\n', f);
+	}
+	if (t->verbose > 0) {
+		fprintf(f, "%*sserial %s\n", (int)ind, "", S(t, c->serial_hex));
+		fprintf(f, "%*ssha256 %s\n", (int)ind, "", c->sha256_hex);
+		fprintf(f, "%*ssha1   %s\n", (int)ind, "", c->sha1_hex);
+	}
+	if (status >= 0) {
+		enum cert_status cs = (enum cert_status)status;
+		int col = (cs == CS_TRUSTED_ROOT || cs == CS_TRUSTED_VIA_STORE || cs == CS_LINKED)
+				  ? C_GREEN
+			  : cs == CS_UNCHECKED || cs == CS_EXTRA ? C_DIM
+								 : C_RED;
+		fprintf(f, "%*sstatus: %s%s%s\n", (int)ind, "", C(t, col), cert_status_str(cs),
+			C(t, C_OFF));
+	}
+}
+
+/* One node of the chain tree at depth d; returns the detail indent. */
+static size_t tree_node(struct tstate *t, size_t d, const char *label, const char *subject)
+{
+	size_t base = 4 + 3 * (d ? d - 1 : 0);
+	if (d == 0)
+		fprintf(t->out, "%*s%s %s%s%s\n", 4, "", label, C(t, C_BOLD), subject, C(t, C_OFF));
+	else
+		fprintf(t->out, "%*s%s %s %s%s%s\n", (int)base, "", t->utf8 ? "\u2514\u2500" : "`-",
+			label, C(t, C_BOLD), subject, C(t, C_OFF));
+	return (d == 0 ? 4 : base + 3) + 4;
+}
+
+static const char *subject_of(struct tstate *t, const struct cert_info *c)
+{
+	if (!c->parse_ok)
+		return "(unparseable certificate)";
+	if (!c->subject.rfc4514 || !c->subject.rfc4514[0])
+		return "(empty subject)";
+	return S(t, c->subject.rfc4514);
+}
+
+static void chain_block(struct tstate *t, const struct session_report *r, int side)
+{
+	const struct tls_session *s = r->s;
+	const struct tls_chain *ch = &s->chain[side];
+	const struct chain_view *cv = &r->chain[side];
+	FILE *f = t->out;
+	const char *who = side == SIDE_SERVER ? "Server" : "Client";
+	time_t judged = r->judged_at ? r->judged_at : (time_t)(s->start_ts / 1000000000);
+	size_t d = 0, k;
+	char *on_path;
+
+	if (!ch->present) {
+		if (side == SIDE_SERVER || s->cr.present)
+			fprintf(f, "  %s chain: %s\n", who,
+				s->tls13 ? "not visible (TLS 1.3)" : "not seen in the capture");
+		return;
+	}
+	if (ch->n == 0) {
+		fprintf(f, "  %s chain (frame %llu): %sempty: no certificate sent%s\n", who,
+			(unsigned long long)ch->frame, C(t, C_YELLOW), C(t, C_OFF));
+		return;
+	}
+	fprintf(f, "  %s chain (frame %llu): %zu certificate%s sent", who,
+		(unsigned long long)ch->frame, ch->n, ch->n == 1 ? "" : "s");
+	if (cv->present) {
+		fprintf(f, ", root %s", cv->root_sent ? "sent" : "not sent");
+		if (!cv->in_order)
+			fprintf(f, ", %sout of order%s", C(t, C_YELLOW), C(t, C_OFF));
+		if (cv->trust_store_name)
+			fprintf(f, "; checked against %s", S(t, cv->trust_store_name));
+		if (cv->reaches_trust == 1)
+			fprintf(f, ": %sreaches a trusted root%s", C(t, C_GREEN), C(t, C_OFF));
+		else if (cv->reaches_trust == 0)
+			fprintf(f, ": %sdoes not reach a trusted root%s", C(t, C_RED), C(t, C_OFF));
+	}
+	if (!ch->complete)
+		fprintf(f, " %s(message incomplete in the capture)%s", C(t, C_YELLOW), C(t, C_OFF));
+	fputc('\n', f);
+
+	on_path = xcalloc(ch->n, 1);
+	if (cv->present && cv->path_len > 0) {
+		for (k = 0; k < cv->path_len; k++) {
+			size_t i = cv->path[k], ind;
+			char label[32];
+			if (i >= ch->n)
+				continue;
+			on_path[i] = 1;
+			snprintf(label, sizeof label, "[%zu]", i);
+			ind = tree_node(t, d++, label, subject_of(t, ch->certs[i]));
+			cert_details(t, ch->certs[i], cv->status ? (int)cv->status[i] : -1, ind,
+				     judged);
+		}
+		for (k = 0; k < cv->n_store_path; k++) {
+			const struct cert_info *c = cv->store_path[k];
+			size_t ind = tree_node(t, d++, "[from trust store]", subject_of(t, c));
+			cert_details(t, c, -1, ind, judged);
+		}
+		if (cv->missing_issuer) {
+			size_t base = 4 + 3 * (d ? d - 1 : 0);
+			fprintf(f, "%*s%s %s[missing]%s %s: neither sent nor in a trust store\n",
+				(int)base, "", t->utf8 ? "\u2514\u2500" : "`-", C(t, C_RED),
+				C(t, C_OFF), S(t, cv->missing_issuer));
+			if (cv->missing_issuer_url)
+				fprintf(f, "%*s   issuer published at %s\n", (int)base, "",
+					S(t, cv->missing_issuer_url));
+		}
+		for (k = 0; k < ch->n; k++) {
+			size_t ind;
+			char label[48];
+			if (on_path[k])
+				continue;
+			snprintf(label, sizeof label, "[%zu] (not on the path)", k);
+			fprintf(f, "    %s %s%s%s\n", label, C(t, C_BOLD),
+				subject_of(t, ch->certs[k]), C(t, C_OFF));
+			ind = 8;
+			cert_details(t, ch->certs[k], cv->status ? (int)cv->status[k] : -1, ind,
+				     judged);
+		}
+	} else {
+		/* No chain view (rules did not run): presented order. */
+		for (k = 0; k < ch->n; k++) {
+			size_t ind;
+			char label[32];
+			snprintf(label, sizeof label, "[%zu]", k);
+			ind = tree_node(t, d++, label, subject_of(t, ch->certs[k]));
+			cert_details(t, ch->certs[k], -1, ind, judged);
+		}
+	}
+	free(on_path);
+}
+
+/* ------------------------------------------------------------ one session */
+
+static const char *alert_desc(const struct tls_alert *al, char *buf, size_t len)
+{
+	if (al->encrypted) {
+		snprintf(buf, len, "encrypted alert");
+		return buf;
+	}
+	snprintf(buf, len, "%s %s (%d)",
+		 al->level == 2 ? "fatal" : al->level == 1 ? "warning" : "level ?",
+		 tls_alert_desc_str(al->desc), al->desc);
+	return buf;
+}
+
+static void session_block(struct tstate *t, const struct session_report *r)
+{
+	const struct tls_session *s = r->s;
+	FILE *f = t->out;
+	char cb[80], sb[80], tb[48], vb[32], xb[32];
+
+	fprintf(f, "%sSession %llu%s: %s -> %s", C(t, C_BOLD), (unsigned long long)s->id,
+		C(t, C_OFF), endpoint_str(&s->client, cb, sizeof cb),
+		endpoint_str(&s->server, sb, sizeof sb));
+	if (r->service)
+		fprintf(f, " (%s)", S(t, r->service));
+	fputc('\n', f);
+
+	fprintf(f, "  Verdict:  %s%s%s\n", C(t, verdict_color(r->verdict)), verdict_str(r->verdict),
+		C(t, C_OFF));
+	if (r->headline && r->headline[0]) {
+		fprintf(f, "  Why:      %s", C(t, C_BOLD));
+		wrap(f, S(t, r->headline), 12, 12);
+		fputs(C(t, C_OFF), f);
+	}
+	fprintf(f, "  Started:  %s (frames %llu-%llu)%s\n", ui_time_us(s->start_ts, tb, sizeof tb),
+		(unsigned long long)s->first_frame, (unsigned long long)s->last_frame,
+		s->flow_midstream ? ", capture began mid-connection" : "");
+	fprintf(f, "  TLS:      %s", tls_version_name(s->version, vb, sizeof vb));
+	if (s->sh.present)
+		fprintf(f, ", cipher %s", cipher_name(s->sh.cipher, xb, sizeof xb));
+	if (s->starttls)
+		fprintf(f, ", STARTTLS (%s)", S(t, s->starttls));
+	fputc('\n', f);
+	if (s->ch.present) {
+		fprintf(f, "  SNI:      %s\n", s->ch.sni ? S(t, s->ch.sni) : "(none)");
+		if (s->ch.alpn.n || s->sh.alpn) {
+			fputs("  ALPN:     ", f);
+			if (s->ch.alpn.n) {
+				fputs("offered ", f);
+				for (size_t i = 0; i < s->ch.alpn.n; i++)
+					fprintf(f, "%s%s", i ? ", " : "", S(t, s->ch.alpn.v[i]));
+			}
+			if (s->sh.alpn)
+				fprintf(f, "%sselected %s", s->ch.alpn.n ? "; " : "", S(t, s->sh.alpn));
+			fputc('\n', f);
+		}
+		if (t->verbose > 0 && s->ch.ja3[0])
+			fprintf(f, "  JA3:      %s\n", s->ch.ja3);
+		if (t->verbose > 0 && s->ch.ja4[0])
+			fprintf(f, "  JA4:      %s\n", S(t, s->ch.ja4));
+	}
+	if (r->expected_name)
+		fprintf(f, "  Expected name: %s (from %s)\n", S(t, r->expected_name),
+			S(t, r->expected_name_source ? r->expected_name_source : "?"));
+	if (s->cr.present) {
+		fprintf(f, "  Client certificate: requested by the server (frame %llu)",
+			(unsigned long long)s->cr.frame);
+		if (s->cr.n_ca) {
+			fprintf(f, "; acceptable CAs:\n");
+			for (size_t i = 0; i < s->cr.n_ca; i++)
+				fprintf(f, "    %s\n", S(t, s->cr.ca_names[i]));
+		} else {
+			fputs("; any CA\n", f);
+		}
+	}
+	for (size_t i = 0; i < s->n_alerts; i++) {
+		const struct tls_alert *al = &s->alerts[i];
+		char ab[96], ts[48];
+		fprintf(f, "  Alert:    %s%s%s from the %s (%s), frame %llu, %s\n",
+			al->encrypted || al->level != 2 ? "" : C(t, C_RED),
+			alert_desc(al, ab, sizeof ab), C(t, C_OFF), side_str(al->side),
+			endpoint_str(al->side == SIDE_CLIENT ? &s->client : &s->server, cb,
+				     sizeof cb),
+			(unsigned long long)al->frame, ui_time_us(al->ts_ns, ts, sizeof ts));
+	}
+
+	if (s->tls13) {
+		fprintf(f, "  %sCertificates not visible: TLS 1.3%s (the handshake encrypts them)\n",
+			C(t, C_YELLOW), C(t, C_OFF));
+	} else {
+		chain_block(t, r, SIDE_SERVER);
+		chain_block(t, r, SIDE_CLIENT);
+	}
+
+	if (r->nf) {
+		fputs("  Findings:\n", f);
+		for (size_t i = 0; i < r->nf; i++) {
+			const struct finding *fd = &r->f[i];
+			int first = 1;
+			fprintf(f, "    %s%-7s%s %s%s%s (%s", C(t, sev_color(fd->sev)),
+				severity_str(fd->sev), C(t, C_OFF), C(t, C_BOLD), fd->id, C(t, C_OFF),
+				basis_str(fd->basis));
+			if (fd->side == SIDE_CLIENT || fd->side == SIDE_SERVER) {
+				fprintf(f, "; %s", side_str(fd->side));
+				first = 0;
+				if (fd->cert >= 0)
+					fprintf(f, " cert %d", fd->cert);
+			}
+			if (fd->field)
+				fprintf(f, "%s%s", first ? "; " : ", ", S(t, fd->field));
+			if (fd->frame)
+				fprintf(f, ", frame %llu", (unsigned long long)fd->frame);
+			fputs(")\n", f);
+			if (fd->message && fd->message[0]) {
+				fputs("            ", f);
+				wrap(f, S(t, fd->message), 12, 12);
+			}
+			if (fd->advice && fd->advice[0]) {
+				fputs("            Fix: ", f);
+				wrap(f, S(t, fd->advice), 17, 17);
+			}
+		}
+	}
+	if (s->n_notes) {
+		fputs("  Notes:\n", f);
+		for (size_t i = 0; i < s->n_notes; i++) {
+			const struct tls_note *n = &s->notes[i];
+			fprintf(f, "    frame %llu, %s: ", (unsigned long long)n->frame, side_str(n->side));
+			wrap(f, S(t, n->text ? n->text : ""), 0, 6);
+		}
+	}
+	fputc('\n', f);
+}
+
+/* ------------------------------------------------------------ sink */
+
+static void take_store_findings(struct tstate *t, const struct analysis *a)
+{
+	if (t->store_taken)
+		return;
+	t->store_taken = 1;
+	if (!a->store_report.nf)
+		return;
+	t->store = xcalloc(a->store_report.nf, sizeof *t->store);
+	for (size_t i = 0; i < a->store_report.nf; i++) {
+		const struct finding *fd = &a->store_report.f[i];
+		t->store[i].id = fd->id;
+		t->store[i].sev = fd->sev;
+		t->store[i].message = fd->message ? xstrdup(fd->message) : NULL;
+		t->store[i].advice = fd->advice ? xstrdup(fd->advice) : NULL;
+	}
+	t->n_store = a->store_report.nf;
+}
+
+static void t_begin(void *st, const struct ui_opts *o)
+{
+	(void)st;
+	(void)o;
+}
+
+static void t_file(void *st, const struct analysis *a, size_t fi)
+{
+	struct tstate *t = st;
+	const struct file_report *fr = &a->files[fi];
+	FILE *f = t->out;
+	const char *bar = t->utf8 ? "\u2550\u2550" : "==";
+
+	t->files++;
+	take_store_findings(t, a);
+	fprintf(f, "%s%s %s", C(t, C_BOLD), bar, S(t, fr->path ? fr->path : "-"));
+	if (!fr->ok) {
+		fprintf(f, ": %scannot be read%s: %s %s%s\n\n", C(t, C_RED), C(t, C_BOLD),
+			S(t, fr->cap.message[0] ? fr->cap.message : "unknown reason"), bar,
+			C(t, C_OFF));
+		arena_reset(t);
+		return;
+	}
+	fprintf(f, " (%s%s, %llu packets, %zu TLS session%s) %s%s\n",
+		fr->cap.format[0] ? S(t, fr->cap.format) : "capture",
+		fr->cap.compressed ? ", gzip" : "", (unsigned long long)fr->cap.packets,
+		fr->n_sessions, fr->n_sessions == 1 ? "" : "s", bar, C(t, C_OFF));
+	if (fr->cap.status != SRC_EOF && fr->cap.status != SRC_OK && fr->cap.message[0])
+		fprintf(f, "%sReading stopped early: %s%s\n", C(t, C_YELLOW), S(t, fr->cap.message),
+			C(t, C_OFF));
+	if (fr->n_sessions == 0)
+		fputs("No TLS session found.\n", f);
+	fputc('\n', f);
+	for (size_t i = 0; i < fr->n_sessions; i++) {
+		size_t si = fr->first_session + i;
+		if (si < a->n_sessions && a->sessions[si] && a->sessions[si]->s)
+			session_block(t, a->sessions[si]);
+		arena_reset(t);
+	}
+	arena_reset(t);
+	fflush(f);
+}
+
+static void cert_line(struct tstate *t, const struct seen_cert *c, int expiring_days)
+{
+	FILE *f = t->out;
+	char na[32];
+	fprintf(f, "  %s%s%s\n", C(t, C_BOLD),
+		c->parse_ok ? S(t, c->subject && c->subject[0] ? c->subject : "(empty subject)")
+			    : "(unparseable certificate)",
+		C(t, C_OFF));
+	if (c->parse_ok) {
+		int col = c->days_to_expiry < 0 ? C_RED
+			  : c->days_to_expiry <= expiring_days ? C_YELLOW
+							       : C_OFF;
+		fprintf(f, "      issuer %s\n", S(t, c->issuer));
+		fprintf(f, "      expires %s %s(", ui_time_s(c->not_after, na, sizeof na), C(t, col));
+		if (c->days_to_expiry < 0)
+			fprintf(f, "expired %ld days ago", -c->days_to_expiry);
+		else
+			fprintf(f, "in %ld days", c->days_to_expiry);
+		fprintf(f, ")%s\n", C(t, C_OFF));
+	}
+	fprintf(f, "      sha256 %s\n", c->sha256_hex);
+	fputs("      seen in ", f);
+	for (size_t i = 0; i < c->n_files; i++)
+		fprintf(f, "%s%s", i ? ", " : "", S(t, c->files[i]));
+	if (c->n_endpoints) {
+		fputs(" at ", f);
+		for (size_t i = 0; i < c->n_endpoints; i++)
+			fprintf(f, "%s%s", i ? ", " : "", S(t, c->endpoints[i]));
+	}
+	fputc('\n', f);
+}
+
+static void t_end(void *st, const struct run_summary *sum)
+{
+	struct tstate *t = st;
+	FILE *f = t->out;
+	const char *bar = t->utf8 ? "\u2550\u2550" : "==";
+	size_t n_exp = 0;
+	char nb[32];
+
+	fprintf(f, "%s%s Summary %s%s\n", C(t, C_BOLD), bar, bar, C(t, C_OFF));
+	fprintf(f, "Files:        %llu (%llu read", (unsigned long long)sum->files,
+		(unsigned long long)sum->files_ok);
+	if (sum->files_partial)
+		fprintf(f, ", %llu only partly", (unsigned long long)sum->files_partial);
+	fprintf(f, ", %llu failed)\n", (unsigned long long)(sum->files - sum->files_ok));
+	for (size_t i = 0; i < sum->n_bad; i++)
+		fprintf(f, "  %s%s%s: %s\n", C(t, C_RED), S(t, sum->bad[i].path), C(t, C_OFF),
+			S(t, sum->bad[i].message));
+	fprintf(f, "Sessions:     %llu: %s%llu ok%s, %s%llu warning%s, %s%llu failed%s, %llu incomplete\n",
+		(unsigned long long)sum->sessions, C(t, C_GREEN),
+		(unsigned long long)sum->by_verdict[VERDICT_OK], C(t, C_OFF), C(t, C_YELLOW),
+		(unsigned long long)sum->by_verdict[VERDICT_WARNING], C(t, C_OFF), C(t, C_RED),
+		(unsigned long long)sum->by_verdict[VERDICT_FAILED], C(t, C_OFF),
+		(unsigned long long)sum->by_verdict[VERDICT_INCOMPLETE]);
+	if (sum->n_findings) {
+		fputs("Findings:\n", f);
+		for (size_t i = 0; i < sum->n_findings; i++)
+			fprintf(f, "  %-28s %llu\n", sum->findings[i].id,
+				(unsigned long long)sum->findings[i].count);
+	} else {
+		fputs("Findings:     none\n", f);
+	}
+	if (t->n_store) {
+		fputs("Trust store findings:\n", f);
+		for (size_t i = 0; i < t->n_store; i++) {
+			fprintf(f, "  %s%-7s%s %s: ", C(t, sev_color(t->store[i].sev)),
+				severity_str(t->store[i].sev), C(t, C_OFF), t->store[i].id);
+			wrap(f, S(t, t->store[i].message), 0, 10);
+			if (t->store[i].advice && t->store[i].advice[0]) {
+				fputs("          Fix: ", f);
+				wrap(f, S(t, t->store[i].advice), 15, 15);
+			}
+		}
+	}
+	fprintf(f, "Certificates: %zu unique (days to expiry as of %s)\n", sum->n_certs,
+		ui_time_s(sum->now, nb, sizeof nb));
+	for (size_t i = 0; i < sum->n_certs; i++)
+		cert_line(t, &sum->certs[i], sum->expiring_days);
+	for (size_t i = 0; i < sum->n_certs; i++)
+		if (sum->certs[i].parse_ok && sum->certs[i].days_to_expiry <= sum->expiring_days)
+			n_exp++;
+	fprintf(f, "Expiring within %d days (or expired): %s%zu%s\n", sum->expiring_days,
+		n_exp ? C(t, C_YELLOW) : "", n_exp, n_exp ? C(t, C_OFF) : "");
+	for (size_t i = 0; i < sum->n_certs; i++) {
+		const struct seen_cert *c = &sum->certs[i];
+		if (!c->parse_ok || c->days_to_expiry > sum->expiring_days)
+			continue;
+		fprintf(f, "  %s%s%s %s", c->days_to_expiry < 0 ? C(t, C_RED) : C(t, C_YELLOW),
+			c->days_to_expiry < 0 ? "EXPIRED" : "expires", C(t, C_OFF),
+			ui_time_s(c->not_after, nb, sizeof nb));
+		if (c->days_to_expiry < 0)
+			fprintf(f, " (%ld days ago)", -c->days_to_expiry);
+		else
+			fprintf(f, " (in %ld days)", c->days_to_expiry);
+		fprintf(f, "  %s", S(t, c->subject));
+		if (c->n_endpoints)
+			fprintf(f, " at %s%s", S(t, c->endpoints[0]),
+				c->n_endpoints > 1 ? " and others" : "");
+		fputc('\n', f);
+	}
+	arena_reset(t);
+	fflush(f);
+}
+
+static void t_free(void *st)
+{
+	struct tstate *t = st;
+	if (!t)
+		return;
+	arena_reset(t);
+	free(t->arena);
+	for (size_t i = 0; i < t->n_store; i++) {
+		free(t->store[i].message);
+		free(t->store[i].advice);
+	}
+	free(t->store);
+	free(t);
+}
+
+static int locale_utf8(void)
+{
+	const char *cs = nl_langinfo(CODESET);
+	return cs && (strcasecmp(cs, "UTF-8") == 0 || strcasecmp(cs, "utf8") == 0);
+}
+
+struct sink *sink_text_new(FILE *out, const struct ui_opts *o)
+{
+	struct sink *s = xcalloc(1, sizeof *s);
+	struct tstate *t = xcalloc(1, sizeof *t);
+	t->out = out;
+	t->o = o;
+	t->color = o ? o->color : 0;
+	t->verbose = o ? o->verbose : 0;
+	t->utf8 = locale_utf8();
+	s->st = t;
+	s->begin = t_begin;
+	s->file = t_file;
+	s->end = t_end;
+	s->free = t_free;
+	return s;
+}
