@@ -342,7 +342,6 @@ static const char *const QUERIES[Q_COUNT] = {
 };
 
 struct db_sink {
-	struct sink sink; /* first: st points here and free(st) frees it all */
 	sqlite3 *db;
 	char *path;
 	sqlite3_stmt *q[Q_COUNT];
@@ -660,13 +659,16 @@ struct sink *sink_db_new(const char *path, const struct ui_opts *o, char *err, s
 			return NULL;
 		}
 	}
-	d->sink.st = d;
-	d->sink.begin = db_begin;
-	d->sink.file = db_file;
-	d->sink.end = db_end;
-	d->sink.free = db_free;
-	d->sink.skip = db_skip;
-	return &d->sink;
+	/* As every sink: the struct is the caller's to free, st is freed by
+	 * free(st). */
+	struct sink *s = xcalloc(1, sizeof(*s));
+	s->st = d;
+	s->begin = db_begin;
+	s->file = db_file;
+	s->end = db_end;
+	s->free = db_free;
+	s->skip = db_skip;
+	return s;
 }
 
 /* ------------------------------------------------------------ `tlsdiag db` */
