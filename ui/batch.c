@@ -354,12 +354,15 @@ static void emit(const struct analysis *a, struct sink *sinks, size_t n_sinks,
 			(*readable)++;
 		if (!f->ok || damaged) {
 			char pbuf[512], mbuf[700];
+			const char *path = f->path ? f->path : "-";
+			const char *msg = f->cap.message[0] ? f->cap.message : "could not be read";
+			size_t pl = strlen(path);
+			/* Some messages already start with the path. */
+			if (strncmp(msg, path, pl) == 0 && msg[pl] == ':' && msg[pl + 1] == ' ')
+				msg += pl + 2;
 			progress_clear(pg);
-			fprintf(stderr, "tlsdiag: %s: %s%s\n",
-				ui_sanitize_buf(f->path ? f->path : "-", pbuf, sizeof(pbuf)),
-				ui_sanitize_buf(f->cap.message[0] ? f->cap.message
-								  : "could not be read",
-						mbuf, sizeof(mbuf)),
+			fprintf(stderr, "tlsdiag: %s: %s%s\n", ui_sanitize_buf(path, pbuf, sizeof(pbuf)),
+				ui_sanitize_buf(msg, mbuf, sizeof(mbuf)),
 				damaged ? " (sessions before that point are reported)" : "");
 		}
 		for (size_t k = 0; k < n_sinks; k++)
