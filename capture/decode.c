@@ -505,7 +505,8 @@ static int frag_add(struct dctx *x, uint8_t family, const uint8_t *src, const ui
 	/* Expire old datagrams while looking for ours. */
 	while (*pp) {
 		struct frag_dgram *g = *pp;
-		if (now - g->first_ts > FRAG_TIMEOUT_NS) {
+		/* 128-bit: timestamps are arbitrary (hostile) 64-bit values. */
+		if ((__int128)now - g->first_ts > FRAG_TIMEOUT_NS) {
 			*pp = g->next;
 			frag_free(g);
 			d->nfrags--;
@@ -593,9 +594,9 @@ static enum decode_result dec_ipv4(struct dctx *x, struct cursor *c)
 	    cur_copy(c, src, 4) != PE_OK || cur_copy(c, dst, 4) != PE_OK)
 		goto short_hdr;
 	size_t ihl = (size_t)(vihl & 0x0f) * 4;
-	if (ihl < 20 || tot < ihl) {
+	/* Total length 0 is a TSO/BIG TCP capture (handled below). */
+	if (ihl < 20 || (tot != 0 && tot < ihl))
 		return DEC_BAD;
-	}
 	if (cur_skip(c, ihl - 20) != PE_OK)
 		goto short_hdr;
 	x->st->ipv4++;
@@ -633,6 +634,43 @@ short_hdr:
 	return DEC_BAD;
 }
 
+/*
+ * Skip IPv6 extension headers (RFC 8200 §4.1) up to the upper-layer header
+ * or a Fragment header, updating *nh. *len counts the payload bytes from
+ * the cursor on (the IP header's view, which a snaplen may cut the cursor
+ * short of) and shrinks with each header.
+ */
+PE_MUST_USE static enum parse_err v6_skip_ext(struct cursor *pl, uint8_t *nh, uint32_t *len)
+{
+	for (int i = 0; i < 16; i++) {
+		uint8_t next, hl;
+		size_t skip;
+		switch (*nh) {
+		case 0:   /* hop-by-hop */
+		case 43:  /* routing */
+		case 60:  /* destination options */
+		case 135: /* mobility */
+		case 139: /* HIP */
+		case 140: /* shim6 */
+			TRY(cur_u8(pl, &next));
+			TRY(cur_u8(pl, &hl));
+			skip = (size_t)hl * 8 + 6;
+			break;
+		case 51: /* AH: length in 4-byte units minus 2 */
+			TRY(cur_u8(pl, &next));
+			TRY(cur_u8(pl, &hl));
+			skip = (size_t)hl * 4 + 6;
+			break;
+		default:
+			return PE_OK;
+		}
+		TRY(cur_skip(pl, skip));
+		*len = *len > skip + 2 ? *len - (uint32_t)(skip + 2) : 0;
+		*nh = next;
+	}
+	return PE_OK; /* a chain this long is left undecoded (other_l4) */
+}
+
 static enum decode_result dec_ipv6(struct dctx *x, struct cursor *c)
 {
 	uint32_t vtf;
@@ -648,60 +686,33 @@ static enum decode_result dec_ipv6(struct dctx *x, struct cursor *c)
 		return DEC_BAD;
 	}
 	x->st->ipv6++;
-	uint32_t len = plen ? plen : (uint32_t)cur_left(c); /* jumbogram, or TSO */
+	/* Payload length 0: a jumbogram, or a TSO/BIG TCP capture (over 64 KiB
+	 * with the length left 0): take what was captured. */
+	uint32_t len = plen ? plen : (uint32_t)cur_left(c);
 	size_t avail = cur_left(c) < len ? cur_left(c) : len;
 	struct cursor pl;
 	if (cur_sub(c, avail, &pl) != PE_OK)
 		return DEC_BAD;
-	int frag_seen = 0;
-	uint32_t foff = 0, fid = 0;
-	int more = 0;
-	for (int i = 0; i < 16; i++) {
-		uint8_t next, hl;
-		switch (nh) {
-		case 0:   /* hop-by-hop */
-		case 43:  /* routing */
-		case 60:  /* destination options */
-		case 135: /* mobility */
-		case 139: /* HIP */
-		case 140: /* shim6 */
-			if (cur_u8(&pl, &next) != PE_OK || cur_u8(&pl, &hl) != PE_OK ||
-			    cur_skip(&pl, (size_t)hl * 8 + 6) != PE_OK)
-				goto cut;
-			len -= (uint32_t)hl * 8 + 8;
-			nh = next;
-			continue;
-		case 51: /* AH: length in 4-byte units minus 2 */
-			if (cur_u8(&pl, &next) != PE_OK || cur_u8(&pl, &hl) != PE_OK ||
-			    cur_skip(&pl, (size_t)hl * 4 + 6) != PE_OK)
-				goto cut;
-			len -= (uint32_t)hl * 4 + 8;
-			nh = next;
-			continue;
-		case 44: { /* fragment */
-			uint8_t res;
-			uint16_t offm;
-			if (cur_u8(&pl, &next) != PE_OK || cur_u8(&pl, &res) != PE_OK ||
-			    cur_u16(&pl, &offm) != PE_OK || cur_u32(&pl, &fid) != PE_OK)
-				goto cut;
-			len -= 8;
-			foff = (uint32_t)(offm & 0xfff8);
-			more = offm & 1;
-			frag_seen = 1;
-			nh = next;
-			if (foff) /* later pieces carry no further headers */
-				goto done;
-			continue;
-		}
-		default:
-			goto done;
-		}
-	}
-done:
-	if (len > 0x10000u) { /* extension headers longer than the payload */
-		return DEC_BAD;
-	}
-	if (frag_seen && (foff || more)) {
+	for (int atomic = 0; atomic < 4; atomic++) {
+		if (v6_skip_ext(&pl, &nh, &len) != PE_OK)
+			goto cut;
+		if (nh != 44)
+			return dec_l4(x, 6, src, dst, nh, &pl, len);
+		/* Fragment header. Everything after it, extension headers
+		 * included, is the fragmentable part that offsets count in
+		 * (RFC 8200 §4.5), so that is parsed after reassembly. */
+		uint8_t next, res;
+		uint16_t offm;
+		uint32_t fid;
+		if (cur_u8(&pl, &next) != PE_OK || cur_u8(&pl, &res) != PE_OK ||
+		    cur_u16(&pl, &offm) != PE_OK || cur_u32(&pl, &fid) != PE_OK)
+			goto cut;
+		len = len > 8 ? len - 8 : 0;
+		nh = next;
+		uint32_t foff = (uint32_t)(offm & 0xfff8);
+		int more = offm & 1;
+		if (foff == 0 && !more)
+			continue; /* an atomic fragment is the whole packet */
 		if (cur_left(&pl) < len) {
 			x->st->snaplen_cut++;
 			x->st->frag_dropped++;
@@ -713,9 +724,13 @@ done:
 			return DEC_SKIP;
 		struct cursor rc;
 		cur_init(&rc, dg, dlen);
+		/* The reassembled datagram is complete: running short in it is
+		 * malformed, and so is another fragment header inside it. */
+		if (v6_skip_ext(&rc, &nh, &dlen) != PE_OK || nh == 44)
+			return DEC_BAD;
 		return dec_l4(x, 6, src, dst, nh, &rc, dlen);
 	}
-	return dec_l4(x, 6, src, dst, nh, &pl, len);
+	return DEC_BAD; /* atomic fragment headers nested past reason */
 cut:
 	if (x->cut) {
 		x->st->snaplen_cut++;
