@@ -186,8 +186,9 @@ static int open_pcap(struct source *s, const uint8_t *h)
 		return -2;
 	}
 	s->snaplen = get32(s, s->buf + 16);
-	/* The upper bits of the link type field carry FCS information. */
-	s->linktype = (int)(get32(s, s->buf + 20) & 0x0fffffff);
+	/* Only the low 16 bits are the link type; above them are reserved
+	 * bits and the FCS-length fields (libpcap's LT_LINKTYPE()). */
+	s->linktype = (int)(get32(s, s->buf + 20) & 0xffff);
 	return 0;
 }
 
@@ -264,6 +265,8 @@ static int64_t ts_to_ns(uint64_t units, const struct iface *f)
 	v += (__int128)f->tsoffset_s * 1000000000;
 	if (v > INT64_MAX)
 		v = INT64_MAX;
+	if (v < INT64_MIN) /* if_tsoffset can push it below, too */
+		v = INT64_MIN;
 	return (int64_t)v;
 }
 
@@ -455,10 +458,14 @@ static enum src_status next_pcapng(struct source *s, struct pkt *out)
 		} else if (type == 3) { /* SPB */
 			if (cur_copy(&c, b, 4) != PE_OK)
 				goto bad_pkt;
+			/* No captured length: it is min(original, snaplen of
+			 * interface 0); the rest of the block is padding. */
 			origlen = get32(s, b);
 			caplen = (uint32_t)cur_left(&c);
 			if (caplen > origlen)
 				caplen = origlen;
+			if (s->nifs > 0 && s->ifs[0].snaplen && caplen > s->ifs[0].snaplen)
+				caplen = s->ifs[0].snaplen;
 		} else {
 			continue; /* NRB, ISB, custom...: nothing we need */
 		}
