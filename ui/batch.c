@@ -126,7 +126,8 @@ static void expand_inputs(const struct ui_opts *o, struct inputs *in, FILE *log)
 				fprintf(log, "tlsdiag: %s: no capture files found (.pcap, .pcapng, "
 					     ".cap, .gz)\n",
 					p);
-			qsort(in->v + first, in->n - first, sizeof(*in->v), cmp_input);
+			if (in->n - first > 1)
+				qsort(in->v + first, in->n - first, sizeof(*in->v), cmp_input);
 		} else {
 			/* Named directly: whatever it is, the analysis says what
 			 * is wrong with it (missing, unreadable, not a capture). */
