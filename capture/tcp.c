@@ -248,6 +248,10 @@ static void fill_hole(struct tcp_table *t, struct tcp_flow *f, int dir, uint64_t
 {
 	struct tcp_dir *d = &f->d[dir];
 	uint64_t to = d->ooo ? d->ooo->off : upto;
+	if (d->ooo) { /* name the gap after the data that follows it */
+		ts = d->ooo->ts_ns;
+		frame = d->ooo->frame;
+	}
 	if (to > d->next_off)
 		deliver(t, f, dir, NULL, (size_t)(to - d->next_off), ts, frame);
 	drain(t, f, dir);
@@ -489,7 +493,8 @@ static void dir_acked(struct tcp_table *t, struct tcp_flow *f, int dir, uint32_t
 	}
 	while (d->ooo && !f->ignored && aoff > (int64_t)d->next_off) {
 		uint64_t to = d->ooo->off < (uint64_t)aoff ? d->ooo->off : (uint64_t)aoff;
-		deliver(t, f, dir, NULL, (size_t)(to - d->next_off), s->ts_ns, s->frame);
+		/* Name the gap after the data that follows it. */
+		deliver(t, f, dir, NULL, (size_t)(to - d->next_off), d->ooo->ts_ns, d->ooo->frame);
 		drain(t, f, dir);
 	}
 }
@@ -536,12 +541,13 @@ static void flow_close(struct tcp_table *t, struct tcp_flow *f, enum tcp_close_r
 	}
 	if (t->h.close)
 		t->h.close(t->h.ctx, f, why);
-	f->user = NULL;
 }
 
 /* Remove from the table and free. */
 static void flow_destroy(struct tcp_table *t, struct tcp_flow *f)
 {
+	if (t->h.release)
+		t->h.release(t->h.ctx, f);
 	size_t b = bucket_of(t, &f->ep[0], &f->ep[1]);
 	for (struct tcp_flow **pp = &t->buckets[b]; *pp; pp = &(*pp)->hnext)
 		if (*pp == f) {
@@ -601,9 +607,10 @@ static struct tcp_flow *create(struct tcp_table *t, const struct tcp_seg *s, int
 	} else if ((s->flags & (TCPF_SYN | TCPF_ACK)) == (TCPF_SYN | TCPF_ACK)) {
 		src_is_client = 0;
 	} else {
-		/* Joined mid-stream: servers usually hold the lower port. */
 		f->midstream = 1;
-		src_is_client = s->src.port >= s->dst.port;
+		/* Joined mid-stream: the first sender seen is the client, as in
+		 * tshark. The TLS layer corrects it from the ClientHello. */
+		src_is_client = 1;
 	}
 	f->syn_seen = (s->flags & TCPF_SYN) != 0;
 	f->ep[0] = src_is_client ? s->src : s->dst;

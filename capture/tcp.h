@@ -2,7 +2,8 @@
  * tcp.h - the flow table and per-direction TCP reassembly.
  *
  * Each flow has two directions: dir 0 is client->server (the sender of the
- * SYN, or the first sender seen when the handshake was not captured),
+ * SYN, or the first sender seen when the handshake was not captured, as
+ * tshark's "follow" numbers them),
  * dir 1 is server->client. Bytes are delivered to the handler in stream
  * order per direction, each chunk with the timestamp and frame number of
  * the segment that carried it, interleaved across directions in capture
@@ -114,6 +115,10 @@ struct tcp_handler {
 	void (*data)(void *ctx, struct tcp_flow *f, const struct tcp_chunk *c);
 	/* Called once per flow; the flow is freed right after. */
 	void (*close)(void *ctx, struct tcp_flow *f, enum tcp_close_reason why);
+	/* Optional: called when the flow leaves the table, after close. A
+	 * flow closed by FIN lingers until then so late ACKs and
+	 * retransmissions are still counted; the counters are final here. */
+	void (*release)(void *ctx, struct tcp_flow *f);
 };
 
 struct tcp_table_stats {

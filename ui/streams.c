@@ -15,6 +15,7 @@
 
 struct flow_rec {
 	uint64_t id;
+	enum tcp_close_reason why;
 	char line[600];
 	struct dbuf buf[2];
 };
@@ -59,10 +60,20 @@ static void dir_line(char *b, size_t n, const char *name, const struct tcp_dir_s
 		 (unsigned long long)d->snaplen_cut);
 }
 
+/* Closing fixes the reason; the figures are written when the flow leaves
+ * the table, so ACKs and retransmissions after the close count too. */
 static void s_close(void *ctx, struct tcp_flow *f, enum tcp_close_reason why)
+{
+	struct flow_rec *r = f->user;
+	(void)ctx;
+	r->why = why;
+}
+
+static void s_release(void *ctx, struct tcp_flow *f)
 {
 	struct sctx *s = ctx;
 	struct flow_rec *r = f->user;
+	enum tcp_close_reason why = r->why;
 	char a[80], b[80], l0[200], l1[200];
 	endpoint_str(&f->ep[0], a, sizeof a);
 	endpoint_str(&f->ep[1], b, sizeof b);
@@ -98,7 +109,7 @@ int streams_run(char **files, int nfiles, const struct tcp_config *cfg, const ch
 		s.err = stderr;
 		char *pathcopy = xstrdup(files[i]);
 		s.base = strcmp(files[i], "-") == 0 ? "stdin" : basename(pathcopy);
-		struct tcp_handler h = { &s, s_open, s_data, s_close };
+		struct tcp_handler h = { &s, s_open, s_data, s_close, s_release };
 		struct tcp_table *t = tcp_table_new(cfg, &h);
 		struct capture_result res;
 		int rc = capture_run_file(files[i], t, NULL, &res);
