@@ -1,0 +1,99 @@
+/*
+ * rule_int.h - what the rules share among themselves (not a public API):
+ * the service table with its roles, and where each product fixes what.
+ */
+#ifndef TLSDIAG_RULE_INT_H
+#define TLSDIAG_RULE_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "rules/analysis.h"
+#include "rules/chain.h"
+#include "rules/rules.h"
+
+/* Who sits on one side of a service, for advice text (DOMAIN §6). */
+enum product {
+	PROD_GENERIC = 0,
+	PROD_EXPRESSWAY, /* Expressway / VCS */
+	PROD_CUCM,       /* a CUCM service (the service cert and trust below) */
+	PROD_SIP,        /* CUCM or Expressway or a SIP peer (5061) */
+	PROD_PHONE,      /* a Cisco IP phone */
+	PROD_DIRECTORY,  /* an LDAP directory server (domain controller) */
+};
+
+struct service_def {
+	uint16_t port;
+	const char *name;       /* "Expressway traversal zone" */
+	const char *key;        /* short alias accepted by --port: "traversal" */
+	int cisco_uc;           /* wildcard, key-size, SAN-length rules apply */
+	int mutual;             /* the same certificate serves both roles:
+				   check serverAuth and clientAuth on both sides */
+	const char *role[2];    /* [SIDE_CLIENT], [SIDE_SERVER]: "Expressway-C" */
+	enum product prod[2];
+	const char *cucm_cert;  /* CUCM certificate in play: "tomcat", "CallManager" */
+	const char *cucm_trust; /* its trust store: "tomcat-trust" */
+	const char *cucm_restart; /* service to restart: "Cisco Tomcat" */
+	int trust_by_cert;      /* clients trust the exact certificate (phones:
+				   ITL), not a name: no name rules without a name */
+};
+
+/*
+ * The service on a server port: a --port mapping first (when its name is
+ * a known service's name or alias, that service's roles are used), then
+ * the default table (DOMAIN §3). Unknown ports give a generic definition
+ * with role names "client" / "server" and name NULL. Always fills *out;
+ * strings point into static data or cfg.
+ */
+void service_get(const struct analysis_config *cfg, uint16_t port, struct service_def *out);
+
+/* Role name of a side ("Expressway-C", "the client"), capitalised or not. */
+const char *service_role(const struct service_def *svc, int side);
+
+/* Advice fragments (static or cfg-owned strings are never returned: these
+ * allocate; the caller frees). */
+/* Where the side's own certificate is replaced. */
+char *advice_own_cert(const struct service_def *svc, int side);
+/* Where the side adds CA certificates it should trust. */
+char *advice_trust(const struct service_def *svc, int side);
+
+/* One evaluation in progress. */
+struct rule_eval {
+	const struct rules_ctx *ctx;
+	struct session_report *r;
+	const struct tls_session *s;
+	struct service_def svc;
+	time_t at;                       /* validity judged at */
+	time_t now;                      /* analysis time */
+	int at_is_now;                   /* at == now by choice (AT_NOW) */
+	const struct trust_store *store[2]; /* per chain side: the receiver's store */
+	struct chain_result cr[2];
+	int name_is_ip;                  /* expected identity is an address */
+	uint8_t name_ip[16];
+	int name_ip_family;
+};
+
+/* "Expressway-E 10.48.36.101", "the client 10.0.0.1" into buf (>= 128). */
+const char *rule_who(const struct rule_eval *e, int side, char *buf, size_t len);
+/* "Expressway-E's", "the client's" */
+const char *rule_whose(const struct rule_eval *e, int side, char *buf, size_t len);
+/* Receiver address as text. */
+const char *rule_addr(const struct tls_session *s, int side, char *buf, size_t len);
+/* Upper-case the first letter of a sentence (in place). */
+char *rule_cap(char *s);
+/* RFC 4514 text of a DN, or "(empty name)". */
+const char *rule_dn(const struct dn *d);
+/* YYYY-MM-DD of t. */
+const char *rule_day(time_t t, char buf[32]);
+
+/* Per-certificate rules (rule_cert.c): dates, key usage, basic
+ * constraints, EKU by role, key size, signature, Cisco-specific checks. */
+void rule_certs(struct rule_eval *e, int side);
+/* The server name rules (rule_cert.c): name_mismatch, ip_address_peer. */
+void rule_names(struct rule_eval *e);
+/* RFC 6125 name match of a SAN/CN pattern against a host name (1/0). */
+int rule_name_match(const char *pattern, const char *host);
+/* Alerts with blame (rule_alert.c); fills r->headline when one decides. */
+void rule_alerts(struct rule_eval *e);
+
+#endif
