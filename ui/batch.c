@@ -415,7 +415,7 @@ int batch_run(const struct ui_opts *o, struct sink *sinks, size_t n_sinks)
 		}
 	}
 
-	summary_init(&sum, time(NULL), o->acfg.expiring_days > 0 ? o->acfg.expiring_days : 30);
+	summary_init(&sum, time(NULL), o->acfg.expiring_days >= 0 ? o->acfg.expiring_days : 30);
 	b.cfg = &o->acfg;
 	b.in = &in;
 	b.jobs = xcalloc(in.n, sizeof(*b.jobs));
