@@ -362,10 +362,12 @@ static void make_room(struct tcp_table *t, struct tcp_flow *f, int dir, uint64_t
 	struct tcp_dir *d = &f->d[dir];
 	t->st.buffer_overflows++;
 	while (uoff > d->next_off && d->ooo_bytes + len > t->cfg.max_buffer && !f->ignored) {
-		uint64_t to = uoff;
-		if (d->ooo && d->ooo->off < to)
-			to = d->ooo->off;
-		deliver(t, f, dir, NULL, (size_t)(to - d->next_off), ts, frame);
+		/* The gap is named after the data that follows it. */
+		if (d->ooo && d->ooo->off < uoff)
+			deliver(t, f, dir, NULL, (size_t)(d->ooo->off - d->next_off), d->ooo->ts_ns,
+				d->ooo->frame);
+		else
+			deliver(t, f, dir, NULL, (size_t)(uoff - d->next_off), ts, frame);
 		drain(t, f, dir);
 	}
 }

@@ -104,8 +104,9 @@ struct tcp_chunk {
 	const uint8_t *data;      /* NULL for a gap */
 	size_t len;               /* bytes (or missing bytes for a gap) */
 	uint64_t off;             /* stream offset of the first byte */
-	int64_t ts_ns;            /* of the segment that carried the bytes (for
-				     a gap: the packet that revealed it) */
+	int64_t ts_ns;            /* of the segment that carried the bytes; for
+				     a gap before data, of that data's segment,
+				     otherwise of the packet that revealed it */
 	uint64_t frame;
 };
 
