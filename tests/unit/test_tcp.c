@@ -22,7 +22,9 @@
 #define S 5000u
 
 struct frec {
-	int opens, closes;
+	int opens, closes, releases, released_after_close;
+	uint64_t released_segments; /* d[0].st.segments when released */
+	uint64_t released_last_frame;
 	enum tcp_close_reason why;
 	char text[2][1024];
 	struct tcp_dir_stats st[2];
@@ -99,9 +101,19 @@ static void h_close(void *ctx, struct tcp_flow *f, enum tcp_close_reason why)
 	r->last_frame = f->last_frame;
 }
 
+static void h_release(void *ctx, struct tcp_flow *f)
+{
+	struct frec *r = fr(f->id);
+	(void)ctx;
+	r->releases++;
+	r->released_after_close = r->closes == 1;
+	r->released_segments = f->d[0].st.segments;
+	r->released_last_frame = f->last_frame;
+}
+
 static void start_cfg(const struct tcp_config *cfg)
 {
-	struct tcp_handler h = { NULL, h_open, h_data, h_close };
+	struct tcp_handler h = { NULL, h_open, h_data, h_close, h_release };
 	memset(&R, 0, sizeof R);
 	R.ts_step = 1000000;
 	R.cport = 40000;
@@ -121,6 +133,14 @@ static void finish(void)
 	tcp_table_finish(R.t);
 	CHECK_EQ_INT(tcp_table_stats(R.t)->buffered_bytes, 0);
 	CHECK_EQ_INT(tcp_table_stats(R.t)->active, 0);
+	/* Every flow was closed once, then released once. */
+	for (uint64_t id = 1; id <= MAXF; id++)
+		if (R.f[id].opens) {
+			CHECK_EQ_INT(R.f[id].opens, 1);
+			CHECK_EQ_INT(R.f[id].closes, 1);
+			CHECK_EQ_INT(R.f[id].releases, 1);
+			CHECK_EQ_INT(R.f[id].released_after_close, 1);
+		}
 }
 
 static void end(void)
@@ -221,6 +241,12 @@ static void test_in_order(void)
 	CHECK_EQ_INT(fr(1)->ep[1].port, 443);
 	CHECK_EQ_INT(fr(1)->first_frame, 1);
 	CHECK_EQ_INT(fr(1)->last_frame, 8);
+	/* The flow lingers after the FIN close: the last ACK still counts by
+	 * the time it leaves the table. */
+	CHECK_EQ_INT(fr(1)->releases, 1);
+	CHECK_EQ_INT(fr(1)->released_after_close, 1);
+	CHECK_EQ_INT(fr(1)->released_segments, 6);
+	CHECK_EQ_INT(fr(1)->released_last_frame, 9);
 	CHECK_EQ_INT(fr(1)->st[0].bytes, 11);
 	CHECK_EQ_INT(fr(1)->st[0].payload_segments, 2);
 	CHECK_EQ_INT(fr(1)->st[0].segments, 5); /* frame 9 came after close */
@@ -370,7 +396,7 @@ static void test_gap(void)
 	CHECK_EQ_STR(fr(1)->text[0], "abc[gap 3]ghi");
 	CHECK_EQ_INT(tcp_table_stats(R.t)->buffered_bytes, 0);
 	CHECK_EQ_INT(R.nc, 3);
-	CHUNK(1, 0, 1, 3, 3, 6);
+	CHUNK(1, 0, 1, 3, 3, 5); /* a gap is named after the data that follows */
 	CHUNK(2, 0, 0, 6, 3, 5);
 	tx(CLI, C + 4, S + 1, PA, "def");      /* 7: too late, a retransmission */
 	finish();
@@ -415,7 +441,7 @@ static void test_gap(void)
 	CHECK_EQ_STR(fr(1)->text[0], "abc[gap 3]ghi");
 	CHECK_EQ_INT(fr(1)->why, TCP_CLOSE_END);
 	CHECK_EQ_INT(R.nc, 3);
-	CHUNK(1, 0, 1, 3, 3, 6); /* the flow's last frame */
+	CHUNK(1, 0, 1, 3, 3, 5); /* named after the data that follows */
 	CHUNK(2, 0, 0, 6, 3, 5);
 	end();
 }
@@ -499,24 +525,36 @@ static void test_wrap(void)
 
 static void test_midstream(void)
 {
-	/* No SYN; the server speaks first and its ACK says where the client's
-	 * stream stands, so the client's early-arriving later segment waits. */
+	/* No SYN; the client's ACK says where the server's stream stands, so
+	 * the server's early-arriving later segment waits for the one before. */
 	start();
-	tx(SRV, 9000, 2000, PA, "resp");       /* 1 */
-	tx(CLI, 2010, 9004, PA, "later");      /* 2 */
-	CHECK_EQ_STR(fr(1)->text[0], "");
-	tx(CLI, 2000, 9004, PA, "0123456789"); /* 3 */
+	tx(CLI, 2000, 9000, PA, "req");        /* 1 */
+	tx(SRV, 9010, 2003, PA, "later");      /* 2 */
+	CHECK_EQ_STR(fr(1)->text[1], "");
+	tx(SRV, 9000, 2003, PA, "0123456789"); /* 3 */
 	finish();
-	CHECK_EQ_STR(fr(1)->text[0], "0123456789later");
-	CHECK_EQ_STR(fr(1)->text[1], "resp");
+	CHECK_EQ_STR(fr(1)->text[0], "req");
+	CHECK_EQ_STR(fr(1)->text[1], "0123456789later");
 	CHECK_EQ_INT(fr(1)->midstream, 1);
 	CHECK_EQ_INT(fr(1)->syn_seen, 0);
-	CHECK_EQ_INT(fr(1)->ep[0].port, 40000); /* the higher port is the client */
+	CHECK_EQ_INT(fr(1)->ep[0].port, 40000); /* the first sender is the client */
 	CHECK_EQ_INT(R.nc, 3);
-	CHUNK(0, 1, 0, 0, 4, 1);
-	CHUNK(1, 0, 0, 0, 10, 3);
-	CHUNK(2, 0, 0, 10, 5, 2);
-	CHECK_EQ_INT(fr(1)->st[0].gaps, 0);
+	CHUNK(0, 0, 0, 0, 3, 1);
+	CHUNK(1, 1, 0, 0, 10, 3);
+	CHUNK(2, 1, 0, 10, 5, 2);
+	CHECK_EQ_INT(fr(1)->st[1].gaps, 0);
+	CHECK_EQ_INT(fr(1)->st[1].out_of_order, 1);
+	end();
+
+	/* Whoever speaks first is taken for the client (as tshark does; the
+	 * TLS layer corrects it from the ClientHello). */
+	start();
+	tx(SRV, 9000, 2000, PA, "resp");       /* 1 */
+	tx(CLI, 2000, 9004, PA, "req");        /* 2 */
+	finish();
+	CHECK_EQ_INT(fr(1)->ep[0].port, 443);
+	CHECK_EQ_STR(fr(1)->text[0], "resp");
+	CHECK_EQ_STR(fr(1)->text[1], "req");
 	end();
 
 	/* No SYN and no ACK known: the first segment seen starts the stream. */
@@ -794,7 +832,7 @@ static void test_max_buffer(void)
 	tx(CLI, C + 12, S + 1, PA, "l");       /* 7 */
 	CHECK_EQ_STR(fr(1)->text[0], "abc[gap 3]ghijklmnopq");
 	CHECK_EQ_INT(R.nc, 5);
-	CHUNK(1, 0, 1, 3, 3, 6);
+	CHUNK(1, 0, 1, 3, 3, 5); /* named after the data that follows */
 	CHUNK(2, 0, 0, 6, 5, 5);
 	CHUNK(3, 0, 0, 11, 1, 7);
 	CHUNK(4, 0, 0, 12, 5, 6);
