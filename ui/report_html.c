@@ -342,9 +342,10 @@ static void chain_diagram(FILE *f, const struct session_report *r, int side)
 	}
 	if (cv->missing_issuer) {
 		arrow(f, "issued by");
-		fputs("<div class=\"cert bad missing\"><span class=\"st\">missing</span>"
-		      "<div class=\"role\">not sent, not in the receiver's trust store</div>"
-		      "<div class=\"subj\">", f);
+		fprintf(f, "<div class=\"cert bad missing\"><span class=\"st\">missing</span>"
+			   "<div class=\"role\">%s</div><div class=\"subj\">",
+			cv->reaches_trust == -1 ? "not sent (no trust store given to look in)"
+						: "not sent, not in the receiver's trust store");
 		h(f, cv->missing_issuer);
 		fputs("</div>", f);
 		if (cv->missing_issuer_url) {
