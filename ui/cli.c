@@ -100,7 +100,8 @@ void cli_help(FILE *out)
 	      "                        'system' is the operating system's (repeatable)\n"
 	      "  --trust-for IP[:PORT]=PATH\n"
 	      "                        trust store of the peer at IP[:PORT] (repeatable)\n"
-	      "  --name IP[:PORT]=FQDN name the clients dial for IP[:PORT] (repeatable)\n"
+	      "  --name IP[:PORT]=FQDN\n"
+	      "                        name the clients dial for IP[:PORT] (repeatable)\n"
 	      "  --port PORT=NAME      name the service on PORT (repeatable)\n"
 	      "  --at TIME|now         judge validity at TIME (YYYY-MM-DD[THH:MM:SS[Z]] UTC,\n"
 	      "                        or @EPOCH) or now; default: each packet's time\n"
@@ -283,61 +284,6 @@ int cli_parse_time(const char *s, time_t *t)
 	}
 	*t = r;
 	return 0;
-}
-
-const char *ui_time_s(time_t t, char *buf, size_t len)
-{
-	struct tm tm;
-	if (!gmtime_r(&t, &tm) ||
-	    strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0) {
-		snprintf(buf, len, "@%lld", (long long)t);
-	}
-	return buf;
-}
-
-const char *ui_time_us(int64_t ns, char *buf, size_t len)
-{
-	struct tm tm;
-	int64_t sec = ns / 1000000000, rem = ns % 1000000000;
-	time_t t;
-	char base[32];
-	if (rem < 0) {
-		rem += 1000000000;
-		sec--;
-	}
-	t = (time_t)sec;
-	if (!gmtime_r(&t, &tm) || strftime(base, sizeof base, "%Y-%m-%dT%H:%M:%S", &tm) == 0) {
-		snprintf(buf, len, "@%lld", (long long)sec);
-		return buf;
-	}
-	snprintf(buf, len, "%s.%06dZ", base, (int)(rem / 1000));
-	return buf;
-}
-
-const char *ui_key_type_str(int key_type)
-{
-	switch (key_type) {
-	case KEY_RSA: return "RSA";
-	case KEY_EC: return "EC";
-	case KEY_ED25519: return "Ed25519";
-	case KEY_ED448: return "Ed448";
-	case KEY_DSA: return "DSA";
-	}
-	return NULL;
-}
-
-size_t ui_key_usage_names(unsigned ku, const char *names[9])
-{
-	static const char *const all[9] = {
-		"digitalSignature", "nonRepudiation", "keyEncipherment",
-		"dataEncipherment", "keyAgreement",   "keyCertSign",
-		"cRLSign",          "encipherOnly",   "decipherOnly",
-	};
-	size_t n = 0;
-	for (unsigned i = 0; i < 9; i++)
-		if (ku & (1u << i))
-			names[n++] = all[i];
-	return n;
 }
 
 static int add_target(FILE *err, const char *opt, const char *arg, struct target_value **v,

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "ui/fmt.h"
 #include "ui/ui.h"
 
 /* What the parser found besides struct ui_opts. */
@@ -41,17 +42,6 @@ void cli_help(FILE *out);
  * "YYYY-MM-DD[THH:MM:SS[Z]]" (UTC) or "@EPOCH" into *t. 0 ok, -1 bad.
  */
 int cli_parse_time(const char *s, time_t *t);
-
-/* "2026-11-23T04:05:06.123456Z" from nanoseconds since the epoch (UTC). */
-const char *ui_time_us(int64_t ns, char *buf, size_t len);
-/* "2026-11-23T04:05:06Z" from seconds. */
-const char *ui_time_s(time_t t, char *buf, size_t len);
-
-/* "RSA", "EC", "Ed25519", "Ed448", "DSA", or NULL when unknown. */
-const char *ui_key_type_str(int key_type);
-/* Names of the KU_* bits set in ku, in RFC 5280 order ("digitalSignature",
- * "keyEncipherment", ...); returns how many were written to names (<= 9). */
-size_t ui_key_usage_names(unsigned ku, const char *names[9]);
 
 /* A sink that writes each file's presented chains under dir as its file
  * arrives (ui/export.c); messages (and refusals to overwrite) go to log. */

@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "capture/xalloc.h"
-#include "ui/cli.h"
+#include "ui/fmt.h"
 #include "ui/sanitize.h"
 #include "ui/ui.h"
 

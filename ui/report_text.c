@@ -24,7 +24,7 @@
 #include <time.h>
 
 #include "capture/xalloc.h"
-#include "ui/cli.h"
+#include "ui/fmt.h"
 #include "ui/sanitize.h"
 #include "ui/ui.h"
 
@@ -455,8 +455,9 @@ static void session_block(struct tstate *t, const struct session_report *r)
 		fprintf(f, "  Expected name: %s (from %s)\n", S(t, r->expected_name),
 			S(t, r->expected_name_source ? r->expected_name_source : "?"));
 	if (s->cr.present) {
-		fprintf(f, "  Client certificate: requested by the server (frame %llu)",
-			(unsigned long long)s->cr.frame);
+		fputs("  Client certificate: requested by the server", f);
+		if (s->cr.frame)
+			fprintf(f, " (frame %llu)", (unsigned long long)s->cr.frame);
 		if (s->cr.n_ca) {
 			fprintf(f, "; acceptable CAs:\n");
 			for (size_t i = 0; i < s->cr.n_ca; i++)
@@ -468,12 +469,16 @@ static void session_block(struct tstate *t, const struct session_report *r)
 	for (size_t i = 0; i < s->n_alerts; i++) {
 		const struct tls_alert *al = &s->alerts[i];
 		char ab[96], ts[48];
-		fprintf(f, "  Alert:    %s%s%s from the %s (%s), frame %llu, %s\n",
+		fprintf(f, "  Alert:    %s%s%s from the %s (%s)",
 			al->encrypted || al->level != 2 ? "" : C(t, C_RED),
 			alert_desc(al, ab, sizeof ab), C(t, C_OFF), side_str(al->side),
 			endpoint_str(al->side == SIDE_CLIENT ? &s->client : &s->server, cb,
-				     sizeof cb),
-			(unsigned long long)al->frame, ui_time_us(al->ts_ns, ts, sizeof ts));
+				     sizeof cb));
+		if (al->frame)
+			fprintf(f, ", frame %llu", (unsigned long long)al->frame);
+		if (al->ts_ns)
+			fprintf(f, ", %s", ui_time_us(al->ts_ns, ts, sizeof ts));
+		fputc('\n', f);
 	}
 
 	if (s->tls13) {
