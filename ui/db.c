@@ -156,19 +156,49 @@ out:
 	return rc;
 }
 
-/* The key of a capture in the database: its absolute, resolved path. */
+/*
+ * The key of a capture in the database: its absolute path, made from the
+ * path as given and the current directory, "." and ".." and repeated
+ * slashes removed by the text alone. Symbolic links are not resolved: a
+ * link is a capture under its own name, as the run reports it.
+ */
 static char *db_key_path(const char *path)
 {
-	char *r;
+	char *full, *out, **parts;
+	size_t n = 0, len;
 	if (strcmp(path, "-") == 0)
 		return xstrdup("-");
-	r = realpath(path, NULL);
-	if (r) {
-		char *x = xstrdup(r);
-		free(r);
-		return x;
+	if (path[0] == '/') {
+		full = xstrdup(path);
+	} else {
+		char *cwd = getcwd(NULL, 0);
+		if (!cwd)
+			return xstrdup(path);
+		full = xasprintf("%s/%s", cwd, path);
+		free(cwd);
 	}
-	return xstrdup(path);
+	len = strlen(full);
+	parts = xcalloc(len / 2 + 2, sizeof(*parts));
+	for (char *save = NULL, *t = strtok_r(full, "/", &save); t; t = strtok_r(NULL, "/", &save)) {
+		if (strcmp(t, ".") == 0)
+			continue;
+		if (strcmp(t, "..") == 0) {
+			if (n)
+				n--;
+			continue;
+		}
+		parts[n++] = t;
+	}
+	out = xcalloc(len + 2, 1);
+	for (size_t i = 0; i < n; i++) {
+		strcat(out, "/");
+		strcat(out, parts[i]);
+	}
+	if (n == 0)
+		strcpy(out, "/");
+	free(parts);
+	free(full);
+	return out;
 }
 
 static int64_t mtime_ns(const struct stat *st)
