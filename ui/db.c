@@ -47,6 +47,7 @@
 #include <wolfssl/wolfcrypt/sha256.h>
 
 #include "capture/xalloc.h"
+#include "ui/fmt.h"
 #include "ui/ui.h"
 
 #define DB_SCHEMA_VERSION 1
@@ -236,18 +237,6 @@ static void bind_text(sqlite3_stmt *st, int i, const char *s)
 		sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
 	else
 		sqlite3_bind_null(st, i);
-}
-
-static const char *key_type_name(enum key_type k)
-{
-	switch (k) {
-	case KEY_RSA: return "RSA";
-	case KEY_EC: return "EC";
-	case KEY_ED25519: return "Ed25519";
-	case KEY_ED448: return "Ed448";
-	case KEY_DSA: return "DSA";
-	default: return NULL;
-	}
 }
 
 /*
@@ -452,7 +441,7 @@ static int64_t cert_id_of(struct db_sink *d, const struct cert_info *ci)
 	sqlite3_bind_int(q, 8, ci->parse_ok ? 1 : 0);
 	sqlite3_bind_int(q, 9, ci->self_issued);
 	sqlite3_bind_int(q, 10, ci->is_ca);
-	bind_text(q, 11, key_type_name(ci->key_type));
+	bind_text(q, 11, ui_key_type_str(ci->key_type));
 	sqlite3_bind_int(q, 12, ci->key_bits);
 	bind_text(q, 13, ci->sig_alg);
 	bind_text(q, 14, san);

@@ -29,7 +29,7 @@
 
 #include "config.h"
 #include "capture/xalloc.h"
-#include "ui/cli.h"
+#include "ui/fmt.h"
 #include "ui/ui.h"
 
 struct hstate {
@@ -179,18 +179,6 @@ static struct status_look look(enum cert_status s)
 	}
 }
 
-static const char *key_name(enum key_type k)
-{
-	switch (k) {
-	case KEY_RSA: return "RSA";
-	case KEY_EC: return "EC";
-	case KEY_ED25519: return "Ed25519";
-	case KEY_ED448: return "Ed448";
-	case KEY_DSA: return "DSA";
-	default: return "unknown key";
-	}
-}
-
 /* One certificate box. `role` is ours; `extra_cls` adds a style. */
 static void cert_box(FILE *f, const struct cert_info *c, const char *role, enum cert_status st,
 		     const char *extra_cls, const char *status_label, time_t judged)
@@ -229,7 +217,8 @@ static void cert_box(FILE *f, const struct cert_info *c, const char *role, enum 
 	else if (judged && c->not_before > judged)
 		fputs(" <span class=\"pill expired\">not yet valid</span>", f);
 	fputs("<br>", f);
-	hf(f, "%s %d", key_name(c->key_type), c->key_bits);
+	hf(f, "%s %d", ui_key_type_str(c->key_type) ? ui_key_type_str(c->key_type) : "unknown key",
+	   c->key_bits);
 	if (c->sig_alg) {
 		fputs(", ", f);
 		h(f, c->sig_alg);
