@@ -156,9 +156,7 @@ void chain_build(struct chain_view *v, struct chain_result *res, const struct tl
 	v->reaches_trust = store ? 0 : -1;
 	v->in_order = 1;
 	if (store)
-		v->trust_store_name = store->bound_to
-					      ? xasprintf("%s (for %s)", store->name, store->bound_to)
-					      : xstrdup(store->name);
+		v->trust_store_name = xstrdup(store->name);
 	if (n == 0)
 		return;
 

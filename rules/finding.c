@@ -84,6 +84,9 @@ struct finding *report_add(struct session_report *r, const char *id, enum severi
 		.advice = xstrdup(advice ? advice : ""),
 	};
 
+	/* Messages are sentences: rules may start them with "the client". */
+	if (f.message[0] >= 'a' && f.message[0] <= 'z')
+		f.message[0] = (char)(f.message[0] - 'a' + 'A');
 	VEC_PUSH(r->f, r->nf, r->cap_f, f);
 	return &r->f[r->nf - 1];
 }

@@ -229,14 +229,23 @@ static const struct finding *worst_on(const struct session_report *r, int side)
 	return w;
 }
 
-/* What the answered chain ends at, as far as anything loaded knows. */
-static const char *chain_end(const struct rule_eval *e, int side)
+/* What the answered chain ends at, as far as anything loaded knows:
+ * "ends at the root X", "leads, through Y (not sent), to the root X",
+ * "stops at Z: its issuer Y was not sent". */
+static char *chain_end_text(const struct rule_eval *e, int side)
 {
 	const struct chain_result *res = &e->cr[side];
+	const struct chain_view *v = &e->r->chain[side];
 
-	if (res->n_known && res->known_reaches_root)
-		return rule_dn(&res->known[res->n_known - 1]->subject);
-	return e->r->chain[side].ends_at ? e->r->chain[side].ends_at : "(nothing)";
+	if (res->top_self_signed)
+		return xasprintf("ends at the self-signed %s", rule_dn(&res->top->subject));
+	if (res->n_known && res->known_reaches_root && v->missing_issuer)
+		return xasprintf("leads, through %s (not sent), to the root %s", v->missing_issuer,
+				 rule_dn(&res->known[res->n_known - 1]->subject));
+	if (v->missing_issuer && res->top)
+		return xasprintf("stops at %s: its issuer %s was not sent",
+				 rule_dn(&res->top->subject), v->missing_issuer);
+	return xasprintf("ends at %s", v->ends_at ? v->ends_at : "(nothing)");
 }
 
 static int trust_related(int desc)
@@ -257,7 +266,6 @@ static void one_alert(struct rule_eval *e, const struct tls_alert *a, int first)
 	const struct finding *m = NULL;
 	char who_s[128], who_o[128], ra[80];
 	char *blame = NULL, *reason = NULL, *adv = NULL, *delta = NULL, *msg;
-	int cert = -1;
 
 	rule_who(e, sender, who_s, sizeof(who_s));
 	rule_cap(who_s);
@@ -320,7 +328,6 @@ static void one_alert(struct rule_eval *e, const struct tls_alert *a, int first)
 			reason = xasprintf("This agrees with tlsdiag's own validation (%s, predicted): %s",
 					   m->id, m->message);
 			adv = xstrdup(m->advice);
-			cert = m->cert;
 		} else if (worst_on(r, other)) {
 			const struct finding *w = worst_on(r, other);
 
@@ -328,7 +335,6 @@ static void one_alert(struct rule_eval *e, const struct tls_alert *a, int first)
 					   "finds this (%s, predicted): %s",
 					   desc, w->id, w->message);
 			adv = xstrdup(w->advice);
-			cert = w->cert;
 		} else if (st && trust_related(a->desc) && ch->n > 0) {
 			reason = xasprintf("tlsdiag's own validation against the trust store given for "
 					   "%s (%s) finds nothing wrong with that chain: the real trust "
@@ -337,17 +343,14 @@ static void one_alert(struct rule_eval *e, const struct tls_alert *a, int first)
 					   ra, e->r->chain[other].trust_store_name,
 					   service_role(&e->svc, sender));
 		} else if (!st && trust_related(a->desc) && ch->n > 0) {
-			const char *missing = e->r->chain[other].missing_issuer;
-			int sent_all = e->cr[other].top_self_signed;
+			char *end = chain_end_text(e, other);
 
-			reason = xasprintf("The chain it was sent ends at %s%s%s%s; %s does not accept it. "
-					   "No trust store was given for %s, so tlsdiag judged only the "
-					   "chain's structure: a trust store (--trust / --trust-for) "
-					   "would sharpen the verdict.",
-					   chain_end(e, other), !sent_all && missing ? " (" : "",
-					   !sent_all && missing ? missing : "",
-					   !sent_all && missing ? " was not sent)" : "",
-					   service_role(&e->svc, sender), ra);
+			reason = xasprintf("The chain it was sent %s; %s does not accept it. No trust "
+					   "store was given for %s, so tlsdiag judged only the chain's "
+					   "structure: a trust store (--trust / --trust-for) would sharpen "
+					   "the verdict.",
+					   end, service_role(&e->svc, sender), ra);
+			free(end);
 		}
 	}
 	if (!adv) {
@@ -373,15 +376,19 @@ static void one_alert(struct rule_eval *e, const struct tls_alert *a, int first)
 					service_role(&e->svc, sender), (unsigned long long)a->frame);
 	}
 	msg = reason ? xasprintf("%s %s", blame, reason) : xstrdup(blame);
-	report_add(r, "fatal_alert", SEV_ERROR, sender, cert, BASIS_OBSERVED, "alert", a->frame, msg,
+	/* side: who sent it; no certificate of the sender's is meant */
+	report_add(r, "fatal_alert", SEV_ERROR, sender, -1, BASIS_OBSERVED, "alert", a->frame, msg,
 		   adv);
 	/* With no store for the sender, the only word on trust is the peer's:
 	 * record it as observed, never as predicted. */
 	if (answered && desc && a->desc == AL_UNKNOWN_CA && ch->n > 0 && !e->store[other] &&
 	    !match_finding(r, other, ids_unknown_ca)) {
+		char *end = chain_end_text(e, other);
 		char *u = xasprintf("%s said unknown_ca on the wire (frame %llu): the chain of %s, which "
-				    "ends at %s, does not reach a CA it trusts.",
-				    who_s, (unsigned long long)a->frame, who_o, chain_end(e, other));
+				    "%s, does not reach a CA it trusts.",
+				    who_s, (unsigned long long)a->frame, who_o, end);
+
+		free(end);
 		report_add(r, "unknown_ca", SEV_ERROR, other, (int)(e->r->chain[other].path_len
 								? e->r->chain[other].path[e->r->chain[other].path_len - 1]
 								: 0),

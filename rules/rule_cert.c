@@ -172,7 +172,7 @@ static void rule_key(struct rule_eval *e, int side, size_t i, const struct cert_
 		msg = NULL;
 	}
 	if (c->key_type == KEY_RSA && c->key_bits > 4096) {
-		msg = xasprintf("%s has a %d-bit RSA key. %s", lab, c->key_bits,
+		msg = xasprintf("%s has an RSA key of %d bits. %s", lab, c->key_bits,
 				e->svc.cisco_uc
 					? "Expressway does not take keys over 4096 bits (they must not be "
 					  "uploaded), and RSA 8192 makes SIP TLS zones fail."

@@ -575,10 +575,10 @@ static void rule_gaps(struct rule_eval *e)
 			snprintf(who, sizeof(who), "one side");
 		}
 		msg = xasprintf("The capture lost %llu byte%s sent by %s during the handshake (frame "
-				"%llu)%s%s: the handshake is incomplete in the capture, so what follows "
+				"%llu%s%s): the handshake is incomplete in the capture, so what follows "
 				"it cannot be fully judged.",
 				(unsigned long long)n->bytes, n->bytes == 1 ? "" : "s", who,
-				(unsigned long long)n->frame, n->text ? ": " : "", n->text ? n->text : "");
+				(unsigned long long)n->frame, n->text ? "; " : "", n->text ? n->text : "");
 		report_add(e->r, "capture_gap", SEV_WARNING, side, -1, BASIS_OBSERVED, "TCP", n->frame,
 			   rule_cap(msg),
 			   "Capture again on the host itself or on a SPAN port that is not "
