@@ -96,8 +96,9 @@ int main(int argc, char **argv)
 	if (opts.html_path) {
 		struct sink *h = sink_html_new(opts.html_path, &opts);
 		if (!h) {
+			char pb[512];
 			fprintf(stderr, "tlsdiag: cannot write the HTML report to %s\n",
-				opts.html_path);
+				ui_sanitize_buf(opts.html_path, pb, sizeof pb));
 			free_sinks(sinks, n);
 			return EXIT_USAGE;
 		}
@@ -107,7 +108,9 @@ int main(int argc, char **argv)
 		char err[512] = "";
 		struct sink *d = sink_db_new(opts.db_path, &opts, err, sizeof err);
 		if (!d) {
-			fprintf(stderr, "tlsdiag: %s\n", err[0] ? err : opts.db_path);
+			char pb[600];
+			fprintf(stderr, "tlsdiag: %s\n",
+				ui_sanitize_buf(err[0] ? err : opts.db_path, pb, sizeof pb));
 			free_sinks(sinks, n);
 			return EXIT_USAGE;
 		}
