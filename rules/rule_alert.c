@@ -197,19 +197,24 @@ static const char *ladder_name(const struct ladder_entry *l)
 	return "message";
 }
 
+/* The first predicted finding on `side` whose id is in `ids` (in the
+ * order of ids), errors before warnings: a certain problem explains an
+ * alert better than a guess (an IP peer inferred from a missing SNI). */
 static const struct finding *match_finding(const struct session_report *r, int side,
 					   const char *const *ids)
 {
 	size_t k, i;
+	int sev;
 
-	for (k = 0; ids && ids[k]; k++)
-		for (i = 0; i < r->nf; i++) {
-			const struct finding *f = &r->f[i];
+	for (sev = SEV_ERROR; sev >= SEV_WARNING; sev--)
+		for (k = 0; ids && ids[k]; k++)
+			for (i = 0; i < r->nf; i++) {
+				const struct finding *f = &r->f[i];
 
-			if (f->side == side && f->basis == BASIS_PREDICTED && f->sev >= SEV_WARNING &&
-			    strcmp(f->id, ids[k]) == 0)
-				return f;
-		}
+				if (f->side == side && f->basis == BASIS_PREDICTED &&
+				    (int)f->sev == sev && strcmp(f->id, ids[k]) == 0)
+					return f;
+			}
 	return NULL;
 }
 

@@ -251,7 +251,9 @@ static void rule_chain_order(struct rule_eval *e, int side)
 	rule_whose(e, side, whose, sizeof(whose));
 	append(&msg, "%s chain was sent as:", whose);
 	for (i = 0; i < ch->n; i++) {
-		char *item = xasprintf(" #%zu %s%s", i, rule_dn(&ch->certs[i]->subject),
+		char *item = xasprintf(" #%zu %s%s", i,
+				       ch->certs[i]->parse_ok ? rule_dn(&ch->certs[i]->subject)
+							      : "(a certificate that could not be decoded)",
 				       i + 1 < ch->n ? ";" : ".");
 		append(&msg, "%s", item);
 		free(item);
@@ -300,6 +302,9 @@ static void rule_chain_trust(struct rule_eval *e, int side)
 	const char *url = v->missing_issuer_url;
 	int last = last_path_index(v);
 
+	/* an undecodable leaf: nothing can be said about its path */
+	if (!ch->certs[0]->parse_ok)
+		return;
 	rule_who(e, recv, who_r, sizeof(who_r));
 	rule_who(e, side, who_p, sizeof(who_p));
 	rule_addr(e->s, recv, ra, sizeof(ra));

@@ -1339,6 +1339,45 @@ static void test_shadowing(void)
 	setup_free(&u);
 }
 
+/* Hostile input: an undecodable certificate first, or in the middle. */
+static void test_unparseable(void)
+{
+	static const uint8_t junk[] = { 0x30, 0x03, 0x02, 0x01, 0x05 };
+	struct cert_info *bad = x509_decode(junk, sizeof(junk));
+	struct setup u;
+	struct tls_session *s;
+	struct session_report *r;
+
+	CHECK(bad && !bad->parse_ok);
+	setup_init(&u);
+	trust_add(&u, "store-root.pem");
+	setup_load(&u);
+	s = sess(7001);
+	set_chain(s, S, NULL);
+	s->chain[S].certs = xcalloc(2, sizeof(struct cert_info *));
+	s->chain[S].certs[0] = bad;
+	s->chain[S].certs[1] = cert("inter");
+	s->chain[S].n = 2;
+	r = run(&u, s);
+	EXPECT("undecodable leaf", r, { "chain_out_of_order", S, 1, P });
+	CHECK_EQ_INT(r->chain[S].status[0], CS_UNPARSEABLE);
+	report_done(r);
+
+	s = sess(7001);
+	set_chain(s, S, "srv", NULL);
+	s->chain[S].certs = xreallocarray(s->chain[S].certs, 3, sizeof(struct cert_info *));
+	s->chain[S].certs[1] = bad;
+	s->chain[S].certs[2] = cert("inter");
+	s->chain[S].n = 3;
+	r = run(&u, s);
+	EXPECT("undecodable in the middle", r, { "chain_out_of_order", S, 1, P });
+	CHECK_EQ_INT(r->chain[S].status[1], CS_UNPARSEABLE);
+	CHECK_EQ_INT(r->chain[S].reaches_trust, 1);
+	report_done(r);
+	setup_free(&u);
+	cert_info_free(bad);
+}
+
 static void test_name_match(void)
 {
 	CHECK(rule_name_match("srv.example.com", "SRV.Example.com"));
@@ -1405,6 +1444,7 @@ int main(void)
 	test_alerts();
 	test_tls13_and_gaps();
 	test_shadowing();
+	test_unparseable();
 	certs_free();
 	return t_done("test_rules");
 }
