@@ -638,7 +638,10 @@ static void rfc4514_escape(struct dbuf *out, struct span utf8)
 			esc[0] = '\\';
 			esc[1] = (char)v;
 			txt_add(out, esc, 2);
-		} else if (v < 0x20 || v > 0x7e) {
+		} else if (v < 0x20 || v == 0x7f) {
+			/* RFC 4514 lets UTF-8 stand as it is ("OU=Zürich Lab", not
+			 * openssl's default "Z\\C3\\BCrich"); only controls are
+			 * escaped here, and views sanitise again. */
 			snprintf(esc, sizeof esc, "\\%02X", v);
 			txt_add(out, esc, 3);
 		} else {

@@ -1,0 +1,213 @@
+/*
+ * analysis.c - one run: trust stores loaded once, then each capture file
+ * read, dissected and judged. The order of sessions is the order their
+ * connections began in the capture.
+ */
+#include "rules/analysis.h"
+
+#include <arpa/inet.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "capture/xalloc.h"
+#include "dissect/tls.h"
+#include "dissect/x509.h"
+#include "rules/rules.h"
+#include "rules/trust.h"
+
+void analysis_config_init(struct analysis_config *c)
+{
+	memset(c, 0, sizeof *c);
+	tcp_config_default(&c->tcp);
+	c->expiring_days = 30;
+	c->keep_dns = 1;
+}
+
+static void tv_free(struct target_value *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].value);
+		free(v[i].spec);
+	}
+	free(v);
+}
+
+void analysis_config_free(struct analysis_config *c)
+{
+	for (size_t i = 0; i < c->n_trust; i++)
+		free(c->trust_paths[i]);
+	free(c->trust_paths);
+	tv_free(c->trust_for, c->n_trust_for);
+	tv_free(c->names, c->n_names);
+	for (size_t i = 0; i < c->n_ports; i++)
+		free(c->ports[i].name);
+	free(c->ports);
+	memset(c, 0, sizeof *c);
+}
+
+int target_value_parse(const char *spec, struct target_value *out)
+{
+	memset(out, 0, sizeof *out);
+	const char *eq = strchr(spec, '=');
+	if (eq == NULL || eq == spec || eq[1] == 0)
+		return -1;
+	char host[128];
+	size_t hl = (size_t)(eq - spec);
+	if (hl >= sizeof host)
+		return -1;
+	memcpy(host, spec, hl);
+	host[hl] = 0;
+	char *addr = host, *port = NULL;
+	if (host[0] == '[') { /* [v6]:port or [v6] */
+		char *rb = strchr(host, ']');
+		if (rb == NULL)
+			return -1;
+		*rb = 0;
+		addr = host + 1;
+		if (rb[1] == ':')
+			port = rb + 2;
+		else if (rb[1] != 0)
+			return -1;
+	} else {
+		char *colon = strchr(host, ':');
+		if (colon && strchr(colon + 1, ':') == NULL) { /* v4:port */
+			*colon = 0;
+			port = colon + 1;
+		}
+	}
+	if (inet_pton(AF_INET, addr, out->ep.addr) == 1)
+		out->ep.family = 4;
+	else if (inet_pton(AF_INET6, addr, out->ep.addr) == 1)
+		out->ep.family = 6;
+	else
+		return -1;
+	if (port) {
+		char *end;
+		unsigned long p = strtoul(port, &end, 10);
+		if (*port == 0 || *end || p == 0 || p > 65535)
+			return -1;
+		out->ep.port = (uint16_t)p;
+	}
+	out->value = xstrdup(eq + 1);
+	out->spec = xstrdup(spec);
+	return 0;
+}
+
+int analysis_init(struct analysis *a, struct analysis_config *cfg, char *err, size_t errlen)
+{
+	memset(a, 0, sizeof *a);
+	a->cfg = *cfg;
+	memset(cfg, 0, sizeof *cfg);
+	a->certs = certcache_new();
+	a->now = time(NULL);
+	if (err && errlen)
+		err[0] = 0;
+	a->trust = trust_new(&a->cfg, a->certs, &a->store_report, err, errlen);
+	if (a->trust == NULL && err && err[0])
+		return -1;
+	return 0;
+}
+
+struct collect {
+	struct tls_session **v;
+	size_t n, cap;
+};
+
+static void collect_session(void *ctx, struct tls_session *s)
+{
+	struct collect *c = ctx;
+	VEC_PUSH(c->v, c->n, c->cap, s);
+}
+
+static void collect_dns(void *ctx, const struct dns_seen *d)
+{
+	struct dns_table *t = ctx;
+	if (t->n >= 100000)
+		return;
+	VEC_PUSH(t->v, t->n, t->cap, *d);
+}
+
+static int by_first_frame(const void *x, const void *y)
+{
+	const struct tls_session *a = *(struct tls_session *const *)x;
+	const struct tls_session *b = *(struct tls_session *const *)y;
+	if (a->first_frame != b->first_frame)
+		return a->first_frame < b->first_frame ? -1 : 1;
+	return a->flow_id < b->flow_id ? -1 : a->flow_id > b->flow_id;
+}
+
+/* CertificateRequest CA names arrive as DER; give them their RFC 4514 form. */
+static void name_ca_list(struct tls_session *s)
+{
+	for (size_t i = 0; i < s->cr.n_ca; i++) {
+		if (s->cr.ca_names[i])
+			continue;
+		s->cr.ca_names[i] = x509_dn_string(s->cr.ca_der[i], s->cr.ca_der_len[i]);
+	}
+}
+
+int analysis_add_file(struct analysis *a, const char *path)
+{
+	struct file_report fr = { 0 };
+	struct collect col = { 0 };
+	struct dns_table dns = { 0 };
+	fr.path = xstrdup(path);
+
+	struct tls_dissector *td = tls_dissector_new(a->certs, path, collect_session, &col);
+	struct tcp_handler h = tls_dissector_handler(td);
+	struct tcp_table *t = tcp_table_new(&a->cfg.tcp, &h);
+	tls_dissector_set_table(td, t);
+	struct capture_hooks hooks = { &dns, a->cfg.keep_dns ? collect_dns : NULL, NULL };
+	int rc = capture_run_file(path, t, &hooks, &fr.cap);
+	tcp_table_finish(t);
+	fr.ok = rc == 0;
+
+	qsort(col.v, col.n, sizeof *col.v, by_first_frame);
+	fr.first_session = a->n_sessions;
+	fr.n_sessions = col.n;
+	struct rules_ctx rc_ctx = { &a->cfg, a->trust, &dns, a->now };
+	for (size_t i = 0; i < col.n; i++) {
+		struct tls_session *s = col.v[i];
+		s->id = i + 1;
+		name_ca_list(s);
+		struct session_report *r = xcalloc(1, sizeof *r);
+		r->s = s;
+		rules_evaluate(&rc_ctx, r);
+		VEC_PUSH(a->sessions, a->n_sessions, a->cap_sessions, r);
+	}
+	VEC_PUSH(a->files, a->n_files, a->cap_files, fr);
+
+	free(col.v);
+	free(dns.v);
+	tcp_table_free(t);
+	tls_dissector_free(td);
+	return rc;
+}
+
+void analysis_counts(const struct analysis *a, size_t counts[4])
+{
+	memset(counts, 0, 4 * sizeof counts[0]);
+	for (size_t i = 0; i < a->n_sessions; i++)
+		counts[a->sessions[i]->verdict]++;
+}
+
+void analysis_free(struct analysis *a)
+{
+	if (a == NULL)
+		return;
+	for (size_t i = 0; i < a->n_sessions; i++) {
+		tls_session_free(a->sessions[i]->s);
+		a->sessions[i]->s = NULL;
+		session_report_free(a->sessions[i]); /* contents only */
+		free(a->sessions[i]);
+	}
+	free(a->sessions);
+	for (size_t i = 0; i < a->n_files; i++)
+		free(a->files[i].path);
+	free(a->files);
+	trust_free(a->trust);
+	session_report_free(&a->store_report);
+	certcache_free(a->certs);
+	analysis_config_free(&a->cfg);
+	memset(a, 0, sizeof *a);
+}
