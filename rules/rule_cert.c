@@ -581,9 +581,22 @@ void rule_names(struct rule_eval *e)
 	own = advice_own_cert(&e->svc, SIDE_SERVER);
 
 	if (e->name_is_ip) {
+		size_t k2;
+
 		if (ip_in_san(c, e->name_ip_family, e->name_ip))
 			goto out;
-		if (strncmp(r->expected_name_source, "server address", 14) == 0)
+		/* Taken from the rejection alone: only when nothing certain
+		 * explains it. */
+		for (k2 = 0; e->name_from_rejection && k2 < r->nf; k2++)
+			if (r->f[k2].side == SIDE_SERVER && r->f[k2].sev == SEV_ERROR)
+				goto out;
+		if (e->name_from_rejection)
+			msg = xasprintf("%s sent no SNI, no name is known for %s (no --name, no DNS "
+					"answer in the capture), and it rejected the certificate: it most "
+					"likely dialled the address %s, and %s has no SAN iPAddress %s "
+					"(almost never done).",
+					who_c, who_s, r->expected_name, lab, r->expected_name);
+		else if (strncmp(r->expected_name_source, "server address", 14) == 0)
 			msg = xasprintf("%s sent no SNI and no name is known for %s (no --name, no DNS "
 					"answer in the capture): if %s is configured with the address "
 					"%s, its name check fails, because %s has no SAN iPAddress %s "

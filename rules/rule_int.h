@@ -36,6 +36,9 @@ struct service_def {
 	const char *cucm_restart; /* service to restart: "Cisco Tomcat" */
 	int trust_by_cert;      /* clients trust the exact certificate (phones:
 				   ITL), not a name: no name rules without a name */
+	int sni_optional;       /* clients (SIP stacks, the traversal zone) often
+				   send no SNI even when they dial a name: a
+				   missing SNI alone says nothing */
 };
 
 /*
@@ -71,6 +74,8 @@ struct rule_eval {
 	int name_is_ip;                  /* expected identity is an address */
 	uint8_t name_ip[16];
 	int name_ip_family;
+	int name_from_rejection;         /* IP taken as the name only because the
+					    client rejected the chain, no SNI */
 };
 
 /* "Expressway-E 10.48.36.101", "the client 10.0.0.1" into buf (>= 128). */

@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "capture/xalloc.h"
@@ -115,6 +116,23 @@ static void set_ip_name(struct rule_eval *e, const char *name)
 	}
 }
 
+/* Did the client reject the server's chain with an alert a failed name
+ * check gives (bad_certificate, certificate_unknown)? */
+static int client_rejected_name(const struct tls_session *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->n_alerts; i++) {
+		const struct tls_alert *a = &s->alerts[i];
+
+		if (a->side != SIDE_CLIENT || a->encrypted || a->level != 2)
+			continue;
+		if (a->desc == 42 || a->desc == 46)
+			return s->chain[SIDE_SERVER].present && s->chain[SIDE_SERVER].n > 0;
+	}
+	return 0;
+}
+
 static void expected_name(struct rule_eval *e)
 {
 	const struct tls_session *s = e->s;
@@ -172,8 +190,11 @@ static void expected_name(struct rule_eval *e)
 		}
 	}
 	/* Nothing names the server: the client is taken to have dialled its
-	 * address (a zone or trunk peer configured by IP). */
-	if (!e->svc.trust_by_cert && s->server.family) {
+	 * address (a zone or trunk peer configured by IP). Where clients often
+	 * send no SNI anyway, only when it then rejected the server's chain
+	 * the way a failed name check does. */
+	if (!e->svc.trust_by_cert && s->server.family &&
+	    (!e->svc.sni_optional || client_rejected_name(s))) {
 		char a[80];
 
 		r->expected_name = xstrdup(rule_addr(s, SIDE_SERVER, a, sizeof(a)));
@@ -182,6 +203,7 @@ static void expected_name(struct rule_eval *e)
 		e->name_is_ip = 1;
 		e->name_ip_family = s->server.family;
 		memcpy(e->name_ip, s->server.addr, 16);
+		e->name_from_rejection = e->svc.sni_optional;
 	}
 }
 
@@ -224,6 +246,57 @@ static char *known_missing_text(const struct chain_result *res)
 		       rule_dn(&res->known[i]->subject));
 	}
 	return t;
+}
+
+/* The organisation of a DN: its O values, or its DC components joined. */
+static int dn_org_eq(const struct dn *a, const struct dn *b)
+{
+	static const char O[] = "2.5.4.10", DC[] = "0.9.2342.19200300.100.1.25";
+	size_t i, j, ia = 0, ib = 0;
+	int dc_a = 0, dc_b = 0, dc_same = 1;
+
+	for (i = 0; i < a->nattrs; i++) {
+		if (!a->attrs[i].oid || !a->attrs[i].value)
+			continue;
+		if (strcmp(a->attrs[i].oid, O) == 0)
+			for (j = 0; j < b->nattrs; j++)
+				if (b->attrs[j].oid && b->attrs[j].value &&
+				    strcmp(b->attrs[j].oid, O) == 0 &&
+				    strcasecmp(a->attrs[i].value, b->attrs[j].value) == 0)
+					return 1;
+	}
+	/* DC sequences, in order */
+	for (;;) {
+		while (ia < a->nattrs && (!a->attrs[ia].oid || strcmp(a->attrs[ia].oid, DC) != 0))
+			ia++;
+		while (ib < b->nattrs && (!b->attrs[ib].oid || strcmp(b->attrs[ib].oid, DC) != 0))
+			ib++;
+		if (ia >= a->nattrs || ib >= b->nattrs)
+			break;
+		dc_a++;
+		dc_b++;
+		if (!a->attrs[ia].value || !b->attrs[ib].value ||
+		    strcasecmp(a->attrs[ia].value, b->attrs[ib].value) != 0)
+			dc_same = 0;
+		ia++;
+		ib++;
+	}
+	while (ia < a->nattrs)
+		dc_a += a->attrs[ia].oid && strcmp(a->attrs[ia++].oid, DC) == 0;
+	while (ib < b->nattrs)
+		dc_b += b->attrs[ib].oid && strcmp(b->attrs[ib++].oid, DC) == 0;
+	return dc_a > 0 && dc_a == dc_b && dc_same;
+}
+
+static const struct cert_info *same_org_in_store(const struct trust_store *st, const struct dn *d)
+{
+	size_t i;
+
+	for (i = 0; st && i < st->n; i++)
+		if (st->certs[i]->has_basic_constraints && st->certs[i]->is_ca &&
+		    dn_org_eq(&st->certs[i]->subject, d))
+			return st->certs[i];
+	return NULL;
 }
 
 static int last_path_index(const struct chain_view *v)
@@ -309,17 +382,27 @@ static void rule_chain_trust(struct rule_eval *e, int side)
 	rule_who(e, side, who_p, sizeof(who_p));
 	rule_addr(e->s, recv, ra, sizeof(ra));
 
-	if (res->leaf_self_signed && !(st && res->top_in_store && !res->shadow_winner)) {
+	if (res->leaf_self_signed) {
+		/* Pinned in the receiver's store it works, but every peer must hold
+		 * this exact certificate and each regeneration breaks them all. */
+		int pinned = st && res->top_in_store && !res->shadow_winner;
+
 		at = advice_trust(&e->svc, recv);
 		own = advice_own_cert(&e->svc, side);
-		msg = xasprintf("The certificate of %s (%s) is self-signed: %s accepts it only if this "
-				"exact certificate is in its trust list.",
-				who_p, rule_dn(&ch->certs[0]->subject), who_r);
+		if (pinned)
+			msg = xasprintf("The certificate of %s (%s) is self-signed; the trust store given "
+					"for %s holds this exact certificate, so it is accepted, but every "
+					"peer must hold it and regenerating it breaks them all.",
+					who_p, rule_dn(&ch->certs[0]->subject), ra);
+		else
+			msg = xasprintf("The certificate of %s (%s) is self-signed: %s accepts it only if "
+					"this exact certificate is in its trust list.",
+					who_p, rule_dn(&ch->certs[0]->subject), who_r);
 		adv = xasprintf("Prefer a certificate issued by a CA both sides trust. %s To keep the "
 				"self-signed one: %s",
 				own, at);
-		report_add(e->r, "self_signed_leaf", SEV_WARNING, side, 0, BASIS_PREDICTED, "issuer",
-			   ch->frame, msg, adv);
+		report_add(e->r, "self_signed_leaf", pinned ? SEV_INFO : SEV_WARNING, side, 0,
+			   BASIS_PREDICTED, "issuer", ch->frame, msg, adv);
 		free(msg);
 		free(adv);
 		free(at);
@@ -407,8 +490,8 @@ static void rule_chain_trust(struct rule_eval *e, int side)
 					: "the CA above it",
 				res->known_reaches_root ? ", the root above it" : "");
 		if (url)
-			append(&msg, " The intermediate can be downloaded from %s (the leaf's AIA "
-				     "caIssuers).", url);
+			append(&msg, " The intermediate can be downloaded from %s (the AIA caIssuers "
+				     "of certificate #%d).", url, last);
 		adv = xasprintf("Either add the intermediate %s to the chain %s sends (%s), or add it "
 				"to the trust list of %s: %s",
 				v->missing_issuer, service_role(&e->svc, side), own,
@@ -416,6 +499,32 @@ static void rule_chain_trust(struct rule_eval *e, int side)
 		report_add(e->r, "incomplete_chain", SEV_ERROR, side, last, BASIS_PREDICTED, "issuer",
 			   ch->frame, rule_cap(msg), adv);
 		goto out;
+	}
+	if (res->n_known == 0 && res->bad_sig < 0 && res->top) {
+		/* Nothing loaded holds the missing issuer. When the receiver trusts a
+		 * CA of the same organisation (O, or the DC name), the missing piece
+		 * is most likely an intermediate of that CA: public and enterprise
+		 * roots do not issue leaves directly. */
+		const struct cert_info *kin = same_org_in_store(st, &res->top->issuer);
+
+		if (kin) {
+			msg = xasprintf("%s did not send the issuer of certificate #%d, %s, and the trust "
+					"store given for %s (%s) does not hold it. The store does trust %s "
+					"of the same organisation: most likely only the intermediate is "
+					"missing.",
+					who_p, last, v->missing_issuer, ra, v->trust_store_name,
+					rule_dn(&kin->subject));
+			if (url)
+				append(&msg, " The intermediate can be downloaded from %s (the AIA "
+					     "caIssuers of certificate #%d).", url, last);
+			adv = xasprintf("Add the intermediate %s to the chain %s sends (%s). Clients with "
+					"a fixed CA list (phones over MRA) can only be fixed this way; "
+					"others can also get it in their trust list: %s",
+					v->missing_issuer, service_role(&e->svc, side), own, at);
+			report_add(e->r, "incomplete_chain", SEV_ERROR, side, last, BASIS_PREDICTED,
+				   "issuer", ch->frame, rule_cap(msg), adv);
+			goto out;
+		}
 	}
 	if (res->bad_sig >= 0)
 		msg = xasprintf("%s sent certificate #%d with an issuer named %s, but the certificate "

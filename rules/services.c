@@ -18,9 +18,9 @@
 
 static const struct service_def services[] = {
 	{ 7001, "Expressway traversal zone", "traversal", 1, 1, { "Expressway-C", "Expressway-E" },
-	  { PROD_EXPRESSWAY, PROD_EXPRESSWAY }, NULL, NULL, NULL },
+	  { PROD_EXPRESSWAY, PROD_EXPRESSWAY }, NULL, NULL, NULL, 0, 1 },
 	{ 5061, "SIP over TLS", "sip-tls", 1, 1, { "SIP peer", "CUCM" }, { PROD_SIP, PROD_SIP },
-	  "CallManager", "CallManager-trust", "Cisco CallManager" },
+	  "CallManager", "CallManager-trust", "Cisco CallManager", 0, 1 },
 	{ 2445, "CUCM Trust Verification Service (TVS)", "tvs", 1, 0, { "phone", "TVS" },
 	  { PROD_PHONE, PROD_CUCM }, "TVS", "TVS-trust", "Cisco Trust Verification Service", 1 },
 	{ 8443, "CUCM Tomcat HTTPS", "tomcat", 1, 0, { "client", "CUCM Tomcat" },

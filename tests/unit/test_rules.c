@@ -534,6 +534,26 @@ static void test_incomplete_chain(void)
 	report_done(r);
 	setup_free(&u);
 
+	/* Nothing loaded knows the intermediate, but the receiver trusts a
+	 * root of the same organisation: an intermediate is missing ... */
+	setup_init(&u);
+	trust_add(&u, "store-root.pem");
+	setup_load(&u);
+	s = sess(443);
+	set_chain(s, S, "srv", NULL);
+	r = run(&u, s);
+	EXPECT("incomplete_chain by organisation", r, { "incomplete_chain", S, 0, P });
+	CHECK(has_text(find(r, "incomplete_chain")->message, "same organisation"));
+	CHECK(has_text(find(r, "incomplete_chain")->message, "rules-issuing-ca.crt"));
+	report_done(r);
+	/* ... another organisation's CA: unknown_ca */
+	s = sess(443);
+	set_chain(s, S, "srv-other", NULL);
+	r = run(&u, s);
+	EXPECT("unknown_ca, other organisation", r, { "unknown_ca", S, 0, P });
+	report_done(r);
+	setup_free(&u);
+
 	/* Structure only: leaf and root sent, the intermediate between missing. */
 	setup_init(&u);
 	setup_load(&u);
@@ -606,15 +626,23 @@ static void test_self_signed(void)
 	report_done(r);
 	setup_free(&u);
 
-	/* The receiver trusts exactly that certificate: fine. */
+	/* The receiver trusts exactly that certificate: accepted, an info. */
 	setup_init(&u);
 	trust_add(&u, "self.pem");
 	setup_load(&u);
 	s = sess(8443);
 	set_chain(s, S, "self", NULL);
 	r = run(&u, s);
-	EXPECT_NONE("self_signed_leaf clean (pinned)", r);
+	EXPECT("self_signed_leaf pinned", r, { "self_signed_leaf", S, 0, P });
+	CHECK(find(r, "self_signed_leaf")->sev == SEV_INFO);
+	CHECK_EQ_INT(r->verdict, VERDICT_OK);
 	CHECK_EQ_INT(r->chain[S].status[0], CS_TRUSTED_ROOT);
+	report_done(r);
+	s = sess(8443);
+	set_chain(s, S, "srv", "inter", NULL);
+	r = run(&u, s);
+	EXPECT("self_signed_leaf clean (CA-issued leaf, pinned store)", r,
+	       { "unknown_ca", S, 1, P });
 	report_done(r);
 	setup_free(&u);
 
@@ -847,7 +875,8 @@ static void test_ip_peer(void)
 
 	setup_init(&u);
 	setup_load(&u);
-	s = sess(7001);
+	/* HTTPS clients send SNI when they dial a name: none means an address */
+	s = sess(8443);
 	free(s->ch.sni);
 	s->ch.sni = NULL;
 	set_chain(s, S, "srv", "inter", NULL);
@@ -857,12 +886,44 @@ static void test_ip_peer(void)
 	CHECK(has_text(r->expected_name_source, "no SNI"));
 	report_done(r);
 
-	s = sess(7001);
+	s = sess(8443);
 	free(s->ch.sni);
 	s->ch.sni = NULL;
 	set_chain(s, S, "ipsan", "inter", NULL);
 	r = run(&u, s);
 	EXPECT_NONE("ip_address_peer clean (SAN iPAddress)", r);
+	report_done(r);
+
+	/* SIP stacks often send no SNI: alone it says nothing ... */
+	s = sess(5061);
+	free(s->ch.sni);
+	s->ch.sni = NULL;
+	set_chain(s, S, "srv", "inter", NULL);
+	r = run(&u, s);
+	EXPECT_NONE("no SNI on 5061", r);
+	CHECK(r->expected_name == NULL);
+	report_done(r);
+	/* ... but with a rejection the way a name check fails, it explains it */
+	s = sess(5061);
+	free(s->ch.sni);
+	s->ch.sni = NULL;
+	set_chain(s, S, "srv", "inter", NULL);
+	add_alert(s, C, 2, 42, 6, s->chain[S].ts_ns + 900000);
+	r = run(&u, s);
+	EXPECT("ip_address_peer from the rejection", r, { "ip_address_peer", S, 0, P },
+	       { "fatal_alert", C, -1, O });
+	CHECK(has_text(r->headline, "agrees"));
+	CHECK(has_text(r->headline, "most likely dialled the address 10.0.0.5"));
+	report_done(r);
+	/* ... unless something certain explains it */
+	s = sess(5061);
+	free(s->ch.sni);
+	s->ch.sni = NULL;
+	set_chain(s, S, "kubad", "inter", NULL);
+	add_alert(s, C, 2, 42, 6, s->chain[S].ts_ns + 900000);
+	r = run(&u, s);
+	EXPECT("rejection explained by key usage", r, { "key_usage_mismatch", S, 0, P },
+	       { "fatal_alert", C, -1, O });
 	report_done(r);
 
 	/* phones trust TVS by certificate (ITL), not by name */
