@@ -19,7 +19,7 @@
 static const struct service_def services[] = {
 	{ 7001, "Expressway traversal zone", "traversal", 1, 1, { "Expressway-C", "Expressway-E" },
 	  { PROD_EXPRESSWAY, PROD_EXPRESSWAY }, NULL, NULL, NULL, 0, 1 },
-	{ 5061, "SIP over TLS", "sip-tls", 1, 1, { "SIP peer", "CUCM" }, { PROD_SIP, PROD_SIP },
+	{ 5061, "SIP over TLS", "sip-tls", 1, 1, { "SIP client", "SIP server" }, { PROD_SIP, PROD_SIP },
 	  "CallManager", "CallManager-trust", "Cisco CallManager", 0, 1 },
 	{ 2445, "CUCM Trust Verification Service (TVS)", "tvs", 1, 0, { "phone", "TVS" },
 	  { PROD_PHONE, PROD_CUCM }, "TVS", "TVS-trust", "Cisco Trust Verification Service", 1 },
@@ -103,6 +103,12 @@ const char *service_role(const struct service_def *svc, int side)
 		return "the phone";
 	if (strcmp(svc->role[side], "directory server") == 0)
 		return "the directory server";
+	/* On 5061 either CUCM or an Expressway (or a phone) may be either side:
+	 * the table cannot say which, so the roles stay neutral. */
+	if (strcmp(svc->role[side], "SIP client") == 0)
+		return "the SIP client";
+	if (strcmp(svc->role[side], "SIP server") == 0)
+		return "the SIP server";
 	return svc->role[side];
 }
 
@@ -131,7 +137,7 @@ char *advice_own_cert(const struct service_def *svc, int side)
 			"Management, re-issue the CallManager certificate (upload its CA as "
 			"CallManager-trust first) and restart Cisco CallManager. If it is an "
 			"Expressway: Maintenance > Security > Server certificate.",
-			side == SIDE_SERVER ? "the server" : "the SIP peer");
+			side == SIDE_SERVER ? "the SIP server" : "the SIP client");
 	case PROD_PHONE:
 		return xstrdup("Phones present their MIC or an LSC issued through CAPF: install or "
 			       "renew the LSC from the phone's page in CUCM Administration "
@@ -173,7 +179,7 @@ char *advice_trust(const struct service_def *svc, int side)
 			"Management, upload the root and intermediates as CallManager-trust (not "
 			"tomcat-trust) and restart Cisco CallManager. If it is an Expressway: "
 			"Maintenance > Security > Trusted CA certificate, on every cluster peer.",
-			side == SIDE_SERVER ? "the server" : "the SIP peer");
+			side == SIDE_SERVER ? "the SIP server" : "the SIP client");
 	case PROD_PHONE:
 		return xstrdup("Phones learn CUCM's certificates from the ITL/CTL files (TVS vouches "
 			       "for the rest): after a certificate change, make sure the phones got "

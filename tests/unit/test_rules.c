@@ -1253,7 +1253,7 @@ static void test_alerts(void)
 	add_alert(s, S, 2, 40, 2, s->start_ts + 300000);
 	r = run(&u, s);
 	EXPECT("handshake_failure after ClientHello", r, { "fatal_alert", S, -1, O });
-	CHECK(has_text(r->headline, "CUCM 10.0.0.5 ended the handshake with handshake_failure "
+	CHECK(has_text(r->headline, "The SIP server 10.0.0.5 ended the handshake with handshake_failure "
 				    "(frame 2, 0.3 ms after the ClientHello in frame 1)"));
 	CHECK_EQ_INT(r->verdict, VERDICT_FAILED);
 	report_done(r);
