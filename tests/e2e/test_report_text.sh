@@ -98,6 +98,7 @@ for exp in "$EXP"/*.txt; do
 		side=$(kv "$exp" cert "$k" side)
 		idx=$(kv "$exp" cert "$k" index)
 		subj=$(kv "$exp" cert "$k" subject)
+		subj8=$(kv "$exp" cert "$k" subject_utf8)
 		sha=$(kv "$exp" cert "$k" sha256 | tr -d : | tr 'A-F' 'a-f')
 		frame=$(kv "$exp" cert "$k" frame)
 		Side=$(echo "$side" | sed 's/^s/S/; s/^c/C/')
@@ -108,14 +109,17 @@ for exp in "$EXP"/*.txt; do
 			on' "$out" >"$TMP/chain"
 		[ "$side" = "$prev_side" ] || depth=0
 		prev_side=$side
+		# DNs as openssl prints them with RFC 2253 escapes, or with UTF-8 kept.
 		if [ "$depth" -eq 0 ]; then
 			want="    [$idx] $subj"
+			want8="    [$idx] $subj8"
 		else
 			pad=$(printf '%*s' $((4 + 3 * (depth - 1))) '')
 			want="$pad\`- [$idx] $subj"
+			want8="$pad\`- [$idx] $subj8"
 		fi
-		grep -qxF "$want" "$TMP/chain" ||
-			fail "$name: $side cert $idx: no tree line '$want'"
+		grep -qxF -e "$want" -e "$want8" "$TMP/chain" ||
+			fail "$name: $side cert $idx: no tree line '$want8'"
 		grep -qF "sha256 $sha" "$TMP/chain" || fail "$name: $side cert $idx: sha256 $sha not shown (-v)"
 		depth=$((depth + 1))
 		k=$((k + 1))
