@@ -333,20 +333,37 @@ static void draw_status(struct tui *t, struct view *v)
 	{
 		const char *words[16];
 		size_t n = tui_status_keys(v->ops->screen, words, 16);
+		enum ui_action acts[16];
+		int keep[16], room, pw;
 		char pos[48];
-		int pw;
 		if (v->nlines)
 			snprintf(pos, sizeof pos, "%zu/%zu", v->cur + 1, v->nlines);
 		else
 			snprintf(pos, sizeof pos, "0/0");
 		pw = tui_width(pos, strlen(pos));
-		for (size_t i = 0; i < n && x < t->cols - pw - 2; i++) {
+		room = t->cols - pw - 3;
+		tui_status_acts(v->ops->screen, acts, 16);
+		/* Help and the way out always show; the rest while it fits. */
+		for (int pass = 0; pass < 2; pass++)
+			for (size_t i = 0; i < n; i++) {
+				int essential = acts[i] == ACT_HELP || acts[i] == ACT_BACK ||
+						acts[i] == ACT_QUIT;
+				int need = tui_width(words[i], strlen(words[i])) + 2;
+				if (pass == 0)
+					keep[i] = 0;
+				if (pass == 0 ? !essential : essential || keep[i])
+					continue;
+				if (need <= room) {
+					keep[i] = 1;
+					room -= need;
+				}
+			}
+		for (size_t i = 0; i < n; i++) {
 			const char *w = words[i], *sp = strchr(w, ' ');
 			char key[32];
 			size_t kl = sp ? (size_t)(sp - w) : strlen(w);
-			int need = tui_width(w, strlen(w)) + 2;
-			if (x + need > t->cols - pw - 2)
-				break;
+			if (!keep[i])
+				continue;
 			snprintf(key, sizeof key, "%.*s", (int)kl, w);
 			x += tui_put(t, y, x, t->cols - x, RL_KEY, 0, key);
 			x += tui_put(t, y, x, t->cols - x, RL_TITLE, 0, sp ? sp : "");
@@ -394,6 +411,8 @@ static void handle_key(struct tui *t, int key)
 	size_t body;
 
 	if (key == KEY_RESIZE) {
+		/* The status line goes back to the keys of the new layout. */
+		t->msg[0] = 0;
 		on_resize(t);
 		return;
 	}

@@ -82,6 +82,8 @@ extern const size_t tui_n_keys;
 /* The status line words of a screen ("Enter open", "q quit"), in table
  * order; returns how many were stored in out. */
 size_t tui_status_keys(enum tui_screen screen, const char **out, size_t max);
+/* The actions of those words, in the same order. */
+size_t tui_status_acts(enum tui_screen screen, enum ui_action *out, size_t max);
 
 /* The action `key` means on `screen` (ACT_NONE when unbound). */
 enum ui_action tui_key_action(int key, enum tui_screen screen);

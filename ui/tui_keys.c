@@ -89,6 +89,15 @@ size_t tui_status_keys(enum tui_screen screen, const char **out, size_t max)
 	return n;
 }
 
+size_t tui_status_acts(enum tui_screen screen, enum ui_action *out, size_t max)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < tui_n_keys && n < max; i++)
+		if (tui_keys[i].brief && (tui_keys[i].screens & screen))
+			out[n++] = tui_keys[i].act;
+	return n;
+}
+
 /* ------------------------------------------------------------ help view */
 
 static const struct {

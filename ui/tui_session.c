@@ -177,13 +177,17 @@ static void chain_block(struct tui *t, struct doc *d, const struct session_repor
 			doc_line(d, base + 199);
 			tree_prefix(t, d, depth);
 			doc_put(d, RL_ERR, "[missing] ");
-			doc_put(d, RL_BOLD, tui_s(cv->missing_issuer, sb, sizeof sb));
-			doc_put(d, RL_ERR, ": neither sent nor in a trust store");
+			doc_wrap(d, base + 199, RL_BOLD, tui_s(cv->missing_issuer, sb, sizeof sb),
+				 (int)(7 + 3 * depth), 1);
+			doc_wrap(d, base + 199, RL_ERR, ": neither sent nor in a trust store",
+				 (int)(7 + 3 * depth), 1);
 			if (cv->missing_issuer_url) {
 				doc_line(d, base + 199);
 				doc_putf(d, RL_NORMAL, "%*s", (int)(7 + 3 * depth), "");
 				doc_put(d, RL_NORMAL, "published at ");
-				doc_put(d, RL_INFO, tui_s(cv->missing_issuer_url, sb, sizeof sb));
+				doc_wrap(d, base + 199, RL_INFO,
+					 tui_s(cv->missing_issuer_url, sb, sizeof sb), (int)(7 + 3 * depth),
+					 1);
 			}
 		}
 		for (size_t i = 0; i < ch->n; i++) {
@@ -525,6 +529,12 @@ static size_t default_line(const struct doc *d, const struct session_report *r)
 		side = w->side;
 		if (w->cert >= 0)
 			want = w->cert;
+		/* An alert finding names its sender: the rejected chain is
+		 * the other side's. */
+		if (w->id && strcmp(w->id, "fatal_alert") == 0) {
+			side = !w->side;
+			want = -1;
+		}
 	}
 	/* An alert is sent by the side that rejected the other's chain. */
 	if (side < 0)
@@ -533,8 +543,6 @@ static size_t default_line(const struct doc *d, const struct session_report *r)
 				side = !r->s->alerts[i].side;
 				break;
 			}
-	if (side >= 0 && want >= 0 && w->side == side && w->id && strcmp(w->id, "fatal_alert") == 0)
-		want = -1;
 	if (side >= 0 && want < 0) {
 		/* Any error finding naming one of that chain's certificates. */
 		for (size_t k = 0; k < r->nf && want < 0; k++)
