@@ -211,8 +211,13 @@ static const struct finding *match_finding(const struct session_report *r, int s
 			for (i = 0; i < r->nf; i++) {
 				const struct finding *f = &r->f[i];
 
-				if (f->side == side && f->basis == BASIS_PREDICTED &&
-				    (int)f->sev == sev && strcmp(f->id, ids[k]) == 0)
+				/* shadowing is session-wide but breaks this chain */
+				int on_side = f->side == side ||
+					      (f->side == -1 &&
+					       strcmp(f->id, "trust_store_shadowing") == 0);
+
+				if (on_side && f->basis == BASIS_PREDICTED && (int)f->sev == sev &&
+				    strcmp(f->id, ids[k]) == 0)
 					return f;
 			}
 	return NULL;

@@ -101,16 +101,16 @@ static void rule_dates(struct rule_eval *e, int side, size_t i, const struct cer
 			free(a);
 		}
 	} else if (differ && expired_now) {
-		/* Valid then, expired now: worth a note, not a warning about the
-		 * session as captured. */
-		msg = xasprintf("%s was valid %s, but expired as of now (%s): it expired on %s.", lab,
-				when, dnow, c->not_after_str);
+		/* Valid then, expired now: not a finding about the session as
+		 * captured (the finding set must not depend on the day tlsdiag
+		 * runs), but said in the headline. */
+		msg = xasprintf("%s%s was valid %s but has expired since (on %s; as of now, %s).",
+				e->asof_note ? " " : "", lab, when, c->not_after_str, dnow);
 		{
-			char *a = xasprintf("If this certificate is still in use, renew it.%s %s", cafix,
-					    adv);
-			report_add(e->r, "expired", SEV_INFO, side, (int)i, BASIS_PREDICTED, "notAfter",
-				   frame, msg, a);
-			free(a);
+			char *n = xasprintf("%s%s", e->asof_note ? e->asof_note : "", msg);
+
+			free(e->asof_note);
+			e->asof_note = n;
 		}
 	}
 	free(msg);

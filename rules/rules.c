@@ -415,16 +415,18 @@ static void rule_chain_trust(struct rule_eval *e, int side)
 		msg = xasprintf(
 			"The trust store given for %s (%s) holds two certificates with the subject %s. "
 			"Expressway searches by subject and stops at the first match: it finds SHA-256 "
-			"%.16s... (valid to %s), whose key does not verify this chain, and never reaches "
-			"SHA-256 %.16s... (valid to %s), which would.",
+			"%.16s... (valid to %s), whose key does not verify the chain of %s (certificate "
+			"#%d), and never reaches SHA-256 %.16s... (valid to %s), which would.",
 			ra, v->trust_store_name, rule_dn(&res->shadow_winner->subject),
-			res->shadow_winner->sha256_hex, res->shadow_winner->not_after_str,
+			res->shadow_winner->sha256_hex, res->shadow_winner->not_after_str, who_p, last,
 			res->shadow_loser->sha256_hex, res->shadow_loser->not_after_str);
 		adv = xasprintf("Delete the certificate that shadows the right one (or re-issue one of the "
 				"two so that the subjects differ; CUCM's self-signed tomcat and CallManager "
 				"certificates share the node's name). %s",
 				at);
-		report_add(e->r, "trust_store_shadowing", SEV_ERROR, side, last, BASIS_PREDICTED,
+		/* about the store, not a certificate of the chain: session-wide (the
+		 * message names the chain it breaks) */
+		report_add(e->r, "trust_store_shadowing", SEV_ERROR, -1, -1, BASIS_PREDICTED,
 			   "issuer", ch->frame, msg, adv);
 		goto out;
 	}
@@ -569,7 +571,10 @@ static void rule_tls13(struct rule_eval *e)
 {
 	if (!e->s->tls13)
 		return;
-	report_add(e->r, "certs_not_visible_tls13", SEV_INFO, -1, -1, BASIS_OBSERVED, "ServerHello",
+	/* side: the chain a user looks for is the server's (the client's, if
+	 * any, is hidden too) */
+	report_add(e->r, "certs_not_visible_tls13", SEV_INFO, SIDE_SERVER, -1, BASIS_OBSERVED,
+		   "ServerHello",
 		   e->s->sh.frame,
 		   "This session negotiated TLS 1.3: the certificates (and the CertificateRequest and "
 		   "most alerts) are encrypted, so they cannot be checked from the capture.",
@@ -755,7 +760,7 @@ static void set_verdict(struct rule_eval *e)
 		r->verdict = VERDICT_OK;
 
 	if (r->headline)
-		return;
+		goto asof;
 	{
 		char c[128], sv[128];
 		const char *ver = e->s->version ? tls_version_str(e->s->version) : "TLS";
@@ -771,6 +776,13 @@ static void set_verdict(struct rule_eval *e)
 			r->headline = xasprintf("%s handshake between %s and %s: no problems found.",
 						ver, c, sv);
 		rule_cap(r->headline);
+	}
+asof:
+	if (e->asof_note) {
+		char *h = xasprintf("%s %s", r->headline, e->asof_note);
+
+		free(r->headline);
+		r->headline = rule_cap(h);
 	}
 }
 
@@ -847,4 +859,5 @@ void rules_evaluate(const struct rules_ctx *ctx, struct session_report *r)
 	set_verdict(&e);
 	chain_result_free(&e.cr[0]);
 	chain_result_free(&e.cr[1]);
+	free(e.asof_note);
 }

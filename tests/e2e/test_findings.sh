@@ -6,21 +6,17 @@
 # samples/expected/<scenario>.findings, written by hand from DOMAIN.md: one
 # finding per line, "id side cert_index" (side client|server, or - for the
 # whole session; cert_index a number, or - / -1 for none); blank lines and
-# lines starting with # are ignored, except an optional
+# lines starting with # are ignored, except
+#   # cmd: ./tlsdiag --trust samples/trust/expc-trusted-ca.pem samples/<scenario>.pcap
 #   # options: --trust-for 10.48.80.47=samples/trust/expc-trusted-ca.pem
-#   # verdict: failed
-# The options come from that line, else from the command samples/README.md
-# gives for the capture (the line that runs tlsdiag on it). tlsdiag runs as
+#   # verdict: failed                                       (optional)
+# The options come from the "# cmd:" (or "# options:") line, else from the
+# command samples/README.md gives for the capture. tlsdiag runs as
 #   $TLSDIAG --json <options> samples/<scenario>.pcap
 # from the top of the source tree (so that samples/trust/... paths work),
 # and the set of (id, side, cert) over the capture's sessions must equal
 # the expected file exactly. Each difference is a FAIL that names the
 # finding, with the JSON message of an unexpected one.
-#
-# One exception, on purpose: an info-severity `expired` whose message says
-# "as of now" is a note that a certificate valid when captured has expired
-# since; it depends on the day the test runs, not on the capture, and is
-# left out of the comparison.
 
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/e2e/lib.sh"
 make_tmp
@@ -90,9 +86,6 @@ for ln, line in enumerate(open(jpath, encoding="utf-8"), 1):
     nsess += 1
     verdicts.append(o.get("verdict"))
     for f in o.get("findings") or []:
-        if (f.get("id") == "expired" and f.get("severity") == "info"
-                and "as of now" in (f.get("message") or "")):
-            continue
         k = (f.get("id"), norm_side(f.get("side")), norm_cert(f.get("cert")))
         got.add(k)
         msgs.setdefault(k, "%s [%s, %s]: %s" % (f.get("id"), f.get("severity"),
@@ -136,8 +129,18 @@ def emit(words):
 
 for line in open(epath, encoding="utf-8"):
     t = line.strip()
-    if t.startswith("#") and t.lstrip("#").strip().lower().startswith("options:"):
-        emit(shlex.split(t.lstrip("#").strip()[len("options:"):]))
+    if not t.startswith("#"):
+        continue
+    body = t.lstrip("#").strip()
+    low = body.lower()
+    if low.startswith("options:"):
+        emit(shlex.split(body[len("options:"):]))
+    if low.startswith("cmd:"):
+        words = shlex.split(body[len("cmd:"):])
+        # "./tlsdiag", "tlsdiag", "$TLSDIAG" ...: the program itself
+        if words and re.search(r"tlsdiag$|TLSDIAG\}?$", words[0]):
+            words = words[1:]
+        emit(words)
 
 if os.path.exists(readme):
     text = open(readme, encoding="utf-8").read().replace("\\\n", " ")
