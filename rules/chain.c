@@ -224,9 +224,12 @@ void chain_build(struct chain_view *v, struct chain_result *res, const struct tl
 			if (used[j] || res->dup_of[j] >= 0 || !ch->certs[j]->parse_ok)
 				continue;
 			r = chain_issued_by(c, ch->certs[j]);
-			if (r == 1 && best_r != 1) {
+			if (r == 1) {
+				/* verified: no need to try the rest (a hostile chain of
+				 * 64 same-named certificates stays at 64 checks a step) */
 				best = (int)j;
 				best_r = 1;
+				break;
 			} else if (r == 2 && best < 0) {
 				best = (int)j;
 				best_r = 2;
