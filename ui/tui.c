@@ -799,8 +799,6 @@ int tui_run(const struct ui_opts *o)
 	t.o = o;
 	t.a = &a;
 	t.utf8 = locale_utf8();
-	if (getenv("ESCDELAY") == NULL)
-		set_escdelay(50); /* Esc answers at once, even over SSH */
 	atexit(restore_terminal);
 	if (term_open(&io, headless) != 0) {
 		const char *term = getenv("TERM");
@@ -820,6 +818,8 @@ int tui_run(const struct ui_opts *o)
 	}
 	if (t.color)
 		start_color();
+	if (getenv("ESCDELAY") == NULL)
+		set_escdelay(50); /* Esc answers at once, even over SSH */
 	cbreak();
 	noecho();
 	nonl();
@@ -853,8 +853,13 @@ int tui_run(const struct ui_opts *o)
 			break; /* nothing to read: dump the first screen */
 		} else {
 			key = getch();
-			if (key == ERR)
-				continue; /* timeout or signal: the top of the loop checks */
+			if (key == ERR) {
+				/* Timeout or signal: the top of the loop checks the
+				 * flag; a live source would add sessions here. */
+				if (t.poll && t.poll(&t))
+					tui_model_changed(&t);
+				continue;
+			}
 		}
 		handle_key(&t, key);
 		if (t.quit)
@@ -867,6 +872,9 @@ int tui_run(const struct ui_opts *o)
 	if (o->tui_dump && !got_signal && dump_screen(o->tui_dump) != 0)
 		rc = -1;
 
+	/* A question still open owns its context (export): answer "no". */
+	while (t.prompt.active)
+		prompt_finish(&t, 0);
 	signals(0);
 	while (t.depth)
 		tui_pop(&t);

@@ -249,6 +249,10 @@ struct tui {
 	} prompt;
 
 	char search[256];          /* last / search */
+	/* Live capture (a later issue): called on every idle tick; returns
+	 * 1 when sessions were added to `a`, and every view re-reads the
+	 * model (the list keeps its selection by session). NULL for files. */
+	int (*poll)(struct tui *t);
 	int quit;
 	int exit_code;
 };

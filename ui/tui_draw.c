@@ -181,7 +181,7 @@ int tui_put(struct tui *t, int y, int x, int maxw, int role, int selected, const
 		used++;
 	}
 	buf[k] = 0;
-	attrset(attr_of(role, selected));
+	attrset((int)attr_of(role, selected));
 	mvaddnwstr(y, x, buf, (int)k);
 	attrset(A_NORMAL);
 	return used;
@@ -191,7 +191,7 @@ void tui_fill(struct tui *t, int y, int x, int role, int selected)
 {
 	if (x >= t->cols)
 		return;
-	attrset(attr_of(role, selected));
+	attrset((int)attr_of(role, selected));
 	mvhline(y, x, ' ', t->cols - x);
 	attrset(A_NORMAL);
 }
