@@ -489,6 +489,32 @@ void rule_certs(struct rule_eval *e, int side)
 				rule_eku(e, side, i, c, ch->frame);
 		}
 	}
+	/* The trust store's certificates that complete the path: an expired
+	 * anchor or intermediate there fails validation just the same (the
+	 * store lint judges it at another time: now or --at). */
+	for (i = 0; i < v->n_store_path; i++) {
+		const struct cert_info *c = v->store_path[i];
+		int expired = e->at > c->not_after;
+		char ra[80], *when, *msg, *at, *adv;
+
+		if (!expired && e->at >= c->not_before)
+			continue;
+		rule_addr(e->s, 1 - side, ra, sizeof(ra));
+		when = judged_text(e);
+		msg = xasprintf("The trust store given for %s (%s) completes this chain with %s, which "
+				"%s %s: judged %s, validation fails there.",
+				ra, v->trust_store_name ? v->trust_store_name : "?",
+				rule_dn(&c->subject), expired ? "expired on" : "is not valid before",
+				expired ? c->not_after_str : c->not_before_str, when);
+		at = advice_trust(&e->svc, 1 - side);
+		adv = xasprintf("Replace that CA certificate with its renewed version. %s", at);
+		report_add(e->r, expired ? "expired" : "not_yet_valid", SEV_ERROR, side, -1,
+			   BASIS_PREDICTED, expired ? "notAfter" : "notBefore", ch->frame, msg, adv);
+		free(when);
+		free(msg);
+		free(at);
+		free(adv);
+	}
 }
 
 /* ------------------------------------------------------------ names */

@@ -1095,6 +1095,27 @@ static void test_dates(void)
 	EXPECT("expired leaf and intermediate", r, { "expired", S, 0, P }, { "expired", S, 1, P });
 	report_done(r);
 
+	/* ... and the trust store's intermediate that completes a leaf-only
+	 * chain is checked too */
+	setup_free(&u);
+	setup_init(&u);
+	trust_add(&u, "store-chain.pem");
+	setup_load(&u);
+	u.cfg.at_mode = AT_FIXED;
+	u.cfg.at = D_2036_01_01;
+	s = sess(443);
+	set_chain(s, S, "srv", NULL);
+	r = run(&u, s);
+	EXPECT("expired store intermediate", r, { "expired", S, 0, P }, { "expired", S, -1, P });
+	report_done(r);
+	u.cfg.at = D_2026_06_01;
+	s = sess(443);
+	set_chain(s, S, "srv", NULL);
+	r = run(&u, s);
+	EXPECT_NONE("store intermediate valid", r);
+	CHECK_EQ_INT(r->chain[S].n_store_path, 2);
+	report_done(r);
+
 	/* judged at capture time; as of now it differs: say both */
 	u.cfg.at_mode = AT_CAPTURE;
 	u.ctx.now = D_2027_06_01;
