@@ -39,6 +39,7 @@
 #include <assert.h>
 #include <errno.h>
 #include <stdarg.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -1481,7 +1482,57 @@ void cert_info_free(struct cert_info *c)
 
 /* ---- signatures -------------------------------------------------------------- */
 
+/*
+ * Signature checks are memoised by the pair of fingerprints: the same
+ * chain arrives in thousands of handshakes of a capture, and the answer
+ * depends only on the two DERs. Direct-mapped, overwritten on collision,
+ * shared by batch worker threads under one mutex (a lookup is far cheaper
+ * than one RSA verification).
+ */
+#define SIGMEMO_SLOTS 4096
+struct sigmemo {
+	uint8_t child[32], issuer[32];
+	int result;
+	int used;
+};
+static struct sigmemo sigmemo[SIGMEMO_SLOTS];
+static pthread_mutex_t sigmemo_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static size_t sigmemo_slot(const uint8_t *c, const uint8_t *i)
+{
+	size_t h = 0;
+	for (int k = 0; k < 8; k++)
+		h = h * 131 + (size_t)(c[k] ^ i[31 - k]);
+	return h % SIGMEMO_SLOTS;
+}
+
+static int verify_uncached(const struct cert_info *child, const struct cert_info *issuer);
+
 int x509_verify_signature(const struct cert_info *child, const struct cert_info *issuer)
+{
+	if (child == NULL || issuer == NULL || !child->parse_ok || !issuer->parse_ok)
+		return -1;
+	size_t slot = sigmemo_slot(child->sha256, issuer->sha256);
+	pthread_mutex_lock(&sigmemo_mu);
+	struct sigmemo *m = &sigmemo[slot];
+	if (m->used && memcmp(m->child, child->sha256, 32) == 0 &&
+	    memcmp(m->issuer, issuer->sha256, 32) == 0) {
+		int r = m->result;
+		pthread_mutex_unlock(&sigmemo_mu);
+		return r;
+	}
+	pthread_mutex_unlock(&sigmemo_mu);
+	int r = verify_uncached(child, issuer);
+	pthread_mutex_lock(&sigmemo_mu);
+	m->used = 1;
+	memcpy(m->child, child->sha256, 32);
+	memcpy(m->issuer, issuer->sha256, 32);
+	m->result = r;
+	pthread_mutex_unlock(&sigmemo_mu);
+	return r;
+}
+
+static int verify_uncached(const struct cert_info *child, const struct cert_info *issuer)
 {
 	const struct sig_alg *sa;
 	DecodedCert *dc;

@@ -6,8 +6,9 @@
 #
 # The capture is generated (deterministically) from the repository's real
 # handshake captures plus bulk flows; see make-bench-pcap.py. Prints wall
-# time, throughput, peak RSS, sessions found, and the ratios to tshark
-# doing the least it can to show the same certificates.
+# and CPU time (user+sys: steadier than wall time on a shared machine),
+# throughput, peak RSS, lines of output, and the ratios to tshark doing the
+# least it can to show the same certificates.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
@@ -31,24 +32,26 @@ measure() { # name cmd... -> prints "name secs rss_kb" and sets SECS RSS
 	local t0 t1 out
 	out=$(mktemp)
 	t0=$(date +%s.%N)
-	/usr/bin/time -f "%M" -o "$out.rss" "$@" > "$out" 2>/dev/null || true
+	/usr/bin/time -f "%M %U %S" -o "$out.rss" "$@" > "$out" 2>/dev/null || true
 	t1=$(date +%s.%N)
 	SECS=$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.2f", b-a}')
-	RSS=$(tail -1 "$out.rss")
+	read -r RSS usr sys < <(tail -1 "$out.rss")
+	CPU=$(awk -v u="$usr" -v s="$sys" 'BEGIN{printf "%.2f", u+s}')
 	LINES=$(wc -l < "$out")
 	rm -f "$out" "$out.rss"
-	printf '%-28s %8s s %10.1f MB/s %8d MB peak RSS %8d lines\n' "$name" "$SECS" \
-		"$(awk -v m="$mb" -v s="$SECS" 'BEGIN{print (s>0)? m/s : 0}')" $((RSS / 1024)) "$LINES"
+	printf '%-24s %7s s wall %7s s cpu %8.1f MB/s (cpu) %6d MB peak RSS %7d lines\n' "$name" \
+		"$SECS" "$CPU" "$(awk -v m="$mb" -v s="$CPU" 'BEGIN{print (s>0)? m/s : 0}')" \
+		$((RSS / 1024)) "$LINES"
 }
 
 echo "capture: $pcap ($mb MB, $sessions handshakes + bulk flows)"
 measure "tlsdiag --json" "$bin" --json -j 1 "$pcap"
-td_s=$SECS td_rss=$RSS
+td_s=$CPU td_rss=$RSS
 if command -v tshark >/dev/null; then
 	measure "tshark certificates" tshark -r "$pcap" -n -Y "tls.handshake.type == 11" \
 		-T fields -e frame.number -e tls.handshake.certificate
-	ts_s=$SECS ts_rss=$RSS
+	ts_s=$CPU ts_rss=$RSS
 	awk -v a="$td_s" -v b="$ts_s" -v ra="$td_rss" -v rb="$ts_rss" 'BEGIN{
-		printf "ratio: tlsdiag is %.1fx faster than tshark, using %.2fx its memory\n",
+		printf "ratio (CPU time, one run): tlsdiag is %.1fx faster than tshark, using %.2fx its memory\n",
 		(a>0)? b/a : 0, (rb>0)? ra/rb : 0 }'
 fi
