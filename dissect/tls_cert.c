@@ -61,40 +61,46 @@ enum parse_err tls_parse_cert_request(struct cursor *b, uint16_t version,
 	struct cursor types, algs, cas;
 	cr->present = 1;
 	TRY(cur_sub_u8(b, &types));
+	if (cur_left(&types) == 0) /* certificate_types<1..2^8-1> */
+		return PE_MALFORMED;
+	cr->cert_types.v = xreallocarray(cr->cert_types.v, cr->cert_types.n + cur_left(&types),
+					 sizeof *cr->cert_types.v);
 	while (cur_left(&types)) {
 		uint8_t t;
 		TRY(cur_u8(&types, &t));
-		cr->cert_types.v = xreallocarray(cr->cert_types.v, cr->cert_types.n + 1, 2);
 		cr->cert_types.v[cr->cert_types.n++] = t;
 	}
 	if (version >= 0x0303) {
 		TRY(cur_sub_u16(b, &algs));
-		while (cur_left(&algs) >= 2) {
+		/* supported_signature_algorithms<2..2^16-2> */
+		if (cur_left(&algs) == 0 || cur_left(&algs) % 2)
+			return PE_MALFORMED;
+		cr->sig_algs.v = xreallocarray(cr->sig_algs.v, cr->sig_algs.n + cur_left(&algs) / 2,
+					       sizeof *cr->sig_algs.v);
+		while (cur_left(&algs)) {
 			uint16_t a;
 			TRY(cur_u16(&algs, &a));
-			cr->sig_algs.v = xreallocarray(cr->sig_algs.v, cr->sig_algs.n + 1, 2);
 			cr->sig_algs.v[cr->sig_algs.n++] = a;
 		}
-		if (cur_left(&algs))
-			return PE_MALFORMED;
 	}
 	TRY(cur_sub_u16(b, &cas));
 	while (cur_left(&cas)) {
 		struct cursor dn;
 		TRY(cur_sub_u16(&cas, &dn));
+		if (cur_left(&dn) == 0) /* DistinguishedName<1..2^16-1> */
+			return PE_MALFORMED;
 		if (cr->n_ca >= MAX_CA_NAMES)
 			return PE_LIMIT;
 		struct span d = cur_rest(&dn);
-		size_t i = cr->n_ca++;
-		cr->ca_der = xreallocarray(cr->ca_der, cr->n_ca, sizeof *cr->ca_der);
-		cr->ca_der_len = xreallocarray(cr->ca_der_len, cr->n_ca, sizeof *cr->ca_der_len);
-		cr->ca_names = xreallocarray(cr->ca_names, cr->n_ca, sizeof *cr->ca_names);
-		cr->ca_der[i] = xcalloc(d.n ? d.n : 1, 1);
-		struct cursor dc;
-		cur_init(&dc, d.p, d.n);
-		TRY(cur_copy(&dc, cr->ca_der[i], d.n));
+		size_t i = cr->n_ca;
+		cr->ca_der = xreallocarray(cr->ca_der, i + 1, sizeof *cr->ca_der);
+		cr->ca_der_len = xreallocarray(cr->ca_der_len, i + 1, sizeof *cr->ca_der_len);
+		cr->ca_names = xreallocarray(cr->ca_names, i + 1, sizeof *cr->ca_names);
+		cr->ca_der[i] = xcalloc(d.n, 1);
 		cr->ca_der_len[i] = d.n;
 		cr->ca_names[i] = NULL; /* filled by the X.509 layer */
+		cr->n_ca = i + 1;
+		TRY(cur_copy(&dn, cr->ca_der[i], d.n));
 	}
 	return cur_expect_end(b);
 }

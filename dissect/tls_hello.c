@@ -21,24 +21,44 @@
 #include "capture/xalloc.h"
 #include "dissect/tls_msg.h"
 
-#define MAX_LIST 4096
+/* Lists hold whatever the wire can carry (a u16 vector has at most 32767
+ * values), so fingerprints cover exactly what was sent. */
+#define MAX_ALPN 64 /* protocol names kept; more is PE_LIMIT */
 
-static void u16_push(struct u16list *l, uint16_t v)
+/* Growable list while parsing: room for `cap` values, reserved up front
+ * from the enclosing vector's length (one allocation per vector). */
+struct u16build {
+	struct u16list *l;
+	size_t cap;
+};
+
+static void u16_begin(struct u16build *b, struct u16list *l, size_t most)
 {
-	if (l->n >= MAX_LIST)
-		return;
-	l->v = xreallocarray(l->v, l->n + 1, sizeof *l->v);
-	l->v[l->n++] = v;
+	b->l = l;
+	b->cap = l->n + most;
+	if (most)
+		l->v = xreallocarray(l->v, b->cap, sizeof *l->v);
 }
 
+static void u16_push(struct u16build *b, uint16_t v)
+{
+	if (b->l->n < b->cap) /* cannot fail: `most` bounded what follows */
+		b->l->v[b->l->n++] = v;
+}
+
+/* A vector of u16 values, consumed exactly. */
 static enum parse_err read_u16_list(struct cursor *c, struct u16list *l)
 {
-	while (cur_left(c) >= 2) {
+	struct u16build b;
+	if (cur_left(c) % 2)
+		return PE_MALFORMED;
+	u16_begin(&b, l, cur_left(c) / 2);
+	while (cur_left(c)) {
 		uint16_t v;
 		TRY(cur_u16(c, &v));
-		u16_push(l, v);
+		u16_push(&b, v);
 	}
-	return cur_expect_end(c) == PE_OK ? PE_OK : PE_MALFORMED;
+	return PE_OK;
 }
 
 int tls_is_grease(uint16_t v)
@@ -62,41 +82,50 @@ static char *span_str(struct span s, size_t cap)
 	return o;
 }
 
-/* RFC 6066 §3 */
+/* RFC 6066 §3: ServerNameList server_name_list<1..2^16-1>,
+ * HostName<1..2^16-1>. */
 static enum parse_err ext_sni(struct cursor *ext, struct tls_client_hello *ch)
 {
 	struct cursor list;
 	TRY(cur_sub_u16(ext, &list));
+	if (cur_left(&list) == 0)
+		return PE_MALFORMED;
 	while (cur_left(&list)) {
 		uint8_t type;
 		struct cursor name;
 		TRY(cur_u8(&list, &type));
 		TRY(cur_sub_u16(&list, &name));
-		if (type == 0 && ch->sni == NULL) {
-			if (cur_left(&name) == 0)
-				return PE_MALFORMED;
+		if (cur_left(&name) == 0)
+			return PE_MALFORMED;
+		if (type == 0 && ch->sni == NULL)
 			ch->sni = span_str(cur_rest(&name), 255);
-		}
 	}
 	return cur_expect_end(ext);
 }
 
-/* RFC 7301 §3.1 */
+/* RFC 7301 §3.1: ProtocolNameList protocol_name_list<2..2^16-1>,
+ * ProtocolName<1..2^8-1>. Keeps the first MAX_ALPN names. */
 static enum parse_err ext_alpn(struct cursor *ext, struct strlist *out)
 {
 	struct cursor list;
+	enum parse_err e = PE_OK;
 	TRY(cur_sub_u16(ext, &list));
+	if (cur_left(&list) == 0)
+		return PE_MALFORMED;
 	while (cur_left(&list)) {
 		struct cursor p;
 		TRY(cur_sub_u8(&list, &p));
 		if (cur_left(&p) == 0)
 			return PE_MALFORMED;
-		if (out->n < 64) {
+		if (out->n < MAX_ALPN) {
 			out->v = xreallocarray(out->v, out->n + 1, sizeof *out->v);
 			out->v[out->n++] = span_str(cur_rest(&p), 255);
+		} else {
+			e = PE_LIMIT;
 		}
 	}
-	return cur_expect_end(ext);
+	TRY(cur_expect_end(ext));
+	return e;
 }
 
 static enum parse_err ch_extension(uint16_t type, struct cursor *ext, struct tls_client_hello *ch)
@@ -105,34 +134,58 @@ static enum parse_err ch_extension(uint16_t type, struct cursor *ext, struct tls
 	switch (type) {
 	case 0:
 		return ext_sni(ext, ch);
-	case 10: /* supported_groups, RFC 8446 §4.2.7 */
+	case 10: /* supported_groups, RFC 8446 §4.2.7: <2..2^16-1> */
 		TRY(cur_sub_u16(ext, &l));
+		if (cur_left(&l) == 0)
+			return PE_MALFORMED;
 		TRY(read_u16_list(&l, &ch->groups));
 		return cur_expect_end(ext);
-	case 11: { /* ec_point_formats, RFC 8422 §5.1.2 */
+	case 11: { /* ec_point_formats, RFC 8422 §5.1.2: <1..2^8-1> */
+		struct u16build b;
 		TRY(cur_sub_u8(ext, &l));
+		if (cur_left(&l) == 0)
+			return PE_MALFORMED;
+		u16_begin(&b, &ch->ec_point_formats, cur_left(&l));
 		while (cur_left(&l)) {
 			uint8_t f;
 			TRY(cur_u8(&l, &f));
-			u16_push(&ch->ec_point_formats, f);
+			u16_push(&b, f);
 		}
 		return cur_expect_end(ext);
 	}
-	case 13: /* signature_algorithms, RFC 8446 §4.2.3 */
+	case 13: /* signature_algorithms, RFC 8446 §4.2.3: <2..2^16-2> */
 		TRY(cur_sub_u16(ext, &l));
+		if (cur_left(&l) == 0)
+			return PE_MALFORMED;
 		TRY(read_u16_list(&l, &ch->sig_algs));
 		return cur_expect_end(ext);
 	case 16:
 		return ext_alpn(ext, &ch->alpn);
-	case 43: /* supported_versions (ClientHello form), RFC 8446 §4.2.1 */
+	case 43: /* supported_versions (ClientHello form), RFC 8446 §4.2.1: <2..254> */
 		TRY(cur_sub_u8(ext, &l));
+		if (cur_left(&l) == 0)
+			return PE_MALFORMED;
 		TRY(read_u16_list(&l, &ch->versions));
 		return cur_expect_end(ext);
 	}
 	return PE_OK;
 }
 
-enum parse_err tls_parse_client_hello(struct cursor *b, struct tls_client_hello *ch)
+/* Extension types seen in one hello (one bit per type). */
+struct typeset {
+	uint8_t bit[65536 / 8];
+};
+
+/* Was `type` seen before? Marks it seen. */
+static int seen_before(struct typeset *s, uint16_t type)
+{
+	uint8_t m = (uint8_t)(1u << (type & 7));
+	int was = (s->bit[type >> 3] & m) != 0;
+	s->bit[type >> 3] = (uint8_t)(s->bit[type >> 3] | m);
+	return was;
+}
+
+static enum parse_err client_hello(struct cursor *b, struct tls_client_hello *ch)
 {
 	struct cursor sid, cs, comp, exts;
 	TRY(cur_u16(b, &ch->legacy_version));
@@ -141,35 +194,49 @@ enum parse_err tls_parse_client_hello(struct cursor *b, struct tls_client_hello 
 	if (cur_left(&sid) > 32)
 		return PE_MALFORMED;
 	TRY(cur_sub_u16(b, &cs));
-	if (cur_left(&cs) % 2)
+	if (cur_left(&cs) == 0 || cur_left(&cs) % 2) /* <2..2^16-2> */
+		return PE_MALFORMED;
+	TRY(cur_sub_u8(b, &comp));
+	if (cur_left(&comp) == 0) /* <1..2^8-1> */
 		return PE_MALFORMED;
 	TRY(read_u16_list(&cs, &ch->ciphers));
-	TRY(cur_sub_u8(b, &comp));
 	ch->present = 1;
-	if (cur_left(b) == 0) { /* no extensions: allowed before TLS 1.3 */
-		tls_fingerprint(ch);
+	if (cur_left(b) == 0) /* no extensions: allowed before TLS 1.3 */
 		return PE_OK;
-	}
 	TRY(cur_sub_u16(b, &exts));
+	struct u16build types;
+	struct typeset seen;
+	memset(&seen, 0, sizeof seen);
+	u16_begin(&types, &ch->extensions, cur_left(&exts) / 4);
 	enum parse_err worst = PE_OK;
 	while (cur_left(&exts)) {
 		uint16_t type;
 		struct cursor ext;
 		TRY(cur_u16(&exts, &type));
 		TRY(cur_sub_u16(&exts, &ext));
-		u16_push(&ch->extensions, type);
-		enum parse_err e = ch_extension(type, &ext, ch);
-		if (e != PE_OK && worst == PE_OK)
+		/* RFC 8446 §4.2: at most one extension of a type. */
+		enum parse_err e = seen_before(&seen, type) ? PE_MALFORMED : ch_extension(type, &ext, ch);
+		u16_push(&types, type);
+		if (e != PE_OK && (worst == PE_OK || worst == PE_LIMIT))
 			worst = e; /* keep going: one bad extension spoils only itself */
 	}
-	tls_fingerprint(ch);
-	if (worst != PE_OK)
-		return worst;
-	return cur_expect_end(b);
+	TRY(cur_expect_end(b));
+	return worst;
 }
 
-/* SSLv2 CLIENT-HELLO: msg_type(1)=1 version(2) cipher_spec_length(2)
- * session_id_length(2) challenge_length(2) cipher_specs(3 each) ... */
+enum parse_err tls_parse_client_hello(struct cursor *b, struct tls_client_hello *ch)
+{
+	enum parse_err e = client_hello(b, ch);
+	/* Whatever could be read of a hello gets a fingerprint, so a session
+	 * never shows a ClientHello without one. */
+	if (ch->present)
+		tls_fingerprint(ch);
+	return e;
+}
+
+/* SSLv2 CLIENT-HELLO (RFC 6101 E.1 / RFC 5246 E.2): msg_type(1)=1
+ * version(2) cipher_spec_length(2) session_id_length(2) challenge_length(2)
+ * cipher_specs(3 each) session_id challenge(16..32). */
 enum parse_err tls_parse_sslv2_hello(struct cursor *r, struct tls_client_hello *ch)
 {
 	uint8_t type;
@@ -181,20 +248,23 @@ enum parse_err tls_parse_sslv2_hello(struct cursor *r, struct tls_client_hello *
 	TRY(cur_u16(r, &cslen));
 	TRY(cur_u16(r, &sidlen));
 	TRY(cur_u16(r, &chlen));
-	if (cslen % 3)
+	if (cslen == 0 || cslen % 3 || (sidlen != 0 && sidlen != 16) || chlen < 16 || chlen > 32)
 		return PE_MALFORMED;
 	struct cursor cs;
 	TRY(cur_sub(r, cslen, &cs));
+	TRY(cur_skip(r, sidlen));
+	TRY(cur_skip(r, chlen));
+	TRY(cur_expect_end(r));
+	struct u16build b;
+	u16_begin(&b, &ch->ciphers, cslen / 3);
 	while (cur_left(&cs)) {
 		uint8_t hi;
 		uint16_t lo;
 		TRY(cur_u8(&cs, &hi));
 		TRY(cur_u16(&cs, &lo));
 		if (hi == 0) /* TLS cipher suites in SSLv2 form */
-			u16_push(&ch->ciphers, lo);
+			u16_push(&b, lo);
 	}
-	TRY(cur_skip(r, sidlen));
-	TRY(cur_skip(r, chlen));
 	ch->present = 1;
 	ch->sslv2 = 1;
 	tls_fingerprint(ch);
@@ -207,6 +277,46 @@ static const uint8_t hrr_random[32] = {
 	0xc2, 0xa2, 0x11, 0x16, 0x7a, 0xbb, 0x8c, 0x5e, 0x07, 0x9e, 0x09, 0xe2, 0xc8, 0xa8, 0x33, 0x9c,
 };
 
+static enum parse_err sh_extension(uint16_t type, struct cursor *ext, int is_hrr,
+				   struct tls_server_hello *sh)
+{
+	uint16_t v;
+	switch (type) {
+	case 43: /* supported_versions: selected_version */
+		TRY(cur_u16(ext, &v));
+		TRY(cur_expect_end(ext));
+		sh->version = v;
+		return PE_OK;
+	case 16: { /* ALPN: exactly one ProtocolName (RFC 7301 §3.1) */
+		struct strlist l = { 0 };
+		enum parse_err e = is_hrr ? PE_MALFORMED : ext_alpn(ext, &l);
+		if (e == PE_OK && l.n != 1)
+			e = PE_MALFORMED;
+		if (e == PE_OK) {
+			free(sh->alpn);
+			sh->alpn = l.v[0];
+			l.n = 0;
+		}
+		for (size_t i = 0; i < l.n; i++)
+			free(l.v[i]);
+		free(l.v);
+		return e;
+	}
+	case 51: /* key_share: the group (HRR: only the group) */
+		TRY(cur_u16(ext, &v));
+		if (is_hrr) {
+			TRY(cur_expect_end(ext));
+		} else {
+			struct cursor kx;
+			TRY(cur_sub_u16(ext, &kx));
+			TRY(cur_expect_end(ext));
+		}
+		sh->key_share_group = v;
+		return PE_OK;
+	}
+	return PE_OK;
+}
+
 enum parse_err tls_parse_server_hello(struct cursor *b, struct tls_server_hello *sh)
 {
 	struct cursor sid, exts;
@@ -217,6 +327,8 @@ enum parse_err tls_parse_server_hello(struct cursor *b, struct tls_server_hello 
 	struct span hrr = { hrr_random, 32 };
 	int is_hrr = span_eq(random, hrr);
 	TRY(cur_sub_u8(b, &sid));
+	if (cur_left(&sid) > 32)
+		return PE_MALFORMED;
 	TRY(cur_u16(b, &sh->cipher));
 	TRY(cur_u8(b, &comp));
 	sh->version = sh->legacy_version;
@@ -227,35 +339,31 @@ enum parse_err tls_parse_server_hello(struct cursor *b, struct tls_server_hello 
 	if (cur_left(b) == 0)
 		return PE_OK;
 	TRY(cur_sub_u16(b, &exts));
+	struct u16build types = { 0 };
+	struct typeset seen;
+	memset(&seen, 0, sizeof seen);
+	/* A HelloRetryRequest's extensions are not the ServerHello's. */
+	if (!is_hrr)
+		u16_begin(&types, &sh->extensions, cur_left(&exts) / 4);
+	enum parse_err worst = PE_OK;
 	while (cur_left(&exts)) {
 		uint16_t type;
 		struct cursor ext;
-		TRY(cur_u16(&exts, &type));
-		TRY(cur_sub_u16(&exts, &ext));
-		if (!is_hrr)
-			u16_push(&sh->extensions, type);
-		if (type == 43) { /* selected_version */
-			uint16_t v;
-			TRY(cur_u16(&ext, &v));
-			sh->version = v;
-		} else if (type == 16 && !is_hrr) {
-			struct strlist l = { 0 };
-			if (ext_alpn(&ext, &l) == PE_OK && l.n) {
-				free(sh->alpn);
-				sh->alpn = l.v[0];
-				for (size_t i = 1; i < l.n; i++)
-					free(l.v[i]);
-			} else {
-				for (size_t i = 0; i < l.n; i++)
-					free(l.v[i]);
-			}
-			free(l.v);
-		} else if (type == 51) { /* key_share: group first */
-			uint16_t g;
-			if (cur_u16(&ext, &g) == PE_OK)
-				sh->key_share_group = g;
+		enum parse_err e = cur_u16(&exts, &type);
+		if (e == PE_OK)
+			e = cur_sub_u16(&exts, &ext);
+		if (e != PE_OK) {
+			worst = e;
+			break;
 		}
+		e = seen_before(&seen, type) ? PE_MALFORMED : sh_extension(type, &ext, is_hrr, sh);
+		if (!is_hrr)
+			u16_push(&types, type);
+		if (e != PE_OK && worst == PE_OK)
+			worst = e;
 	}
+	if (worst != PE_OK)
+		return worst;
 	return cur_expect_end(b);
 }
 
@@ -403,6 +511,9 @@ void tls_fingerprint(struct tls_client_hello *ch)
 	case 0x0002: ver = "s2"; break;
 	}
 	size_t ncs = 0, next = 0;
+	int sni = 0; /* the extension's presence decides, not its content */
+	for (size_t i = 0; i < ch->extensions.n; i++)
+		sni |= ch->extensions.v[i] == 0x0000;
 	for (size_t i = 0; i < ch->ciphers.n; i++)
 		ncs += !tls_is_grease(ch->ciphers.v[i]);
 	for (size_t i = 0; i < ch->extensions.n; i++)
@@ -426,7 +537,7 @@ void tls_fingerprint(struct tls_client_hello *ch)
 		}
 	}
 	char a[16];
-	snprintf(a, sizeof a, "t%s%c%02zu%02zu%s", ver, ch->sni ? 'd' : 'i', ncs > 99 ? 99 : ncs,
+	snprintf(a, sizeof a, "t%s%c%02zu%02zu%s", ver, sni ? 'd' : 'i', ncs > 99 ? 99 : ncs,
 		 next > 99 ? 99 : next, alpn);
 
 	/* JA4_b: sorted ciphers. JA4_c: sorted extensions without SNI and
