@@ -450,6 +450,14 @@ rc=$?
 grep -q '^ Certificate \[' "$TMP/dump.txt" || fail "--script '\\n\\n' did not reach a certificate"
 grep -q 'Fix: ' "$TMP/dump.txt" || fail "--dump-screen: no advice on the certificate screen"
 narrower "$TMP/dump.txt" 80 || fail "--dump-screen wider than 80"
+# The issue's own command line, no trust store: still two keys.
+COLUMNS=80 LINES=24 LANG=C.UTF-8 "$TLSDIAG" --tui "$SAMPLE" --script '\n\n' \
+	--dump-screen "$TMP/bare.txt" >/dev/null 2>"$TMP/bare.err" ||
+	fail "tlsdiag --tui $SAMPLE (no options) failed: $(cat "$TMP/bare.err")"
+want=$(blamed_cert "$SAMPLE")
+grep -q "^ Certificate \[$want\] of the server chain" "$TMP/bare.txt" ||
+	fail "without --trust, Enter Enter did not open the blamed server cert [$want]: $(head -1 "$TMP/bare.txt")"
+grep -q 'Fix: ' "$TMP/bare.txt" || fail "without --trust, no advice on the certificate screen"
 COLUMNS=100 LINES=30 LANG=C.UTF-8 "$TLSDIAG" --tui $OPTS "$SAMPLE" \
 	--script '<Enter><Resize=60x20>' --dump-screen "$TMP/dump2.txt" >/dev/null 2>&1
 [ "$(wc -l <"$TMP/dump2.txt")" -eq 20 ] || fail "<Resize=60x20> did not give a 20-row screen"
