@@ -771,6 +771,7 @@ int tui_run(const struct ui_opts *o)
 	char err[256];
 
 	setlocale(LC_ALL, "");
+	setlocale(LC_NUMERIC, "C"); /* "3.353 ms" as in the reports */
 	if (o->tui_script &&
 	    tui_script_parse(o->tui_script, &script, &n_script, err, sizeof err) != 0) {
 		fprintf(stderr, "tlsdiag: %s\n", err);
