@@ -523,10 +523,15 @@ static int frag_add(struct dctx *x, uint8_t family, const uint8_t *src, const ui
 		return 0;
 	}
 	if (f == NULL) {
-		if (d->nfrags >= FRAG_MAX_DGRAMS) { /* drop the oldest */
-			struct frag_dgram *g = d->frags;
-			d->frags = g->next;
-			frag_free(g);
+		if (d->nfrags >= FRAG_MAX_DGRAMS) {
+			/* Drop the oldest: the list is newest first, so the
+			 * last one (not the head, or a flood of first pieces
+			 * would lock new datagrams out until the timeout). */
+			struct frag_dgram **last = &d->frags;
+			while ((*last)->next)
+				last = &(*last)->next;
+			frag_free(*last);
+			*last = NULL;
 			d->nfrags--;
 			x->st->frag_dropped++;
 		}
