@@ -777,6 +777,19 @@ static void test_frag4(void)
 	n = frag4(f, dg, 9, 0, 24, 1);
 	CHECK_EQ_INT(dec_at(LT_RAW, f, n, n, INT64_MIN), DEC_SKIP);
 
+	/* At most 1024 datagrams wait for pieces: the oldest goes first. */
+	fresh();
+	for (unsigned id = 0; id < 1025; id++) {
+		n = frag4(f, dg, (uint16_t)(1000 + id), 0, 24, 1);
+		dec_at(LT_RAW, f, n, n, 1000);
+	}
+	CHECK_EQ_INT(ST.frag_dropped, 1);
+	n = frag4(f, dg, 1000, 24, 36, 0); /* the oldest: gone */
+	CHECK_EQ_INT(dec(LT_RAW, f, n), DEC_SKIP);
+	n = frag4(f, dg, 2024, 24, 36, 0); /* the newest: still there */
+	CHECK_EQ_INT(dec(LT_RAW, f, n), DEC_TCP);
+	CHECK_FRAG_PAYLOAD();
+
 	/* A fragment cut by the snaplen cannot be reassembled. */
 	fresh();
 	n = frag4(f, dg, 10, 0, 24, 1);
