@@ -162,7 +162,8 @@ int analysis_add_file(struct analysis *a, const char *path)
 	tcp_table_finish(t);
 	fr.ok = rc == 0;
 
-	qsort(col.v, col.n, sizeof *col.v, by_first_frame);
+	if (col.n > 1) /* qsort(NULL, 0) is undefined (UBSan) */
+		qsort(col.v, col.n, sizeof *col.v, by_first_frame);
 	fr.first_session = a->n_sessions;
 	fr.n_sessions = col.n;
 	struct rules_ctx rc_ctx = { &a->cfg, a->trust, &dns, a->now };
