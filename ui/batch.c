@@ -26,6 +26,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <wolfssl/options.h>
+#include <wolfssl/wolfcrypt/ecc.h>
+
 #include "capture/xalloc.h"
 #include "rules/summary.h"
 #include "ui/ui.h"
@@ -215,6 +218,18 @@ struct batch {
 	char init_err[512];
 };
 
+/*
+ * wolfCrypt (built with FP_ECC and thread-local storage, as Debian's is)
+ * keeps a per-thread cache of EC points for signature checks; each thread
+ * that verified a signature must free its own before it ends.
+ */
+static void thread_cleanup(void)
+{
+#ifdef FP_ECC
+	wc_ecc_fp_free();
+#endif
+}
+
 static void *worker(void *arg)
 {
 	struct batch *b = arg;
@@ -231,6 +246,7 @@ static void *worker(void *arg)
 		}
 		if (b->stop) {
 			pthread_mutex_unlock(&b->mu);
+			thread_cleanup();
 			return NULL;
 		}
 		i = b->next_take++;
@@ -522,6 +538,7 @@ int batch_run(const struct ui_opts *o, struct sink *sinks, size_t n_sinks)
 		if (b.jobs[i].state == JOB_DONE)
 			analysis_free(&b.jobs[i].a);
 	progress_clear(&pg);
+	thread_cleanup(); /* the probe's trust store load ran here */
 
 	summary_finish(&sum);
 	for (size_t k = 0; k < n_sinks; k++)
