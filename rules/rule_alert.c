@@ -252,9 +252,16 @@ static char *chain_end_text(const struct rule_eval *e, int side)
 	if (res->n_known && res->known_reaches_root && v->missing_issuer)
 		return xasprintf("leads, through %s (not sent), to the root %s", v->missing_issuer,
 				 rule_dn(&res->known[res->n_known - 1]->subject));
-	if (v->missing_issuer && res->top)
-		return xasprintf("stops at %s: its issuer %s was not sent",
-				 rule_dn(&res->top->subject), v->missing_issuer);
+	if (v->missing_issuer && res->top) {
+		char *kin = side == SIDE_SERVER ? rule_cr_kin(e->s, v->missing_issuer) : NULL;
+		char *t = xasprintf("stops at %s: its issuer %s was not sent%s%s%s",
+				    rule_dn(&res->top->subject), v->missing_issuer,
+				    kin ? " (the server's own CertificateRequest lists " : "",
+				    kin ? kin : "", kin ? " of the same organisation, most likely the root)"
+							: "");
+		free(kin);
+		return t;
+	}
 	return xasprintf("ends at %s", v->ends_at ? v->ends_at : "(nothing)");
 }
 

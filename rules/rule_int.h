@@ -98,6 +98,9 @@ const char *rule_day(time_t t, char buf[32]);
 void rule_certs(struct rule_eval *e, int side);
 /* The server name rules (rule_cert.c): name_mismatch, ip_address_peer. */
 void rule_names(struct rule_eval *e);
+/* CA names of the server's CertificateRequest of the same organisation as
+ * `dn` (all but the first RDN equal), "a; b" (caller frees), or NULL. */
+char *rule_cr_kin(const struct tls_session *s, const char *dn);
 /* RFC 6125 name match of a SAN/CN pattern against a host name (1/0). */
 int rule_name_match(const char *pattern, const char *host);
 /* Alerts with blame (rule_alert.c); fills r->headline when one decides. */

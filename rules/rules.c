@@ -299,6 +299,47 @@ static const struct cert_info *same_org_in_store(const struct trust_store *st, c
 	return NULL;
 }
 
+/* Length of the first RDN of an RFC 4514 string (up to the first
+ * unescaped comma), or the whole length. */
+static size_t first_rdn_len(const char *s)
+{
+	size_t i;
+
+	for (i = 0; s[i]; i++) {
+		if (s[i] == '\\' && s[i + 1]) {
+			i++;
+			continue;
+		}
+		if (s[i] == ',')
+			return i;
+	}
+	return i;
+}
+
+/* Names in the server's CertificateRequest that differ from `dn` only in
+ * their first (most specific) RDN: the same organisation's other CAs, most
+ * likely the root of `dn` (the server lists what it trusts, its own CA
+ * among them). "a; b", or NULL. */
+char *rule_cr_kin(const struct tls_session *s, const char *dn)
+{
+	size_t i, k = first_rdn_len(dn);
+	char *out = NULL;
+
+	if (!s->cr.present || !dn[k])
+		return NULL;
+	for (i = 0; i < s->cr.n_ca; i++) {
+		const char *c = s->cr.ca_names ? s->cr.ca_names[i] : NULL;
+		size_t ck;
+
+		if (!c || strcmp(c, dn) == 0)
+			continue;
+		ck = first_rdn_len(c);
+		if (c[ck] && strcasecmp(c + ck, dn + k) == 0)
+			append(&out, out ? "; %s" : "%s", c);
+	}
+	return out;
+}
+
 static int last_path_index(const struct chain_view *v)
 {
 	return v->path_len ? (int)v->path[v->path_len - 1] : 0;
@@ -548,6 +589,19 @@ static void rule_chain_trust(struct rule_eval *e, int side)
 
 		append(&msg, "%s", k);
 		free(k);
+	} else if (side == SIDE_SERVER && v->missing_issuer) {
+		char *kin = rule_cr_kin(e->s, v->missing_issuer);
+
+		if (kin) {
+			append(&msg,
+			       " %s's own CertificateRequest (frame %llu) lists %s of the same "
+			       "organisation: most likely the root above it, and %s needs both.",
+			       service_role(&e->svc, side), (unsigned long long)e->s->cr.frame, kin,
+			       service_role(&e->svc, recv));
+			free(known);
+			known = xasprintf("the root %s and the intermediate %s", kin, v->missing_issuer);
+			free(kin);
+		}
 	}
 	if (url)
 		append(&msg, " The missing issuer can be downloaded from %s.", url);

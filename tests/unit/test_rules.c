@@ -485,6 +485,28 @@ static void test_unknown_ca(void)
 	report_done(r);
 	setup_free(&u);
 
+	/* Nothing loaded knows the missing CA, but the server's own
+	 * CertificateRequest names its organisation's root. */
+	setup_init(&u);
+	trust_add(&u, "store-other.pem");
+	setup_load(&u);
+	s = sess(7001);
+	set_chain(s, S, "srv", NULL);
+	set_cr(s, "root", "inter", NULL);
+	add_alert(s, C, 2, 48, 6, s->chain[S].ts_ns + 500000);
+	r = run(&u, s);
+	EXPECT("unknown_ca, root named by the CertificateRequest", r, { "unknown_ca", S, 0, P },
+	       { "fatal_alert", C, -1, O });
+	f = find(r, "unknown_ca");
+	CHECK(f && has_text(f->message, "own CertificateRequest (frame 4) lists CN=Rules Test Root "
+					"CA,O=tlsdiag rules test"));
+	CHECK(f && has_text(f->advice, "Upload the root CN=Rules Test Root CA,O=tlsdiag rules test "
+				       "and the intermediate CN=Rules Test Issuing CA"));
+	CHECK(has_text(r->headline, "Expressway-C 10.0.0.1 rejected the chain of Expressway-E "
+				    "10.0.0.5 with unknown_ca"));
+	report_done(r);
+	setup_free(&u);
+
 	/* Without a store, never invented. */
 	setup_init(&u);
 	setup_load(&u);
