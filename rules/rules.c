@@ -360,7 +360,7 @@ static void rule_chain_order(struct rule_eval *e, int side)
 		if (v->path[i] != i)
 			first = (int)i;
 	for (i = 0; i < ch->n && first < 0; i++)
-		if (v->status[i] == CS_EXTRA)
+		if (v->status[i] == CS_EXTRA || (i > 0 && v->status[i] == CS_UNPARSEABLE))
 			first = (int)i;
 	rule_whose(e, side, whose, sizeof(whose));
 	append(&msg, "%s chain was sent as:", whose);
