@@ -108,6 +108,23 @@ int analysis_init(struct analysis *a, struct analysis_config *cfg, char *err, si
 	return 0;
 }
 
+void analysis_init_shared(struct analysis *a, struct analysis_config *cfg,
+			  const struct analysis *owner)
+{
+	memset(a, 0, sizeof *a);
+	a->cfg = *cfg;
+	memset(cfg, 0, sizeof *cfg);
+	a->certs = certcache_new();
+	a->now = time(NULL);
+	a->trust = owner->trust;
+	a->trust_borrowed = 1;
+	for (size_t i = 0; i < owner->store_report.nf; i++) {
+		const struct finding *f = &owner->store_report.f[i];
+		report_add(&a->store_report, f->id, f->sev, f->side, f->cert, f->basis, f->field,
+			   f->frame, f->message, f->advice);
+	}
+}
+
 struct collect {
 	struct tls_session **v;
 	size_t n, cap;
@@ -206,7 +223,8 @@ void analysis_free(struct analysis *a)
 	for (size_t i = 0; i < a->n_files; i++)
 		free(a->files[i].path);
 	free(a->files);
-	trust_free(a->trust);
+	if (!a->trust_borrowed)
+		trust_free(a->trust);
 	session_report_free(&a->store_report);
 	certcache_free(a->certs);
 	analysis_config_free(&a->cfg);

@@ -77,11 +77,20 @@ struct analysis {
 	size_t n_sessions, cap_sessions;
 	/* Run-wide findings (trust store lint): side -1, cert -1. */
 	struct session_report store_report;
+	int trust_borrowed;            /* trust is another analysis' (analysis_init_shared) */
 };
 
 /* Load trust stores (the only step that can fail: a bad --trust file).
  * Takes ownership of cfg's contents. */
 int analysis_init(struct analysis *a, struct analysis_config *cfg, char *err, size_t errlen);
+/* The same without loading anything (batch workers, ui/batch.c): the trust
+ * stores are borrowed from `owner`, an analysis made by analysis_init from
+ * an equal configuration, which must outlive `a` (a trust_ctx is immutable,
+ * so analyses in several threads may share one); analysis_free(a) leaves
+ * them alone. owner's trust store lint findings are copied. Takes ownership
+ * of cfg's contents. Cannot fail. */
+void analysis_init_shared(struct analysis *a, struct analysis_config *cfg,
+			  const struct analysis *owner);
 /* Read, dissect and judge one capture file; sessions are appended.
  * Returns 0 if the file could be read as a capture (maybe partly). */
 int analysis_add_file(struct analysis *a, const char *path);

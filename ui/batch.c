@@ -198,7 +198,6 @@ enum job_state { JOB_WAITING = 0, JOB_QUEUED, JOB_RUNNING, JOB_DONE, JOB_SKIPPED
 
 struct job {
 	enum job_state state;
-	int init_failed;
 	struct analysis a;
 };
 
@@ -207,6 +206,7 @@ struct batch {
 	pthread_cond_t cv_work; /* workers: something was queued, or stop */
 	pthread_cond_t cv_done; /* main: a job finished */
 	const struct analysis_config *cfg;
+	const struct analysis *owner; /* holds the trust stores every job borrows */
 	const struct inputs *in;
 	struct job *jobs;
 	size_t dispatched; /* jobs [0, dispatched) are queued or skipped */
@@ -215,7 +215,6 @@ struct batch {
 	/* progress */
 	size_t files_done;
 	uint64_t bytes_done;
-	char init_err[512];
 };
 
 /*
@@ -256,29 +255,20 @@ static void *worker(void *arg)
 		struct job *j = &b->jobs[i];
 		const char *path = b->in->v[i].path;
 		struct analysis_config cfg;
-		char err[512] = "";
 		config_copy(&cfg, b->cfg);
-		/* analysis_init owns cfg from here, whether it fails or not */
-		if (analysis_init(&j->a, &cfg, err, sizeof(err)) != 0) {
-			j->init_failed = 1;
-			pthread_mutex_lock(&b->mu);
-			if (!b->init_err[0])
-				snprintf(b->init_err, sizeof(b->init_err), "%s",
-					 err[0] ? err : "cannot load the trust stores");
-			pthread_mutex_unlock(&b->mu);
-		} else {
-			(void)analysis_add_file(&j->a, path);
-			if (j->a.n_files == 0) {
-				/* The analysis said nothing about the file: keep it
-				 * visible as a bad file all the same. */
-				struct file_report f;
-				memset(&f, 0, sizeof(f));
-				f.path = xstrdup(path);
-				snprintf(f.cap.message, sizeof(f.cap.message), "could not be read");
-				f.cap.status = SRC_ERROR;
-				f.first_session = j->a.n_sessions;
-				VEC_PUSH(j->a.files, j->a.n_files, j->a.cap_files, f);
-			}
+		/* Trust stores are loaded once (b->owner) and shared read-only. */
+		analysis_init_shared(&j->a, &cfg, b->owner);
+		(void)analysis_add_file(&j->a, path);
+		if (j->a.n_files == 0) {
+			/* The analysis said nothing about the file: keep it
+			 * visible as a bad file all the same. */
+			struct file_report f;
+			memset(&f, 0, sizeof(f));
+			f.path = xstrdup(path);
+			snprintf(f.cap.message, sizeof(f.cap.message), "could not be read");
+			f.cap.status = SRC_ERROR;
+			f.first_session = j->a.n_sessions;
+			VEC_PUSH(j->a.files, j->a.n_files, j->a.cap_files, f);
 		}
 
 		pthread_mutex_lock(&b->mu);
@@ -400,6 +390,7 @@ int batch_run(const struct ui_opts *o, struct sink *sinks, size_t n_sinks)
 	struct batch b;
 	struct run_summary sum;
 	struct progress pg;
+	struct analysis owner;
 	pthread_t *th = NULL;
 	size_t n_threads = 0, skipped = 0, readable = 0, analysed = 0;
 	int errors = 0, rc = EXIT_USAGE, fatal = 0;
@@ -415,17 +406,16 @@ int batch_run(const struct ui_opts *o, struct sink *sinks, size_t n_sinks)
 		return EXIT_USAGE;
 	}
 
-	/* Fail early on a bad --trust file, before any output starts. */
+	/* Load the trust stores once, failing early on a bad --trust file
+	 * before any output starts; every file's analysis borrows them. */
 	{
-		struct analysis probe;
 		struct analysis_config cfg;
 		char err[512] = "";
-		memset(&probe, 0, sizeof(probe));
 		config_copy(&cfg, &o->acfg);
-		int r = analysis_init(&probe, &cfg, err, sizeof(err));
-		analysis_free(&probe);
-		if (r != 0) {
+		if (analysis_init(&owner, &cfg, err, sizeof(err)) != 0) {
 			fprintf(stderr, "tlsdiag: %s\n", err[0] ? err : "cannot load the trust stores");
+			analysis_free(&owner);
+			thread_cleanup();
 			free_inputs(&in);
 			return EXIT_USAGE;
 		}
@@ -433,6 +423,7 @@ int batch_run(const struct ui_opts *o, struct sink *sinks, size_t n_sinks)
 
 	summary_init(&sum, time(NULL), o->acfg.expiring_days >= 0 ? o->acfg.expiring_days : 30);
 	b.cfg = &o->acfg;
+	b.owner = &owner;
 	b.in = &in;
 	b.jobs = xcalloc(in.n, sizeof(*b.jobs));
 	pthread_mutex_init(&b.mu, NULL);
@@ -509,14 +500,6 @@ int batch_run(const struct ui_opts *o, struct sink *sinks, size_t n_sinks)
 		struct job *j = &b.jobs[next];
 		if (j->state == JOB_SKIPPED) {
 			skipped++;
-		} else if (j->init_failed) {
-			/* The probe loaded the stores; a later load failing means
-			 * they changed under us or memory ran out. */
-			progress_clear(&pg);
-			fprintf(stderr, "tlsdiag: %s\n", b.init_err);
-			analysis_free(&j->a);
-			memset(&j->a, 0, sizeof(j->a));
-			fatal = 1;
 		} else {
 			analysed++;
 			emit(&j->a, sinks, n_sinks, &sum, &pg, &errors, &readable);
@@ -538,7 +521,8 @@ int batch_run(const struct ui_opts *o, struct sink *sinks, size_t n_sinks)
 		if (b.jobs[i].state == JOB_DONE)
 			analysis_free(&b.jobs[i].a);
 	progress_clear(&pg);
-	thread_cleanup(); /* the probe's trust store load ran here */
+	analysis_free(&owner); /* after the workers: they borrowed its stores */
+	thread_cleanup(); /* the trust store load ran on this thread */
 
 	summary_finish(&sum);
 	for (size_t k = 0; k < n_sinks; k++)
