@@ -157,6 +157,8 @@ static const char CSS[] =
 	".legend .cert{padding:2px 8px}\n"
 	"details>summary{cursor:pointer;font-weight:600;margin:6px 0}\n"
 	".muted{color:var(--mute)}\n"
+	"span.full{display:none}.fp{white-space:nowrap;word-break:normal}\n"
+	"div.wide{overflow-x:auto}td.date{white-space:nowrap}td.dn{word-break:break-word}\n"
 	"footer{color:var(--mute);font-size:12px;margin-top:32px}\n"
 	"@media print{details{display:block}article.session{break-inside:avoid}}\n";
 
@@ -541,16 +543,28 @@ static void seen_row(FILE *f, const struct seen_cert *c, const struct run_summar
 		else
 			fputs("<td><span class=\"pill expiring\">expiring</span></td>", f);
 	}
-	fputs("<td>", f);
-	if (c->parse_ok)
-		h(f, ui_time_s(c->not_after, tb, sizeof(tb)));
+	fputs("<td class=\"date\"", f);
+	if (c->parse_ok) {
+		/* the day in the column, the second in the title */
+		ui_time_s(c->not_after, tb, sizeof(tb));
+		fputs(" title=\"", f);
+		h(f, tb);
+		fputs("\">", f);
+		hf(f, "%.10s", tb);
+	} else {
+		fputs(">", f);
+	}
 	fputs("</td><td class=\"num\">", f);
 	if (c->parse_ok)
 		hf(f, "%ld", c->days_to_expiry);
-	fputs("</td><td>", f);
+	fputs("</td><td class=\"dn\"><b>", f);
 	h(f, c->parse_ok ? (c->subject ? c->subject : "") : "(cannot be decoded)");
-	fputs("</td><td>", f);
-	h(f, c->issuer ? c->issuer : "");
+	fputs("</b>", f);
+	if (c->issuer) {
+		fputs("<br><span class=\"muted\">issued by ", f);
+		h(f, c->issuer);
+		fputs("</span>", f);
+	}
 	fputs("</td><td>", f);
 	for (size_t i = 0; i < c->n_endpoints && i < 6; i++) {
 		if (i)
@@ -559,11 +573,16 @@ static void seen_row(FILE *f, const struct seen_cert *c, const struct run_summar
 	}
 	if (c->n_endpoints > 6)
 		hf(f, " and %zu more", c->n_endpoints - 6);
-	fputs("</td><td class=\"num\">", f);
-	hf(f, "%llu", (unsigned long long)c->sessions);
-	fputs("</td><td class=\"num\">", f);
-	hf(f, "%zu", c->n_files);
-	fputs("</td><td><span class=\"mono\">", f);
+	fputs("</td><td>", f);
+	hf(f, "%llu session%s in %zu file%s", (unsigned long long)c->sessions,
+	   c->sessions == 1 ? "" : "s", c->n_files, c->n_files == 1 ? "" : "s");
+	/* The whole fingerprint is in the title (and the page's text); the
+	 * column shows enough of it to tell certificates apart. */
+	fputs("</td><td><span class=\"mono fp\" title=\"", f);
+	h(f, c->sha256_hex);
+	fputs("\">", f);
+	hf(f, "%.12s\u2026", c->sha256_hex);
+	fputs("</span><span class=\"full\">", f);
 	h(f, c->sha256_hex);
 	fputs("</span></td></tr>\n", f);
 	(void)sum;
@@ -571,8 +590,8 @@ static void seen_row(FILE *f, const struct seen_cert *c, const struct run_summar
 
 static void seen_head(FILE *f, int with_state)
 {
-	fprintf(f, "<table><tr>%s<th>not after</th><th>days</th><th>subject</th><th>issuer</th>"
-		   "<th>presented by</th><th>sessions</th><th>files</th><th>SHA-256</th></tr>\n",
+	fprintf(f, "<div class=\"wide\"><table><tr>%s<th>not after</th><th>days</th>"
+		   "<th>certificate</th><th>presented by</th><th>seen</th><th>SHA-256</th></tr>\n",
 		with_state ? "<th>state</th>" : "");
 }
 
@@ -639,7 +658,7 @@ static void write_page(FILE *f, struct hstate *hs, const struct run_summary *sum
 			if (sum->certs[i].parse_ok &&
 			    sum->certs[i].days_to_expiry <= sum->expiring_days)
 				seen_row(f, &sum->certs[i], sum, 1);
-		fputs("</table>\n", f);
+		fputs("</table></div>\n", f);
 	} else {
 		fputs("<p class=\"muted\">None.</p>\n", f);
 	}
@@ -663,7 +682,7 @@ static void write_page(FILE *f, struct hstate *hs, const struct run_summary *sum
 		seen_head(f, 0);
 		for (size_t i = 0; i < sum->n_certs; i++)
 			seen_row(f, &sum->certs[i], sum, 0);
-		fputs("</table>\n", f);
+		fputs("</table></div>\n", f);
 	}
 	fputs("</details>\n</section>\n", f);
 
