@@ -178,6 +178,7 @@ int analysis_add_file(struct analysis *a, const char *path)
 	int rc = capture_run_file(path, t, &hooks, &fr.cap);
 	tcp_table_finish(t);
 	fr.ok = rc == 0;
+	fr.tcp = *tcp_table_stats(t);
 
 	if (col.n > 1) /* qsort(NULL, 0) is undefined (UBSan) */
 		qsort(col.v, col.n, sizeof *col.v, by_first_frame);

@@ -58,6 +58,7 @@ struct file_report {
 	char *path;
 	struct capture_result cap;
 	int ok;                        /* opened as a capture */
+	struct tcp_table_stats tcp;    /* flows, evictions, buffer overflows */
 	size_t first_session, n_sessions;
 };
 

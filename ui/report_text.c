@@ -579,6 +579,29 @@ static void t_file(void *st, const struct analysis *a, size_t fi)
 	if (fr->cap.status != SRC_EOF && fr->cap.status != SRC_OK && fr->cap.message[0])
 		fprintf(f, "%sReading stopped early: %s%s\n", C(t, C_YELLOW), S(t, fr->cap.message),
 			C(t, C_OFF));
+	/* What the capture itself hides: say it once per file, in plain words. */
+	if (fr->cap.snaplen_cut_packets)
+		fprintf(f,
+			"%sWarning: %llu packets were cut short by the capture's snapshot length "
+			"(%u bytes): certificates in them are incomplete. Capture again with a full "
+			"snapshot length (tcpdump -s 0).%s\n",
+			C(t, C_YELLOW), (unsigned long long)fr->cap.snaplen_cut_packets, fr->cap.snaplen,
+			C(t, C_OFF));
+	if (fr->cap.dec.unknown_linktype && fr->cap.dec.tcp)
+		fprintf(f, "%sWarning: %llu packets of link type %d (%s) could not be decoded.%s\n",
+			C(t, C_YELLOW), (unsigned long long)fr->cap.dec.unknown_linktype,
+			fr->cap.dec.last_unknown_linktype,
+			linktype_name(fr->cap.dec.last_unknown_linktype)
+				? linktype_name(fr->cap.dec.last_unknown_linktype)
+				: "unknown",
+			C(t, C_OFF));
+	if (fr->tcp.evicted || fr->tcp.buffer_overflows)
+		fprintf(f,
+			"%sWarning: %llu TCP flows were evicted (more than --max-flows at once) and "
+			"%llu holes were given up (over --max-buffer): sessions may be missing or "
+			"incomplete; raise the limits.%s\n",
+			C(t, C_YELLOW), (unsigned long long)fr->tcp.evicted,
+			(unsigned long long)fr->tcp.buffer_overflows, C(t, C_OFF));
 	if (fr->n_sessions == 0)
 		fputs("No TLS session found.\n", f);
 	fputc('\n', f);
