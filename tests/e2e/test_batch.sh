@@ -17,6 +17,8 @@
 #  - sessions come out in sorted path order, and -j 1 and -j 4 give the
 #    same output (but for the summary's "now");
 #  - the exit status is 1 exactly when some source has an error finding;
+#  - with --trust, every file is judged as when run alone (the stores are
+#    loaded once and shared) and the store's own findings count once;
 #  - a file that is not a capture is read only when named directly; "-"
 #    reads standard input; an empty directory is a usage error (2).
 
@@ -222,6 +224,41 @@ if ! grep -q '^summary ok$' "$TMP/check.out"; then
 	nfail=$((nfail + 1))
 else
 	echo "ok: summary of 200 captures matches the per-file runs"
+fi
+
+# ---- one trust store load shared by every file -----------------------------
+# The batch must judge each file as a run over that file alone does, and
+# count the store's own findings once.
+TRUST=$top_srcdir/samples/trust/expc-trusted-ca-shadowed.pem
+if [ -f "$TRUST" ]; then
+	run_tlsdiag "$TMP/tb.json" "$TMP/tb.err" --json -q -j 4 --trust "$TRUST" "$SRC"
+	: >"$TMP/tone.json"
+	mkdir -p "$TMP/tone"
+	while read -r s; do
+		run_tlsdiag "$TMP/tone/$s.json" "$TMP/e" --json --trust "$TRUST" "$SRC/$s"
+		grep '"type":"session"' "$TMP/tone/$s.json" >>"$TMP/tone.json"
+	done <"$TMP/sources"
+	grep '"type":"session"' "$TMP/tb.json" | cmp -s - "$TMP/tone.json" ||
+		fail "--trust: the batch's sessions differ from the per-file runs'"
+	"$PY" - "$TMP/tb.json" "$TMP/tone" <<'EOF2' || fail "--trust: findings or store findings miscounted"
+import collections, json, os, sys
+summ = lambda p: [json.loads(l) for l in open(p) if '"type":"summary"' in l][0]
+b = summ(sys.argv[1])
+runs = [summ(os.path.join(sys.argv[2], f)) for f in sorted(os.listdir(sys.argv[2]))]
+store = collections.Counter(f["id"] for f in runs[0]["store_findings"])
+want = collections.Counter()
+for r in runs:
+    if r["store_findings"] != runs[0]["store_findings"]: sys.exit("store findings differ between runs")
+    want.update(r["findings"])
+for k, v in store.items():   # each run counted the store once; the batch, once in all
+    want[k] -= v * (len(runs) - 1)
+ok = b["store_findings"] == runs[0]["store_findings"] and len(store) > 0
+ok = ok and b["findings"] == {k: v for k, v in want.items() if v}
+if not ok: print("batch", b["findings"], "expected", dict(want))
+sys.exit(0 if ok else 1)
+EOF2
+else
+	note "no samples/trust store: shared trust not checked"
 fi
 
 # ---- named directly, stdin, empty directory --------------------------------
