@@ -217,6 +217,11 @@ struct source *src_open(const char *path, char *err, size_t errlen)
 
 	size_t got = rd(s, 0, 4);
 	s->compressed = !gzdirect(gz);
+	if (got < 4 && s->compressed && gz_why(s)) {
+		/* Not empty or short: its compressed data is broken. */
+		snprintf(err, errlen, "%s: gzip data is damaged at its start: %s", path, gz_why(s));
+		goto bad;
+	}
 	if (got == 0) {
 		snprintf(err, errlen, "%s: empty file, not a capture", path);
 		goto bad;
