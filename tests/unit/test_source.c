@@ -658,6 +658,24 @@ static void test_damaged(void)
 	CHECK(src_open(write_gz("text.txt.gz", "hello, this is text\n", 20), err, sizeof err) ==
 	      NULL);
 	CHECK(has(err, "after gzip"));
+	/* A gzip file damaged from its first block on is not "empty". */
+	{
+		static struct buf g;
+		memset(&g, 0, sizeof g);
+		pcap_hdr(&g, 0xa1b2c3d4, 65535, LT_RAW);
+		pcap_rec(&g, 1, 0, P1, sizeof P1, sizeof P1);
+		const char *path = write_gz("bad.pcap.gz", g.b, g.n);
+		FILE *f = fopen(path, "rb");
+		static uint8_t z[4096];
+		size_t zn = f ? fread(z, 1, sizeof z, f) : 0;
+		if (f)
+			fclose(f);
+		CHECK(zn > 20);
+		z[10] = 0xff; /* deflate block type 3: invalid */
+		CHECK(src_open(write_file("bad.pcap.gz", z, zn), err, sizeof err) == NULL);
+		CHECK(has(err, "gzip"));
+		CHECK(strstr(err, "empty") == NULL);
+	}
 	CHECK(src_open(path_of("does-not-exist"), err, sizeof err) == NULL);
 	CHECK(has(err, "cannot open"));
 	/* The pcapng magic alone. */
