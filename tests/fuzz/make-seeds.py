@@ -149,6 +149,36 @@ def source_seeds():
     write("source", "pcapng-ns", pcapng_prefix("pcapng_nanosecond.pcapng", 5))
     write("source", "pcap-eth-3.gz", gzip.compress(pcap_prefix("lt_ethernet.pcap", 3), mtime=0))
     write("source", "text", b"not a capture\n")
+    # Hand-built pcapng: IDB options (if_tsresol 10^-9 and 2^-10,
+    # if_tsoffset), EPB, SPB, the obsolete PB, a second big-endian section.
+    frame = pcap_frames("lt_raw_ipv4_ipv6.pcap")[1][3]
+
+    def blk(e, btype, body):
+        body += b"\0" * (-len(body) % 4)
+        n = 12 + len(body)
+        return struct.pack(e + "II", btype, n) + body + struct.pack(e + "I", n)
+
+    def opt(e, code, val):
+        return struct.pack(e + "HH", code, len(val)) + val + b"\0" * (-len(val) % 4)
+
+    def section(e):
+        out = blk(e, 0x0A0D0D0A, struct.pack(e + "IHHq", 0x1A2B3C4D, 1, 0, -1))
+        out += blk(e, 1, struct.pack(e + "HHI", 101, 0, 262144) + opt(e, 9, b"\x09") +
+                   opt(e, 14, struct.pack(e + "q", 1000)) + opt(e, 0, b""))
+        out += blk(e, 1, struct.pack(e + "HHI", 101, 0, 64) + opt(e, 9, b"\x8a") + opt(e, 0, b""))
+        ts = 1700000000123456789
+        out += blk(e, 6, struct.pack(e + "IIIII", 0, ts >> 32, ts & 0xFFFFFFFF, len(frame),
+                                     len(frame)) + frame)
+        out += blk(e, 3, struct.pack(e + "I", len(frame)) + frame)
+        out += blk(e, 2, struct.pack(e + "HHIIII", 1, 0, 0, 4096, 64, len(frame)) + frame[:64])
+        return out
+    ng = section("<") + section(">")
+    write("source", "pcapng-options", ng)
+    # gzip whose deflate stream is damaged in the middle.
+    z = bytearray(gzip.compress(pcap_prefix("lt_ethernet.pcap", 6), mtime=0))
+    for i in range(len(z) // 2, len(z) // 2 + 8):
+        z[i] ^= 0x5A
+    write("source", "pcap-damaged.gz", bytes(z))
 
 
 if __name__ == "__main__":
