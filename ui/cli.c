@@ -100,8 +100,9 @@ void cli_help(FILE *out)
 	      "                        'system' is the operating system's (repeatable)\n"
 	      "  --trust-for IP[:PORT]=PATH\n"
 	      "                        trust store of the peer at IP[:PORT] (repeatable)\n"
-	      "  --name IP[:PORT]=FQDN\n"
-	      "                        name the clients dial for IP[:PORT] (repeatable)\n"
+	      "  --name IP[:PORT][=FQDN]\n"
+	      "                        name the clients dial for IP[:PORT]; without FQDN,\n"
+	      "                        they dial the address itself (repeatable)\n"
 	      "  --port PORT=NAME      name the service on PORT (repeatable)\n"
 	      "  --at TIME|now         judge validity at TIME (YYYY-MM-DD[THH:MM:SS[Z]] UTC,\n"
 	      "                        or @EPOCH) or now; default: each packet's time\n"
@@ -388,7 +389,27 @@ int cli_parse(int argc, char **argv, struct ui_opts *o, struct cli_extra *x, FIL
 					&o->acfg.n_trust_for);
 			break;
 		case O_NAME:
-			rc = add_target(err, "--name", optarg, &o->acfg.names, &o->acfg.n_names);
+			if (strchr(optarg, '=') == NULL) {
+				/* "--name IP[:PORT]": the peer is configured by its address
+				 * (the SIP trunk dials 10.0.0.1): the address is the name. */
+				char host[128], *spec;
+				snprintf(host, sizeof host, "%s", optarg);
+				char *colon = strrchr(host, ':');
+				if (host[0] == '[') {
+					char *rb = strchr(host, ']');
+					if (rb)
+						*rb = 0;
+					spec = xasprintf("%s=%s", optarg, host + 1);
+				} else {
+					if (colon && strchr(host, ':') == colon)
+						*colon = 0; /* v4:port */
+					spec = xasprintf("%s=%s", optarg, host);
+				}
+				rc = add_target(err, "--name", spec, &o->acfg.names, &o->acfg.n_names);
+				free(spec);
+			} else {
+				rc = add_target(err, "--name", optarg, &o->acfg.names, &o->acfg.n_names);
+			}
 			break;
 		case O_PORT: rc = add_port(err, optarg, &o->acfg); break;
 		case O_AT:
