@@ -514,6 +514,10 @@ scenarios() {
 	SRV=(-cert $P/expc.crt -key $P/expc.key)
 	CLI=(-tls1_2 -noservername -verify_ip 10.48.80.47 -CAfile $LE -verify_return_error)
 	run ip-address-peer-5061 5061 cucm expc client "42 client"
+	# 18b. The same trunk configured by FQDN: a DNS answer in the capture
+	#      tells which name CUCM dialled (no SNI, no --name needed).
+	"$HERE"/add-dns-answer.py "$HERE"/ip-address-peer-5061.pcap "$HERE"/dns-name-mismatch-5061.pcap \
+		10.48.55.10 10.48.1.53 sip-trunk.example.com 10.48.80.47
 
 	# 19. MRA phone on 443: the E sends only its public-CA leaf (AIA
 	#     caIssuers set), the phone has only the public root.
