@@ -28,13 +28,17 @@
 #define MAX_RECORD_LEN (16384 + 2048)
 #define MAX_HS_MSG (1u << 20)         /* a larger handshake message is hostile */
 #define CLEAR_BUDGET (256u * 1024)    /* clear text scanned for STARTTLS */
+#define HUNT_BUDGET (256u * 1024)     /* bytes searched for TLS after joining mid-record */
 #define SCAN_KEEP 16
+#define SCAN_SLICE 16384              /* scanning states take input in slices */
+#define MAX_ALERTS 256
 
 enum dstate {
 	D_DETECT = 0, /* nothing seen yet */
 	D_CLEAR,      /* clear-text preamble: scanning for where TLS starts */
 	D_RECORDS,    /* in TLS record framing */
-	D_RESYNC,     /* framing lost after a gap: scanning for a header */
+	D_RESYNC,     /* framing lost after a gap, or joined mid-record:
+			 scanning for a header */
 	D_OFF,        /* not TLS, or given up */
 };
 
@@ -48,6 +52,7 @@ struct dir_st {
 	int in_record;
 	uint8_t rtype;
 	size_t rleft;
+	int rec_enc;            /* the record began after encryption started */
 	int rec_broken;         /* part of this record's payload was lost */
 	uint8_t small[8];       /* alert / ccs payload */
 	size_t small_have;
@@ -58,6 +63,10 @@ struct dir_st {
 	uint64_t hs_skip;       /* bytes of a broken message still to drop */
 	int hs_desync;          /* message boundaries lost until next record */
 	int hs_check_start;     /* validate the first message after a resync */
+	/* joined mid-record before knowing the flow is TLS: a header only
+	 * counts when the next record's header confirms it */
+	int hunting;
+	uint64_t hunt_bytes;
 	/* where the current bytes came from */
 	int64_t ts;
 	uint64_t frame;
@@ -68,6 +77,7 @@ struct flow_st {
 	int client_dir;         /* TCP direction of the ClientHello; -1 unknown */
 	int is_tls, starttls_candidate;
 	int released;
+	int alerts_capped;
 	uint64_t records_after_done;
 	struct dir_st d[2];
 };
@@ -90,13 +100,23 @@ static int side_of(const struct flow_st *fs, int dir)
 	return dir == cd ? SIDE_CLIENT : SIDE_SERVER;
 }
 
-static void ladder_add(struct tls_session *s, enum ladder_kind k, int side, int type,
-		       uint32_t len, int64_t ts, uint64_t frame)
+/* Returns the new entry, or NULL once the ladder is full. */
+static struct ladder_entry *ladder_add(struct tls_session *s, enum ladder_kind k, int side,
+				       int type, uint32_t len, int64_t ts, uint64_t frame)
 {
 	struct ladder_entry e = { k, side, type, len, ts, frame };
 	if (s->n_ladder >= 4096)
-		return;
+		return NULL;
 	VEC_PUSH(s->ladder, s->n_ladder, s->cap_ladder, e);
+	return &s->ladder[s->n_ladder - 1];
+}
+
+static void ladder_add_incomplete(struct tls_session *s, int side, int type, uint32_t len,
+				  int64_t ts, uint64_t frame)
+{
+	struct ladder_entry *e = ladder_add(s, LAD_HANDSHAKE, side, type, len, ts, frame);
+	if (e)
+		e->incomplete = 1;
 }
 
 static void note_add(struct tls_session *s, enum tls_note_kind k, int side, uint64_t bytes,
@@ -115,6 +135,34 @@ static int plausible_header(uint8_t type, uint8_t maj, uint8_t min, uint16_t len
 	return type >= 20 && type <= 24 && maj == 3 && min <= 4 && len <= MAX_RECORD_LEN;
 }
 
+/* The client's TCP direction is known now. Until then direction 0 was
+ * taken for the client; if that was wrong, turn round what was recorded. */
+static void set_client_dir(struct flow_st *fs, int dir)
+{
+	struct tls_session *s = fs->s;
+	if (fs->client_dir >= 0)
+		return;
+	fs->client_dir = dir;
+	if (dir == 0)
+		return;
+	for (size_t i = 0; i < s->n_ladder; i++)
+		s->ladder[i].side = 1 - s->ladder[i].side;
+	for (size_t i = 0; i < s->n_alerts; i++)
+		s->alerts[i].side = 1 - s->alerts[i].side;
+	for (size_t i = 0; i < s->n_notes; i++)
+		if (s->notes[i].side >= 0)
+			s->notes[i].side = 1 - s->notes[i].side;
+	struct tls_chain c = s->chain[0];
+	s->chain[0] = s->chain[1];
+	s->chain[1] = c;
+	int *pairs[] = { s->ccs, s->encrypted_hs, s->app_data };
+	for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
+		int t = pairs[i][0];
+		pairs[i][0] = pairs[i][1];
+		pairs[i][1] = t;
+	}
+}
+
 /* ---- handshake messages ---- */
 
 static void got_message(struct tls_dissector *d, struct flow_st *fs, int dir, uint8_t type,
@@ -124,10 +172,22 @@ static void got_message(struct tls_dissector *d, struct flow_st *fs, int dir, ui
 	struct dir_st *ds = &fs->d[dir];
 	enum parse_err e = PE_OK;
 
-	if (type == HS_CLIENT_HELLO && fs->client_dir < 0 && s->n_ladder == 0)
-		fs->client_dir = dir;
-	if (type == HS_SERVER_HELLO && fs->client_dir < 0)
-		fs->client_dir = 1 - dir;
+	/* Messages only one side sends tell the roles (a mid-stream join may
+	 * have named the directions the other way round). */
+	switch (type) {
+	case HS_CLIENT_HELLO:
+	case HS_CLIENT_KEY_EXCHANGE:
+	case HS_CERTIFICATE_VERIFY:
+		set_client_dir(fs, dir);
+		break;
+	case HS_SERVER_HELLO:
+	case HS_SERVER_KEY_EXCHANGE:
+	case HS_CERTIFICATE_REQUEST:
+	case HS_SERVER_HELLO_DONE:
+	case HS_NEW_SESSION_TICKET:
+		set_client_dir(fs, 1 - dir);
+		break;
+	}
 	int side = side_of(fs, dir);
 
 	switch (type) {
@@ -193,7 +253,7 @@ static void got_message(struct tls_dissector *d, struct flow_st *fs, int dir, ui
 	}
 	ladder_add(s, LAD_HANDSHAKE, side, type, len, ds->ts, ds->frame);
 	if (e != PE_OK && e != PE_UNSUPPORTED)
-		note_add(s, NOTE_MALFORMED, side, 0, ds->ts, ds->frame,
+		note_add(s, e == PE_LIMIT ? NOTE_LIMIT : NOTE_MALFORMED, side, 0, ds->ts, ds->frame,
 			 xasprintf("%s from the %s is %s (frame %llu); what could be read is kept",
 				   tls_hs_type_str(type), side_str(side), pe_str(e),
 				   (unsigned long long)ds->frame));
@@ -205,21 +265,48 @@ static int plausible_hs_type(uint8_t t)
 	       t == 22 || t == 24 || t == 25;
 }
 
+static void hs_take(struct tls_dissector *d, struct flow_st *fs, int dir, const uint8_t *p,
+		    size_t n);
+
 /* Feed handshake-record payload bytes. */
 static void hs_feed(struct tls_dissector *d, struct flow_st *fs, int dir, const uint8_t *p,
 		    size_t n)
 {
 	struct dir_st *ds = &fs->d[dir];
-	if (ds->hs_desync)
-		return;
-	if (ds->hs_skip) {
-		size_t k = ds->hs_skip < n ? (size_t)ds->hs_skip : n;
-		ds->hs_skip -= k;
+	/* Stops when a TLS 1.3 ServerHello turns encryption on: what follows
+	 * it in its record would be encrypted-epoch data in a valid stream. */
+	while (n && !ds->hs_desync && !ds->encrypted) {
+		if (ds->hs_skip) {
+			size_t k = ds->hs_skip < n ? (size_t)ds->hs_skip : n;
+			ds->hs_skip -= k;
+			p += k;
+			n -= k;
+			continue;
+		}
+		/* Add at most what completes the message being gathered, so a
+		 * message found over the limit can skip the rest exactly. */
+		size_t k = n;
+		struct cursor c;
+		uint8_t t;
+		uint32_t len;
+		cur_init(&c, ds->hs.p, ds->hs.len);
+		if (cur_u8(&c, &t) == PE_OK && cur_u24(&c, &len) == PE_OK &&
+		    (uint64_t)len + 4 - ds->hs.len < k)
+			k = (size_t)((uint64_t)len + 4 - ds->hs.len);
+		else if (ds->hs.len < 4 && 4 - ds->hs.len < k)
+			k = 4 - ds->hs.len;
+		hs_take(d, fs, dir, p, k);
 		p += k;
 		n -= k;
 	}
-	if (n == 0)
-		return;
+}
+
+/* Add handshake bytes (never past the end of the message being gathered)
+ * and decode what is complete. */
+static void hs_take(struct tls_dissector *d, struct flow_st *fs, int dir, const uint8_t *p,
+		    size_t n)
+{
+	struct dir_st *ds = &fs->d[dir];
 	if (dbuf_add(&ds->hs, p, n) != 0) {
 		/* Over our ceiling: drop this message and say so. */
 		note_add(fs->s, NOTE_LIMIT, side_of(fs, dir), 0, ds->ts, ds->frame,
@@ -244,23 +331,21 @@ static void hs_feed(struct tls_dissector *d, struct flow_st *fs, int dir, const 
 			}
 		}
 		if (len > MAX_HS_MSG) {
-			note_add(fs->s, NOTE_LIMIT, side_of(fs, dir), 0, ds->ts, ds->frame,
+			/* Its length is known: skip exactly that much and go on
+			 * with the next message. */
+			int side = side_of(fs, dir);
+			ladder_add_incomplete(fs->s, side, type, len, ds->ts, ds->frame);
+			note_add(fs->s, NOTE_LIMIT, side, 0, ds->ts, ds->frame,
 				 xasprintf("%s of %u bytes is over our limit; not decoded",
 					   tls_hs_type_str(type), len));
+			ds->hs_skip = len - (ds->hs.len - 4);
 			dbuf_reset(&ds->hs);
-			ds->hs_desync = 1;
 			return;
 		}
 		if (cur_sub(&c, len, &body) != PE_OK)
 			return; /* need more */
 		got_message(d, fs, dir, type, &body, len);
 		dbuf_consume(&ds->hs, 4 + (size_t)len);
-		if (ds->encrypted && ds->hs.len) {
-			/* TLS 1.3: bytes after the ServerHello in its record would be
-			 * encrypted-epoch data in a valid stream; drop them. */
-			dbuf_reset(&ds->hs);
-			return;
-		}
 	}
 }
 
@@ -302,8 +387,7 @@ static void hs_gap(struct tls_dissector *d, struct flow_st *fs, int dir, uint64_
 		s->chain[side].ts_ns = ds->ts;
 		s->chain[side].frame = ds->frame;
 	}
-	ladder_add(s, LAD_HANDSHAKE, side, type, len, ds->ts, ds->frame);
-	s->ladder[s->n_ladder - 1].incomplete = 1;
+	ladder_add_incomplete(s, side, type, len, ds->ts, ds->frame);
 	note_add(s, NOTE_GAP, side, g, ds->ts, ds->frame,
 		 xasprintf("%llu bytes of the %s's %s (%u bytes) are missing from the capture "
 			   "after frame %llu",
@@ -330,6 +414,22 @@ static void release_if_done(struct tls_dissector *d, struct flow_st *fs, struct 
 	}
 }
 
+/* Alerts are capped: a peer may send any number of them. */
+static void alert_add(struct flow_st *fs, const struct tls_alert *a)
+{
+	struct tls_session *s = fs->s;
+	if (s->n_alerts >= MAX_ALERTS) {
+		if (!fs->alerts_capped)
+			note_add(s, NOTE_LIMIT, a->side, 0, a->ts_ns, a->frame,
+				 xasprintf("more than %d alerts; the rest are not listed", MAX_ALERTS));
+		fs->alerts_capped = 1;
+		return;
+	}
+	VEC_PUSH(s->alerts, s->n_alerts, s->cap_alerts, *a);
+	ladder_add(s, LAD_ALERT, a->side, (int)(s->n_alerts - 1), a->encrypted ? 0 : 2, a->ts_ns,
+		   a->frame);
+}
+
 static void record_end(struct tls_dissector *d, struct flow_st *fs, struct tcp_flow *f, int dir)
 {
 	struct dir_st *ds = &fs->d[dir];
@@ -354,30 +454,27 @@ static void record_end(struct tls_dissector *d, struct flow_st *fs, struct tcp_f
 		}
 		break;
 	case 21: {
-		int enc = ds->encrypted && !s->tls13;
+		int enc = ds->rec_enc && !s->tls13;
 		if (ds->rec_broken)
 			break;
 		if (enc || ds->small_have < 2) {
 			struct tls_alert a = { side, 1, -1, -1, ds->ts, ds->frame };
 			if (!enc && ds->small_have < 2)
 				break;
-			VEC_PUSH(s->alerts, s->n_alerts, s->cap_alerts, a);
-			ladder_add(s, LAD_ALERT, side, (int)(s->n_alerts - 1), 0, ds->ts, ds->frame);
+			alert_add(fs, &a);
 		} else {
 			struct cursor c;
 			cur_init(&c, ds->small, ds->small_have);
 			uint8_t lvl, desc;
 			while (cur_u8(&c, &lvl) == PE_OK && cur_u8(&c, &desc) == PE_OK) {
 				struct tls_alert a = { side, 0, lvl, desc, ds->ts, ds->frame };
-				VEC_PUSH(s->alerts, s->n_alerts, s->cap_alerts, a);
-				ladder_add(s, LAD_ALERT, side, (int)(s->n_alerts - 1), 2, ds->ts,
-					   ds->frame);
+				alert_add(fs, &a);
 			}
 		}
 		break;
 	}
 	case 22:
-		if (ds->encrypted) {
+		if (ds->rec_enc) {
 			ds->enc_records++;
 			if (!s->encrypted_hs[side])
 				ladder_add(s, LAD_ENCRYPTED_HS, side, 0, 0, ds->ts, ds->frame);
@@ -449,12 +546,11 @@ static long sslv2_hello(struct flow_st *fs, int dir)
 	size_t len = hdr & 0x7fff;
 	struct cursor rec;
 	if (cur_sub(&c, len, &rec) != PE_OK)
-		return len > 32768 ? -1 : 0;
+		return 0; /* at most 32767 bytes: wait for them */
 	struct tls_session *s = fs->s;
-	if (fs->client_dir < 0)
-		fs->client_dir = dir;
 	if (tls_parse_sslv2_hello(&rec, &s->ch) != PE_OK)
 		return -1;
+	set_client_dir(fs, dir);
 	s->ch.ts_ns = ds->ts;
 	s->ch.frame = ds->frame;
 	ladder_add(s, LAD_SSLV2_HELLO, side_of(fs, dir), HS_CLIENT_HELLO, (uint32_t)len, ds->ts,
@@ -536,6 +632,14 @@ static void flow_not_tls(struct tls_dissector *d, struct flow_st *fs, struct tcp
 	}
 }
 
+static void start_hunt(struct tls_dissector *d, struct flow_st *fs, struct tcp_flow *f, int dir)
+{
+	struct dir_st *ds = &fs->d[dir];
+	ds->hunting = 1;
+	ds->st = D_RESYNC;
+	resync(d, fs, f, dir);
+}
+
 /* First bytes of a direction: TLS, SSLv2 hello, clear text, or neither. */
 static void detect(struct tls_dissector *d, struct flow_st *fs, struct tcp_flow *f, int dir)
 {
@@ -594,6 +698,13 @@ static void detect(struct tls_dissector *d, struct flow_st *fs, struct tcp_flow 
 		ds->st = D_CLEAR;
 		return;
 	}
+	if (f->midstream || ds->hunting) {
+		/* The capture began inside this connection (or lost its first
+		 * bytes): these may be the middle of a record. Look for two
+		 * record headers in a row before calling it TLS. */
+		start_hunt(d, fs, f, dir);
+		return;
+	}
 	flow_not_tls(d, fs, f);
 }
 
@@ -631,20 +742,71 @@ static void scan_clear(struct tls_dissector *d, struct flow_st *fs, struct tcp_f
 		flow_not_tls(d, fs, f);
 }
 
-/* Framing lost: find the next plausible record header. */
+static int header_at(const struct cursor *c, size_t i, uint16_t *len)
+{
+	uint8_t t, maj, min;
+	if (cur_peek_u8(c, i, &t) != PE_OK || cur_peek_u8(c, i + 1, &maj) != PE_OK ||
+	    cur_peek_u8(c, i + 2, &min) != PE_OK || cur_peek_u16(c, i + 3, len) != PE_OK)
+		return -1; /* not enough bytes */
+	return plausible_header(t, maj, min, *len) && min != 0;
+}
+
+/* Is the record at `i` (all `len` bytes of it in the buffer) evidently
+ * TLS by itself: handshake messages of plausible types that fill it
+ * exactly, or a clear alert? */
+static int record_stands_alone(const struct cursor *c, size_t i, uint16_t len)
+{
+	uint8_t t, b0;
+	if (cur_peek_u8(c, i, &t) != PE_OK || len == 0 || cur_left(c) - i - 5 < len)
+		return 0;
+	if (t == 21)
+		return len == 2 && cur_peek_u8(c, i + 5, &b0) == PE_OK && (b0 == 1 || b0 == 2);
+	if (t != 22)
+		return 0;
+	size_t at = i + 5, end = i + 5 + len;
+	while (at < end) {
+		uint8_t ht;
+		uint32_t hl;
+		if (end - at < 4 || cur_peek_u8(c, at, &ht) != PE_OK ||
+		    cur_peek_u24(c, at + 1, &hl) != PE_OK || !plausible_hs_type(ht) ||
+		    hl > end - at - 4)
+			return 0;
+		at += 4 + hl;
+	}
+	return 1;
+}
+
+/* Framing lost (or never had): find the next plausible record header.
+ * While hunting in a flow not yet known to be TLS, a header must be
+ * followed by another one where its length says. */
 static void resync(struct tls_dissector *d, struct flow_st *fs, struct tcp_flow *f, int dir)
 {
 	struct dir_st *ds = &fs->d[dir];
 	struct cursor c;
+	int confirm = ds->hunting && !fs->is_tls;
 	cur_init(&c, ds->scan.p, ds->scan.len);
 	for (size_t i = 0; i + 5 <= ds->scan.len; i++) {
-		uint8_t t, maj, min;
-		uint16_t len;
-		if (cur_peek_u8(&c, i, &t) != PE_OK || cur_peek_u8(&c, i + 1, &maj) != PE_OK ||
-		    cur_peek_u8(&c, i + 2, &min) != PE_OK || cur_peek_u16(&c, i + 3, &len) != PE_OK)
-			break;
-		if (!plausible_header(t, maj, min, len) || min == 0)
+		uint16_t len, len2;
+		if (header_at(&c, i, &len) != 1)
 			continue;
+		if (confirm) {
+			int next = header_at(&c, i + 5 + len, &len2);
+			if (next < 0 && record_stands_alone(&c, i, len))
+				next = 1;
+			if (next == 0)
+				continue;
+			if (next < 0) {
+				/* Wait for the next header; keep from this one. */
+				dbuf_consume(&ds->scan, i);
+				ds->hunt_bytes += i;
+				return;
+			}
+			if (!fs->is_tls) {
+				fs->is_tls = 1;
+				d->st.flows_tls++;
+			}
+		}
+		ds->hunting = 0;
 		ds->st = D_RECORDS;
 		ds->hs_desync = 0;
 		ds->hs_check_start = 1;
@@ -654,8 +816,12 @@ static void resync(struct tls_dissector *d, struct flow_st *fs, struct tcp_flow 
 		dbuf_free(&tmp);
 		return;
 	}
-	if (ds->scan.len > SCAN_KEEP)
+	if (ds->scan.len > SCAN_KEEP) {
+		ds->hunt_bytes += ds->scan.len - SCAN_KEEP;
 		dbuf_consume(&ds->scan, ds->scan.len - SCAN_KEEP);
+	}
+	if (confirm && ds->hunt_bytes > HUNT_BUDGET)
+		flow_not_tls(d, fs, f);
 }
 
 static void feed_records(struct tls_dissector *d, struct flow_st *fs, struct tcp_flow *f, int dir,
@@ -697,6 +863,7 @@ static void feed_records(struct tls_dissector *d, struct flow_st *fs, struct tcp
 			ds->in_record = 1;
 			ds->rtype = t;
 			ds->rleft = len;
+			ds->rec_enc = ds->encrypted;
 			ds->small_have = 0;
 			if (len == 0)
 				record_end(d, fs, f, dir);
@@ -733,8 +900,10 @@ static void h_data(void *ctx, struct tcp_flow *f, const struct tcp_chunk *ch)
 {
 	struct tls_dissector *d = ctx;
 	struct flow_st *fs = f->user;
+	if (fs == NULL || fs->released || (ch->dir != 0 && ch->dir != 1))
+		return;
 	struct dir_st *ds = &fs->d[ch->dir];
-	if (fs == NULL || fs->released || ds->st == D_OFF)
+	if (ds->st == D_OFF)
 		return;
 	if (ch->data == NULL) { /* a capture gap */
 		/* Messages cut by the gap keep the frame of their last bytes
@@ -773,6 +942,11 @@ static void h_data(void *ctx, struct tcp_flow *f, const struct tcp_chunk *ch)
 					   ch->ts_ns, ch->frame);
 		} else if (ds->st == D_CLEAR || ds->st == D_RESYNC) {
 			dbuf_reset(&ds->scan);
+		} else if (ds->st == D_DETECT) {
+			/* The first bytes are missing: what follows may be the
+			 * middle of a record. */
+			dbuf_reset(&ds->scan);
+			ds->hunting = 1;
 		}
 		ds->ts = ch->ts_ns;
 		ds->frame = ch->frame;
@@ -780,29 +954,33 @@ static void h_data(void *ctx, struct tcp_flow *f, const struct tcp_chunk *ch)
 	}
 	ds->ts = ch->ts_ns;
 	ds->frame = ch->frame;
-	switch (ds->st) {
-	case D_RECORDS:
-		feed_records(d, fs, f, ch->dir, ch->data, ch->len);
-		return;
-	case D_DETECT:
-	case D_CLEAR:
-	case D_RESYNC:
-		if (dbuf_add(&ds->scan, ch->data, ch->len) != 0) {
+	const uint8_t *p = ch->data;
+	size_t n = ch->len;
+	while (n && !fs->released) {
+		if (ds->st == D_RECORDS) {
+			feed_records(d, fs, f, ch->dir, p, n);
+			return;
+		}
+		if (ds->st == D_OFF)
+			return;
+		/* Scanning states buffer a bounded window: take the input in
+		 * slices so a large chunk cannot overflow it. */
+		size_t k = n < SCAN_SLICE ? n : SCAN_SLICE;
+		if (dbuf_add(&ds->scan, p, k) != 0) {
 			if (ds->st == D_CLEAR || ds->st == D_DETECT)
 				flow_not_tls(d, fs, f);
 			else
 				dbuf_reset(&ds->scan);
 			return;
 		}
+		p += k;
+		n -= k;
 		if (ds->st == D_DETECT)
 			detect(d, fs, f, ch->dir);
 		else if (ds->st == D_CLEAR)
 			scan_clear(d, fs, f, ch->dir);
 		else
 			resync(d, fs, f, ch->dir);
-		return;
-	case D_OFF:
-		return;
 	}
 }
 
@@ -829,8 +1007,7 @@ static void finish_dir(struct tls_dissector *d, struct flow_st *fs, int dir)
 		s->chain[side].ts_ns = ds->ts;
 		s->chain[side].frame = ds->frame;
 	}
-	ladder_add(s, LAD_HANDSHAKE, side, type, len, ds->ts, ds->frame);
-	s->ladder[s->n_ladder - 1].incomplete = 1;
+	ladder_add_incomplete(s, side, type, len, ds->ts, ds->frame);
 	note_add(s, NOTE_TRUNCATED, side, len - (ds->hs.len - 4), ds->ts, ds->frame,
 		 xasprintf("the capture ends inside the %s's %s (%zu of %u bytes seen)",
 			   side_str(side), tls_hs_type_str(type), ds->hs.len - 4, len));
