@@ -581,7 +581,10 @@ static void seen_row(FILE *f, const struct seen_cert *c, const struct run_summar
 	fputs("</td><td><span class=\"mono fp\" title=\"", f);
 	h(f, c->sha256_hex);
 	fputs("\">", f);
-	hf(f, "%.12s\u2026", c->sha256_hex);
+	char fp[16];
+	memcpy(fp, c->sha256_hex, 12);
+	memcpy(fp + 12, "\u2026", sizeof("\u2026"));
+	h(f, fp);
 	fputs("</span><span class=\"full\">", f);
 	h(f, c->sha256_hex);
 	fputs("</span></td></tr>\n", f);
