@@ -52,6 +52,7 @@ struct dir_st {
 	int in_record;
 	uint8_t rtype;
 	size_t rleft;
+	size_t rlen;            /* the current record's length */
 	int rec_enc;            /* the record began after encryption started */
 	int rec_broken;         /* part of this record's payload was lost */
 	uint8_t small[8];       /* alert / ccs payload */
@@ -457,6 +458,17 @@ static void record_end(struct tls_dissector *d, struct flow_st *fs, struct tcp_f
 		int enc = ds->rec_enc && !s->tls13;
 		if (ds->rec_broken)
 			break;
+		/* A clear alert is one 2-byte record (RFC 8446 §5.1 forbids
+		 * fragmenting or coalescing alerts; TLS 1.2 stacks do the same)
+		 * whose level is 1 or 2. Anything else is an encrypted alert
+		 * whose ChangeCipherSpec the capture did not show. */
+		if (!enc) {
+			struct cursor lc;
+			uint8_t lvl = 0;
+			cur_init(&lc, ds->small, ds->small_have);
+			if (ds->rlen != 2 || cur_u8(&lc, &lvl) != PE_OK || (lvl != 1 && lvl != 2))
+				enc = 1;
+		}
 		if (enc || ds->small_have < 2) {
 			struct tls_alert a = { side, 1, -1, -1, ds->ts, ds->frame };
 			if (!enc && ds->small_have < 2)
@@ -863,6 +875,7 @@ static void feed_records(struct tls_dissector *d, struct flow_st *fs, struct tcp
 			ds->in_record = 1;
 			ds->rtype = t;
 			ds->rleft = len;
+			ds->rlen = len;
 			ds->rec_enc = ds->encrypted;
 			ds->small_have = 0;
 			if (len == 0)

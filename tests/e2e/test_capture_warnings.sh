@@ -22,6 +22,9 @@ expect snaplen "cut short by the capture's snapshot length (96 bytes)" "$c/snapl
 expect snaplen-advice "tcpdump -s 0" "$c/snaplen96.pcap"
 expect evicted "TCP flows were evicted" --max-flows 1 "$c/tcp_interleaved.pcap"
 expect overflow "holes were given up" --max-buffer 100 "$c/tcp_reversed.pcap"
+# Alerts after a ChangeCipherSpec the snaplen hid are encrypted, not decoded.
+expect snaplen-encrypted-alert "encrypted alert from the client" "$c/snaplen96.pcap"
+refuse snaplen-garbage-alert "Alert:    level" "$c/snaplen96.pcap"
 refuse clean-snaplen "snapshot length" "$c/lt_ethernet.pcap"
 refuse clean-evicted "evicted" "$c/tcp_interleaved.pcap"
 [ $fail = 0 ] && echo "all checks passed"
