@@ -1055,7 +1055,10 @@ static void h_close(void *ctx, struct tcp_flow *f, enum tcp_close_reason why)
 				 xasprintf("%llu segments of this connection were cut short by the "
 					   "capture's snapshot length; capture again with tcpdump -s 0",
 					   (unsigned long long)cut));
-		if (!s->ch.present && !s->sh.present && s->n_ladder && !s->chain[1].present)
+		/* Only when the TCP handshake was not captured either: a hello
+		 * cut short by the snaplen or a gap is not a late start. */
+		if (f->midstream && !s->ch.present && !s->sh.present && s->n_ladder &&
+		    !s->chain[1].present)
 			note_add(s, NOTE_MIDSTREAM, -1, 0, f->first_ts, f->first_frame,
 				 xasprintf("the capture starts after this connection's handshake began"));
 		d->st.sessions++;
