@@ -79,6 +79,7 @@ struct flow_st {
 	int is_tls, starttls_candidate;
 	int released;
 	int alerts_capped;
+	int began_with_gap;     /* a direction's first bytes were missing */
 	uint64_t records_after_done;
 	struct dir_st d[2];
 };
@@ -918,6 +919,8 @@ static void h_data(void *ctx, struct tcp_flow *f, const struct tcp_chunk *ch)
 	struct dir_st *ds = &fs->d[ch->dir];
 	if (ds->st == D_OFF)
 		return;
+	if (ch->data == NULL && ch->off == 0)
+		fs->began_with_gap = 1;
 	if (ch->data == NULL) { /* a capture gap */
 		/* Messages cut by the gap keep the frame of their last bytes
 		 * seen; what follows the gap takes the gap's frame. */
@@ -1055,9 +1058,11 @@ static void h_close(void *ctx, struct tcp_flow *f, enum tcp_close_reason why)
 				 xasprintf("%llu segments of this connection were cut short by the "
 					   "capture's snapshot length; capture again with tcpdump -s 0",
 					   (unsigned long long)cut));
-		/* Only when the TCP handshake was not captured either: a hello
-		 * cut short by the snaplen or a gap is not a late start. */
-		if (f->midstream && !s->ch.present && !s->sh.present && s->n_ladder &&
+		/* Only when the stream's start is missing too (no TCP handshake,
+		 * or a gap at offset 0): a hello cut short by the snaplen is not
+		 * a late start. */
+		if ((f->midstream || fs->began_with_gap) && !s->ch.present && !s->sh.present &&
+		    s->n_ladder &&
 		    !s->chain[1].present)
 			note_add(s, NOTE_MIDSTREAM, -1, 0, f->first_ts, f->first_frame,
 				 xasprintf("the capture starts after this connection's handshake began"));

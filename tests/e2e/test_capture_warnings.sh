@@ -24,6 +24,7 @@ expect evicted "TCP flows were evicted" --max-flows 1 "$c/tcp_interleaved.pcap"
 expect overflow "holes were given up" --max-buffer 100 "$c/tcp_reversed.pcap"
 # Alerts after a ChangeCipherSpec the snaplen hid are encrypted, not decoded.
 expect snaplen-encrypted-alert "encrypted alert from the client" "$c/snaplen96.pcap"
+refuse snaplen-not-late "capture starts after" "$c/snaplen96.pcap"
 refuse snaplen-garbage-alert "Alert:    level" "$c/snaplen96.pcap"
 refuse clean-snaplen "snapshot length" "$c/lt_ethernet.pcap"
 refuse clean-evicted "evicted" "$c/tcp_interleaved.pcap"
