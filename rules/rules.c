@@ -826,6 +826,13 @@ static void set_verdict(struct rule_eval *e)
 						ver, c, sv, why);
 		else if (w && w->sev >= SEV_WARNING)
 			r->headline = xasprintf("%s", w->message);
+		else if (e->s->tls13)
+			/* Nothing failed, but nothing about the certificates could
+			 * be checked either: say so rather than "no problems". */
+			r->headline = xasprintf("%s handshake between %s and %s completed; its "
+						"certificates are encrypted (TLS 1.3) and could not "
+						"be checked from the capture.",
+						ver, c, sv);
 		else
 			r->headline = xasprintf("%s handshake between %s and %s: no problems found.",
 						ver, c, sv);
