@@ -351,6 +351,27 @@ static void hs_take(struct tls_dissector *d, struct flow_st *fs, int dir, const 
 	}
 }
 
+/* The message being gathered will never be whole (a hole in the capture,
+ * or its end): keep every certificate that came before the cut, and put
+ * the message on the ladder marked incomplete. */
+static void cut_message(struct tls_dissector *d, struct flow_st *fs, int dir, uint8_t type,
+			uint32_t len)
+{
+	struct dir_st *ds = &fs->d[dir];
+	struct tls_session *s = fs->s;
+	int side = side_of(fs, dir);
+	if (type == HS_CERTIFICATE && !s->chain[side].present) {
+		struct cursor body;
+		cur_init(&body, ds->hs.p + 4, ds->hs.len - 4);
+		enum parse_err pe = tls_parse_certificate(&body, 1, d->cache, &s->chain[side]);
+		(void)pe; /* PE_SHORT is expected: the list is cut */
+		s->chain[side].complete = 0;
+		s->chain[side].ts_ns = ds->ts;
+		s->chain[side].frame = ds->frame;
+	}
+	ladder_add_incomplete(s, side, type, len, ds->ts, ds->frame);
+}
+
 /* `g` bytes of handshake payload were lost. */
 static void hs_gap(struct tls_dissector *d, struct flow_st *fs, int dir, uint64_t g)
 {
@@ -379,17 +400,7 @@ static void hs_gap(struct tls_dissector *d, struct flow_st *fs, int dir, uint64_
 	}
 	int side = side_of(fs, dir);
 	uint64_t have = ds->hs.len - 4, missing = (uint64_t)len - have;
-	if (type == HS_CERTIFICATE && !s->chain[side].present) {
-		/* Keep every certificate that came before the hole. */
-		struct cursor body;
-		cur_init(&body, ds->hs.p + 4, ds->hs.len - 4);
-		enum parse_err pe = tls_parse_certificate(&body, 1, d->cache, &s->chain[side]);
-		(void)pe;
-		s->chain[side].complete = 0;
-		s->chain[side].ts_ns = ds->ts;
-		s->chain[side].frame = ds->frame;
-	}
-	ladder_add_incomplete(s, side, type, len, ds->ts, ds->frame);
+	cut_message(d, fs, dir, type, len);
 	note_add(s, NOTE_GAP, side, g, ds->ts, ds->frame,
 		 xasprintf("%llu bytes of the %s's %s (%u bytes) are missing from the capture "
 			   "after frame %llu",
@@ -1014,16 +1025,7 @@ static void finish_dir(struct tls_dissector *d, struct flow_st *fs, int dir)
 	if (cur_u8(&c, &type) != PE_OK || cur_u24(&c, &len) != PE_OK)
 		return;
 	int side = side_of(fs, dir);
-	if (type == HS_CERTIFICATE && !s->chain[side].present) {
-		struct cursor body;
-		cur_init(&body, ds->hs.p + 4, ds->hs.len - 4);
-		enum parse_err pe = tls_parse_certificate(&body, 1, d->cache, &s->chain[side]);
-		(void)pe;
-		s->chain[side].complete = 0;
-		s->chain[side].ts_ns = ds->ts;
-		s->chain[side].frame = ds->frame;
-	}
-	ladder_add_incomplete(s, side, type, len, ds->ts, ds->frame);
+	cut_message(d, fs, dir, type, len);
 	note_add(s, NOTE_TRUNCATED, side, len - (ds->hs.len - 4), ds->ts, ds->frame,
 		 xasprintf("the capture ends inside the %s's %s (%zu of %u bytes seen)",
 			   side_str(side), tls_hs_type_str(type), ds->hs.len - 4, len));
