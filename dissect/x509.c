@@ -45,6 +45,7 @@
 #include <sys/socket.h>
 
 #include <wolfssl/options.h>
+#include <wolfssl/wolfcrypt/ecc.h>
 #include <wolfssl/wolfcrypt/settings.h>
 #include <wolfssl/wolfcrypt/asn.h>
 #include <wolfssl/wolfcrypt/asn_public.h>
@@ -2048,4 +2049,11 @@ char *x509_dn_string(const uint8_t *der, size_t len)
 	}
 	dn_free(&dn);
 	return s;
+}
+
+void x509_thread_done(void)
+{
+#ifdef FP_ECC
+	wc_ecc_fp_free();
+#endif
 }

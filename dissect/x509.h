@@ -86,4 +86,11 @@ void x509_sha256(const uint8_t *p, size_t n, uint8_t out[32]);
  */
 char *x509_dn_string(const uint8_t *der, size_t len);
 
+/*
+ * Free what wolfCrypt keeps per thread for signature checks (its EC point
+ * cache, in Debian's FP_ECC build). Call once at the end of every thread
+ * that verified signatures, the main thread included.
+ */
+void x509_thread_done(void);
+
 #endif

@@ -26,9 +26,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <wolfssl/options.h>
-#include <wolfssl/wolfcrypt/ecc.h>
 
+#include "dissect/x509.h"
 #include "capture/xalloc.h"
 #include "rules/summary.h"
 #include "ui/ui.h"
@@ -217,18 +216,6 @@ struct batch {
 	uint64_t bytes_done;
 };
 
-/*
- * wolfCrypt (built with FP_ECC and thread-local storage, as Debian's is)
- * keeps a per-thread cache of EC points for signature checks; each thread
- * that verified a signature must free its own before it ends.
- */
-static void thread_cleanup(void)
-{
-#ifdef FP_ECC
-	wc_ecc_fp_free();
-#endif
-}
-
 static void *worker(void *arg)
 {
 	struct batch *b = arg;
@@ -245,7 +232,7 @@ static void *worker(void *arg)
 		}
 		if (b->stop) {
 			pthread_mutex_unlock(&b->mu);
-			thread_cleanup();
+			x509_thread_done();
 			return NULL;
 		}
 		i = b->next_take++;
@@ -415,7 +402,7 @@ int batch_run(const struct ui_opts *o, struct sink *sinks, size_t n_sinks)
 		if (analysis_init(&owner, &cfg, err, sizeof(err)) != 0) {
 			fprintf(stderr, "tlsdiag: %s\n", err[0] ? err : "cannot load the trust stores");
 			analysis_free(&owner);
-			thread_cleanup();
+			x509_thread_done();
 			free_inputs(&in);
 			return EXIT_USAGE;
 		}
@@ -522,7 +509,7 @@ int batch_run(const struct ui_opts *o, struct sink *sinks, size_t n_sinks)
 			analysis_free(&b.jobs[i].a);
 	progress_clear(&pg);
 	analysis_free(&owner); /* after the workers: they borrowed its stores */
-	thread_cleanup(); /* the trust store load ran on this thread */
+	x509_thread_done(); /* the trust store load ran on this thread */
 
 	summary_finish(&sum);
 	for (size_t k = 0; k < n_sinks; k++)

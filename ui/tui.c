@@ -35,6 +35,7 @@
 #include <unistd.h>
 #include <wchar.h>
 
+#include "dissect/x509.h"
 #include "capture/xalloc.h"
 #include "ui/sanitize.h"
 #include "ui/tui.h"
@@ -887,6 +888,7 @@ int tui_run(const struct ui_opts *o)
 	if (got_signal)
 		fprintf(stderr, "tlsdiag: interrupted\n");
 	analysis_free(&a);
+	x509_thread_done(); /* the analysis ran on this thread */
 	free(script);
 	return rc;
 }
