@@ -582,9 +582,6 @@ static long sslv2_hello(struct flow_st *fs, int dir)
 	return (long)(2 + len);
 }
 
-static void feed_records(struct tls_dissector *d, struct flow_st *fs, struct tcp_flow *f, int dir,
-			 const uint8_t *p, size_t n);
-static void resync(struct tls_dissector *d, struct flow_st *fs, struct tcp_flow *f, int dir);
 
 /* Where does TLS start in this clear text? Returns the offset or -1. */
 static long find_tls_start(const struct dbuf *b, int client)
@@ -656,16 +653,10 @@ static void flow_not_tls(struct tls_dissector *d, struct flow_st *fs, struct tcp
 	}
 }
 
-static void start_hunt(struct tls_dissector *d, struct flow_st *fs, struct tcp_flow *f, int dir)
-{
-	struct dir_st *ds = &fs->d[dir];
-	ds->hunting = 1;
-	ds->st = D_RESYNC;
-	resync(d, fs, f, dir);
-}
-
-/* First bytes of a direction: TLS, SSLv2 hello, clear text, or neither. */
-static void detect(struct tls_dissector *d, struct flow_st *fs, struct tcp_flow *f, int dir)
+/* First bytes of a direction: TLS, SSLv2 hello, clear text, or neither.
+ * Returns the offset in the scan window where records begin (state
+ * D_RECORDS), or -1 (waiting, or another state chosen). */
+static long detect(struct tls_dissector *d, struct flow_st *fs, struct tcp_flow *f, int dir)
 {
 	struct dir_st *ds = &fs->d[dir];
 	struct cursor c;
@@ -673,7 +664,7 @@ static void detect(struct tls_dissector *d, struct flow_st *fs, struct tcp_flow 
 	uint16_t len;
 	cur_init(&c, ds->scan.p, ds->scan.len);
 	if (ds->scan.len < 5)
-		return; /* wait for a whole record header (1-byte segments exist) */
+		return -1; /* wait for a whole record header (1-byte segments exist) */
 	if (cur_peek_u8(&c, 0, &b0) == PE_OK && cur_peek_u8(&c, 1, &b1) == PE_OK &&
 	    cur_peek_u8(&c, 2, &b2) == PE_OK && cur_peek_u16(&c, 3, &len) == PE_OK &&
 	    plausible_header(b0, b1, b2, len)) {
@@ -682,37 +673,28 @@ static void detect(struct tls_dissector *d, struct flow_st *fs, struct tcp_flow 
 			d->st.flows_tls++;
 		}
 		ds->st = D_RECORDS;
-		struct dbuf tmp = ds->scan;
-		dbuf_init(&ds->scan, CLEAR_BUDGET);
-		feed_records(d, fs, f, dir, tmp.p, tmp.len);
-		dbuf_free(&tmp);
-		return;
+		return 0;
 	}
 	uint8_t b3 = 0;
 	if ((b0 & 0x80) && cur_peek_u8(&c, 2, &b2) == PE_OK && b2 == 1 &&
 	    cur_peek_u8(&c, 3, &b3) == PE_OK && (b3 == 0 || b3 == 3)) {
 		long used = sslv2_hello(fs, dir);
 		if (used == 0)
-			return;
+			return -1;
 		if (used > 0) {
 			if (!fs->is_tls) {
 				fs->is_tls = 1;
 				d->st.flows_tls++;
 			}
 			ds->st = D_RECORDS;
-			struct dbuf tmp = ds->scan;
-			dbuf_init(&ds->scan, CLEAR_BUDGET);
-			feed_records(d, fs, f, dir, tmp.p + used, tmp.len - (size_t)used);
-			dbuf_free(&tmp);
-			return;
+			return used;
 		}
 	}
 	if (fs->is_tls) {
 		/* The other direction is TLS: this one was joined inside a
 		 * record; look for the next record header. */
 		ds->st = D_RESYNC;
-		resync(d, fs, f, dir);
-		return;
+		return -1;
 	}
 	const char *proto = starttls_proto(ds->scan.p, ds->scan.len);
 	if (proto || fs->starttls_candidate) {
@@ -720,19 +702,23 @@ static void detect(struct tls_dissector *d, struct flow_st *fs, struct tcp_flow 
 			fs->s->starttls = xstrdup(proto);
 		fs->starttls_candidate = 1;
 		ds->st = D_CLEAR;
-		return;
+		return -1;
 	}
 	if (f->midstream || ds->hunting) {
 		/* The capture began inside this connection (or lost its first
 		 * bytes): these may be the middle of a record. Look for two
 		 * record headers in a row before calling it TLS. */
-		start_hunt(d, fs, f, dir);
-		return;
+		ds->hunting = 1;
+		ds->st = D_RESYNC;
+		return -1;
 	}
 	flow_not_tls(d, fs, f);
+	return -1;
 }
 
-static void scan_clear(struct tls_dissector *d, struct flow_st *fs, struct tcp_flow *f, int dir)
+/* Clear text before STARTTLS: returns where TLS begins in the scan
+ * window (state D_RECORDS), or -1. */
+static long scan_clear(struct tls_dissector *d, struct flow_st *fs, struct tcp_flow *f, int dir)
 {
 	struct dir_st *ds = &fs->d[dir];
 	int client = fs->client_dir < 0 ? (fs->s->ch.present ? 0 : 1) : dir == fs->client_dir;
@@ -750,11 +736,7 @@ static void scan_clear(struct tls_dissector *d, struct flow_st *fs, struct tcp_f
 		ds->clear_bytes += (uint64_t)at;
 		fs->s->starttls_bytes += (uint64_t)at;
 		ds->st = D_RECORDS;
-		struct dbuf tmp = ds->scan;
-		dbuf_init(&ds->scan, CLEAR_BUDGET);
-		feed_records(d, fs, f, dir, tmp.p + at, tmp.len - (size_t)at);
-		dbuf_free(&tmp);
-		return;
+		return at;
 	}
 	if (ds->scan.len > SCAN_KEEP) {
 		size_t drop = ds->scan.len - SCAN_KEEP;
@@ -764,6 +746,7 @@ static void scan_clear(struct tls_dissector *d, struct flow_st *fs, struct tcp_f
 	}
 	if (fs->d[0].clear_bytes + fs->d[1].clear_bytes > CLEAR_BUDGET && !fs->is_tls)
 		flow_not_tls(d, fs, f);
+	return -1;
 }
 
 static int header_at(const struct cursor *c, size_t i, uint16_t *len)
@@ -800,16 +783,22 @@ static int record_stands_alone(const struct cursor *c, size_t i, uint16_t len)
 	return 1;
 }
 
-/* Framing lost (or never had): find the next plausible record header.
- * While hunting in a flow not yet known to be TLS, a header must be
- * followed by another one where its length says. */
-static void resync(struct tls_dissector *d, struct flow_st *fs, struct tcp_flow *f, int dir)
+/* Framing lost (or never had): find the next plausible record header in
+ * p[0..n), in place. While hunting in a flow not yet known to be TLS, a
+ * header must be followed by another one where its length says (or its
+ * record must stand alone). Returns the header's offset (state
+ * D_RECORDS), or -1 with *keep where the bytes worth keeping for the next
+ * input begin (a header cut at the end, or a candidate waiting for the
+ * header that would confirm it). */
+static long resync_find(struct tls_dissector *d, struct flow_st *fs, int dir, const uint8_t *p,
+			size_t n, size_t *keep)
 {
 	struct dir_st *ds = &fs->d[dir];
 	struct cursor c;
 	int confirm = ds->hunting && !fs->is_tls;
-	cur_init(&c, ds->scan.p, ds->scan.len);
-	for (size_t i = 0; i + 5 <= ds->scan.len; i++) {
+	cur_init(&c, p, n);
+	*keep = n > SCAN_KEEP ? n - SCAN_KEEP : 0;
+	for (size_t i = 0; i + 5 <= n; i++) {
 		uint16_t len, len2;
 		if (header_at(&c, i, &len) != 1)
 			continue;
@@ -820,50 +809,52 @@ static void resync(struct tls_dissector *d, struct flow_st *fs, struct tcp_flow 
 			if (next == 0)
 				continue;
 			if (next < 0) {
-				/* Wait for the next header; keep from this one. */
-				dbuf_consume(&ds->scan, i);
-				ds->hunt_bytes += i;
-				return;
+				*keep = i;
+				return -1;
 			}
-			if (!fs->is_tls) {
-				fs->is_tls = 1;
-				d->st.flows_tls++;
-			}
+			fs->is_tls = 1;
+			d->st.flows_tls++;
 		}
 		ds->hunting = 0;
 		ds->st = D_RECORDS;
 		ds->hs_desync = 0;
 		ds->hs_check_start = 1;
-		struct dbuf tmp = ds->scan;
-		dbuf_init(&ds->scan, CLEAR_BUDGET);
-		feed_records(d, fs, f, dir, tmp.p + i, tmp.len - i);
-		dbuf_free(&tmp);
-		return;
+		return (long)i;
 	}
-	if (ds->scan.len > SCAN_KEEP) {
-		ds->hunt_bytes += ds->scan.len - SCAN_KEEP;
-		dbuf_consume(&ds->scan, ds->scan.len - SCAN_KEEP);
-	}
-	if (confirm && ds->hunt_bytes > HUNT_BUDGET)
+	return -1;
+}
+
+/* `n` bytes were searched in vain: a hunt has a budget. */
+static void resync_dropped(struct tls_dissector *d, struct flow_st *fs, struct tcp_flow *f,
+			   int dir, size_t n)
+{
+	struct dir_st *ds = &fs->d[dir];
+	ds->hunt_bytes += n;
+	if (ds->hunting && !fs->is_tls && ds->hunt_bytes > HUNT_BUDGET)
 		flow_not_tls(d, fs, f);
 }
 
-static void feed_records(struct tls_dissector *d, struct flow_st *fs, struct tcp_flow *f, int dir,
-			 const uint8_t *p, size_t n)
+/* Record-layer bytes. Returns how many were consumed: all of them, unless
+ * the state leaves D_RECORDS (bytes that are not a record header: the
+ * caller goes on scanning from the returned offset) or the flow is
+ * released. */
+static size_t feed_records(struct tls_dissector *d, struct flow_st *fs, struct tcp_flow *f,
+			   int dir, const uint8_t *p, size_t n)
 {
 	struct dir_st *ds = &fs->d[dir];
 	struct cursor c;
 	cur_init(&c, p, n);
 	while (cur_left(&c) && ds->st == D_RECORDS && !fs->released) {
 		if (!ds->in_record) {
-			size_t k = 5 - ds->hdr_have;
+			size_t had = ds->hdr_have;
+			size_t k = 5 - had;
 			if (k > cur_left(&c))
 				k = cur_left(&c);
-			if (cur_copy(&c, ds->hdr + ds->hdr_have, k) != PE_OK)
-				return;
+			if (cur_copy(&c, ds->hdr + had, k) != PE_OK)
+				break;
 			ds->hdr_have += k;
 			if (ds->hdr_have < 5)
-				return;
+				break;
 			ds->hdr_have = 0;
 			struct cursor h;
 			uint8_t t, maj, min;
@@ -871,7 +862,7 @@ static void feed_records(struct tls_dissector *d, struct flow_st *fs, struct tcp
 			cur_init(&h, ds->hdr, 5);
 			if (cur_u8(&h, &t) != PE_OK || cur_u8(&h, &maj) != PE_OK ||
 			    cur_u8(&h, &min) != PE_OK || cur_u16(&h, &len) != PE_OK)
-				return;
+				break;
 			if (!plausible_header(t, maj, min, len)) {
 				note_add(fs->s, NOTE_MALFORMED, side_of(fs, dir), 0, ds->ts, ds->frame,
 					 xasprintf("bytes that are not a TLS record header in frame %llu; "
@@ -879,10 +870,10 @@ static void feed_records(struct tls_dissector *d, struct flow_st *fs, struct tcp
 						   (unsigned long long)ds->frame));
 				ds->st = D_RESYNC;
 				dbuf_reset(&ds->scan);
-				struct span rest = cur_rest(&c);
-				if (dbuf_add(&ds->scan, rest.p, rest.n) == 0)
-					resync(d, fs, f, dir);
-				return;
+				/* Look again from the false header's second byte (the
+				 * first of it in this input, when it began earlier). */
+				size_t back = k < 4 ? k : 4;
+				return n - cur_left(&c) - back;
 			}
 			ds->in_record = 1;
 			ds->rtype = t;
@@ -897,11 +888,98 @@ static void feed_records(struct tls_dissector *d, struct flow_st *fs, struct tcp
 		size_t k = ds->rleft < cur_left(&c) ? ds->rleft : cur_left(&c);
 		struct span piece;
 		if (cur_bytes(&c, k, &piece) != PE_OK)
-			return;
+			break;
 		record_payload(d, fs, dir, piece.p, piece.n);
 		ds->rleft -= k;
 		if (ds->rleft == 0)
 			record_end(d, fs, f, dir);
+	}
+	return n - cur_left(&c);
+}
+
+/* One look at the scan window in a scanning state; a state change
+ * without a result (detection chose clear text or a hunt) looks again
+ * with the new state. Returns where records begin in the window, or -1. */
+static long window_step(struct tls_dissector *d, struct flow_st *fs, struct tcp_flow *f, int dir)
+{
+	struct dir_st *ds = &fs->d[dir];
+	for (;;) {
+		enum dstate st = ds->st;
+		long at;
+		size_t keep;
+		switch (st) {
+		case D_DETECT:
+			at = detect(d, fs, f, dir);
+			break;
+		case D_CLEAR:
+			at = scan_clear(d, fs, f, dir);
+			break;
+		case D_RESYNC:
+			at = resync_find(d, fs, dir, ds->scan.p, ds->scan.len, &keep);
+			if (at < 0) {
+				dbuf_consume(&ds->scan, keep);
+				resync_dropped(d, fs, f, dir, keep);
+			}
+			break;
+		default:
+			return -1;
+		}
+		if (at >= 0 || ds->st == st || fs->released)
+			return at;
+	}
+}
+
+/* Stream bytes of one direction, whatever the state. Scanning reads the
+ * input in place when nothing is held from before; otherwise it appends
+ * a bounded slice to the scan window. Work is linear in the input: no
+ * byte is copied more than once, and nothing recurses on the input. */
+static void dir_input(struct tls_dissector *d, struct flow_st *fs, struct tcp_flow *f, int dir,
+		      const uint8_t *p, size_t n)
+{
+	struct dir_st *ds = &fs->d[dir];
+	while (n && !fs->released) {
+		if (ds->st == D_OFF)
+			return;
+		if (ds->st == D_RECORDS) {
+			size_t k = feed_records(d, fs, f, dir, p, n);
+			p += k;
+			n -= k;
+			continue;
+		}
+		if (ds->st == D_RESYNC && ds->scan.len == 0) {
+			size_t keep;
+			long at = resync_find(d, fs, dir, p, n, &keep);
+			if (at >= 0) {
+				p += at;
+				n -= (size_t)at;
+				continue;
+			}
+			resync_dropped(d, fs, f, dir, keep);
+			/* At most a cut header or one record plus a header. */
+			if (ds->st == D_RESYNC && dbuf_add(&ds->scan, p + keep, n - keep) != 0)
+				dbuf_reset(&ds->scan);
+			return;
+		}
+		size_t k = n < SCAN_SLICE ? n : SCAN_SLICE;
+		if (dbuf_add(&ds->scan, p, k) != 0) {
+			if (ds->st == D_CLEAR || ds->st == D_DETECT)
+				flow_not_tls(d, fs, f);
+			else
+				dbuf_reset(&ds->scan);
+			return;
+		}
+		p += k;
+		n -= k;
+		long at = window_step(d, fs, f, dir);
+		if (at >= 0) {
+			/* Records begin inside the window. With the window taken
+			 * out of the scan buffer, the nested call reads it in place
+			 * and can only end by keeping its tail: one level deep. */
+			struct dbuf tmp = ds->scan;
+			dbuf_init(&ds->scan, CLEAR_BUDGET);
+			dir_input(d, fs, f, dir, tmp.p + at, tmp.len - (size_t)at);
+			dbuf_free(&tmp);
+		}
 	}
 }
 
@@ -981,34 +1059,7 @@ static void h_data(void *ctx, struct tcp_flow *f, const struct tcp_chunk *ch)
 	}
 	ds->ts = ch->ts_ns;
 	ds->frame = ch->frame;
-	const uint8_t *p = ch->data;
-	size_t n = ch->len;
-	while (n && !fs->released) {
-		if (ds->st == D_RECORDS) {
-			feed_records(d, fs, f, ch->dir, p, n);
-			return;
-		}
-		if (ds->st == D_OFF)
-			return;
-		/* Scanning states buffer a bounded window: take the input in
-		 * slices so a large chunk cannot overflow it. */
-		size_t k = n < SCAN_SLICE ? n : SCAN_SLICE;
-		if (dbuf_add(&ds->scan, p, k) != 0) {
-			if (ds->st == D_CLEAR || ds->st == D_DETECT)
-				flow_not_tls(d, fs, f);
-			else
-				dbuf_reset(&ds->scan);
-			return;
-		}
-		p += k;
-		n -= k;
-		if (ds->st == D_DETECT)
-			detect(d, fs, f, ch->dir);
-		else if (ds->st == D_CLEAR)
-			scan_clear(d, fs, f, ch->dir);
-		else
-			resync(d, fs, f, ch->dir);
-	}
+	dir_input(d, fs, f, ch->dir, ch->data, ch->len);
 }
 
 /* The stream ended: decode what a half-received message still shows. */
