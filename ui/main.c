@@ -120,6 +120,9 @@ int main(int argc, char **argv)
 		add_sink(sinks, &n, sink_export_new(opts.export_dir, opts.export_der, stderr));
 
 	rc = batch_run(&opts, sinks, n);
+	for (size_t i = 0; i < n; i++)
+		if (sinks[i].failed && *sinks[i].failed)
+			rc = EXIT_USAGE; /* a report that was asked for is missing */
 	free_sinks(sinks, n);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		perror("tlsdiag: standard output");

@@ -34,6 +34,7 @@
 
 struct hstate {
 	char *path;
+	int write_failed;  /* exposed as the sink's `failed` */
 	FILE *body;       /* failed sessions, in input order */
 	FILE *warn;       /* sessions with warnings (shorter) */
 	uint64_t n_failed, n_warn;
@@ -723,12 +724,14 @@ static void html_end(void *st, const struct run_summary *sum)
 	FILE *f = fopen(tmp, "w");
 	if (!f) {
 		fprintf(stderr, "tlsdiag: --html %s: %s\n", hs->path, strerror(errno));
+		hs->write_failed = 1;
 		free(tmp);
 		return;
 	}
 	write_page(f, hs, sum);
 	if (ferror(f) | (fclose(f) != 0) || rename(tmp, hs->path) != 0) {
 		fprintf(stderr, "tlsdiag: --html %s: cannot write: %s\n", hs->path, strerror(errno));
+		hs->write_failed = 1;
 		unlink(tmp);
 	}
 	free(tmp);
@@ -753,6 +756,7 @@ struct sink *sink_html_new(const char *path, const struct ui_opts *o)
 	struct hstate *hs = xcalloc(1, sizeof(*hs));
 	(void)o;
 	hs->path = xstrdup(path);
+	s->failed = &hs->write_failed;
 	s->st = hs;
 	s->begin = html_begin;
 	s->file = html_file;

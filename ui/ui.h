@@ -46,6 +46,10 @@ struct sink {
 	 * BEFORE a file is analysed; returning 1 means "already known and
 	 * unchanged: do not analyse" (ui/db.c). */
 	int (*skip)(void *st, const char *path);
+	/* Optional: points at a flag in the sink's state, set when its output
+	 * could not be written (the run then exits 2: a report that was asked
+	 * for is missing). */
+	const int *failed;
 };
 
 /* Exit codes (documented in the man page): */

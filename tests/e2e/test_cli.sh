@@ -278,4 +278,11 @@ run_tlsdiag "$TMP/o" "$TMP/e" --streams --max-flows 10 --max-buffer 1M --idle-ti
 [ "$rc" -eq 0 ] || fail "--streams with limits: exit status $rc"
 ls "$TMP/dump"/tcp_in_order.pcap.flow1.* >/dev/null 2>&1 || fail "--dump-streams wrote nothing"
 
+# ---- an output that was asked for but could not be written: exit 2 -----------
+run_tlsdiag "$TMP/o" "$TMP/e" --report -q --html "$TMP/no/such/dir/r.html" "$TLSCAP/tls12-rsa.pcap"
+[ "$rc" -eq 2 ] || fail "--html to an unwritable path: exit status $rc, expected 2"
+grep -q "no/such/dir/r.html" "$TMP/e" || fail "--html to an unwritable path: no message naming it"
+run_tlsdiag "$TMP/o" "$TMP/e" --report -q --html "$TMP/r.html" "$TLSCAP/tls12-rsa.pcap"
+[ "$rc" -eq 0 ] && [ -s "$TMP/r.html" ] || fail "--html to a writable path: exit status $rc"
+
 finish
