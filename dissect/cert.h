@@ -54,6 +54,8 @@ struct strlist {
 	char **v;
 	size_t n;
 };
+/* Free every string and the array; leaves the list empty (dissect/x509.c). */
+void strlist_free(struct strlist *l);
 
 struct cert_info {
 	/* Always set, even when parsing failed. */

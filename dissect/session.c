@@ -3,15 +3,6 @@
 
 #include <stdlib.h>
 
-static void strlist_free(struct strlist *l)
-{
-	for (size_t i = 0; i < l->n; i++)
-		free(l->v[i]);
-	free(l->v);
-	l->v = NULL;
-	l->n = 0;
-}
-
 void tls_session_free(struct tls_session *s)
 {
 	if (s == NULL)

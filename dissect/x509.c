@@ -1376,7 +1376,7 @@ out:
 
 /* ---- decode / free ----------------------------------------------------------- */
 
-static void strlist_free(struct strlist *l)
+void strlist_free(struct strlist *l)
 {
 	for (size_t i = 0; i < l->n; i++)
 		free(l->v[i]);
