@@ -45,6 +45,31 @@ void analysis_config_free(struct analysis_config *c)
 	memset(c, 0, sizeof *c);
 }
 
+static void copy_targets(struct target_value **dst, const struct target_value *src, size_t n)
+{
+	*dst = n ? xcalloc(n, sizeof(**dst)) : NULL;
+	for (size_t i = 0; i < n; i++) {
+		(*dst)[i].ep = src[i].ep;
+		(*dst)[i].value = src[i].value ? xstrdup(src[i].value) : NULL;
+		(*dst)[i].spec = src[i].spec ? xstrdup(src[i].spec) : NULL;
+	}
+}
+
+void analysis_config_copy(struct analysis_config *dst, const struct analysis_config *src)
+{
+	*dst = *src;
+	dst->trust_paths = src->n_trust ? xcalloc(src->n_trust, sizeof(char *)) : NULL;
+	for (size_t i = 0; i < src->n_trust; i++)
+		dst->trust_paths[i] = src->trust_paths[i] ? xstrdup(src->trust_paths[i]) : NULL;
+	copy_targets(&dst->trust_for, src->trust_for, src->n_trust_for);
+	copy_targets(&dst->names, src->names, src->n_names);
+	dst->ports = src->n_ports ? xcalloc(src->n_ports, sizeof(*dst->ports)) : NULL;
+	for (size_t i = 0; i < src->n_ports; i++) {
+		dst->ports[i] = src->ports[i];
+		dst->ports[i].name = src->ports[i].name ? xstrdup(src->ports[i].name) : NULL;
+	}
+}
+
 int target_value_parse(const char *spec, struct target_value *out)
 {
 	memset(out, 0, sizeof *out);

@@ -49,6 +49,9 @@ struct analysis_config {
 };
 void analysis_config_init(struct analysis_config *c);
 void analysis_config_free(struct analysis_config *c);
+/* A deep copy (analysis_init takes ownership of a config's contents, so
+ * each analysis of a run gets its own). */
+void analysis_config_copy(struct analysis_config *dst, const struct analysis_config *src);
 /* Parse "IP[:PORT]=VALUE" ("[v6]:port=VALUE" for IPv6). 0 ok, -1 bad. */
 int target_value_parse(const char *spec, struct target_value *out);
 

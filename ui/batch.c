@@ -34,15 +34,6 @@
 
 /* ------------------------------------------------------------ inputs */
 
-struct input {
-	char *path;
-	uint64_t size; /* 0 when unknown (stdin, unreadable) */
-};
-
-struct inputs {
-	struct input *v;
-	size_t n, cap;
-};
 
 static int has_suffix_ci(const char *s, const char *suf)
 {
@@ -114,7 +105,7 @@ static void walk_dir(const char *dir, struct inputs *in, int depth, FILE *log)
 }
 
 /* Expand o->inputs in order; each directory's files sorted by path. */
-static void expand_inputs(const struct ui_opts *o, struct inputs *in, FILE *log)
+void ui_expand_inputs(const struct ui_opts *o, struct inputs *in, FILE *log)
 {
 	for (int i = 0; i < o->n_inputs; i++) {
 		const char *p = o->inputs[i];
@@ -138,57 +129,12 @@ static void expand_inputs(const struct ui_opts *o, struct inputs *in, FILE *log)
 	}
 }
 
-static void free_inputs(struct inputs *in)
+void ui_free_inputs(struct inputs *in)
 {
 	for (size_t i = 0; i < in->n; i++)
 		free(in->v[i].path);
 	free(in->v);
 	memset(in, 0, sizeof(*in));
-}
-
-/* ------------------------------------------------------------ config copy */
-
-static char *dup_or_null(const char *s)
-{
-	return s ? xstrdup(s) : NULL;
-}
-
-static void copy_targets(struct target_value **dst, const struct target_value *src, size_t n)
-{
-	*dst = NULL;
-	if (!n)
-		return;
-	*dst = xcalloc(n, sizeof(**dst));
-	for (size_t i = 0; i < n; i++) {
-		(*dst)[i].ep = src[i].ep;
-		(*dst)[i].value = dup_or_null(src[i].value);
-		(*dst)[i].spec = dup_or_null(src[i].spec);
-	}
-}
-
-/*
- * analysis_init takes ownership of its config's contents, and every file
- * gets its own analysis: hand each one a deep copy.
- */
-static void config_copy(struct analysis_config *dst, const struct analysis_config *src)
-{
-	*dst = *src;
-	dst->trust_paths = NULL;
-	if (src->n_trust) {
-		dst->trust_paths = xcalloc(src->n_trust, sizeof(char *));
-		for (size_t i = 0; i < src->n_trust; i++)
-			dst->trust_paths[i] = dup_or_null(src->trust_paths[i]);
-	}
-	copy_targets(&dst->trust_for, src->trust_for, src->n_trust_for);
-	copy_targets(&dst->names, src->names, src->n_names);
-	dst->ports = NULL;
-	if (src->n_ports) {
-		dst->ports = xcalloc(src->n_ports, sizeof(*dst->ports));
-		for (size_t i = 0; i < src->n_ports; i++) {
-			dst->ports[i] = src->ports[i];
-			dst->ports[i].name = dup_or_null(src->ports[i].name);
-		}
-	}
 }
 
 /* ------------------------------------------------------------ the run */
@@ -242,7 +188,7 @@ static void *worker(void *arg)
 		struct job *j = &b->jobs[i];
 		const char *path = b->in->v[i].path;
 		struct analysis_config cfg;
-		config_copy(&cfg, b->cfg);
+		analysis_config_copy(&cfg, b->cfg);
 		/* Trust stores are loaded once (b->owner) and shared read-only. */
 		analysis_init_shared(&j->a, &cfg, b->owner);
 		(void)analysis_add_file(&j->a, path);
@@ -385,11 +331,11 @@ int batch_run(const struct ui_opts *o, struct sink *sinks, size_t n_sinks)
 	memset(&in, 0, sizeof(in));
 	memset(&b, 0, sizeof(b));
 	memset(&pg, 0, sizeof(pg));
-	expand_inputs(o, &in, stderr);
+	ui_expand_inputs(o, &in, stderr);
 	if (in.n == 0) {
 		if (o->n_inputs == 0)
 			fputs("tlsdiag: no input files\n", stderr);
-		free_inputs(&in);
+		ui_free_inputs(&in);
 		return EXIT_USAGE;
 	}
 
@@ -398,12 +344,12 @@ int batch_run(const struct ui_opts *o, struct sink *sinks, size_t n_sinks)
 	{
 		struct analysis_config cfg;
 		char err[512] = "";
-		config_copy(&cfg, &o->acfg);
+		analysis_config_copy(&cfg, &o->acfg);
 		if (analysis_init(&owner, &cfg, err, sizeof(err)) != 0) {
 			fprintf(stderr, "tlsdiag: %s\n", err[0] ? err : "cannot load the trust stores");
 			analysis_free(&owner);
 			x509_thread_done();
-			free_inputs(&in);
+			ui_free_inputs(&in);
 			return EXIT_USAGE;
 		}
 	}
@@ -534,6 +480,6 @@ int batch_run(const struct ui_opts *o, struct sink *sinks, size_t n_sinks)
 	pthread_cond_destroy(&b.cv_done);
 	pthread_mutex_destroy(&b.mu);
 	free(b.jobs);
-	free_inputs(&in);
+	ui_free_inputs(&in);
 	return rc;
 }

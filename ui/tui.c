@@ -545,90 +545,6 @@ static int dump_screen(const char *path)
 
 /* ------------------------------------------------------------ the analysis */
 
-static char *dup_or_null(const char *s)
-{
-	return s ? xstrdup(s) : NULL;
-}
-
-static void dup_targets(struct target_value **dst, const struct target_value *src, size_t n)
-{
-	*dst = n ? xcalloc(n, sizeof **dst) : NULL;
-	for (size_t i = 0; i < n; i++) {
-		(*dst)[i].ep = src[i].ep;
-		(*dst)[i].value = dup_or_null(src[i].value);
-		(*dst)[i].spec = dup_or_null(src[i].spec);
-	}
-}
-
-/* analysis_init takes ownership of a config; o is const, so a deep copy. */
-static void config_dup(struct analysis_config *d, const struct analysis_config *s)
-{
-	*d = *s;
-	d->trust_paths = s->n_trust ? xcalloc(s->n_trust, sizeof(char *)) : NULL;
-	for (size_t i = 0; i < s->n_trust; i++)
-		d->trust_paths[i] = dup_or_null(s->trust_paths[i]);
-	dup_targets(&d->trust_for, s->trust_for, s->n_trust_for);
-	dup_targets(&d->names, s->names, s->n_names);
-	d->ports = s->n_ports ? xcalloc(s->n_ports, sizeof *d->ports) : NULL;
-	for (size_t i = 0; i < s->n_ports; i++) {
-		d->ports[i] = s->ports[i];
-		d->ports[i].name = dup_or_null(s->ports[i].name);
-	}
-}
-
-static int looks_like_capture(const char *name)
-{
-	static const char *const suf[] = { ".pcap", ".pcapng", ".cap", ".gz" };
-	size_t n = strlen(name);
-	if (name[0] == '.')
-		return 0;
-	for (size_t i = 0; i < sizeof suf / sizeof suf[0]; i++) {
-		size_t m = strlen(suf[i]);
-		if (n > m && strcasecmp(name + n - m, suf[i]) == 0)
-			return 1;
-	}
-	return 0;
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* A directory's captures, sorted, recursively (as the batch run walks). */
-static void add_dir(struct analysis *a, const char *dir, int depth)
-{
-	DIR *d = opendir(dir);
-	struct dirent *de;
-	char **names = NULL;
-	size_t n = 0, cap = 0;
-	if (!d || depth > 64) {
-		if (d)
-			closedir(d);
-		return;
-	}
-	while ((de = readdir(d)) != NULL) {
-		if (de->d_name[0] == '.')
-			continue;
-		char *p = xasprintf("%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/",
-				    de->d_name);
-		VEC_PUSH(names, n, cap, p);
-	}
-	closedir(d);
-	qsort(names, n, sizeof *names, cmp_str);
-	for (size_t i = 0; i < n; i++) {
-		struct stat lst, st;
-		const char *base = strrchr(names[i], '/') + 1;
-		if (lstat(names[i], &lst) == 0 && S_ISDIR(lst.st_mode))
-			add_dir(a, names[i], depth + 1);
-		else if (looks_like_capture(base) && stat(names[i], &st) == 0 &&
-			 S_ISREG(st.st_mode))
-			(void)analysis_add_file(a, names[i]);
-		free(names[i]);
-	}
-	free(names);
-}
-
 static int load(const struct ui_opts *o, struct analysis *a)
 {
 	struct analysis_config cfg;
@@ -636,25 +552,23 @@ static int load(const struct ui_opts *o, struct analysis *a)
 	size_t readable = 0;
 	int progress = isatty(STDERR_FILENO);
 
-	config_dup(&cfg, &o->acfg);
+	analysis_config_copy(&cfg, &o->acfg);
 	if (analysis_init(a, &cfg, err, sizeof err) != 0) {
 		fprintf(stderr, "tlsdiag: %s\n", err[0] ? err : "cannot load the trust stores");
 		return -1;
 	}
-	for (int i = 0; i < o->n_inputs; i++) {
-		struct stat st;
+	struct inputs in;
+	ui_expand_inputs(o, &in, stderr);
+	for (size_t i = 0; i < in.n; i++) {
 		char pb[512];
 		if (progress) {
 			fprintf(stderr, "\rtlsdiag: reading %s\033[K",
-				ui_sanitize_buf(o->inputs[i], pb, sizeof pb));
+				ui_sanitize_buf(in.v[i].path, pb, sizeof pb));
 			fflush(stderr);
 		}
-		if (strcmp(o->inputs[i], "-") != 0 && stat(o->inputs[i], &st) == 0 &&
-		    S_ISDIR(st.st_mode))
-			add_dir(a, o->inputs[i], 0);
-		else
-			(void)analysis_add_file(a, o->inputs[i]);
+		(void)analysis_add_file(a, in.v[i].path);
 	}
+	ui_free_inputs(&in);
 	if (progress)
 		fputs("\r\033[K", stderr);
 	for (size_t i = 0; i < a->n_files; i++) {

@@ -55,6 +55,21 @@ struct sink {
 /* Exit codes (documented in the man page): */
 enum { EXIT_CLEAN = 0, EXIT_FINDINGS = 1, EXIT_USAGE = 2 };
 
+/* The captures a run reads, in order: files as named, directories walked
+ * recursively for capture names (.pcap .pcapng .cap .gz), each
+ * directory's files sorted (ui/batch.c). */
+struct input {
+	char *path;
+	uint64_t size; /* 0 when unknown (stdin, unreadable) */
+};
+
+struct inputs {
+	struct input *v;
+	size_t n, cap;
+};
+void ui_expand_inputs(const struct ui_opts *o, struct inputs *in, FILE *log);
+void ui_free_inputs(struct inputs *in);
+
 /* Run every input through analysis and the given sinks (ui/batch.c).
  * Returns the exit code. */
 int batch_run(const struct ui_opts *o, struct sink *sinks, size_t n_sinks);
