@@ -634,8 +634,13 @@ static const char *starttls_proto(const uint8_t *p, size_t n)
 		return "ftp";
 	if (!strncmp(t, "CONNECT ", 8) || !strncmp(t, "HTTP/1.", 7))
 		return "http-connect";
-	if (n >= 8 && t[0] == 0 && t[1] == 0 && t[2] == 0 && t[3] == 8 && (uint8_t)t[4] == 0x04 &&
-	    (uint8_t)t[5] == 0xd2)
+	/* PostgreSQL SSLRequest: length 8, code 80877103 (t[] has NULs
+	 * turned into spaces, so look at the bytes). */
+	static const uint8_t pg[8] = { 0, 0, 0, 8, 0x04, 0xd2, 0x16, 0x2f };
+	struct span pgs = { pg, sizeof pg }, head;
+	struct cursor hc;
+	cur_init(&hc, p, n);
+	if (cur_bytes(&hc, sizeof pg, &head) == PE_OK && span_eq(head, pgs))
 		return "postgresql";
 	if ((uint8_t)t[0] == 0x30 && n >= 7)
 		return "ldap"; /* BER SEQUENCE: an LDAP message (StartTLS extended op) */
@@ -690,13 +695,13 @@ static long detect(struct tls_dissector *d, struct flow_st *fs, struct tcp_flow 
 			return used;
 		}
 	}
-	if (fs->is_tls) {
+	const char *proto = starttls_proto(ds->scan.p, ds->scan.len);
+	if (fs->is_tls && !fs->starttls_candidate) {
 		/* The other direction is TLS: this one was joined inside a
 		 * record; look for the next record header. */
 		ds->st = D_RESYNC;
 		return -1;
 	}
-	const char *proto = starttls_proto(ds->scan.p, ds->scan.len);
 	if (proto || fs->starttls_candidate) {
 		if (proto && fs->s->starttls == NULL)
 			fs->s->starttls = xstrdup(proto);

@@ -1160,6 +1160,11 @@ static void test_starttls(void)
 	static const int ldap_dirs[] = { 0, 1 };
 	starttls_case(ldap, ldap_dirs, 2, "ldap", 0);
 
+	/* PostgreSQL SSLRequest (protocol code 80877103), then 'S'. */
+	static const char *const pg[] = { "=0000000804d2162f", "S" };
+	static const int pg_dirs[] = { 0, 1 };
+	starttls_case(pg, pg_dirs, 2, "postgresql", 0);
+
 	static const char *const http[] = {
 		"CONNECT mail.example.com:443 HTTP/1.1\r\nHost: mail.example.com:443\r\n\r\n",
 		"HTTP/1.1 200 Connection established\r\n\r\n",
