@@ -34,9 +34,8 @@ size_t cur_left(const struct cursor *c)
 
 struct span cur_rest(const struct cursor *c)
 {
-	struct span s = { c->base + c->off, c->len - c->off };
-	if (c->base == NULL)
-		s.p = NULL;
+	/* NULL + 0 is undefined behaviour in C: never form it. */
+	struct span s = { c->base ? c->base + c->off : NULL, c->len - c->off };
 	return s;
 }
 
