@@ -252,19 +252,15 @@ static int eku_missing(const struct cert_info *c, int role)
 
 static char *eku_list(const struct cert_info *c)
 {
-	char *t = xstrdup("");
+	struct dbuf t;
 	size_t k;
 
-	for (k = 0; k < c->eku_names.n; k++) {
-		char *n = xasprintf("%s%s%s", t, k ? ", " : "", c->eku_names.v[k]);
-		free(t);
-		t = n;
-	}
-	if (!c->eku_names.n) {
-		free(t);
-		t = xstrdup("nothing");
-	}
-	return t;
+	dbuf_init(&t, DBUF_TEXT_MAX);
+	for (k = 0; k < c->eku_names.n; k++)
+		dbuf_addf(&t, "%s%s", k ? ", " : "", c->eku_names.v[k]);
+	if (!c->eku_names.n)
+		dbuf_addstr(&t, "nothing");
+	return dbuf_take(&t);
 }
 
 #define SUNSET_ADVICE                                                                          \
@@ -569,20 +565,15 @@ static int ip_in_san(const struct cert_info *c, int family, const uint8_t *ip)
 
 static char *names_text(const struct cert_info *c)
 {
-	char *t = xstrdup("");
+	struct dbuf t;
 	size_t k, shown = c->san_dns.n < 8 ? c->san_dns.n : 8;
 
-	for (k = 0; k < shown; k++) {
-		char *n = xasprintf("%s%s%s", t, k ? ", " : "", c->san_dns.v[k]);
-		free(t);
-		t = n;
-	}
-	if (c->san_dns.n > shown) {
-		char *n = xasprintf("%s and %zu more", t, c->san_dns.n - shown);
-		free(t);
-		t = n;
-	}
-	return t;
+	dbuf_init(&t, DBUF_TEXT_MAX);
+	for (k = 0; k < shown; k++)
+		dbuf_addf(&t, "%s%s", k ? ", " : "", c->san_dns.v[k]);
+	if (c->san_dns.n > shown)
+		dbuf_addf(&t, " and %zu more", c->san_dns.n - shown);
+	return dbuf_take(&t);
 }
 
 void rule_names(struct rule_eval *e)

@@ -209,43 +209,26 @@ static void expected_name(struct rule_eval *e)
 
 /* ------------------------------------------------------------ chain trust */
 
-static void append(char **buf, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void append(char **buf, const char *fmt, ...)
-{
-	va_list ap;
-	char *n = NULL, *j;
-
-	va_start(ap, fmt);
-	if (vasprintf(&n, fmt, ap) < 0)
-		n = NULL;
-	va_end(ap);
-	j = xasprintf("%s%s", *buf ? *buf : "", n ? n : "");
-	free(n);
-	free(*buf);
-	*buf = j;
-}
-
 /* The names of known certificates that would complete the path, for
  * "add that root and the intermediate ...". */
 static char *known_missing_text(const struct chain_result *res)
 {
-	char *t = NULL;
+	struct dbuf t;
 	size_t i, ninter = 0;
 
 	if (res->n_known == 0)
 		return NULL;
+	dbuf_init(&t, DBUF_TEXT_MAX);
 	if (res->known_reaches_root) {
-		append(&t, "the root %s", rule_dn(&res->known[res->n_known - 1]->subject));
+		dbuf_addf(&t, "the root %s", rule_dn(&res->known[res->n_known - 1]->subject));
 		ninter = res->n_known - 1;
 	} else {
 		ninter = res->n_known;
 	}
-	for (i = 0; i < ninter; i++) {
-		append(&t, i == 0 ? (t ? " and the intermediate %s" : "the intermediate %s") : ", %s",
-		       rule_dn(&res->known[i]->subject));
-	}
-	return t;
+	for (i = 0; i < ninter; i++)
+		dbuf_addf(&t, i == 0 ? (t.len ? " and the intermediate %s" : "the intermediate %s") : ", %s",
+			  rule_dn(&res->known[i]->subject));
+	return dbuf_take(&t);
 }
 
 /* The organisation of a DN: its O values, or its DC components joined. */
@@ -323,10 +306,11 @@ static size_t first_rdn_len(const char *s)
 char *rule_cr_kin(const struct tls_session *s, const char *dn)
 {
 	size_t i, k = first_rdn_len(dn);
-	char *out = NULL;
+	struct dbuf out;
 
 	if (!s->cr.present || !dn[k])
 		return NULL;
+	dbuf_init(&out, DBUF_TEXT_MAX);
 	for (i = 0; i < s->cr.n_ca; i++) {
 		const char *c = s->cr.ca_names ? s->cr.ca_names[i] : NULL;
 		size_t ck;
@@ -335,9 +319,12 @@ char *rule_cr_kin(const struct tls_session *s, const char *dn)
 			continue;
 		ck = first_rdn_len(c);
 		if (c[ck] && strcasecmp(c + ck, dn + k) == 0)
-			append(&out, out ? "; %s" : "%s", c);
+			dbuf_addf(&out, out.len ? "; %s" : "%s", c);
 	}
-	return out;
+	if (out.len)
+		return dbuf_take(&out);
+	dbuf_free(&out);
+	return NULL;
 }
 
 static int last_path_index(const struct chain_view *v)
@@ -350,12 +337,14 @@ static void rule_chain_order(struct rule_eval *e, int side)
 	const struct tls_chain *ch = &e->s->chain[side];
 	const struct chain_view *v = &e->r->chain[side];
 	const struct chain_result *res = &e->cr[side];
-	char *msg = NULL, *adv, *own, whose[96];
+	struct dbuf msg;
+	char *adv, *own, whose[96];
 	int first = -1;
 	size_t i;
 
 	if (v->in_order && res->n_extra == 0 && res->n_dup == 0)
 		return;
+	dbuf_init(&msg, DBUF_TEXT_MAX);
 	for (i = 0; i < v->path_len && first < 0; i++)
 		if (v->path[i] != i)
 			first = (int)i;
@@ -363,45 +352,35 @@ static void rule_chain_order(struct rule_eval *e, int side)
 		if (v->status[i] == CS_EXTRA || (i > 0 && v->status[i] == CS_UNPARSEABLE))
 			first = (int)i;
 	rule_whose(e, side, whose, sizeof(whose));
-	append(&msg, "%s chain was sent as:", whose);
-	for (i = 0; i < ch->n; i++) {
-		char *item = xasprintf(" #%zu %s%s", i,
-				       ch->certs[i]->parse_ok ? rule_dn(&ch->certs[i]->subject)
-							      : "(a certificate that could not be decoded)",
-				       i + 1 < ch->n ? ";" : ".");
-		append(&msg, "%s", item);
-		free(item);
-	}
+	dbuf_addf(&msg, "%s chain was sent as:", whose);
+	for (i = 0; i < ch->n; i++)
+		dbuf_addf(&msg, " #%zu %s%s", i,
+			  ch->certs[i]->parse_ok ? rule_dn(&ch->certs[i]->subject)
+						 : "(a certificate that could not be decoded)",
+			  i + 1 < ch->n ? ";" : ".");
 	if (!v->in_order) {
-		append(&msg, "%s", " The issuer path is");
-		for (i = 0; i < v->path_len; i++) {
-			char n[32];
-
-			snprintf(n, sizeof(n), "%s#%zu", i ? " -> " : " ", v->path[i]);
-			append(&msg, "%s", n);
-		}
-		append(&msg, "%s", ": each certificate must be followed by its issuer.");
+		dbuf_addstr(&msg, " The issuer path is");
+		for (i = 0; i < v->path_len; i++)
+			dbuf_addf(&msg, "%s#%zu", i ? " -> " : " ", v->path[i]);
+		dbuf_addstr(&msg, ": each certificate must be followed by its issuer.");
 	}
 	for (i = 0; i < ch->n; i++) {
-		char n[96];
-
 		if (v->status[i] != CS_EXTRA)
 			continue;
 		if (res->dup_of[i] >= 0)
-			snprintf(n, sizeof(n), " #%zu is a duplicate of #%d.", i, res->dup_of[i]);
+			dbuf_addf(&msg, " #%zu is a duplicate of #%d.", i, res->dup_of[i]);
 		else
-			snprintf(n, sizeof(n), " #%zu is not on the path from the leaf.", i);
-		append(&msg, "%s", n);
+			dbuf_addf(&msg, " #%zu is not on the path from the leaf.", i);
 	}
 	own = advice_own_cert(&e->svc, side);
 	adv = xasprintf("Send the leaf first, then each intermediate in order (its issuer next), "
 			"and nothing unrelated: rebuild the certificate chain file. %s",
 			own);
 	report_add(e->r, "chain_out_of_order", SEV_WARNING, side, first < 0 ? 0 : first,
-		   BASIS_PREDICTED, "Certificate", ch->frame, rule_cap(msg), adv);
+		   BASIS_PREDICTED, "Certificate", ch->frame, dbuf_str(&msg), adv);
 	free(own);
 	free(adv);
-	free(msg);
+	dbuf_free(&msg);
 }
 
 static void rule_chain_trust(struct rule_eval *e, int side)
@@ -412,13 +391,15 @@ static void rule_chain_trust(struct rule_eval *e, int side)
 	const struct trust_store *st = e->store[side];
 	int recv = 1 - side;
 	char who_r[128], who_p[128], ra[80];
-	char *msg = NULL, *adv = NULL, *at = NULL, *own = NULL, *known = NULL;
+	struct dbuf msg;
+	char *adv = NULL, *at = NULL, *own = NULL, *known = NULL;
 	const char *url = v->missing_issuer_url;
 	int last = last_path_index(v);
 
 	/* an undecodable leaf: nothing can be said about its path */
 	if (!ch->certs[0]->parse_ok)
 		return;
+	dbuf_init(&msg, DBUF_TEXT_MAX);
 	rule_who(e, recv, who_r, sizeof(who_r));
 	rule_who(e, side, who_p, sizeof(who_p));
 	rule_addr(e->s, recv, ra, sizeof(ra));
@@ -431,29 +412,29 @@ static void rule_chain_trust(struct rule_eval *e, int side)
 		at = advice_trust(&e->svc, recv);
 		own = advice_own_cert(&e->svc, side);
 		if (pinned)
-			msg = xasprintf("The certificate of %s (%s) is self-signed; the trust store given "
+			dbuf_addf(&msg, "The certificate of %s (%s) is self-signed; the trust store given "
 					"for %s holds this exact certificate, so it is accepted, but every "
 					"peer must hold it and regenerating it breaks them all.",
 					who_p, rule_dn(&ch->certs[0]->subject), ra);
 		else
-			msg = xasprintf("The certificate of %s (%s) is self-signed: %s accepts it only if "
+			dbuf_addf(&msg, "The certificate of %s (%s) is self-signed: %s accepts it only if "
 					"this exact certificate is in its trust list.",
 					who_p, rule_dn(&ch->certs[0]->subject), who_r);
 		adv = xasprintf("Prefer a certificate issued by a CA both sides trust. %s To keep the "
 				"self-signed one: %s",
 				own, at);
 		report_add(e->r, "self_signed_leaf", pinned ? SEV_INFO : SEV_WARNING, side, 0,
-			   BASIS_PREDICTED, "issuer", ch->frame, msg, adv);
-		free(msg);
+			   BASIS_PREDICTED, "issuer", ch->frame, dbuf_str(&msg), adv);
+		dbuf_reset(&msg);
 		free(adv);
 		free(at);
 		free(own);
-		msg = adv = at = own = NULL;
+		adv = at = own = NULL;
 	}
 
 	if (st && res->shadow_winner) {
 		at = advice_trust(&e->svc, recv);
-		msg = xasprintf(
+		dbuf_addf(&msg, 
 			"The trust store given for %s (%s) holds two certificates with the subject %s. "
 			"Expressway searches by subject and stops at the first match: it finds SHA-256 "
 			"%.16s... (valid to %s), whose key does not verify the chain of %s (certificate "
@@ -468,7 +449,7 @@ static void rule_chain_trust(struct rule_eval *e, int side)
 		/* about the store, not a certificate of the chain: session-wide (the
 		 * message names the chain it breaks) */
 		report_add(e->r, "trust_store_shadowing", SEV_ERROR, -1, -1, BASIS_PREDICTED,
-			   "issuer", ch->frame, msg, adv);
+			   "issuer", ch->frame, dbuf_str(&msg), adv);
 		goto out;
 	}
 
@@ -476,25 +457,25 @@ static void rule_chain_trust(struct rule_eval *e, int side)
 		/* Structure only: a path that stops although the peer sent more
 		 * certificates, or a named issuer whose key does not verify. */
 		if (res->bad_sig >= 0) {
-			msg = xasprintf("%s sent certificate #%d with an issuer named %s, but the "
+			dbuf_addf(&msg, "%s sent certificate #%d with an issuer named %s, but the "
 					"certificate it sent under that name does not verify #%d's "
 					"signature (an old or wrong intermediate).",
 					who_p, res->bad_sig, rule_dn(&ch->certs[res->bad_sig]->issuer),
 					res->bad_sig);
 		} else if (!res->top_self_signed && res->n_extra > 0 && v->missing_issuer) {
-			msg = xasprintf("%s sent %zu certificates but not the issuer of #%d: %s is missing "
+			dbuf_addf(&msg, "%s sent %zu certificates but not the issuer of #%d: %s is missing "
 					"between them.",
 					who_p, ch->n, last, v->missing_issuer);
 		} else {
 			goto out;
 		}
 		if (url)
-			append(&msg, " The missing certificate can be downloaded from %s.", url);
+			dbuf_addf(&msg, " The missing certificate can be downloaded from %s.", url);
 		own = advice_own_cert(&e->svc, side);
 		adv = xasprintf("Add the right intermediate to the chain %s sends. %s",
 				service_role(&e->svc, side), own);
 		report_add(e->r, "incomplete_chain", SEV_WARNING, side, res->bad_sig >= 0 ? res->bad_sig : last,
-			   BASIS_PREDICTED, "issuer", ch->frame, rule_cap(msg), adv);
+			   BASIS_PREDICTED, "issuer", ch->frame, dbuf_str(&msg), adv);
 		goto out;
 	}
 
@@ -506,11 +487,11 @@ static void rule_chain_trust(struct rule_eval *e, int side)
 	known = known_missing_text(res);
 	if (res->top_self_signed) {
 		/* an untrusted root (or self-signed leaf) */
-		msg = xasprintf("The chain of %s ends at %s, which is not in the trust store given for "
+		dbuf_addf(&msg, "The chain of %s ends at %s, which is not in the trust store given for "
 				"%s (%s).",
 				who_p, rule_dn(&res->top->subject), ra, v->trust_store_name);
 		if (res->stale_in_store)
-			append(&msg,
+			dbuf_addf(&msg,
 			       " The store holds another certificate with that subject but a different "
 			       "key (SHA-256 %.16s...): the CA was re-generated, or an old copy was "
 			       "uploaded.",
@@ -520,12 +501,12 @@ static void rule_chain_trust(struct rule_eval *e, int side)
 				at, rule_dn(&res->top->subject), service_role(&e->svc, side),
 				service_role(&e->svc, recv));
 		report_add(e->r, "unknown_ca", SEV_ERROR, side, last, BASIS_PREDICTED, "issuer",
-			   ch->frame, msg, adv);
+			   ch->frame, dbuf_str(&msg), adv);
 		goto out;
 	}
 	if (res->known_meets_store) {
 		/* The receiver trusts the root; only intermediates are missing. */
-		msg = xasprintf("%s did not send the intermediate %s, and the trust store given for %s "
+		dbuf_addf(&msg, "%s did not send the intermediate %s, and the trust store given for %s "
 				"(%s) does not hold it, although it trusts %s%s.",
 				who_p, v->missing_issuer, ra, v->trust_store_name,
 				res->known_reaches_root
@@ -533,14 +514,14 @@ static void rule_chain_trust(struct rule_eval *e, int side)
 					: "the CA above it",
 				res->known_reaches_root ? ", the root above it" : "");
 		if (url)
-			append(&msg, " The intermediate can be downloaded from %s (the AIA caIssuers "
+			dbuf_addf(&msg, " The intermediate can be downloaded from %s (the AIA caIssuers "
 				     "of certificate #%d).", url, last);
 		adv = xasprintf("Either add the intermediate %s to the chain %s sends (%s), or add it "
 				"to the trust list of %s: %s",
 				v->missing_issuer, service_role(&e->svc, side), own,
 				service_role(&e->svc, recv), at);
 		report_add(e->r, "incomplete_chain", SEV_ERROR, side, last, BASIS_PREDICTED, "issuer",
-			   ch->frame, rule_cap(msg), adv);
+			   ch->frame, dbuf_str(&msg), adv);
 		goto out;
 	}
 	if (res->n_known == 0 && res->bad_sig < 0 && res->top) {
@@ -551,49 +532,49 @@ static void rule_chain_trust(struct rule_eval *e, int side)
 		const struct cert_info *kin = same_org_in_store(st, &res->top->issuer);
 
 		if (kin) {
-			msg = xasprintf("%s did not send the issuer of certificate #%d, %s, and the trust "
+			dbuf_addf(&msg, "%s did not send the issuer of certificate #%d, %s, and the trust "
 					"store given for %s (%s) does not hold it. The store does trust %s "
 					"of the same organisation: most likely only the intermediate is "
 					"missing.",
 					who_p, last, v->missing_issuer, ra, v->trust_store_name,
 					rule_dn(&kin->subject));
 			if (url)
-				append(&msg, " The intermediate can be downloaded from %s (the AIA "
+				dbuf_addf(&msg, " The intermediate can be downloaded from %s (the AIA "
 					     "caIssuers of certificate #%d).", url, last);
 			adv = xasprintf("Add the intermediate %s to the chain %s sends (%s). Clients with "
 					"a fixed CA list (phones over MRA) can only be fixed this way; "
 					"others can also get it in their trust list: %s",
 					v->missing_issuer, service_role(&e->svc, side), own, at);
 			report_add(e->r, "incomplete_chain", SEV_ERROR, side, last, BASIS_PREDICTED,
-				   "issuer", ch->frame, rule_cap(msg), adv);
+				   "issuer", ch->frame, dbuf_str(&msg), adv);
 			goto out;
 		}
 	}
 	if (res->bad_sig >= 0)
-		msg = xasprintf("%s sent certificate #%d with an issuer named %s, but the certificate "
+		dbuf_addf(&msg, "%s sent certificate #%d with an issuer named %s, but the certificate "
 				"sent under that name does not verify its signature, and the trust store "
 				"given for %s (%s) has no certificate that does.",
 				who_p, res->bad_sig, rule_dn(&ch->certs[res->bad_sig]->issuer), ra,
 				v->trust_store_name);
 	else if (known && res->known_reaches_root)
-		msg = xasprintf("The chain of %s ends at %s, which is not in the trust store given for "
+		dbuf_addf(&msg, "The chain of %s ends at %s, which is not in the trust store given for "
 				"%s (%s).",
 				who_p, rule_dn(&res->known[res->n_known - 1]->subject), ra,
 				v->trust_store_name);
 	else
-		msg = xasprintf("The chain of %s ends at %s: that issuer was not sent and is not in "
+		dbuf_addf(&msg, "The chain of %s ends at %s: that issuer was not sent and is not in "
 				"the trust store given for %s (%s).",
 				who_p, v->missing_issuer, ra, v->trust_store_name);
 	if (known) {
 		char *k = xasprintf(" To trust it, %s needs %s.", service_role(&e->svc, recv), known);
 
-		append(&msg, "%s", k);
+		dbuf_addf(&msg, "%s", k);
 		free(k);
 	} else if (side == SIDE_SERVER && v->missing_issuer) {
 		char *kin = rule_cr_kin(e->s, v->missing_issuer);
 
 		if (kin) {
-			append(&msg,
+			dbuf_addf(&msg,
 			       " %s's own CertificateRequest (frame %llu) lists %s of the same "
 			       "organisation: most likely the root above it, and %s needs both.",
 			       service_role(&e->svc, side), (unsigned long long)e->s->cr.frame, kin,
@@ -604,15 +585,15 @@ static void rule_chain_trust(struct rule_eval *e, int side)
 		}
 	}
 	if (url)
-		append(&msg, " The missing issuer can be downloaded from %s.", url);
+		dbuf_addf(&msg, " The missing issuer can be downloaded from %s.", url);
 	adv = xasprintf("%s%s%s%s Or have %s present a certificate from a CA that %s already "
 			"trusts.",
 			at, known ? " Upload " : "", known ? known : "", known ? "." : "",
 			service_role(&e->svc, side), service_role(&e->svc, recv));
 	report_add(e->r, "unknown_ca", SEV_ERROR, side, last, BASIS_PREDICTED, "issuer", ch->frame,
-		   rule_cap(msg), adv);
+		   dbuf_str(&msg), adv);
 out:
-	free(msg);
+	dbuf_free(&msg);
 	free(adv);
 	free(at);
 	free(own);
@@ -654,6 +635,7 @@ static void rule_client_auth(struct rule_eval *e)
 	const struct tls_chain *cc = &s->chain[SIDE_CLIENT];
 	const struct chain_view *v = &e->r->chain[SIDE_CLIENT];
 	char who_c[128], who_s[128], *msg, *adv, *own;
+	struct dbuf m;
 	size_t i;
 
 	if (!s->cr.present)
@@ -699,29 +681,23 @@ static void rule_client_auth(struct rule_eval *e)
 			return;
 	if (!cc->certs[0]->parse_ok)
 		return;
-	msg = xasprintf("%s's CertificateRequest (frame %llu) lists %zu acceptable CA name%s (",
-			who_s, (unsigned long long)s->cr.frame, s->cr.n_ca, s->cr.n_ca == 1 ? "" : "s");
-	for (i = 0; i < s->cr.n_ca && i < 6; i++) {
-		char *t = xasprintf("%s%s%s", msg, i ? "; " : "",
-				    s->cr.ca_names && s->cr.ca_names[i] ? s->cr.ca_names[i] : "?");
-		free(msg);
-		msg = t;
-	}
-	{
-		char *t = xasprintf("%s%s), but %s's certificate is issued by %s, which is not among "
-				    "them: the server is unlikely to accept it.",
-				    msg, s->cr.n_ca > 6 ? "; ..." : "", who_c,
-				    rule_dn(&cc->certs[0]->issuer));
-		free(msg);
-		msg = t;
-	}
+	dbuf_init(&m, DBUF_TEXT_MAX);
+	dbuf_addf(&m, "%s's CertificateRequest (frame %llu) lists %zu acceptable CA name%s (", who_s,
+		  (unsigned long long)s->cr.frame, s->cr.n_ca, s->cr.n_ca == 1 ? "" : "s");
+	for (i = 0; i < s->cr.n_ca && i < 6; i++)
+		dbuf_addf(&m, "%s%s", i ? "; " : "",
+			  s->cr.ca_names && s->cr.ca_names[i] ? s->cr.ca_names[i] : "?");
+	dbuf_addf(&m,
+		  "%s), but %s's certificate is issued by %s, which is not among them: the server "
+		  "is unlikely to accept it.",
+		  s->cr.n_ca > 6 ? "; ..." : "", who_c, rule_dn(&cc->certs[0]->issuer));
 	own = advice_trust(&e->svc, SIDE_SERVER);
 	adv = xasprintf("Either add the client certificate's CA to the server's trust list (%s), or "
 			"give %s a certificate from one of the listed CAs.",
 			own, service_role(&e->svc, SIDE_CLIENT));
 	report_add(e->r, "ca_not_acceptable", SEV_ERROR, SIDE_CLIENT, 0, BASIS_PREDICTED, "issuer",
-		   s->cr.frame, rule_cap(msg), adv);
-	free(msg);
+		   s->cr.frame, dbuf_str(&m), adv);
+	dbuf_free(&m);
 	free(adv);
 	free(own);
 }

@@ -418,17 +418,10 @@ static const char *side_name(int side)
 static int64_t cert_id_of(struct db_sink *d, const struct cert_info *ci)
 {
 	sqlite3_stmt *q = Q(d, Q_INS_CERT);
-	char *san = NULL;
-	size_t len = 0;
-	for (size_t i = 0; i < ci->san_dns.n; i++) {
-		size_t m = strlen(ci->san_dns.v[i]);
-		san = xreallocarray(san, len + m + 2, 1);
-		if (len)
-			san[len++] = ',';
-		memcpy(san + len, ci->san_dns.v[i], m);
-		len += m;
-		san[len] = '\0';
-	}
+	struct dbuf san;
+	dbuf_init(&san, DBUF_TEXT_MAX);
+	for (size_t i = 0; i < ci->san_dns.n; i++)
+		dbuf_addf(&san, "%s%s", i ? "," : "", ci->san_dns.v[i]);
 	bind_text(q, 1, ci->sha256_hex);
 	bind_text(q, 2, ci->sha1_hex);
 	if (ci->parse_ok) {
@@ -444,14 +437,14 @@ static int64_t cert_id_of(struct db_sink *d, const struct cert_info *ci)
 	bind_text(q, 11, ui_key_type_str(ci->key_type));
 	sqlite3_bind_int(q, 12, ci->key_bits);
 	bind_text(q, 13, ci->sig_alg);
-	bind_text(q, 14, san);
+	bind_text(q, 14, ci->san_dns.n ? dbuf_str(&san) : NULL);
 	if (ci->der && ci->der_len <= INT_MAX)
 		sqlite3_bind_blob(q, 15, ci->der, (int)ci->der_len, SQLITE_STATIC);
 	else
 		sqlite3_bind_zeroblob(q, 15, 0);
 	int rc = step_done(q);
 	sqlite3_reset(q);
-	free(san);
+	dbuf_free(&san);
 	if (rc != 0)
 		return -1;
 	q = Q(d, Q_CERT_ID);

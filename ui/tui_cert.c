@@ -279,25 +279,29 @@ static void cert_open(struct tui *t, struct view *v)
 			kv(d, IT_FIELD + 8, "Subject alt names", RL_DIM, "(no extension)");
 		}
 		if (c->has_eku) {
-			size_t o = 0;
-			b[0] = 0;
-			for (size_t i = 0; i < c->eku_names.n && o < sizeof b; i++) {
-				char eb[200];
-				o += (size_t)snprintf(b + o, sizeof b - o, "%s%s", i ? ", " : "",
-						      tui_s(c->eku_names.v[i], eb, sizeof eb));
+			struct dbuf eb;
+			dbuf_init(&eb, DBUF_TEXT_MAX);
+			for (size_t i = 0; i < c->eku_names.n; i++) {
+				char nb2[200];
+				dbuf_addf(&eb, "%s%s", i ? ", " : "",
+					  tui_s(c->eku_names.v[i], nb2, sizeof nb2));
 			}
-			kv(d, IT_FIELD + 10, "Extended key usage", RL_NORMAL, b[0] ? b : "(empty)");
+			kv(d, IT_FIELD + 10, "Extended key usage", RL_NORMAL,
+			   eb.len ? dbuf_str(&eb) : "(empty)");
+			dbuf_free(&eb);
 			strlist_rows(d, IT_FIELD + 10, "", "", &c->eku_oids);
 		} else {
 			kv(d, IT_FIELD + 10, "Extended key usage", RL_DIM, "(no extension: any usage)");
 		}
 		if (c->has_key_usage) {
 			const char *names[9];
-			size_t n = ui_key_usage_names(c->key_usage, names), o = 0;
-			b[0] = 0;
-			for (size_t i = 0; i < n && o < sizeof b; i++)
-				o += (size_t)snprintf(b + o, sizeof b - o, "%s%s", i ? ", " : "", names[i]);
-			kv(d, IT_FIELD + 11, "Key usage", RL_NORMAL, n ? b : "(none)");
+			size_t n = ui_key_usage_names(c->key_usage, names);
+			struct dbuf kb;
+			dbuf_init(&kb, DBUF_TEXT_MAX);
+			for (size_t i = 0; i < n; i++)
+				dbuf_addf(&kb, "%s%s", i ? ", " : "", names[i]);
+			kv(d, IT_FIELD + 11, "Key usage", RL_NORMAL, n ? dbuf_str(&kb) : "(none)");
+			dbuf_free(&kb);
 		} else {
 			kv(d, IT_FIELD + 11, "Key usage", RL_DIM, "(no extension)");
 		}

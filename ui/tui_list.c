@@ -320,8 +320,7 @@ static const char *row_text(struct tui *t, struct list *L, size_t si)
 {
 	const struct session_report *r = t->a->sessions[si];
 	char buf[700], hb[2048];
-	size_t len = 0, cap = 0;
-	char *s = NULL;
+	struct dbuf s;
 
 	if (si >= L->n_text) {
 		size_t n = t->a->n_sessions;
@@ -331,6 +330,7 @@ static const char *row_text(struct tui *t, struct list *L, size_t si)
 	}
 	if (L->text[si])
 		return L->text[si];
+	dbuf_init(&s, DBUF_TEXT_MAX);
 	for (int c = 0; c < C__N + 2 + (int)r->nf; c++) {
 		const char *piece;
 		if (c < C__N)
@@ -341,17 +341,9 @@ static const char *row_text(struct tui *t, struct list *L, size_t si)
 			piece = verdict_str(r->verdict);
 		else
 			piece = r->f[c - C__N - 2].id;
-		size_t pl = strlen(piece);
-		if (len + pl + 2 > cap) {
-			cap = (len + pl + 2) * 2;
-			s = xreallocarray(s, cap, 1);
-		}
-		memcpy(s + len, piece, pl);
-		len += pl;
-		s[len++] = ' ';
-		s[len] = 0;
+		dbuf_addf(&s, "%s ", piece);
 	}
-	L->text[si] = s ? s : xstrdup("");
+	L->text[si] = dbuf_take(&s);
 	return L->text[si];
 }
 

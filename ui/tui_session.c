@@ -209,7 +209,8 @@ static void finding_block(struct tui *t, struct doc *d, const struct session_rep
 {
 	const struct finding *f = &r->f[k];
 	struct doc_line *l = doc_line(d, IT_FIND + (int)k);
-	char b[256], sb[4096];
+	struct dbuf b;
+	char sb[4096];
 	(void)t;
 
 	if (f->cert >= 0 && (f->side == SIDE_CLIENT || f->side == SIDE_SERVER) &&
@@ -221,26 +222,23 @@ static void finding_block(struct tui *t, struct doc *d, const struct session_rep
 	}
 	doc_putf(d, tui_sev_role(f->sev), "  %-7s ", severity_str(f->sev));
 	doc_put(d, RL_BOLD, f->id);
-	{
-		size_t o = 0;
-		o += (size_t)snprintf(b + o, sizeof b - o, " (%s", basis_str(f->basis));
-		if (f->side == SIDE_CLIENT || f->side == SIDE_SERVER) {
-			o += (size_t)snprintf(b + o, sizeof b - o, "; %s", side_str(f->side));
-			if (f->cert >= 0 && o < sizeof b)
-				o += (size_t)snprintf(b + o, sizeof b - o, " cert %d", f->cert);
-		}
-		if (f->field && o < sizeof b) {
-			char fb[128];
-			o += (size_t)snprintf(b + o, sizeof b - o, ", %s", tui_s(f->field, fb, sizeof fb));
-		}
-		if (f->frame && o < sizeof b)
-			o += (size_t)snprintf(b + o, sizeof b - o, ", frame %llu",
-					      (unsigned long long)f->frame);
-		if (o < sizeof b)
-			snprintf(b + o, sizeof b - o, ")");
+	dbuf_init(&b, DBUF_TEXT_MAX);
+	dbuf_addf(&b, " (%s", basis_str(f->basis));
+	if (f->side == SIDE_CLIENT || f->side == SIDE_SERVER) {
+		dbuf_addf(&b, "; %s", side_str(f->side));
+		if (f->cert >= 0)
+			dbuf_addf(&b, " cert %d", f->cert);
 	}
+	if (f->field) {
+		char fb[128];
+		dbuf_addf(&b, ", %s", tui_s(f->field, fb, sizeof fb));
+	}
+	if (f->frame)
+		dbuf_addf(&b, ", frame %llu", (unsigned long long)f->frame);
+	dbuf_addstr(&b, ")");
 	doc_put(d, RL_DIM, " ");
-	doc_wrap(d, IT_FIND + (int)k, RL_DIM, b, 10, 1);
+	doc_wrap(d, IT_FIND + (int)k, RL_DIM, dbuf_str(&b), 10, 1);
+	dbuf_free(&b);
 	if (f->message && f->message[0]) {
 		doc_line(d, IT_FIND + (int)k);
 		doc_put(d, RL_NORMAL, "          ");
@@ -461,15 +459,16 @@ static void details_block(struct tui *t, struct doc *d, const struct session_rep
 		kv(d, it + 3, "SNI", s->ch.sni ? RL_NORMAL : RL_DIM,
 		   s->ch.sni ? tui_s(s->ch.sni, sb, sizeof sb) : "(none)");
 		if (s->ch.alpn.n || s->sh.alpn) {
-			size_t o = 0;
-			b[0] = 0;
-			for (size_t i = 0; i < s->ch.alpn.n && o < sizeof b; i++)
-				o += (size_t)snprintf(b + o, sizeof b - o, "%s%s", i ? ", " : "offered ",
-						      tui_s(s->ch.alpn.v[i], sb, sizeof sb));
-			if (s->sh.alpn && o < sizeof b)
-				snprintf(b + o, sizeof b - o, "%sselected %s", o ? "; " : "",
-					 tui_s(s->sh.alpn, sb, sizeof sb));
-			kv(d, it + 4, "ALPN", RL_NORMAL, b);
+			struct dbuf ab;
+			dbuf_init(&ab, DBUF_TEXT_MAX);
+			for (size_t i = 0; i < s->ch.alpn.n; i++)
+				dbuf_addf(&ab, "%s%s", i ? ", " : "offered ",
+					  tui_s(s->ch.alpn.v[i], sb, sizeof sb));
+			if (s->sh.alpn)
+				dbuf_addf(&ab, "%sselected %s", ab.len ? "; " : "",
+					  tui_s(s->sh.alpn, sb, sizeof sb));
+			kv(d, it + 4, "ALPN", RL_NORMAL, dbuf_str(&ab));
+			dbuf_free(&ab);
 		}
 		if (s->ch.ja3[0])
 			kv(d, it + 5, "JA3", RL_NORMAL, s->ch.ja3);
