@@ -18,28 +18,10 @@
 
 #include "capture/decode.h"
 #include "dissect/cert.h"
+#include "dissect/proto.h"
 
 enum tls_side { SIDE_CLIENT = 0, SIDE_SERVER = 1 };
-const char *side_str(int side); /* "client" / "server" */
-
-/* Handshake types (RFC 8446 §4, RFC 5246 §7.4). */
-enum {
-	HS_HELLO_REQUEST = 0,
-	HS_CLIENT_HELLO = 1,
-	HS_SERVER_HELLO = 2,
-	HS_NEW_SESSION_TICKET = 4,
-	HS_END_OF_EARLY_DATA = 5,
-	HS_ENCRYPTED_EXTENSIONS = 8,
-	HS_CERTIFICATE = 11,
-	HS_SERVER_KEY_EXCHANGE = 12,
-	HS_CERTIFICATE_REQUEST = 13,
-	HS_SERVER_HELLO_DONE = 14,
-	HS_CERTIFICATE_VERIFY = 15,
-	HS_CLIENT_KEY_EXCHANGE = 16,
-	HS_FINISHED = 20,
-	HS_CERTIFICATE_STATUS = 22,
-	HS_KEY_UPDATE = 24,
-};
+const char *side_str(int side); /* "client" / "server" ("session" for neither) */
 
 /* Entries of the ladder that are not handshake messages. */
 enum ladder_kind {
@@ -187,14 +169,5 @@ struct tls_session {
 };
 
 void tls_session_free(struct tls_session *s);
-
-/* Names for numbers (never NULL: unknown values give "unknown"). */
-const char *tls_version_str(uint16_t v);        /* "TLS 1.2" */
-const char *tls_alert_desc_str(int desc);       /* "unknown_ca" */
-const char *tls_hs_type_str(int type);          /* "Certificate" */
-const char *tls_cipher_str(uint16_t cs);        /* IANA name or NULL */
-const char *tls_group_str(uint16_t g);          /* "x25519" or NULL */
-const char *tls_sigalg_str(uint16_t s);         /* "rsa_pss_rsae_sha256" or NULL */
-const char *tls_ext_str(uint16_t e);            /* "server_name" or NULL */
 
 #endif

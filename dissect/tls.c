@@ -25,6 +25,13 @@
 #include "capture/xalloc.h"
 #include "dissect/tls_msg.h"
 
+/* The name of a handshake type in a note. */
+static const char *hs_name(int type)
+{
+	const char *n = tls_hs_type_name(type);
+	return n ? n : "unknown";
+}
+
 #define MAX_RECORD_LEN (16384 + 2048)
 #define MAX_HS_MSG (1u << 20)         /* a larger handshake message is hostile */
 #define CLEAR_BUDGET (256u * 1024)    /* clear text scanned for STARTTLS */
@@ -134,7 +141,8 @@ static void note_add(struct tls_session *s, enum tls_note_kind k, int side, uint
 
 static int plausible_header(uint8_t type, uint8_t maj, uint8_t min, uint16_t len)
 {
-	return type >= 20 && type <= 24 && maj == 3 && min <= 4 && len <= MAX_RECORD_LEN;
+	return type >= TLS_CT_CHANGE_CIPHER_SPEC && type <= TLS_CT_HEARTBEAT && maj == 3 && min <= 4 &&
+	       len <= MAX_RECORD_LEN;
 }
 
 /* The client's TCP direction is known now. Until then direction 0 was
@@ -217,7 +225,7 @@ static void got_message(struct tls_dissector *d, struct flow_st *fs, int dir, ui
 			s->sh.ts_ns = ds->ts;
 			s->sh.frame = ds->frame;
 			s->version = sh.version;
-			if (sh.version == 0x0304 || (sh.version & 0xff00) == 0x7f00) {
+			if (sh.version == TLS_V1_3 || TLS_V1_3_DRAFT(sh.version)) {
 				/* Everything after the ServerHello is encrypted. */
 				s->tls13 = 1;
 				fs->d[0].encrypted = fs->d[1].encrypted = 1;
@@ -242,7 +250,7 @@ static void got_message(struct tls_dissector *d, struct flow_st *fs, int dir, ui
 		break;
 	case HS_CERTIFICATE_REQUEST:
 		if (!s->cr.present) {
-			e = tls_parse_cert_request(body, s->version ? s->version : 0x0303, &s->cr);
+			e = tls_parse_cert_request(body, s->version ? s->version : TLS_V1_2, &s->cr);
 			s->cr.ts_ns = ds->ts;
 			s->cr.frame = ds->frame;
 		}
@@ -257,14 +265,30 @@ static void got_message(struct tls_dissector *d, struct flow_st *fs, int dir, ui
 	if (e != PE_OK && e != PE_UNSUPPORTED)
 		note_add(s, e == PE_LIMIT ? NOTE_LIMIT : NOTE_MALFORMED, side, 0, ds->ts, ds->frame,
 			 xasprintf("%s from the %s is %s (frame %llu); what could be read is kept",
-				   tls_hs_type_str(type), side_str(side), pe_str(e),
+				   hs_name(type), side_str(side), pe_str(e),
 				   (unsigned long long)ds->frame));
 }
 
 static int plausible_hs_type(uint8_t t)
 {
-	return t == 1 || t == 2 || t == 4 || t == 8 || (t >= 11 && t <= 16) || t == 20 ||
-	       t == 22 || t == 24 || t == 25;
+	switch (t) {
+	case HS_CLIENT_HELLO:
+	case HS_SERVER_HELLO:
+	case HS_NEW_SESSION_TICKET:
+	case HS_ENCRYPTED_EXTENSIONS:
+	case HS_CERTIFICATE:
+	case HS_SERVER_KEY_EXCHANGE:
+	case HS_CERTIFICATE_REQUEST:
+	case HS_SERVER_HELLO_DONE:
+	case HS_CERTIFICATE_VERIFY:
+	case HS_CLIENT_KEY_EXCHANGE:
+	case HS_FINISHED:
+	case HS_CERTIFICATE_STATUS:
+	case HS_KEY_UPDATE:
+	case HS_COMPRESSED_CERTIFICATE:
+		return 1;
+	}
+	return 0;
 }
 
 static void hs_take(struct tls_dissector *d, struct flow_st *fs, int dir, const uint8_t *p,
@@ -339,7 +363,7 @@ static void hs_take(struct tls_dissector *d, struct flow_st *fs, int dir, const 
 			ladder_add_incomplete(fs->s, side, type, len, ds->ts, ds->frame);
 			note_add(fs->s, NOTE_LIMIT, side, 0, ds->ts, ds->frame,
 				 xasprintf("%s of %u bytes is over our limit; not decoded",
-					   tls_hs_type_str(type), len));
+					   hs_name(type), len));
 			ds->hs_skip = len - (ds->hs.len - 4);
 			dbuf_reset(&ds->hs);
 			return;
@@ -405,7 +429,7 @@ static void hs_gap(struct tls_dissector *d, struct flow_st *fs, int dir, uint64_
 		 xasprintf("%llu bytes of the %s's %s (%u bytes) are missing from the capture "
 			   "after frame %llu",
 			   (unsigned long long)(g < missing ? g : missing), side_str(side),
-			   tls_hs_type_str(type), len, (unsigned long long)ds->frame));
+			   hs_name(type), len, (unsigned long long)ds->frame));
 	dbuf_reset(&ds->hs);
 	if (g < missing)
 		ds->hs_skip = missing - g;
@@ -455,7 +479,7 @@ static void record_end(struct tls_dissector *d, struct flow_st *fs, struct tcp_f
 		dbuf_reset(&ds->hs);
 	}
 	switch (ds->rtype) {
-	case 20:
+	case TLS_CT_CHANGE_CIPHER_SPEC:
 		if (!ds->rec_broken) {
 			ladder_add(s, LAD_CCS, side, 0, 1, ds->ts, ds->frame);
 			s->ccs[side] = 1;
@@ -466,7 +490,7 @@ static void record_end(struct tls_dissector *d, struct flow_st *fs, struct tcp_f
 				ds->encrypted = 1;
 		}
 		break;
-	case 21: {
+	case TLS_CT_ALERT: {
 		int enc = ds->rec_enc && !s->tls13;
 		if (ds->rec_broken)
 			break;
@@ -478,7 +502,7 @@ static void record_end(struct tls_dissector *d, struct flow_st *fs, struct tcp_f
 			struct cursor lc;
 			uint8_t lvl = 0;
 			cur_init(&lc, ds->small, ds->small_have);
-			if (ds->rlen != 2 || cur_u8(&lc, &lvl) != PE_OK || (lvl != 1 && lvl != 2))
+			if (ds->rlen != 2 || cur_u8(&lc, &lvl) != PE_OK || (lvl != TLS_ALERT_WARNING && lvl != TLS_ALERT_FATAL))
 				enc = 1;
 		}
 		if (enc || ds->small_have < 2) {
@@ -497,7 +521,7 @@ static void record_end(struct tls_dissector *d, struct flow_st *fs, struct tcp_f
 		}
 		break;
 	}
-	case 22:
+	case TLS_CT_HANDSHAKE:
 		if (ds->rec_enc) {
 			ds->enc_records++;
 			if (!s->encrypted_hs[side])
@@ -505,7 +529,7 @@ static void record_end(struct tls_dissector *d, struct flow_st *fs, struct tcp_f
 			s->encrypted_hs[side] = 1;
 		}
 		break;
-	case 23:
+	case TLS_CT_APPLICATION_DATA:
 		if (s->tls13 && !s->handshake_done &&
 		    !s->encrypted_hs[SIDE_CLIENT]) {
 			/* TLS 1.3: the flights up to the client's Finished. */
@@ -537,12 +561,12 @@ static void record_payload(struct tls_dissector *d, struct flow_st *fs, int dir,
 {
 	struct dir_st *ds = &fs->d[dir];
 	switch (ds->rtype) {
-	case 22:
+	case TLS_CT_HANDSHAKE:
 		if (!ds->encrypted)
 			hs_feed(d, fs, dir, p, n);
 		break;
-	case 20:
-	case 21: {
+	case TLS_CT_CHANGE_CIPHER_SPEC:
+	case TLS_CT_ALERT: {
 		struct cursor c;
 		cur_init(&c, p, n);
 		size_t k = n;
@@ -598,9 +622,11 @@ static long find_tls_start(const struct dbuf *b, int client)
 			return -1;
 		if (maj != 3 || min > 4 || len < 4 || len > MAX_RECORD_LEN)
 			continue;
-		if (t == 22 && ht == (client ? 1 : 2) && hl < (1u << 16))
+		if (t == TLS_CT_HANDSHAKE && ht == (client ? HS_CLIENT_HELLO : HS_SERVER_HELLO) &&
+		    hl < (1u << 16))
 			return (long)i;
-		if (t == 21 && !client && len == 2 && (ht == 1 || ht == 2))
+		if (t == TLS_CT_ALERT && !client && len == 2 &&
+		    (ht == TLS_ALERT_WARNING || ht == TLS_ALERT_FATAL))
 			return (long)i;
 	}
 	return -1;
@@ -771,9 +797,10 @@ static int record_stands_alone(const struct cursor *c, size_t i, uint16_t len)
 	uint8_t t, b0;
 	if (cur_peek_u8(c, i, &t) != PE_OK || len == 0 || cur_left(c) - i - 5 < len)
 		return 0;
-	if (t == 21)
-		return len == 2 && cur_peek_u8(c, i + 5, &b0) == PE_OK && (b0 == 1 || b0 == 2);
-	if (t != 22)
+	if (t == TLS_CT_ALERT)
+		return len == 2 && cur_peek_u8(c, i + 5, &b0) == PE_OK &&
+		       (b0 == TLS_ALERT_WARNING || b0 == TLS_ALERT_FATAL);
+	if (t != TLS_CT_HANDSHAKE)
 		return 0;
 	size_t at = i + 5, end = i + 5 + len;
 	while (at < end) {
@@ -1022,7 +1049,7 @@ static void h_data(void *ctx, struct tcp_flow *f, const struct tcp_chunk *ch)
 		if (ds->st == D_RECORDS) {
 			if (ds->in_record) {
 				uint64_t k = g < ds->rleft ? g : ds->rleft;
-				if (ds->rtype == 22 && !ds->encrypted)
+				if (ds->rtype == TLS_CT_HANDSHAKE && !ds->encrypted)
 					hs_gap(d, fs, ch->dir, k);
 				else
 					ds->rec_broken = 1;
@@ -1084,7 +1111,7 @@ static void finish_dir(struct tls_dissector *d, struct flow_st *fs, int dir)
 	cut_message(d, fs, dir, type, len);
 	note_add(s, NOTE_TRUNCATED, side, len - (ds->hs.len - 4), ds->ts, ds->frame,
 		 xasprintf("the capture ends inside the %s's %s (%zu of %u bytes seen)",
-			   side_str(side), tls_hs_type_str(type), ds->hs.len - 4, len));
+			   side_str(side), hs_name(type), ds->hs.len - 4, len));
 }
 
 static void h_close(void *ctx, struct tcp_flow *f, enum tcp_close_reason why)

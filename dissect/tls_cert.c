@@ -70,7 +70,7 @@ enum parse_err tls_parse_cert_request(struct cursor *b, uint16_t version,
 		TRY(cur_u8(&types, &t));
 		cr->cert_types.v[cr->cert_types.n++] = t;
 	}
-	if (version >= 0x0303) {
+	if (version >= TLS_V1_2) {
 		TRY(cur_sub_u16(b, &algs));
 		/* supported_signature_algorithms<2..2^16-2> */
 		if (cur_left(&algs) == 0 || cur_left(&algs) % 2)
@@ -109,7 +109,7 @@ enum parse_err tls_parse_ske_group(struct cursor *b, uint16_t *group)
 {
 	uint8_t type;
 	TRY(cur_u8(b, &type));
-	if (type != 3)
+	if (type != ECC_NAMED_CURVE)
 		return PE_UNSUPPORTED; /* DHE or explicit curves */
 	return cur_u16(b, group);
 }

@@ -97,7 +97,7 @@ static enum parse_err ext_sni(struct cursor *ext, struct tls_client_hello *ch)
 		TRY(cur_sub_u16(&list, &name));
 		if (cur_left(&name) == 0)
 			return PE_MALFORMED;
-		if (type == 0 && ch->sni == NULL)
+		if (type == SNI_HOST_NAME && ch->sni == NULL)
 			ch->sni = span_str(cur_rest(&name), 255);
 	}
 	return cur_expect_end(ext);
@@ -132,15 +132,15 @@ static enum parse_err ch_extension(uint16_t type, struct cursor *ext, struct tls
 {
 	struct cursor l;
 	switch (type) {
-	case 0:
+	case EXT_SERVER_NAME:
 		return ext_sni(ext, ch);
-	case 10: /* supported_groups, RFC 8446 §4.2.7: <2..2^16-1> */
+	case EXT_SUPPORTED_GROUPS: /* RFC 8446 §4.2.7: <2..2^16-1> */
 		TRY(cur_sub_u16(ext, &l));
 		if (cur_left(&l) == 0)
 			return PE_MALFORMED;
 		TRY(read_u16_list(&l, &ch->groups));
 		return cur_expect_end(ext);
-	case 11: { /* ec_point_formats, RFC 8422 §5.1.2: <1..2^8-1> */
+	case EXT_EC_POINT_FORMATS: { /* RFC 8422 §5.1.2: <1..2^8-1> */
 		struct u16build b;
 		TRY(cur_sub_u8(ext, &l));
 		if (cur_left(&l) == 0)
@@ -153,15 +153,15 @@ static enum parse_err ch_extension(uint16_t type, struct cursor *ext, struct tls
 		}
 		return cur_expect_end(ext);
 	}
-	case 13: /* signature_algorithms, RFC 8446 §4.2.3: <2..2^16-2> */
+	case EXT_SIGNATURE_ALGORITHMS: /* RFC 8446 §4.2.3: <2..2^16-2> */
 		TRY(cur_sub_u16(ext, &l));
 		if (cur_left(&l) == 0)
 			return PE_MALFORMED;
 		TRY(read_u16_list(&l, &ch->sig_algs));
 		return cur_expect_end(ext);
-	case 16:
+	case EXT_ALPN:
 		return ext_alpn(ext, &ch->alpn);
-	case 43: /* supported_versions (ClientHello form), RFC 8446 §4.2.1: <2..254> */
+	case EXT_SUPPORTED_VERSIONS: /* ClientHello form, RFC 8446 §4.2.1: <2..254> */
 		TRY(cur_sub_u8(ext, &l));
 		if (cur_left(&l) == 0)
 			return PE_MALFORMED;
@@ -282,12 +282,12 @@ static enum parse_err sh_extension(uint16_t type, struct cursor *ext, int is_hrr
 {
 	uint16_t v;
 	switch (type) {
-	case 43: /* supported_versions: selected_version */
+	case EXT_SUPPORTED_VERSIONS: /* selected_version */
 		TRY(cur_u16(ext, &v));
 		TRY(cur_expect_end(ext));
 		sh->version = v;
 		return PE_OK;
-	case 16: { /* ALPN: exactly one ProtocolName (RFC 7301 §3.1) */
+	case EXT_ALPN: { /* exactly one ProtocolName (RFC 7301 §3.1) */
 		struct strlist l = { 0 };
 		enum parse_err e = is_hrr ? PE_MALFORMED : ext_alpn(ext, &l);
 		if (e == PE_OK && l.n != 1)
@@ -302,7 +302,7 @@ static enum parse_err sh_extension(uint16_t type, struct cursor *ext, int is_hrr
 		free(l.v);
 		return e;
 	}
-	case 51: /* key_share: the group (HRR: only the group) */
+	case EXT_KEY_SHARE: /* the group (HRR: only the group) */
 		TRY(cur_u16(ext, &v));
 		if (is_hrr) {
 			TRY(cur_expect_end(ext));
@@ -503,17 +503,17 @@ void tls_fingerprint(struct tls_client_hello *ch)
 		best = ch->legacy_version;
 	const char *ver = "00";
 	switch (best) {
-	case 0x0304: ver = "13"; break;
-	case 0x0303: ver = "12"; break;
-	case 0x0302: ver = "11"; break;
-	case 0x0301: ver = "10"; break;
-	case 0x0300: ver = "s3"; break;
-	case 0x0002: ver = "s2"; break;
+	case TLS_V1_3: ver = "13"; break;
+	case TLS_V1_2: ver = "12"; break;
+	case TLS_V1_1: ver = "11"; break;
+	case TLS_V1_0: ver = "10"; break;
+	case SSL_V3: ver = "s3"; break;
+	case SSL_V2: ver = "s2"; break;
 	}
 	size_t ncs = 0, next = 0;
 	int sni = 0; /* the extension's presence decides, not its content */
 	for (size_t i = 0; i < ch->extensions.n; i++)
-		sni |= ch->extensions.v[i] == 0x0000;
+		sni |= ch->extensions.v[i] == EXT_SERVER_NAME;
 	for (size_t i = 0; i < ch->ciphers.n; i++)
 		ncs += !tls_is_grease(ch->ciphers.v[i]);
 	for (size_t i = 0; i < ch->extensions.n; i++)
@@ -546,7 +546,7 @@ void tls_fingerprint(struct tls_client_hello *ch)
 	char *cl = hex_list(&ch->ciphers, 1, NULL, 0, NULL);
 	sha12(cl, strlen(cl), b12);
 	free(cl);
-	static const uint16_t omit[] = { 0x0000, 0x0010 };
+	static const uint16_t omit[] = { EXT_SERVER_NAME, EXT_ALPN };
 	size_t nex;
 	char *el = hex_list(&ch->extensions, 1, omit, 2, &nex);
 	char *sl = hex_list(&ch->sig_algs, 0, NULL, 0, NULL);

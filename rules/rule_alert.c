@@ -31,27 +31,6 @@
 #include "capture/xalloc.h"
 #include "rules/rule_int.h"
 
-enum {
-	AL_CLOSE_NOTIFY = 0,
-	AL_HANDSHAKE_FAILURE = 40,
-	AL_BAD_CERTIFICATE = 42,
-	AL_UNSUPPORTED_CERTIFICATE = 43,
-	AL_CERTIFICATE_REVOKED = 44,
-	AL_CERTIFICATE_EXPIRED = 45,
-	AL_CERTIFICATE_UNKNOWN = 46,
-	AL_UNKNOWN_CA = 48,
-	AL_ACCESS_DENIED = 49,
-	AL_DECODE_ERROR = 50,
-	AL_DECRYPT_ERROR = 51,
-	AL_PROTOCOL_VERSION = 70,
-	AL_INSUFFICIENT_SECURITY = 71,
-	AL_INTERNAL_ERROR = 80,
-	AL_USER_CANCELED = 90,
-	AL_NO_RENEGOTIATION = 100,
-	AL_UNRECOGNIZED_NAME = 112,
-	AL_CERTIFICATE_REQUIRED = 116,
-};
-
 /* Which predicted findings on the answered chain an alert description
  * stands for, most specific first. NULL-terminated. */
 static const char *const ids_unknown_ca[] = { "unknown_ca", "incomplete_chain",
@@ -138,10 +117,10 @@ static int is_fatal(const struct tls_session *s, const struct tls_alert *a)
 	if (a->desc == AL_CLOSE_NOTIFY || a->desc == AL_USER_CANCELED ||
 	    a->desc == AL_NO_RENEGOTIATION)
 		return 0;
-	if (a->level == 2)
+	if (a->level == TLS_ALERT_FATAL)
 		return 1;
 	/* TLS 1.3 ignores the level: every other alert is fatal. */
-	return s->tls13 && a->level != 1 ? 1 : 0;
+	return s->tls13 && a->level != TLS_ALERT_WARNING ? 1 : 0;
 }
 
 static int came_before(uint64_t f1, int64_t t1, uint64_t f2, int64_t t2)
@@ -185,7 +164,7 @@ static const struct ladder_entry *last_received(const struct tls_session *s, con
 static const char *ladder_name(const struct ladder_entry *l)
 {
 	switch (l->kind) {
-	case LAD_HANDSHAKE: return tls_hs_type_str(l->type);
+	case LAD_HANDSHAKE: return tls_hs_type_name(l->type) ? tls_hs_type_name(l->type) : "unknown";
 	case LAD_CCS: return "ChangeCipherSpec";
 	case LAD_ALERT: return "alert";
 	case LAD_ENCRYPTED_HS: return "encrypted handshake message";
@@ -279,7 +258,8 @@ static void one_alert(struct rule_eval *e, const struct tls_alert *a, int first)
 	const struct tls_chain *ch = &s->chain[other];
 	int answered = !s->tls13 && ch->present &&
 		       came_before(ch->frame, ch->ts_ns, a->frame, a->ts_ns);
-	const char *desc = a->encrypted || a->desc < 0 ? NULL : tls_alert_desc_str(a->desc);
+	const char *desc = a->encrypted || a->desc < 0 ? NULL
+			   : tls_alert_name(a->desc) ? tls_alert_name(a->desc) : "unknown";
 	const struct finding *m = NULL;
 	char who_s[128], who_o[128], ra[80];
 	char *blame = NULL, *reason = NULL, *adv = NULL, *delta = NULL, *msg;

@@ -195,13 +195,13 @@ static void rule_key(struct rule_eval *e, int side, size_t i, const struct cert_
 static int standard_subject_oid(const char *oid)
 {
 	static const char *const extra[] = {
-		"0.9.2342.19200300.100.1.25", /* domainComponent */
-		"0.9.2342.19200300.100.1.1",  /* userId */
-		"1.2.840.113549.1.9.1",       /* emailAddress */
+		OID_DC,
+		OID_UID,
+		OID_EMAIL,
 	};
 	size_t k;
 
-	if (strncmp(oid, "2.5.4.", 6) == 0)
+	if (strncmp(oid, OID_ATTR_PREFIX, strlen(OID_ATTR_PREFIX)) == 0)
 		return 1;
 	for (k = 0; k < sizeof(extra) / sizeof(extra[0]); k++)
 		if (strcmp(oid, extra[k]) == 0)
@@ -392,7 +392,7 @@ static void rule_wildcard(struct rule_eval *e, int side, const struct cert_info 
 		if (has_star(c->san_dns.v[k]))
 			w = c->san_dns.v[k];
 	for (k = 0; k < c->subject.nattrs && !w; k++)
-		if (c->subject.attrs[k].oid && strcmp(c->subject.attrs[k].oid, "2.5.4.3") == 0 &&
+		if (c->subject.attrs[k].oid && strcmp(c->subject.attrs[k].oid, OID_CN) == 0 &&
 		    has_star(c->subject.attrs[k].value))
 			w = c->subject.attrs[k].value;
 	if (!w)
@@ -652,7 +652,7 @@ void rule_names(struct rule_eval *e)
 		for (k = 0; k < c->subject.nattrs; k++) {
 			const struct dn_attr *a = &c->subject.attrs[k];
 
-			if (a->oid && strcmp(a->oid, "2.5.4.3") == 0 && a->value) {
+			if (a->oid && strcmp(a->oid, OID_CN) == 0 && a->value) {
 				cn = 1;
 				if (rule_name_match(a->value, r->expected_name))
 					goto out;

@@ -125,9 +125,9 @@ static int client_rejected_name(const struct tls_session *s)
 	for (i = 0; i < s->n_alerts; i++) {
 		const struct tls_alert *a = &s->alerts[i];
 
-		if (a->side != SIDE_CLIENT || a->encrypted || a->level != 2)
+		if (a->side != SIDE_CLIENT || a->encrypted || a->level != TLS_ALERT_FATAL)
 			continue;
-		if (a->desc == 42 || a->desc == 46)
+		if (a->desc == AL_BAD_CERTIFICATE || a->desc == AL_CERTIFICATE_UNKNOWN)
 			return s->chain[SIDE_SERVER].present && s->chain[SIDE_SERVER].n > 0;
 	}
 	return 0;
@@ -234,25 +234,24 @@ static char *known_missing_text(const struct chain_result *res)
 /* The organisation of a DN: its O values, or its DC components joined. */
 static int dn_org_eq(const struct dn *a, const struct dn *b)
 {
-	static const char O[] = "2.5.4.10", DC[] = "0.9.2342.19200300.100.1.25";
 	size_t i, j, ia = 0, ib = 0;
 	int dc_a = 0, dc_b = 0, dc_same = 1;
 
 	for (i = 0; i < a->nattrs; i++) {
 		if (!a->attrs[i].oid || !a->attrs[i].value)
 			continue;
-		if (strcmp(a->attrs[i].oid, O) == 0)
+		if (strcmp(a->attrs[i].oid, OID_O) == 0)
 			for (j = 0; j < b->nattrs; j++)
 				if (b->attrs[j].oid && b->attrs[j].value &&
-				    strcmp(b->attrs[j].oid, O) == 0 &&
+				    strcmp(b->attrs[j].oid, OID_O) == 0 &&
 				    strcasecmp(a->attrs[i].value, b->attrs[j].value) == 0)
 					return 1;
 	}
 	/* DC sequences, in order */
 	for (;;) {
-		while (ia < a->nattrs && (!a->attrs[ia].oid || strcmp(a->attrs[ia].oid, DC) != 0))
+		while (ia < a->nattrs && (!a->attrs[ia].oid || strcmp(a->attrs[ia].oid, OID_DC) != 0))
 			ia++;
-		while (ib < b->nattrs && (!b->attrs[ib].oid || strcmp(b->attrs[ib].oid, DC) != 0))
+		while (ib < b->nattrs && (!b->attrs[ib].oid || strcmp(b->attrs[ib].oid, OID_DC) != 0))
 			ib++;
 		if (ia >= a->nattrs || ib >= b->nattrs)
 			break;
@@ -265,9 +264,9 @@ static int dn_org_eq(const struct dn *a, const struct dn *b)
 		ib++;
 	}
 	while (ia < a->nattrs)
-		dc_a += a->attrs[ia].oid && strcmp(a->attrs[ia++].oid, DC) == 0;
+		dc_a += a->attrs[ia].oid && strcmp(a->attrs[ia++].oid, OID_DC) == 0;
 	while (ib < b->nattrs)
-		dc_b += b->attrs[ib].oid && strcmp(b->attrs[ib++].oid, DC) == 0;
+		dc_b += b->attrs[ib].oid && strcmp(b->attrs[ib++].oid, OID_DC) == 0;
 	return dc_a > 0 && dc_a == dc_b && dc_same;
 }
 
@@ -793,7 +792,8 @@ static void set_verdict(struct rule_eval *e)
 		goto asof;
 	{
 		char c[128], sv[128];
-		const char *ver = e->s->version ? tls_version_str(e->s->version) : "TLS";
+		const char *ver = !e->s->version ? "TLS"
+				  : tls_version_name(e->s->version) ? tls_version_name(e->s->version) : "unknown";
 
 		rule_who(e, SIDE_CLIENT, c, sizeof(c));
 		rule_who(e, SIDE_SERVER, sv, sizeof(sv));

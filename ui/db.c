@@ -470,7 +470,7 @@ static int store_session(struct db_sink *d, int64_t capture_id, const struct ses
 	bind_text(q, 5, endpoint_addr_str(&s->server, sip, sizeof(sip)));
 	sqlite3_bind_int(q, 6, s->server.port);
 	bind_text(q, 7, s->ch.sni);
-	bind_text(q, 8, s->version ? tls_version_str(s->version) : NULL);
+	bind_text(q, 8, !s->version ? NULL : tls_version_name(s->version) ? tls_version_name(s->version) : "unknown");
 	sqlite3_bind_int(q, 9, s->tls13);
 	bind_text(q, 10, r->service);
 	bind_text(q, 11, verdict_str(r->verdict));

@@ -398,7 +398,7 @@ static void session_article(FILE *f, const char *file, const struct session_repo
 	fputs("</dd>", f);
 	if (s->version) {
 		fputs("<dt>version</dt><dd>", f);
-		h(f, tls_version_str(s->version));
+		h(f, tls_version_name(s->version) ? tls_version_name(s->version) : "unknown");
 		if (s->tls13)
 			fputs(" (certificates encrypted)", f);
 		fputs("</dd>", f);

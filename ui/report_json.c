@@ -97,8 +97,8 @@ static json_t *jversion(uint16_t v)
 	const char *n;
 	if (!v)
 		return json_null();
-	n = tls_version_str(v);
-	if (strcmp(n, "unknown") != 0)
+	n = tls_version_name(v);
+	if (n)
 		return json_string(n);
 	snprintf(b, sizeof b, "0x%04x", v);
 	return json_string(b);
@@ -270,7 +270,7 @@ static json_t *jsession(const char *file, const struct session_report *r)
 	set(tls, "alpn", jstrlist(&s->ch.alpn));
 	set(tls, "alpn_selected", jstr(s->sh.alpn));
 	if (s->sh.present) {
-		const char *cn = tls_cipher_str(s->sh.cipher);
+		const char *cn = tls_cipher_name(s->sh.cipher);
 		if (!cn) {
 			snprintf(b, sizeof b, "0x%04x", s->sh.cipher);
 			cn = b;
@@ -306,8 +306,7 @@ static json_t *jsession(const char *file, const struct session_report *r)
 				: known && al->level == 2 ? json_string("fatal")
 							  : json_null());
 		set(x, "description",
-		    known && al->desc >= 0 && strcmp(tls_alert_desc_str(al->desc), "unknown") != 0
-			    ? json_string(tls_alert_desc_str(al->desc))
+		    known && tls_alert_name(al->desc) ? json_string(tls_alert_name(al->desc))
 			    : json_null());
 		set(x, "code", known && al->desc >= 0 ? jint(al->desc) : json_null());
 		set(x, "frame", jframe(al->frame));

@@ -138,12 +138,12 @@ static void wrap(FILE *f, const char *text, size_t col, size_t indent)
 	fputc('\n', f);
 }
 
-static const char *tls_version_name(uint16_t v, char *buf, size_t len)
+static const char *version_text(uint16_t v, char *buf, size_t len)
 {
-	const char *n = tls_version_str(v);
+	const char *n = tls_version_name(v);
 	if (v == 0)
 		return "version unknown";
-	if (strcmp(n, "unknown") == 0) {
+	if (!n) {
 		snprintf(buf, len, "version 0x%04x", v);
 		return buf;
 	}
@@ -152,7 +152,7 @@ static const char *tls_version_name(uint16_t v, char *buf, size_t len)
 
 static const char *cipher_name(uint16_t cs, char *buf, size_t len)
 {
-	const char *n = tls_cipher_str(cs);
+	const char *n = tls_cipher_name(cs);
 	if (n)
 		return n;
 	snprintf(buf, len, "0x%04x", cs);
@@ -400,7 +400,7 @@ static const char *alert_desc(const struct tls_alert *al, char *buf, size_t len)
 	}
 	snprintf(buf, len, "%s %s (%d)",
 		 al->level == 2 ? "fatal" : al->level == 1 ? "warning" : "level ?",
-		 tls_alert_desc_str(al->desc), al->desc);
+		 tls_alert_name(al->desc) ? tls_alert_name(al->desc) : "unknown", al->desc);
 	return buf;
 }
 
@@ -427,7 +427,7 @@ static void session_block(struct tstate *t, const struct session_report *r)
 	fprintf(f, "  Started:  %s (frames %llu-%llu)%s\n", ui_time_us(s->start_ts, tb, sizeof tb),
 		(unsigned long long)s->first_frame, (unsigned long long)s->last_frame,
 		s->flow_midstream ? ", capture began mid-connection" : "");
-	fprintf(f, "  TLS:      %s", tls_version_name(s->version, vb, sizeof vb));
+	fprintf(f, "  TLS:      %s", version_text(s->version, vb, sizeof vb));
 	if (s->sh.present)
 		fprintf(f, ", cipher %s", cipher_name(s->sh.cipher, xb, sizeof xb));
 	if (s->starttls)

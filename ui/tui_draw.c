@@ -412,7 +412,7 @@ const char *tui_cert_cn(const struct cert_info *c)
 		return NULL;
 	/* The most specific CN: the last one in DER order. */
 	for (size_t i = 0; i < c->subject.nattrs; i++)
-		if (strcmp(c->subject.attrs[i].oid, "2.5.4.3") == 0 && c->subject.attrs[i].value)
+		if (strcmp(c->subject.attrs[i].oid, OID_CN) == 0 && c->subject.attrs[i].value)
 			cn = c->subject.attrs[i].value;
 	return cn;
 }

@@ -260,7 +260,7 @@ static const char *alert_text(const struct tls_alert *al, char *buf, size_t len)
 	else
 		snprintf(buf, len, "Alert: %s %s (%d)",
 			 al->level == 2 ? "fatal" : al->level == 1 ? "warning" : "level ?",
-			 tls_alert_desc_str(al->desc), al->desc);
+			 tls_alert_name(al->desc) ? tls_alert_name(al->desc) : "unknown", al->desc);
 	return buf;
 }
 
@@ -277,9 +277,9 @@ static const char *entry_label(const struct tls_session *s, const struct ladder_
 			else
 				snprintf(buf, len, "Certificate (%zu cert%s)", n, n == 1 ? "" : "s");
 		} else if (e->type == HS_SERVER_HELLO && s->version) {
-			snprintf(buf, len, "ServerHello (%s)", tls_version_str(s->version));
+			snprintf(buf, len, "ServerHello (%s)", tls_version_name(s->version) ? tls_version_name(s->version) : "unknown");
 		} else {
-			snprintf(buf, len, "%s", tls_hs_type_str(e->type));
+			snprintf(buf, len, "%s", tls_hs_type_name(e->type) ? tls_hs_type_name(e->type) : "unknown");
 		}
 		break;
 	case LAD_CCS: snprintf(buf, len, "ChangeCipherSpec"); break;
@@ -441,11 +441,11 @@ static void details_block(struct tui *t, struct doc *d, const struct session_rep
 	doc_line(d, it);
 	doc_put(d, RL_HEAD, "Details");
 	if (s->version)
-		snprintf(b, sizeof b, "%s", tls_version_str(s->version));
+		snprintf(b, sizeof b, "%s", tls_version_name(s->version) ? tls_version_name(s->version) : "unknown");
 	else
 		snprintf(b, sizeof b, "version unknown (no ServerHello seen)");
 	if (s->sh.present) {
-		const char *cn = tls_cipher_str(s->sh.cipher);
+		const char *cn = tls_cipher_name(s->sh.cipher);
 		size_t o = strlen(b);
 		if (cn)
 			snprintf(b + o, sizeof b - o, ", cipher %s", cn);
@@ -642,7 +642,7 @@ static void sess_header(struct tui *t, struct view *v)
 		 S->r->service ? tui_s(S->r->service, nb, sizeof nb) : "");
 	if (s->version) {
 		size_t o = strlen(b);
-		snprintf(b + o, sizeof b - o, "  %s", tls_version_str(s->version));
+		snprintf(b + o, sizeof b - o, "  %s", tls_version_name(s->version) ? tls_version_name(s->version) : "unknown");
 	}
 	tui_title(t, 0, b);
 }

@@ -39,10 +39,10 @@ static void emit(void *ctx, struct tls_session *s)
 		if (e->kind == LAD_ALERT)
 			need(e->type >= 0 && (size_t)e->type < s->n_alerts);
 		need(e->side == SIDE_CLIENT || e->side == SIDE_SERVER);
-		(void)tls_hs_type_str(e->type);
+		(void)tls_hs_type_name(e->type);
 	}
 	for (size_t i = 0; i < s->n_alerts; i++)
-		(void)tls_alert_desc_str(s->alerts[i].desc);
+		(void)tls_alert_name(s->alerts[i].desc);
 	for (size_t i = 0; i < s->n_notes; i++)
 		need(s->notes[i].text != NULL);
 	for (int k = 0; k < 2; k++)
@@ -52,7 +52,7 @@ static void emit(void *ctx, struct tls_session *s)
 		need(s->cr.ca_der[i] != NULL);
 	if (s->ch.present)
 		need(strlen(s->ch.ja4) == 36 && strlen(s->ch.ja3) == 32);
-	(void)tls_version_str(s->version);
+	(void)tls_version_name(s->version);
 	tls_session_free(s);
 }
 

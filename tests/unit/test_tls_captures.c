@@ -180,7 +180,7 @@ static void ladder_word(const struct tls_session *s, const struct ladder_entry *
 			snprintf(w, n, "encrypted_alert");
 		else
 			snprintf(w, n, "alert level=%s desc=%s(%d)", a->level == 2 ? "fatal" : "warning",
-				 tls_alert_desc_str(a->desc), a->desc);
+				 tls_alert_name(a->desc) ? tls_alert_name(a->desc) : "unknown", a->desc);
 		break;
 	}
 	default: snprintf(w, n, "-"); break;
