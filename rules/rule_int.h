@@ -80,6 +80,7 @@ struct rule_eval {
 					    client rejected the chain, no SNI */
 };
 
+/* Shared helpers (rule_util.c). */
 /* "Expressway-E 10.48.36.101", "the client 10.0.0.1" into buf (>= 128). */
 const char *rule_who(const struct rule_eval *e, int side, char *buf, size_t len);
 /* "Expressway-E's", "the client's" */
@@ -93,6 +94,10 @@ const char *rule_dn(const struct dn *d);
 /* YYYY-MM-DD of t. */
 const char *rule_day(time_t t, char buf[32]);
 
+/* The chain as a whole (rule_chain.c): order, extras and duplicates;
+ * self-signed leaf, store shadowing, trust (only for a complete chain). */
+void rule_chain_order(struct rule_eval *e, int side);
+void rule_chain_trust(struct rule_eval *e, int side);
 /* Per-certificate rules (rule_cert.c): dates, key usage, basic
  * constraints, EKU by role, key size, signature, Cisco-specific checks. */
 void rule_certs(struct rule_eval *e, int side);
