@@ -29,6 +29,7 @@
 #include <string.h>
 
 #include "capture/xalloc.h"
+#include "rules/facts.h"
 #include "rules/rule_int.h"
 
 /* Which predicted findings on the answered chain an alert description
@@ -164,7 +165,7 @@ static const struct ladder_entry *last_received(const struct tls_session *s, con
 static const char *ladder_name(const struct ladder_entry *l)
 {
 	switch (l->kind) {
-	case LAD_HANDSHAKE: return tls_hs_type_name(l->type) ? tls_hs_type_name(l->type) : "unknown";
+	case LAD_HANDSHAKE: return hs_type_text(l->type);
 	case LAD_CCS: return "ChangeCipherSpec";
 	case LAD_ALERT: return "alert";
 	case LAD_ENCRYPTED_HS: return "encrypted handshake message";

@@ -16,9 +16,8 @@
 #include <strings.h>
 
 #include "capture/xalloc.h"
+#include "rules/facts.h"
 #include "rules/rule_int.h"
-
-#define DAY 86400
 
 static char *label(const struct rule_eval *e, int side, size_t i, const struct cert_info *c)
 {
@@ -41,11 +40,6 @@ static char *judged_text(const struct rule_eval *e)
 	return xasprintf("when captured (%s)", d);
 }
 
-static long days_between(time_t a, time_t b)
-{
-	return (long)((b - a) / DAY);
-}
-
 /* ------------------------------------------------------------ validity */
 
 static void rule_dates(struct rule_eval *e, int side, size_t i, const struct cert_info *c,
@@ -54,7 +48,7 @@ static void rule_dates(struct rule_eval *e, int side, size_t i, const struct cer
 	int expired_at = e->at > c->not_after, nyv_at = e->at < c->not_before;
 	int expired_now = e->now > c->not_after, nyv_now = e->now < c->not_before;
 	/* "as of now" is worth saying when judged at another day than now */
-	int differ = !e->at_is_now && (e->at / DAY) != (e->now / DAY);
+	int differ = !e->at_is_now && day_of(e->at) != day_of(e->now);
 	int exp_days = e->ctx->cfg ? e->ctx->cfg->expiring_days : 30;
 	char dnow[32], *lab = label(e, side, i, c), *when = judged_text(e), *msg = NULL, *adv;
 	const char *cafix = i > 0 ? " This is a CA certificate: install the CA's renewed certificate "
@@ -87,7 +81,7 @@ static void rule_dates(struct rule_eval *e, int side, size_t i, const struct cer
 				   frame, msg, a);
 			free(a);
 		}
-	} else if (exp_days > 0 && c->not_after - e->at <= (time_t)exp_days * DAY) {
+	} else if (exp_days > 0 && c->not_after - e->at <= (time_t)exp_days * SECS_PER_DAY) {
 		msg = xasprintf("%s expires on %s, %ld day%s after it was judged %s.%s%s%s", lab,
 				c->not_after_str, days_between(e->at, c->not_after),
 				days_between(e->at, c->not_after) == 1 ? "" : "s", when,
@@ -384,17 +378,16 @@ static int has_star(const char *s)
 
 static void rule_wildcard(struct rule_eval *e, int side, const struct cert_info *c, uint64_t frame)
 {
-	const char *w = NULL;
+	const char *w = NULL, *cn;
 	size_t k;
 	char *lab, *msg, *adv, *own;
 
 	for (k = 0; k < c->san_dns.n && !w; k++)
 		if (has_star(c->san_dns.v[k]))
 			w = c->san_dns.v[k];
-	for (k = 0; k < c->subject.nattrs && !w; k++)
-		if (c->subject.attrs[k].oid && strcmp(c->subject.attrs[k].oid, OID_CN) == 0 &&
-		    has_star(c->subject.attrs[k].value))
-			w = c->subject.attrs[k].value;
+	for (k = 0; !w && (cn = dn_next(&c->subject, OID_CN, &k)) != NULL;)
+		if (has_star(cn))
+			w = cn;
 	if (!w)
 		return;
 	lab = label(e, side, 0, c);
@@ -647,16 +640,13 @@ void rule_names(struct rule_eval *e)
 				who_c, r->expected_name, r->expected_name_source, lab, list);
 		free(list);
 	} else {
+		const char *v;
 		int cn = 0;
 
-		for (k = 0; k < c->subject.nattrs; k++) {
-			const struct dn_attr *a = &c->subject.attrs[k];
-
-			if (a->oid && strcmp(a->oid, OID_CN) == 0 && a->value) {
-				cn = 1;
-				if (rule_name_match(a->value, r->expected_name))
-					goto out;
-			}
+		for (k = 0; (v = dn_next(&c->subject, OID_CN, &k)) != NULL;) {
+			cn = 1;
+			if (rule_name_match(v, r->expected_name))
+				goto out;
 		}
 		msg = xasprintf("%s asked for %s (from %s), but %s has no subjectAltName DNS names "
 				"and %s.",

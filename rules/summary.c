@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "capture/xalloc.h"
+#include "rules/facts.h"
 #include "rules/summary.h"
 
 /* ------------------------------------------------------------ hash set */
@@ -133,11 +134,6 @@ void summary_init(struct run_summary *s, time_t now, int expiring_days)
 	s->index = p;
 }
 
-static long days_until(time_t t, time_t now)
-{
-	return (long)floor(((double)t - (double)now) / 86400.0);
-}
-
 static void add_bad(struct run_summary *s, const char *path, const char *msg)
 {
 	struct bad_file b = { xstrdup(path ? path : "(unnamed)"),
@@ -184,7 +180,7 @@ static size_t cert_entry(struct run_summary *s, const struct cert_info *ci)
 		c.serial_hex = dup_or_null(ci->serial_hex);
 		c.not_before = ci->not_before;
 		c.not_after = ci->not_after;
-		c.days_to_expiry = days_until(ci->not_after, s->now);
+		c.days_to_expiry = days_between(s->now, ci->not_after);
 	} else {
 		/* Nothing to judge: never "expiring" (views check parse_ok). */
 		c.days_to_expiry = LONG_MAX;

@@ -196,7 +196,7 @@ static int parse_seconds(const char *s, int64_t *ns)
 		return -1;
 	for (; isdigit((unsigned char)*p); p++) {
 		whole = whole * 10 + (unsigned)(*p - '0');
-		if (whole > 366ULL * 86400)
+		if (whole > 366ULL * 24 * 3600) /* a year */
 			return -1;
 	}
 	if (*p == '.') {

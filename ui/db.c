@@ -47,6 +47,7 @@
 #include <wolfssl/wolfcrypt/sha256.h>
 
 #include "capture/xalloc.h"
+#include "rules/facts.h"
 #include "ui/fmt.h"
 #include "ui/ui.h"
 
@@ -764,11 +765,11 @@ static int cmd_expiring(sqlite3 *db, int days)
 		 " ORDER BY c.not_after, c.subject, c.sha256",
 		 &st) != 0)
 		return EXIT_USAGE;
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)now + (sqlite3_int64)days * 86400);
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)now + (sqlite3_int64)days * SECS_PER_DAY);
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		char sha[80], subj[1024], eps[2048], tb[40];
 		int64_t na = sqlite3_column_int64(st, 2);
-		long d = (long)floor(((double)na - (double)now) / 86400.0);
+		long d = days_between(now, (time_t)na);
 		if (n++ == 0)
 			printf("%-20s %6s  %-8s  %-64s  %s\n", "NOT AFTER", "DAYS", "STATE", "SHA-256",
 			       "SUBJECT / SEEN AT");
@@ -1014,11 +1015,12 @@ static int cmd_stats(sqlite3 *db, const char *path)
 	       (long long)scalar(db, "SELECT count(*) FROM sessions WHERE verdict = 'incomplete'"));
 	if (prep(db,
 		 "SELECT count(*), coalesce(sum(parse_ok = 1 AND not_after < ?1), 0),"
-		 " coalesce(sum(parse_ok = 1 AND not_after >= ?1 AND not_after <= ?1 + 30 * 86400), 0)"
+		 " coalesce(sum(parse_ok = 1 AND not_after >= ?1 AND not_after <= ?2), 0)"
 		 " FROM certificates",
 		 &st) != 0)
 		return EXIT_USAGE;
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)now);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)now + 30 * SECS_PER_DAY);
 	if (sqlite3_step(st) == SQLITE_ROW)
 		printf("certificates  %lld unique (%lld expired, %lld expiring within 30 days)\n",
 		       (long long)sqlite3_column_int64(st, 0), (long long)sqlite3_column_int64(st, 1),

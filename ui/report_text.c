@@ -24,6 +24,7 @@
 #include <time.h>
 
 #include "capture/xalloc.h"
+#include "rules/facts.h"
 #include "ui/fmt.h"
 #include "ui/sanitize.h"
 #include "ui/ui.h"
@@ -174,12 +175,6 @@ static const char *key_desc(struct tstate *t, const struct cert_info *c, char *b
 	return buf;
 }
 
-static long days_between(time_t from, time_t to)
-{
-	double d = difftime(to, from) / 86400.0;
-	return d < 0 ? -(long)((-d) + 0.999999) : (long)d; /* floor */
-}
-
 static void strlist_line(struct tstate *t, const char *prefix, const struct strlist *l,
 			 size_t indent, size_t *first)
 {
@@ -221,14 +216,15 @@ static void cert_details(struct tstate *t, const struct cert_info *c, int status
 	fprintf(f, "%*svalid %s to %s", (int)ind, "", ui_time_s(c->not_before, nb, sizeof nb),
 		ui_time_s(c->not_after, na, sizeof na));
 	if (judged) {
-		if (judged < c->not_before)
+		struct cert_validity v = cert_validity(c, judged);
+		if (v.state == NOT_YET_VALID)
 			fprintf(f, " %s(not yet valid at the capture: starts in %ld days)%s",
-				C(t, C_RED), days_between(judged, c->not_before), C(t, C_OFF));
-		else if (judged > c->not_after)
-			fprintf(f, " %s(expired %ld days before the capture)%s", C(t, C_RED),
-				days_between(c->not_after, judged), C(t, C_OFF));
+				C(t, C_RED), v.days, C(t, C_OFF));
+		else if (v.state == EXPIRED)
+			fprintf(f, " %s(expired %ld days before the capture)%s", C(t, C_RED), v.days,
+				C(t, C_OFF));
 		else
-			fprintf(f, " (%ld days left at the capture)", days_between(judged, c->not_after));
+			fprintf(f, " (%ld days left at the capture)", v.days);
 	}
 	fputc('\n', f);
 	if (c->has_san) {
@@ -306,7 +302,7 @@ static void chain_block(struct tstate *t, const struct session_report *r, int si
 	const struct chain_view *cv = &r->chain[side];
 	FILE *f = t->out;
 	const char *who = side == SIDE_SERVER ? "Server" : "Client";
-	time_t judged = r->judged_at ? r->judged_at : (time_t)(s->start_ts / 1000000000);
+	time_t judged = report_judged_at(r);
 	size_t d = 0, k;
 	char *on_path;
 
@@ -392,18 +388,6 @@ static void chain_block(struct tstate *t, const struct session_report *r, int si
 
 /* ------------------------------------------------------------ one session */
 
-static const char *alert_desc(const struct tls_alert *al, char *buf, size_t len)
-{
-	if (al->encrypted) {
-		snprintf(buf, len, "encrypted alert");
-		return buf;
-	}
-	snprintf(buf, len, "%s %s (%d)",
-		 al->level == 2 ? "fatal" : al->level == 1 ? "warning" : "level ?",
-		 tls_alert_name(al->desc) ? tls_alert_name(al->desc) : "unknown", al->desc);
-	return buf;
-}
-
 static void session_block(struct tstate *t, const struct session_report *r)
 {
 	const struct tls_session *s = r->s;
@@ -471,7 +455,7 @@ static void session_block(struct tstate *t, const struct session_report *r)
 		char ab[96], ts[48];
 		fprintf(f, "  Alert:    %s%s%s from the %s (%s)",
 			al->encrypted || al->level != 2 ? "" : C(t, C_RED),
-			alert_desc(al, ab, sizeof ab), C(t, C_OFF), side_str(al->side),
+			alert_text(al, ab, sizeof ab), C(t, C_OFF), side_str(al->side),
 			endpoint_str(al->side == SIDE_CLIENT ? &s->client : &s->server, cb,
 				     sizeof cb));
 		if (al->frame)

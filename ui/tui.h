@@ -321,8 +321,6 @@ void tui_export(struct tui *t, const struct session_report *r, int side, int idx
 /* Small shared helpers (tui_draw.c). */
 /* Sanitised copy of wire text in a buffer. */
 const char *tui_s(const char *wire, char *buf, size_t len);
-/* The CN of a certificate's subject (raw), or NULL. */
-const char *tui_cert_cn(const struct cert_info *c);
 /* "AB:CD:..." of n bytes into buf (3n bytes). */
 const char *tui_hex_colons(const uint8_t *p, size_t n, char *buf, size_t len);
 int tui_verdict_role(enum verdict v);

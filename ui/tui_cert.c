@@ -19,6 +19,7 @@
 
 #include "capture/xalloc.h"
 #include "dissect/x509.h"
+#include "rules/facts.h"
 #include "ui/fmt.h"
 #include "ui/tui.h"
 
@@ -108,12 +109,6 @@ static void fingerprint(struct doc *d, int item, const char *name, const uint8_t
 	}
 }
 
-static long days_between(time_t from, time_t to)
-{
-	double dd = difftime(to, from) / 86400.0;
-	return dd < 0 ? -(long)((-dd) + 0.999999) : (long)dd;
-}
-
 static void cert_findings(struct tui *t, struct doc *d, const struct certv *C)
 {
 	const struct session_report *r = C->r;
@@ -170,8 +165,7 @@ static void cert_open(struct tui *t, struct view *v)
 	d->width = t->cols;
 	v->header_rows = 1;
 	if (C->r)
-		judged = C->r->judged_at ? C->r->judged_at
-					 : (time_t)(C->r->s->start_ts / 1000000000);
+		judged = report_judged_at(C->r);
 
 	/* What matters first: who it is, who signed it, how it stands. */
 	if (c->parse_ok) {
@@ -208,17 +202,15 @@ static void cert_open(struct tui *t, struct view *v)
 			 ui_time_s(c->not_after, na, sizeof na));
 		kv(d, IT_TOP + 3, "Valid", RL_NORMAL, b);
 		if (judged) {
-			if (judged < c->not_before)
+			struct cert_validity cv = cert_validity(c, judged);
+			if (cv.state == NOT_YET_VALID)
 				snprintf(b, sizeof b, "not yet valid at the capture: starts %ld days later",
-					 days_between(judged, c->not_before));
-			else if (judged > c->not_after)
-				snprintf(b, sizeof b, "expired %ld days before the capture",
-					 days_between(c->not_after, judged));
+					 cv.days);
+			else if (cv.state == EXPIRED)
+				snprintf(b, sizeof b, "expired %ld days before the capture", cv.days);
 			else
-				snprintf(b, sizeof b, "%ld days left at the capture",
-					 days_between(judged, c->not_after));
-			kv(d, IT_TOP + 3, "",
-			   judged < c->not_before || judged > c->not_after ? RL_ERR : RL_NORMAL, b);
+				snprintf(b, sizeof b, "%ld days left at the capture", cv.days);
+			kv(d, IT_TOP + 3, "", cv.state != VALID ? RL_ERR : RL_NORMAL, b);
 		}
 	}
 	fingerprint(d, IT_FP, "SHA-256", c->sha256, sizeof c->sha256);
@@ -344,7 +336,7 @@ static void cert_open(struct tui *t, struct view *v)
 static void cert_header(struct tui *t, struct view *v)
 {
 	struct certv *C = v->priv;
-	const char *cn = tui_cert_cn(C->c);
+	const char *cn = cert_cn(C->c);
 	char b[700], sb[400];
 	if (C->r && C->idx >= 0)
 		snprintf(b, sizeof b, "Certificate [%d] of the %s chain, session %llu: %s", C->idx,
@@ -419,7 +411,7 @@ static int has_ext(const char *p, const char *ext)
 /* A file name from the subject CN: letters, digits, '.', '-', '_' only. */
 static void default_name(const struct cert_info *c, int chain, char *buf, size_t len)
 {
-	const char *cn = tui_cert_cn(c);
+	const char *cn = cert_cn(c);
 	char safe[80];
 	size_t o = 0;
 	if (cn)

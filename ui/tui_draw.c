@@ -405,18 +405,6 @@ const char *tui_s(const char *wire, char *buf, size_t len)
 	return ui_sanitize_buf(wire ? wire : "", buf, len);
 }
 
-const char *tui_cert_cn(const struct cert_info *c)
-{
-	const char *cn = NULL;
-	if (!c || !c->parse_ok)
-		return NULL;
-	/* The most specific CN: the last one in DER order. */
-	for (size_t i = 0; i < c->subject.nattrs; i++)
-		if (strcmp(c->subject.attrs[i].oid, OID_CN) == 0 && c->subject.attrs[i].value)
-			cn = c->subject.attrs[i].value;
-	return cn;
-}
-
 const char *tui_hex_colons(const uint8_t *p, size_t n, char *buf, size_t len)
 {
 	size_t o = 0;

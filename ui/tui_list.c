@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "capture/xalloc.h"
+#include "rules/facts.h"
 #include "ui/tui.h"
 
 enum sort_key { SORT_VERDICT = 0, SORT_TIME, SORT_SERVER, SORT_SERVICE, SORT__COUNT };
@@ -372,8 +373,8 @@ static void list_open(struct tui *t, struct view *v)
 		if (filter_match(t, L, i))
 			L->rows[L->n++] = i;
 	}
-	L->date = hi - lo >= 86400LL * 1000000000LL ||
-		  (lo / (86400LL * 1000000000LL)) != (hi / (86400LL * 1000000000LL));
+	L->date = hi - lo >= (int64_t)SECS_PER_DAY * 1000000000 ||
+		  day_of((time_t)(lo / 1000000000)) != day_of((time_t)(hi / 1000000000));
 	{
 		struct sort_ctx sc = { t, L };
 		qsort_r(L->rows, L->n, sizeof *L->rows, cmp_rows, &sc);
@@ -443,7 +444,7 @@ static void list_header(struct tui *t, struct view *v)
 		char span[128];
 		int sw = 0;
 		if (have) {
-			int sameday = lo / (86400LL * 1000000000LL) == hi / (86400LL * 1000000000LL);
+			int sameday = day_of((time_t)(lo / 1000000000)) == day_of((time_t)(hi / 1000000000));
 			snprintf(span, sizeof span, "  %s %s %s UTC ",
 				 tui_clock(lo, 1, 0, t1, sizeof t1), t->g.dash,
 				 tui_clock(hi, !sameday, 0, t2, sizeof t2));

@@ -29,6 +29,7 @@
 #include <string.h>
 
 #include "capture/xalloc.h"
+#include "rules/facts.h"
 #include "ui/fmt.h"
 #include "ui/tui.h"
 
@@ -49,7 +50,7 @@ enum {
 
 static const char *cert_label(const struct cert_info *c, char *buf, size_t len)
 {
-	const char *cn = tui_cert_cn(c);
+	const char *cn = cert_cn(c);
 	char sb[600];
 	if (!c->parse_ok)
 		snprintf(buf, len, "(unparseable certificate)");
@@ -253,14 +254,13 @@ static void finding_block(struct tui *t, struct doc *d, const struct session_rep
 
 /* ------------------------------------------------------------ ladder */
 
-static const char *alert_text(const struct tls_alert *al, char *buf, size_t len)
+static const char *alert_label(const struct tls_alert *al, char *buf, size_t len)
 {
+	char ab[96];
 	if (al->encrypted)
 		snprintf(buf, len, "Encrypted alert");
 	else
-		snprintf(buf, len, "Alert: %s %s (%d)",
-			 al->level == 2 ? "fatal" : al->level == 1 ? "warning" : "level ?",
-			 tls_alert_name(al->desc) ? tls_alert_name(al->desc) : "unknown", al->desc);
+		snprintf(buf, len, "Alert: %s", alert_text(al, ab, sizeof ab));
 	return buf;
 }
 
@@ -279,13 +279,13 @@ static const char *entry_label(const struct tls_session *s, const struct ladder_
 		} else if (e->type == HS_SERVER_HELLO && s->version) {
 			snprintf(buf, len, "ServerHello (%s)", tls_version_name(s->version) ? tls_version_name(s->version) : "unknown");
 		} else {
-			snprintf(buf, len, "%s", tls_hs_type_name(e->type) ? tls_hs_type_name(e->type) : "unknown");
+			snprintf(buf, len, "%s", hs_type_text(e->type));
 		}
 		break;
 	case LAD_CCS: snprintf(buf, len, "ChangeCipherSpec"); break;
 	case LAD_ALERT:
 		if (e->type >= 0 && (size_t)e->type < s->n_alerts)
-			alert_text(&s->alerts[e->type], buf, len);
+			alert_label(&s->alerts[e->type], buf, len);
 		else
 			snprintf(buf, len, "Alert");
 		break;
