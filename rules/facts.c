@@ -85,6 +85,18 @@ const char *alert_text(const struct tls_alert *a, char *buf, size_t len)
 	return buf;
 }
 
+const char *version_text(uint16_t v, char *buf, size_t len)
+{
+	const char *n = tls_version_name(v);
+
+	if (!v)
+		return NULL;
+	if (n)
+		return n;
+	snprintf(buf, len, "0x%04x", v);
+	return buf;
+}
+
 const char *hs_type_text(int type)
 {
 	const char *n = tls_hs_type_name(type);

@@ -47,6 +47,9 @@ const char *cert_cn(const struct cert_info *c);
 
 /* "fatal unknown_ca (48)", "warning close_notify (0)", "encrypted alert". */
 const char *alert_text(const struct tls_alert *a, char *buf, size_t len);
+/* A version as words: its name, or the number "0x7f1c" when it has none;
+ * NULL for 0 (no version seen). */
+const char *version_text(uint16_t v, char *buf, size_t len);
 /* A handshake message type: its name, or "unknown". */
 const char *hs_type_text(int type);
 

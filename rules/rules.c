@@ -29,6 +29,7 @@
 #include <time.h>
 
 #include "capture/xalloc.h"
+#include "rules/facts.h"
 #include "rules/rule_int.h"
 #include "rules/trust.h"
 
@@ -358,8 +359,8 @@ static void set_verdict(struct rule_eval *e)
 		goto asof;
 	{
 		char c[128], sv[128];
-		const char *ver = !e->s->version ? "TLS"
-				  : tls_version_name(e->s->version) ? tls_version_name(e->s->version) : "unknown";
+		char vb[16];
+		const char *ver = e->s->version ? version_text(e->s->version, vb, sizeof vb) : "TLS";
 
 		rule_who(e, SIDE_CLIENT, c, sizeof(c));
 		rule_who(e, SIDE_SERVER, sv, sizeof(sv));

@@ -458,7 +458,7 @@ static int64_t cert_id_of(struct db_sink *d, const struct cert_info *ci)
 static int store_session(struct db_sink *d, int64_t capture_id, const struct session_report *r)
 {
 	const struct tls_session *s = r->s;
-	char cip[64], sip[64];
+	char cip[64], sip[64], vb[16];
 	int64_t sid;
 	int64_t ids[2][64];
 	size_t nids[2] = { 0, 0 };
@@ -471,7 +471,7 @@ static int store_session(struct db_sink *d, int64_t capture_id, const struct ses
 	bind_text(q, 5, endpoint_addr_str(&s->server, sip, sizeof(sip)));
 	sqlite3_bind_int(q, 6, s->server.port);
 	bind_text(q, 7, s->ch.sni);
-	bind_text(q, 8, !s->version ? NULL : tls_version_name(s->version) ? tls_version_name(s->version) : "unknown");
+	bind_text(q, 8, version_text(s->version, vb, sizeof vb));
 	sqlite3_bind_int(q, 9, s->tls13);
 	bind_text(q, 10, r->service);
 	bind_text(q, 11, verdict_str(r->verdict));

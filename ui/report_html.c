@@ -29,6 +29,7 @@
 
 #include "config.h"
 #include "capture/xalloc.h"
+#include "rules/facts.h"
 #include "ui/fmt.h"
 #include "ui/ui.h"
 
@@ -374,7 +375,7 @@ static void session_article(FILE *f, const char *file, const struct session_repo
 			    int full)
 {
 	const struct tls_session *s = r->s;
-	char cb[96], sb[96], tb[48];
+	char cb[96], sb[96], tb[48], vb[16];
 	const char *v = verdict_str(r->verdict);
 
 	fprintf(f, "<article class=\"session %s\">\n<h3><span class=\"pill %s\">", v, v);
@@ -398,7 +399,7 @@ static void session_article(FILE *f, const char *file, const struct session_repo
 	fputs("</dd>", f);
 	if (s->version) {
 		fputs("<dt>version</dt><dd>", f);
-		h(f, tls_version_name(s->version) ? tls_version_name(s->version) : "unknown");
+		h(f, version_text(s->version, vb, sizeof vb));
 		if (s->tls13)
 			fputs(" (certificates encrypted)", f);
 		fputs("</dd>", f);

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "capture/xalloc.h"
+#include "rules/facts.h"
 #include "ui/fmt.h"
 #include "ui/sanitize.h"
 #include "ui/ui.h"
@@ -94,14 +95,7 @@ static json_t *jendpoint(const struct endpoint *e)
 static json_t *jversion(uint16_t v)
 {
 	char b[16];
-	const char *n;
-	if (!v)
-		return json_null();
-	n = tls_version_name(v);
-	if (n)
-		return json_string(n);
-	snprintf(b, sizeof b, "0x%04x", v);
-	return json_string(b);
+	return v ? json_string(version_text(v, b, sizeof b)) : json_null();
 }
 
 /* ------------------------------------------------------------ certificates */

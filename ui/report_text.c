@@ -139,16 +139,16 @@ static void wrap(FILE *f, const char *text, size_t col, size_t indent)
 	fputc('\n', f);
 }
 
-static const char *version_text(uint16_t v, char *buf, size_t len)
+/* "TLS 1.2"; a number without a name reads "version 0x7f1c". */
+static const char *version_label(uint16_t v, char *buf, size_t len)
 {
-	const char *n = tls_version_name(v);
+	char hex[16];
 	if (v == 0)
 		return "version unknown";
-	if (!n) {
-		snprintf(buf, len, "version 0x%04x", v);
-		return buf;
-	}
-	return n;
+	if (tls_version_name(v))
+		return tls_version_name(v);
+	snprintf(buf, len, "version %s", version_text(v, hex, sizeof hex));
+	return buf;
 }
 
 static const char *cipher_name(uint16_t cs, char *buf, size_t len)
@@ -411,7 +411,7 @@ static void session_block(struct tstate *t, const struct session_report *r)
 	fprintf(f, "  Started:  %s (frames %llu-%llu)%s\n", ui_time_us(s->start_ts, tb, sizeof tb),
 		(unsigned long long)s->first_frame, (unsigned long long)s->last_frame,
 		s->flow_midstream ? ", capture began mid-connection" : "");
-	fprintf(f, "  TLS:      %s", version_text(s->version, vb, sizeof vb));
+	fprintf(f, "  TLS:      %s", version_label(s->version, vb, sizeof vb));
 	if (s->sh.present)
 		fprintf(f, ", cipher %s", cipher_name(s->sh.cipher, xb, sizeof xb));
 	if (s->starttls)

@@ -90,7 +90,7 @@ static const char *cell(const struct tui *t, const struct list *L, const struct 
 	case C_SERVICE: tui_s(r->service ? r->service : "", buf, len); break;
 	case C_TLS:
 		if (s->version)
-			snprintf(buf, len, "%s", tls_version_name(s->version) ? tls_version_name(s->version) : "unknown");
+			version_text(s->version, buf, len);
 		else if (s->ch.present)
 			snprintf(buf, len, "?");
 		break;

@@ -267,6 +267,7 @@ static const char *alert_label(const struct tls_alert *al, char *buf, size_t len
 static const char *entry_label(const struct tls_session *s, const struct ladder_entry *e,
 			       char *buf, size_t len)
 {
+	char vb[16];
 	switch (e->kind) {
 	case LAD_HANDSHAKE:
 		if (e->type == HS_CERTIFICATE && e->side >= 0 && e->side <= 1 &&
@@ -277,7 +278,7 @@ static const char *entry_label(const struct tls_session *s, const struct ladder_
 			else
 				snprintf(buf, len, "Certificate (%zu cert%s)", n, n == 1 ? "" : "s");
 		} else if (e->type == HS_SERVER_HELLO && s->version) {
-			snprintf(buf, len, "ServerHello (%s)", tls_version_name(s->version) ? tls_version_name(s->version) : "unknown");
+			snprintf(buf, len, "ServerHello (%s)", version_text(s->version, vb, sizeof vb));
 		} else {
 			snprintf(buf, len, "%s", hs_type_text(e->type));
 		}
@@ -433,7 +434,7 @@ static void kv(struct doc *d, int item, const char *k, int role, const char *v)
 static void details_block(struct tui *t, struct doc *d, const struct session_report *r)
 {
 	const struct tls_session *s = r->s;
-	char b[1024], sb[600], tb[48];
+	char b[1024], sb[600], tb[48], vb[16];
 	int it = IT_DETAIL;
 	(void)t;
 
@@ -441,7 +442,7 @@ static void details_block(struct tui *t, struct doc *d, const struct session_rep
 	doc_line(d, it);
 	doc_put(d, RL_HEAD, "Details");
 	if (s->version)
-		snprintf(b, sizeof b, "%s", tls_version_name(s->version) ? tls_version_name(s->version) : "unknown");
+		snprintf(b, sizeof b, "%s", version_text(s->version, vb, sizeof vb));
 	else
 		snprintf(b, sizeof b, "version unknown (no ServerHello seen)");
 	if (s->sh.present) {
@@ -635,14 +636,14 @@ static void sess_header(struct tui *t, struct view *v)
 {
 	struct sess *S = v->priv;
 	const struct tls_session *s = S->r->s;
-	char b[600], cb[80], sb[80], nb[300];
+	char b[600], cb[80], sb[80], nb[300], vb[16];
 	snprintf(b, sizeof b, "Session %llu  %s %s %s%s%s", (unsigned long long)s->id,
 		 endpoint_str(&s->client, cb, sizeof cb), t->g.rarrow,
 		 endpoint_str(&s->server, sb, sizeof sb), S->r->service ? "  " : "",
 		 S->r->service ? tui_s(S->r->service, nb, sizeof nb) : "");
 	if (s->version) {
 		size_t o = strlen(b);
-		snprintf(b + o, sizeof b - o, "  %s", tls_version_name(s->version) ? tls_version_name(s->version) : "unknown");
+		snprintf(b + o, sizeof b - o, "  %s", version_text(s->version, vb, sizeof vb));
 	}
 	tui_title(t, 0, b);
 }

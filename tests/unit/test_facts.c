@@ -87,6 +87,9 @@ static void test_alert(void)
 	a.encrypted = 1;
 	CHECK_EQ_STR(alert_text(&a, b, sizeof b), "encrypted alert");
 	CHECK_EQ_STR(hs_type_text(HS_CERTIFICATE), "Certificate");
+	CHECK_EQ_STR(version_text(TLS_V1_2, b, sizeof b), "TLS 1.2");
+	CHECK_EQ_STR(version_text(0x0305, b, sizeof b), "0x0305"); /* never "unknown" */
+	CHECK(version_text(0, b, sizeof b) == NULL);
 	CHECK_EQ_STR(hs_type_text(77), "unknown");
 }
 
