@@ -67,6 +67,15 @@ void chain_build(struct chain_view *v, struct chain_result *res, const struct tl
 
 void chain_result_free(struct chain_result *res);
 
+/*
+ * (Re)make v->rows (rules/finding.h, struct chain_row) from the view's
+ * path, store path and missing issuer and the presented chain `ch`.
+ * `dup_of` (may be NULL) gives, per presented certificate, an earlier
+ * identical one or -1. chain_build calls it; a view assembled by hand
+ * (tests) calls it when it is complete. The rows point into v and ch.
+ */
+void chain_view_rows(struct chain_view *v, const struct tls_chain *ch, const int *dup_of);
+
 /* DN equality on the DER (0 when either is empty). */
 int chain_dn_eq(const struct dn *a, const struct dn *b);
 

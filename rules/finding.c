@@ -101,6 +101,7 @@ static void chain_view_free(struct chain_view *v)
 	free(v->missing_issuer_url);
 	free(v->store_path);
 	free(v->trust_store_name);
+	free(v->rows);
 	memset(v, 0, sizeof(*v));
 }
 

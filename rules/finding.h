@@ -51,6 +51,33 @@ enum cert_status {
 };
 const char *cert_status_str(enum cert_status s);
 
+/*
+ * One row of a chain as every view draws it, in order: the issuer path
+ * from the leaf (presented certificates), then the receiver's trust store
+ * certificates that continue it, then the first issuer nobody had, then
+ * what was sent off the path: unrelated certificates and duplicates.
+ * A chain that was not judged (no rules ran) is its certificates in the
+ * order they were sent, as a path without statuses.
+ */
+enum chain_row_kind {
+	ROW_SENT = 0,  /* a presented certificate on the path */
+	ROW_STORE,     /* a trust store certificate that continues the path */
+	ROW_MISSING,   /* the issuer neither sent nor in a store */
+	ROW_EXTRA,     /* a presented certificate off the path */
+	ROW_DUPLICATE, /* a presented certificate identical to an earlier one */
+};
+
+struct chain_row {
+	enum chain_row_kind kind;
+	size_t depth;                 /* steps from the leaf (path rows); 0 off the path */
+	int index;                    /* presented index (SENT, EXTRA, DUPLICATE), else -1 */
+	int dup_of;                   /* DUPLICATE: the earlier identical index, else -1 */
+	const struct cert_info *cert; /* NULL for MISSING */
+	int status;                   /* enum cert_status of a presented certificate,
+					 or -1 (not judged, or not presented) */
+	const char *name, *url;       /* MISSING: the issuer's DN, its AIA URL or NULL */
+};
+
 struct chain_view {
 	int present;
 	size_t n;                     /* == session chain n */
@@ -69,6 +96,8 @@ struct chain_view {
 					 the path (not owned), leaf side first */
 	size_t n_store_path;
 	char *trust_store_name;       /* the store used for this chain's receiver */
+	struct chain_row *rows;       /* what the views draw (chain_view_rows) */
+	size_t n_rows;
 };
 
 struct session_report {

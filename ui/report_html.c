@@ -282,8 +282,6 @@ static void chain_diagram(FILE *f, const struct session_report *r, int side)
 	const struct chain_view *cv = &r->chain[side];
 	const struct endpoint *ep = side == SIDE_SERVER ? &s->server : &s->client;
 	char eb[96];
-	size_t *order = NULL, n_order = 0;
-	char *on_path = NULL;
 
 	if (!ch->present)
 		return;
@@ -299,55 +297,51 @@ static void chain_diagram(FILE *f, const struct session_report *r, int side)
 		return;
 	}
 
-	/* The path the rules built; without one, the presented order. */
-	on_path = xcalloc(ch->n, 1);
-	order = xcalloc(ch->n, sizeof(*order));
-	if (cv->path && cv->path_len) {
-		for (size_t i = 0; i < cv->path_len && n_order < ch->n; i++)
-			if (cv->path[i] < ch->n && !on_path[cv->path[i]]) {
-				order[n_order++] = cv->path[i];
-				on_path[cv->path[i]] = 1;
-			}
-	} else {
-		for (size_t i = 0; i < ch->n; i++) {
-			order[n_order++] = i;
-			on_path[i] = 1;
-		}
-	}
-	size_t total = n_order + cv->n_store_path + (cv->missing_issuer ? 1 : 0);
-	for (size_t k = 0; k < n_order; k++) {
-		size_t i = order[k];
-		enum cert_status st = cv->status && i < cv->n ? cv->status[i] : CS_UNCHECKED;
-		char role[64];
-		snprintf(role, sizeof(role), "#%zu sent, %s", i, role_of(k, total, ch->certs[i]));
-		if (k)
-			arrow(f, "issued by");
-		cert_box(f, ch->certs[i], role, st, NULL, NULL, r->judged_at);
-	}
-	for (size_t k = 0; k < cv->n_store_path; k++) {
+	/* The rows the rules laid out: the path from the leaf (with the trust
+	 * store's certificates and the missing issuer that continue it), then
+	 * what was sent off it. */
+	size_t total = 0, pos = 0;
+	int extra = 0;
+	for (size_t k = 0; k < cv->n_rows; k++)
+		total += cv->rows[k].kind == ROW_SENT || cv->rows[k].kind == ROW_STORE ||
+			 cv->rows[k].kind == ROW_MISSING;
+	for (size_t k = 0; k < cv->n_rows; k++) {
+		const struct chain_row *w = &cv->rows[k];
 		char role[160];
-		snprintf(role, sizeof(role), "from the receiver's trust store%s%s",
-			 cv->trust_store_name ? " " : "",
-			 cv->trust_store_name ? cv->trust_store_name : "");
-		arrow(f, "issued by");
-		cert_box(f, cv->store_path[k], role, CS_TRUSTED_ROOT, "store", "trusted (store)",
-			 r->judged_at);
+		if (w->kind != ROW_SENT)
+			continue;
+		snprintf(role, sizeof(role), "#%d sent, %s", w->index, role_of(pos, total, w->cert));
+		if (pos++)
+			arrow(f, "issued by");
+		cert_box(f, w->cert, role, w->status >= 0 ? (enum cert_status)w->status : CS_UNCHECKED,
+			 NULL, NULL, r->judged_at);
 	}
-	if (cv->missing_issuer) {
-		arrow(f, "issued by");
-		fprintf(f, "<div class=\"cert bad missing\"><span class=\"st\">missing</span>"
-			   "<div class=\"role\">%s</div><div class=\"subj\">",
-			cv->reaches_trust == -1 ? "not sent (no trust store given to look in)"
-						: "not sent, not in the receiver's trust store");
-		h(f, cv->missing_issuer);
-		fputs("</div>", f);
-		if (cv->missing_issuer_url) {
-			/* Text, not a link: the page refers to nothing outside. */
-			fputs("<div class=\"det\">published at <span class=\"mono\">", f);
-			h(f, cv->missing_issuer_url);
-			fputs("</span></div>", f);
+	for (size_t k = 0; k < cv->n_rows; k++) {
+		const struct chain_row *w = &cv->rows[k];
+		char role[160];
+		if (w->kind == ROW_STORE) {
+			snprintf(role, sizeof(role), "from the receiver's trust store%s%s",
+				 cv->trust_store_name ? " " : "",
+				 cv->trust_store_name ? cv->trust_store_name : "");
+			arrow(f, "issued by");
+			cert_box(f, w->cert, role, CS_TRUSTED_ROOT, "store", "trusted (store)",
+				 r->judged_at);
+		} else if (w->kind == ROW_MISSING) {
+			arrow(f, "issued by");
+			fprintf(f, "<div class=\"cert bad missing\"><span class=\"st\">missing</span>"
+				   "<div class=\"role\">%s</div><div class=\"subj\">",
+				cv->reaches_trust == -1 ? "not sent (no trust store given to look in)"
+							: "not sent, not in the receiver's trust store");
+			h(f, w->name);
+			fputs("</div>", f);
+			if (w->url) {
+				/* Text, not a link: the page refers to nothing outside. */
+				fputs("<div class=\"det\">published at <span class=\"mono\">", f);
+				h(f, w->url);
+				fputs("</span></div>", f);
+			}
+			fputs("</div>\n", f);
 		}
-		fputs("</div>\n", f);
 	}
 	if (cv->reaches_trust == 1)
 		fputs("<p class=\"muted\">Reaches the receiver's trust store.</p>\n", f);
@@ -356,19 +350,17 @@ static void chain_diagram(FILE *f, const struct session_report *r, int side)
 		      "store</span></p>\n", f);
 	if (cv->path_len && !cv->in_order)
 		fputs("<p><span class=\"pill warning\">sent out of order</span></p>\n", f);
-	int extra = 0;
-	for (size_t i = 0; i < ch->n; i++) {
-		if (on_path[i])
+	for (size_t k = 0; k < cv->n_rows; k++) {
+		const struct chain_row *w = &cv->rows[k];
+		char role[32];
+		if (w->kind != ROW_EXTRA && w->kind != ROW_DUPLICATE)
 			continue;
 		if (!extra++)
 			fputs("<h4>Also sent, not on the path</h4>\n", f);
-		char role[32];
-		snprintf(role, sizeof(role), "#%zu sent", i);
-		cert_box(f, ch->certs[i], role, CS_EXTRA, NULL, NULL, r->judged_at);
+		snprintf(role, sizeof(role), "#%d sent", w->index);
+		cert_box(f, w->cert, role, CS_EXTRA, NULL, NULL, r->judged_at);
 	}
 	fputs("</div>\n", f);
-	free(order);
-	free(on_path);
 }
 
 static void session_article(FILE *f, const char *file, const struct session_report *r,

@@ -303,8 +303,7 @@ static void chain_block(struct tstate *t, const struct session_report *r, int si
 	FILE *f = t->out;
 	const char *who = side == SIDE_SERVER ? "Server" : "Client";
 	time_t judged = report_judged_at(r);
-	size_t d = 0, k;
-	char *on_path;
+	size_t k;
 
 	if (!ch->present) {
 		if (side == SIDE_SERVER || s->cr.present)
@@ -334,56 +333,39 @@ static void chain_block(struct tstate *t, const struct session_report *r, int si
 		fprintf(f, " %s(message incomplete in the capture)%s", C(t, C_YELLOW), C(t, C_OFF));
 	fputc('\n', f);
 
-	on_path = xcalloc(ch->n, 1);
-	if (cv->present && cv->path_len > 0) {
-		for (k = 0; k < cv->path_len; k++) {
-			size_t i = cv->path[k], ind;
-			char label[32];
-			if (i >= ch->n)
-				continue;
-			on_path[i] = 1;
-			snprintf(label, sizeof label, "[%zu]", i);
-			ind = tree_node(t, d++, label, subject_of(t, ch->certs[i]));
-			cert_details(t, ch->certs[i], cv->status ? (int)cv->status[i] : -1, ind,
-				     judged);
-		}
-		for (k = 0; k < cv->n_store_path; k++) {
-			const struct cert_info *c = cv->store_path[k];
-			size_t ind = tree_node(t, d++, "[from trust store]", subject_of(t, c));
-			cert_details(t, c, -1, ind, judged);
-		}
-		if (cv->missing_issuer) {
-			size_t base = 4 + 3 * (d ? d - 1 : 0);
+	/* The rows the rules laid out: the path as a tree from the leaf, then
+	 * what was sent off it. */
+	for (k = 0; k < cv->n_rows; k++) {
+		const struct chain_row *w = &cv->rows[k];
+		char label[48];
+		size_t ind, base;
+		switch (w->kind) {
+		case ROW_SENT:
+			snprintf(label, sizeof label, "[%d]", w->index);
+			ind = tree_node(t, w->depth, label, subject_of(t, w->cert));
+			cert_details(t, w->cert, w->status, ind, judged);
+			break;
+		case ROW_STORE:
+			ind = tree_node(t, w->depth, "[from trust store]", subject_of(t, w->cert));
+			cert_details(t, w->cert, -1, ind, judged);
+			break;
+		case ROW_MISSING:
+			base = 4 + 3 * (w->depth ? w->depth - 1 : 0);
 			fprintf(f, "%*s%s %s[missing]%s %s: neither sent nor in a trust store\n",
-				(int)base, "", t->utf8 ? "\u2514\u2500" : "`-", C(t, C_RED),
-				C(t, C_OFF), S(t, cv->missing_issuer));
-			if (cv->missing_issuer_url)
-				fprintf(f, "%*s   issuer published at %s\n", (int)base, "",
-					S(t, cv->missing_issuer_url));
-		}
-		for (k = 0; k < ch->n; k++) {
-			size_t ind;
-			char label[48];
-			if (on_path[k])
-				continue;
-			snprintf(label, sizeof label, "[%zu] (not on the path)", k);
-			fprintf(f, "    %s %s%s%s\n", label, C(t, C_BOLD),
-				subject_of(t, ch->certs[k]), C(t, C_OFF));
-			ind = 8;
-			cert_details(t, ch->certs[k], cv->status ? (int)cv->status[k] : -1, ind,
-				     judged);
-		}
-	} else {
-		/* No chain view (rules did not run): presented order. */
-		for (k = 0; k < ch->n; k++) {
-			size_t ind;
-			char label[32];
-			snprintf(label, sizeof label, "[%zu]", k);
-			ind = tree_node(t, d++, label, subject_of(t, ch->certs[k]));
-			cert_details(t, ch->certs[k], -1, ind, judged);
+				(int)base, "", t->utf8 ? "\u2514\u2500" : "`-", C(t, C_RED), C(t, C_OFF),
+				S(t, w->name));
+			if (w->url)
+				fprintf(f, "%*s   issuer published at %s\n", (int)base, "", S(t, w->url));
+			break;
+		case ROW_EXTRA:
+		case ROW_DUPLICATE:
+			snprintf(label, sizeof label, "[%d] (not on the path)", w->index);
+			fprintf(f, "    %s %s%s%s\n", label, C(t, C_BOLD), subject_of(t, w->cert),
+				C(t, C_OFF));
+			cert_details(t, w->cert, w->status, 8, judged);
+			break;
 		}
 	}
-	free(on_path);
 }
 
 /* ------------------------------------------------------------ one session */

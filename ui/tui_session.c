@@ -152,55 +152,46 @@ static void chain_block(struct tui *t, struct doc *d, const struct session_repor
 	if (!ch->complete)
 		doc_wrap(d, base, RL_WARN, " (message incomplete in the capture)", 6, 1);
 
-	if (cv->present && cv->path_len > 0) {
-		char *on_path = xcalloc(ch->n, 1);
-		size_t depth = 0;
-		for (size_t k = 0; k < cv->path_len; k++) {
-			size_t i = cv->path[k];
-			if (i >= ch->n)
-				continue;
-			on_path[i] = 1;
-			cert_node(t, d, r, side, i, depth++);
-		}
-		for (size_t k = 0; k < cv->n_store_path; k++) {
-			const struct cert_info *c = cv->store_path[k];
-			struct doc_line *l = doc_line(d, base + 150 + (int)k);
+	/* The rows the rules laid out: the path as a tree from the leaf, then
+	 * what was sent off it. */
+	for (size_t k = 0, nstore = 0; k < cv->n_rows; k++) {
+		const struct chain_row *w = &cv->rows[k];
+		struct doc_line *l;
+		int ind = (int)(7 + 3 * w->depth);
+		char sb[600];
+		switch (w->kind) {
+		case ROW_SENT:
+			cert_node(t, d, r, side, (size_t)w->index, w->depth);
+			break;
+		case ROW_STORE:
+			l = doc_line(d, base + 150 + (int)nstore++);
 			l->link = LINK_CERT;
 			l->side = side;
 			l->idx = -1;
-			l->cert = c;
-			tree_prefix(t, d, depth++);
-			doc_put(d, RL_BOLD, cert_label(c, b, sizeof b));
+			l->cert = w->cert;
+			tree_prefix(t, d, w->depth);
+			doc_put(d, RL_BOLD, cert_label(w->cert, b, sizeof b));
 			doc_put(d, RL_OK, "  (from the trust store)");
-		}
-		if (cv->missing_issuer) {
-			char sb[600];
+			break;
+		case ROW_MISSING:
 			doc_line(d, base + 199);
-			tree_prefix(t, d, depth);
+			tree_prefix(t, d, w->depth);
 			doc_put(d, RL_ERR, "[missing] ");
-			doc_wrap(d, base + 199, RL_BOLD, tui_s(cv->missing_issuer, sb, sizeof sb),
-				 (int)(7 + 3 * depth), 1);
-			doc_wrap(d, base + 199, RL_ERR, ": neither sent nor in a trust store",
-				 (int)(7 + 3 * depth), 1);
-			if (cv->missing_issuer_url) {
+			doc_wrap(d, base + 199, RL_BOLD, tui_s(w->name, sb, sizeof sb), ind, 1);
+			doc_wrap(d, base + 199, RL_ERR, ": neither sent nor in a trust store", ind, 1);
+			if (w->url) {
 				doc_line(d, base + 199);
-				doc_putf(d, RL_NORMAL, "%*s", (int)(7 + 3 * depth), "");
+				doc_putf(d, RL_NORMAL, "%*s", ind, "");
 				doc_put(d, RL_NORMAL, "published at ");
-				doc_wrap(d, base + 199, RL_INFO,
-					 tui_s(cv->missing_issuer_url, sb, sizeof sb), (int)(7 + 3 * depth),
-					 1);
+				doc_wrap(d, base + 199, RL_INFO, tui_s(w->url, sb, sizeof sb), ind, 1);
 			}
-		}
-		for (size_t i = 0; i < ch->n; i++) {
-			if (on_path[i])
-				continue;
-			cert_node(t, d, r, side, i, 0);
+			break;
+		case ROW_EXTRA:
+		case ROW_DUPLICATE:
+			cert_node(t, d, r, side, (size_t)w->index, 0);
 			doc_put(d, RL_DIM, "  not on the path");
+			break;
 		}
-		free(on_path);
-	} else {
-		for (size_t i = 0; i < ch->n; i++)
-			cert_node(t, d, r, side, i, i);
 	}
 }
 

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "capture/xalloc.h"
+#include "rules/chain.h"
 #include "rules/summary.h"
 #include "t.h"
 #include "ui/ui.h"
@@ -265,6 +266,11 @@ static void build(struct analysis *a)
 
 	report_add(&a->store_report, "trust_store_shadowing", SEV_WARNING, -1, -1, BASIS_PREDICTED,
 		   NULL, 0, "Two trusted certificates share the subject CN=cucm.", "Remove one.");
+	/* The rows every view draws, as the rules lay them out. */
+	for (size_t i = 0; i < a->n_sessions; i++)
+		for (int side = 0; side < 2; side++)
+			chain_view_rows(&a->sessions[i]->chain[side], &a->sessions[i]->s->chain[side],
+					NULL);
 }
 
 static void teardown(struct analysis *a)
@@ -278,6 +284,7 @@ static void teardown(struct analysis *a)
 			free(r->chain[side].path);
 			free(r->chain[side].missing_issuer);
 			free(r->chain[side].ends_at);
+			free(r->chain[side].rows);
 			memset(&r->chain[side], 0, sizeof r->chain[side]);
 			memset(&s->chain[side], 0, sizeof s->chain[side]);
 		}

@@ -614,6 +614,15 @@ static void test_order(void)
 	r = run(&u, s);
 	EXPECT("chain_out_of_order: unrelated extra", r, { "chain_out_of_order", S, 2, P });
 	CHECK_EQ_INT(r->chain[S].status[2], CS_EXTRA);
+	/* The rows every view draws: leaf, intermediate, the missing root
+	 * (the store has store-root, not other-root's issuer)... */
+	CHECK_EQ_INT(r->chain[S].rows[0].kind, ROW_SENT);
+	CHECK_EQ_INT(r->chain[S].rows[0].index, 0);
+	CHECK_EQ_INT(r->chain[S].rows[1].kind, ROW_SENT);
+	CHECK_EQ_INT(r->chain[S].rows[1].depth, 1);
+	CHECK_EQ_INT(r->chain[S].rows[r->chain[S].n_rows - 1].kind, ROW_EXTRA);
+	CHECK_EQ_INT(r->chain[S].rows[r->chain[S].n_rows - 1].index, 2);
+	CHECK_EQ_INT(r->chain[S].rows[r->chain[S].n_rows - 1].depth, 0);
 	report_done(r);
 
 	s = sess(443);
@@ -621,6 +630,14 @@ static void test_order(void)
 	r = run(&u, s);
 	EXPECT("chain_out_of_order: duplicate", r, { "chain_out_of_order", S, 2, P });
 	CHECK(has_text(find(r, "chain_out_of_order")->message, "duplicate of #1"));
+	/* One row per certificate sent or known, the duplicate last and named
+	 * as one: srv, inter, the store's root, the duplicate. */
+	CHECK_EQ_INT(r->chain[S].n_rows, 4);
+	CHECK_EQ_INT(r->chain[S].rows[2].kind, ROW_STORE);
+	CHECK_EQ_INT(r->chain[S].rows[2].depth, 2);
+	CHECK_EQ_INT(r->chain[S].rows[3].kind, ROW_DUPLICATE);
+	CHECK_EQ_INT(r->chain[S].rows[3].index, 2);
+	CHECK_EQ_INT(r->chain[S].rows[3].dup_of, 1);
 	report_done(r);
 
 	s = sess(443);
