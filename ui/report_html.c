@@ -216,10 +216,10 @@ static void cert_box(FILE *f, const struct cert_info *c, const char *role, enum 
 	h(f, ui_time_s(c->not_before, nb, sizeof(nb)));
 	fputs(" to ", f);
 	h(f, ui_time_s(c->not_after, na, sizeof(na)));
-	if (judged && c->not_after < judged)
-		fputs(" <span class=\"pill expired\">expired</span>", f);
-	else if (judged && c->not_before > judged)
+	if (judged && cert_validity(c, judged).state == NOT_YET_VALID)
 		fputs(" <span class=\"pill expired\">not yet valid</span>", f);
+	else if (judged && cert_validity(c, judged).state == EXPIRED)
+		fputs(" <span class=\"pill expired\">expired</span>", f);
 	fputs("<br>", f);
 	hf(f, "%s %d", ui_key_type_str(c->key_type) ? ui_key_type_str(c->key_type) : "unknown key",
 	   c->key_bits);

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "capture/xalloc.h"
 #include "rules/chain.h"
@@ -606,6 +607,84 @@ out:
 	free(out);
 }
 
+/* The HTML page draws a certificate's standing as the text report and the
+ * rules do: one whose notBefore lies after the judged time is "not yet
+ * valid", even when its notAfter is earlier still. */
+static void test_html(void)
+{
+	struct analysis a;
+	struct session_report *r;
+	struct cert_info *inv;
+	char path[] = "/tmp/test_report-XXXXXX", *page = NULL;
+	size_t n = 0;
+	int fd = mkstemp(path);
+	FILE *f;
+
+	CHECK(fd >= 0);
+	if (fd < 0)
+		return;
+	close(fd);
+	memset(&a, 0, sizeof a);
+	inv = mk_cert("CN=inverted.example.com", "CN=learningext-ISSUING-CA", T0 + 5 * DAY,
+		      T0 - 5 * DAY, 0);
+	a.files = xcalloc(1, sizeof *a.files);
+	a.n_files = a.cap_files = 1;
+	a.files[0].path = xstrdup("zone.pcap");
+	a.files[0].ok = 1;
+	a.files[0].n_sessions = 1;
+	a.sessions = xcalloc(1, sizeof *a.sessions);
+	a.n_sessions = a.cap_sessions = 1;
+	r = mk_session(1);
+	set_chain(r, SIDE_SERVER, &inv, 1, 5);
+	chain_view_rows(&r->chain[SIDE_SERVER], &r->s->chain[SIDE_SERVER], NULL);
+	r->verdict = VERDICT_FAILED;
+	r->headline = xstrdup("rejected");
+	a.sessions[0] = r;
+
+	struct ui_opts o;
+	struct run_summary sum;
+	struct sink *s;
+	memset(&o, 0, sizeof o);
+	s = sink_html_new(path, &o);
+	summary_init(&sum, T0, 30);
+	summary_add(&sum, &a);
+	summary_finish(&sum);
+	s->begin(s->st, &o);
+	s->file(s->st, &a, 0);
+	s->end(s->st, &sum);
+	s->free(s->st);
+	free(s);
+	summary_free(&sum);
+	f = fopen(path, "r");
+	CHECK(f != NULL);
+	if (f) {
+		page = xcalloc(1 << 20, 1);
+		n = fread(page, 1, (1 << 20) - 1, f);
+		fclose(f);
+		CHECK(n > 0);
+		CHECK(has(page, "<div class=\"subj\">CN=inverted.example.com</div>"));
+		/* In the certificate box, right after its dates (the summary's
+		 * table of expired certificates says "expired" elsewhere). */
+		CHECK(has(page, "Z <span class=\"pill expired\">not yet valid</span>"));
+		CHECK(!has(page, "Z <span class=\"pill expired\">expired</span>"));
+		free(page);
+	}
+	unlink(path);
+	a.n_sessions = 0;
+	free(r->chain[SIDE_SERVER].status);
+	free(r->chain[SIDE_SERVER].path);
+	free(r->chain[SIDE_SERVER].rows);
+	free(r->s->chain[SIDE_SERVER].certs);
+	free(r->s->file);
+	free(r->s);
+	free(r->headline);
+	free(r);
+	free(a.sessions);
+	free(a.files[0].path);
+	free(a.files);
+	free_cert(inv);
+}
+
 int main(void)
 {
 	struct analysis a;
@@ -613,5 +692,6 @@ int main(void)
 	test_text(&a);
 	test_json(&a);
 	teardown(&a);
+	test_html();
 	return t_done("test_report");
 }
