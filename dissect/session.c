@@ -38,8 +38,6 @@ void tls_session_free(struct tls_session *s)
 	free(s->cr.ca_der_len);
 	free(s->ladder);
 	free(s->alerts);
-	for (size_t i = 0; i < s->n_notes; i++)
-		free(s->notes[i].text);
 	free(s->notes);
 	free(s);
 }

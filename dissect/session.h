@@ -123,14 +123,28 @@ enum tls_note_kind {
 	NOTE_MIDSTREAM,            /* capture began after the handshake started */
 };
 
+/* Which of our caps a NOTE_LIMIT hit (its value is in `cap`). */
+enum tls_limit {
+	LIMIT_PARSER = 0, /* a message parser's own cap (err is PE_LIMIT) */
+	LIMIT_MESSAGE,    /* a handshake message over `cap` bytes */
+	LIMIT_ALERTS,     /* more than `cap` alerts */
+};
+
+/* Data, not sentences: the rules word a note (rules/notes.c). */
 struct tls_note {
 	enum tls_note_kind kind;
-	int side;
+	int side;                  /* the sender; -1: the whole connection */
 	int in_handshake;          /* happened before the handshake was over */
-	uint64_t bytes;            /* gap size */
+	uint64_t bytes;            /* GAP: bytes lost; TRUNCATED: bytes of the message
+				      never seen; SNAPLEN: segments cut */
 	int64_t ts_ns;
 	uint64_t frame;
-	char *text;                /* plain words */
+	int msg_type;              /* the handshake message concerned (HS_*), or -1 */
+	uint32_t msg_len;          /* its announced length */
+	uint32_t msg_seen;         /* GAP, TRUNCATED: bytes of it that were captured */
+	enum parse_err err;        /* MALFORMED, LIMIT_PARSER: what its parser said */
+	enum tls_limit limit;      /* LIMIT: which cap */
+	uint64_t cap;              /* LIMIT_MESSAGE, LIMIT_ALERTS: the cap's value */
 };
 
 struct tls_session {

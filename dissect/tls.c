@@ -25,13 +25,6 @@
 #include "capture/xalloc.h"
 #include "dissect/tls_msg.h"
 
-/* The name of a handshake type in a note. */
-static const char *hs_name(int type)
-{
-	const char *n = tls_hs_type_name(type);
-	return n ? n : "unknown";
-}
-
 #define MAX_RECORD_LEN (16384 + 2048)
 #define MAX_HS_MSG (1u << 20)         /* a larger handshake message is hostile */
 #define CLEAR_BUDGET (256u * 1024)    /* clear text scanned for STARTTLS */
@@ -128,15 +121,32 @@ static void ladder_add_incomplete(struct tls_session *s, int side, int type, uin
 		e->incomplete = 1;
 }
 
-static void note_add(struct tls_session *s, enum tls_note_kind k, int side, uint64_t bytes,
-		     int64_t ts, uint64_t frame, char *text)
+/* A note of kind k about no message in particular; returns it (to add
+ * the message, the parser's verdict or the cap) or NULL once there are 256. */
+static struct tls_note *note_add(struct tls_session *s, enum tls_note_kind k, int side,
+				 uint64_t bytes, int64_t ts, uint64_t frame)
 {
-	struct tls_note n = { k, side, !s->handshake_done, bytes, ts, frame, text };
-	if (s->n_notes >= 256) {
-		free(text);
-		return;
-	}
+	struct tls_note n = { k, side, !s->handshake_done, bytes, ts, frame, -1, 0, 0, PE_OK,
+			      LIMIT_PARSER, 0 };
+	if (s->n_notes >= 256)
+		return NULL;
 	VEC_PUSH(s->notes, s->n_notes, s->cap_notes, n);
+	return &s->notes[s->n_notes - 1];
+}
+
+/* The same about handshake message `type` of `len` bytes, `seen` of them
+ * captured. */
+static struct tls_note *note_msg(struct tls_session *s, enum tls_note_kind k, int side,
+				 uint64_t bytes, int64_t ts, uint64_t frame, int type, uint32_t len,
+				 uint32_t seen)
+{
+	struct tls_note *n = note_add(s, k, side, bytes, ts, frame);
+	if (n) {
+		n->msg_type = type;
+		n->msg_len = len;
+		n->msg_seen = seen;
+	}
+	return n;
 }
 
 static int plausible_header(uint8_t type, uint8_t maj, uint8_t min, uint16_t len)
@@ -262,11 +272,12 @@ static void got_message(struct tls_dissector *d, struct flow_st *fs, int dir, ui
 		break;
 	}
 	ladder_add(s, LAD_HANDSHAKE, side, type, len, ds->ts, ds->frame);
-	if (e != PE_OK && e != PE_UNSUPPORTED)
-		note_add(s, e == PE_LIMIT ? NOTE_LIMIT : NOTE_MALFORMED, side, 0, ds->ts, ds->frame,
-			 xasprintf("%s from the %s is %s (frame %llu); what could be read is kept",
-				   hs_name(type), side_str(side), pe_str(e),
-				   (unsigned long long)ds->frame));
+	if (e != PE_OK && e != PE_UNSUPPORTED) {
+		struct tls_note *n = note_msg(s, e == PE_LIMIT ? NOTE_LIMIT : NOTE_MALFORMED, side, 0,
+					      ds->ts, ds->frame, type, len, len);
+		if (n)
+			n->err = e;
+	}
 }
 
 static int plausible_hs_type(uint8_t t)
@@ -335,8 +346,11 @@ static void hs_take(struct tls_dissector *d, struct flow_st *fs, int dir, const 
 	struct dir_st *ds = &fs->d[dir];
 	if (dbuf_add(&ds->hs, p, n) != 0) {
 		/* Over our ceiling: drop this message and say so. */
-		note_add(fs->s, NOTE_LIMIT, side_of(fs, dir), 0, ds->ts, ds->frame,
-			 xasprintf("a handshake message over %u bytes was not decoded", MAX_HS_MSG));
+		struct tls_note *nt = note_add(fs->s, NOTE_LIMIT, side_of(fs, dir), 0, ds->ts, ds->frame);
+		if (nt) {
+			nt->limit = LIMIT_MESSAGE;
+			nt->cap = MAX_HS_MSG;
+		}
 		dbuf_reset(&ds->hs);
 		ds->hs_desync = 1;
 		return;
@@ -361,9 +375,12 @@ static void hs_take(struct tls_dissector *d, struct flow_st *fs, int dir, const 
 			 * with the next message. */
 			int side = side_of(fs, dir);
 			ladder_add_incomplete(fs->s, side, type, len, ds->ts, ds->frame);
-			note_add(fs->s, NOTE_LIMIT, side, 0, ds->ts, ds->frame,
-				 xasprintf("%s of %u bytes is over our limit; not decoded",
-					   hs_name(type), len));
+			struct tls_note *nt = note_msg(fs->s, NOTE_LIMIT, side, 0, ds->ts, ds->frame,
+						       type, len, 0);
+			if (nt) {
+				nt->limit = LIMIT_MESSAGE;
+				nt->cap = MAX_HS_MSG;
+			}
 			ds->hs_skip = len - (ds->hs.len - 4);
 			dbuf_reset(&ds->hs);
 			return;
@@ -425,11 +442,7 @@ static void hs_gap(struct tls_dissector *d, struct flow_st *fs, int dir, uint64_
 	int side = side_of(fs, dir);
 	uint64_t have = ds->hs.len - 4, missing = (uint64_t)len - have;
 	cut_message(d, fs, dir, type, len);
-	note_add(s, NOTE_GAP, side, g, ds->ts, ds->frame,
-		 xasprintf("%llu bytes of the %s's %s (%u bytes) are missing from the capture "
-			   "after frame %llu",
-			   (unsigned long long)(g < missing ? g : missing), side_str(side),
-			   hs_name(type), len, (unsigned long long)ds->frame));
+	note_msg(s, NOTE_GAP, side, g, ds->ts, ds->frame, type, len, (uint32_t)have);
 	dbuf_reset(&ds->hs);
 	if (g < missing)
 		ds->hs_skip = missing - g;
@@ -456,9 +469,12 @@ static void alert_add(struct flow_st *fs, const struct tls_alert *a)
 {
 	struct tls_session *s = fs->s;
 	if (s->n_alerts >= MAX_ALERTS) {
-		if (!fs->alerts_capped)
-			note_add(s, NOTE_LIMIT, a->side, 0, a->ts_ns, a->frame,
-				 xasprintf("more than %d alerts; the rest are not listed", MAX_ALERTS));
+		struct tls_note *n =
+			fs->alerts_capped ? NULL : note_add(s, NOTE_LIMIT, a->side, 0, a->ts_ns, a->frame);
+		if (n) {
+			n->limit = LIMIT_ALERTS;
+			n->cap = MAX_ALERTS;
+		}
 		fs->alerts_capped = 1;
 		return;
 	}
@@ -896,10 +912,9 @@ static size_t feed_records(struct tls_dissector *d, struct flow_st *fs, struct t
 			    cur_u8(&h, &min) != PE_OK || cur_u16(&h, &len) != PE_OK)
 				break;
 			if (!plausible_header(t, maj, min, len)) {
-				note_add(fs->s, NOTE_MALFORMED, side_of(fs, dir), 0, ds->ts, ds->frame,
-					 xasprintf("bytes that are not a TLS record header in frame %llu; "
-						   "looking for the next record",
-						   (unsigned long long)ds->frame));
+				/* no message: bytes where a record header should be */
+				(void)note_add(fs->s, NOTE_MALFORMED, side_of(fs, dir), 0, ds->ts,
+					       ds->frame);
 				ds->st = D_RESYNC;
 				dbuf_reset(&ds->scan);
 				/* Look again from the false header's second byte (the
@@ -1064,12 +1079,8 @@ static void h_data(void *ctx, struct tcp_flow *f, const struct tcp_chunk *ch)
 				ds->st = D_RESYNC;
 				dbuf_reset(&ds->scan);
 				if (!fs->s->handshake_done && ds->hs_desync == 0 && ds->hs.len == 0) {
-					int side = side_of(fs, ch->dir);
-					note_add(fs->s, NOTE_GAP, side, ch->len, ds->ts, ds->frame,
-						 xasprintf("%llu bytes from the %s are missing from the "
-							   "capture after frame %llu",
-							   (unsigned long long)ch->len, side_str(side),
-							   (unsigned long long)ds->frame));
+					(void)note_add(fs->s, NOTE_GAP, side_of(fs, ch->dir), ch->len,
+						       ds->ts, ds->frame);
 				}
 				ds->hs_desync = 1;
 				dbuf_reset(&ds->hs);
@@ -1109,9 +1120,8 @@ static void finish_dir(struct tls_dissector *d, struct flow_st *fs, int dir)
 		return;
 	int side = side_of(fs, dir);
 	cut_message(d, fs, dir, type, len);
-	note_add(s, NOTE_TRUNCATED, side, len - (ds->hs.len - 4), ds->ts, ds->frame,
-		 xasprintf("the capture ends inside the %s's %s (%zu of %u bytes seen)",
-			   side_str(side), hs_name(type), ds->hs.len - 4, len));
+	(void)note_msg(s, NOTE_TRUNCATED, side, len - (ds->hs.len - 4), ds->ts, ds->frame, type, len,
+		       (uint32_t)(ds->hs.len - 4));
 }
 
 static void h_close(void *ctx, struct tcp_flow *f, enum tcp_close_reason why)
@@ -1139,18 +1149,14 @@ static void h_close(void *ctx, struct tcp_flow *f, enum tcp_close_reason why)
 		s->close_reason = (int)why;
 		uint64_t cut = f->d[0].st.snaplen_cut + f->d[1].st.snaplen_cut;
 		if (cut)
-			note_add(s, NOTE_SNAPLEN, -1, cut, f->last_ts, f->last_frame,
-				 xasprintf("%llu segments of this connection were cut short by the "
-					   "capture's snapshot length; capture again with tcpdump -s 0",
-					   (unsigned long long)cut));
+			(void)note_add(s, NOTE_SNAPLEN, -1, cut, f->last_ts, f->last_frame);
 		/* Only when the stream's start is missing too (no TCP handshake,
 		 * or a gap at offset 0): a hello cut short by the snaplen is not
 		 * a late start. */
 		if ((f->midstream || fs->began_with_gap) && !s->ch.present && !s->sh.present &&
 		    s->n_ladder &&
 		    !s->chain[1].present)
-			note_add(s, NOTE_MIDSTREAM, -1, 0, f->first_ts, f->first_frame,
-				 xasprintf("the capture starts after this connection's handshake began"));
+			(void)note_add(s, NOTE_MIDSTREAM, -1, 0, f->first_ts, f->first_frame);
 		d->st.sessions++;
 		d->emit(d->ctx, s);
 	} else {

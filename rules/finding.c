@@ -123,6 +123,11 @@ void session_report_free(struct session_report *r)
 	r->nf = r->cap_f = 0;
 	chain_view_free(&r->chain[0]);
 	chain_view_free(&r->chain[1]);
+	for (i = 0; i < r->n_notes; i++)
+		free(r->notes[i]);
+	free(r->notes);
+	r->notes = NULL;
+	r->n_notes = 0;
 	free(r->headline);
 	free(r->expected_name);
 	free(r->expected_name_source);

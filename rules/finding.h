@@ -112,6 +112,8 @@ struct session_report {
 	char *expected_name;          /* the name the client is taken to have dialled */
 	char *expected_name_source;   /* "SNI", "--name 10.0.0.1:5061", "DNS answer (frame 3)" */
 	time_t judged_at;             /* the time validity was judged at */
+	char **notes;                 /* s->notes in words (rules/notes.c) */
+	size_t n_notes;
 };
 
 /* Append a finding (copies the strings). */

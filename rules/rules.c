@@ -293,7 +293,8 @@ static void rule_gaps(struct rule_eval *e)
 				"%llu%s%s): the handshake is incomplete in the capture, so what follows "
 				"it cannot be fully judged.",
 				(unsigned long long)n->bytes, n->bytes == 1 ? "" : "s", who,
-				(unsigned long long)n->frame, n->text ? "; " : "", n->text ? n->text : "");
+				(unsigned long long)n->frame, i < e->r->n_notes ? "; " : "",
+				i < e->r->n_notes ? e->r->notes[i] : "");
 		report_add(e->r, "capture_gap", SEV_WARNING, side, -1, BASIS_OBSERVED, "TCP", n->frame,
 			   rule_cap(msg),
 			   "Capture again on the host itself or on a SPAN port that is not "
@@ -432,6 +433,7 @@ void rules_evaluate(const struct rules_ctx *ctx, struct session_report *r)
 		e.at = s->start_ts ? ns_to_time(s->start_ts) : e.now;
 	r->judged_at = e.at;
 
+	rules_word_notes(r);
 	expected_name(&e);
 
 	for (side = SIDE_CLIENT; side <= SIDE_SERVER; side++) {

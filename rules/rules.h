@@ -19,6 +19,11 @@ struct rules_ctx {
 /* Fill `r` (zeroed by the caller, r->s set) for session s. */
 void rules_evaluate(const struct rules_ctx *ctx, struct session_report *r);
 
+/* A session note in words (rules/notes.c); the caller frees it. */
+char *note_text(const struct tls_note *n);
+/* Word every note of r->s into r->notes (rules_evaluate does). */
+void rules_word_notes(struct session_report *r);
+
 /* Service name for a port pair (server port first), or NULL. */
 const char *service_lookup(const struct analysis_config *cfg, uint16_t server_port,
 			   int *cisco_uc);

@@ -325,7 +325,7 @@ static json_t *jsession(const char *file, const struct session_report *r)
 				       : json_null());
 		set(x, "in_handshake", json_boolean(n->in_handshake));
 		set(x, "frame", jframe(n->frame));
-		set(x, "text", jstr(n->text ? n->text : ""));
+		set(x, "text", jstr(i < r->n_notes ? r->notes[i] : ""));
 		json_array_append_new(a, x);
 	}
 	set(o, "notes", a);

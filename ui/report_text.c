@@ -489,7 +489,7 @@ static void session_block(struct tstate *t, const struct session_report *r)
 		for (size_t i = 0; i < s->n_notes; i++) {
 			const struct tls_note *n = &s->notes[i];
 			fprintf(f, "    frame %llu, %s: ", (unsigned long long)n->frame, side_str(n->side));
-			wrap(f, S(t, n->text ? n->text : ""), 0, 6);
+			wrap(f, S(t, i < r->n_notes ? r->notes[i] : ""), 0, 6);
 		}
 	}
 	fputc('\n', f);

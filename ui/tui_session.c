@@ -502,7 +502,8 @@ static void details_block(struct tui *t, struct doc *d, const struct session_rep
 			doc_line(d, it + 13 + (int)i);
 			doc_putf(d, RL_DIM, "  frame %llu, %s: ", (unsigned long long)n->frame,
 				 side_str(n->side));
-			doc_wrap(d, it + 13 + (int)i, RL_WARN, tui_s(n->text ? n->text : "", b, sizeof b),
+			doc_wrap(d, it + 13 + (int)i, RL_WARN,
+				 tui_s(i < r->n_notes ? r->notes[i] : "", b, sizeof b),
 				 4, 1);
 		}
 	}

@@ -21,6 +21,7 @@
 #include "dissect/certcache.h"
 #include "dissect/session.h"
 #include "dissect/tls.h"
+#include "rules/rules.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -43,8 +44,11 @@ static void emit(void *ctx, struct tls_session *s)
 	}
 	for (size_t i = 0; i < s->n_alerts; i++)
 		(void)tls_alert_name(s->alerts[i].desc);
-	for (size_t i = 0; i < s->n_notes; i++)
-		need(s->notes[i].text != NULL);
+	for (size_t i = 0; i < s->n_notes; i++) {
+		char *t = note_text(&s->notes[i]); /* the rules word any note */
+		need(t != NULL && t[0]);
+		free(t);
+	}
 	for (int k = 0; k < 2; k++)
 		for (size_t i = 0; i < s->chain[k].n; i++)
 			need(s->chain[k].certs[i] != NULL);

@@ -15,6 +15,7 @@
 
 #include "capture/xalloc.h"
 #include "rules/chain.h"
+#include "rules/rules.h"
 #include "rules/summary.h"
 #include "t.h"
 #include "ui/ui.h"
@@ -258,7 +259,9 @@ static void build(struct analysis *a)
 	r->s->notes[0].kind = NOTE_GAP;
 	r->s->notes[0].side = SIDE_SERVER;
 	r->s->notes[0].frame = 6;
-	r->s->notes[0].text = xstrdup("1448 bytes missing from the capture");
+	r->s->notes[0].bytes = 1448;
+	r->s->notes[0].msg_type = -1;
+	rules_word_notes(r);
 	report_add(r, "self_signed_leaf", SEV_ERROR, SIDE_SERVER, 0, BASIS_PREDICTED, "issuer", 5,
 		   "The leaf CN=bad\xff\x1b[31m is self-signed.", "Use a CA-signed certificate.");
 	r->verdict = VERDICT_INCOMPLETE;
@@ -302,8 +305,6 @@ static void teardown(struct analysis *a)
 		s->sh.alpn = NULL;
 		free(s->alerts);
 		s->alerts = NULL;
-		for (size_t k = 0; k < s->n_notes; k++)
-			free(s->notes[k].text);
 		free(s->notes);
 		s->notes = NULL;
 		free(s->file);
@@ -317,6 +318,9 @@ static void teardown(struct analysis *a)
 		}
 		free(r->f);
 		free(r->headline);
+		for (size_t k = 0; k < r->n_notes; k++)
+			free(r->notes[k]);
+		free(r->notes);
 		free(r);
 	}
 	for (size_t k = 0; k < a->store_report.nf; k++) {
@@ -417,7 +421,7 @@ static void test_text(const struct analysis *a)
 	CHECK(has(out, "cannot be decoded: ASN.1 length overruns the certificate"));
 	CHECK(has(out, "[1] (not on the path)"));
 	CHECK(has(out, "(expired 2 days before the capture)"));
-	CHECK(has(out, "1448 bytes missing from the capture"));
+	CHECK(has(out, "1448 bytes from the server are missing from the capture after frame 6"));
 	/* Summary. */
 	CHECK(has(out, "Sessions:     3: 1 ok, 0 warning, 1 failed, 1 incomplete"));
 	CHECK(has(out, "unknown_ca"));

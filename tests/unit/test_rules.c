@@ -1381,13 +1381,17 @@ static void test_tls13_and_gaps(void)
 	s = sess(7001);
 	set_chain(s, S, "srv", "inter", NULL);
 	{
-		struct tls_note n = { NOTE_GAP, S, 1, 1448, s->start_ts + 2000000, 4, NULL };
+		struct tls_note n = { NOTE_GAP, S, 1, 1448, s->start_ts + 2000000, 4, -1 };
 
-		n.text = xstrdup("1448 bytes missing");
 		VEC_PUSH(s->notes, s->n_notes, s->cap_notes, n);
 	}
 	r = run(&u, s);
 	EXPECT("capture_gap", r, { "capture_gap", S, -1, O });
+	/* The rules word the dissector's note, and the finding quotes it. */
+	CHECK_EQ_INT(r->n_notes, 1);
+	CHECK(has_text(r->notes[0], "1448 bytes from the server are missing from the capture "
+				    "after frame 4"));
+	CHECK(has_text(find(r, "capture_gap")->message, "1448 bytes from the server are missing"));
 	CHECK_EQ_INT(r->verdict, VERDICT_INCOMPLETE);
 	report_done(r);
 
@@ -1395,7 +1399,7 @@ static void test_tls13_and_gaps(void)
 	s = sess(7001);
 	set_chain(s, S, "srv", "inter", NULL);
 	{
-		struct tls_note n = { NOTE_GAP, S, 0, 100, s->start_ts + 9000000, 20, NULL };
+		struct tls_note n = { NOTE_GAP, S, 0, 100, s->start_ts + 9000000, 20, -1 };
 
 		VEC_PUSH(s->notes, s->n_notes, s->cap_notes, n);
 	}
