@@ -203,6 +203,19 @@ static void recent_free(struct tcp_dir *d)
 	d->recent_n = 0;
 }
 
+/* The handler wants no more of this flow's payload. */
+static void flow_ignore(struct tcp_table *t, struct tcp_flow *f)
+{
+	if (f->ignored)
+		return;
+	f->ignored = 1;
+	t->st.ignored_flows++;
+	free_ooo(t, &f->d[0]);
+	free_ooo(t, &f->d[1]);
+	recent_free(&f->d[0]);
+	recent_free(&f->d[1]);
+}
+
 static void deliver(struct tcp_table *t, struct tcp_flow *f, int dir, const uint8_t *p,
 		    size_t n, int64_t ts, uint64_t frame)
 {
@@ -220,8 +233,8 @@ static void deliver(struct tcp_table *t, struct tcp_flow *f, int dir, const uint
 		d->st.gap_bytes += n;
 		d->recent_n = 0; /* the ring must end at next_off */
 	}
-	if (!f->ignored && t->h.data)
-		t->h.data(t->h.ctx, f, &c);
+	if (!f->ignored && t->h.data && t->h.data(t->h.ctx, f, &c) == TCP_IGNORE)
+		flow_ignore(t, f);
 }
 
 /* Deliver held ranges that touch the delivered edge. */
@@ -708,17 +721,6 @@ void tcp_table_input(struct tcp_table *t, const struct tcp_seg *s)
 		flow_close(t, f, TCP_CLOSE_FIN);
 }
 
-void tcp_flow_ignore(struct tcp_table *t, struct tcp_flow *f)
-{
-	if (f->ignored)
-		return;
-	f->ignored = 1;
-	t->st.ignored_flows++;
-	free_ooo(t, &f->d[0]);
-	free_ooo(t, &f->d[1]);
-	recent_free(&f->d[0]);
-	recent_free(&f->d[1]);
-}
 
 void tcp_table_finish(struct tcp_table *t)
 {

@@ -20,7 +20,8 @@
  * Memory: at most max_flows flows (the least recently active is evicted),
  * at most max_buffer bytes held out of order per direction (past that the
  * hole is declared a gap), flows idle for idle_timeout are closed. All
- * evictions are counted. A flow the handler ignores buffers nothing.
+ * evictions are counted. A flow the handler ignores (its data callback
+ * returned TCP_IGNORE) buffers nothing.
  * Each direction that delivered data also keeps its last TCP_RECENT_BYTES.
  */
 #ifndef TLSDIAG_TCP_H
@@ -110,10 +111,17 @@ struct tcp_chunk {
 	uint64_t frame;
 };
 
+/* What a data handler wants of a flow's payload from now on. */
+enum tcp_verdict {
+	TCP_KEEP = 0, /* go on delivering */
+	TCP_IGNORE,   /* nothing more: neither buffer nor deliver it; only the
+			 counters and the flow's life (close) continue */
+};
+
 struct tcp_handler {
 	void *ctx;
 	void (*open)(void *ctx, struct tcp_flow *f);
-	void (*data)(void *ctx, struct tcp_flow *f, const struct tcp_chunk *c);
+	enum tcp_verdict (*data)(void *ctx, struct tcp_flow *f, const struct tcp_chunk *c);
 	/* Called once per flow; the flow is freed right after. */
 	void (*close)(void *ctx, struct tcp_flow *f, enum tcp_close_reason why);
 	/* Optional: called when the flow leaves the table, after close. A
@@ -141,10 +149,5 @@ void tcp_table_input(struct tcp_table *t, const struct tcp_seg *s);
 void tcp_table_finish(struct tcp_table *t);
 const struct tcp_table_stats *tcp_table_stats(const struct tcp_table *t);
 void tcp_table_free(struct tcp_table *t);
-
-/* From now on, the flow's payload is neither buffered nor delivered; only
- * counters and the flow's life (close) continue. May be called from the
- * handler's data callback. */
-void tcp_flow_ignore(struct tcp_table *t, struct tcp_flow *f);
 
 #endif

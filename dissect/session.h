@@ -96,7 +96,8 @@ struct tls_cert_request {
 	int present;
 	struct u16list cert_types;   /* ClientCertificateType values (u8 each) */
 	struct u16list sig_algs;
-	char **ca_names;             /* RFC 4514 strings, DER order of the list */
+	char **ca_names;             /* RFC 4514 strings, DER order of the list
+					(NULL: a name that does not decode) */
 	uint8_t **ca_der;            /* the DistinguishedName DER of each */
 	size_t *ca_der_len;
 	size_t n_ca;

@@ -86,7 +86,6 @@ struct flow_st {
 
 struct tls_dissector {
 	struct cert_cache *cache;
-	struct tcp_table *table;
 	char *file;
 	void (*emit)(void *ctx, struct tls_session *s);
 	void *ctx;
@@ -452,16 +451,13 @@ static void hs_gap(struct tls_dissector *d, struct flow_st *fs, int dir, uint64_
 
 /* ---- records ---- */
 
-static void release_if_done(struct tls_dissector *d, struct flow_st *fs, struct tcp_flow *f)
+static void release_if_done(struct flow_st *fs)
 {
 	struct tls_session *s = fs->s;
 	if (fs->released || !s->handshake_done)
 		return;
-	if ((s->app_data[0] && s->app_data[1]) || ++fs->records_after_done > 32) {
-		fs->released = 1;
-		if (d->table)
-			tcp_flow_ignore(d->table, f);
-	}
+	if ((s->app_data[0] && s->app_data[1]) || ++fs->records_after_done > 32)
+		fs->released = 1; /* h_data tells the TCP layer: ignore the rest */
 }
 
 /* Alerts are capped: a peer may send any number of them. */
@@ -483,7 +479,7 @@ static void alert_add(struct flow_st *fs, const struct tls_alert *a)
 		   a->frame);
 }
 
-static void record_end(struct tls_dissector *d, struct flow_st *fs, struct tcp_flow *f, int dir)
+static void record_end(struct flow_st *fs, int dir)
 {
 	struct dir_st *ds = &fs->d[dir];
 	struct tls_session *s = fs->s;
@@ -568,7 +564,7 @@ static void record_end(struct tls_dissector *d, struct flow_st *fs, struct tcp_f
 		else if (s->app_data[0] || s->app_data[1])
 			s->handshake_done = s->ccs[0] || s->ccs[1] || !s->ch.present;
 	}
-	release_if_done(d, fs, f);
+	release_if_done(fs);
 }
 
 /* Payload bytes of the current record. */
@@ -689,14 +685,12 @@ static const char *starttls_proto(const uint8_t *p, size_t n)
 	return NULL;
 }
 
-static void flow_not_tls(struct tls_dissector *d, struct flow_st *fs, struct tcp_flow *f)
+static void flow_not_tls(struct tls_dissector *d, struct flow_st *fs)
 {
 	fs->d[0].st = fs->d[1].st = D_OFF;
 	if (!fs->released) {
-		fs->released = 1;
+		fs->released = 1; /* h_data tells the TCP layer: ignore the rest */
 		d->st.flows_not_tls++;
-		if (d->table)
-			tcp_flow_ignore(d->table, f);
 	}
 }
 
@@ -759,13 +753,13 @@ static long detect(struct tls_dissector *d, struct flow_st *fs, struct tcp_flow 
 		ds->st = D_RESYNC;
 		return -1;
 	}
-	flow_not_tls(d, fs, f);
+	flow_not_tls(d, fs);
 	return -1;
 }
 
 /* Clear text before STARTTLS: returns where TLS begins in the scan
  * window (state D_RECORDS), or -1. */
-static long scan_clear(struct tls_dissector *d, struct flow_st *fs, struct tcp_flow *f, int dir)
+static long scan_clear(struct tls_dissector *d, struct flow_st *fs, int dir)
 {
 	struct dir_st *ds = &fs->d[dir];
 	int client = fs->client_dir < 0 ? (fs->s->ch.present ? 0 : 1) : dir == fs->client_dir;
@@ -792,7 +786,7 @@ static long scan_clear(struct tls_dissector *d, struct flow_st *fs, struct tcp_f
 		dbuf_consume(&ds->scan, drop);
 	}
 	if (fs->d[0].clear_bytes + fs->d[1].clear_bytes > CLEAR_BUDGET && !fs->is_tls)
-		flow_not_tls(d, fs, f);
+		flow_not_tls(d, fs);
 	return -1;
 }
 
@@ -873,21 +867,20 @@ static long resync_find(struct tls_dissector *d, struct flow_st *fs, int dir, co
 }
 
 /* `n` bytes were searched in vain: a hunt has a budget. */
-static void resync_dropped(struct tls_dissector *d, struct flow_st *fs, struct tcp_flow *f,
-			   int dir, size_t n)
+static void resync_dropped(struct tls_dissector *d, struct flow_st *fs, int dir, size_t n)
 {
 	struct dir_st *ds = &fs->d[dir];
 	ds->hunt_bytes += n;
 	if (ds->hunting && !fs->is_tls && ds->hunt_bytes > HUNT_BUDGET)
-		flow_not_tls(d, fs, f);
+		flow_not_tls(d, fs);
 }
 
 /* Record-layer bytes. Returns how many were consumed: all of them, unless
  * the state leaves D_RECORDS (bytes that are not a record header: the
  * caller goes on scanning from the returned offset) or the flow is
  * released. */
-static size_t feed_records(struct tls_dissector *d, struct flow_st *fs, struct tcp_flow *f,
-			   int dir, const uint8_t *p, size_t n)
+static size_t feed_records(struct tls_dissector *d, struct flow_st *fs, int dir, const uint8_t *p,
+			   size_t n)
 {
 	struct dir_st *ds = &fs->d[dir];
 	struct cursor c;
@@ -929,7 +922,7 @@ static size_t feed_records(struct tls_dissector *d, struct flow_st *fs, struct t
 			ds->rec_enc = ds->encrypted;
 			ds->small_have = 0;
 			if (len == 0)
-				record_end(d, fs, f, dir);
+				record_end(fs, dir);
 			continue;
 		}
 		size_t k = ds->rleft < cur_left(&c) ? ds->rleft : cur_left(&c);
@@ -939,7 +932,7 @@ static size_t feed_records(struct tls_dissector *d, struct flow_st *fs, struct t
 		record_payload(d, fs, dir, piece.p, piece.n);
 		ds->rleft -= k;
 		if (ds->rleft == 0)
-			record_end(d, fs, f, dir);
+			record_end(fs, dir);
 	}
 	return n - cur_left(&c);
 }
@@ -959,13 +952,13 @@ static long window_step(struct tls_dissector *d, struct flow_st *fs, struct tcp_
 			at = detect(d, fs, f, dir);
 			break;
 		case D_CLEAR:
-			at = scan_clear(d, fs, f, dir);
+			at = scan_clear(d, fs, dir);
 			break;
 		case D_RESYNC:
 			at = resync_find(d, fs, dir, ds->scan.p, ds->scan.len, &keep);
 			if (at < 0) {
 				dbuf_consume(&ds->scan, keep);
-				resync_dropped(d, fs, f, dir, keep);
+				resync_dropped(d, fs, dir, keep);
 			}
 			break;
 		default:
@@ -988,7 +981,7 @@ static void dir_input(struct tls_dissector *d, struct flow_st *fs, struct tcp_fl
 		if (ds->st == D_OFF)
 			return;
 		if (ds->st == D_RECORDS) {
-			size_t k = feed_records(d, fs, f, dir, p, n);
+			size_t k = feed_records(d, fs, dir, p, n);
 			p += k;
 			n -= k;
 			continue;
@@ -1001,7 +994,7 @@ static void dir_input(struct tls_dissector *d, struct flow_st *fs, struct tcp_fl
 				n -= (size_t)at;
 				continue;
 			}
-			resync_dropped(d, fs, f, dir, keep);
+			resync_dropped(d, fs, dir, keep);
 			/* At most a cut header or one record plus a header. */
 			if (ds->st == D_RESYNC && dbuf_add(&ds->scan, p + keep, n - keep) != 0)
 				dbuf_reset(&ds->scan);
@@ -1010,7 +1003,7 @@ static void dir_input(struct tls_dissector *d, struct flow_st *fs, struct tcp_fl
 		size_t k = n < SCAN_SLICE ? n : SCAN_SLICE;
 		if (dbuf_add(&ds->scan, p, k) != 0) {
 			if (ds->st == D_CLEAR || ds->st == D_DETECT)
-				flow_not_tls(d, fs, f);
+				flow_not_tls(d, fs);
 			else
 				dbuf_reset(&ds->scan);
 			return;
@@ -1046,15 +1039,20 @@ static void h_open(void *ctx, struct tcp_flow *f)
 	f->user = fs;
 }
 
-static void h_data(void *ctx, struct tcp_flow *f, const struct tcp_chunk *ch)
+/* Bytes (or a gap) of one direction. Returns TCP_IGNORE once the flow is
+ * released: not TLS, or TLS whose handshake is over, so the TCP layer
+ * neither buffers nor delivers the rest. */
+static enum tcp_verdict h_data(void *ctx, struct tcp_flow *f, const struct tcp_chunk *ch)
 {
 	struct tls_dissector *d = ctx;
 	struct flow_st *fs = f->user;
-	if (fs == NULL || fs->released || (ch->dir != 0 && ch->dir != 1))
-		return;
+	if (fs == NULL || fs->released)
+		return TCP_IGNORE;
+	if (ch->dir != 0 && ch->dir != 1)
+		return TCP_KEEP;
 	struct dir_st *ds = &fs->d[ch->dir];
 	if (ds->st == D_OFF)
-		return;
+		return fs->released ? TCP_IGNORE : TCP_KEEP;
 	if (ch->data == NULL && ch->off == 0)
 		fs->began_with_gap = 1;
 	if (ch->data == NULL) { /* a capture gap */
@@ -1071,7 +1069,7 @@ static void h_data(void *ctx, struct tcp_flow *f, const struct tcp_chunk *ch)
 				ds->rleft -= (size_t)k;
 				g -= k;
 				if (ds->rleft == 0)
-					record_end(d, fs, f, ch->dir);
+					record_end(fs, ch->dir);
 			}
 			if (g > 0 || ds->hdr_have) {
 				ds->hdr_have = 0;
@@ -1098,11 +1096,12 @@ static void h_data(void *ctx, struct tcp_flow *f, const struct tcp_chunk *ch)
 		}
 		ds->ts = ch->ts_ns;
 		ds->frame = ch->frame;
-		return;
+		return fs->released ? TCP_IGNORE : TCP_KEEP;
 	}
 	ds->ts = ch->ts_ns;
 	ds->frame = ch->frame;
 	dir_input(d, fs, f, ch->dir, ch->data, ch->len);
+	return fs->released ? TCP_IGNORE : TCP_KEEP;
 }
 
 /* The stream ended: decode what a half-received message still shows. */
@@ -1187,11 +1186,6 @@ struct tcp_handler tls_dissector_handler(struct tls_dissector *d)
 {
 	struct tcp_handler h = { d, h_open, h_data, h_close };
 	return h;
-}
-
-void tls_dissector_set_table(struct tls_dissector *d, struct tcp_table *t)
-{
-	d->table = t;
 }
 
 const struct tls_stats *tls_dissector_stats(const struct tls_dissector *d)

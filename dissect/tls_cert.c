@@ -16,6 +16,7 @@
 
 #include "capture/xalloc.h"
 #include "dissect/tls_msg.h"
+#include "dissect/x509.h"
 
 #define MAX_CHAIN 64
 #define MAX_CA_NAMES 1024
@@ -98,9 +99,11 @@ enum parse_err tls_parse_cert_request(struct cursor *b, uint16_t version,
 		cr->ca_names = xreallocarray(cr->ca_names, i + 1, sizeof *cr->ca_names);
 		cr->ca_der[i] = xcalloc(d.n, 1);
 		cr->ca_der_len[i] = d.n;
-		cr->ca_names[i] = NULL; /* filled by the X.509 layer */
+		cr->ca_names[i] = NULL;
 		cr->n_ca = i + 1;
 		TRY(cur_copy(&dn, cr->ca_der[i], d.n));
+		/* Named here, from our copy: NULL when it does not decode. */
+		cr->ca_names[i] = x509_dn_string(cr->ca_der[i], d.n);
 	}
 	return cur_expect_end(b);
 }

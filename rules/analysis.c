@@ -11,7 +11,6 @@
 
 #include "capture/xalloc.h"
 #include "dissect/tls.h"
-#include "dissect/x509.h"
 #include "rules/rules.h"
 #include "rules/trust.h"
 
@@ -178,16 +177,6 @@ static int by_first_frame(const void *x, const void *y)
 	return a->flow_id < b->flow_id ? -1 : a->flow_id > b->flow_id;
 }
 
-/* CertificateRequest CA names arrive as DER; give them their RFC 4514 form. */
-static void name_ca_list(struct tls_session *s)
-{
-	for (size_t i = 0; i < s->cr.n_ca; i++) {
-		if (s->cr.ca_names[i])
-			continue;
-		s->cr.ca_names[i] = x509_dn_string(s->cr.ca_der[i], s->cr.ca_der_len[i]);
-	}
-}
-
 int analysis_add_file(struct analysis *a, const char *path)
 {
 	struct file_report fr = { 0 };
@@ -198,7 +187,6 @@ int analysis_add_file(struct analysis *a, const char *path)
 	struct tls_dissector *td = tls_dissector_new(a->certs, path, collect_session, &col);
 	struct tcp_handler h = tls_dissector_handler(td);
 	struct tcp_table *t = tcp_table_new(&a->cfg.tcp, &h);
-	tls_dissector_set_table(td, t);
 	struct capture_hooks hooks = { &dns, a->cfg.keep_dns ? collect_dns : NULL, NULL };
 	int rc = capture_run_file(path, t, &hooks, &fr.cap);
 	tcp_table_finish(t);
@@ -213,7 +201,6 @@ int analysis_add_file(struct analysis *a, const char *path)
 	for (size_t i = 0; i < col.n; i++) {
 		struct tls_session *s = col.v[i];
 		s->id = i + 1;
-		name_ca_list(s);
 		struct session_report *r = xcalloc(1, sizeof *r);
 		r->s = s;
 		rules_evaluate(&rc_ctx, r);

@@ -39,13 +39,14 @@ static void s_open(void *ctx, struct tcp_flow *f)
 	VEC_PUSH(s->recs, s->n, s->cap, r);
 }
 
-static void s_data(void *ctx, struct tcp_flow *f, const struct tcp_chunk *c)
+static enum tcp_verdict s_data(void *ctx, struct tcp_flow *f, const struct tcp_chunk *c)
 {
 	struct sctx *s = ctx;
 	struct flow_rec *r = f->user;
 	if (s->dump_dir && c->data && dbuf_add(&r->buf[c->dir], c->data, c->len) != 0)
 		fprintf(s->err, "tlsdiag: flow %llu: stream over 256 MiB, dump truncated\n",
 			(unsigned long long)f->id);
+	return TCP_KEEP;
 }
 
 static void dir_line(char *b, size_t n, const char *name, const struct tcp_dir_stats *d)

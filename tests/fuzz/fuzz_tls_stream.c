@@ -118,7 +118,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		cfg.max_buffer = 1u << 16;
 		struct seg_state g = { 0 };
 		g.t = tcp_table_new(&cfg, &h);
-		tls_dissector_set_table(d, g.t);
 		g.isn[0] = 1000;
 		g.isn[1] = 0xfffff000u; /* wraps */
 		if (flags & 2) {

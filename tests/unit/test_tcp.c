@@ -67,7 +67,7 @@ static void h_open(void *ctx, struct tcp_flow *f)
 	fr(f->id)->opens++;
 }
 
-static void h_data(void *ctx, struct tcp_flow *f, const struct tcp_chunk *c)
+static enum tcp_verdict h_data(void *ctx, struct tcp_flow *f, const struct tcp_chunk *c)
 {
 	struct frec *r = fr(f->id);
 	char *txt = r->text[c->dir];
@@ -82,7 +82,8 @@ static void h_data(void *ctx, struct tcp_flow *f, const struct tcp_chunk *c)
 		R.c[R.nc++] = (struct crec){ f->id, c->dir, c->data == NULL, c->off, c->len,
 					     c->ts_ns, c->frame };
 	if (R.ignore_id == f->id && f->d[0].st.bytes + f->d[1].st.bytes >= R.ignore_after)
-		tcp_flow_ignore(R.t, f);
+		return TCP_IGNORE;
+	return TCP_KEEP;
 }
 
 static void h_close(void *ctx, struct tcp_flow *f, enum tcp_close_reason why)

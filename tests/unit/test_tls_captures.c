@@ -122,7 +122,6 @@ static struct tls_session *dissect(const char *path, struct cert_cache *cc)
 	struct tcp_config cfg;
 	tcp_config_default(&cfg);
 	struct tcp_table *t = tcp_table_new(&cfg, &h);
-	tls_dissector_set_table(d, t);
 	struct capture_result r;
 	capture_run_file(path, t, NULL, &r);
 	tcp_table_finish(t);

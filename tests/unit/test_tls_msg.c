@@ -1120,6 +1120,8 @@ static void test_cert_request(void)
 	CHECK_EQ_INT(r.s->cr.n_ca, 2);
 	CHECK_EQ_INT(r.s->cr.ca_der_len[1], pki[1]->subject.der_len);
 	CHECK(memcmp(r.s->cr.ca_der[1], pki[1]->subject.der, pki[1]->subject.der_len) == 0);
+	/* The dissector names the list itself (no later pass does). */
+	CHECK_EQ_STR(r.s->cr.ca_names[1], pki[1]->subject.rfc4514);
 	done(&r);
 	hostile_sweep("cr12", P_CR12, &b, -1);
 	/* Read as TLS 1.0 the signature algorithms become garbage. */

@@ -243,7 +243,6 @@ static void start(int direct)
 		struct tcp_config cfg;
 		tcp_config_default(&cfg);
 		C.t = tcp_table_new(&cfg, &C.h);
-		tls_dissector_set_table(C.d, C.t);
 	}
 }
 
