@@ -1,9 +1,10 @@
 /*
  * summary.h - the aggregate over a whole run (many files, maybe analysed
  * in parallel): sessions by verdict, findings by id, unique certificates
- * by SHA-256 with where each was seen, certificates expiring soon, and the
- * files that could not be read. Owns copies of everything it keeps, so
- * per-file analyses can be freed as soon as they are added.
+ * by SHA-256 with where each was seen, certificates expiring soon, the
+ * files that could not be read, and the trust store lint. It grows one
+ * session and one file at a time, and owns copies of everything it keeps,
+ * so a session can be freed as soon as it is added.
  */
 #ifndef TLSDIAG_SUMMARY_H
 #define TLSDIAG_SUMMARY_H
@@ -51,10 +52,22 @@ struct run_summary {
 	size_t n_certs, cap_certs;
 	void *index;                              /* private: sha256 -> cert */
 	uint64_t bytes;                           /* capture bytes read */
+	struct session_report store;              /* the trust store lint: run-wide
+						     findings (side -1), a copy */
+	int store_added;
 };
 
 void summary_init(struct run_summary *s, time_t now, int expiring_days);
-/* Add everything of one analysis (all of its files and sessions). */
+/* One session, from capture `file` (may be NULL): its verdict and
+ * findings, and its certificates with where they were seen. */
+void summary_add_session(struct run_summary *s, const struct session_report *r, const char *file);
+/* One file, once its sessions were added: read, damaged or unreadable. */
+void summary_add_file(struct run_summary *s, const struct file_report *f);
+/* The run-wide trust store findings (copied and counted on the first
+ * call only: every analysis of a run lints the same stores). */
+void summary_add_store(struct run_summary *s, const struct session_report *store);
+/* Everything of one analysis: its store findings, and each file with its
+ * sessions, as the calls above. */
 void summary_add(struct run_summary *s, const struct analysis *a);
 /* Sort findings and certificates for output; call once before printing. */
 void summary_finish(struct run_summary *s);

@@ -1,7 +1,5 @@
 /*
- * cli.h - the command line of tlsdiag (ui/cli.c) and the small pieces of
- * the front door that are not part of the ui.h contract: the certificate
- * export sink and time formatting shared by the text and JSON reports.
+ * cli.h - the command line of tlsdiag (ui/cli.c).
  */
 #ifndef TLSDIAG_CLI_H
 #define TLSDIAG_CLI_H
@@ -42,9 +40,5 @@ void cli_help(FILE *out);
  * "YYYY-MM-DD[THH:MM:SS[Z]]" (UTC) or "@EPOCH" into *t. 0 ok, -1 bad.
  */
 int cli_parse_time(const char *s, time_t *t);
-
-/* A sink that writes each file's presented chains under dir as its file
- * arrives (ui/export.c); messages (and refusals to overwrite) go to log. */
-struct sink *sink_export_new(const char *dir, int der, FILE *log);
 
 #endif

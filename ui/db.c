@@ -3,7 +3,9 @@
  *
  * Every analysed capture is written in ONE transaction: its row, its
  * sessions, the certificates of their chains (deduplicated by SHA-256,
- * with the DER), chain membership and findings. A run killed midway
+ * with the DER), chain membership and findings. The transaction opens
+ * with the capture's first session (or at its end, when it has none) and
+ * commits at file_end, when the row gets what reading the file showed. A run killed midway
  * therefore leaves every capture before the kill complete and none half
  * written. WAL mode with synchronous=NORMAL keeps committed transactions
  * across a crash of the process.
@@ -49,7 +51,7 @@
 #include "capture/xalloc.h"
 #include "rules/facts.h"
 #include "ui/fmt.h"
-#include "ui/ui.h"
+#include "ui/sink.h"
 
 #define DB_SCHEMA_VERSION 1
 
@@ -323,6 +325,7 @@ enum {
 	Q_FIND_CAPTURE,
 	Q_DEL_CAPTURE,
 	Q_INS_CAPTURE,
+	Q_END_CAPTURE,
 	Q_INS_SESSION,
 	Q_INS_CERT,
 	Q_CERT_ID,
@@ -336,9 +339,11 @@ static const char *const QUERIES[Q_COUNT] = {
 	[Q_FIND_CAPTURE] = "SELECT id, size, mtime_ns, sha256 FROM captures WHERE path = ?1",
 	[Q_DEL_CAPTURE] = "DELETE FROM captures WHERE path = ?1",
 	[Q_INS_CAPTURE] =
-		"INSERT INTO captures (path, size, mtime_ns, sha256, analysed_at, status, "
-		"message, format, compressed, packets, first_ts_ns, last_ts_ns, n_sessions) "
-		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+		"INSERT INTO captures (path, size, mtime_ns, sha256, analysed_at, status) "
+		"VALUES (?1, ?2, ?3, ?4, ?5, 'bad')",
+	[Q_END_CAPTURE] =
+		"UPDATE captures SET status = ?2, message = ?3, format = ?4, compressed = ?5, "
+		"packets = ?6, first_ts_ns = ?7, last_ts_ns = ?8, n_sessions = ?9 WHERE id = ?1",
 	[Q_INS_SESSION] =
 		"INSERT INTO sessions (capture_id, num, client_ip, client_port, server_ip, "
 		"server_port, sni, version, tls13, service, verdict, headline, expected_name, "
@@ -368,6 +373,11 @@ struct db_sink {
 	time_t run_at;
 	uint64_t stored, failed;
 	int warned;
+	/* The capture being written (one transaction). */
+	int in_file;               /* its transaction is open */
+	int file_failed;           /* a statement failed: rolled back, skip the rest */
+	int existed;               /* it replaced an older row */
+	int64_t capture_id;
 };
 
 static sqlite3_stmt *Q(struct db_sink *d, int which)
@@ -534,37 +544,46 @@ static int store_session(struct db_sink *d, int64_t capture_id, const struct ses
 	return 0;
 }
 
-static void db_file(void *stp, const struct analysis *a, size_t fi)
+/* A statement of the capture's transaction failed: roll it back, say so
+ * once, and store nothing more of this capture. */
+static void file_fail(struct db_sink *d, const char *path, int rollback)
 {
-	struct db_sink *d = stp;
-	const struct file_report *f = &a->files[fi];
-	const char *path = f->path ? f->path : "-";
+	if (rollback)
+		exec_sql(d->db, "ROLLBACK", NULL, 0);
+	d->in_file = 0;
+	d->file_failed = 1;
+	d->failed++;
+	if (!d->warned) {
+		char pb[512];
+		fprintf(stderr, "tlsdiag: %s: cannot store %s: %s\n", d->path,
+			ui_sanitize_buf(path, pb, sizeof(pb)), sqlite3_errmsg(d->db));
+		d->warned = 1;
+	}
+}
+
+/* Open the capture's transaction: its old row goes, its new row comes
+ * (as unreadable until file_end says otherwise). */
+static void file_begin(struct db_sink *d, const char *path)
+{
 	struct stat st;
 	int have_stat = strcmp(path, "-") != 0 && stat(path, &st) == 0;
 	char hex[65];
 	int have_hash = have_stat && file_sha256(path, hex) == 0;
 	char *key = db_key_path(path);
-	const char *status;
-	int existed = 0;
 	sqlite3_stmt *q;
 
-	if (!d->db)
+	if (exec_sql(d->db, "BEGIN IMMEDIATE", NULL, 0) != 0) {
+		file_fail(d, path, 0);
 		goto out;
-	if (!f->ok)
-		status = "bad";
-	else if (f->cap.status != SRC_EOF && f->cap.status != SRC_OK)
-		status = "partial";
-	else
-		status = "ok";
-
-	if (exec_sql(d->db, "BEGIN IMMEDIATE", NULL, 0) != 0)
-		goto fail;
+	}
+	d->in_file = 1;
 	q = Q(d, Q_DEL_CAPTURE);
 	bind_text(q, 1, key);
-	if (step_done(q) != 0)
-		goto rollback;
-	existed = sqlite3_changes(d->db) > 0;
-
+	if (step_done(q) != 0) {
+		file_fail(d, path, 1);
+		goto out;
+	}
+	d->existed = sqlite3_changes(d->db) > 0;
 	q = Q(d, Q_INS_CAPTURE);
 	bind_text(q, 1, key);
 	if (have_stat) {
@@ -574,53 +593,85 @@ static void db_file(void *stp, const struct analysis *a, size_t fi)
 	if (have_hash)
 		bind_text(q, 4, hex);
 	sqlite3_bind_int64(q, 5, (sqlite3_int64)d->run_at);
-	bind_text(q, 6, status);
-	bind_text(q, 7, f->cap.message[0] ? f->cap.message : NULL);
-	bind_text(q, 8, f->cap.format[0] ? f->cap.format : NULL);
-	sqlite3_bind_int(q, 9, f->cap.compressed);
-	sqlite3_bind_int64(q, 10, (sqlite3_int64)f->cap.packets);
-	if (f->cap.packets) {
-		sqlite3_bind_int64(q, 11, f->cap.first_ts);
-		sqlite3_bind_int64(q, 12, f->cap.last_ts);
+	if (step_done(q) != 0) {
+		file_fail(d, path, 1);
+		goto out;
 	}
-	sqlite3_bind_int64(q, 13, (sqlite3_int64)f->n_sessions);
-	if (step_done(q) != 0)
-		goto rollback;
-	int64_t cid = sqlite3_last_insert_rowid(d->db);
-
-	for (size_t k = 0; k < f->n_sessions; k++) {
-		size_t si = f->first_session + k;
-		if (si < a->n_sessions && a->sessions[si] && a->sessions[si]->s &&
-		    store_session(d, cid, a->sessions[si]) != 0)
-			goto rollback;
-	}
-	if (existed) {
-		/* The capture changed: certificates only its old version had
-		 * are no longer seen anywhere. */
-		q = Q(d, Q_PRUNE_CERTS);
-		if (step_done(q) != 0)
-			goto rollback;
-	}
-	if (exec_sql(d->db, "COMMIT", NULL, 0) != 0)
-		goto rollback;
-	d->stored++;
-	goto out;
-
-rollback:
-	exec_sql(d->db, "ROLLBACK", NULL, 0);
-fail:
-	d->failed++;
-	if (!d->warned) {
-		char pb[512];
-		fprintf(stderr, "tlsdiag: %s: cannot store %s: %s\n", d->path,
-			ui_sanitize_buf(path, pb, sizeof(pb)), sqlite3_errmsg(d->db));
-		d->warned = 1;
-	}
+	d->capture_id = sqlite3_last_insert_rowid(d->db);
 out:
 	for (int i = 0; i < Q_COUNT; i++)
 		if (d->q[i])
 			sqlite3_reset(d->q[i]);
 	free(key);
+}
+
+static void db_session(void *stp, const struct sink_file *file, const struct session_report *r)
+{
+	struct db_sink *d = stp;
+	const char *path = file->path ? file->path : "-";
+
+	if (!d->db || d->file_failed || !r->s)
+		return;
+	if (!d->in_file)
+		file_begin(d, path);
+	if (d->in_file && store_session(d, d->capture_id, r) != 0)
+		file_fail(d, path, 1);
+}
+
+static void db_file_end(void *stp, const struct sink_file *file, const struct file_report *f)
+{
+	struct db_sink *d = stp;
+	const char *path = file->path ? file->path : "-";
+	const char *status;
+	sqlite3_stmt *q;
+
+	if (!d->db || d->file_failed)
+		goto out;
+	if (!d->in_file)
+		file_begin(d, path);
+	if (!d->in_file)
+		goto out;
+	if (!f->ok)
+		status = "bad";
+	else if (f->cap.status != SRC_EOF && f->cap.status != SRC_OK)
+		status = "partial";
+	else
+		status = "ok";
+	q = Q(d, Q_END_CAPTURE);
+	sqlite3_bind_int64(q, 1, d->capture_id);
+	bind_text(q, 2, status);
+	bind_text(q, 3, f->cap.message[0] ? f->cap.message : NULL);
+	bind_text(q, 4, f->cap.format[0] ? f->cap.format : NULL);
+	sqlite3_bind_int(q, 5, f->cap.compressed);
+	sqlite3_bind_int64(q, 6, (sqlite3_int64)f->cap.packets);
+	if (f->cap.packets) {
+		sqlite3_bind_int64(q, 7, f->cap.first_ts);
+		sqlite3_bind_int64(q, 8, f->cap.last_ts);
+	}
+	sqlite3_bind_int64(q, 9, (sqlite3_int64)f->n_sessions);
+	if (step_done(q) != 0)
+		goto fail;
+	if (d->existed) {
+		/* The capture changed: certificates only its old version had
+		 * are no longer seen anywhere. */
+		q = Q(d, Q_PRUNE_CERTS);
+		if (step_done(q) != 0)
+			goto fail;
+	}
+	if (exec_sql(d->db, "COMMIT", NULL, 0) != 0)
+		goto fail;
+	d->in_file = 0;
+	d->stored++;
+	goto out;
+fail:
+	file_fail(d, path, 1);
+out:
+	for (int i = 0; i < Q_COUNT; i++)
+		if (d->q[i])
+			sqlite3_reset(d->q[i]);
+	d->in_file = 0;
+	d->file_failed = 0;
+	d->existed = 0;
 }
 
 static void db_begin(void *stp, const struct ui_opts *o)
@@ -654,14 +705,24 @@ static void db_free(void *stp)
 	free(d);
 }
 
-struct sink *sink_db_new(const char *path, const struct ui_opts *o, char *err, size_t errlen)
+static const struct sink_ops db_ops = {
+	.name = "db",
+	.begin = db_begin,
+	.session = db_session,
+	.file_end = db_file_end,
+	.end = db_end,
+	.free = db_free,
+	.skip = db_skip,
+};
+
+struct sink sink_db_new(const char *path, const struct ui_opts *o, char *err, size_t errlen)
 {
 	struct db_sink *d;
 	sqlite3 *db;
 	(void)o;
 	db = db_open(path, 1, err, errlen);
 	if (!db)
-		return NULL;
+		return (struct sink){ NULL, NULL };
 	d = xcalloc(1, sizeof(*d));
 	d->db = db;
 	d->path = xstrdup(path);
@@ -669,19 +730,10 @@ struct sink *sink_db_new(const char *path, const struct ui_opts *o, char *err, s
 		if (sqlite3_prepare_v2(db, QUERIES[i], -1, &d->q[i], NULL) != SQLITE_OK) {
 			snprintf(err, errlen, "%s: %s", path, sqlite3_errmsg(db));
 			db_free(d);
-			return NULL;
+			return (struct sink){ NULL, NULL };
 		}
 	}
-	/* As every sink: the struct is the caller's to free, st is freed by
-	 * free(st). */
-	struct sink *s = xcalloc(1, sizeof(*s));
-	s->st = d;
-	s->begin = db_begin;
-	s->file = db_file;
-	s->end = db_end;
-	s->free = db_free;
-	s->skip = db_skip;
-	return s;
+	return (struct sink){ &db_ops, d };
 }
 
 /* ------------------------------------------------------------ `tlsdiag db` */

@@ -2,7 +2,8 @@
  * export.c - `--export-certs DIR`: every presented chain written out as
  * the support engineer would otherwise export it from Wireshark by hand.
  *
- * For session N of capture "case-42.pcapng.gz" (base "case-42"):
+ * Each session's chains are written as the session arrives. For session N
+ * of capture "case-42.pcapng.gz" (base "case-42"):
  *
  *   DIR/case-42-s3-server-0.pem    the leaf the server sent
  *   DIR/case-42-s3-server-1.pem    the next certificate of its message
@@ -23,9 +24,8 @@
 
 #include "capture/xalloc.h"
 #include "dissect/x509.h"
-#include "ui/cli.h"
 #include "ui/sanitize.h"
-#include "ui/ui.h"
+#include "ui/sink.h"
 
 /* mkdir -p; 0 or -1 with errno. */
 static int make_dirs(const char *dir)
@@ -167,26 +167,19 @@ static int export_chain(const struct tls_chain *ch, const char *dir, const char 
 	return fails;
 }
 
-/* Export the chains of one file of the analysis; returns the failures. */
-static int export_file(const struct analysis *a, size_t fi, const char *dir, int der, FILE *log)
+/* Export the chains of one session; returns the failures. */
+static int export_session(const struct tls_session *s, const char *path, const char *dir, int der,
+			  FILE *log)
 {
-	const struct file_report *fr = &a->files[fi];
-	char *base = file_base(fr->path);
+	char *base = file_base(path);
 	int fails = 0;
 
-	for (size_t k = 0; k < fr->n_sessions; k++) {
-		size_t si = fr->first_session + k;
-		const struct tls_session *s;
-		if (si >= a->n_sessions || !a->sessions[si] || !a->sessions[si]->s)
+	for (int side = SIDE_SERVER; side >= SIDE_CLIENT; side--) {
+		const struct tls_chain *ch = &s->chain[side];
+		if (!ch->present || ch->n == 0)
 			continue;
-		s = a->sessions[si]->s;
-		for (int side = SIDE_SERVER; side >= SIDE_CLIENT; side--) {
-			const struct tls_chain *ch = &s->chain[side];
-			if (!ch->present || ch->n == 0)
-				continue;
-			fails += export_chain(ch, dir, base, (unsigned long long)s->id,
-					      side_str(side), der, log);
-		}
+		fails += export_chain(ch, dir, base, (unsigned long long)s->id, side_str(side), der,
+				      log);
 	}
 	free(base);
 	return fails;
@@ -201,16 +194,6 @@ static int prepare_dir(const char *dir, FILE *log)
 		return -1;
 	}
 	return 0;
-}
-
-int export_chains(const struct analysis *a, const char *dir, int der, FILE *log)
-{
-	int fails = 0;
-	if (prepare_dir(dir, log) != 0)
-		return -1;
-	for (size_t fi = 0; fi < a->n_files; fi++)
-		fails += export_file(a, fi, dir, der, log);
-	return fails ? -1 : 0;
 }
 
 /* ------------------------------------------------------------ as a sink */
@@ -229,14 +212,27 @@ static void x_begin(void *st, const struct ui_opts *o)
 	(void)o;
 }
 
-static void x_file(void *st, const struct analysis *a, size_t fi)
+/* The directory is made when the first file arrives, with or without a
+ * certificate in it. */
+static int x_ready(struct xstate *x)
 {
-	struct xstate *x = st;
 	if (x->dir_ok < 0)
 		x->dir_ok = prepare_dir(x->dir, x->log) == 0;
-	if (!x->dir_ok)
-		return;
-	x->fails += export_file(a, fi, x->dir, x->der, x->log);
+	return x->dir_ok;
+}
+
+static void x_session(void *st, const struct sink_file *file, const struct session_report *r)
+{
+	struct xstate *x = st;
+	if (x_ready(x) && r->s)
+		x->fails += export_session(r->s, file->path, x->dir, x->der, x->log);
+}
+
+static void x_file_end(void *st, const struct sink_file *file, const struct file_report *fr)
+{
+	(void)file;
+	(void)fr;
+	x_ready(st);
 }
 
 static void x_end(void *st, const struct run_summary *sum)
@@ -257,18 +253,21 @@ static void x_free(void *st)
 	free(x);
 }
 
-struct sink *sink_export_new(const char *dir, int der, FILE *log)
+static const struct sink_ops export_ops = {
+	.name = "export",
+	.begin = x_begin,
+	.session = x_session,
+	.file_end = x_file_end,
+	.end = x_end,
+	.free = x_free,
+};
+
+struct sink sink_export_new(const char *dir, int der, FILE *log)
 {
-	struct sink *s = xcalloc(1, sizeof *s);
 	struct xstate *x = xcalloc(1, sizeof *x);
 	x->dir = xstrdup(dir);
 	x->der = der;
 	x->log = log;
 	x->dir_ok = -1;
-	s->st = x;
-	s->begin = x_begin;
-	s->file = x_file;
-	s->end = x_end;
-	s->free = x_free;
-	return s;
+	return (struct sink){ &export_ops, x };
 }

@@ -10,8 +10,8 @@
  * through its issuers to the root, coloured by how each one stands.
  *
  * The summary comes first on the page but is only known at the end, so
- * sessions are written to a temporary file as their capture arrives (the
- * analysis is freed right after) and copied in at the end; the page is
+ * sessions are written to a temporary file as they arrive (each is freed
+ * right after) and copied in at the end; the page is
  * written beside FILE and renamed over it, so a reader never sees half a
  * report.
  *
@@ -31,11 +31,11 @@
 #include "capture/xalloc.h"
 #include "rules/facts.h"
 #include "ui/fmt.h"
-#include "ui/ui.h"
+#include "ui/sink.h"
 
 struct hstate {
 	char *path;
-	int write_failed;  /* exposed as the sink's `failed` */
+	int write_failed;  /* the sink's `failed` */
 	FILE *body;       /* failed sessions, in input order */
 	FILE *warn;       /* sessions with warnings (shorter) */
 	uint64_t n_failed, n_warn;
@@ -489,22 +489,17 @@ static void html_begin(void *st, const struct ui_opts *o)
 		memcpy(hs->inputs + sizeof(hs->inputs) - 4, "...", 4);
 }
 
-static void html_file(void *st, const struct analysis *a, size_t fi)
+static void html_session(void *st, const struct sink_file *file, const struct session_report *r)
 {
 	struct hstate *hs = st;
-	const struct file_report *fr = &a->files[fi];
-	for (size_t k = 0; k < fr->n_sessions; k++) {
-		size_t si = fr->first_session + k;
-		const struct session_report *r = si < a->n_sessions ? a->sessions[si] : NULL;
-		if (!r || !r->s)
-			continue;
-		if (r->verdict == VERDICT_FAILED && hs->body) {
-			session_article(hs->body, fr->path, r, 1);
-			hs->n_failed++;
-		} else if (r->verdict == VERDICT_WARNING && hs->warn) {
-			session_article(hs->warn, fr->path, r, 1);
-			hs->n_warn++;
-		}
+	if (!r->s)
+		return;
+	if (r->verdict == VERDICT_FAILED && hs->body) {
+		session_article(hs->body, file->path, r, 1);
+		hs->n_failed++;
+	} else if (r->verdict == VERDICT_WARNING && hs->warn) {
+		session_article(hs->warn, file->path, r, 1);
+		hs->n_warn++;
 	}
 }
 
@@ -743,17 +738,25 @@ static void html_free(void *st)
 	free(hs);
 }
 
-struct sink *sink_html_new(const char *path, const struct ui_opts *o)
+static int html_failed(const void *st)
 {
-	struct sink *s = xcalloc(1, sizeof(*s));
+	const struct hstate *hs = st;
+	return hs->write_failed;
+}
+
+static const struct sink_ops html_ops = {
+	.name = "html",
+	.begin = html_begin,
+	.session = html_session,
+	.end = html_end,
+	.free = html_free,
+	.failed = html_failed,
+};
+
+struct sink sink_html_new(const char *path, const struct ui_opts *o)
+{
 	struct hstate *hs = xcalloc(1, sizeof(*hs));
 	(void)o;
 	hs->path = xstrdup(path);
-	s->failed = &hs->write_failed;
-	s->st = hs;
-	s->begin = html_begin;
-	s->file = html_file;
-	s->end = html_end;
-	s->free = html_free;
-	return s;
+	return (struct sink){ &html_ops, hs };
 }

@@ -18,14 +18,13 @@
 #include "rules/facts.h"
 #include "ui/fmt.h"
 #include "ui/sanitize.h"
-#include "ui/ui.h"
+#include "ui/sink.h"
 
 #define JSON_SCHEMA_VERSION 1
 
 struct jstate {
 	FILE *out;
 	const struct ui_opts *o;
-	json_t *store_findings; /* run-wide trust store lint, from the first file */
 };
 
 /* ------------------------------------------------------------ values */
@@ -353,21 +352,18 @@ static void j_begin(void *st, const struct ui_opts *o)
 	(void)o;
 }
 
-static void j_file(void *st, const struct analysis *a, size_t fi)
+static void j_session(void *st, const struct sink_file *file, const struct session_report *r)
 {
 	struct jstate *j = st;
-	const struct file_report *fr = &a->files[fi];
+	if (r->s)
+		emit(j, jsession(file->path, r));
+}
 
-	if (!j->store_findings) {
-		j->store_findings = json_array();
-		for (size_t i = 0; i < a->store_report.nf; i++)
-			json_array_append_new(j->store_findings, jfinding(&a->store_report.f[i]));
-	}
-	for (size_t i = 0; i < fr->n_sessions; i++) {
-		size_t si = fr->first_session + i;
-		if (si < a->n_sessions && a->sessions[si] && a->sessions[si]->s)
-			emit(j, jsession(fr->path, a->sessions[si]));
-	}
+static void j_file_end(void *st, const struct sink_file *file, const struct file_report *fr)
+{
+	struct jstate *j = st;
+	(void)file;
+	(void)fr;
 	fflush(j->out);
 }
 
@@ -442,7 +438,7 @@ static void j_end(void *st, const struct run_summary *sum)
 	}
 	set(o, "certificates", a);
 	set(o, "expiring", e);
-	set(o, "store_findings", j->store_findings ? json_incref(j->store_findings) : json_array());
+	set(o, "store_findings", jfindings(&sum->store));
 	emit(j, o);
 	fflush(j->out);
 }
@@ -450,22 +446,22 @@ static void j_end(void *st, const struct run_summary *sum)
 static void j_free(void *st)
 {
 	struct jstate *j = st;
-	if (!j)
-		return;
-	json_decref(j->store_findings);
 	free(j);
 }
 
-struct sink *sink_json_new(FILE *out, const struct ui_opts *o)
+static const struct sink_ops json_ops = {
+	.name = "json",
+	.begin = j_begin,
+	.session = j_session,
+	.file_end = j_file_end,
+	.end = j_end,
+	.free = j_free,
+};
+
+struct sink sink_json_new(FILE *out, const struct ui_opts *o)
 {
-	struct sink *s = xcalloc(1, sizeof *s);
 	struct jstate *j = xcalloc(1, sizeof *j);
 	j->out = out;
 	j->o = o;
-	s->st = j;
-	s->begin = j_begin;
-	s->file = j_file;
-	s->end = j_end;
-	s->free = j_free;
-	return s;
+	return (struct sink){ &json_ops, j };
 }

@@ -27,28 +27,22 @@
 #include "rules/facts.h"
 #include "ui/fmt.h"
 #include "ui/sanitize.h"
-#include "ui/ui.h"
+#include "ui/sink.h"
 
 #define WRAP_WIDTH 100
 
-struct store_finding {
-	const char *id;
-	enum severity sev;
-	char *message, *advice;
-};
-
 struct tstate {
-	FILE *out;
+	FILE *out;                 /* where the report goes */
+	FILE *f;                   /* where a block is written now: out, or a
+				      file's sessions until its header can be */
+	char *held;                /* the current file's sessions, until file_end */
+	size_t n_held;
 	const struct ui_opts *o;
 	int utf8, color, verbose;
 	uint64_t files;
 	/* Sanitised strings of the block being printed, freed after it. */
 	char **arena;
 	size_t n_arena, cap_arena;
-	/* Run-wide trust store findings, kept for the summary. */
-	struct store_finding *store;
-	size_t n_store;
-	int store_taken;
 };
 
 /* ------------------------------------------------------------ helpers */
@@ -180,8 +174,8 @@ static void strlist_line(struct tstate *t, const char *prefix, const struct strl
 {
 	for (size_t i = 0; i < l->n; i++) {
 		if (*first)
-			fputs(", ", t->out);
-		fprintf(t->out, "%s%s", prefix, S(t, l->v[i]));
+			fputs(", ", t->f);
+		fprintf(t->f, "%s%s", prefix, S(t, l->v[i]));
 		(*first)++;
 	}
 	(void)indent;
@@ -192,7 +186,7 @@ static void strlist_line(struct tstate *t, const char *prefix, const struct strl
 static void cert_details(struct tstate *t, const struct cert_info *c, int status, size_t ind,
 			 time_t judged)
 {
-	FILE *f = t->out;
+	FILE *f = t->f;
 	char kb[96], nb[32], na[32];
 
 	if (!c->parse_ok) {
@@ -279,9 +273,9 @@ static size_t tree_node(struct tstate *t, size_t d, const char *label, const cha
 {
 	size_t base = 4 + 3 * (d ? d - 1 : 0);
 	if (d == 0)
-		fprintf(t->out, "%*s%s %s%s%s\n", 4, "", label, C(t, C_BOLD), subject, C(t, C_OFF));
+		fprintf(t->f, "%*s%s %s%s%s\n", 4, "", label, C(t, C_BOLD), subject, C(t, C_OFF));
 	else
-		fprintf(t->out, "%*s%s %s %s%s%s\n", (int)base, "", t->utf8 ? "\u2514\u2500" : "`-",
+		fprintf(t->f, "%*s%s %s %s%s%s\n", (int)base, "", t->utf8 ? "\u2514\u2500" : "`-",
 			label, C(t, C_BOLD), subject, C(t, C_OFF));
 	return (d == 0 ? 4 : base + 3) + 4;
 }
@@ -300,7 +294,7 @@ static void chain_block(struct tstate *t, const struct session_report *r, int si
 	const struct tls_session *s = r->s;
 	const struct tls_chain *ch = &s->chain[side];
 	const struct chain_view *cv = &r->chain[side];
-	FILE *f = t->out;
+	FILE *f = t->f;
 	const char *who = side == SIDE_SERVER ? "Server" : "Client";
 	time_t judged = report_judged_at(r);
 	size_t k;
@@ -373,7 +367,7 @@ static void chain_block(struct tstate *t, const struct session_report *r, int si
 static void session_block(struct tstate *t, const struct session_report *r)
 {
 	const struct tls_session *s = r->s;
-	FILE *f = t->out;
+	FILE *f = t->f;
 	char cb[80], sb[80], tb[48], vb[32], xb[32];
 
 	fprintf(f, "%sSession %llu%s: %s -> %s", C(t, C_BOLD), (unsigned long long)s->id,
@@ -497,46 +491,44 @@ static void session_block(struct tstate *t, const struct session_report *r)
 
 /* ------------------------------------------------------------ sink */
 
-static void take_store_findings(struct tstate *t, const struct analysis *a)
-{
-	if (t->store_taken)
-		return;
-	t->store_taken = 1;
-	if (!a->store_report.nf)
-		return;
-	t->store = xcalloc(a->store_report.nf, sizeof *t->store);
-	for (size_t i = 0; i < a->store_report.nf; i++) {
-		const struct finding *fd = &a->store_report.f[i];
-		t->store[i].id = fd->id;
-		t->store[i].sev = fd->sev;
-		t->store[i].message = fd->message ? xstrdup(fd->message) : NULL;
-		t->store[i].advice = fd->advice ? xstrdup(fd->advice) : NULL;
-	}
-	t->n_store = a->store_report.nf;
-}
-
 static void t_begin(void *st, const struct ui_opts *o)
 {
 	(void)st;
 	(void)o;
 }
 
-static void t_file(void *st, const struct analysis *a, size_t fi)
+/* A session's block waits for its file's header (which counts them). */
+static void t_session(void *st, const struct sink_file *file, const struct session_report *r)
 {
 	struct tstate *t = st;
-	const struct file_report *fr = &a->files[fi];
+	(void)file;
+	if (!t->f) {
+		t->f = open_memstream(&t->held, &t->n_held);
+		if (!t->f)
+			t->f = t->out; /* no memory for it: no header first, but the text */
+	}
+	if (r->s)
+		session_block(t, r);
+	arena_reset(t);
+}
+
+static void t_file_end(void *st, const struct sink_file *file, const struct file_report *fr)
+{
+	struct tstate *t = st;
 	FILE *f = t->out;
 	const char *bar = t->utf8 ? "\u2550\u2550" : "==";
+	(void)file;
 
+	if (t->f && t->f != t->out)
+		fclose(t->f);
+	t->f = t->out;
 	t->files++;
-	take_store_findings(t, a);
 	fprintf(f, "%s%s %s", C(t, C_BOLD), bar, S(t, fr->path ? fr->path : "-"));
 	if (!fr->ok) {
 		fprintf(f, ": %scannot be read%s: %s %s%s\n\n", C(t, C_RED), C(t, C_BOLD),
 			S(t, fr->cap.message[0] ? fr->cap.message : "unknown reason"), bar,
 			C(t, C_OFF));
-		arena_reset(t);
-		return;
+		goto out;
 	}
 	fprintf(f, " (%s%s, %llu packets, %zu TLS session%s) %s%s\n",
 		fr->cap.format[0] ? S(t, fr->cap.format) : "capture",
@@ -571,12 +563,13 @@ static void t_file(void *st, const struct analysis *a, size_t fi)
 	if (fr->n_sessions == 0)
 		fputs("No TLS session found.\n", f);
 	fputc('\n', f);
-	for (size_t i = 0; i < fr->n_sessions; i++) {
-		size_t si = fr->first_session + i;
-		if (si < a->n_sessions && a->sessions[si] && a->sessions[si]->s)
-			session_block(t, a->sessions[si]);
-		arena_reset(t);
-	}
+	if (t->held)
+		fwrite(t->held, 1, t->n_held, f);
+out:
+	free(t->held);
+	t->held = NULL;
+	t->n_held = 0;
+	t->f = NULL;
 	arena_reset(t);
 	fflush(f);
 }
@@ -644,15 +637,16 @@ static void t_end(void *st, const struct run_summary *sum)
 	} else {
 		fputs("Findings:     none\n", f);
 	}
-	if (t->n_store) {
+	if (sum->store.nf) {
 		fputs("Trust store findings:\n", f);
-		for (size_t i = 0; i < t->n_store; i++) {
-			fprintf(f, "  %s%-7s%s %s: ", C(t, sev_color(t->store[i].sev)),
-				severity_str(t->store[i].sev), C(t, C_OFF), t->store[i].id);
-			wrap(f, S(t, t->store[i].message), 0, 10);
-			if (t->store[i].advice && t->store[i].advice[0]) {
+		for (size_t i = 0; i < sum->store.nf; i++) {
+			const struct finding *sf = &sum->store.f[i];
+			fprintf(f, "  %s%-7s%s %s: ", C(t, sev_color(sf->sev)), severity_str(sf->sev),
+				C(t, C_OFF), sf->id);
+			wrap(f, S(t, sf->message), 0, 10);
+			if (sf->advice && sf->advice[0]) {
 				fputs("          Fix: ", f);
-				wrap(f, S(t, t->store[i].advice), 15, 15);
+				wrap(f, S(t, sf->advice), 15, 15);
 			}
 		}
 	}
@@ -693,11 +687,9 @@ static void t_free(void *st)
 		return;
 	arena_reset(t);
 	free(t->arena);
-	for (size_t i = 0; i < t->n_store; i++) {
-		free(t->store[i].message);
-		free(t->store[i].advice);
-	}
-	free(t->store);
+	if (t->f && t->f != t->out)
+		fclose(t->f);
+	free(t->held);
 	free(t);
 }
 
@@ -707,19 +699,22 @@ static int locale_utf8(void)
 	return cs && (strcasecmp(cs, "UTF-8") == 0 || strcasecmp(cs, "utf8") == 0);
 }
 
-struct sink *sink_text_new(FILE *out, const struct ui_opts *o)
+static const struct sink_ops text_ops = {
+	.name = "text",
+	.begin = t_begin,
+	.session = t_session,
+	.file_end = t_file_end,
+	.end = t_end,
+	.free = t_free,
+};
+
+struct sink sink_text_new(FILE *out, const struct ui_opts *o)
 {
-	struct sink *s = xcalloc(1, sizeof *s);
 	struct tstate *t = xcalloc(1, sizeof *t);
 	t->out = out;
 	t->o = o;
 	t->color = o ? o->color : 0;
 	t->verbose = o ? o->verbose : 0;
 	t->utf8 = locale_utf8();
-	s->st = t;
-	s->begin = t_begin;
-	s->file = t_file;
-	s->end = t_end;
-	s->free = t_free;
-	return s;
+	return (struct sink){ &text_ops, t };
 }

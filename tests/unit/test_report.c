@@ -18,7 +18,7 @@
 #include "rules/rules.h"
 #include "rules/summary.h"
 #include "t.h"
-#include "ui/ui.h"
+#include "ui/sink.h"
 
 /* 2026-11-23T04:05:06Z */
 static const time_t T0 = 1795406706;
@@ -336,24 +336,37 @@ static void teardown(struct analysis *a)
 		free_cert(certs[i]);
 }
 
-/* Run one sink over the analysis; returns the output (caller frees). */
-static char *run_sink(struct sink *(*mk)(FILE *, const struct ui_opts *), struct ui_opts *o,
-		      const struct analysis *a, size_t *len)
+/* Hand an analysis to a sink as the batch driver does: each file's
+ * sessions one by one, then the file's end, then the summary. */
+static void feed(struct sink s, const struct ui_opts *o, const struct analysis *a)
 {
-	char *buf = NULL;
-	FILE *f = open_memstream(&buf, len);
-	struct sink *s = mk(f, o);
 	struct run_summary sum;
 
 	summary_init(&sum, T0, 30);
 	summary_add(&sum, a);
 	summary_finish(&sum);
-	s->begin(s->st, o);
-	s->file(s->st, a, 0);
-	s->end(s->st, &sum);
-	s->free(s->st);
-	free(s);
+	s.ops->begin(s.st, o);
+	for (size_t fi = 0; fi < a->n_files; fi++) {
+		const struct file_report *fr = &a->files[fi];
+		struct sink_file file = { fr->path, fi };
+		for (size_t i = fr->first_session; i < fr->first_session + fr->n_sessions; i++)
+			s.ops->session(s.st, &file, a->sessions[i]);
+		if (s.ops->file_end)
+			s.ops->file_end(s.st, &file, fr);
+	}
+	s.ops->end(s.st, &sum);
+	s.ops->free(s.st);
 	summary_free(&sum);
+}
+
+/* Run one sink over the analysis; returns the output (caller frees). */
+static char *run_sink(struct sink (*mk)(FILE *, const struct ui_opts *), struct ui_opts *o,
+		      const struct analysis *a, size_t *len)
+{
+	char *buf = NULL;
+	FILE *f = open_memstream(&buf, len);
+
+	feed(mk(f, o), o, a);
 	fclose(f);
 	return buf;
 }
@@ -646,19 +659,8 @@ static void test_html(void)
 	a.sessions[0] = r;
 
 	struct ui_opts o;
-	struct run_summary sum;
-	struct sink *s;
 	memset(&o, 0, sizeof o);
-	s = sink_html_new(path, &o);
-	summary_init(&sum, T0, 30);
-	summary_add(&sum, &a);
-	summary_finish(&sum);
-	s->begin(s->st, &o);
-	s->file(s->st, &a, 0);
-	s->end(s->st, &sum);
-	s->free(s->st);
-	free(s);
-	summary_free(&sum);
+	feed(sink_html_new(path, &o), &o, &a);
 	f = fopen(path, "r");
 	CHECK(f != NULL);
 	if (f) {
