@@ -33,6 +33,7 @@
 #include "capture/xalloc.h"
 #include "rules/summary.h"
 #include "ui/sink.h"
+#include "ui/text/text.h"
 
 /* ------------------------------------------------------------ inputs */
 

@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <time.h>
 
-#include "ui/fmt.h"
+#include "ui/text/text.h"
 #include "ui/ui.h"
 
 /* What the parser found besides struct ui_opts. */

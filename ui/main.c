@@ -12,7 +12,10 @@
 
 #include "ui/cli.h"
 #include "ui/sink.h"
-#include "ui/streams.h"
+#include "ui/report/report.h"
+#include "ui/store/store.h"
+#include "ui/text/text.h"
+#include "ui/tui/tui.h"
 #include "ui/ui.h"
 
 /* Static so that what they own stays reachable until exit (leak checkers). */

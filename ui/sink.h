@@ -60,15 +60,8 @@ struct sink {
 	void *st;
 };
 
-/* The sinks (each in its own file under ui/). */
-struct sink sink_text_new(FILE *out, const struct ui_opts *o);
-struct sink sink_json_new(FILE *out, const struct ui_opts *o);
-struct sink sink_html_new(const char *path, const struct ui_opts *o);
-/* ops NULL and a message in err when the database cannot be opened. */
-struct sink sink_db_new(const char *path, const struct ui_opts *o, char *err, size_t errlen);
-/* Writes each session's presented chains under dir; messages (and
- * refusals to overwrite) go to log. */
-struct sink sink_export_new(const char *dir, int der, FILE *log);
+/* The sinks are made in ui/report/report.h (text, JSON, HTML, export)
+ * and ui/store/store.h (SQLite). */
 
 /* Run every input through analysis and hand the sessions to the sinks
  * (ui/batch.c). Returns the exit code. */

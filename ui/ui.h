@@ -1,5 +1,9 @@
 /*
- * ui.h - the command line as parsed, and the entry points of each mode.
+ * ui.h - the command line as parsed (struct ui_opts: inputs, mode, the
+ * analysis configuration, the outputs asked for), the exit codes, and the
+ * inputs of a run. Each mode's entry point is in its folder's header:
+ * the batch run in ui/sink.h, the reports in ui/report/report.h, the
+ * inventory in ui/store/store.h, the TUI in ui/tui/tui.h.
  */
 #ifndef TLSDIAG_UI_H
 #define TLSDIAG_UI_H
@@ -48,18 +52,5 @@ struct inputs {
 };
 void ui_expand_inputs(const struct ui_opts *o, struct inputs *in, FILE *log);
 void ui_free_inputs(struct inputs *in);
-
-/* `tlsdiag db ...` subcommand (ui/db.c). */
-int db_command(const struct ui_opts *o);
-
-/* The TUI over one analysis (ui/tui*.c). Returns the exit code. */
-int tui_run(const struct ui_opts *o);
-
-/* One sanitiser for every wire string on its way to a terminal or report:
- * control characters, DEL, invalid UTF-8 and escape sequences come out as
- * \xNN escapes (ui/sanitize.c). Returns a new string. */
-char *ui_sanitize(const char *s);
-/* The same into a caller buffer (truncating). */
-const char *ui_sanitize_buf(const char *s, char *buf, size_t len);
 
 #endif

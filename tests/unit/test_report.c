@@ -1,6 +1,6 @@
 /*
- * test_report.c - the text and JSON sinks (ui/report_text.c,
- * ui/report_json.c) over a hand-built analysis: a traversal-zone session
+ * test_report.c - the text, JSON and HTML sinks (ui/report/text.c,
+ * ui/report/json.c, ui/report/html.c) over a hand-built analysis: a traversal-zone session
  * rejected with unknown_ca (chain tree, missing root, findings, alerts,
  * a hostile SNI), a TLS 1.3 session (certificates hidden), and a session
  * with an unparseable certificate and invalid UTF-8 in a DN. Then the
@@ -18,7 +18,7 @@
 #include "rules/rules.h"
 #include "rules/summary.h"
 #include "t.h"
-#include "ui/sink.h"
+#include "ui/report/report.h"
 
 /* 2026-11-23T04:05:06Z */
 static const time_t T0 = 1795406706;

@@ -1,5 +1,5 @@
 /*
- * test_sanitize.c - the wire-string escaper (ui/sanitize.c): hostile SNIs,
+ * test_sanitize.c - the wire-string escaper (ui/text/sanitize.c): hostile SNIs,
  * DN strings and file names must reach a terminal as inert text; valid
  * UTF-8 must survive unchanged; JSON keeps controls for jansson to escape.
  */
@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "tests/unit/t.h"
-#include "ui/sanitize.h"
+#include "ui/text/text.h"
 #include "ui/ui.h"
 
 static void check_term(const char *in, const char *want)

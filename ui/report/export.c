@@ -24,8 +24,8 @@
 
 #include "capture/xalloc.h"
 #include "dissect/x509.h"
-#include "ui/sanitize.h"
-#include "ui/sink.h"
+#include "ui/text/text.h"
+#include "ui/report/report.h"
 
 /* mkdir -p; 0 or -1 with errno. */
 static int make_dirs(const char *dir)

@@ -1,5 +1,5 @@
 /*
- * report_html.c - `--html FILE`: one self-contained HTML page for a run.
+ * html.c - `--html FILE`: one self-contained HTML page for a run.
  *
  * Inline CSS only: no script, no font, no image, no link to anything
  * outside the page (a report is mailed around and opened offline). The
@@ -30,8 +30,8 @@
 #include "config.h"
 #include "capture/xalloc.h"
 #include "rules/facts.h"
-#include "ui/fmt.h"
-#include "ui/sink.h"
+#include "ui/text/text.h"
+#include "ui/report/report.h"
 
 struct hstate {
 	char *path;

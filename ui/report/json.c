@@ -1,5 +1,5 @@
 /*
- * report_json.c - `tlsdiag --json`: NDJSON, one object per TLS session
+ * json.c - `tlsdiag --json`: NDJSON, one object per TLS session
  * (type "session") in input order, then one object of type "summary".
  * Every field is documented in docs/json.md and constrained by
  * docs/tlsdiag.schema.json; bump JSON_SCHEMA_VERSION on any incompatible
@@ -16,9 +16,8 @@
 
 #include "capture/xalloc.h"
 #include "rules/facts.h"
-#include "ui/fmt.h"
-#include "ui/sanitize.h"
-#include "ui/sink.h"
+#include "ui/text/text.h"
+#include "ui/report/report.h"
 
 #define JSON_SCHEMA_VERSION 1
 

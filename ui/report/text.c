@@ -1,5 +1,5 @@
 /*
- * report_text.c - the plain-text report (`tlsdiag --report`, and what a
+ * text.c - the plain-text report (`tlsdiag --report`, and what a
  * pipe gets by default): one block per TLS session, then a run summary.
  *
  *   == capture.pcap (pcap, 24 packets, 1 TLS session) ==
@@ -25,9 +25,8 @@
 
 #include "capture/xalloc.h"
 #include "rules/facts.h"
-#include "ui/fmt.h"
-#include "ui/sanitize.h"
-#include "ui/sink.h"
+#include "ui/text/text.h"
+#include "ui/report/report.h"
 
 #define WRAP_WIDTH 100
 

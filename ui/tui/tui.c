@@ -37,8 +37,8 @@
 
 #include "dissect/x509.h"
 #include "capture/xalloc.h"
-#include "ui/sanitize.h"
-#include "ui/tui.h"
+#include "ui/text/text.h"
+#include "ui/tui/tui.h"
 
 #define MIN_COLS 40
 #define MIN_ROWS 10

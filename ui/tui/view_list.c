@@ -1,5 +1,5 @@
 /*
- * tui_list.c - the sessions list, the TUI's first screen: one line per TLS
+ * view_list.c - the sessions list, the TUI's first screen: one line per TLS
  * session (verdict, time, client, server, service, version, SNI and the
  * most severe finding), failing sessions first, sortable and filterable.
  *
@@ -19,7 +19,7 @@
 
 #include "capture/xalloc.h"
 #include "rules/facts.h"
-#include "ui/tui.h"
+#include "ui/tui/tui.h"
 
 enum sort_key { SORT_VERDICT = 0, SORT_TIME, SORT_SERVER, SORT_SERVICE, SORT__COUNT };
 static const char *const sort_names[] = { "verdict", "time", "server", "service" };

@@ -1,5 +1,5 @@
 /*
- * db.c - the SQLite store of runs (--db FILE) and `tlsdiag db FILE ...`.
+ * store.c - the SQLite store of runs (--db FILE) and `tlsdiag db FILE ...`.
  *
  * Every analysed capture is written in ONE transaction: its row, its
  * sessions, the certificates of their chains (deduplicated by SHA-256,
@@ -50,8 +50,8 @@
 
 #include "capture/xalloc.h"
 #include "rules/facts.h"
-#include "ui/fmt.h"
-#include "ui/sink.h"
+#include "ui/text/text.h"
+#include "ui/store/store.h"
 
 #define DB_SCHEMA_VERSION 1
 

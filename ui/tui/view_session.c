@@ -1,5 +1,5 @@
 /*
- * tui_session.c - one TLS session: who rejected whom and why (the rules'
+ * view_session.c - one TLS session: who rejected whom and why (the rules'
  * headline) at the top, then the presented chains as trees with each
  * certificate's trust status, the findings with their evidence and advice,
  * the handshake as a two-column ladder (client | server) with frame
@@ -30,8 +30,8 @@
 
 #include "capture/xalloc.h"
 #include "rules/facts.h"
-#include "ui/fmt.h"
-#include "ui/tui.h"
+#include "ui/text/text.h"
+#include "ui/tui/tui.h"
 
 struct sess {
 	struct session_report *r;

@@ -1,6 +1,6 @@
 /*
  * sanitize.c - escaping wire strings before they reach a terminal, a
- * report or a JSON encoder. What is escaped, and why: ui/sanitize.h.
+ * report or a JSON encoder. What is escaped, and why: ui/text/text.h.
  *
  * A certificate's DN or a ClientHello's SNI is attacker-chosen: an SNI of
  * "\x1b]0;pwned\x07" would retitle the support engineer's terminal, and
@@ -16,13 +16,12 @@
  *   U+40000..U+FFFFF   F1..F3  80..BF  80..BF  80..BF
  *   U+100000..U+10FFFF F4      80..8F  80..BF  80..BF
  */
-#include "ui/sanitize.h"
+#include "ui/text/text.h"
 
 #include <stdint.h>
 #include <string.h>
 
 #include "capture/xalloc.h"
-#include "ui/ui.h"
 
 /* Length of the valid UTF-8 sequence at s[0..n), and its code point; 0
  * when the bytes there do not start a valid sequence. */

@@ -1,5 +1,5 @@
 /*
- * tui_cert.c - one certificate laid out for reading (every field of
+ * view_cert.c - one certificate laid out for reading (every field of
  * struct cert_info, dissect/cert.h), its status in the chain it came in,
  * the findings that name it (and its chain) with their advice, the
  * SHA-256 and SHA-1 fingerprints as `openssl x509 -fingerprint` prints
@@ -20,8 +20,8 @@
 #include "capture/xalloc.h"
 #include "dissect/x509.h"
 #include "rules/facts.h"
-#include "ui/fmt.h"
-#include "ui/tui.h"
+#include "ui/text/text.h"
+#include "ui/tui/tui.h"
 
 struct certv {
 	struct session_report *r;

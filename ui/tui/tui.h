@@ -1,6 +1,6 @@
 /*
- * tui.h - the insides of the ncurses TUI (ui/tui*.c); the entry point is
- * tui_run() in ui/ui.h.
+ * tui.h - what ui/tui owns: the ncurses TUI, its entry point tui_run(),
+ * and the types its files share.
  *
  * A view over the model (STYLE.md §7): the analysis is built once, then a
  * stack of views renders it. Each view is a vtable in the manner of
@@ -29,6 +29,9 @@
 
 #include "rules/analysis.h"
 #include "ui/ui.h"
+
+/* The TUI over the analysis of o's inputs. Returns the exit code. */
+int tui_run(const struct ui_opts *o);
 
 /* ------------------------------------------------------------ actions */
 

@@ -1,9 +1,8 @@
 /*
- * sanitize.h - the one escaper for strings that came from the wire (SNI,
- * ALPN, DN strings, SAN entries, file names) on their way out.
- *
- * ui.h declares the terminal forms (ui_sanitize, ui_sanitize_buf); this
- * header adds the JSON form and the length-aware core they share.
+ * text.h - what ui/text owns: words on their way out to a terminal or a
+ * report. The one sanitiser for strings that came from the wire (SNI,
+ * ALPN, DN strings, SAN entries, file names), times and key names spelt
+ * the same in every output (fmt.c), word wrapping and display width.
  *
  * Terminal form: every byte that could move the cursor, change the title,
  * ring the bell or start an escape sequence comes out as the four
@@ -20,10 +19,19 @@
  * \u00NN itself), only the bytes of invalid sequences become \xNN, so that
  * json_string() never refuses a string.
  */
-#ifndef TLSDIAG_SANITIZE_H
-#define TLSDIAG_SANITIZE_H
+#ifndef TLSDIAG_TEXT_H
+#define TLSDIAG_TEXT_H
 
 #include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+/* ---- the sanitiser (sanitize.c) ---- */
+
+/* Terminal form of a NUL-terminated string: a new string. */
+char *ui_sanitize(const char *s);
+/* The same into a caller buffer (truncating). */
+const char *ui_sanitize_buf(const char *s, char *buf, size_t len);
 
 enum san_mode { SAN_TERMINAL = 0, SAN_JSON = 1 };
 
@@ -41,5 +49,20 @@ char *ui_sanitize_json(const char *s);
 /* 1 when s (NUL-terminated) is valid UTF-8 that the terminal form keeps
  * unchanged. */
 int ui_is_clean(const char *s);
+
+
+/* ---- formats (fmt.c) ---- */
+
+/* "2026-11-23T04:05:06.123456Z" from nanoseconds since the epoch (UTC). */
+const char *ui_time_us(int64_t ns, char *buf, size_t len);
+/* "2026-11-23T04:05:06Z" from seconds. */
+const char *ui_time_s(time_t t, char *buf, size_t len);
+
+/* "RSA", "EC", "Ed25519", "Ed448", "DSA", or NULL when unknown. */
+const char *ui_key_type_str(int key_type);
+/* Names of the KU_* bits set in ku, in RFC 5280 order ("digitalSignature",
+ * "keyEncipherment", ...); returns how many were written to names (<= 9). */
+size_t ui_key_usage_names(unsigned ku, const char *names[9]);
+
 
 #endif

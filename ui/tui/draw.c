@@ -1,5 +1,5 @@
 /*
- * tui_draw.c - what the TUI's views draw with: display widths of
+ * draw.c - what the TUI's views draw with: display widths of
  * sanitised UTF-8, Unicode or ASCII glyphs, colour roles (with a
  * no-colour mapping so nothing depends on colour alone), word-wrapped
  * documents, and small formatting helpers shared by the views.
@@ -19,8 +19,8 @@
 #include <wchar.h>
 
 #include "capture/xalloc.h"
-#include "ui/sanitize.h"
-#include "ui/tui.h"
+#include "ui/text/text.h"
+#include "ui/tui/tui.h"
 
 static int g_utf8;                 /* locale is UTF-8 */
 static attr_t role_attr[RL__COUNT]; /* curses attributes of each role */

@@ -3,7 +3,7 @@
  * as ISO 8601 UTC, key types and key usage names. Nothing here looks at
  * the wire; it only spells model values the same way everywhere.
  */
-#include "ui/fmt.h"
+#include "ui/text/text.h"
 
 #include <stdio.h>
 

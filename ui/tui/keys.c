@@ -1,5 +1,5 @@
 /*
- * tui_keys.c - the ONE key table of the TUI (after tig's keymaps and
+ * keys.c - the ONE key table of the TUI (after tig's keymaps and
  * htop's Action_setBindings): every key maps to an enum ui_action per
  * screen, and the same table writes the help screen and the status line,
  * so they cannot disagree with what the keys do. Also the --script KEYS
@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "capture/xalloc.h"
-#include "ui/tui.h"
+#include "ui/tui/tui.h"
 
 #define NOT_LIST (SCR_ALL & ~SCR_LIST)
 #define CTRL(c) ((c) & 0x1f)

@@ -3,7 +3,7 @@
  * and direction, with gaps and anomalies. Checked in tests against
  * `tshark -z follow,tcp,raw`.
  */
-#include "ui/streams.h"
+#include "ui/report/report.h"
 
 #include <errno.h>
 #include <libgen.h>
