@@ -20,7 +20,7 @@
 
 #include "capture/xalloc.h"
 #include "ui/text/text.h"
-#include "ui/tui/tui.h"
+#include "ui/tui/draw.h"
 
 static int g_utf8;                 /* locale is UTF-8 */
 static attr_t role_attr[RL__COUNT]; /* curses attributes of each role */
@@ -380,22 +380,6 @@ const char *tui_doc_line_text(struct tui *t, struct view *v, size_t line)
 {
 	(void)t;
 	return doc_text(&v->doc, line);
-}
-
-void tui_doc_rebuilt(struct tui *t, struct view *v, int old_item, int old_off, int had)
-{
-	v->nlines = v->doc.n;
-	if (!had)
-		return;
-	for (size_t i = 0; i < v->doc.n; i++) {
-		if (v->doc.l[i].item == old_item) {
-			v->cur = i;
-			v->top = i >= (size_t)(old_off > 0 ? old_off : 0) ? i - (size_t)old_off : 0;
-			tui_clamp(t, v);
-			return;
-		}
-	}
-	tui_clamp(t, v);
 }
 
 /* ------------------------------------------------------------ helpers */

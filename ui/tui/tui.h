@@ -7,19 +7,24 @@
  * jonas/tig's view_ops: open (re)builds the view's lines from the model at
  * the current screen size, draw_line draws one of them, handle takes the
  * actions the generic loop does not, close frees. Keys become `enum
- * ui_action` through ONE table (tui_keys.c) that also writes the help
- * screen and the status line. One loop (tui.c) owns getch() with a timeout
- * and is the only code that draws; signal handlers only set a flag.
+ * ui_action` through ONE table (keys.c) that also writes the help screen
+ * and the status line. One loop (run.c) owns getch() with a timeout, and
+ * only the core and the drawing code draw; signal handlers only set a flag.
  *
- *   tui.c          setup/teardown, the loop, prompts, search, resize, dump
- *   tui_keys.c     the key table, help view, status line, --script parsing
- *   tui_draw.c     display widths, glyphs, colour roles, documents
- *   tui_list.c     sessions list
- *   tui_session.c  one session: blame, chains, findings, ladder, details
- *   tui_cert.c     one certificate, and exporting it or its chain
+ * The files, bottom up (each uses only those above it in this list):
+ *   draw.c          display widths, glyphs, colour roles, documents (draw.h)
+ *   keys.c          the key table, status line words, --script (keys.h)
+ *   core.c          the view stack, prompts, search, the frame, what a key
+ *                   does; reaches views only through their ops (core.h)
+ *   view_help.c     the help screen                          (views.h)
+ *   view_cert.c     one certificate, and exporting it or its chain
+ *   view_session.c  one session: blame, chains, findings, ladder, details
+ *   view_list.c     the sessions list
+ *   run.c           tui_run: the analysis, the terminal, the one loop
  *
  * View files never include curses: they draw through tui_put() and build
- * documents (struct doc), so only tui.c and tui_draw.c know about curses.
+ * documents (struct doc), so only core.c, draw.c, keys.c (key codes) and
+ * run.c know about curses.
  */
 #ifndef TLSDIAG_TUI_H
 #define TLSDIAG_TUI_H
@@ -79,37 +84,16 @@ struct key_binding {
 	const char *brief;  /* status line word, or NULL: not on the status line */
 };
 
-extern const struct key_binding tui_keys[];
-extern const size_t tui_n_keys;
-
-/* The status line words of a screen ("Enter open", "q quit"), in table
- * order; returns how many were stored in out. */
-size_t tui_status_keys(enum tui_screen screen, const char **out, size_t max);
-/* The actions of those words, in the same order. */
-size_t tui_status_acts(enum tui_screen screen, enum ui_action *out, size_t max);
-
-/* The action `key` means on `screen` (ACT_NONE when unbound). */
-enum ui_action tui_key_action(int key, enum tui_screen screen);
-
-/*
- * --script KEYS: the keys as the loop will receive them. Characters stand
- * for themselves; escapes: \n \r (Enter), \t (Tab), \e (Esc), \\, \<,
- * and <Enter> <Esc> <Tab> <BS> <Up> <Down> <Left> <Right> <PgUp> <PgDn>
- * <Home> <End> <Space> <lt> <C-x> (control keys), plus <Resize=COLSxROWS>
- * which resizes the virtual screen as a terminal resize would.
- * Returns 0, or -1 with a message in err.
- */
+/* A --script event (keys.c parses them). */
 struct script_event {
 	int key;       /* curses key code, or SCRIPT_RESIZE */
 	int cols, rows; /* for SCRIPT_RESIZE */
 };
 #define SCRIPT_RESIZE (-2)
-int tui_script_parse(const char *s, struct script_event **out, size_t *n, char *err,
-		     size_t errlen);
 
 /* ------------------------------------------------------------ drawing */
 
-/* What a piece of text is; tui_draw.c maps roles to colours or, without
+/* What a piece of text is; draw.c maps roles to colours or, without
  * colour, to bold/underline/reverse, so nothing relies on colour alone. */
 enum tui_role {
 	RL_NORMAL = 0,
@@ -161,29 +145,6 @@ struct doc {
 	int width;                 /* the width it was wrapped for */
 };
 
-void doc_free(struct doc *d);
-/* Start a new line with an item id; later spans go onto it. */
-struct doc_line *doc_line(struct doc *d, int item);
-/* Append a span of already display-safe text to the last line. */
-void doc_put(struct doc *d, int role, const char *text);
-void doc_putf(struct doc *d, int role, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-/* Append raw wire text to the last line (it is sanitised here). */
-void doc_put_wire(struct doc *d, int role, const char *text);
-/*
- * Word-wrap display-safe text over new lines of the document: the first
- * line starts with `first` (already on a line opened by the caller when
- * `cont` is 1, else a new line is opened with `item`), later lines are
- * indented by `indent` columns.
- */
-void doc_wrap(struct doc *d, int item, int role, const char *text, int indent, int cont);
-/* A blank line. */
-void doc_blank(struct doc *d, int item);
-/* The text of line i (all spans), for search. */
-const char *doc_text(struct doc *d, size_t i);
-
-/* Display columns of display-safe UTF-8 text (n bytes). */
-int tui_width(const char *s, size_t n);
-
 /* ------------------------------------------------------------ views */
 
 struct tui;
@@ -224,7 +185,10 @@ typedef void (*prompt_done_fn)(struct tui *t, int accepted, const char *text, vo
 
 struct tui {
 	const struct ui_opts *o;
-	struct analysis *a;
+	struct analysis *a;             /* the TUI's own store of sessions */
+	/* The help view, as the run loop chose it (the core calls no view
+	 * by name). */
+	void (*open_help)(struct tui *t, enum tui_screen from);
 
 	struct view *stack[8];
 	size_t depth;
@@ -259,79 +223,5 @@ struct tui {
 	int quit;
 	int exit_code;
 };
-
-/* Push a new view (takes ownership) and open it. */
-void tui_push(struct tui *t, const struct view_ops *ops, void *priv);
-/* Close the top view. */
-void tui_pop(struct tui *t);
-struct view *tui_top(struct tui *t);
-/* Body rows of a view at the current size. */
-int tui_body_rows(const struct tui *t, const struct view *v);
-/* Keep v->cur within lines and visible. */
-void tui_clamp(struct tui *t, struct view *v);
-/* Place the cursor on `line` and scroll so that it is visible with some
- * context (when it fits, the top stays at 0). */
-void tui_focus(struct tui *t, struct view *v, size_t line);
-
-void tui_message(struct tui *t, int role, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-/* Ask for text on the status line; `done` is called from the loop with
- * the answer (accepted 0 on Esc). `initial` may be NULL. */
-void tui_prompt(struct tui *t, const char *label, const char *initial, prompt_done_fn done,
-		void *ctx);
-/* Ask a yes/no question (one key). */
-void tui_ask(struct tui *t, const char *question, prompt_done_fn done, void *ctx);
-
-/* Model changed (live mode, later): reopen every view on the stack. */
-void tui_model_changed(struct tui *t);
-
-/* Draw display-safe text at (y, x), at most maxw columns; returns the
- * columns used. Role attributes are OR-ed with `extra` (selection). */
-int tui_put(struct tui *t, int y, int x, int maxw, int role, int selected, const char *text);
-/* Fill the rest of row y from column x with the role's background. */
-void tui_fill(struct tui *t, int y, int x, int role, int selected);
-/* Generic document line drawing and text (for document views). */
-void tui_doc_draw_line(struct tui *t, struct view *v, size_t line, int y, int selected);
-const char *tui_doc_line_text(struct tui *t, struct view *v, size_t line);
-/* Rebuild a document view keeping the cursor on the same item. */
-void tui_doc_rebuilt(struct tui *t, struct view *v, int old_item, int old_off, int had);
-/* Title bar text on row y (RL_TITLE, full width). */
-void tui_title(struct tui *t, int y, const char *text);
-/* Colour-role attributes for curses (tui_draw.c). */
-void tui_roles_init(struct tui *t);
-void tui_glyphs_init(struct tui *t);
-
-/* Views. */
-extern const struct view_ops tui_list_ops;
-extern const struct view_ops tui_session_ops;
-extern const struct view_ops tui_cert_ops;
-extern const struct view_ops tui_help_ops;
-
-/* Open views (they push themselves). */
-void tui_open_list(struct tui *t);
-void tui_open_session(struct tui *t, struct session_report *r);
-/* A certificate of a session's presented chain (idx >= 0), or a single
- * certificate (a trust store one) when idx is -1 and c is set. */
-void tui_open_cert(struct tui *t, struct session_report *r, int side, int idx,
-		   const struct cert_info *c);
-void tui_open_help(struct tui *t, enum tui_screen from);
-
-/* Export (tui_cert.c): prompt for a path and write the certificate, or the
- * whole presented chain of `side` when chain is 1. */
-void tui_export(struct tui *t, const struct session_report *r, int side, int idx,
-		const struct cert_info *c, int chain);
-
-/* Small shared helpers (tui_draw.c). */
-/* Sanitised copy of wire text in a buffer. */
-const char *tui_s(const char *wire, char *buf, size_t len);
-/* "AB:CD:..." of n bytes into buf (3n bytes). */
-const char *tui_hex_colons(const uint8_t *p, size_t n, char *buf, size_t len);
-int tui_verdict_role(enum verdict v);
-int tui_sev_role(enum severity s);
-int tui_status_role(enum cert_status s);
-/* Time of day in UTC "HH:MM:SS.mmm" (with date when `date`). */
-const char *tui_clock(int64_t ns, int date, int ms, char *buf, size_t len);
-/* Case-insensitive substring. */
-int tui_contains(const char *hay, const char *needle);
 
 #endif

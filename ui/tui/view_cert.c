@@ -21,7 +21,9 @@
 #include "dissect/x509.h"
 #include "rules/facts.h"
 #include "ui/text/text.h"
-#include "ui/tui/tui.h"
+#include "ui/tui/core.h"
+#include "ui/tui/draw.h"
+#include "ui/tui/views.h"
 
 struct certv {
 	struct session_report *r;

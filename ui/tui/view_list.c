@@ -19,7 +19,9 @@
 
 #include "capture/xalloc.h"
 #include "rules/facts.h"
-#include "ui/tui/tui.h"
+#include "ui/tui/core.h"
+#include "ui/tui/draw.h"
+#include "ui/tui/views.h"
 
 enum sort_key { SORT_VERDICT = 0, SORT_TIME, SORT_SERVER, SORT_SERVICE, SORT__COUNT };
 static const char *const sort_names[] = { "verdict", "time", "server", "service" };

@@ -31,7 +31,9 @@
 #include "capture/xalloc.h"
 #include "rules/facts.h"
 #include "ui/text/text.h"
-#include "ui/tui/tui.h"
+#include "ui/tui/core.h"
+#include "ui/tui/draw.h"
+#include "ui/tui/views.h"
 
 struct sess {
 	struct session_report *r;
