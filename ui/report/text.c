@@ -86,52 +86,6 @@ static int verdict_color(enum verdict v)
 	}
 }
 
-/* Display columns of sanitised text: code points (close enough). */
-static size_t cols(const char *s, size_t n)
-{
-	size_t c = 0;
-	for (size_t i = 0; i < n; i++)
-		if (((unsigned char)s[i] & 0xc0) != 0x80)
-			c++;
-	return c;
-}
-
-/*
- * Print already sanitised text word-wrapped: the first line continues
- * wherever the cursor is (at column `col`), later lines start with
- * `indent` spaces.
- */
-static void wrap(FILE *f, const char *text, size_t col, size_t indent)
-{
-	const char *p = text;
-	size_t at = col;
-	int first_word = 1;
-	while (*p) {
-		const char *w;
-		size_t wl, wc;
-		while (*p == ' ')
-			p++;
-		if (!*p)
-			break;
-		w = p;
-		while (*p && *p != ' ')
-			p++;
-		wl = (size_t)(p - w);
-		wc = cols(w, wl);
-		if (!first_word && at + 1 + wc > WRAP_WIDTH) {
-			fprintf(f, "\n%*s", (int)indent, "");
-			at = indent;
-		} else if (!first_word) {
-			fputc(' ', f);
-			at++;
-		}
-		fwrite(w, 1, wl, f);
-		at += wc;
-		first_word = 0;
-	}
-	fputc('\n', f);
-}
-
 /* "TLS 1.2"; a number without a name reads "version 0x7f1c". */
 static const char *version_label(uint16_t v, char *buf, size_t len)
 {
@@ -380,7 +334,7 @@ static void session_block(struct tstate *t, const struct session_report *r)
 		C(t, C_OFF));
 	if (r->headline && r->headline[0]) {
 		fprintf(f, "  Why:      %s", C(t, C_BOLD));
-		wrap(f, S(t, r->headline), 12, 12);
+		text_wrap(f, S(t, r->headline), 12, 12, WRAP_WIDTH);
 		fputs(C(t, C_OFF), f);
 	}
 	fprintf(f, "  Started:  %s (frames %llu-%llu)%s\n", ui_time_us(s->start_ts, tb, sizeof tb),
@@ -469,11 +423,11 @@ static void session_block(struct tstate *t, const struct session_report *r)
 			fputs(")\n", f);
 			if (fd->message && fd->message[0]) {
 				fputs("            ", f);
-				wrap(f, S(t, fd->message), 12, 12);
+				text_wrap(f, S(t, fd->message), 12, 12, WRAP_WIDTH);
 			}
 			if (fd->advice && fd->advice[0]) {
 				fputs("            Fix: ", f);
-				wrap(f, S(t, fd->advice), 17, 17);
+				text_wrap(f, S(t, fd->advice), 17, 17, WRAP_WIDTH);
 			}
 		}
 	}
@@ -482,7 +436,7 @@ static void session_block(struct tstate *t, const struct session_report *r)
 		for (size_t i = 0; i < s->n_notes; i++) {
 			const struct tls_note *n = &s->notes[i];
 			fprintf(f, "    frame %llu, %s: ", (unsigned long long)n->frame, side_str(n->side));
-			wrap(f, S(t, i < r->n_notes ? r->notes[i] : ""), 0, 6);
+			text_wrap(f, S(t, i < r->n_notes ? r->notes[i] : ""), 0, 6, WRAP_WIDTH);
 		}
 	}
 	fputc('\n', f);
@@ -642,10 +596,10 @@ static void t_end(void *st, const struct run_summary *sum)
 			const struct finding *sf = &sum->store.f[i];
 			fprintf(f, "  %s%-7s%s %s: ", C(t, sev_color(sf->sev)), severity_str(sf->sev),
 				C(t, C_OFF), sf->id);
-			wrap(f, S(t, sf->message), 0, 10);
+			text_wrap(f, S(t, sf->message), 0, 10, WRAP_WIDTH);
 			if (sf->advice && sf->advice[0]) {
 				fputs("          Fix: ", f);
-				wrap(f, S(t, sf->advice), 15, 15);
+				text_wrap(f, S(t, sf->advice), 15, 15, WRAP_WIDTH);
 			}
 		}
 	}

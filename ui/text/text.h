@@ -24,7 +24,9 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <time.h>
+#include <wchar.h>
 
 /* ---- the sanitiser (sanitize.c) ---- */
 
@@ -50,6 +52,23 @@ char *ui_sanitize_json(const char *s);
  * unchanged. */
 int ui_is_clean(const char *s);
 
+
+/* ---- wrapping and display width (wrap.c, width.c) ---- */
+
+/* Print already sanitised text word-wrapped at `width` columns (counted in
+ * code points): the first line continues at column `col`, later lines
+ * start with `indent` spaces; ends with a newline. */
+void text_wrap(FILE *f, const char *text, size_t col, size_t indent, size_t width);
+
+/* Whether the terminal takes UTF-8 (else non-ASCII is drawn as '?'). */
+void text_width_utf8(int on);
+/* The next code point of UTF-8 at s[*i] (n bytes), advancing *i; a bad
+ * byte is U+FFFD and skipped. */
+uint32_t text_next_cp(const char *s, size_t n, size_t *i);
+/* Columns one code point takes on the terminal, and what to draw for it. */
+int text_cp_cols(uint32_t cp, wchar_t *draw);
+/* Columns sanitised UTF-8 text (n bytes) takes on the terminal. */
+int text_width(const char *s, size_t n);
 
 /* ---- formats (fmt.c) ---- */
 

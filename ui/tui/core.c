@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "capture/xalloc.h"
+#include "ui/text/text.h"
 #include "ui/tui/core.h"
 #include "ui/tui/draw.h"
 #include "ui/tui/keys.h"
@@ -270,12 +271,12 @@ static void draw_status(struct tui *t, struct view *v)
 		/* Show the end of a long entry: that is where typing happens. */
 		b = buf;
 		room = t->cols - x - 1;
-		lw = tui_width(b, strlen(b));
+		lw = text_width(b, strlen(b));
 		while (lw > room && *b) {
 			b++;
 			while ((*b & 0xc0) == 0x80)
 				b++;
-			lw = tui_width(b, strlen(b));
+			lw = text_width(b, strlen(b));
 		}
 		bw = tui_put(t, y, x, room, RL_TITLE, 0, b);
 		move(y, x + bw);
@@ -297,7 +298,7 @@ static void draw_status(struct tui *t, struct view *v)
 			snprintf(pos, sizeof pos, "%zu/%zu", v->cur + 1, v->nlines);
 		else
 			snprintf(pos, sizeof pos, "0/0");
-		pw = tui_width(pos, strlen(pos));
+		pw = text_width(pos, strlen(pos));
 		room = t->cols - pw - 3;
 		tui_status_acts(v->ops->screen, acts, 16);
 		/* Help and the way out always show; the rest while it fits. */
@@ -305,7 +306,7 @@ static void draw_status(struct tui *t, struct view *v)
 			for (size_t i = 0; i < n; i++) {
 				int essential = acts[i] == ACT_HELP || acts[i] == ACT_BACK ||
 						acts[i] == ACT_QUIT;
-				int need = tui_width(words[i], strlen(words[i])) + 2;
+				int need = text_width(words[i], strlen(words[i])) + 2;
 				if (pass == 0)
 					keep[i] = 0;
 				if (pass == 0 ? !essential : essential || keep[i])

@@ -25,72 +25,12 @@
 static int g_utf8;                 /* locale is UTF-8 */
 static attr_t role_attr[RL__COUNT]; /* curses attributes of each role */
 
-/* ------------------------------------------------------------ UTF-8 */
-
-/* Next code point of valid UTF-8 (sanitised text is); a bad byte is
- * returned as U+FFFD and skipped. */
-static uint32_t next_cp(const char *s, size_t n, size_t *i)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	uint32_t c = p[*i];
-	int more = c < 0x80 ? 0 : (c & 0xe0) == 0xc0 ? 1 : (c & 0xf0) == 0xe0 ? 2
-			: (c & 0xf8) == 0xf0 ? 3 : -1;
-	if (more < 0 || *i + (size_t)more >= n + (more ? 0 : 1)) {
-		(*i)++;
-		return more == 0 ? c : 0xfffd;
-	}
-	if (more)
-		c &= 0x3fu >> more;
-	for (int k = 1; k <= more; k++) {
-		unsigned char b = p[*i + (size_t)k];
-		if ((b & 0xc0) != 0x80) {
-			(*i)++;
-			return 0xfffd;
-		}
-		c = (c << 6) | (b & 0x3f);
-	}
-	*i += (size_t)more + 1;
-	return c;
-}
-
-/* Columns one code point takes, and what to draw for it. */
-static int cp_cols(uint32_t cp, wchar_t *draw)
-{
-	int w;
-	if (cp < 0x80) {
-		*draw = (wchar_t)cp;
-		return cp < 0x20 || cp == 0x7f ? 0 : 1;
-	}
-	if (!g_utf8) {
-		*draw = L'?';
-		return 1;
-	}
-	w = wcwidth((wchar_t)cp);
-	if (w < 0) {
-		*draw = L'?';
-		return 1;
-	}
-	*draw = (wchar_t)cp;
-	return w;
-}
-
-int tui_width(const char *s, size_t n)
-{
-	size_t i = 0;
-	int w = 0;
-	wchar_t d;
-	while (i < n) {
-		uint32_t cp = next_cp(s, n, &i);
-		w += cp_cols(cp, &d);
-	}
-	return w;
-}
-
 /* ------------------------------------------------------------ glyphs, roles */
 
 void tui_glyphs_init(struct tui *t)
 {
 	g_utf8 = t->utf8;
+	text_width_utf8(t->utf8);
 	if (t->utf8) {
 		t->g = (struct tui_glyphs){ "\u2502", "\u2500", "\u251c", "\u2514", "\u25b6",
 					    "\u25c0", "\u2026", "\u2013", "\u2191", "\u2193" };
@@ -157,7 +97,7 @@ int tui_put(struct tui *t, int y, int x, int maxw, int role, int selected, const
 {
 	size_t n = strlen(text), i = 0, k = 0;
 	wchar_t buf[512];
-	int used = 0, total = tui_width(text, n);
+	int used = 0, total = text_width(text, n);
 	int limit = maxw;
 	(void)t;
 
@@ -167,8 +107,8 @@ int tui_put(struct tui *t, int y, int x, int maxw, int role, int selected, const
 		limit = maxw - 1; /* room for the ellipsis */
 	while (i < n && k + 2 < sizeof buf / sizeof buf[0]) {
 		wchar_t d;
-		uint32_t cp = next_cp(text, n, &i);
-		int w = cp_cols(cp, &d);
+		uint32_t cp = text_next_cp(text, n, &i);
+		int w = text_cp_cols(cp, &d);
 		if (w == 0)
 			continue;
 		if (used + w > limit)
@@ -258,7 +198,7 @@ static int line_cols(const struct doc_line *l)
 {
 	int w = 0;
 	for (size_t k = 0; k < l->n; k++)
-		w += tui_width(l->sp[k].text, strlen(l->sp[k].text));
+		w += text_width(l->sp[k].text, strlen(l->sp[k].text));
 	return w;
 }
 
@@ -294,7 +234,7 @@ void doc_wrap(struct doc *d, int item, int role, const char *text, int indent, i
 		while (*p && *p != ' ')
 			p++;
 		wl = (size_t)(p - w);
-		ww = tui_width(w, wl);
+		ww = text_width(w, wl);
 		if (col > indent && col + need_space + ww > width) {
 			doc_line(d, item);
 			doc_put(d, RL_NORMAL, pad);
@@ -312,8 +252,8 @@ void doc_wrap(struct doc *d, int item, int role, const char *text, int indent, i
 			while (i < wl) {
 				wchar_t dch;
 				size_t j = i;
-				uint32_t cp = next_cp(w, wl, &j);
-				int cw = cp_cols(cp, &dch);
+				uint32_t cp = text_next_cp(w, wl, &j);
+				int cw = text_cp_cols(cp, &dch);
 				if (used + cw > width - col)
 					break;
 				used += cw;
@@ -327,7 +267,7 @@ void doc_wrap(struct doc *d, int item, int role, const char *text, int indent, i
 			free(part);
 			w += cut;
 			wl -= cut;
-			ww = tui_width(w, wl);
+			ww = text_width(w, wl);
 			doc_line(d, item);
 			doc_put(d, RL_NORMAL, pad);
 			col = indent;

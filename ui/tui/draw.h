@@ -27,8 +27,6 @@ void doc_blank(struct doc *d, int item);
 /* The text of line i (all spans), for search. */
 const char *doc_text(struct doc *d, size_t i);
 
-/* Display columns of display-safe UTF-8 text (n bytes). */
-int tui_width(const char *s, size_t n);
 
 
 /* Draw display-safe text at (y, x), at most maxw columns; returns the

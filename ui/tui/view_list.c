@@ -19,6 +19,7 @@
 
 #include "capture/xalloc.h"
 #include "rules/facts.h"
+#include "ui/text/text.h"
 #include "ui/tui/core.h"
 #include "ui/tui/draw.h"
 #include "ui/tui/views.h"
@@ -229,7 +230,7 @@ static void layout(struct tui *t, struct list *L)
 
 	L->sep = t->cols < 100 ? 1 : 2;
 	for (int c = 0; c < C__N; c++) {
-		want[c] = tui_width(col_label[c], strlen(col_label[c]));
+		want[c] = text_width(col_label[c], strlen(col_label[c]));
 		L->width[c] = 0;
 	}
 	for (size_t k = 0; k < L->n; k++) {
@@ -241,7 +242,7 @@ static void layout(struct tui *t, struct list *L)
 				w = f ? (int)strlen(f->id) : 1;
 			} else {
 				cell(t, L, r, (enum col_id)c, 0, buf, sizeof buf);
-				w = tui_width(buf, strlen(buf));
+				w = text_width(buf, strlen(buf));
 			}
 			if (w > want[c])
 				want[c] = w;
@@ -450,7 +451,7 @@ static void list_header(struct tui *t, struct view *v)
 			snprintf(span, sizeof span, "  %s %s %s UTC ",
 				 tui_clock(lo, 1, 0, t1, sizeof t1), t->g.dash,
 				 tui_clock(hi, !sameday, 0, t2, sizeof t2));
-			sw = tui_width(span, strlen(span));
+			sw = text_width(span, strlen(span));
 			if (sw + 20 > t->cols)
 				sw = 0;
 		}

@@ -352,9 +352,9 @@ static void ladder_block(struct tui *t, struct doc *d, const struct session_repo
 	snprintf(h, sizeof h, "client %s", endpoint_str(&s->client, cb, sizeof cb));
 	doc_put(d, RL_BOLD, h);
 	{
-		int lw = tui_width(h, strlen(h));
+		int lw = text_width(h, strlen(h));
 		snprintf(h, sizeof h, "server %s", endpoint_str(&s->server, sb, sizeof sb));
-		int rw = tui_width(h, strlen(h));
+		int rw = text_width(h, strlen(h));
 		fill(d, RL_NORMAL, " ", area - lw - rw > 1 ? area - lw - rw : 1);
 		doc_put(d, RL_BOLD, h);
 	}
@@ -373,7 +373,7 @@ static void ladder_block(struct tui *t, struct doc *d, const struct session_repo
 		doc_line(d, item);
 		doc_putf(d, RL_DIM, "%8llu %9.3f  ", (unsigned long long)e->frame, ms);
 		entry_label(s, e, lb, sizeof lb);
-		lw = tui_width(lb, strlen(lb));
+		lw = text_width(lb, strlen(lb));
 		arrow = area - lw - 2;
 		if (arrow < 2)
 			arrow = 2;
