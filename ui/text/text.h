@@ -55,6 +55,10 @@ int ui_is_clean(const char *s);
 
 /* ---- wrapping and display width (wrap.c, width.c) ---- */
 
+/* The next word of *p (a run of bytes other than ' '), skipping the
+ * spaces before it: its start and *len, with *p just past it; NULL at the
+ * end. */
+const char *text_next_word(const char **p, size_t *len);
 /* Print already sanitised text word-wrapped at `width` columns (counted in
  * code points): the first line continues at column `col`, later lines
  * start with `indent` spaces; ends with a newline. */

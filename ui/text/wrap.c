@@ -21,22 +21,26 @@ static size_t cols(const char *s, size_t n)
  * wherever the cursor is (at column `col`), later lines start with
  * `indent` spaces.
  */
+const char *text_next_word(const char **p, size_t *len)
+{
+	const char *w;
+	while (**p == ' ')
+		(*p)++;
+	if (!**p)
+		return NULL;
+	w = *p;
+	while (**p && **p != ' ')
+		(*p)++;
+	*len = (size_t)(*p - w);
+	return w;
+}
+
 void text_wrap(FILE *f, const char *text, size_t col, size_t indent, size_t width)
 {
-	const char *p = text;
-	size_t at = col;
+	const char *p = text, *w;
+	size_t at = col, wl, wc;
 	int first_word = 1;
-	while (*p) {
-		const char *w;
-		size_t wl, wc;
-		while (*p == ' ')
-			p++;
-		if (!*p)
-			break;
-		w = p;
-		while (*p && *p != ' ')
-			p++;
-		wl = (size_t)(p - w);
+	while ((w = text_next_word(&p, &wl)) != NULL) {
 		wc = cols(w, wl);
 		if (!first_word && at + 1 + wc > width) {
 			fprintf(f, "\n%*s", (int)indent, "");

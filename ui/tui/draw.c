@@ -222,19 +222,10 @@ void doc_wrap(struct doc *d, int item, int role, const char *text, int indent, i
 	}
 	if (!*p)
 		doc_put(d, role, "");
-	while (*p) {
-		const char *w;
-		size_t wl;
-		int ww;
-		while (*p == ' ')
-			p++;
-		if (!*p)
-			break;
-		w = p;
-		while (*p && *p != ' ')
-			p++;
-		wl = (size_t)(p - w);
-		ww = text_width(w, wl);
+	const char *w;
+	size_t wl;
+	while ((w = text_next_word(&p, &wl)) != NULL) {
+		int ww = text_width(w, wl);
 		if (col > indent && col + need_space + ww > width) {
 			doc_line(d, item);
 			doc_put(d, RL_NORMAL, pad);
