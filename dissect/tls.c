@@ -309,19 +309,23 @@ static void hs_feed(struct tls_dissector *d, struct flow_st *fs, int dir, const 
 		    size_t n)
 {
 	struct dir_st *ds = &fs->d[dir];
+	struct cursor in;
+	cur_init(&in, p, n);
 	/* Stops when a TLS 1.3 ServerHello turns encryption on: what follows
 	 * it in its record would be encrypted-epoch data in a valid stream. */
-	while (n && !ds->hs_desync && !ds->encrypted) {
+	while (cur_left(&in) && !ds->hs_desync && !ds->encrypted) {
+		size_t k = cur_left(&in);
+		struct span piece;
 		if (ds->hs_skip) {
-			size_t k = ds->hs_skip < n ? (size_t)ds->hs_skip : n;
+			if (ds->hs_skip < k)
+				k = (size_t)ds->hs_skip;
 			ds->hs_skip -= k;
-			p += k;
-			n -= k;
+			if (cur_skip(&in, k) != PE_OK)
+				return;
 			continue;
 		}
 		/* Add at most what completes the message being gathered, so a
 		 * message found over the limit can skip the rest exactly. */
-		size_t k = n;
 		struct cursor c;
 		uint8_t t;
 		uint32_t len;
@@ -331,9 +335,9 @@ static void hs_feed(struct tls_dissector *d, struct flow_st *fs, int dir, const 
 			k = (size_t)((uint64_t)len + 4 - ds->hs.len);
 		else if (ds->hs.len < 4 && 4 - ds->hs.len < k)
 			k = 4 - ds->hs.len;
-		hs_take(d, fs, dir, p, k);
-		p += k;
-		n -= k;
+		if (cur_bytes(&in, k, &piece) != PE_OK)
+			return;
+		hs_take(d, fs, dir, piece.p, piece.n);
 	}
 }
 
@@ -402,8 +406,11 @@ static void cut_message(struct tls_dissector *d, struct flow_st *fs, int dir, ui
 	int side = side_of(fs, dir);
 	if (type == HS_CERTIFICATE && !s->chain[side].present) {
 		struct cursor body;
-		cur_init(&body, ds->hs.p + 4, ds->hs.len - 4);
-		enum parse_err pe = tls_parse_certificate(&body, 1, d->cache, &s->chain[side]);
+		cur_init(&body, ds->hs.p, ds->hs.len);
+		/* past the 4-byte header (the caller read it from these bytes) */
+		enum parse_err pe = cur_skip(&body, 4);
+		if (pe == PE_OK)
+			pe = tls_parse_certificate(&body, 1, d->cache, &s->chain[side]);
 		(void)pe; /* PE_SHORT is expected: the list is cut */
 		s->chain[side].complete = 0;
 		s->chain[side].ts_ns = ds->ts;
@@ -977,47 +984,56 @@ static void dir_input(struct tls_dissector *d, struct flow_st *fs, struct tcp_fl
 		      const uint8_t *p, size_t n)
 {
 	struct dir_st *ds = &fs->d[dir];
-	while (n && !fs->released) {
+	struct cursor in;
+	cur_init(&in, p, n);
+	while (cur_left(&in) && !fs->released) {
+		struct span rest = cur_rest(&in), piece;
 		if (ds->st == D_OFF)
 			return;
 		if (ds->st == D_RECORDS) {
-			size_t k = feed_records(d, fs, dir, p, n);
-			p += k;
-			n -= k;
+			if (cur_skip(&in, feed_records(d, fs, dir, rest.p, rest.n)) != PE_OK)
+				return;
 			continue;
 		}
 		if (ds->st == D_RESYNC && ds->scan.len == 0) {
 			size_t keep;
-			long at = resync_find(d, fs, dir, p, n, &keep);
+			long at = resync_find(d, fs, dir, rest.p, rest.n, &keep);
 			if (at >= 0) {
-				p += at;
-				n -= (size_t)at;
+				if (cur_skip(&in, (size_t)at) != PE_OK)
+					return;
 				continue;
 			}
 			resync_dropped(d, fs, dir, keep);
 			/* At most a cut header or one record plus a header. */
-			if (ds->st == D_RESYNC && dbuf_add(&ds->scan, p + keep, n - keep) != 0)
-				dbuf_reset(&ds->scan);
+			if (ds->st == D_RESYNC && cur_skip(&in, keep) == PE_OK) {
+				rest = cur_rest(&in);
+				if (dbuf_add(&ds->scan, rest.p, rest.n) != 0)
+					dbuf_reset(&ds->scan);
+			}
 			return;
 		}
-		size_t k = n < SCAN_SLICE ? n : SCAN_SLICE;
-		if (dbuf_add(&ds->scan, p, k) != 0) {
+		if (cur_bytes(&in, rest.n < SCAN_SLICE ? rest.n : SCAN_SLICE, &piece) != PE_OK)
+			return;
+		if (dbuf_add(&ds->scan, piece.p, piece.n) != 0) {
 			if (ds->st == D_CLEAR || ds->st == D_DETECT)
 				flow_not_tls(d, fs);
 			else
 				dbuf_reset(&ds->scan);
 			return;
 		}
-		p += k;
-		n -= k;
 		long at = window_step(d, fs, f, dir);
 		if (at >= 0) {
 			/* Records begin inside the window. With the window taken
 			 * out of the scan buffer, the nested call reads it in place
 			 * and can only end by keeping its tail: one level deep. */
 			struct dbuf tmp = ds->scan;
+			struct cursor w;
 			dbuf_init(&ds->scan, CLEAR_BUDGET);
-			dir_input(d, fs, f, dir, tmp.p + at, tmp.len - (size_t)at);
+			cur_init(&w, tmp.p, tmp.len);
+			if (cur_skip(&w, (size_t)at) == PE_OK) {
+				struct span records = cur_rest(&w);
+				dir_input(d, fs, f, dir, records.p, records.n);
+			}
 			dbuf_free(&tmp);
 		}
 	}

@@ -369,37 +369,16 @@ enum parse_err tls_parse_server_hello(struct cursor *b, struct tls_server_hello 
 
 /* ---- fingerprints ---- */
 
-static void join_dec(char **s, size_t *len, size_t *cap, const struct u16list *l, int skip_grease)
+/* A JA3 field: the values in decimal, joined by '-'. */
+static void join_dec(struct dbuf *s, const struct u16list *l, int skip_grease)
 {
 	int first = 1;
 	for (size_t i = 0; i < l->n; i++) {
 		if (skip_grease && tls_is_grease(l->v[i]))
 			continue;
-		char tmp[8];
-		int n = snprintf(tmp, sizeof tmp, "%s%u", first ? "" : "-", l->v[i]);
-		while (*len + (size_t)n + 1 > *cap) {
-			*cap = *cap ? *cap * 2 : 256;
-			*s = xreallocarray(*s, *cap, 1);
-		}
-		memcpy(*s + *len, tmp, (size_t)n + 1);
-		*len += (size_t)n;
+		dbuf_addf(s, "%s%u", first ? "" : "-", l->v[i]);
 		first = 0;
 	}
-	while (*len + 2 > *cap) {
-		*cap = *cap ? *cap * 2 : 256;
-		*s = xreallocarray(*s, *cap, 1);
-	}
-	(*s)[*len] = 0;
-}
-
-static void add_char(char **s, size_t *len, size_t *cap, char ch)
-{
-	if (*len + 2 > *cap) {
-		*cap = *cap ? *cap * 2 : 256;
-		*s = xreallocarray(*s, *cap, 1);
-	}
-	(*s)[(*len)++] = ch;
-	(*s)[*len] = 0;
 }
 
 static void hex_of(const uint8_t *d, size_t n, char *out)
@@ -433,8 +412,7 @@ static void sha12(const char *s, size_t n, char *out)
 	wc_Sha256Final(&h, dig);
 	wc_Sha256Free(&h);
 	hex_of(dig, sizeof dig, hex);
-	memcpy(out, hex, 12);
-	out[12] = 0;
+	snprintf(out, 13, "%.12s", hex);
 }
 
 /* Sorted (or not), GREASE-free, comma-separated 4-digit hex list. */
@@ -452,40 +430,34 @@ static char *hex_list(const struct u16list *l, int sort, const uint16_t *omit, s
 	}
 	if (sort)
 		qsort(v, n, sizeof *v, cmp_u16);
-	char *s = xcalloc(n * 5 + 1, 1);
-	size_t o = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (i)
-			s[o++] = ',';
-		snprintf(s + o, 5, "%04x", v[i]);
-		o += 4;
-	}
-	s[o] = 0;
+	struct dbuf s;
+	dbuf_init(&s, DBUF_TEXT_MAX);
+	for (size_t i = 0; i < n; i++)
+		dbuf_addf(&s, "%s%04x", i ? "," : "", v[i]);
 	free(v);
 	if (count)
 		*count = n;
-	return s;
+	return dbuf_take(&s);
 }
 
 void tls_fingerprint(struct tls_client_hello *ch)
 {
 	/* JA3: version,ciphers,extensions,groups,point_formats (decimal). */
-	char *s = NULL;
-	size_t len = 0, cap = 0;
-	char v[8];
-	snprintf(v, sizeof v, "%u", ch->legacy_version);
-	for (const char *p = v; *p; p++)
-		add_char(&s, &len, &cap, *p);
-	add_char(&s, &len, &cap, ',');
-	join_dec(&s, &len, &cap, &ch->ciphers, 1);
-	add_char(&s, &len, &cap, ',');
-	join_dec(&s, &len, &cap, &ch->extensions, 1);
-	add_char(&s, &len, &cap, ',');
-	join_dec(&s, &len, &cap, &ch->groups, 1);
-	add_char(&s, &len, &cap, ',');
-	join_dec(&s, &len, &cap, &ch->ec_point_formats, 0);
+	struct dbuf j;
+	size_t len;
+	dbuf_init(&j, DBUF_TEXT_MAX);
+	dbuf_addf(&j, "%u,", ch->legacy_version);
+	join_dec(&j, &ch->ciphers, 1);
+	dbuf_addstr(&j, ",");
+	join_dec(&j, &ch->extensions, 1);
+	dbuf_addstr(&j, ",");
+	join_dec(&j, &ch->groups, 1);
+	dbuf_addstr(&j, ",");
+	join_dec(&j, &ch->ec_point_formats, 0);
+	len = j.len;
 	free(ch->ja3_string);
-	ch->ja3_string = s;
+	ch->ja3_string = dbuf_take(&j);
+	const char *s = ch->ja3_string;
 	uint8_t md[WC_MD5_DIGEST_SIZE];
 	wc_Md5 m;
 	wc_InitMd5(&m);
