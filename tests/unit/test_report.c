@@ -691,6 +691,72 @@ static void test_html(void)
 	free_cert(inv);
 }
 
+/* A certificate sent twice is drawn as a duplicate of the first, by the
+ * text report (without its details again) and the HTML page. */
+static void test_duplicate(void)
+{
+	struct analysis a;
+	struct session_report *r;
+	struct cert_info *c = mk_cert("CN=twice.example.com", "CN=twice.example.com",
+				      T0 - 5 * DAY, T0 + 50 * DAY, 0), *v[2] = { c, c };
+	int dup_of[2] = { -1, 0 };
+	struct ui_opts o;
+	char path[] = "/tmp/test_report-XXXXXX", *out, *page;
+	size_t n;
+	int fd = mkstemp(path);
+	FILE *f;
+
+	CHECK(fd >= 0);
+	if (fd < 0)
+		return;
+	close(fd);
+	memset(&a, 0, sizeof a);
+	memset(&o, 0, sizeof o);
+	a.files = xcalloc(1, sizeof *a.files);
+	a.n_files = a.cap_files = 1;
+	a.files[0].path = xstrdup("zone.pcap");
+	a.files[0].ok = 1;
+	a.files[0].n_sessions = 1;
+	a.sessions = xcalloc(1, sizeof *a.sessions);
+	a.n_sessions = a.cap_sessions = 1;
+	r = mk_session(1);
+	set_chain(r, SIDE_SERVER, v, 2, 5);
+	r->chain[SIDE_SERVER].path_len = 1;
+	r->chain[SIDE_SERVER].status[1] = CS_EXTRA;
+	chain_view_rows(&r->chain[SIDE_SERVER], &r->s->chain[SIDE_SERVER], dup_of);
+	r->verdict = VERDICT_WARNING;
+	r->headline = xstrdup("sent twice");
+	a.sessions[0] = r;
+
+	out = run_sink(sink_text_new, &o, &a, &n);
+	CHECK(has(out, "    [1] (duplicate of [0]) CN=twice.example.com\n"));
+	CHECK(!has(out, "[1] (not on the path)"));
+	free(out);
+	feed(sink_html_new(path, &o), &o, &a);
+	f = fopen(path, "r");
+	CHECK(f != NULL);
+	if (f) {
+		page = xcalloc(1 << 20, 1);
+		n = fread(page, 1, (1 << 20) - 1, f);
+		fclose(f);
+		CHECK(has(page, "#1 sent, duplicate of #0"));
+		free(page);
+	}
+	unlink(path);
+	free(r->chain[SIDE_SERVER].status);
+	free(r->chain[SIDE_SERVER].path);
+	free(r->chain[SIDE_SERVER].rows);
+	free(r->s->chain[SIDE_SERVER].certs);
+	free(r->s->file);
+	free(r->s);
+	free(r->headline);
+	free(r);
+	free(a.sessions);
+	free(a.files[0].path);
+	free(a.files);
+	free_cert(c);
+}
+
 int main(void)
 {
 	struct analysis a;
@@ -699,5 +765,6 @@ int main(void)
 	test_json(&a);
 	teardown(&a);
 	test_html();
+	test_duplicate();
 	return t_done("test_report");
 }

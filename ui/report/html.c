@@ -352,12 +352,15 @@ static void chain_diagram(FILE *f, const struct session_report *r, int side)
 		fputs("<p><span class=\"pill warning\">sent out of order</span></p>\n", f);
 	for (size_t k = 0; k < cv->n_rows; k++) {
 		const struct chain_row *w = &cv->rows[k];
-		char role[32];
+		char role[64];
 		if (w->kind != ROW_EXTRA && w->kind != ROW_DUPLICATE)
 			continue;
 		if (!extra++)
 			fputs("<h4>Also sent, not on the path</h4>\n", f);
-		snprintf(role, sizeof(role), "#%d sent", w->index);
+		if (w->kind == ROW_DUPLICATE)
+			snprintf(role, sizeof(role), "#%d sent, duplicate of #%d", w->index, w->dup_of);
+		else
+			snprintf(role, sizeof(role), "#%d sent", w->index);
 		cert_box(f, w->cert, role, CS_EXTRA, NULL, NULL, r->judged_at);
 	}
 	fputs("</div>\n", f);

@@ -305,11 +305,16 @@ static void chain_block(struct tstate *t, const struct session_report *r, int si
 				fprintf(f, "%*s   issuer published at %s\n", (int)base, "", S(t, w->url));
 			break;
 		case ROW_EXTRA:
-		case ROW_DUPLICATE:
 			snprintf(label, sizeof label, "[%d] (not on the path)", w->index);
 			fprintf(f, "    %s %s%s%s\n", label, C(t, C_BOLD), subject_of(t, w->cert),
 				C(t, C_OFF));
 			cert_details(t, w->cert, w->status, 8, judged);
+			break;
+		case ROW_DUPLICATE:
+			/* the same certificate again: its details are [dup_of]'s */
+			snprintf(label, sizeof label, "[%d] (duplicate of [%d])", w->index, w->dup_of);
+			fprintf(f, "    %s %s%s%s\n", label, C(t, C_BOLD), subject_of(t, w->cert),
+				C(t, C_OFF));
 			break;
 		}
 	}

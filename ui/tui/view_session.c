@@ -189,9 +189,12 @@ static void chain_block(struct tui *t, struct doc *d, const struct session_repor
 			}
 			break;
 		case ROW_EXTRA:
-		case ROW_DUPLICATE:
 			cert_node(t, d, r, side, (size_t)w->index, 0);
 			doc_put(d, RL_DIM, "  not on the path");
+			break;
+		case ROW_DUPLICATE:
+			cert_node(t, d, r, side, (size_t)w->index, 0);
+			doc_putf(d, RL_DIM, "  duplicate of [%d]", w->dup_of);
 			break;
 		}
 	}
