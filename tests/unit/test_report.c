@@ -624,59 +624,37 @@ out:
 	free(out);
 }
 
-/* The HTML page draws a certificate's standing as the text report and the
- * rules do: one whose notBefore lies after the judged time is "not yet
- * valid", even when its notAfter is earlier still. */
-static void test_html(void)
+/* One file with one session whose server chain is v[0..n-1], sent in path
+ * order (the first `path_len` on the path, the rest extra); `dup_of` (may
+ * be NULL) marks duplicates. */
+static struct session_report *mini(struct analysis *a, struct cert_info **v, size_t n,
+				   size_t path_len, const int *dup_of)
 {
-	struct analysis a;
-	struct session_report *r;
-	struct cert_info *inv;
-	char path[] = "/tmp/test_report-XXXXXX", *page = NULL;
-	size_t n = 0;
-	int fd = mkstemp(path);
-	FILE *f;
+	struct session_report *r = mk_session(1);
 
-	CHECK(fd >= 0);
-	if (fd < 0)
-		return;
-	close(fd);
-	memset(&a, 0, sizeof a);
-	inv = mk_cert("CN=inverted.example.com", "CN=learningext-ISSUING-CA", T0 + 5 * DAY,
-		      T0 - 5 * DAY, 0);
-	a.files = xcalloc(1, sizeof *a.files);
-	a.n_files = a.cap_files = 1;
-	a.files[0].path = xstrdup("zone.pcap");
-	a.files[0].ok = 1;
-	a.files[0].n_sessions = 1;
-	a.sessions = xcalloc(1, sizeof *a.sessions);
-	a.n_sessions = a.cap_sessions = 1;
-	r = mk_session(1);
-	set_chain(r, SIDE_SERVER, &inv, 1, 5);
-	chain_view_rows(&r->chain[SIDE_SERVER], &r->s->chain[SIDE_SERVER], NULL);
+	memset(a, 0, sizeof *a);
+	a->files = xcalloc(1, sizeof *a->files);
+	a->n_files = a->cap_files = 1;
+	a->files[0].path = xstrdup("zone.pcap");
+	a->files[0].ok = 1;
+	a->files[0].n_sessions = 1;
+	a->sessions = xcalloc(1, sizeof *a->sessions);
+	a->n_sessions = a->cap_sessions = 1;
+	set_chain(r, SIDE_SERVER, v, n, 5);
+	r->chain[SIDE_SERVER].path_len = path_len;
+	for (size_t i = path_len; i < n; i++)
+		r->chain[SIDE_SERVER].status[i] = CS_EXTRA;
+	chain_view_rows(&r->chain[SIDE_SERVER], &r->s->chain[SIDE_SERVER], dup_of);
 	r->verdict = VERDICT_FAILED;
 	r->headline = xstrdup("rejected");
-	a.sessions[0] = r;
+	a->sessions[0] = r;
+	return r;
+}
 
-	struct ui_opts o;
-	memset(&o, 0, sizeof o);
-	feed(sink_html_new(path, &o), &o, &a);
-	f = fopen(path, "r");
-	CHECK(f != NULL);
-	if (f) {
-		page = xcalloc(1 << 20, 1);
-		n = fread(page, 1, (1 << 20) - 1, f);
-		fclose(f);
-		CHECK(n > 0);
-		CHECK(has(page, "<div class=\"subj\">CN=inverted.example.com</div>"));
-		/* In the certificate box, right after its dates (the summary's
-		 * table of expired certificates says "expired" elsewhere). */
-		CHECK(has(page, "Z <span class=\"pill expired\">not yet valid</span>"));
-		CHECK(!has(page, "Z <span class=\"pill expired\">expired</span>"));
-		free(page);
-	}
-	unlink(path);
-	a.n_sessions = 0;
+static void mini_free(struct analysis *a)
+{
+	struct session_report *r = a->sessions[0];
+
 	free(r->chain[SIDE_SERVER].status);
 	free(r->chain[SIDE_SERVER].path);
 	free(r->chain[SIDE_SERVER].rows);
@@ -685,9 +663,59 @@ static void test_html(void)
 	free(r->s);
 	free(r->headline);
 	free(r);
-	free(a.sessions);
-	free(a.files[0].path);
-	free(a.files);
+	free(a->sessions);
+	free(a->files[0].path);
+	free(a->files);
+}
+
+/* The HTML page of an analysis (caller frees), or NULL. */
+static char *html_page(const struct analysis *a)
+{
+	char path[] = "/tmp/test_report-XXXXXX", *page = NULL;
+	struct ui_opts o;
+	int fd = mkstemp(path);
+	FILE *f;
+
+	if (fd < 0)
+		return NULL;
+	close(fd);
+	memset(&o, 0, sizeof o);
+	feed(sink_html_new(path, &o), &o, a);
+	f = fopen(path, "r");
+	if (f) {
+		page = xcalloc(1 << 20, 1);
+		if (fread(page, 1, (1 << 20) - 1, f) == 0) {
+			free(page);
+			page = NULL;
+		}
+		fclose(f);
+	}
+	unlink(path);
+	return page;
+}
+
+/* The HTML page draws a certificate's standing as the text report and the
+ * rules do: one whose notBefore lies after the judged time is "not yet
+ * valid", even when its notAfter is earlier still. */
+static void test_html(void)
+{
+	struct analysis a;
+	struct cert_info *inv = mk_cert("CN=inverted.example.com", "CN=learningext-ISSUING-CA",
+					T0 + 5 * DAY, T0 - 5 * DAY, 0);
+	char *page;
+
+	mini(&a, &inv, 1, 1, NULL);
+	page = html_page(&a);
+	CHECK(page != NULL);
+	if (page) {
+		CHECK(has(page, "<div class=\"subj\">CN=inverted.example.com</div>"));
+		/* In the certificate box, right after its dates (the summary's
+		 * table of expired certificates says "expired" elsewhere). */
+		CHECK(has(page, "Z <span class=\"pill expired\">not yet valid</span>"));
+		CHECK(!has(page, "Z <span class=\"pill expired\">expired</span>"));
+		free(page);
+	}
+	mini_free(&a);
 	free_cert(inv);
 }
 
@@ -696,64 +724,23 @@ static void test_html(void)
 static void test_duplicate(void)
 {
 	struct analysis a;
-	struct session_report *r;
 	struct cert_info *c = mk_cert("CN=twice.example.com", "CN=twice.example.com",
 				      T0 - 5 * DAY, T0 + 50 * DAY, 0), *v[2] = { c, c };
 	int dup_of[2] = { -1, 0 };
 	struct ui_opts o;
-	char path[] = "/tmp/test_report-XXXXXX", *out, *page;
+	char *out, *page;
 	size_t n;
-	int fd = mkstemp(path);
-	FILE *f;
 
-	CHECK(fd >= 0);
-	if (fd < 0)
-		return;
-	close(fd);
-	memset(&a, 0, sizeof a);
 	memset(&o, 0, sizeof o);
-	a.files = xcalloc(1, sizeof *a.files);
-	a.n_files = a.cap_files = 1;
-	a.files[0].path = xstrdup("zone.pcap");
-	a.files[0].ok = 1;
-	a.files[0].n_sessions = 1;
-	a.sessions = xcalloc(1, sizeof *a.sessions);
-	a.n_sessions = a.cap_sessions = 1;
-	r = mk_session(1);
-	set_chain(r, SIDE_SERVER, v, 2, 5);
-	r->chain[SIDE_SERVER].path_len = 1;
-	r->chain[SIDE_SERVER].status[1] = CS_EXTRA;
-	chain_view_rows(&r->chain[SIDE_SERVER], &r->s->chain[SIDE_SERVER], dup_of);
-	r->verdict = VERDICT_WARNING;
-	r->headline = xstrdup("sent twice");
-	a.sessions[0] = r;
-
+	mini(&a, v, 2, 1, dup_of);
 	out = run_sink(sink_text_new, &o, &a, &n);
 	CHECK(has(out, "    [1] (duplicate of [0]) CN=twice.example.com\n"));
 	CHECK(!has(out, "[1] (not on the path)"));
 	free(out);
-	feed(sink_html_new(path, &o), &o, &a);
-	f = fopen(path, "r");
-	CHECK(f != NULL);
-	if (f) {
-		page = xcalloc(1 << 20, 1);
-		n = fread(page, 1, (1 << 20) - 1, f);
-		fclose(f);
-		CHECK(has(page, "#1 sent, duplicate of #0"));
-		free(page);
-	}
-	unlink(path);
-	free(r->chain[SIDE_SERVER].status);
-	free(r->chain[SIDE_SERVER].path);
-	free(r->chain[SIDE_SERVER].rows);
-	free(r->s->chain[SIDE_SERVER].certs);
-	free(r->s->file);
-	free(r->s);
-	free(r->headline);
-	free(r);
-	free(a.sessions);
-	free(a.files[0].path);
-	free(a.files);
+	page = html_page(&a);
+	CHECK(page != NULL && has(page, "#1 sent, duplicate of #0"));
+	free(page);
+	mini_free(&a);
 	free_cert(c);
 }
 
