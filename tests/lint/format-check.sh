@@ -17,7 +17,13 @@ if [ -z "$cf" ]; then
 	echo "format-check: clang-format not installed (bootstrap installs clang-format)"
 	exit 77
 fi
-files=$(git ls-files '*.c' '*.h' 2>/dev/null || find capture dissect rules ui tests -name '*.[ch]')
+# Not yet: files that other branches are rewriting now (the X.509 module,
+# the TLS dissector the key-log and DTLS work hooks into, the capture
+# source); a reformat under them would only make their merges conflict.
+# They are reformatted (make format) once those branches are in.
+later='^(dissect/x509\.c|dissect/cert\.h|dissect/certcache\.[ch]|dissect/tls\.c|capture/source\.c|tests/unit/test_x509\.c)$'
+files=$( (git ls-files '*.c' '*.h' 2>/dev/null || find capture dissect rules ui tests -name '*.[ch]') |
+	grep -Ev "$later")
 if [ "$fix" = "--fix" ]; then
 	# shellcheck disable=SC2086
 	"$cf" -i $files
