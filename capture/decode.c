@@ -33,9 +33,9 @@ struct frag_dgram {
 	uint8_t family, proto;
 	uint8_t src[16], dst[16];
 	uint32_t id;
-	uint8_t *buf;         /* FRAG_MAX_SIZE + 8 */
+	uint8_t *buf;				 /* FRAG_MAX_SIZE + 8 */
 	uint8_t have[FRAG_MAX_SIZE / 8 / 8 + 2]; /* bitmap of 8-byte units */
-	uint32_t total;       /* payload length, known once the last piece came */
+	uint32_t total; /* payload length, known once the last piece came */
 	int last_seen;
 	int64_t first_ts;
 	struct frag_dgram *next;
@@ -44,7 +44,7 @@ struct frag_dgram {
 struct decoder {
 	struct frag_dgram *frags;
 	size_t nfrags;
-	uint8_t *dgram;       /* the reassembled datagram handed out */
+	uint8_t *dgram; /* the reassembled datagram handed out */
 	size_t dgram_len;
 };
 
@@ -55,7 +55,7 @@ struct dctx {
 	struct decoded *out;
 	struct decode_stats *st;
 	int depth;
-	int cut;              /* caplen < origlen */
+	int cut; /* caplen < origlen */
 };
 
 static enum decode_result dec_ether(struct dctx *x, struct cursor *c);
@@ -120,8 +120,7 @@ static enum decode_result by_ethertype(struct dctx *x, struct cursor *c, uint16_
 {
 	switch (type) {
 	case 0x0800:
-	case 0x86dd:
-		return dec_ip(x, c);
+	case 0x86dd: return dec_ip(x, c);
 	case 0x8100:
 	case 0x88a8:
 	case 0x9100: {
@@ -187,9 +186,11 @@ static enum decode_result dec_ether(struct dctx *x, struct cursor *c)
 static enum decode_result dec_af(struct dctx *x, struct cursor *c, uint32_t af)
 {
 	switch (af) {
-	case 2:                          /* AF_INET everywhere */
-	case 10: case 24: case 28: case 30: /* AF_INET6: Linux, BSDs, macOS */
-		return dec_ip(x, c);
+	case 2: /* AF_INET everywhere */
+	case 10:
+	case 24:
+	case 28:
+	case 30: /* AF_INET6: Linux, BSDs, macOS */ return dec_ip(x, c);
 	}
 	x->st->non_ip++;
 	return DEC_SKIP;
@@ -200,14 +201,12 @@ static enum decode_result dec_link(struct dctx *x, struct cursor *c, int lt)
 	uint16_t proto;
 	uint32_t af;
 	switch (lt) {
-	case LT_ETHERNET:
-		return dec_ether(x, c);
+	case LT_ETHERNET: return dec_ether(x, c);
 	case LT_RAW:
 	case LT_RAW_DLT12:
 	case LT_RAW_DLT14:
 	case LT_IPV4:
-	case LT_IPV6:
-		return dec_ip(x, c);
+	case LT_IPV6: return dec_ip(x, c);
 	case LT_NULL:
 		/* Host byte order of the capturing machine: try both. */
 		if (cur_u32le(c, &af) != PE_OK)
@@ -337,8 +336,9 @@ static void dec_dns(struct dctx *x, struct span msg)
 	struct cursor c;
 	uint16_t id, flags, qd, an, ns, ar;
 	cur_init(&c, msg.p, msg.n);
-	if (cur_u16(&c, &id) != PE_OK || cur_u16(&c, &flags) != PE_OK || cur_u16(&c, &qd) != PE_OK ||
-	    cur_u16(&c, &an) != PE_OK || cur_u16(&c, &ns) != PE_OK || cur_u16(&c, &ar) != PE_OK)
+	if (cur_u16(&c, &id) != PE_OK || cur_u16(&c, &flags) != PE_OK ||
+	    cur_u16(&c, &qd) != PE_OK || cur_u16(&c, &an) != PE_OK || cur_u16(&c, &ns) != PE_OK ||
+	    cur_u16(&c, &ar) != PE_OK)
 		return;
 	if (!(flags & 0x8000) || qd != 1 || an == 0)
 		return;
@@ -377,8 +377,8 @@ static void dec_dns(struct dctx *x, struct span msg)
 
 /* ---- transport ---- */
 
-static uint32_t pseudo_sum(uint8_t family, const uint8_t *src, const uint8_t *dst,
-			   uint8_t proto, uint32_t len)
+static uint32_t pseudo_sum(uint8_t family, const uint8_t *src, const uint8_t *dst, uint8_t proto,
+			   uint32_t len)
 {
 	size_t n = family == 6 ? 16 : 4;
 	struct span s = { src, n }, d = { dst, n };
@@ -409,7 +409,8 @@ static enum decode_result dec_l4(struct dctx *x, uint8_t family, const uint8_t *
 		x->st->udp++;
 		if (dp == 4789 && ++x->depth <= MAX_DEPTH) { /* VXLAN */
 			uint32_t f, vni;
-			if (cur_u32(c, &f) == PE_OK && cur_u32(c, &vni) == PE_OK && (f & 0x08000000))
+			if (cur_u32(c, &f) == PE_OK && cur_u32(c, &vni) == PE_OK &&
+			    (f & 0x08000000))
 				return dec_ether(x, c);
 			return DEC_SKIP;
 		}
@@ -516,7 +517,8 @@ static int frag_add(struct dctx *x, uint8_t family, const uint8_t *src, const ui
 			continue;
 		}
 		if (g->family == family && g->proto == proto && g->id == id &&
-		    memcmp(g->src, src, n) == 0 && memcmp(g->dst, dst, n) == 0) /* lint: ok, copies */
+		    memcmp(g->src, src, n) == 0 &&
+		    memcmp(g->dst, dst, n) == 0) /* lint: ok, copies */
 			f = g;
 		pp = &g->next;
 	}
@@ -653,7 +655,7 @@ PE_MUST_USE static enum parse_err v6_skip_ext(struct cursor *pl, uint8_t *nh, ui
 		uint8_t next, hl;
 		size_t skip;
 		switch (*nh) {
-		case 0:   /* hop-by-hop */
+		case 0:	  /* hop-by-hop */
 		case 43:  /* routing */
 		case 60:  /* destination options */
 		case 135: /* mobility */
@@ -668,8 +670,7 @@ PE_MUST_USE static enum parse_err v6_skip_ext(struct cursor *pl, uint8_t *nh, ui
 			TRY(cur_u8(pl, &hl));
 			skip = (size_t)hl * 4 + 6;
 			break;
-		default:
-			return PE_OK;
+		default: return PE_OK;
 		}
 		TRY(cur_skip(pl, skip));
 		*len = *len > skip + 2 ? *len - (uint32_t)(skip + 2) : 0;

@@ -226,8 +226,8 @@ static void flow_ignore(struct tcp_table *t, struct tcp_flow *f)
 	recent_free(&f->d[1]);
 }
 
-static void deliver(struct tcp_table *t, struct tcp_flow *f, int dir, const uint8_t *p,
-		    size_t n, int64_t ts, uint64_t frame)
+static void deliver(struct tcp_table *t, struct tcp_flow *f, int dir, const uint8_t *p, size_t n,
+		    int64_t ts, uint64_t frame)
 {
 	struct tcp_dir *d = &f->d[dir];
 	if (n == 0)
@@ -271,8 +271,8 @@ static void drain(struct tcp_table *t, struct tcp_flow *f, int dir)
 
 /* Turn the hole before the first held range (or up to `upto` when nothing
  * is held) into a gap and drain. */
-static void fill_hole(struct tcp_table *t, struct tcp_flow *f, int dir, uint64_t upto,
-		      int64_t ts, uint64_t frame)
+static void fill_hole(struct tcp_table *t, struct tcp_flow *f, int dir, uint64_t upto, int64_t ts,
+		      uint64_t frame)
 {
 	struct tcp_dir *d = &f->d[dir];
 	uint64_t to = d->ooo ? d->ooo->off : upto;
@@ -399,8 +399,8 @@ static void merge_at_edge(struct tcp_table *t, struct tcp_flow *f, int dir, stru
  * give up holes, oldest first, as gaps (a hole ends where the segment
  * starts if that comes first) until the segment fits or reaches the edge.
  */
-static void make_room(struct tcp_table *t, struct tcp_flow *f, int dir, uint64_t uoff,
-		      size_t len, int64_t ts, uint64_t frame)
+static void make_room(struct tcp_table *t, struct tcp_flow *f, int dir, uint64_t uoff, size_t len,
+		      int64_t ts, uint64_t frame)
 {
 	struct tcp_dir *d = &f->d[dir];
 	t->st.buffer_overflows++;
@@ -565,8 +565,8 @@ static void flush_dir(struct tcp_table *t, struct tcp_flow *f, int dir)
 		if (d->fin_seen && aoff > (int64_t)limit)
 			aoff = (int64_t)limit;
 		if (aoff > (int64_t)d->next_off && aoff - (int64_t)d->next_off < (1LL << 30))
-			deliver(t, f, dir, NULL, (size_t)(aoff - (int64_t)d->next_off),
-				f->last_ts, f->last_frame);
+			deliver(t, f, dir, NULL, (size_t)(aoff - (int64_t)d->next_off), f->last_ts,
+				f->last_frame);
 	}
 }
 
@@ -748,13 +748,13 @@ void tcp_table_input(struct tcp_table *t, const struct tcp_seg *s)
 		return;
 	}
 	for (int i = 0; i < 2; i++)
-		if (f->d[i].fin_seen && f->d[i].next_off >= f->d[i].fin_off && f->state != TCP_CLOSED)
+		if (f->d[i].fin_seen && f->d[i].next_off >= f->d[i].fin_off &&
+		    f->state != TCP_CLOSED)
 			f->state = TCP_CLOSING;
 	if (f->d[0].fin_seen && f->d[1].fin_seen && f->d[0].next_off >= f->d[0].fin_off &&
 	    f->d[1].next_off >= f->d[1].fin_off)
 		flow_close(t, f, TCP_CLOSE_FIN);
 }
-
 
 void tcp_table_finish(struct tcp_table *t)
 {

@@ -18,13 +18,13 @@ char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Append an element to a growable array; grows by doubling. */
-#define VEC_PUSH(arr, n, cap, val)                                               \
-	do {                                                                     \
-		if ((n) == (cap)) {                                              \
-			(cap) = (cap) ? (cap) * 2 : 8;                           \
-			(arr) = xreallocarray((arr), (cap), sizeof(*(arr)));     \
-		}                                                                \
-		(arr)[(n)++] = (val);                                            \
+#define VEC_PUSH(arr, n, cap, val)                                                                 \
+	do {                                                                                       \
+		if ((n) == (cap)) {                                                                \
+			(cap) = (cap) ? (cap)*2 : 8;                                               \
+			(arr) = xreallocarray((arr), (cap), sizeof(*(arr)));                       \
+		}                                                                                  \
+		(arr)[(n)++] = (val);                                                              \
 	} while (0)
 
 /*

@@ -23,13 +23,8 @@ const struct tok tls_content_types[] = {
 };
 
 static const struct tok versions[] = {
-	{ 0x0002, "SSL 2.0" },
-	{ 0x0300, "SSL 3.0" },
-	{ 0x0301, "TLS 1.0" },
-	{ 0x0302, "TLS 1.1" },
-	{ 0x0303, "TLS 1.2" },
-	{ 0x0304, "TLS 1.3" },
-	{ 0, NULL },
+	{ 0x0002, "SSL 2.0" }, { 0x0300, "SSL 3.0" }, { 0x0301, "TLS 1.0" }, { 0x0302, "TLS 1.1" },
+	{ 0x0303, "TLS 1.2" }, { 0x0304, "TLS 1.3" }, { 0, NULL },
 };
 
 const char *tls_version_name(uint16_t v)
@@ -40,26 +35,16 @@ const char *tls_version_name(uint16_t v)
 }
 
 const struct tok tls_hs_types[] = {
-	{ 0, "HelloRequest" },
-	{ 1, "ClientHello" },
-	{ 2, "ServerHello" },
-	{ 3, "HelloVerifyRequest" },
-	{ 4, "NewSessionTicket" },
-	{ 5, "EndOfEarlyData" },
-	{ 8, "EncryptedExtensions" },
-	{ 11, "Certificate" },
-	{ 12, "ServerKeyExchange" },
-	{ 13, "CertificateRequest" },
-	{ 14, "ServerHelloDone" },
-	{ 15, "CertificateVerify" },
-	{ 16, "ClientKeyExchange" },
-	{ 20, "Finished" },
-	{ 21, "CertificateURL" },
-	{ 22, "CertificateStatus" },
-	{ 24, "KeyUpdate" },
-	{ 25, "CompressedCertificate" },
-	{ 254, "MessageHash" },
-	{ 0, NULL },
+	{ 0, "HelloRequest" },	      { 1, "ClientHello" },
+	{ 2, "ServerHello" },	      { 3, "HelloVerifyRequest" },
+	{ 4, "NewSessionTicket" },    { 5, "EndOfEarlyData" },
+	{ 8, "EncryptedExtensions" }, { 11, "Certificate" },
+	{ 12, "ServerKeyExchange" },  { 13, "CertificateRequest" },
+	{ 14, "ServerHelloDone" },    { 15, "CertificateVerify" },
+	{ 16, "ClientKeyExchange" },  { 20, "Finished" },
+	{ 21, "CertificateURL" },     { 22, "CertificateStatus" },
+	{ 24, "KeyUpdate" },	      { 25, "CompressedCertificate" },
+	{ 254, "MessageHash" },	      { 0, NULL },
 };
 
 const char *tls_hs_type_name(int type)

@@ -42,7 +42,7 @@ enum tls_version {
 	TLS_V1_3 = 0x0304,
 };
 /* Drafts of TLS 1.3 were 0x7fNN (draft-ietf-tls-tls13-NN). */
-#define TLS_V1_3_DRAFT(v) (((v) & 0xff00) == 0x7f00)
+#define TLS_V1_3_DRAFT(v) (((v)&0xff00) == 0x7f00)
 /* "TLS 1.2", "TLS 1.3 (draft)", or NULL. */
 const char *tls_version_name(uint16_t v);
 

@@ -26,8 +26,7 @@ struct tls_dissector;
 
 /* `emit` receives each finished session and owns it from then on. */
 struct tls_dissector *tls_dissector_new(struct cert_cache *cache, const char *file,
-					void (*emit)(void *ctx, struct tls_session *s),
-					void *ctx);
+					void (*emit)(void *ctx, struct tls_session *s), void *ctx);
 /* The handler to give tcp_table_new(). Its data callback answers
  * TCP_IGNORE for a flow that is not TLS, or once the handshake is over. */
 struct tcp_handler tls_dissector_handler(struct tls_dissector *d);

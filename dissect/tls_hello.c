@@ -132,8 +132,7 @@ static enum parse_err ch_extension(uint16_t type, struct cursor *ext, struct tls
 {
 	struct cursor l;
 	switch (type) {
-	case EXT_SERVER_NAME:
-		return ext_sni(ext, ch);
+	case EXT_SERVER_NAME: return ext_sni(ext, ch);
 	case EXT_SUPPORTED_GROUPS: /* RFC 8446 §4.2.7: <2..2^16-1> */
 		TRY(cur_sub_u16(ext, &l));
 		if (cur_left(&l) == 0)
@@ -159,8 +158,7 @@ static enum parse_err ch_extension(uint16_t type, struct cursor *ext, struct tls
 			return PE_MALFORMED;
 		TRY(read_u16_list(&l, &ch->sig_algs));
 		return cur_expect_end(ext);
-	case EXT_ALPN:
-		return ext_alpn(ext, &ch->alpn);
+	case EXT_ALPN: return ext_alpn(ext, &ch->alpn);
 	case EXT_SUPPORTED_VERSIONS: /* ClientHello form, RFC 8446 §4.2.1: <2..254> */
 		TRY(cur_sub_u8(ext, &l));
 		if (cur_left(&l) == 0)
@@ -215,7 +213,8 @@ static enum parse_err client_hello(struct cursor *b, struct tls_client_hello *ch
 		TRY(cur_u16(&exts, &type));
 		TRY(cur_sub_u16(&exts, &ext));
 		/* RFC 8446 §4.2: at most one extension of a type. */
-		enum parse_err e = seen_before(&seen, type) ? PE_MALFORMED : ch_extension(type, &ext, ch);
+		enum parse_err e = seen_before(&seen, type) ? PE_MALFORMED
+							    : ch_extension(type, &ext, ch);
 		u16_push(&types, type);
 		if (e != PE_OK && (worst == PE_OK || worst == PE_LIMIT))
 			worst = e; /* keep going: one bad extension spoils only itself */
@@ -273,8 +272,9 @@ enum parse_err tls_parse_sslv2_hello(struct cursor *r, struct tls_client_hello *
 
 /* SHA-256("HelloRetryRequest"), RFC 8446 §4.1.3 */
 static const uint8_t hrr_random[32] = {
-	0xcf, 0x21, 0xad, 0x74, 0xe5, 0x9a, 0x61, 0x11, 0xbe, 0x1d, 0x8c, 0x02, 0x1e, 0x65, 0xb8, 0x91,
-	0xc2, 0xa2, 0x11, 0x16, 0x7a, 0xbb, 0x8c, 0x5e, 0x07, 0x9e, 0x09, 0xe2, 0xc8, 0xa8, 0x33, 0x9c,
+	0xcf, 0x21, 0xad, 0x74, 0xe5, 0x9a, 0x61, 0x11, 0xbe, 0x1d, 0x8c,
+	0x02, 0x1e, 0x65, 0xb8, 0x91, 0xc2, 0xa2, 0x11, 0x16, 0x7a, 0xbb,
+	0x8c, 0x5e, 0x07, 0x9e, 0x09, 0xe2, 0xc8, 0xa8, 0x33, 0x9c,
 };
 
 static enum parse_err sh_extension(uint16_t type, struct cursor *ext, int is_hrr,
@@ -495,8 +495,10 @@ void tls_fingerprint(struct tls_client_hello *ch)
 		const char *a = ch->alpn.v[0];
 		size_t al = strlen(a);
 		unsigned char f = (unsigned char)a[0], l = (unsigned char)a[al - 1];
-		int alnum = ((f >= '0' && f <= '9') || (f >= 'a' && f <= 'z') || (f >= 'A' && f <= 'Z')) &&
-			    ((l >= '0' && l <= '9') || (l >= 'a' && l <= 'z') || (l >= 'A' && l <= 'Z'));
+		int alnum = ((f >= '0' && f <= '9') || (f >= 'a' && f <= 'z') ||
+			     (f >= 'A' && f <= 'Z')) &&
+			    ((l >= '0' && l <= '9') || (l >= 'a' && l <= 'z') ||
+			     (l >= 'A' && l <= 'Z'));
 		if (alnum) {
 			alpn[0] = (char)f;
 			alpn[1] = (char)l;

@@ -39,7 +39,8 @@ int chain_issued_by(const struct cert_info *child, const struct cert_info *issue
 	if (!chain_dn_eq(&child->issuer, &issuer->subject))
 		return 0;
 	if (child->aki && issuer->ski &&
-	    (child->aki_len != issuer->ski_len || memcmp(child->aki, issuer->ski, child->aki_len) != 0))
+	    (child->aki_len != issuer->ski_len ||
+	     memcmp(child->aki, issuer->ski, child->aki_len) != 0))
 		return 0;
 	sig = x509_verify_signature(child, issuer);
 	if (sig == 1)
@@ -194,7 +195,8 @@ void chain_build(struct chain_view *v, struct chain_result *res, const struct tl
 				v->root_sent = 1;
 			if (store) {
 				const struct cert_info *cands[STORE_CANDS];
-				size_t nc = trust_by_subject(store, &c->subject, cands, STORE_CANDS);
+				size_t nc = trust_by_subject(store, &c->subject, cands,
+							     STORE_CANDS);
 
 				res->top_in_store = cur < 0 || trust_contains(store, c);
 				if (res->top_in_store && nc > 0 && !same_der(cands[0], c) &&

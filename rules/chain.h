@@ -31,15 +31,15 @@
 
 /* What rules need beyond the chain_view. */
 struct chain_result {
-	int *dup_of;               /* per presented cert: index of an earlier identical
+	int *dup_of;		     /* per presented cert: index of an earlier identical
 				      cert, or -1 (owned) */
-	size_t n_dup, n_extra;     /* duplicates; certs off the path (not duplicates) */
-	int bad_sig;               /* presented index whose named issuer does not verify
+	size_t n_dup, n_extra;	     /* duplicates; certs off the path (not duplicates) */
+	int bad_sig;		     /* presented index whose named issuer does not verify
 				      it, or -1 */
-	int leaf_self_signed;      /* the leaf is its own issuer (and verifies) */
-	int top_self_signed;       /* the path ends at a self-signed certificate */
+	int leaf_self_signed;	     /* the leaf is its own issuer (and verifies) */
+	int top_self_signed;	     /* the path ends at a self-signed certificate */
 	const struct cert_info *top; /* last certificate of the path (presented or store) */
-	int top_in_store;          /* `top` is in the receiver's store */
+	int top_in_store;	     /* `top` is in the receiver's store */
 	/* Expressway's first-match-by-subject: the store entry found first by
 	 * subject (winner) is not the one that verifies (loser). */
 	const struct cert_info *shadow_winner, *shadow_loser;

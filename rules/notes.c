@@ -34,10 +34,11 @@ char *note_text(const struct tls_note *n)
 			dbuf_addf(&b,
 				  "%llu bytes of the %s's %s (%u bytes) are missing from the capture "
 				  "after frame %llu",
-				  (unsigned long long)(n->bytes < missing ? n->bytes : missing), who, msg,
-				  n->msg_len, (unsigned long long)n->frame);
+				  (unsigned long long)(n->bytes < missing ? n->bytes : missing),
+				  who, msg, n->msg_len, (unsigned long long)n->frame);
 		} else {
-			dbuf_addf(&b, "%llu bytes from the %s are missing from the capture after frame %llu",
+			dbuf_addf(&b,
+				  "%llu bytes from the %s are missing from the capture after frame %llu",
 				  (unsigned long long)n->bytes, who, (unsigned long long)n->frame);
 		}
 		break;
@@ -55,7 +56,8 @@ char *note_text(const struct tls_note *n)
 			dbuf_addf(&b, "more than %llu alerts; the rest are not listed",
 				  (unsigned long long)n->cap);
 		else if (n->limit == LIMIT_MESSAGE && n->msg_type >= 0)
-			dbuf_addf(&b, "%s of %u bytes is over our limit; not decoded", msg, n->msg_len);
+			dbuf_addf(&b, "%s of %u bytes is over our limit; not decoded", msg,
+				  n->msg_len);
 		else if (n->limit == LIMIT_MESSAGE)
 			dbuf_addf(&b, "a handshake message over %llu bytes was not decoded",
 				  (unsigned long long)n->cap);

@@ -35,7 +35,9 @@ static char *known_missing_text(const struct chain_result *res)
 		ninter = res->n_known;
 	}
 	for (i = 0; i < ninter; i++)
-		dbuf_addf(&t, i == 0 ? (t.len ? " and the intermediate %s" : "the intermediate %s") : ", %s",
+		dbuf_addf(&t,
+			  i == 0 ? (t.len ? " and the intermediate %s" : "the intermediate %s")
+				 : ", %s",
 			  rule_dn(&res->known[i]->subject));
 	return dbuf_take(&t);
 }
@@ -58,9 +60,11 @@ static int dn_org_eq(const struct dn *a, const struct dn *b)
 	}
 	/* DC sequences, in order */
 	for (;;) {
-		while (ia < a->nattrs && (!a->attrs[ia].oid || strcmp(a->attrs[ia].oid, OID_DC) != 0))
+		while (ia < a->nattrs &&
+		       (!a->attrs[ia].oid || strcmp(a->attrs[ia].oid, OID_DC) != 0))
 			ia++;
-		while (ib < b->nattrs && (!b->attrs[ib].oid || strcmp(b->attrs[ib].oid, OID_DC) != 0))
+		while (ib < b->nattrs &&
+		       (!b->attrs[ib].oid || strcmp(b->attrs[ib].oid, OID_DC) != 0))
 			ib++;
 		if (ia >= a->nattrs || ib >= b->nattrs)
 			break;
@@ -175,14 +179,16 @@ void rule_chain_trust(struct rule_eval *e, int side)
 		at = advice_trust(&e->svc, recv);
 		own = advice_own_cert(&e->svc, side);
 		if (pinned)
-			dbuf_addf(&msg, "The certificate of %s (%s) is self-signed; the trust store given "
-					"for %s holds this exact certificate, so it is accepted, but every "
-					"peer must hold it and regenerating it breaks them all.",
-					who_p, rule_dn(&ch->certs[0]->subject), ra);
+			dbuf_addf(&msg,
+				  "The certificate of %s (%s) is self-signed; the trust store given "
+				  "for %s holds this exact certificate, so it is accepted, but every "
+				  "peer must hold it and regenerating it breaks them all.",
+				  who_p, rule_dn(&ch->certs[0]->subject), ra);
 		else
-			dbuf_addf(&msg, "The certificate of %s (%s) is self-signed: %s accepts it only if "
-					"this exact certificate is in its trust list.",
-					who_p, rule_dn(&ch->certs[0]->subject), who_r);
+			dbuf_addf(&msg,
+				  "The certificate of %s (%s) is self-signed: %s accepts it only if "
+				  "this exact certificate is in its trust list.",
+				  who_p, rule_dn(&ch->certs[0]->subject), who_r);
 		adv = xasprintf("Prefer a certificate issued by a CA both sides trust. %s To keep the "
 				"self-signed one: %s",
 				own, at);
@@ -197,18 +203,19 @@ void rule_chain_trust(struct rule_eval *e, int side)
 
 	if (st && res->shadow_winner) {
 		at = advice_trust(&e->svc, recv);
-		dbuf_addf(&msg, 
-			"The trust store given for %s (%s) holds two certificates with the subject %s. "
-			"Expressway searches by subject and stops at the first match: it finds SHA-256 "
-			"%.16s... (valid to %s), whose key does not verify the chain of %s (certificate "
-			"#%d), and never reaches SHA-256 %.16s... (valid to %s), which would.",
-			ra, v->trust_store_name, rule_dn(&res->shadow_winner->subject),
-			res->shadow_winner->sha256_hex, res->shadow_winner->not_after_str, who_p, last,
-			res->shadow_loser->sha256_hex, res->shadow_loser->not_after_str);
-		adv = xasprintf("Delete the certificate that shadows the right one (or re-issue one of the "
-				"two so that the subjects differ; CUCM's self-signed tomcat and CallManager "
-				"certificates share the node's name). %s",
-				at);
+		dbuf_addf(&msg,
+			  "The trust store given for %s (%s) holds two certificates with the subject %s. "
+			  "Expressway searches by subject and stops at the first match: it finds SHA-256 "
+			  "%.16s... (valid to %s), whose key does not verify the chain of %s (certificate "
+			  "#%d), and never reaches SHA-256 %.16s... (valid to %s), which would.",
+			  ra, v->trust_store_name, rule_dn(&res->shadow_winner->subject),
+			  res->shadow_winner->sha256_hex, res->shadow_winner->not_after_str, who_p,
+			  last, res->shadow_loser->sha256_hex, res->shadow_loser->not_after_str);
+		adv = xasprintf(
+			"Delete the certificate that shadows the right one (or re-issue one of the "
+			"two so that the subjects differ; CUCM's self-signed tomcat and CallManager "
+			"certificates share the node's name). %s",
+			at);
 		/* about the store, not a certificate of the chain: session-wide (the
 		 * message names the chain it breaks) */
 		report_add(e->r, "trust_store_shadowing", SEV_ERROR, -1, -1, BASIS_PREDICTED,
@@ -220,15 +227,17 @@ void rule_chain_trust(struct rule_eval *e, int side)
 		/* Structure only: a path that stops although the peer sent more
 		 * certificates, or a named issuer whose key does not verify. */
 		if (res->bad_sig >= 0) {
-			dbuf_addf(&msg, "%s sent certificate #%d with an issuer named %s, but the "
-					"certificate it sent under that name does not verify #%d's "
-					"signature (an old or wrong intermediate).",
-					who_p, res->bad_sig, rule_dn(&ch->certs[res->bad_sig]->issuer),
-					res->bad_sig);
+			dbuf_addf(&msg,
+				  "%s sent certificate #%d with an issuer named %s, but the "
+				  "certificate it sent under that name does not verify #%d's "
+				  "signature (an old or wrong intermediate).",
+				  who_p, res->bad_sig, rule_dn(&ch->certs[res->bad_sig]->issuer),
+				  res->bad_sig);
 		} else if (!res->top_self_signed && res->n_extra > 0 && v->missing_issuer) {
-			dbuf_addf(&msg, "%s sent %zu certificates but not the issuer of #%d: %s is missing "
-					"between them.",
-					who_p, ch->n, last, v->missing_issuer);
+			dbuf_addf(&msg,
+				  "%s sent %zu certificates but not the issuer of #%d: %s is missing "
+				  "between them.",
+				  who_p, ch->n, last, v->missing_issuer);
 		} else {
 			goto out;
 		}
@@ -237,8 +246,9 @@ void rule_chain_trust(struct rule_eval *e, int side)
 		own = advice_own_cert(&e->svc, side);
 		adv = xasprintf("Add the right intermediate to the chain %s sends. %s",
 				service_role(&e->svc, side), own);
-		report_add(e->r, "incomplete_chain", SEV_WARNING, side, res->bad_sig >= 0 ? res->bad_sig : last,
-			   BASIS_PREDICTED, "issuer", ch->frame, dbuf_str(&msg), adv);
+		report_add(e->r, "incomplete_chain", SEV_WARNING, side,
+			   res->bad_sig >= 0 ? res->bad_sig : last, BASIS_PREDICTED, "issuer",
+			   ch->frame, dbuf_str(&msg), adv);
 		goto out;
 	}
 
@@ -250,15 +260,16 @@ void rule_chain_trust(struct rule_eval *e, int side)
 	known = known_missing_text(res);
 	if (res->top_self_signed) {
 		/* an untrusted root (or self-signed leaf) */
-		dbuf_addf(&msg, "The chain of %s ends at %s, which is not in the trust store given for "
-				"%s (%s).",
-				who_p, rule_dn(&res->top->subject), ra, v->trust_store_name);
+		dbuf_addf(&msg,
+			  "The chain of %s ends at %s, which is not in the trust store given for "
+			  "%s (%s).",
+			  who_p, rule_dn(&res->top->subject), ra, v->trust_store_name);
 		if (res->stale_in_store)
 			dbuf_addf(&msg,
-			       " The store holds another certificate with that subject but a different "
-			       "key (SHA-256 %.16s...): the CA was re-generated, or an old copy was "
-			       "uploaded.",
-			       res->stale_in_store->sha256_hex);
+				  " The store holds another certificate with that subject but a different "
+				  "key (SHA-256 %.16s...): the CA was re-generated, or an old copy was "
+				  "uploaded.",
+				  res->stale_in_store->sha256_hex);
 		adv = xasprintf("%s (the root %s). Or have %s present a certificate from a CA "
 				"that %s already trusts.",
 				at, rule_dn(&res->top->subject), service_role(&e->svc, side),
@@ -269,22 +280,24 @@ void rule_chain_trust(struct rule_eval *e, int side)
 	}
 	if (res->known_meets_store) {
 		/* The receiver trusts the root; only intermediates are missing. */
-		dbuf_addf(&msg, "%s did not send the intermediate %s, and the trust store given for %s "
-				"(%s) does not hold it, although it trusts %s%s.",
-				who_p, v->missing_issuer, ra, v->trust_store_name,
-				res->known_reaches_root
-					? rule_dn(&res->known[res->n_known - 1]->subject)
-					: "the CA above it",
-				res->known_reaches_root ? ", the root above it" : "");
+		dbuf_addf(&msg,
+			  "%s did not send the intermediate %s, and the trust store given for %s "
+			  "(%s) does not hold it, although it trusts %s%s.",
+			  who_p, v->missing_issuer, ra, v->trust_store_name,
+			  res->known_reaches_root ? rule_dn(&res->known[res->n_known - 1]->subject)
+						  : "the CA above it",
+			  res->known_reaches_root ? ", the root above it" : "");
 		if (url)
-			dbuf_addf(&msg, " The intermediate can be downloaded from %s (the AIA caIssuers "
-				     "of certificate #%d).", url, last);
+			dbuf_addf(&msg,
+				  " The intermediate can be downloaded from %s (the AIA caIssuers "
+				  "of certificate #%d).",
+				  url, last);
 		adv = xasprintf("Either add the intermediate %s to the chain %s sends (%s), or add it "
 				"to the trust list of %s: %s",
 				v->missing_issuer, service_role(&e->svc, side), own,
 				service_role(&e->svc, recv), at);
-		report_add(e->r, "incomplete_chain", SEV_ERROR, side, last, BASIS_PREDICTED, "issuer",
-			   ch->frame, dbuf_str(&msg), adv);
+		report_add(e->r, "incomplete_chain", SEV_ERROR, side, last, BASIS_PREDICTED,
+			   "issuer", ch->frame, dbuf_str(&msg), adv);
 		goto out;
 	}
 	if (res->n_known == 0 && res->bad_sig < 0 && res->top) {
@@ -295,41 +308,49 @@ void rule_chain_trust(struct rule_eval *e, int side)
 		const struct cert_info *kin = same_org_in_store(st, &res->top->issuer);
 
 		if (kin) {
-			dbuf_addf(&msg, "%s did not send the issuer of certificate #%d, %s, and the trust "
-					"store given for %s (%s) does not hold it. The store does trust %s "
-					"of the same organisation: most likely only the intermediate is "
-					"missing.",
-					who_p, last, v->missing_issuer, ra, v->trust_store_name,
-					rule_dn(&kin->subject));
+			dbuf_addf(&msg,
+				  "%s did not send the issuer of certificate #%d, %s, and the trust "
+				  "store given for %s (%s) does not hold it. The store does trust %s "
+				  "of the same organisation: most likely only the intermediate is "
+				  "missing.",
+				  who_p, last, v->missing_issuer, ra, v->trust_store_name,
+				  rule_dn(&kin->subject));
 			if (url)
-				dbuf_addf(&msg, " The intermediate can be downloaded from %s (the AIA "
-					     "caIssuers of certificate #%d).", url, last);
-			adv = xasprintf("Add the intermediate %s to the chain %s sends (%s). Clients with "
-					"a fixed CA list (phones over MRA) can only be fixed this way; "
-					"others can also get it in their trust list: %s",
-					v->missing_issuer, service_role(&e->svc, side), own, at);
+				dbuf_addf(&msg,
+					  " The intermediate can be downloaded from %s (the AIA "
+					  "caIssuers of certificate #%d).",
+					  url, last);
+			adv = xasprintf(
+				"Add the intermediate %s to the chain %s sends (%s). Clients with "
+				"a fixed CA list (phones over MRA) can only be fixed this way; "
+				"others can also get it in their trust list: %s",
+				v->missing_issuer, service_role(&e->svc, side), own, at);
 			report_add(e->r, "incomplete_chain", SEV_ERROR, side, last, BASIS_PREDICTED,
 				   "issuer", ch->frame, dbuf_str(&msg), adv);
 			goto out;
 		}
 	}
 	if (res->bad_sig >= 0)
-		dbuf_addf(&msg, "%s sent certificate #%d with an issuer named %s, but the certificate "
-				"sent under that name does not verify its signature, and the trust store "
-				"given for %s (%s) has no certificate that does.",
-				who_p, res->bad_sig, rule_dn(&ch->certs[res->bad_sig]->issuer), ra,
-				v->trust_store_name);
+		dbuf_addf(&msg,
+			  "%s sent certificate #%d with an issuer named %s, but the certificate "
+			  "sent under that name does not verify its signature, and the trust store "
+			  "given for %s (%s) has no certificate that does.",
+			  who_p, res->bad_sig, rule_dn(&ch->certs[res->bad_sig]->issuer), ra,
+			  v->trust_store_name);
 	else if (known && res->known_reaches_root)
-		dbuf_addf(&msg, "The chain of %s ends at %s, which is not in the trust store given for "
-				"%s (%s).",
-				who_p, rule_dn(&res->known[res->n_known - 1]->subject), ra,
-				v->trust_store_name);
+		dbuf_addf(&msg,
+			  "The chain of %s ends at %s, which is not in the trust store given for "
+			  "%s (%s).",
+			  who_p, rule_dn(&res->known[res->n_known - 1]->subject), ra,
+			  v->trust_store_name);
 	else
-		dbuf_addf(&msg, "The chain of %s ends at %s: that issuer was not sent and is not in "
-				"the trust store given for %s (%s).",
-				who_p, v->missing_issuer, ra, v->trust_store_name);
+		dbuf_addf(&msg,
+			  "The chain of %s ends at %s: that issuer was not sent and is not in "
+			  "the trust store given for %s (%s).",
+			  who_p, v->missing_issuer, ra, v->trust_store_name);
 	if (known) {
-		char *k = xasprintf(" To trust it, %s needs %s.", service_role(&e->svc, recv), known);
+		char *k = xasprintf(" To trust it, %s needs %s.", service_role(&e->svc, recv),
+				    known);
 
 		dbuf_addf(&msg, "%s", k);
 		free(k);
@@ -338,12 +359,13 @@ void rule_chain_trust(struct rule_eval *e, int side)
 
 		if (kin) {
 			dbuf_addf(&msg,
-			       " %s's own CertificateRequest (frame %llu) lists %s of the same "
-			       "organisation: most likely the root above it, and %s needs both.",
-			       service_role(&e->svc, side), (unsigned long long)e->s->cr.frame, kin,
-			       service_role(&e->svc, recv));
+				  " %s's own CertificateRequest (frame %llu) lists %s of the same "
+				  "organisation: most likely the root above it, and %s needs both.",
+				  service_role(&e->svc, side), (unsigned long long)e->s->cr.frame,
+				  kin, service_role(&e->svc, recv));
 			free(known);
-			known = xasprintf("the root %s and the intermediate %s", kin, v->missing_issuer);
+			known = xasprintf("the root %s and the intermediate %s", kin,
+					  v->missing_issuer);
 			free(kin);
 		}
 	}

@@ -16,27 +16,27 @@
 enum product {
 	PROD_GENERIC = 0,
 	PROD_EXPRESSWAY, /* Expressway / VCS */
-	PROD_CUCM,       /* a CUCM service (the service cert and trust below) */
-	PROD_SIP,        /* CUCM or Expressway or a SIP peer (5061) */
-	PROD_PHONE,      /* a Cisco IP phone */
-	PROD_DIRECTORY,  /* an LDAP directory server (domain controller) */
+	PROD_CUCM,	 /* a CUCM service (the service cert and trust below) */
+	PROD_SIP,	 /* CUCM or Expressway or a SIP peer (5061) */
+	PROD_PHONE,	 /* a Cisco IP phone */
+	PROD_DIRECTORY,	 /* an LDAP directory server (domain controller) */
 };
 
 struct service_def {
 	uint16_t port;
-	const char *name;       /* "Expressway traversal zone" */
-	const char *key;        /* short alias accepted by --port: "traversal" */
-	int cisco_uc;           /* wildcard, key-size, SAN-length rules apply */
-	int mutual;             /* the same certificate serves both roles:
+	const char *name;    /* "Expressway traversal zone" */
+	const char *key;     /* short alias accepted by --port: "traversal" */
+	int cisco_uc;	     /* wildcard, key-size, SAN-length rules apply */
+	int mutual;	     /* the same certificate serves both roles:
 				   check serverAuth and clientAuth on both sides */
-	const char *role[2];    /* [SIDE_CLIENT], [SIDE_SERVER]: "Expressway-C" */
+	const char *role[2]; /* [SIDE_CLIENT], [SIDE_SERVER]: "Expressway-C" */
 	enum product prod[2];
-	const char *cucm_cert;  /* CUCM certificate in play: "tomcat", "CallManager" */
-	const char *cucm_trust; /* its trust store: "tomcat-trust" */
+	const char *cucm_cert;	  /* CUCM certificate in play: "tomcat", "CallManager" */
+	const char *cucm_trust;	  /* its trust store: "tomcat-trust" */
 	const char *cucm_restart; /* service to restart: "Cisco Tomcat" */
-	int trust_by_cert;      /* clients trust the exact certificate (phones:
+	int trust_by_cert;	  /* clients trust the exact certificate (phones:
 				   ITL), not a name: no name rules without a name */
-	int sni_optional;       /* clients (SIP stacks, the traversal zone) often
+	int sni_optional;	  /* clients (SIP stacks, the traversal zone) often
 				   send no SNI even when they dial a name: a
 				   missing SNI alone says nothing */
 };
@@ -66,17 +66,17 @@ struct rule_eval {
 	struct session_report *r;
 	const struct tls_session *s;
 	struct service_def svc;
-	time_t at;                       /* validity judged at */
-	time_t now;                      /* analysis time */
-	int at_is_now;                   /* at == now by choice (AT_NOW) */
+	time_t at;			    /* validity judged at */
+	time_t now;			    /* analysis time */
+	int at_is_now;			    /* at == now by choice (AT_NOW) */
 	const struct trust_store *store[2]; /* per chain side: the receiver's store */
 	struct chain_result cr[2];
-	int name_is_ip;                  /* expected identity is an address */
+	int name_is_ip; /* expected identity is an address */
 	uint8_t name_ip[16];
 	int name_ip_family;
-	char *asof_note;                 /* "valid when captured, expired since"
+	char *asof_note;	 /* "valid when captured, expired since"
 					    sentences for the headline (owned) */
-	int name_from_rejection;         /* IP taken as the name only because the
+	int name_from_rejection; /* IP taken as the name only because the
 					    client rejected the chain, no SNI */
 };
 

@@ -23,7 +23,8 @@ const char *rule_who(const struct rule_eval *e, int side, char *buf, size_t len)
 {
 	char a[80];
 
-	snprintf(buf, len, "%s %s", service_role(&e->svc, side), rule_addr(e->s, side, a, sizeof(a)));
+	snprintf(buf, len, "%s %s", service_role(&e->svc, side),
+		 rule_addr(e->s, side, a, sizeof(a)));
 	return buf;
 }
 

@@ -42,8 +42,7 @@ static time_t ns_to_time(int64_t ns)
 
 static int endpoint_addr_match(const struct endpoint *a, const struct endpoint *b)
 {
-	return a->family == b->family &&
-	       memcmp(a->addr, b->addr, a->family == 6 ? 16 : 4) == 0;
+	return a->family == b->family && memcmp(a->addr, b->addr, a->family == 6 ? 16 : 4) == 0;
 }
 
 static char *spec_target(const struct target_value *tv)
@@ -143,8 +142,8 @@ static void expected_name(struct rule_eval *e)
 		}
 		if (d) {
 			r->expected_name = xstrndup(d->name, strnlen(d->name, sizeof(d->name)));
-			r->expected_name_source =
-				xasprintf("DNS answer (frame %llu)", (unsigned long long)d->frame);
+			r->expected_name_source = xasprintf("DNS answer (frame %llu)",
+							    (unsigned long long)d->frame);
 			return;
 		}
 	}
@@ -157,8 +156,8 @@ static void expected_name(struct rule_eval *e)
 		char a[80];
 
 		r->expected_name = xstrdup(rule_addr(s, SIDE_SERVER, a, sizeof(a)));
-		r->expected_name_source =
-			xstrdup("server address (no SNI, no --name, no DNS answer in the capture)");
+		r->expected_name_source = xstrdup(
+			"server address (no SNI, no --name, no DNS answer in the capture)");
 		e->name_is_ip = 1;
 		e->name_ip_family = s->server.family;
 		memcpy(e->name_ip, s->server.addr, 16);
@@ -175,8 +174,7 @@ static void rule_tls13(struct rule_eval *e)
 	/* side: the chain a user looks for is the server's (the client's, if
 	 * any, is hidden too) */
 	report_add(e->r, "certs_not_visible_tls13", SEV_INFO, SIDE_SERVER, -1, BASIS_OBSERVED,
-		   "ServerHello",
-		   e->s->sh.frame,
+		   "ServerHello", e->s->sh.frame,
 		   "This session negotiated TLS 1.3: the certificates (and the CertificateRequest and "
 		   "most alerts) are encrypted, so they cannot be checked from the capture.",
 		   "To see the certificates, capture a handshake limited to TLS 1.2 (for a test, "
@@ -218,10 +216,11 @@ static void rule_client_auth(struct rule_eval *e)
 				accepted ? "; the server went on without one" : "");
 		adv = xasprintf("Configure %s with a certificate (and its key) that %s trusts, with the "
 				"clientAuth EKU. %s",
-				service_role(&e->svc, SIDE_CLIENT), service_role(&e->svc, SIDE_SERVER),
-				own);
-		report_add(e->r, "client_cert_missing", accepted ? SEV_WARNING : SEV_ERROR, SIDE_CLIENT,
-			   -1, BASIS_PREDICTED, "Certificate", cc->frame, rule_cap(msg), adv);
+				service_role(&e->svc, SIDE_CLIENT),
+				service_role(&e->svc, SIDE_SERVER), own);
+		report_add(e->r, "client_cert_missing", accepted ? SEV_WARNING : SEV_ERROR,
+			   SIDE_CLIENT, -1, BASIS_PREDICTED, "Certificate", cc->frame,
+			   rule_cap(msg), adv);
 		free(msg);
 		free(adv);
 		free(own);
@@ -248,8 +247,8 @@ static void rule_client_auth(struct rule_eval *e)
 	if (!cc->certs[0]->parse_ok)
 		return;
 	dbuf_init(&m, DBUF_TEXT_MAX);
-	dbuf_addf(&m, "%s's CertificateRequest (frame %llu) lists %zu acceptable CA name%s (", who_s,
-		  (unsigned long long)s->cr.frame, s->cr.n_ca, s->cr.n_ca == 1 ? "" : "s");
+	dbuf_addf(&m, "%s's CertificateRequest (frame %llu) lists %zu acceptable CA name%s (",
+		  who_s, (unsigned long long)s->cr.frame, s->cr.n_ca, s->cr.n_ca == 1 ? "" : "s");
 	for (i = 0; i < s->cr.n_ca && i < 6; i++)
 		dbuf_addf(&m, "%s%s", i ? "; " : "",
 			  s->cr.ca_names && s->cr.ca_names[i] ? s->cr.ca_names[i] : "?");
@@ -276,7 +275,9 @@ static void rule_gaps(struct rule_eval *e)
 
 	for (i = 0; i < s->n_notes; i++) {
 		const struct tls_note *n = &s->notes[i];
-		int side = n->side == SIDE_SERVER ? SIDE_SERVER : n->side == SIDE_CLIENT ? SIDE_CLIENT : -1;
+		int side = n->side == SIDE_SERVER   ? SIDE_SERVER
+			   : n->side == SIDE_CLIENT ? SIDE_CLIENT
+						    : -1;
 		char who[128], *msg;
 
 		if (n->kind != NOTE_GAP || !n->in_handshake)
@@ -295,8 +296,8 @@ static void rule_gaps(struct rule_eval *e)
 				(unsigned long long)n->bytes, n->bytes == 1 ? "" : "s", who,
 				(unsigned long long)n->frame, i < e->r->n_notes ? "; " : "",
 				i < e->r->n_notes ? e->r->notes[i] : "");
-		report_add(e->r, "capture_gap", SEV_WARNING, side, -1, BASIS_OBSERVED, "TCP", n->frame,
-			   rule_cap(msg),
+		report_add(e->r, "capture_gap", SEV_WARNING, side, -1, BASIS_OBSERVED, "TCP",
+			   n->frame, rule_cap(msg),
 			   "Capture again on the host itself or on a SPAN port that is not "
 			   "oversubscribed, with a full snapshot length (tcpdump -s 0) and a large "
 			   "enough buffer (tcpdump -B 16384); capture from before the connection opens.");
@@ -361,13 +362,15 @@ static void set_verdict(struct rule_eval *e)
 	{
 		char c[128], sv[128];
 		char vb[16];
-		const char *ver = e->s->version ? version_text(e->s->version, vb, sizeof vb) : "TLS";
+		const char *ver = e->s->version ? version_text(e->s->version, vb, sizeof vb)
+						: "TLS";
 
 		rule_who(e, SIDE_CLIENT, c, sizeof(c));
 		rule_who(e, SIDE_SERVER, sv, sizeof(sv));
 		if (r->verdict == VERDICT_INCOMPLETE)
-			r->headline = xasprintf("%s handshake between %s and %s not seen completely: %s.",
-						ver, c, sv, why);
+			r->headline =
+				xasprintf("%s handshake between %s and %s not seen completely: %s.",
+					  ver, c, sv, why);
 		else if (w && w->sev >= SEV_WARNING)
 			r->headline = xasprintf("%s", w->message);
 		else if (e->s->tls13)
@@ -440,7 +443,8 @@ void rules_evaluate(const struct rules_ctx *ctx, struct session_report *r)
 		const struct endpoint *receiver = side == SIDE_SERVER ? &s->client : &s->server;
 
 		e.store[side] = trust_for(ctx->trust, receiver);
-		chain_build(&r->chain[side], &e.cr[side], &s->chain[side], e.store[side], ctx->trust);
+		chain_build(&r->chain[side], &e.cr[side], &s->chain[side], e.store[side],
+			    ctx->trust);
 	}
 
 	rule_tls13(&e);

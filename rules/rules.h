@@ -11,9 +11,9 @@
 
 struct rules_ctx {
 	const struct analysis_config *cfg;
-	struct trust_ctx *trust;       /* may hold no store at all */
-	const struct dns_table *dns;   /* answers seen in this capture */
-	time_t now;                    /* analysis time (for "expired as of now") */
+	struct trust_ctx *trust;     /* may hold no store at all */
+	const struct dns_table *dns; /* answers seen in this capture */
+	time_t now;		     /* analysis time (for "expired as of now") */
 };
 
 /* Fill `r` (zeroed by the caller, r->s set) for session s. */
@@ -25,7 +25,6 @@ char *note_text(const struct tls_note *n);
 void rules_word_notes(struct session_report *r);
 
 /* Service name for a port pair (server port first), or NULL. */
-const char *service_lookup(const struct analysis_config *cfg, uint16_t server_port,
-			   int *cisco_uc);
+const char *service_lookup(const struct analysis_config *cfg, uint16_t server_port, int *cisco_uc);
 
 #endif

@@ -17,36 +17,139 @@
 #include "rules/rules.h"
 
 static const struct service_def services[] = {
-	{ 7001, "Expressway traversal zone", "traversal", 1, 1, { "Expressway-C", "Expressway-E" },
-	  { PROD_EXPRESSWAY, PROD_EXPRESSWAY }, NULL, NULL, NULL, 0, 1 },
-	{ 5061, "SIP over TLS", "sip-tls", 1, 1, { "SIP client", "SIP server" }, { PROD_SIP, PROD_SIP },
-	  "CallManager", "CallManager-trust", "Cisco CallManager", 0, 1 },
-	{ 2445, "CUCM Trust Verification Service (TVS)", "tvs", 1, 0, { "phone", "TVS" },
-	  { PROD_PHONE, PROD_CUCM }, "TVS", "TVS-trust", "Cisco Trust Verification Service", 1 },
-	{ 8443, "CUCM Tomcat HTTPS", "tomcat", 1, 0, { "client", "CUCM Tomcat" },
-	  { PROD_GENERIC, PROD_CUCM }, "tomcat", "tomcat-trust", "Cisco Tomcat" },
-	{ 443, "HTTPS", "https", 0, 0, { "client", "server" }, { PROD_GENERIC, PROD_GENERIC }, NULL,
-	  NULL, NULL },
-	{ 3804, "CUCM CAPF", "capf", 1, 0, { "phone", "CAPF" }, { PROD_PHONE, PROD_CUCM }, "CAPF",
-	  "CAPF-trust", "Cisco Certificate Authority Proxy Function", 1 },
-	{ 6971, "CUCM TFTP over HTTPS", "tftp-https", 1, 0, { "phone", "CUCM TFTP" },
-	  { PROD_PHONE, PROD_CUCM }, "tomcat", "tomcat-trust", "Cisco Tomcat", 1 },
-	{ 6972, "CUCM TFTP over HTTPS", "tftp-https", 1, 0, { "phone", "CUCM TFTP" },
-	  { PROD_PHONE, PROD_CUCM }, "tomcat", "tomcat-trust", "Cisco Tomcat", 1 },
-	{ 5222, "XMPP client (IM and Presence)", "xmpp", 1, 0, { "Jabber", "IM and Presence" },
-	  { PROD_GENERIC, PROD_CUCM }, "cup-xmpp", "cup-xmpp-trust", "Cisco XCP Connection Manager" },
-	{ 5269, "XMPP federation", "xmpp-s2s", 1, 0, { "XMPP peer", "IM and Presence" },
-	  { PROD_GENERIC, PROD_CUCM }, "cup-xmpp-s2s", "cup-xmpp-trust",
+	{ 7001,
+	  "Expressway traversal zone",
+	  "traversal",
+	  1,
+	  1,
+	  { "Expressway-C", "Expressway-E" },
+	  { PROD_EXPRESSWAY, PROD_EXPRESSWAY },
+	  NULL,
+	  NULL,
+	  NULL,
+	  0,
+	  1 },
+	{ 5061,
+	  "SIP over TLS",
+	  "sip-tls",
+	  1,
+	  1,
+	  { "SIP client", "SIP server" },
+	  { PROD_SIP, PROD_SIP },
+	  "CallManager",
+	  "CallManager-trust",
+	  "Cisco CallManager",
+	  0,
+	  1 },
+	{ 2445,
+	  "CUCM Trust Verification Service (TVS)",
+	  "tvs",
+	  1,
+	  0,
+	  { "phone", "TVS" },
+	  { PROD_PHONE, PROD_CUCM },
+	  "TVS",
+	  "TVS-trust",
+	  "Cisco Trust Verification Service",
+	  1 },
+	{ 8443,
+	  "CUCM Tomcat HTTPS",
+	  "tomcat",
+	  1,
+	  0,
+	  { "client", "CUCM Tomcat" },
+	  { PROD_GENERIC, PROD_CUCM },
+	  "tomcat",
+	  "tomcat-trust",
+	  "Cisco Tomcat" },
+	{ 443,
+	  "HTTPS",
+	  "https",
+	  0,
+	  0,
+	  { "client", "server" },
+	  { PROD_GENERIC, PROD_GENERIC },
+	  NULL,
+	  NULL,
+	  NULL },
+	{ 3804,
+	  "CUCM CAPF",
+	  "capf",
+	  1,
+	  0,
+	  { "phone", "CAPF" },
+	  { PROD_PHONE, PROD_CUCM },
+	  "CAPF",
+	  "CAPF-trust",
+	  "Cisco Certificate Authority Proxy Function",
+	  1 },
+	{ 6971,
+	  "CUCM TFTP over HTTPS",
+	  "tftp-https",
+	  1,
+	  0,
+	  { "phone", "CUCM TFTP" },
+	  { PROD_PHONE, PROD_CUCM },
+	  "tomcat",
+	  "tomcat-trust",
+	  "Cisco Tomcat",
+	  1 },
+	{ 6972,
+	  "CUCM TFTP over HTTPS",
+	  "tftp-https",
+	  1,
+	  0,
+	  { "phone", "CUCM TFTP" },
+	  { PROD_PHONE, PROD_CUCM },
+	  "tomcat",
+	  "tomcat-trust",
+	  "Cisco Tomcat",
+	  1 },
+	{ 5222,
+	  "XMPP client (IM and Presence)",
+	  "xmpp",
+	  1,
+	  0,
+	  { "Jabber", "IM and Presence" },
+	  { PROD_GENERIC, PROD_CUCM },
+	  "cup-xmpp",
+	  "cup-xmpp-trust",
+	  "Cisco XCP Connection Manager" },
+	{ 5269,
+	  "XMPP federation",
+	  "xmpp-s2s",
+	  1,
+	  0,
+	  { "XMPP peer", "IM and Presence" },
+	  { PROD_GENERIC, PROD_CUCM },
+	  "cup-xmpp-s2s",
+	  "cup-xmpp-trust",
 	  "Cisco XCP XMPP Federation Connection Manager" },
-	{ 636, "LDAPS (directory sync)", "ldaps", 0, 0, { "CUCM", "directory server" },
-	  { PROD_CUCM, PROD_DIRECTORY }, NULL, "tomcat-trust", "Cisco DirSync" },
-	{ 3269, "LDAPS global catalog (directory sync)", "ldaps-gc", 0, 0,
-	  { "CUCM", "directory server" }, { PROD_CUCM, PROD_DIRECTORY }, NULL, "tomcat-trust",
+	{ 636,
+	  "LDAPS (directory sync)",
+	  "ldaps",
+	  0,
+	  0,
+	  { "CUCM", "directory server" },
+	  { PROD_CUCM, PROD_DIRECTORY },
+	  NULL,
+	  "tomcat-trust",
+	  "Cisco DirSync" },
+	{ 3269,
+	  "LDAPS global catalog (directory sync)",
+	  "ldaps-gc",
+	  0,
+	  0,
+	  { "CUCM", "directory server" },
+	  { PROD_CUCM, PROD_DIRECTORY },
+	  NULL,
+	  "tomcat-trust",
 	  "Cisco DirSync" },
 };
 
 static const struct service_def generic = {
-	0, NULL, NULL, 0, 0, { "client", "server" }, { PROD_GENERIC, PROD_GENERIC }, NULL, NULL, NULL,
+	0,    NULL, NULL, 0, 0, { "client", "server" }, { PROD_GENERIC, PROD_GENERIC },
+	NULL, NULL, NULL,
 };
 
 void service_get(const struct analysis_config *cfg, uint16_t port, struct service_def *out)
@@ -118,9 +221,10 @@ char *advice_own_cert(const struct service_def *svc, int side)
 
 	switch (svc->prod[side]) {
 	case PROD_EXPRESSWAY:
-		return xasprintf("On %s, upload the corrected certificate under Maintenance > Security > "
-				 "Server certificate (one certificate at a time; restart afterwards).",
-				 role);
+		return xasprintf(
+			"On %s, upload the corrected certificate under Maintenance > Security > "
+			"Server certificate (one certificate at a time; restart afterwards).",
+			role);
 	case PROD_CUCM:
 		if (svc->cucm_cert)
 			return xasprintf(
@@ -143,11 +247,11 @@ char *advice_own_cert(const struct service_def *svc, int side)
 			       "renew the LSC from the phone's page in CUCM Administration "
 			       "(Certificate Authority Proxy Function section).");
 	case PROD_DIRECTORY:
-		return xstrdup("On the directory server, enroll a certificate from a template with "
-			       "Server Authentication (serverAuth) whose names include the host name "
-			       "CUCM is configured with, and restart the LDAP service.");
-	case PROD_GENERIC:
-		break;
+		return xstrdup(
+			"On the directory server, enroll a certificate from a template with "
+			"Server Authentication (serverAuth) whose names include the host name "
+			"CUCM is configured with, and restart the LDAP service.");
+	case PROD_GENERIC: break;
 	}
 	return xasprintf("Replace the certificate on %s with one that fixes this (most servers "
 			 "need a restart or reload afterwards).",
@@ -181,16 +285,16 @@ char *advice_trust(const struct service_def *svc, int side)
 			"Maintenance > Security > Trusted CA certificate, on every cluster peer.",
 			side == SIDE_SERVER ? "the SIP server" : "the SIP client");
 	case PROD_PHONE:
-		return xstrdup("Phones learn CUCM's certificates from the ITL/CTL files (TVS vouches "
-			       "for the rest): after a certificate change, make sure the phones got "
-			       "the new ITL (reset the phones; if they are stuck with the old one, "
-			       "delete the ITL on the phone or use the Rollback Pre 8.0 parameter). "
-			       "Phones over MRA only trust their fixed public CA list.");
+		return xstrdup(
+			"Phones learn CUCM's certificates from the ITL/CTL files (TVS vouches "
+			"for the rest): after a certificate change, make sure the phones got "
+			"the new ITL (reset the phones; if they are stuck with the old one, "
+			"delete the ITL on the phone or use the Rollback Pre 8.0 parameter). "
+			"Phones over MRA only trust their fixed public CA list.");
 	case PROD_DIRECTORY:
 		return xstrdup("On the directory server, trust the issuing CA of the client "
 			       "certificate.");
-	case PROD_GENERIC:
-		break;
+	case PROD_GENERIC: break;
 	}
 	if (svc->port == 8443 || svc->port == 443)
 		return xasprintf("Add the root and intermediates to the trust store of %s: on an "

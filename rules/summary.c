@@ -55,8 +55,8 @@ struct summary_priv {
 	struct pair_table pairs;
 };
 
-static size_t cert_lookup(const struct run_summary *s, const struct cert_table *t,
-			  const char *hex, int *found)
+static size_t cert_lookup(const struct run_summary *s, const struct cert_table *t, const char *hex,
+			  int *found)
 {
 	uint64_t h = hash_bytes(hex, 64, 0);
 	size_t mask = t->cap - 1, i = (size_t)h & mask;

@@ -21,11 +21,13 @@ struct seen_cert {
 	char *serial_hex;
 	time_t not_before, not_after;
 	int parse_ok;
-	char **files;   size_t n_files;
-	char **endpoints; size_t n_endpoints; /* "ip:port" of the presenter */
+	char **files;
+	size_t n_files;
+	char **endpoints;
+	size_t n_endpoints; /* "ip:port" of the presenter */
 	int64_t first_seen_ns, last_seen_ns;
 	uint64_t sessions;
-	long days_to_expiry;                  /* relative to summary->now, floor */
+	long days_to_expiry; /* relative to summary->now, floor */
 };
 
 struct id_count {
@@ -42,17 +44,17 @@ struct run_summary {
 	time_t now;
 	int expiring_days;
 	uint64_t files, files_ok, files_partial; /* partial: read stopped early */
-	struct bad_file *bad;                     /* unreadable or damaged files */
+	struct bad_file *bad;			 /* unreadable or damaged files */
 	size_t n_bad, cap_bad;
 	uint64_t sessions;
-	uint64_t by_verdict[4];                   /* enum verdict */
-	struct id_count *findings;                /* by id, sorted by id at the end */
+	uint64_t by_verdict[4];	   /* enum verdict */
+	struct id_count *findings; /* by id, sorted by id at the end */
 	size_t n_findings, cap_findings;
-	struct seen_cert *certs;                  /* unique, by SHA-256 */
+	struct seen_cert *certs; /* unique, by SHA-256 */
 	size_t n_certs, cap_certs;
-	void *index;                              /* private: sha256 -> cert */
-	uint64_t bytes;                           /* capture bytes read */
-	struct session_report store;              /* the trust store lint: run-wide
+	void *index;		     /* private: sha256 -> cert */
+	uint64_t bytes;		     /* capture bytes read */
+	struct session_report store; /* the trust store lint: run-wide
 						     findings (side -1), a copy */
 	int store_added;
 };

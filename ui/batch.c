@@ -28,7 +28,6 @@
 #include <time.h>
 #include <unistd.h>
 
-
 #include "dissect/x509.h"
 #include "capture/xalloc.h"
 #include "rules/summary.h"
@@ -36,7 +35,6 @@
 #include "ui/text/text.h"
 
 /* ------------------------------------------------------------ inputs */
-
 
 static int has_suffix_ci(const char *s, const char *suf)
 {
@@ -47,8 +45,8 @@ static int has_suffix_ci(const char *s, const char *suf)
 /* Names taken from directories (any other file only when named directly). */
 static int looks_like_capture(const char *name)
 {
-	static const char *const suf[] = { ".pcap", ".pcapng", ".cap", ".pcap.gz", ".pcapng.gz",
-					   ".gz" };
+	static const char *const suf[] = { ".pcap",    ".pcapng",    ".cap",
+					   ".pcap.gz", ".pcapng.gz", ".gz" };
 	if (name[0] == '.')
 		return 0; /* hidden files: editor droppings, .DS_Store, ... */
 	for (size_t i = 0; i < sizeof(suf) / sizeof(suf[0]); i++)
@@ -89,8 +87,8 @@ static void walk_dir(const char *dir, struct inputs *in, int depth, FILE *log)
 		struct stat lst, st;
 		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
 			continue;
-		char *p = xasprintf("%s%s%s", dir,
-				    dir[0] && dir[strlen(dir) - 1] == '/' ? "" : "/", de->d_name);
+		char *p = xasprintf("%s%s%s", dir, dir[0] && dir[strlen(dir) - 1] == '/' ? "" : "/",
+				    de->d_name);
 		if (lstat(p, &lst) != 0) {
 			free(p);
 			continue;
@@ -119,8 +117,9 @@ void ui_expand_inputs(const struct ui_opts *o, struct inputs *in, FILE *log)
 			size_t first = in->n;
 			walk_dir(p, in, 0, log);
 			if (in->n == first)
-				fprintf(log, "tlsdiag: %s: no capture files found (.pcap, .pcapng, "
-					     ".cap, .gz)\n",
+				fprintf(log,
+					"tlsdiag: %s: no capture files found (.pcap, .pcapng, "
+					".cap, .gz)\n",
 					p);
 			if (in->n - first > 1)
 				qsort(in->v + first, in->n - first, sizeof(*in->v), cmp_input);
@@ -312,7 +311,8 @@ static void emit(const struct analysis *a, struct sink *sinks, size_t n_sinks,
 			if (strncmp(msg, path, pl) == 0 && msg[pl] == ':' && msg[pl + 1] == ' ')
 				msg += pl + 2;
 			progress_clear(pg);
-			fprintf(stderr, "tlsdiag: %s: %s%s\n", ui_sanitize_buf(path, pbuf, sizeof(pbuf)),
+			fprintf(stderr, "tlsdiag: %s: %s%s\n",
+				ui_sanitize_buf(path, pbuf, sizeof(pbuf)),
 				ui_sanitize_buf(msg, mbuf, sizeof(mbuf)),
 				damaged ? " (sessions before that point are reported)" : "");
 		}
@@ -363,7 +363,8 @@ int batch_run(const struct ui_opts *o, struct sink *sinks, size_t n_sinks)
 		char err[512] = "";
 		analysis_config_copy(&cfg, &o->acfg);
 		if (analysis_init(&owner, &cfg, err, sizeof(err)) != 0) {
-			fprintf(stderr, "tlsdiag: %s\n", err[0] ? err : "cannot load the trust stores");
+			fprintf(stderr, "tlsdiag: %s\n",
+				err[0] ? err : "cannot load the trust stores");
 			analysis_free(&owner);
 			x509_thread_done();
 			ui_free_inputs(&in);
@@ -473,7 +474,7 @@ int batch_run(const struct ui_opts *o, struct sink *sinks, size_t n_sinks)
 			analysis_free(&b.jobs[i].a);
 	progress_clear(&pg);
 	analysis_free(&owner); /* after the workers: they borrowed its stores */
-	x509_thread_done(); /* the trust store load ran on this thread */
+	x509_thread_done();    /* the trust store load ran on this thread */
 
 	summary_finish(&sum);
 	for (size_t k = 0; k < n_sinks; k++)
@@ -481,7 +482,8 @@ int batch_run(const struct ui_opts *o, struct sink *sinks, size_t n_sinks)
 			sinks[k].ops->end(sinks[k].st, &sum);
 
 	if (skipped)
-		fprintf(stderr, "tlsdiag: skipped %zu unchanged capture%s (already in the database)\n",
+		fprintf(stderr,
+			"tlsdiag: skipped %zu unchanged capture%s (already in the database)\n",
 			skipped, skipped == 1 ? "" : "s");
 
 	if (fatal)

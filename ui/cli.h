@@ -13,9 +13,9 @@
 
 /* What the parser found besides struct ui_opts. */
 struct cli_extra {
-	int color_mode;     /* -1 auto, 0 never, 1 always */
-	int quiet;          /* -q */
-	int exit_now;       /* --help / --version printed: exit with `status` */
+	int color_mode; /* -1 auto, 0 never, 1 always */
+	int quiet;	/* -q */
+	int exit_now;	/* --help / --version printed: exit with `status` */
 	int status;
 };
 
@@ -26,8 +26,7 @@ struct cli_extra {
  * and set x->exit_now. Returns 0 when the program should go on.
  * o->inputs points into argv.
  */
-int cli_parse(int argc, char **argv, struct ui_opts *o, struct cli_extra *x, FILE *out,
-	      FILE *err);
+int cli_parse(int argc, char **argv, struct ui_opts *o, struct cli_extra *x, FILE *out, FILE *err);
 
 /* Free what cli_parse allocated (the analysis config, unless it was
  * handed over). */

@@ -57,8 +57,7 @@ int main(int argc, char **argv)
 
 	opts.color = decide_color(extra.color_mode, stdout);
 	switch (opts.mode) {
-	case MODE_DB:
-		return db_command(&opts);
+	case MODE_DB: return db_command(&opts);
 	case MODE_STREAMS:
 		return streams_run(opts.inputs, opts.n_inputs, &opts.acfg.tcp, opts.dump_streams,
 				   stdout);
@@ -69,8 +68,7 @@ int main(int argc, char **argv)
 		else
 			opts.mode = MODE_TUI;
 		break;
-	default:
-		break;
+	default: break;
 	}
 	opts.progress = !extra.quiet && opts.mode != MODE_TUI && isatty(STDERR_FILENO);
 

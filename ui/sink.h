@@ -28,7 +28,7 @@
 /* The capture a session came from. */
 struct sink_file {
 	const char *path; /* as the run names it ("-": standard input) */
-	size_t index;     /* 0-based, in input order */
+	size_t index;	  /* 0-based, in input order */
 };
 
 struct sink_ops {

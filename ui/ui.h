@@ -16,22 +16,22 @@
 enum ui_mode { MODE_AUTO = 0, MODE_REPORT, MODE_JSON, MODE_TUI, MODE_STREAMS, MODE_DB };
 
 struct ui_opts {
-	char **inputs;              /* files, directories, "-" */
+	char **inputs; /* files, directories, "-" */
 	int n_inputs;
 	enum ui_mode mode;
 	struct analysis_config acfg;
-	const char *html_path;      /* --html FILE */
-	const char *db_path;        /* --db FILE */
-	const char *export_dir;     /* --export-certs DIR */
-	int export_der;             /* --export-format der */
-	int jobs;                   /* -j N (0: all cores) */
-	int color;                  /* 1 / 0 (decided in main from tty + NO_COLOR) */
-	int progress;               /* progress bar on stderr */
+	const char *html_path;	/* --html FILE */
+	const char *db_path;	/* --db FILE */
+	const char *export_dir; /* --export-certs DIR */
+	int export_der;		/* --export-format der */
+	int jobs;		/* -j N (0: all cores) */
+	int color;		/* 1 / 0 (decided in main from tty + NO_COLOR) */
+	int progress;		/* progress bar on stderr */
 	int verbose;
-	const char *dump_streams;   /* --dump-streams DIR */
-	const char *tui_script;     /* --script KEYS (TUI tests) */
-	const char *tui_dump;       /* --dump-screen FILE */
-	char **db_args;             /* `tlsdiag db ...` */
+	const char *dump_streams; /* --dump-streams DIR */
+	const char *tui_script;	  /* --script KEYS (TUI tests) */
+	const char *tui_dump;	  /* --dump-screen FILE */
+	char **db_args;		  /* `tlsdiag db ...` */
 	int n_db_args;
 };
 

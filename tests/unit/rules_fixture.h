@@ -166,7 +166,7 @@ static inline void set_cr(struct tls_session *s, ...)
 /* A fatal alert from `side` at frame, dt_ns after that side received the
  * other's chain; the handshake then did not complete. */
 static inline void add_alert(struct tls_session *s, int side, int level, int desc, uint64_t frame,
-		      int64_t ts_ns)
+			     int64_t ts_ns)
 {
 	struct tls_alert a = { side, 0, level, desc, ts_ns, frame };
 
@@ -294,7 +294,8 @@ static inline void dump(const char *name, const struct session_report *r)
 {
 	size_t i;
 
-	fprintf(stderr, "  [%s] findings (%zu), verdict %s:\n", name, r->nf, verdict_str(r->verdict));
+	fprintf(stderr, "  [%s] findings (%zu), verdict %s:\n", name, r->nf,
+		verdict_str(r->verdict));
 	for (i = 0; i < r->nf; i++)
 		fprintf(stderr, "    %s %d %d %s %s: %s\n", r->f[i].id, r->f[i].side, r->f[i].cert,
 			basis_str(r->f[i].basis), severity_str(r->f[i].sev), r->f[i].message);
@@ -302,7 +303,7 @@ static inline void dump(const char *name, const struct session_report *r)
 
 /* The findings, as a set, must equal `e`. */
 static inline void expect_set(const char *name, int line, const struct session_report *r,
-		       const struct exp *e, size_t n)
+			      const struct exp *e, size_t n)
 {
 	size_t i, j;
 	int bad = 0;
@@ -326,15 +327,15 @@ static inline void expect_set(const char *name, int line, const struct session_r
 			found = strcmp(r->f[i].id, e[j].id) == 0 && r->f[i].side == e[j].side &&
 				r->f[i].cert == e[j].cert && r->f[i].basis == e[j].basis;
 		if (!found) {
-			fprintf(stderr, "%s:%d: [%s] unexpected finding %s %d %d %s\n", __FILE__, line,
-				name, r->f[i].id, r->f[i].side, r->f[i].cert,
+			fprintf(stderr, "%s:%d: [%s] unexpected finding %s %d %d %s\n", __FILE__,
+				line, name, r->f[i].id, r->f[i].side, r->f[i].cert,
 				basis_str(r->f[i].basis));
 			bad = 1;
 		}
 		/* every finding carries a message and advice */
 		if (!r->f[i].message[0] || !r->f[i].advice[0]) {
-			fprintf(stderr, "%s:%d: [%s] %s without message or advice\n", __FILE__, line,
-				name, r->f[i].id);
+			fprintf(stderr, "%s:%d: [%s] %s without message or advice\n", __FILE__,
+				line, name, r->f[i].id);
 			bad = 1;
 		}
 	}
@@ -346,10 +347,10 @@ static inline void expect_set(const char *name, int line, const struct session_r
 		t_pass++;
 }
 
-#define EXPECT(name, r, ...)                                                           \
-	do {                                                                           \
-		static const struct exp e_[] = { __VA_ARGS__ };                        \
-		expect_set(name, __LINE__, r, e_, sizeof(e_) / sizeof(e_[0]));         \
+#define EXPECT(name, r, ...)                                                                       \
+	do {                                                                                       \
+		static const struct exp e_[] = { __VA_ARGS__ };                                    \
+		expect_set(name, __LINE__, r, e_, sizeof(e_) / sizeof(e_[0]));                     \
 	} while (0)
 #define EXPECT_NONE(name, r) expect_set(name, __LINE__, r, NULL, 0)
 

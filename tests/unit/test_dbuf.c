@@ -44,7 +44,7 @@ static void test_ceiling(void)
 	big[sizeof big - 1] = 0;
 	dbuf_init(&b, 10);
 	CHECK_EQ_INT(dbuf_addf(&b, "%s", "0123456789"), 0); /* exactly the ceiling */
-	CHECK_EQ_INT(dbuf_addf(&b, "%c", 'x'), -1);         /* one past: nothing */
+	CHECK_EQ_INT(dbuf_addf(&b, "%c", 'x'), -1);	    /* one past: nothing */
 	CHECK_EQ_INT(b.len, 10);
 	CHECK_EQ_STR(dbuf_str(&b), "0123456789");
 	CHECK_EQ_INT(dbuf_addstr(&b, "y"), -1);

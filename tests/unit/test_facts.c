@@ -14,10 +14,10 @@ static void test_days(void)
 	const time_t t0 = 1795406706; /* 2026-11-23 */
 
 	CHECK_EQ_INT(days_between(t0, t0), 0);
-	CHECK_EQ_INT(days_between(t0, t0 + 23 * 3600), 0);   /* down, not to the nearest */
+	CHECK_EQ_INT(days_between(t0, t0 + 23 * 3600), 0); /* down, not to the nearest */
 	CHECK_EQ_INT(days_between(t0, t0 + 86400), 1);
 	CHECK_EQ_INT(days_between(t0, t0 + 2 * 86400 - 1), 1);
-	CHECK_EQ_INT(days_between(t0, t0 - 3600), -1);       /* down, not toward zero */
+	CHECK_EQ_INT(days_between(t0, t0 - 3600), -1); /* down, not toward zero */
 	CHECK_EQ_INT(days_between(t0, t0 - 86400), -1);
 	CHECK_EQ_INT(days_between(t0, t0 - 86401), -2);
 	CHECK_EQ_INT(day_of(0), 0);
@@ -54,7 +54,9 @@ static void test_validity(void)
 static void test_cn(void)
 {
 	struct dn_attr a[3] = {
-		{ OID_CN, "CN", "first" }, { "2.5.4.10", "O", "org" }, { OID_CN, "CN", "last" },
+		{ OID_CN, "CN", "first" },
+		{ "2.5.4.10", "O", "org" },
+		{ OID_CN, "CN", "last" },
 	};
 	struct cert_info c;
 	size_t pos = 0;

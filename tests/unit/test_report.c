@@ -75,7 +75,8 @@ static struct cert_info *mk_cert(const char *subject, const char *issuer, time_t
 	c->key_bits = ca ? 4096 : 2048;
 	c->sig_alg = xstrdup("sha256WithRSAEncryption");
 	c->has_key_usage = 1;
-	c->key_usage = ca ? (KU_KEY_CERT_SIGN | KU_CRL_SIGN) : (KU_DIGITAL_SIGNATURE | KU_KEY_ENCIPHERMENT);
+	c->key_usage = ca ? (KU_KEY_CERT_SIGN | KU_CRL_SIGN)
+			  : (KU_DIGITAL_SIGNATURE | KU_KEY_ENCIPHERMENT);
 	c->has_basic_constraints = 1;
 	c->is_ca = ca;
 	c->path_len = -1;
@@ -160,11 +161,11 @@ static void build(struct analysis *a)
 	memset(a, 0, sizeof *a);
 	certs[0] = mk_cert("CN=expe.example.com,O=Example,C=US", "CN=learningext-ISSUING-CA",
 			   T0 - 100 * DAY, T0 + 12 * DAY, 0);
-	certs[1] = mk_cert("CN=learningext-ISSUING-CA", "CN=learningext-EXTDNS-CA",
-			   T0 - 400 * DAY, T0 + 900 * DAY, 1);
+	certs[1] = mk_cert("CN=learningext-ISSUING-CA", "CN=learningext-EXTDNS-CA", T0 - 400 * DAY,
+			   T0 + 900 * DAY, 1);
 	/* Invalid UTF-8 and an escape in a DN. */
-	certs[2] = mk_cert("CN=bad\xff\x1b[31m", "CN=bad\xff\x1b[31m", T0 - 400 * DAY,
-			   T0 - 2 * DAY, 0);
+	certs[2] = mk_cert("CN=bad\xff\x1b[31m", "CN=bad\xff\x1b[31m", T0 - 400 * DAY, T0 - 2 * DAY,
+			   0);
 	certs[2]->self_issued = 1;
 	certs[3] = xcalloc(1, sizeof *certs[3]);
 	fake_hex(certs[3], "unparseable");
@@ -273,8 +274,8 @@ static void build(struct analysis *a)
 	/* The rows every view draws, as the rules lay them out. */
 	for (size_t i = 0; i < a->n_sessions; i++)
 		for (int side = 0; side < 2; side++)
-			chain_view_rows(&a->sessions[i]->chain[side], &a->sessions[i]->s->chain[side],
-					NULL);
+			chain_view_rows(&a->sessions[i]->chain[side],
+					&a->sessions[i]->s->chain[side], NULL);
 }
 
 static void teardown(struct analysis *a)
@@ -409,7 +410,8 @@ static void test_text(const struct analysis *a)
 	CHECK(memchr(out, '\033', n) == NULL);
 	CHECK(memchr(out, '\a', n) == NULL);
 	CHECK(has(out, "zone.pcap"));
-	CHECK(has(out, "Session 1: 10.48.80.47:51234 -> 10.48.36.101:7001 (Expressway traversal zone)"));
+	CHECK(has(out,
+		  "Session 1: 10.48.80.47:51234 -> 10.48.36.101:7001 (Expressway traversal zone)"));
 	CHECK(has(out, "Verdict:  failed"));
 	CHECK(has(out, "rejected Expressway-E 10.48.36.101's"));
 	CHECK(has(out, "SNI:      expe.example.com\\x1b]0;pwned\\x07"));
@@ -531,8 +533,9 @@ static void test_json(const struct analysis *a)
 	CHECK_EQ_INT(json_integer_value(json_object_get(s1, "schema_version")), 1);
 	CHECK_EQ_STR(jget_s(s1, "file"), "zone.pcap");
 	CHECK_EQ_STR(jget_s(s1, "flow.client.ip"), "10.48.80.47");
-	CHECK_EQ_INT(json_integer_value(json_object_get(
-			     json_object_get(json_object_get(s1, "flow"), "server"), "port")),
+	CHECK_EQ_INT(json_integer_value(
+			     json_object_get(json_object_get(json_object_get(s1, "flow"), "server"),
+					     "port")),
 		     7001);
 	CHECK_EQ_STR(jget_s(s1, "start"), "2026-11-23T04:05:06.123456Z");
 	CHECK_EQ_STR(jget_s(s1, "service"), "Expressway traversal zone");
@@ -606,10 +609,15 @@ static void test_json(const struct analysis *a)
 	CHECK_EQ_INT(json_array_size(json_object_get(s3, "notes")), 1);
 
 	CHECK_EQ_STR(jget_s(sum, "type"), "summary");
-	CHECK_EQ_INT(json_integer_value(json_object_get(json_object_get(sum, "sessions"), "total")), 3);
-	CHECK_EQ_INT(json_integer_value(json_object_get(json_object_get(sum, "sessions"), "failed")), 1);
-	CHECK_EQ_INT(json_integer_value(json_object_get(json_object_get(sum, "files"), "total")), 1);
-	CHECK_EQ_INT(json_integer_value(json_object_get(json_object_get(sum, "findings"), "unknown_ca")),
+	CHECK_EQ_INT(json_integer_value(json_object_get(json_object_get(sum, "sessions"), "total")),
+		     3);
+	CHECK_EQ_INT(json_integer_value(
+			     json_object_get(json_object_get(sum, "sessions"), "failed")),
+		     1);
+	CHECK_EQ_INT(json_integer_value(json_object_get(json_object_get(sum, "files"), "total")),
+		     1);
+	CHECK_EQ_INT(json_integer_value(
+			     json_object_get(json_object_get(sum, "findings"), "unknown_ca")),
 		     1);
 	CHECK_EQ_INT(json_array_size(json_object_get(sum, "certificates")), 4);
 	CHECK_EQ_INT(json_array_size(json_object_get(sum, "expiring")), 2);
@@ -724,8 +732,9 @@ static void test_html(void)
 static void test_duplicate(void)
 {
 	struct analysis a;
-	struct cert_info *c = mk_cert("CN=twice.example.com", "CN=twice.example.com",
-				      T0 - 5 * DAY, T0 + 50 * DAY, 0), *v[2] = { c, c };
+	struct cert_info *c = mk_cert("CN=twice.example.com", "CN=twice.example.com", T0 - 5 * DAY,
+				      T0 + 50 * DAY, 0),
+			 *v[2] = { c, c };
 	int dup_of[2] = { -1, 0 };
 	struct ui_opts o;
 	char *out, *page;

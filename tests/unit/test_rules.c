@@ -61,7 +61,8 @@ static void test_clean(void)
 	CHECK_EQ_INT(r->chain[S].reaches_trust, -1);
 	CHECK_EQ_INT(r->chain[S].status[0], CS_ISSUER_MISSING);
 	CHECK_EQ_STR(r->chain[S].missing_issuer, "CN=Rules Test Issuing CA,O=tlsdiag rules test");
-	CHECK_EQ_STR(r->chain[S].missing_issuer_url, "http://pki.example.test/rules-issuing-ca.crt");
+	CHECK_EQ_STR(r->chain[S].missing_issuer_url,
+		     "http://pki.example.test/rules-issuing-ca.crt");
 	report_done(r);
 
 	/* Full chain with the root sent, in order: still clean. */
@@ -235,7 +236,8 @@ static void test_order(void)
 	s = sess(443);
 	set_chain(s, S, "srv", "root", "inter", NULL);
 	r = run(&u, s);
-	EXPECT("chain_out_of_order: root before intermediate", r, { "chain_out_of_order", S, 1, P });
+	EXPECT("chain_out_of_order: root before intermediate", r,
+	       { "chain_out_of_order", S, 1, P });
 	CHECK_EQ_INT(r->chain[S].in_order, 0);
 	CHECK_EQ_INT(r->chain[S].path_len, 3);
 	CHECK_EQ_INT(r->chain[S].path[1], 2);

@@ -332,7 +332,8 @@ static void test_cisco_rules(void)
 	s->ch.sni = xstrdup("a.b.example.com");
 	set_chain(s, S, "wildcard", "inter", NULL);
 	r = run(&u, s);
-	EXPECT("wildcard matches one label", r, { "wildcard", S, 0, P }, { "name_mismatch", S, 0, P });
+	EXPECT("wildcard matches one label", r, { "wildcard", S, 0, P },
+	       { "name_mismatch", S, 0, P });
 	report_done(r);
 
 	s = sess(7001);
@@ -551,8 +552,9 @@ static void test_alerts(void)
 	r = run(&u, s);
 	EXPECT("server rejects client chain", r, { "missing_client_auth_eku", C, 0, P },
 	       { "fatal_alert", S, -1, O });
-	CHECK(has_text(r->headline, "Expressway-E 10.0.0.5 rejected the chain of Expressway-C "
-				    "10.0.0.1 with unsupported_certificate (frame 8, 2.0 ms after"));
+	CHECK(has_text(r->headline,
+		       "Expressway-E 10.0.0.5 rejected the chain of Expressway-C "
+		       "10.0.0.1 with unsupported_certificate (frame 8, 2.0 ms after"));
 	CHECK(has_text(r->headline, "missing_client_auth_eku"));
 	CHECK(has_text(find(r, "fatal_alert")->advice, "2026"));
 	report_done(r);
@@ -569,8 +571,9 @@ static void test_alerts(void)
 	add_alert(s, S, 2, 40, 2, s->start_ts + 300000);
 	r = run(&u, s);
 	EXPECT("handshake_failure after ClientHello", r, { "fatal_alert", S, -1, O });
-	CHECK(has_text(r->headline, "The SIP server 10.0.0.5 ended the handshake with handshake_failure "
-				    "(frame 2, 0.3 ms after the ClientHello in frame 1)"));
+	CHECK(has_text(r->headline,
+		       "The SIP server 10.0.0.5 ended the handshake with handshake_failure "
+		       "(frame 2, 0.3 ms after the ClientHello in frame 1)"));
 	CHECK_EQ_INT(r->verdict, VERDICT_FAILED);
 	report_done(r);
 
@@ -697,7 +700,8 @@ static void test_name_match(void)
 static void test_services(void)
 {
 	struct analysis_config c;
-	struct port_name pn[2] = { { 7002, (char *)"traversal", 0 }, { 9999, (char *)"My App", 1 } };
+	struct port_name pn[2] = { { 7002, (char *)"traversal", 0 },
+				   { 9999, (char *)"My App", 1 } };
 	int uc = -1;
 
 	memset(&c, 0, sizeof(c));

@@ -28,14 +28,15 @@ static void test_tls12_basic(void)
 	send_(1, &r, 1 << 16); /* frame 5 */
 	bb_free(&h);
 	bb_free(&r);
-	tls12_tail(1 << 16);                     /* frames 6, 7, 8, 9 */
+	tls12_tail(1 << 16);		       /* frames 6, 7, 8, 9 */
 	seg(0, TCPF_PSH, "after release", 13); /* frame 10: not delivered */
 	finish();
 	CHECK_EQ_INT(C.ns, 1);
 	if (C.ns == 1) {
 		struct tls_session *s = C.s[0];
-		CHECK_EQ_STR(ladder(s), "c CH@4, s SH@5, s CERT@5, s SKE@5, s SHD@5, c CKE@6, c CCS@6, "
-					"c ENC@6, s CCS@7, s ENC@7, c APP@8, s APP@9");
+		CHECK_EQ_STR(ladder(s),
+			     "c CH@4, s SH@5, s CERT@5, s SKE@5, s SHD@5, c CKE@6, c CCS@6, "
+			     "c ENC@6, s CCS@7, s ENC@7, c APP@8, s APP@9");
 		CHECK_EQ_STR(notes(s), "");
 		check_endpoints(s);
 		check_chain(s, SIDE_SERVER, 2, 1);
@@ -74,7 +75,7 @@ static void test_spanning(void)
 	struct bb h = { 0 }, r = { 0 };
 	client_hello(&h, 0, NULL);
 	records(&r, 22, &h, 50); /* a ClientHello over 3 records */
-	send_(0, &r, 1 << 16);   /* frame 4 */
+	send_(0, &r, 1 << 16);	 /* frame 4 */
 	bb_free(&h);
 	bb_free(&r);
 	/* SH + half the Certificate in one record; the rest of the
@@ -198,7 +199,7 @@ static void test_alert_interleaved(void)
 	record(&r, 22, h.p, 300);
 	send_(1, &r, 1 << 16); /* 6 */
 	bb_free(&r);
-	alert(&r, 1, 90); /* warning user_canceled */
+	alert(&r, 1, 90);      /* warning user_canceled */
 	send_(1, &r, 1 << 16); /* 7 */
 	bb_free(&r);
 	record(&r, 22, h.p + 300, h.n - 300);
@@ -254,7 +255,7 @@ static void test_gap_in_record(void)
 		} else {
 			C.off[1] += 200;
 			send_(1, &a, 1 << 16); /* held behind the hole */
-			seg(0, 0, NULL, 0);     /* the client's ACK reveals it */
+			seg(0, 0, NULL, 0);    /* the client's ACK reveals it */
 		}
 		uint64_t fafter = direct ? C.frame : C.frame - 1;
 		bb_free(&a);
@@ -269,7 +270,8 @@ static void test_gap_in_record(void)
 			snprintf(want, sizeof want,
 				 "c CH@%llu, s SH@%llu, s CERT*@%llu, s GAP@%llu, s SKE@%llu, s SHD@%llu",
 				 (unsigned long long)fch, (unsigned long long)fsrv,
-				 (unsigned long long)fsrv, (unsigned long long)(direct ? fafter - 1 : fafter),
+				 (unsigned long long)fsrv,
+				 (unsigned long long)(direct ? fafter - 1 : fafter),
 				 (unsigned long long)fafter, (unsigned long long)fafter);
 			CHECK_EQ_STR(ladder(s), want);
 			CHECK_EQ_STR(notes(s), "GAP");
@@ -334,8 +336,9 @@ static void test_gap_across_records(void)
 	CHECK_EQ_INT(C.ns, 1);
 	if (C.ns == 1) {
 		struct tls_session *s = C.s[0];
-		CHECK_EQ_STR(ladder(s), "c CH@1, s SH@2, s CERT*@2, s GAP@3, s SKE@4, s SHD@4, c GAP@5, "
-					"c APP@6");
+		CHECK_EQ_STR(ladder(s),
+			     "c CH@1, s SH@2, s CERT*@2, s GAP@3, s SKE@4, s SHD@4, c GAP@5, "
+			     "c APP@6");
 		CHECK_EQ_STR(notes(s), "GAP, GAP");
 		check_chain(s, SIDE_SERVER, 1, 0);
 	}
@@ -359,7 +362,7 @@ static void test_gap_at_start(void)
 	records(&r, 22, &h, 16384);
 	struct bb a = { 0 };
 	putn(&a, r.p + 700, r.n - 700); /* inside the Certificate record */
-	send_(1, &a, 1 << 16); /* 2 */
+	send_(1, &a, 1 << 16);		/* 2 */
 	bb_free(&a);
 	bb_free(&h);
 	bb_free(&r);

@@ -72,8 +72,8 @@ static void starttls_case(const char *const *lines, const int *dirs, size_t n, c
 		snprintf(want, sizeof want,
 			 "c CH@%llu, s SH@%llu, s CERT@%llu, s SKE@%llu, s SHD@%llu, c CKE@%llu, "
 			 "c CCS@%llu, c ENC@%llu, s CCS@%llu, s ENC@%llu, c APP@%llu, s APP@%llu",
-			 f + 1, f + 2, f + 2, f + 2, f + 2, f + 3, f + 3, f + 3, f + 4, f + 4, f + 5,
-			 f + 6);
+			 f + 1, f + 2, f + 2, f + 2, f + 2, f + 3, f + 3, f + 3, f + 4, f + 4,
+			 f + 5, f + 6);
 		CHECK_EQ_STR(ladder(s), want);
 		CHECK_EQ_STR(s->starttls, proto);
 		CHECK_EQ_INT(s->starttls_bytes, clear);
@@ -137,17 +137,17 @@ static void test_tls13(void)
 	send_(1, &r, 1 << 16); /* 5 */
 	bb_free(&r);
 	ccs(&r);
-	opaque(&r, 23, 30);   /* EncryptedExtensions */
-	opaque(&r, 23, 2000); /* Certificate */
-	opaque(&r, 23, 280);  /* CertificateVerify */
-	opaque(&r, 23, 60);   /* Finished */
+	opaque(&r, 23, 30);    /* EncryptedExtensions */
+	opaque(&r, 23, 2000);  /* Certificate */
+	opaque(&r, 23, 280);   /* CertificateVerify */
+	opaque(&r, 23, 60);    /* Finished */
 	send_(1, &r, 1 << 16); /* 6 */
 	bb_free(&r);
 	ccs(&r);
-	opaque(&r, 23, 60); /* client Finished */
+	opaque(&r, 23, 60);    /* client Finished */
 	send_(0, &r, 1 << 16); /* 7 */
 	bb_free(&r);
-	opaque(&r, 23, 250); /* NewSessionTicket */
+	opaque(&r, 23, 250);   /* NewSessionTicket */
 	send_(1, &r, 1 << 16); /* 8 */
 	bb_free(&r);
 	opaque(&r, 23, 100);
@@ -158,8 +158,9 @@ static void test_tls13(void)
 	CHECK_EQ_INT(C.ns, 1);
 	if (C.ns == 1) {
 		struct tls_session *s = C.s[0];
-		CHECK_EQ_STR(ladder(s), "c CH@4, s SH@5, s CCS@6, s ENC@6, c CCS@7, c ENC@7, s APP@8, "
-					"c APP@9");
+		CHECK_EQ_STR(ladder(s),
+			     "c CH@4, s SH@5, s CCS@6, s ENC@6, c CCS@7, c ENC@7, s APP@8, "
+			     "c APP@9");
 		CHECK_EQ_INT(s->tls13, 1);
 		CHECK_EQ_INT(s->version, 0x0304);
 		CHECK_EQ_INT(s->sh.key_share_group, 0x001d);
@@ -242,8 +243,8 @@ static void test_sslv2_split(void)
 		put16(&v, i % 3 == 0 ? 0x0080 : 0x002f + i);
 	}
 	fill(&v, 0xab, 32);
-	seg(0, TCPF_PSH, v.p, 3);          /* 4 */
-	seg(0, TCPF_PSH, v.p + 3, 20);     /* 5 */
+	seg(0, TCPF_PSH, v.p, 3);	      /* 4 */
+	seg(0, TCPF_PSH, v.p + 3, 20);	      /* 5 */
 	seg(0, TCPF_PSH, v.p + 23, v.n - 23); /* 6 */
 	bb_free(&v);
 	struct bb h = { 0 }, r = { 0 };
@@ -303,7 +304,8 @@ static void test_roles(void)
 	CHECK_EQ_INT(C.ns, 1);
 	if (C.ns == 1) {
 		struct tls_session *x = C.s[0];
-		CHECK_EQ_STR(ladder(x), "c CH@2, s SH@3, s CERT@3, s SKE@3, s SHD@3, c ALERT2.48@4");
+		CHECK_EQ_STR(ladder(x),
+			     "c CH@2, s SH@3, s CERT@3, s SKE@3, s SHD@3, c ALERT2.48@4");
 		check_endpoints(x);
 		check_chain(x, SIDE_SERVER, 2, 1);
 		CHECK_EQ_INT(x->chain[SIDE_CLIENT].present, 0);
@@ -404,15 +406,16 @@ static void test_mtls_alerts_truncated(void)
 	bb_free(&r);
 	alert(&r, 2, 116); /* certificate_required, in clear before the server's CCS */
 	ccs(&r);
-	opaque(&r, 21, 26); /* and an encrypted one after it */
+	opaque(&r, 21, 26);    /* and an encrypted one after it */
 	send_(1, &r, 1 << 16); /* 4 */
 	bb_free(&r);
 	finish();
 	CHECK_EQ_INT(C.ns, 1);
 	if (C.ns == 1) {
 		struct tls_session *s = C.s[0];
-		CHECK_EQ_STR(ladder(s), "c CH@1, s SH@2, s CERT@2, s CR@2, s SHD@2, c CERT@3, c CKE@3, "
-					"c CCS@3, c ENC@3, s ALERT2.116@4, s CCS@4, s EALERT@4");
+		CHECK_EQ_STR(ladder(s),
+			     "c CH@1, s SH@2, s CERT@2, s CR@2, s SHD@2, c CERT@3, c CKE@3, "
+			     "c CCS@3, c ENC@3, s ALERT2.116@4, s CCS@4, s EALERT@4");
 		CHECK_EQ_INT(s->cr.present, 1);
 		CHECK_EQ_INT(s->cr.n_ca, 1);
 		CHECK_EQ_INT(s->cr.frame, 2);

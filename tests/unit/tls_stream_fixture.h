@@ -375,16 +375,16 @@ static inline const char *ladder(const struct tls_session *s)
 		case LAD_HRR: snprintf(name, sizeof name, "HRR"); break;
 		}
 		o += (size_t)snprintf(out + o, sizeof out - o, "%s%c %s%s@%llu", i ? ", " : "",
-				      e->side == SIDE_CLIENT ? 'c' : 's', name, e->incomplete ? "*" : "",
-				      (unsigned long long)e->frame);
+				      e->side == SIDE_CLIENT ? 'c' : 's', name,
+				      e->incomplete ? "*" : "", (unsigned long long)e->frame);
 	}
 	return out;
 }
 
 static inline const char *notes(const struct tls_session *s)
 {
-	static const char *const kind[] = { "GAP", "MALFORMED", "TRUNCATED",
-					    "LIMIT", "SNAPLEN", "MIDSTREAM" };
+	static const char *const kind[] = { "GAP",   "MALFORMED", "TRUNCATED",
+					    "LIMIT", "SNAPLEN",	  "MIDSTREAM" };
 	static char out[4096];
 	size_t o = 0;
 	out[0] = 0;

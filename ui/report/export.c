@@ -202,7 +202,7 @@ struct xstate {
 	char *dir;
 	int der;
 	FILE *log;
-	int dir_ok;  /* -1 unknown, 0 failed, 1 ready */
+	int dir_ok; /* -1 unknown, 0 failed, 1 ready */
 	int fails;
 };
 

@@ -35,9 +35,9 @@
 
 struct hstate {
 	char *path;
-	int write_failed;  /* the sink's `failed` */
-	FILE *body;       /* failed sessions, in input order */
-	FILE *warn;       /* sessions with warnings (shorter) */
+	int write_failed; /* the sink's `failed` */
+	FILE *body;	  /* failed sessions, in input order */
+	FILE *warn;	  /* sessions with warnings (shorter) */
 	uint64_t n_failed, n_warn;
 	int broken;
 	char inputs[512]; /* what the run was given, for the title */
@@ -189,8 +189,8 @@ static void cert_box(FILE *f, const struct cert_info *c, const char *role, enum 
 {
 	struct status_look lk = look(st);
 	char nb[40], na[40];
-	fprintf(f, "<div class=\"cert %s%s%s\"><span class=\"st\">", lk.cls,
-		extra_cls ? " " : "", extra_cls ? extra_cls : "");
+	fprintf(f, "<div class=\"cert %s%s%s\"><span class=\"st\">", lk.cls, extra_cls ? " " : "",
+		extra_cls ? extra_cls : "");
 	h(f, status_label ? status_label : lk.label);
 	fputs("</span><div class=\"role\">", f);
 	h(f, role);
@@ -201,7 +201,8 @@ static void cert_box(FILE *f, const struct cert_info *c, const char *role, enum 
 	}
 	if (!c->parse_ok) {
 		fputs("<div class=\"subj\">certificate that cannot be decoded</div>"
-		      "<div class=\"det\">", f);
+		      "<div class=\"det\">",
+		      f);
 		h(f, c->parse_error ? c->parse_error : "");
 		fputs("<br>SHA-256 <span class=\"mono\">", f);
 		h(f, c->sha256_hex);
@@ -293,7 +294,8 @@ static void chain_diagram(FILE *f, const struct session_report *r, int side)
 		fputs("<p class=\"muted\">The Certificate message was not seen whole.</p>\n", f);
 	if (ch->n == 0) {
 		fputs("<p class=\"muted\">Empty Certificate message: no certificate was sent.</p>"
-		      "</div>\n", f);
+		      "</div>\n",
+		      f);
 		return;
 	}
 
@@ -310,11 +312,13 @@ static void chain_diagram(FILE *f, const struct session_report *r, int side)
 		char role[160];
 		if (w->kind != ROW_SENT)
 			continue;
-		snprintf(role, sizeof(role), "#%d sent, %s", w->index, role_of(pos, total, w->cert));
+		snprintf(role, sizeof(role), "#%d sent, %s", w->index,
+			 role_of(pos, total, w->cert));
 		if (pos++)
 			arrow(f, "issued by");
-		cert_box(f, w->cert, role, w->status >= 0 ? (enum cert_status)w->status : CS_UNCHECKED,
-			 NULL, NULL, r->judged_at);
+		cert_box(f, w->cert, role,
+			 w->status >= 0 ? (enum cert_status)w->status : CS_UNCHECKED, NULL, NULL,
+			 r->judged_at);
 	}
 	for (size_t k = 0; k < cv->n_rows; k++) {
 		const struct chain_row *w = &cv->rows[k];
@@ -328,10 +332,12 @@ static void chain_diagram(FILE *f, const struct session_report *r, int side)
 				 r->judged_at);
 		} else if (w->kind == ROW_MISSING) {
 			arrow(f, "issued by");
-			fprintf(f, "<div class=\"cert bad missing\"><span class=\"st\">missing</span>"
-				   "<div class=\"role\">%s</div><div class=\"subj\">",
-				cv->reaches_trust == -1 ? "not sent (no trust store given to look in)"
-							: "not sent, not in the receiver's trust store");
+			fprintf(f,
+				"<div class=\"cert bad missing\"><span class=\"st\">missing</span>"
+				"<div class=\"role\">%s</div><div class=\"subj\">",
+				cv->reaches_trust == -1
+					? "not sent (no trust store given to look in)"
+					: "not sent, not in the receiver's trust store");
 			h(f, w->name);
 			fputs("</div>", f);
 			if (w->url) {
@@ -347,7 +353,8 @@ static void chain_diagram(FILE *f, const struct session_report *r, int side)
 		fputs("<p class=\"muted\">Reaches the receiver's trust store.</p>\n", f);
 	else if (cv->reaches_trust == 0)
 		fputs("<p><span class=\"pill error\">does not reach the receiver's trust "
-		      "store</span></p>\n", f);
+		      "store</span></p>\n",
+		      f);
 	if (cv->path_len && !cv->in_order)
 		fputs("<p><span class=\"pill warning\">sent out of order</span></p>\n", f);
 	for (size_t k = 0; k < cv->n_rows; k++) {
@@ -358,7 +365,8 @@ static void chain_diagram(FILE *f, const struct session_report *r, int side)
 		if (!extra++)
 			fputs("<h4>Also sent, not on the path</h4>\n", f);
 		if (w->kind == ROW_DUPLICATE)
-			snprintf(role, sizeof(role), "#%d sent, duplicate of #%d", w->index, w->dup_of);
+			snprintf(role, sizeof(role), "#%d sent, duplicate of #%d", w->index,
+				 w->dup_of);
 		else
 			snprintf(role, sizeof(role), "#%d sent", w->index);
 		cert_box(f, w->cert, role, CS_EXTRA, NULL, NULL, r->judged_at);
@@ -366,8 +374,7 @@ static void chain_diagram(FILE *f, const struct session_report *r, int side)
 	fputs("</div>\n", f);
 }
 
-static void session_article(FILE *f, const char *file, const struct session_report *r,
-			    int full)
+static void session_article(FILE *f, const char *file, const struct session_report *r, int full)
 {
 	const struct tls_session *s = r->s;
 	char cb[96], sb[96], tb[48], vb[16];
@@ -457,7 +464,8 @@ static void session_article(FILE *f, const char *file, const struct session_repo
 		chain_diagram(f, r, SIDE_CLIENT);
 		fputs("</div>\n", f);
 	} else if (full && s->tls13) {
-		fputs("<p class=\"muted\">Certificates not visible: TLS 1.3 encrypts them.</p>\n", f);
+		fputs("<p class=\"muted\">Certificates not visible: TLS 1.3 encrypts them.</p>\n",
+		      f);
 	}
 	fputs("</article>\n", f);
 }
@@ -585,8 +593,9 @@ static void seen_row(FILE *f, const struct seen_cert *c, const struct run_summar
 
 static void seen_head(FILE *f, int with_state)
 {
-	fprintf(f, "<div class=\"wide\"><table><tr>%s<th>not after</th><th>days</th>"
-		   "<th>certificate</th><th>presented by</th><th>seen</th><th>SHA-256</th></tr>\n",
+	fprintf(f,
+		"<div class=\"wide\"><table><tr>%s<th>not after</th><th>days</th>"
+		"<th>certificate</th><th>presented by</th><th>seen</th><th>SHA-256</th></tr>\n",
 		with_state ? "<th>state</th>" : "");
 }
 
@@ -596,7 +605,8 @@ static void write_page(FILE *f, struct hstate *hs, const struct run_summary *sum
 	size_t n_exp = 0;
 	fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
 	      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-	      "<title>tlsdiag report", f);
+	      "<title>tlsdiag report",
+	      f);
 	if (hs->inputs[0]) {
 		fputs(": ", f);
 		h(f, hs->inputs);
@@ -645,7 +655,8 @@ static void write_page(FILE *f, struct hstate *hs, const struct run_summary *sum
 	for (size_t i = 0; i < sum->n_certs; i++)
 		if (sum->certs[i].parse_ok && sum->certs[i].days_to_expiry <= sum->expiring_days)
 			n_exp++;
-	fprintf(f, "<h3 id=\"expiring\">Certificates expired or expiring within %d days (%zu)</h3>\n",
+	fprintf(f,
+		"<h3 id=\"expiring\">Certificates expired or expiring within %d days (%zu)</h3>\n",
 		sum->expiring_days, n_exp);
 	if (n_exp) {
 		seen_head(f, 1);
@@ -659,8 +670,9 @@ static void write_page(FILE *f, struct hstate *hs, const struct run_summary *sum
 	}
 
 	if (sum->n_bad) {
-		fprintf(f, "<h3 id=\"bad-files\">Files that could not be read completely (%zu)</h3>\n"
-			   "<table><tr><th>file</th><th>why</th></tr>\n",
+		fprintf(f,
+			"<h3 id=\"bad-files\">Files that could not be read completely (%zu)</h3>\n"
+			"<table><tr><th>file</th><th>why</th></tr>\n",
 			sum->n_bad);
 		for (size_t i = 0; i < sum->n_bad; i++) {
 			fputs("<tr><td class=\"mono\">", f);
@@ -697,15 +709,17 @@ static void write_page(FILE *f, struct hstate *hs, const struct run_summary *sum
 	}
 	fputs("</section>\n", f);
 	if (hs->n_warn) {
-		fprintf(f, "<section id=\"warnings\">\n<h2>Sessions with warnings (%llu)</h2>\n"
-			   "<details><summary>Show them</summary>\n",
+		fprintf(f,
+			"<section id=\"warnings\">\n<h2>Sessions with warnings (%llu)</h2>\n"
+			"<details><summary>Show them</summary>\n",
 			(unsigned long long)hs->n_warn);
 		copy_scratch(f, hs->warn);
 		fputs("</details>\n</section>\n", f);
 	}
 	fputs("<footer>Generated by tlsdiag " PACKAGE_VERSION ". Validity is judged at each "
 	      "capture's own time; days to expiry count from the time of the run.</footer>\n"
-	      "</main>\n</body>\n</html>\n", f);
+	      "</main>\n</body>\n</html>\n",
+	      f);
 }
 
 static void html_end(void *st, const struct run_summary *sum)
@@ -721,7 +735,8 @@ static void html_end(void *st, const struct run_summary *sum)
 	}
 	write_page(f, hs, sum);
 	if (ferror(f) | (fclose(f) != 0) || rename(tmp, hs->path) != 0) {
-		fprintf(stderr, "tlsdiag: --html %s: cannot write: %s\n", hs->path, strerror(errno));
+		fprintf(stderr, "tlsdiag: --html %s: cannot write: %s\n", hs->path,
+			strerror(errno));
 		hs->write_failed = 1;
 		unlink(tmp);
 	}

@@ -135,8 +135,8 @@ static json_t *jcert(const struct cert_info *c, int index, int status, uint64_t 
 	set(o, "sha1", json_string(c->sha1_hex));
 	set(o, "sha256", json_string(c->sha256_hex));
 	set(o, "frame", jframe(frame));
-	set(o, "status", status >= 0 ? json_string(cert_status_str((enum cert_status)status))
-				     : json_null());
+	set(o, "status",
+	    status >= 0 ? json_string(cert_status_str((enum cert_status)status)) : json_null());
 	set(o, "parse_error",
 	    c->parse_ok ? json_null() : jstr(c->parse_error ? c->parse_error : "unparseable"));
 	return o;
@@ -201,8 +201,9 @@ static json_t *jfinding(const struct finding *f)
 	json_t *o = json_object();
 	set(o, "id", json_string(f->id));
 	set(o, "severity", json_string(severity_str(f->sev)));
-	set(o, "side", f->side == SIDE_CLIENT || f->side == SIDE_SERVER ? json_string(side_str(f->side))
-								       : json_null());
+	set(o, "side",
+	    f->side == SIDE_CLIENT || f->side == SIDE_SERVER ? json_string(side_str(f->side))
+							     : json_null());
 	set(o, "cert", f->cert >= 0 ? jint(f->cert) : json_null());
 	set(o, "basis", json_string(basis_str(f->basis)));
 	set(o, "message", jstr(f->message ? f->message : ""));
@@ -294,12 +295,13 @@ static json_t *jsession(const char *file, const struct session_report *r)
 		json_t *x = json_object();
 		int known = !al->encrypted;
 		set(x, "from", json_string(side_str(al->side)));
-		set(x, "level", known && al->level == 1	  ? json_string("warning")
-				: known && al->level == 2 ? json_string("fatal")
-							  : json_null());
+		set(x, "level",
+		    known && al->level == 1   ? json_string("warning")
+		    : known && al->level == 2 ? json_string("fatal")
+					      : json_null());
 		set(x, "description",
 		    known && tls_alert_name(al->desc) ? json_string(tls_alert_name(al->desc))
-			    : json_null());
+						      : json_null());
 		set(x, "code", known && al->desc >= 0 ? jint(al->desc) : json_null());
 		set(x, "frame", jframe(al->frame));
 		set(x, "time", jtime_ns(al->ts_ns));
@@ -318,9 +320,10 @@ static json_t *jsession(const char *file, const struct session_report *r)
 		const struct tls_note *n = &s->notes[i];
 		json_t *x = json_object();
 		set(x, "kind", json_string(note_kind_str(n->kind)));
-		set(x, "side", n->side == SIDE_CLIENT || n->side == SIDE_SERVER
-				       ? json_string(side_str(n->side))
-				       : json_null());
+		set(x, "side",
+		    n->side == SIDE_CLIENT || n->side == SIDE_SERVER
+			    ? json_string(side_str(n->side))
+			    : json_null());
 		set(x, "in_handshake", json_boolean(n->in_handshake));
 		set(x, "frame", jframe(n->frame));
 		set(x, "text", jstr(i < r->n_notes ? r->notes[i] : ""));

@@ -126,7 +126,8 @@ int streams_run(char **files, int nfiles, const struct tcp_config *cfg, const ch
 				if (n)
 					fprintf(out, "%s%s", k ? "+" : "", n);
 				else
-					fprintf(out, "%sLINKTYPE_%d", k ? "+" : "", res.linktypes[k]);
+					fprintf(out, "%sLINKTYPE_%d", k ? "+" : "",
+						res.linktypes[k]);
 			}
 			fprintf(out, "%s%llu packets\n", res.nlinktypes ? ", " : "",
 				(unsigned long long)res.packets);
@@ -138,20 +139,23 @@ int streams_run(char **files, int nfiles, const struct tcp_config *cfg, const ch
 				"anomalies: bad_ip_csum %llu bad_tcp_csum %llu snaplen_cut %llu "
 				"malformed %llu frag_reassembled %llu frag_dropped %llu non_ip %llu "
 				"unknown_linktype %llu evicted %llu idle_closed %llu buffer_overflows %llu\n",
-				(unsigned long long)d->bad_ip_csum, (unsigned long long)d->bad_tcp_csum,
+				(unsigned long long)d->bad_ip_csum,
+				(unsigned long long)d->bad_tcp_csum,
 				(unsigned long long)res.snaplen_cut_packets,
 				(unsigned long long)d->malformed,
 				(unsigned long long)d->frag_reassembled,
 				(unsigned long long)d->frag_dropped, (unsigned long long)d->non_ip,
 				(unsigned long long)d->unknown_linktype,
-				(unsigned long long)ts->evicted, (unsigned long long)ts->closed_idle,
+				(unsigned long long)ts->evicted,
+				(unsigned long long)ts->closed_idle,
 				(unsigned long long)ts->buffer_overflows);
 			if (res.snaplen_cut_packets)
 				fprintf(stderr,
 					"tlsdiag: %s: %llu packets were cut short by the capture's "
 					"snapshot length (%u bytes): certificates in them are incomplete; "
 					"capture again with a larger snaplen (tcpdump -s 0)\n",
-					files[i], (unsigned long long)res.snaplen_cut_packets, res.snaplen);
+					files[i], (unsigned long long)res.snaplen_cut_packets,
+					res.snaplen);
 			if (res.message[0])
 				fprintf(stderr, "tlsdiag: %s: %s\n", files[i], res.message);
 		}

@@ -31,10 +31,10 @@
 #define WRAP_WIDTH 100
 
 struct tstate {
-	FILE *out;                 /* where the report goes */
-	FILE *f;                   /* where a block is written now: out, or a
+	FILE *out;  /* where the report goes */
+	FILE *f;    /* where a block is written now: out, or a
 				      file's sessions until its header can be */
-	char *held;                /* the current file's sessions, until file_end */
+	char *held; /* the current file's sessions, until file_end */
 	size_t n_held;
 	const struct ui_opts *o;
 	int utf8, color, verbose;
@@ -66,7 +66,7 @@ static void arena_reset(struct tstate *t)
 enum { C_OFF, C_BOLD, C_DIM, C_RED, C_YELLOW, C_GREEN, C_CYAN };
 static const char *C(const struct tstate *t, int c)
 {
-	static const char *const codes[] = { "\033[0m",  "\033[1m",  "\033[2m", "\033[1;31m",
+	static const char *const codes[] = { "\033[0m",	 "\033[1m",  "\033[2m", "\033[1;31m",
 					     "\033[33m", "\033[32m", "\033[36m" };
 	return t->color ? codes[c] : "";
 }
@@ -168,8 +168,8 @@ static void cert_details(struct tstate *t, const struct cert_info *c, int status
 			fprintf(f, " %s(not yet valid at the capture: starts in %ld days)%s",
 				C(t, C_RED), v.days, C(t, C_OFF));
 		else if (v.state == EXPIRED)
-			fprintf(f, " %s(expired %ld days before the capture)%s", C(t, C_RED), v.days,
-				C(t, C_OFF));
+			fprintf(f, " %s(expired %ld days before the capture)%s", C(t, C_RED),
+				v.days, C(t, C_OFF));
 		else
 			fprintf(f, " (%ld days left at the capture)", v.days);
 	}
@@ -299,10 +299,11 @@ static void chain_block(struct tstate *t, const struct session_report *r, int si
 		case ROW_MISSING:
 			base = 4 + 3 * (w->depth ? w->depth - 1 : 0);
 			fprintf(f, "%*s%s %s[missing]%s %s: neither sent nor in a trust store\n",
-				(int)base, "", t->utf8 ? "\u2514\u2500" : "`-", C(t, C_RED), C(t, C_OFF),
-				S(t, w->name));
+				(int)base, "", t->utf8 ? "\u2514\u2500" : "`-", C(t, C_RED),
+				C(t, C_OFF), S(t, w->name));
 			if (w->url)
-				fprintf(f, "%*s   issuer published at %s\n", (int)base, "", S(t, w->url));
+				fprintf(f, "%*s   issuer published at %s\n", (int)base, "",
+					S(t, w->url));
 			break;
 		case ROW_EXTRA:
 			snprintf(label, sizeof label, "[%d] (not on the path)", w->index);
@@ -312,7 +313,8 @@ static void chain_block(struct tstate *t, const struct session_report *r, int si
 			break;
 		case ROW_DUPLICATE:
 			/* the same certificate again: its details are [dup_of]'s */
-			snprintf(label, sizeof label, "[%d] (duplicate of [%d])", w->index, w->dup_of);
+			snprintf(label, sizeof label, "[%d] (duplicate of [%d])", w->index,
+				 w->dup_of);
 			fprintf(f, "    %s %s%s%s\n", label, C(t, C_BOLD), subject_of(t, w->cert),
 				C(t, C_OFF));
 			break;
@@ -361,7 +363,8 @@ static void session_block(struct tstate *t, const struct session_report *r)
 					fprintf(f, "%s%s", i ? ", " : "", S(t, s->ch.alpn.v[i]));
 			}
 			if (s->sh.alpn)
-				fprintf(f, "%sselected %s", s->ch.alpn.n ? "; " : "", S(t, s->sh.alpn));
+				fprintf(f, "%sselected %s", s->ch.alpn.n ? "; " : "",
+					S(t, s->sh.alpn));
 			fputc('\n', f);
 		}
 		if (t->verbose > 0 && s->ch.ja3[0])
@@ -400,7 +403,8 @@ static void session_block(struct tstate *t, const struct session_report *r)
 	}
 
 	if (s->tls13) {
-		fprintf(f, "  %sCertificates not visible: TLS 1.3%s (the handshake encrypts them)\n",
+		fprintf(f,
+			"  %sCertificates not visible: TLS 1.3%s (the handshake encrypts them)\n",
 			C(t, C_YELLOW), C(t, C_OFF));
 	} else {
 		chain_block(t, r, SIDE_SERVER);
@@ -413,8 +417,8 @@ static void session_block(struct tstate *t, const struct session_report *r)
 			const struct finding *fd = &r->f[i];
 			int first = 1;
 			fprintf(f, "    %s%-7s%s %s%s%s (%s", C(t, sev_color(fd->sev)),
-				severity_str(fd->sev), C(t, C_OFF), C(t, C_BOLD), fd->id, C(t, C_OFF),
-				basis_str(fd->basis));
+				severity_str(fd->sev), C(t, C_OFF), C(t, C_BOLD), fd->id,
+				C(t, C_OFF), basis_str(fd->basis));
 			if (fd->side == SIDE_CLIENT || fd->side == SIDE_SERVER) {
 				fprintf(f, "; %s", side_str(fd->side));
 				first = 0;
@@ -440,7 +444,8 @@ static void session_block(struct tstate *t, const struct session_report *r)
 		fputs("  Notes:\n", f);
 		for (size_t i = 0; i < s->n_notes; i++) {
 			const struct tls_note *n = &s->notes[i];
-			fprintf(f, "    frame %llu, %s: ", (unsigned long long)n->frame, side_str(n->side));
+			fprintf(f, "    frame %llu, %s: ", (unsigned long long)n->frame,
+				side_str(n->side));
 			text_wrap(f, S(t, i < r->n_notes ? r->notes[i] : ""), 0, 6, WRAP_WIDTH);
 		}
 	}
@@ -501,8 +506,8 @@ static void t_file_end(void *st, const struct sink_file *file, const struct file
 			"%sWarning: %llu packets were cut short by the capture's snapshot length "
 			"(%u bytes): certificates in them are incomplete. Capture again with a full "
 			"snapshot length (tcpdump -s 0).%s\n",
-			C(t, C_YELLOW), (unsigned long long)fr->cap.snaplen_cut_packets, fr->cap.snaplen,
-			C(t, C_OFF));
+			C(t, C_YELLOW), (unsigned long long)fr->cap.snaplen_cut_packets,
+			fr->cap.snaplen, C(t, C_OFF));
 	if (fr->cap.dec.unknown_linktype && fr->cap.dec.tcp)
 		fprintf(f, "%sWarning: %llu packets of link type %d (%s) could not be decoded.%s\n",
 			C(t, C_YELLOW), (unsigned long long)fr->cap.dec.unknown_linktype,
@@ -541,11 +546,12 @@ static void cert_line(struct tstate *t, const struct seen_cert *c, int expiring_
 			    : "(unparseable certificate)",
 		C(t, C_OFF));
 	if (c->parse_ok) {
-		int col = c->days_to_expiry < 0 ? C_RED
+		int col = c->days_to_expiry < 0		       ? C_RED
 			  : c->days_to_expiry <= expiring_days ? C_YELLOW
 							       : C_OFF;
 		fprintf(f, "      issuer %s\n", S(t, c->issuer));
-		fprintf(f, "      expires %s %s(", ui_time_s(c->not_after, na, sizeof na), C(t, col));
+		fprintf(f, "      expires %s %s(", ui_time_s(c->not_after, na, sizeof na),
+			C(t, col));
 		if (c->days_to_expiry < 0)
 			fprintf(f, "expired %ld days ago", -c->days_to_expiry);
 		else
@@ -581,7 +587,8 @@ static void t_end(void *st, const struct run_summary *sum)
 	for (size_t i = 0; i < sum->n_bad; i++)
 		fprintf(f, "  %s%s%s: %s\n", C(t, C_RED), S(t, sum->bad[i].path), C(t, C_OFF),
 			S(t, sum->bad[i].message));
-	fprintf(f, "Sessions:     %llu: %s%llu ok%s, %s%llu warning%s, %s%llu failed%s, %llu incomplete\n",
+	fprintf(f,
+		"Sessions:     %llu: %s%llu ok%s, %s%llu warning%s, %s%llu failed%s, %llu incomplete\n",
 		(unsigned long long)sum->sessions, C(t, C_GREEN),
 		(unsigned long long)sum->by_verdict[VERDICT_OK], C(t, C_OFF), C(t, C_YELLOW),
 		(unsigned long long)sum->by_verdict[VERDICT_WARNING], C(t, C_OFF), C(t, C_RED),
@@ -599,8 +606,8 @@ static void t_end(void *st, const struct run_summary *sum)
 		fputs("Trust store findings:\n", f);
 		for (size_t i = 0; i < sum->store.nf; i++) {
 			const struct finding *sf = &sum->store.f[i];
-			fprintf(f, "  %s%-7s%s %s: ", C(t, sev_color(sf->sev)), severity_str(sf->sev),
-				C(t, C_OFF), sf->id);
+			fprintf(f, "  %s%-7s%s %s: ", C(t, sev_color(sf->sev)),
+				severity_str(sf->sev), C(t, C_OFF), sf->id);
 			text_wrap(f, S(t, sf->message), 0, 10, WRAP_WIDTH);
 			if (sf->advice && sf->advice[0]) {
 				fputs("          Fix: ", f);

@@ -99,8 +99,8 @@ static int cmd_expiring(sqlite3 *db, int days)
 		int64_t na = sqlite3_column_int64(st, 2);
 		long d = days_between(now, (time_t)na);
 		if (n++ == 0)
-			printf("%-20s %6s  %-8s  %-64s  %s\n", "NOT AFTER", "DAYS", "STATE", "SHA-256",
-			       "SUBJECT / SEEN AT");
+			printf("%-20s %6s  %-8s  %-64s  %s\n", "NOT AFTER", "DAYS", "STATE",
+			       "SHA-256", "SUBJECT / SEEN AT");
 		printf("%-20s %6ld  %-8s  %s  %s\n", fmt_time(na, tb, sizeof(tb)), d,
 		       na < now ? "EXPIRED" : "expiring", col(st, 0, sha, sizeof(sha)),
 		       col(st, 1, subj, sizeof(subj)));
@@ -144,12 +144,14 @@ static int cmd_failing(sqlite3 *db)
 		const char *ipt = col(st, 0, ip, sizeof(ip));
 		int v6 = strchr(ipt, ':') != NULL;
 		n++;
-		printf("%s%s%s:%d  %lld failed of %lld session%s  last %s%s%s%s\n", v6 ? "[" : "", ipt,
-		       v6 ? "]" : "", sqlite3_column_int(st, 1),
-		       (long long)sqlite3_column_int64(st, 2), (long long)sqlite3_column_int64(st, 3),
+		printf("%s%s%s:%d  %lld failed of %lld session%s  last %s%s%s%s\n", v6 ? "[" : "",
+		       ipt, v6 ? "]" : "", sqlite3_column_int(st, 1),
+		       (long long)sqlite3_column_int64(st, 2),
+		       (long long)sqlite3_column_int64(st, 3),
 		       sqlite3_column_int64(st, 3) == 1 ? "" : "s", fmt_ns(st, 4, tb, sizeof(tb)),
 		       sqlite3_column_type(st, 10) != SQLITE_NULL ? "  (" : "",
-		       sqlite3_column_type(st, 10) != SQLITE_NULL ? col(st, 10, svc, sizeof(svc)) : "",
+		       sqlite3_column_type(st, 10) != SQLITE_NULL ? col(st, 10, svc, sizeof(svc))
+								  : "",
 		       sqlite3_column_type(st, 10) != SQLITE_NULL ? ")" : "");
 		if (sqlite3_column_type(st, 5) != SQLITE_NULL)
 			printf("    latest finding: %s: %s\n", col(st, 5, fid, sizeof(fid)),
@@ -270,17 +272,18 @@ static int cmd_where(sqlite3 *db, const char *what)
 				int cp = sqlite3_column_int(ws, 5), sp = sqlite3_column_int(ws, 7);
 				int c6 = strchr(c4, ':') != NULL, s6 = strchr(s4, ':') != NULL;
 				char pres[128], peer[128];
-				snprintf(pres, sizeof(pres), "%s%s%s:%d", (client ? c6 : s6) ? "[" : "",
-					 client ? c4 : s4, (client ? c6 : s6) ? "]" : "",
-					 client ? cp : sp);
-				snprintf(peer, sizeof(peer), "%s%s%s:%d", (client ? s6 : c6) ? "[" : "",
-					 client ? s4 : c4, (client ? s6 : c6) ? "]" : "",
-					 client ? sp : cp);
+				snprintf(pres, sizeof(pres), "%s%s%s:%d",
+					 (client ? c6 : s6) ? "[" : "", client ? c4 : s4,
+					 (client ? c6 : s6) ? "]" : "", client ? cp : sp);
+				snprintf(peer, sizeof(peer), "%s%s%s:%d",
+					 (client ? s6 : c6) ? "[" : "", client ? s4 : c4,
+					 (client ? s6 : c6) ? "]" : "", client ? sp : cp);
 				if (m++ == 0)
 					printf("  seen:\n");
 				printf("    %s  %s session %lld  %s chain #%d  presented by %s to %s  "
 				       "%s%s%s%s%s\n",
-				       fmt_ns(ws, 8, tb, sizeof(tb)), col(ws, 0, path, sizeof(path)),
+				       fmt_ns(ws, 8, tb, sizeof(tb)),
+				       col(ws, 0, path, sizeof(path)),
 				       (long long)sqlite3_column_int64(ws, 1), sd,
 				       sqlite3_column_int(ws, 3), pres, peer,
 				       col(ws, 9, verdict, sizeof(verdict)),
@@ -351,7 +354,8 @@ static int cmd_stats(sqlite3 *db, const char *path)
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)now + 30 * SECS_PER_DAY);
 	if (sqlite3_step(st) == SQLITE_ROW)
 		printf("certificates  %lld unique (%lld expired, %lld expiring within 30 days)\n",
-		       (long long)sqlite3_column_int64(st, 0), (long long)sqlite3_column_int64(st, 1),
+		       (long long)sqlite3_column_int64(st, 0),
+		       (long long)sqlite3_column_int64(st, 1),
 		       (long long)sqlite3_column_int64(st, 2));
 	sqlite3_finalize(st);
 	printf("findings      %lld\n", (long long)scalar(db, "SELECT count(*) FROM findings"));
@@ -366,7 +370,8 @@ static int cmd_stats(sqlite3 *db, const char *path)
 	sqlite3_finalize(st);
 	if (scalar(db, "SELECT count(*) FROM captures") > 0)
 		printf("analysed      %s .. %s\n",
-		       fmt_time(scalar(db, "SELECT min(analysed_at) FROM captures"), tb, sizeof(tb)),
+		       fmt_time(scalar(db, "SELECT min(analysed_at) FROM captures"), tb,
+				sizeof(tb)),
 		       fmt_time(scalar(db, "SELECT max(analysed_at) FROM captures"), tb2,
 				sizeof(tb2)));
 	return EXIT_CLEAN;

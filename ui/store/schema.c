@@ -164,7 +164,8 @@ char *db_key_path(const char *path)
 	}
 	len = strlen(full);
 	parts = xcalloc(len / 2 + 2, sizeof(*parts));
-	for (char *save = NULL, *t = strtok_r(full, "/", &save); t; t = strtok_r(NULL, "/", &save)) {
+	for (char *save = NULL, *t = strtok_r(full, "/", &save); t;
+	     t = strtok_r(NULL, "/", &save)) {
 		if (strcmp(t, ".") == 0)
 			continue;
 		if (strcmp(t, "..") == 0) {

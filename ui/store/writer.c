@@ -37,9 +37,8 @@ enum {
 static const char *const QUERIES[Q_COUNT] = {
 	[Q_FIND_CAPTURE] = "SELECT id, size, mtime_ns, sha256 FROM captures WHERE path = ?1",
 	[Q_DEL_CAPTURE] = "DELETE FROM captures WHERE path = ?1",
-	[Q_INS_CAPTURE] =
-		"INSERT INTO captures (path, size, mtime_ns, sha256, analysed_at, status) "
-		"VALUES (?1, ?2, ?3, ?4, ?5, 'bad')",
+	[Q_INS_CAPTURE] = "INSERT INTO captures (path, size, mtime_ns, sha256, analysed_at, status) "
+			  "VALUES (?1, ?2, ?3, ?4, ?5, 'bad')",
 	[Q_END_CAPTURE] =
 		"UPDATE captures SET status = ?2, message = ?3, format = ?4, compressed = ?5, "
 		"packets = ?6, first_ts_ns = ?7, last_ts_ns = ?8, n_sessions = ?9 WHERE id = ?1",
@@ -48,11 +47,10 @@ static const char *const QUERIES[Q_COUNT] = {
 		"server_port, sni, version, tls13, service, verdict, headline, expected_name, "
 		"start_ns, end_ns, first_frame, last_frame) VALUES "
 		"(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
-	[Q_INS_CERT] =
-		"INSERT OR IGNORE INTO certificates (sha256, sha1, subject, issuer, serial, "
-		"not_before, not_after, parse_ok, self_issued, is_ca, key_type, key_bits, "
-		"sig_alg, san_dns, der) VALUES "
-		"(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+	[Q_INS_CERT] = "INSERT OR IGNORE INTO certificates (sha256, sha1, subject, issuer, serial, "
+		       "not_before, not_after, parse_ok, self_issued, is_ca, key_type, key_bits, "
+		       "sig_alg, san_dns, der) VALUES "
+		       "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
 	[Q_CERT_ID] = "SELECT id FROM certificates WHERE sha256 = ?1",
 	[Q_INS_CHAIN] = "INSERT OR REPLACE INTO chain_certs (session_id, side, idx, cert_id, "
 			"status) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -73,9 +71,9 @@ struct db_sink {
 	uint64_t stored, failed;
 	int warned;
 	/* The capture being written (one transaction). */
-	int in_file;               /* its transaction is open */
-	int file_failed;           /* a statement failed: rolled back, skip the rest */
-	int existed;               /* it replaced an older row */
+	int in_file;	 /* its transaction is open */
+	int file_failed; /* a statement failed: rolled back, skip the rest */
+	int existed;	 /* it replaced an older row */
 	int64_t capture_id;
 };
 
@@ -212,8 +210,8 @@ static int store_session(struct db_sink *d, int64_t capture_id, const struct ses
 			bind_text(q, 2, side_name(side));
 			sqlite3_bind_int64(q, 3, (sqlite3_int64)i);
 			sqlite3_bind_int64(q, 4, cid);
-			bind_text(q, 5, cv->status && i < cv->n ? cert_status_str(cv->status[i])
-								: NULL);
+			bind_text(q, 5,
+				  cv->status && i < cv->n ? cert_status_str(cv->status[i]) : NULL);
 			if (step_done(q) != 0)
 				return -1;
 		}

@@ -58,7 +58,7 @@ size_t ui_key_usage_names(unsigned ku, const char *names[9])
 	static const char *const all[9] = {
 		"digitalSignature", "nonRepudiation", "keyEncipherment",
 		"dataEncipherment", "keyAgreement",   "keyCertSign",
-		"cRLSign",          "encipherOnly",   "decipherOnly",
+		"cRLSign",	    "encipherOnly",   "decipherOnly",
 	};
 	size_t n = 0;
 	for (unsigned i = 0; i < 9; i++)
@@ -66,4 +66,3 @@ size_t ui_key_usage_names(unsigned ku, const char *names[9])
 			names[n++] = all[i];
 	return n;
 }
-

@@ -52,7 +52,6 @@ char *ui_sanitize_json(const char *s);
  * unchanged. */
 int ui_is_clean(const char *s);
 
-
 /* ---- wrapping and display width (wrap.c, width.c) ---- */
 
 /* The next word of *p (a run of bytes other than ' '), skipping the
@@ -86,6 +85,5 @@ const char *ui_key_type_str(int key_type);
 /* Names of the KU_* bits set in ku, in RFC 5280 order ("digitalSignature",
  * "keyEncipherment", ...); returns how many were written to names (<= 9). */
 size_t ui_key_usage_names(unsigned ku, const char *names[9]);
-
 
 #endif

@@ -21,8 +21,11 @@ uint32_t text_next_cp(const char *s, size_t n, size_t *i)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	uint32_t c = p[*i];
-	int more = c < 0x80 ? 0 : (c & 0xe0) == 0xc0 ? 1 : (c & 0xf0) == 0xe0 ? 2
-			: (c & 0xf8) == 0xf0 ? 3 : -1;
+	int more = c < 0x80		? 0
+		   : (c & 0xe0) == 0xc0 ? 1
+		   : (c & 0xf0) == 0xe0 ? 2
+		   : (c & 0xf8) == 0xf0 ? 3
+					: -1;
 	if (more < 0 || *i + (size_t)more >= n + (more ? 0 : 1)) {
 		(*i)++;
 		return more == 0 ? c : 0xfffd;

@@ -159,13 +159,9 @@ static void prompt_key(struct tui *t, int key)
 	switch (key) {
 	case '\n':
 	case '\r':
-	case KEY_ENTER:
-		tui_prompt_finish(t, 1);
-		return;
+	case KEY_ENTER: tui_prompt_finish(t, 1); return;
 	case 27:
-	case 7: /* C-g */
-		tui_prompt_finish(t, 0);
-		return;
+	case 7: /* C-g */ tui_prompt_finish(t, 0); return;
 	case '\t':
 		if (t->prompt.tab)
 			t->prompt.tab(t, t->prompt.ctx);
@@ -285,7 +281,8 @@ static void draw_status(struct tui *t, struct view *v)
 	}
 	curs_set(0);
 	if (t->msg[0]) {
-		tui_put(t, y, x, t->cols - 2, t->msg_role == RL_NORMAL ? RL_TITLE : RL_KEY, 0, t->msg);
+		tui_put(t, y, x, t->cols - 2, t->msg_role == RL_NORMAL ? RL_TITLE : RL_KEY, 0,
+			t->msg);
 		return;
 	}
 	{
@@ -419,40 +416,25 @@ void tui_handle_key(struct tui *t, int key)
 			v->top = v->top + body < v->nlines ? v->top + body : v->top;
 		}
 		break;
-	case ACT_HOME:
-		v->cur = v->top = 0;
-		break;
-	case ACT_END:
-		v->cur = v->nlines ? v->nlines - 1 : 0;
-		break;
-	case ACT_SEARCH:
-		tui_prompt(t, "Search:", NULL, search_done, NULL);
-		break;
-	case ACT_SEARCH_NEXT:
-		search_step(t, +1);
-		break;
-	case ACT_SEARCH_PREV:
-		search_step(t, -1);
-		break;
+	case ACT_HOME: v->cur = v->top = 0; break;
+	case ACT_END: v->cur = v->nlines ? v->nlines - 1 : 0; break;
+	case ACT_SEARCH: tui_prompt(t, "Search:", NULL, search_done, NULL); break;
+	case ACT_SEARCH_NEXT: search_step(t, +1); break;
+	case ACT_SEARCH_PREV: search_step(t, -1); break;
 	case ACT_HELP:
 		/* The help is a view the run loop chose: reached only by its hook. */
 		if (t->open_help)
 			t->open_help(t, v->ops->screen);
 		break;
-	case ACT_REDRAW:
-		clearok(curscr, TRUE);
-		break;
+	case ACT_REDRAW: clearok(curscr, TRUE); break;
 	case ACT_BACK:
 		if (t->depth > 1)
 			tui_pop(t);
 		else
 			t->quit = 1;
 		break;
-	case ACT_QUIT:
-		t->quit = 1;
-		break;
-	default:
-		break;
+	case ACT_QUIT: t->quit = 1; break;
+	default: break;
 	}
 	v = tui_top(t);
 	if (v)

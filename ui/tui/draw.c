@@ -22,7 +22,7 @@
 #include "ui/text/text.h"
 #include "ui/tui/draw.h"
 
-static int g_utf8;                 /* locale is UTF-8 */
+static int g_utf8;		    /* locale is UTF-8 */
 static attr_t role_attr[RL__COUNT]; /* curses attributes of each role */
 
 /* ------------------------------------------------------------ glyphs, roles */

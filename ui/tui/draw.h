@@ -27,8 +27,6 @@ void doc_blank(struct doc *d, int item);
 /* The text of line i (all spans), for search. */
 const char *doc_text(struct doc *d, size_t i);
 
-
-
 /* Draw display-safe text at (y, x), at most maxw columns; returns the
  * columns used. Role attributes are OR-ed with `extra` (selection). */
 int tui_put(struct tui *t, int y, int x, int maxw, int role, int selected, const char *text);
@@ -42,7 +40,6 @@ void tui_title(struct tui *t, int y, const char *text);
 /* Colour-role attributes for curses. */
 void tui_roles_init(struct tui *t);
 void tui_glyphs_init(struct tui *t);
-
 
 /* Small shared helpers. */
 /* Sanitised copy of wire text in a buffer. */

@@ -14,7 +14,7 @@
 #include "ui/tui/keys.h"
 
 #define NOT_LIST (SCR_ALL & ~SCR_LIST)
-#define CTRL(c) ((c) & 0x1f)
+#define CTRL(c) ((c)&0x1f)
 
 /*
  * Order matters twice: the first binding of (key, screen) wins, and the
@@ -104,18 +104,20 @@ static const struct {
 	const char *name;
 	int key;
 } named_keys[] = {
-	{ "Enter", '\n' },     { "Return", '\n' },    { "CR", '\r' },
-	{ "Esc", 27 },         { "Tab", '\t' },       { "S-Tab", KEY_BTAB },
+	{ "Enter", '\n' },	 { "Return", '\n' },
+	{ "CR", '\r' },		 { "Esc", 27 },
+	{ "Tab", '\t' },	 { "S-Tab", KEY_BTAB },
 	{ "BS", KEY_BACKSPACE }, { "Backspace", KEY_BACKSPACE },
-	{ "Up", KEY_UP },      { "Down", KEY_DOWN },  { "Left", KEY_LEFT },
-	{ "Right", KEY_RIGHT }, { "PgUp", KEY_PPAGE }, { "PageUp", KEY_PPAGE },
-	{ "PgDn", KEY_NPAGE }, { "PageDown", KEY_NPAGE }, { "Home", KEY_HOME },
-	{ "End", KEY_END },    { "Space", ' ' },      { "lt", '<' },
-	{ "gt", '>' },         { "F1", KEY_F(1) },
+	{ "Up", KEY_UP },	 { "Down", KEY_DOWN },
+	{ "Left", KEY_LEFT },	 { "Right", KEY_RIGHT },
+	{ "PgUp", KEY_PPAGE },	 { "PageUp", KEY_PPAGE },
+	{ "PgDn", KEY_NPAGE },	 { "PageDown", KEY_NPAGE },
+	{ "Home", KEY_HOME },	 { "End", KEY_END },
+	{ "Space", ' ' },	 { "lt", '<' },
+	{ "gt", '>' },		 { "F1", KEY_F(1) },
 };
 
-int tui_script_parse(const char *s, struct script_event **out, size_t *n, char *err,
-		     size_t errlen)
+int tui_script_parse(const char *s, struct script_event **out, size_t *n, char *err, size_t errlen)
 {
 	struct script_event *v = NULL;
 	size_t nv = 0, cap = 0;
@@ -159,8 +161,9 @@ int tui_script_parse(const char *s, struct script_event **out, size_t *n, char *
 			if (!found && strncasecmp(name, "Resize=", 7) == 0) {
 				int c, r;
 				char x;
-				if (sscanf(name + 7, "%d%c%d", &c, &x, &r) == 3 && (x == 'x' || x == 'X') &&
-				    c > 0 && r > 0 && c <= 1000 && r <= 1000) {
+				if (sscanf(name + 7, "%d%c%d", &c, &x, &r) == 3 &&
+				    (x == 'x' || x == 'X') && c > 0 && r > 0 && c <= 1000 &&
+				    r <= 1000) {
 					e.key = SCRIPT_RESIZE;
 					e.cols = c;
 					e.rows = r;

@@ -18,7 +18,6 @@ size_t tui_status_acts(enum tui_screen screen, enum ui_action *out, size_t max);
 /* The action `key` means on `screen` (ACT_NONE when unbound). */
 enum ui_action tui_key_action(int key, enum tui_screen screen);
 
-
 /*
  * --script KEYS: the keys as the loop will receive them. Characters stand
  * for themselves; escapes: \n \r (Enter), \t (Tab), \e (Esc), \\, \<,
@@ -27,7 +26,6 @@ enum ui_action tui_key_action(int key, enum tui_screen screen);
  * which resizes the virtual screen as a terminal resize would.
  * Returns 0, or -1 with a message in err.
  */
-int tui_script_parse(const char *s, struct script_event **out, size_t *n, char *err,
-		     size_t errlen);
+int tui_script_parse(const char *s, struct script_event **out, size_t *n, char *err, size_t errlen);
 
 #endif

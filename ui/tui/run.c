@@ -139,7 +139,8 @@ static int load(const struct ui_opts *o, struct analysis *a)
 			readable++;
 			continue;
 		}
-		const char *m = a->files[i].cap.message, *p = a->files[i].path ? a->files[i].path : "-";
+		const char *m = a->files[i].cap.message,
+			   *p = a->files[i].path ? a->files[i].path : "-";
 		char pb[512], mb[700];
 		/* The reader's message may already start with the path. */
 		if (m[0] && strncmp(m, p, strlen(p)) == 0)

@@ -48,7 +48,7 @@ enum ui_action {
 	ACT_PGDN,
 	ACT_HOME,
 	ACT_END,
-	ACT_NEXT_LINK,  /* Tab: next certificate line */
+	ACT_NEXT_LINK, /* Tab: next certificate line */
 	ACT_PREV_LINK,
 	ACT_OPEN,
 	ACT_BACK,
@@ -76,17 +76,17 @@ enum tui_screen {
 };
 
 struct key_binding {
-	int key;            /* curses key code or character */
-	const char *label;  /* how the help and status line spell it */
+	int key;	   /* curses key code or character */
+	const char *label; /* how the help and status line spell it */
 	enum ui_action act;
-	unsigned screens;   /* enum tui_screen bits */
-	const char *help;   /* what it does on those screens */
-	const char *brief;  /* status line word, or NULL: not on the status line */
+	unsigned screens;  /* enum tui_screen bits */
+	const char *help;  /* what it does on those screens */
+	const char *brief; /* status line word, or NULL: not on the status line */
 };
 
 /* A --script event (keys.c parses them). */
 struct script_event {
-	int key;       /* curses key code, or SCRIPT_RESIZE */
+	int key;	/* curses key code, or SCRIPT_RESIZE */
 	int cols, rows; /* for SCRIPT_RESIZE */
 };
 #define SCRIPT_RESIZE (-2)
@@ -97,15 +97,15 @@ struct script_event {
  * colour, to bold/underline/reverse, so nothing relies on colour alone. */
 enum tui_role {
 	RL_NORMAL = 0,
-	RL_TITLE,    /* header and status bars */
-	RL_HEAD,     /* section headings */
+	RL_TITLE, /* header and status bars */
+	RL_HEAD,  /* section headings */
 	RL_BOLD,
 	RL_DIM,
 	RL_OK,
 	RL_WARN,
 	RL_ERR,
-	RL_ALERT,    /* an alert on the ladder */
-	RL_KEY,      /* key names on the status line */
+	RL_ALERT, /* an alert on the ladder */
+	RL_KEY,	  /* key names on the status line */
 	RL_INFO,
 	RL__COUNT
 };
@@ -113,8 +113,7 @@ enum tui_role {
 /* Box and arrow glyphs: Unicode line drawing in a UTF-8 locale, ASCII
  * otherwise. */
 struct tui_glyphs {
-	const char *vline, *hline, *tee, *corner, *rarrow, *larrow, *ellipsis, *dash, *up,
-		*down;
+	const char *vline, *hline, *tee, *corner, *rarrow, *larrow, *ellipsis, *dash, *up, *down;
 };
 
 /* A span of one document line; text is display-safe (sanitised). */
@@ -129,20 +128,20 @@ enum doc_link { LINK_NONE = 0, LINK_CERT };
 struct doc_line {
 	struct doc_span *sp;
 	size_t n, cap;
-	int item;                  /* stable id of the thing the line shows,
+	int item; /* stable id of the thing the line shows,
 				      to keep the cursor across rebuilds */
 	enum doc_link link;
-	int side;                  /* LINK_CERT: chain side */
-	int idx;                   /* LINK_CERT: index in the presented chain,
+	int side; /* LINK_CERT: chain side */
+	int idx;  /* LINK_CERT: index in the presented chain,
 				      or -1 for a certificate of `cert` only */
 	const struct cert_info *cert;
-	char *plain;               /* all spans' text, for search (lazy) */
+	char *plain; /* all spans' text, for search (lazy) */
 };
 
 struct doc {
 	struct doc_line *l;
 	size_t n, cap;
-	int width;                 /* the width it was wrapped for */
+	int width; /* the width it was wrapped for */
 };
 
 /* ------------------------------------------------------------ views */
@@ -170,11 +169,11 @@ struct view_ops {
 
 struct view {
 	const struct view_ops *ops;
-	size_t nlines;             /* lines in the body */
-	size_t cur;                /* cursor line */
-	size_t top;                /* first line shown */
+	size_t nlines; /* lines in the body */
+	size_t cur;    /* cursor line */
+	size_t top;    /* first line shown */
 	int header_rows;
-	struct doc doc;            /* for document views */
+	struct doc doc; /* for document views */
 	void *priv;
 };
 
@@ -185,7 +184,7 @@ typedef void (*prompt_done_fn)(struct tui *t, int accepted, const char *text, vo
 
 struct tui {
 	const struct ui_opts *o;
-	struct analysis *a;             /* the TUI's own store of sessions */
+	struct analysis *a; /* the TUI's own store of sessions */
 	/* The help view, as the run loop chose it (the core calls no view
 	 * by name). */
 	void (*open_help)(struct tui *t, enum tui_screen from);
@@ -193,9 +192,9 @@ struct tui {
 	struct view *stack[8];
 	size_t depth;
 
-	int rows, cols;            /* screen size */
+	int rows, cols; /* screen size */
 	int too_small;
-	int utf8;                  /* locale is UTF-8: Unicode glyphs */
+	int utf8; /* locale is UTF-8: Unicode glyphs */
 	int color;
 	struct tui_glyphs g;
 
@@ -206,7 +205,7 @@ struct tui {
 	/* A prompt on the status line: text entry, or one key (y/n). */
 	struct {
 		int active;
-		int yesno;         /* 1: any key answers, y/Y is yes */
+		int yesno; /* 1: any key answers, y/Y is yes */
 		char label[160];
 		char buf[1024];
 		size_t len;
@@ -215,7 +214,7 @@ struct tui {
 		void *ctx;
 	} prompt;
 
-	char search[256];          /* last / search */
+	char search[256]; /* last / search */
 	/* Live capture (a later issue): called on every idle tick; returns
 	 * 1 when sessions were added to `a`, and every view re-reads the
 	 * model (the list keeps its selection by session). NULL for files. */

@@ -27,7 +27,7 @@
 
 struct certv {
 	struct session_report *r;
-	int side, idx;             /* idx -1: not from the presented chain */
+	int side, idx; /* idx -1: not from the presented chain */
 	const struct cert_info *c;
 };
 
@@ -130,7 +130,8 @@ static void cert_findings(struct tui *t, struct doc *d, const struct certv *C)
 			if (!shown++) {
 				doc_blank(d, IT_FIND - 1);
 				doc_line(d, IT_FIND - 1);
-				doc_put(d, RL_HEAD, "Findings about this certificate and its chain");
+				doc_put(d, RL_HEAD,
+					"Findings about this certificate and its chain");
 			}
 			doc_line(d, IT_FIND + (int)k);
 			doc_putf(d, tui_sev_role(f->sev), "  %-7s ", severity_str(f->sev));
@@ -140,14 +141,14 @@ static void cert_findings(struct tui *t, struct doc *d, const struct certv *C)
 			if (f->message && f->message[0]) {
 				doc_line(d, IT_FIND + (int)k);
 				doc_put(d, RL_NORMAL, "          ");
-				doc_wrap(d, IT_FIND + (int)k, RL_NORMAL, tui_s(f->message, sb, sizeof sb),
-					 10, 1);
+				doc_wrap(d, IT_FIND + (int)k, RL_NORMAL,
+					 tui_s(f->message, sb, sizeof sb), 10, 1);
 			}
 			if (f->advice && f->advice[0]) {
 				doc_line(d, IT_FIND + (int)k);
 				doc_put(d, RL_OK, "          Fix: ");
-				doc_wrap(d, IT_FIND + (int)k, RL_NORMAL, tui_s(f->advice, sb, sizeof sb),
-					 15, 1);
+				doc_wrap(d, IT_FIND + (int)k, RL_NORMAL,
+					 tui_s(f->advice, sb, sizeof sb), 15, 1);
 			}
 		}
 	}
@@ -171,14 +172,16 @@ static void cert_open(struct tui *t, struct view *v)
 
 	/* What matters first: who it is, who signed it, how it stands. */
 	if (c->parse_ok) {
-		kv_wire(d, IT_TOP, "Subject", c->subject.rfc4514 && c->subject.rfc4514[0]
-						     ? c->subject.rfc4514 : "(empty)");
-		kv_wire(d, IT_TOP + 1, "Issuer", c->issuer.rfc4514 && c->issuer.rfc4514[0]
-						    ? c->issuer.rfc4514 : "(empty)");
+		kv_wire(d, IT_TOP, "Subject",
+			c->subject.rfc4514 && c->subject.rfc4514[0] ? c->subject.rfc4514
+								    : "(empty)");
+		kv_wire(d, IT_TOP + 1, "Issuer",
+			c->issuer.rfc4514 && c->issuer.rfc4514[0] ? c->issuer.rfc4514 : "(empty)");
 	} else {
 		kv(d, IT_TOP, "Cannot be decoded", RL_ERR, "");
-		doc_wrap(d, IT_TOP, RL_ERR, tui_s(c->parse_error ? c->parse_error : "unknown reason",
-						  b, sizeof b), 21, 1);
+		doc_wrap(d, IT_TOP, RL_ERR,
+			 tui_s(c->parse_error ? c->parse_error : "unknown reason", b, sizeof b), 21,
+			 1);
 	}
 	if (C->r && C->idx >= 0) {
 		const struct chain_view *cv = &C->r->chain[C->side];
@@ -206,10 +209,12 @@ static void cert_open(struct tui *t, struct view *v)
 		if (judged) {
 			struct cert_validity cv = cert_validity(c, judged);
 			if (cv.state == NOT_YET_VALID)
-				snprintf(b, sizeof b, "not yet valid at the capture: starts %ld days later",
+				snprintf(b, sizeof b,
+					 "not yet valid at the capture: starts %ld days later",
 					 cv.days);
 			else if (cv.state == EXPIRED)
-				snprintf(b, sizeof b, "expired %ld days before the capture", cv.days);
+				snprintf(b, sizeof b, "expired %ld days before the capture",
+					 cv.days);
 			else
 				snprintf(b, sizeof b, "%ld days left at the capture", cv.days);
 			kv(d, IT_TOP + 3, "", cv.state != VALID ? RL_ERR : RL_NORMAL, b);
@@ -229,9 +234,10 @@ static void cert_open(struct tui *t, struct view *v)
 		dn_rows(d, IT_FIELD + 1, "Issuer", &c->issuer);
 		snprintf(b, sizeof b, "%d", c->version);
 		kv(d, IT_FIELD + 2, "Version", RL_NORMAL, b);
-		kv_wire(d, IT_FIELD + 3, "Serial", c->serial_hex && c->serial_hex[0] ? c->serial_hex
-										   : "(empty)");
-		kv(d, IT_FIELD + 4, "Not before", RL_NORMAL, ui_time_s(c->not_before, nb, sizeof nb));
+		kv_wire(d, IT_FIELD + 3, "Serial",
+			c->serial_hex && c->serial_hex[0] ? c->serial_hex : "(empty)");
+		kv(d, IT_FIELD + 4, "Not before", RL_NORMAL,
+		   ui_time_s(c->not_before, nb, sizeof nb));
 		kv(d, IT_FIELD + 5, "Not after", RL_NORMAL, ui_time_s(c->not_after, na, sizeof na));
 		if (!kt)
 			snprintf(b, sizeof b, "unknown key type");
@@ -257,17 +263,18 @@ static void cert_open(struct tui *t, struct view *v)
 			if (!c->san_dns.n && !c->san_ip.n && !c->san_email.n && !c->san_uri.n)
 				kv(d, IT_FIELD + 8, "Subject alt names", RL_WARN, "(empty)");
 			strlist_rows(d, IT_FIELD + 8, "Subject alt names", "DNS:", &c->san_dns);
-			strlist_rows(d, IT_FIELD + 8, c->san_dns.n ? "" : "Subject alt names", "IP:",
-				     &c->san_ip);
+			strlist_rows(d, IT_FIELD + 8, c->san_dns.n ? "" : "Subject alt names",
+				     "IP:", &c->san_ip);
 			strlist_rows(d, IT_FIELD + 8,
 				     c->san_dns.n || c->san_ip.n ? "" : "Subject alt names",
 				     "email:", &c->san_email);
 			strlist_rows(d, IT_FIELD + 8,
-				     c->san_dns.n || c->san_ip.n || c->san_email.n ? ""
-										: "Subject alt names",
+				     c->san_dns.n || c->san_ip.n || c->san_email.n
+					     ? ""
+					     : "Subject alt names",
 				     "URI:", &c->san_uri);
-			snprintf(b, sizeof b, "%zu characters, extension %zu bytes", c->san_text_len,
-				 c->san_der_len);
+			snprintf(b, sizeof b, "%zu characters, extension %zu bytes",
+				 c->san_text_len, c->san_der_len);
 			kv(d, IT_FIELD + 9, "SAN length", RL_NORMAL, b);
 		} else {
 			kv(d, IT_FIELD + 8, "Subject alt names", RL_DIM, "(no extension)");
@@ -285,7 +292,8 @@ static void cert_open(struct tui *t, struct view *v)
 			dbuf_free(&eb);
 			strlist_rows(d, IT_FIELD + 10, "", "", &c->eku_oids);
 		} else {
-			kv(d, IT_FIELD + 10, "Extended key usage", RL_DIM, "(no extension: any usage)");
+			kv(d, IT_FIELD + 10, "Extended key usage", RL_DIM,
+			   "(no extension: any usage)");
 		}
 		if (c->has_key_usage) {
 			const char *names[9];
@@ -354,16 +362,10 @@ static int cert_handle(struct tui *t, struct view *v, enum ui_action a)
 {
 	struct certv *C = v->priv;
 	switch (a) {
-	case ACT_EXPORT:
-		tui_export(t, C->r, C->side, C->idx, C->c, 0);
-		return 1;
-	case ACT_EXPORT_CHAIN:
-		tui_export(t, C->r, C->side, C->idx, C->c, 1);
-		return 1;
-	case ACT_OPEN:
-		return 1;
-	default:
-		return 0;
+	case ACT_EXPORT: tui_export(t, C->r, C->side, C->idx, C->c, 0); return 1;
+	case ACT_EXPORT_CHAIN: tui_export(t, C->r, C->side, C->idx, C->c, 1); return 1;
+	case ACT_OPEN: return 1;
+	default: return 0;
 	}
 }
 
@@ -375,8 +377,8 @@ static void cert_close(struct view *v)
 }
 
 const struct view_ops tui_cert_ops = {
-	"certificate", SCR_CERT, cert_open, cert_header, tui_doc_draw_line, cert_handle,
-	tui_doc_line_text, cert_close,
+	"certificate",	   SCR_CERT,	cert_open,	   cert_header,
+	tui_doc_draw_line, cert_handle, tui_doc_line_text, cert_close,
 };
 
 void tui_open_cert(struct tui *t, struct session_report *r, int side, int idx,
@@ -397,7 +399,8 @@ void tui_open_cert(struct tui *t, struct session_report *r, int side, int idx,
 
 /* ------------------------------------------------------------ export */
 
-struct export {
+struct export
+{
 	const struct cert_info **certs;
 	size_t n;
 	int chain;
@@ -484,8 +487,8 @@ static void write_export(struct tui *t, struct export *e, int overwrite)
 		return;
 	}
 	if (e->chain)
-		tui_message(t, RL_OK, "wrote %zu certificate%s (%s) to %s", e->n, e->n == 1 ? "" : "s",
-			    der ? "concatenated DER" : "PEM", pb);
+		tui_message(t, RL_OK, "wrote %zu certificate%s (%s) to %s", e->n,
+			    e->n == 1 ? "" : "s", der ? "concatenated DER" : "PEM", pb);
 	else
 		tui_message(t, RL_OK, "wrote %s (%s), SHA-256 %s", pb, der ? "DER" : "PEM",
 			    tui_hex_colons(e->certs[0]->sha256, 4, fp, sizeof fp));
@@ -532,7 +535,8 @@ void tui_export(struct tui *t, const struct session_report *r, int side, int idx
 	char path[1024], label[160];
 
 	if (chain && (!r || side < 0 || idx < 0)) {
-		tui_message(t, RL_NORMAL, "this certificate is not part of a presented chain: e exports it");
+		tui_message(t, RL_NORMAL,
+			    "this certificate is not part of a presented chain: e exports it");
 		return;
 	}
 	e = xcalloc(1, sizeof *e);
@@ -546,8 +550,8 @@ void tui_export(struct tui *t, const struct session_report *r, int side, int idx
 		/* Named after the leaf, as the chain is. */
 		if (ch->n)
 			c = ch->certs[0];
-		snprintf(label, sizeof label, "Export the %s chain (%zu certificates) to:",
-			 side_str(side), ch->n);
+		snprintf(label, sizeof label,
+			 "Export the %s chain (%zu certificates) to:", side_str(side), ch->n);
 	} else {
 		e->n = 1;
 		e->certs = xcalloc(1, sizeof *e->certs);

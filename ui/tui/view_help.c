@@ -110,8 +110,8 @@ static int help_handle(struct tui *t, struct view *v, enum ui_action a)
 }
 
 const struct view_ops tui_help_ops = {
-	"help", SCR_HELP, help_open, help_header, tui_doc_draw_line, help_handle,
-	tui_doc_line_text, help_close,
+	"help",	     SCR_HELP,		help_open,  help_header, tui_doc_draw_line,
+	help_handle, tui_doc_line_text, help_close,
 };
 
 void tui_open_help(struct tui *t, enum tui_screen from)

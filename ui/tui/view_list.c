@@ -29,23 +29,23 @@ static const char *const sort_names[] = { "verdict", "time", "server", "service"
 
 enum col_id { C_VERDICT = 0, C_TIME, C_CLIENT, C_SERVER, C_SERVICE, C_TLS, C_SNI, C_WORST, C__N };
 static const char *const col_label[] = { "Verdict", "Time", "Client", "Server",
-					 "Service", "TLS", "SNI", "Finding" };
+					 "Service", "TLS",  "SNI",    "Finding" };
 /* Which columns survive when the window is narrow, most wanted first. */
-static const enum col_id col_priority[] = { C_VERDICT, C_SERVER, C_WORST, C_CLIENT,
-					     C_TIME, C_SERVICE, C_TLS, C_SNI };
+static const enum col_id col_priority[] = { C_VERDICT, C_SERVER,  C_WORST, C_CLIENT,
+					    C_TIME,    C_SERVICE, C_TLS,   C_SNI };
 static const int col_min[] = { 7, 8, 15, 15, 8, 7, 8, 10 };
 static const int col_cap[] = { 10, 23, 47, 47, 26, 8, 34, 1000 };
 
 struct list {
-	size_t *rows;              /* indices into a->sessions, in display order */
+	size_t *rows; /* indices into a->sessions, in display order */
 	size_t n;
 	enum sort_key sort;
 	char filter[256];
-	int width[C__N];           /* 0: column not shown */
+	int width[C__N]; /* 0: column not shown */
 	int x[C__N];
-	int date;                  /* sessions span several days */
-	int sep;                   /* blanks between columns */
-	char **text;               /* per session index: search text (lazy) */
+	int date;    /* sessions span several days */
+	int sep;     /* blanks between columns */
+	char **text; /* per session index: search text (lazy) */
 	size_t n_text;
 };
 
@@ -197,12 +197,8 @@ static int cmp_rows(const void *x, const void *y, void *arg)
 	const struct session_report *a = t->a->sessions[i], *b = t->a->sessions[j];
 	int c = 0;
 	switch (L->sort) {
-	case SORT_VERDICT:
-		c = verdict_rank(a->verdict) - verdict_rank(b->verdict);
-		break;
-	case SORT_SERVER:
-		c = cmp_ep(&a->s->server, &b->s->server);
-		break;
+	case SORT_VERDICT: c = verdict_rank(a->verdict) - verdict_rank(b->verdict); break;
+	case SORT_SERVER: c = cmp_ep(&a->s->server, &b->s->server); break;
 	case SORT_SERVICE:
 		if (!a->service != !b->service)
 			c = a->service ? -1 : 1;
@@ -211,8 +207,7 @@ static int cmp_rows(const void *x, const void *y, void *arg)
 		if (!c)
 			c = verdict_rank(a->verdict) - verdict_rank(b->verdict);
 		break;
-	default:
-		break;
+	default: break;
 	}
 	if (!c && a->s->start_ts != b->s->start_ts)
 		c = a->s->start_ts < b->s->start_ts ? -1 : 1;
@@ -257,7 +252,8 @@ static void layout(struct tui *t, struct list *L)
 		enum col_id c = col_priority[k];
 		int m = col_min[c] < want[c] ? col_min[c] : want[c], comf = want[c];
 		if (c == C_WORST || c == C_SERVICE || c == C_SNI)
-			comf = want[c] < (c == C_WORST ? 16 : 12) ? want[c] : (c == C_WORST ? 16 : 12);
+			comf = want[c] < (c == C_WORST ? 16 : 12) ? want[c]
+								  : (c == C_WORST ? 16 : 12);
 		if (c == C_TIME)
 			comf = m;
 		if (used + comf + (used ? L->sep : 0) <= avail)
@@ -447,7 +443,8 @@ static void list_header(struct tui *t, struct view *v)
 		char span[128];
 		int sw = 0;
 		if (have) {
-			int sameday = day_of((time_t)(lo / 1000000000)) == day_of((time_t)(hi / 1000000000));
+			int sameday = day_of((time_t)(lo / 1000000000)) ==
+				      day_of((time_t)(hi / 1000000000));
 			snprintf(span, sizeof span, "  %s %s %s UTC ",
 				 tui_clock(lo, 1, 0, t1, sizeof t1), t->g.dash,
 				 tui_clock(hi, !sameday, 0, t2, sizeof t2));
@@ -465,14 +462,16 @@ static void list_header(struct tui *t, struct view *v)
 	x = 1;
 	{
 		char b[128];
-		snprintf(b, sizeof b, "%zu session%s: ", a->n_sessions, a->n_sessions == 1 ? "" : "s");
+		snprintf(b, sizeof b, "%zu session%s: ", a->n_sessions,
+			 a->n_sessions == 1 ? "" : "s");
 		x += tui_put(t, 1, x, t->cols - x, RL_BOLD, 0, b);
 		static const enum verdict order[] = { VERDICT_FAILED, VERDICT_WARNING, VERDICT_OK,
 						      VERDICT_INCOMPLETE };
 		for (size_t k = 0; k < 4; k++) {
 			snprintf(b, sizeof b, "%zu %s", counts[order[k]], verdict_str(order[k]));
 			x += tui_put(t, 1, x, t->cols - x,
-				     counts[order[k]] ? tui_verdict_role(order[k]) : RL_NORMAL, 0, b);
+				     counts[order[k]] ? tui_verdict_role(order[k]) : RL_NORMAL, 0,
+				     b);
 			x += tui_put(t, 1, x, t->cols - x, RL_NORMAL, 0, k < 3 ? ", " : "");
 		}
 		snprintf(b, sizeof b, "   sort: %s", sort_names[L->sort]);
@@ -481,7 +480,8 @@ static void list_header(struct tui *t, struct view *v)
 			char fb[300];
 			snprintf(b, sizeof b, "   filter: ");
 			x += tui_put(t, 1, x, t->cols - x, RL_WARN, 0, b);
-			x += tui_put(t, 1, x, t->cols - x, RL_WARN, 0, tui_s(L->filter, fb, sizeof fb));
+			x += tui_put(t, 1, x, t->cols - x, RL_WARN, 0,
+				     tui_s(L->filter, fb, sizeof fb));
 			snprintf(b, sizeof b, " (%zu shown)", L->n);
 			tui_put(t, 1, x, t->cols - x, RL_WARN, 0, b);
 		}
@@ -498,7 +498,8 @@ static void list_header(struct tui *t, struct view *v)
 			tui_put(t, 4, 2, t->cols - 3, RL_NORMAL, 0,
 				"No TLS session found in the capture.");
 		else {
-			snprintf(title, sizeof title, "No session matches the filter \"%s\" (Esc clears it).",
+			snprintf(title, sizeof title,
+				 "No session matches the filter \"%s\" (Esc clears it).",
 				 tui_s(L->filter, fb, sizeof fb));
 			tui_put(t, 4, 2, t->cols - 3, RL_WARN, 0, title);
 		}
@@ -557,8 +558,8 @@ static int list_handle(struct tui *t, struct view *v, enum ui_action a)
 		tui_message(t, RL_NORMAL, "sorted by %s", sort_names[L->sort]);
 		return 1;
 	case ACT_FILTER:
-		tui_prompt(t, "Filter (text, verdict:V, port:N, id:FINDING):", L->filter, set_filter,
-			   NULL);
+		tui_prompt(t, "Filter (text, verdict:V, port:N, id:FINDING):", L->filter,
+			   set_filter, NULL);
 		return 1;
 	case ACT_CLEAR_FILTER:
 		if (L->filter[0]) {
@@ -567,8 +568,7 @@ static int list_handle(struct tui *t, struct view *v, enum ui_action a)
 			tui_message(t, RL_NORMAL, "filter cleared");
 		}
 		return 1;
-	default:
-		return 0;
+	default: return 0;
 	}
 }
 
@@ -592,8 +592,8 @@ static void list_close(struct view *v)
 }
 
 const struct view_ops tui_list_ops = {
-	"sessions", SCR_LIST, list_open, list_header, list_draw_line, list_handle,
-	list_line_text, list_close,
+	"sessions",	SCR_LIST,    list_open,	     list_header,
+	list_draw_line, list_handle, list_line_text, list_close,
 };
 
 void tui_open_list(struct tui *t)

@@ -42,9 +42,9 @@ struct sess {
 
 enum {
 	IT_HEAD = 1,
-	IT_CHAIN = 100,    /* + side * 200 + cert index; +150 store, +199 missing */
-	IT_FIND = 1000,    /* + finding index */
-	IT_LADDER = 5000,  /* + ladder index */
+	IT_CHAIN = 100,	  /* + side * 200 + cert index; +150 store, +199 missing */
+	IT_FIND = 1000,	  /* + finding index */
+	IT_LADDER = 5000, /* + ladder index */
 	IT_DETAIL = 20000,
 };
 
@@ -121,8 +121,9 @@ static void chain_block(struct tui *t, struct doc *d, const struct session_repor
 			doc_line(d, base);
 			doc_putf(d, RL_HEAD, "%s chain", who);
 			doc_put(d, RL_NORMAL, ": ");
-			doc_put(d, RL_DIM, s->tls13 ? "not visible (TLS 1.3 encrypts it)"
-						   : "not seen in the capture");
+			doc_put(d, RL_DIM,
+				s->tls13 ? "not visible (TLS 1.3 encrypts it)"
+					 : "not seen in the capture");
 		}
 		return;
 	}
@@ -162,9 +163,7 @@ static void chain_block(struct tui *t, struct doc *d, const struct session_repor
 		int ind = (int)(7 + 3 * w->depth);
 		char sb[600];
 		switch (w->kind) {
-		case ROW_SENT:
-			cert_node(t, d, r, side, (size_t)w->index, w->depth);
-			break;
+		case ROW_SENT: cert_node(t, d, r, side, (size_t)w->index, w->depth); break;
 		case ROW_STORE:
 			l = doc_line(d, base + 150 + (int)nstore++);
 			l->link = LINK_CERT;
@@ -180,12 +179,14 @@ static void chain_block(struct tui *t, struct doc *d, const struct session_repor
 			tree_prefix(t, d, w->depth);
 			doc_put(d, RL_ERR, "[missing] ");
 			doc_wrap(d, base + 199, RL_BOLD, tui_s(w->name, sb, sizeof sb), ind, 1);
-			doc_wrap(d, base + 199, RL_ERR, ": neither sent nor in a trust store", ind, 1);
+			doc_wrap(d, base + 199, RL_ERR, ": neither sent nor in a trust store", ind,
+				 1);
 			if (w->url) {
 				doc_line(d, base + 199);
 				doc_putf(d, RL_NORMAL, "%*s", ind, "");
 				doc_put(d, RL_NORMAL, "published at ");
-				doc_wrap(d, base + 199, RL_INFO, tui_s(w->url, sb, sizeof sb), ind, 1);
+				doc_wrap(d, base + 199, RL_INFO, tui_s(w->url, sb, sizeof sb), ind,
+					 1);
 			}
 			break;
 		case ROW_EXTRA:
@@ -260,8 +261,8 @@ static const char *alert_label(const struct tls_alert *al, char *buf, size_t len
 	return buf;
 }
 
-static const char *entry_label(const struct tls_session *s, const struct ladder_entry *e,
-			       char *buf, size_t len)
+static const char *entry_label(const struct tls_session *s, const struct ladder_entry *e, char *buf,
+			       size_t len)
 {
 	char vb[16];
 	switch (e->kind) {
@@ -272,9 +273,11 @@ static const char *entry_label(const struct tls_session *s, const struct ladder_
 			if (n == 0)
 				snprintf(buf, len, "Certificate (empty)");
 			else
-				snprintf(buf, len, "Certificate (%zu cert%s)", n, n == 1 ? "" : "s");
+				snprintf(buf, len, "Certificate (%zu cert%s)", n,
+					 n == 1 ? "" : "s");
 		} else if (e->type == HS_SERVER_HELLO && s->version) {
-			snprintf(buf, len, "ServerHello (%s)", version_text(s->version, vb, sizeof vb));
+			snprintf(buf, len, "ServerHello (%s)",
+				 version_text(s->version, vb, sizeof vb));
 		} else {
 			snprintf(buf, len, "%s", hs_type_text(e->type));
 		}
@@ -400,7 +403,8 @@ static void ladder_block(struct tui *t, struct doc *d, const struct session_repo
 			if (q) {
 				snprintf(h, sizeof h, "%s answers the %s's %s (frame %llu)",
 					 t->utf8 ? "\u21b3" : "->", side_str(q->side),
-					 entry_label(s, q, ab, sizeof ab), (unsigned long long)q->frame);
+					 entry_label(s, q, ab, sizeof ab),
+					 (unsigned long long)q->frame);
 				doc_line(d, item);
 				doc_put(d, RL_NORMAL, "                    ");
 				doc_wrap(d, item, RL_ERR, h, 22, 1);
@@ -408,11 +412,13 @@ static void ladder_block(struct tui *t, struct doc *d, const struct session_repo
 			/* The rules' reading of this alert, tied by its frame. */
 			for (size_t k = 0; k < r->nf; k++) {
 				const struct finding *f = &r->f[k];
-				if (f->frame != e->frame || !f->message || strcmp(f->id, "fatal_alert"))
+				if (f->frame != e->frame || !f->message ||
+				    strcmp(f->id, "fatal_alert"))
 					continue;
 				doc_line(d, item);
 				doc_put(d, RL_NORMAL, "                      ");
-				doc_wrap(d, item, RL_NORMAL, tui_s(f->message, fb, sizeof fb), 22, 1);
+				doc_wrap(d, item, RL_NORMAL, tui_s(f->message, fb, sizeof fb), 22,
+					 1);
 			}
 		}
 	}
@@ -475,7 +481,8 @@ static void details_block(struct tui *t, struct doc *d, const struct session_rep
 	if (r->expected_name) {
 		char eb[600];
 		snprintf(b, sizeof b, "%s (from %s)", tui_s(r->expected_name, sb, sizeof sb),
-			 tui_s(r->expected_name_source ? r->expected_name_source : "?", eb, sizeof eb));
+			 tui_s(r->expected_name_source ? r->expected_name_source : "?", eb,
+			       sizeof eb));
 		kv(d, it + 7, "Expected name", RL_NORMAL, b);
 	}
 	snprintf(b, sizeof b, "%s, frames %llu-%llu%s", ui_time_us(s->start_ts, tb, sizeof tb),
@@ -508,8 +515,7 @@ static void details_block(struct tui *t, struct doc *d, const struct session_rep
 			doc_putf(d, RL_DIM, "  frame %llu, %s: ", (unsigned long long)n->frame,
 				 side_str(n->side));
 			doc_wrap(d, it + 13 + (int)i, RL_WARN,
-				 tui_s(i < r->n_notes ? r->notes[i] : "", b, sizeof b),
-				 4, 1);
+				 tui_s(i < r->n_notes ? r->notes[i] : "", b, sizeof b), 4, 1);
 		}
 	}
 }
@@ -689,8 +695,7 @@ static int sess_handle(struct tui *t, struct view *v, enum ui_action a)
 		}
 		tui_export(t, S->r, l->side, l->idx, l->cert, a == ACT_EXPORT_CHAIN);
 		return 1;
-	default:
-		return 0;
+	default: return 0;
 	}
 }
 
@@ -702,8 +707,8 @@ static void sess_close(struct view *v)
 }
 
 const struct view_ops tui_session_ops = {
-	"session", SCR_SESSION, sess_open, sess_header, tui_doc_draw_line, sess_handle,
-	tui_doc_line_text, sess_close,
+	"session",	   SCR_SESSION, sess_open,	   sess_header,
+	tui_doc_draw_line, sess_handle, tui_doc_line_text, sess_close,
 };
 
 void tui_open_session(struct tui *t, struct session_report *r)
