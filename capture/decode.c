@@ -516,9 +516,10 @@ static int frag_add(struct dctx *x, uint8_t family, const uint8_t *src, const ui
 			x->st->frag_dropped++;
 			continue;
 		}
-		if (g->family == family && g->proto == proto && g->id == id &&
-		    memcmp(g->src, src, n) == 0 &&
-		    memcmp(g->dst, dst, n) == 0) /* lint: ok, copies */
+		/* src and dst were copied out of the packet by the cursor */
+		int same_src = memcmp(g->src, src, n) == 0; /* lint: ok */
+		int same_dst = memcmp(g->dst, dst, n) == 0; /* lint: ok */
+		if (g->family == family && g->proto == proto && g->id == id && same_src && same_dst)
 			f = g;
 		pp = &g->next;
 	}

@@ -22,7 +22,8 @@ fi
 # source); a reformat under them would only make their merges conflict.
 # They are reformatted (make format) once those branches are in.
 later='^(dissect/x509\.c|dissect/cert\.h|dissect/certcache\.[ch]|dissect/tls\.c|capture/source\.c|tests/unit/test_x509\.c)$'
-files=$( (git ls-files '*.c' '*.h' 2>/dev/null || find capture dissect rules ui tests -name '*.[ch]') |
+files=$( (git ls-files '*.c' '*.h' 2>/dev/null ||
+	find capture dissect rules ui tests -name '*.[ch]' 2>/dev/null) |
 	grep -Ev "$later")
 if [ "$fix" = "--fix" ]; then
 	# shellcheck disable=SC2086

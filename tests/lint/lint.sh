@@ -9,10 +9,13 @@
 #     A line that does one of these on bytes that are not the wire's (our
 #     own copy, a text buffer) says so with a comment containing
 #     "lint: ok" and the reason.
+#  2. The layout is what the committed .clang-format says
+#     (format-check.sh; CI installs clang-format through bootstrap).
 #
 # Usage: tests/lint/lint.sh [SRCDIR]    exit 0 clean, 1 with findings.
 set -u
-top=${1:-$(cd "$(dirname "$0")/../.." && pwd)}
+here=$(cd "$(dirname "$0")" && pwd)
+top=${1:-$(cd "$here/../.." && pwd)}
 cd "$top" || exit 2
 status=0
 
@@ -50,5 +53,11 @@ check "pointer arithmetic on packet bytes" \
 check "copy or compare of bytes that may be the wire's" \
 	'\bmem(cpy|move|cmp)[[:space:]]*\('
 
+sh "$here/format-check.sh" "$top"
+case $? in
+0) ;;
+77) echo "lint: the layout was not checked (no clang-format)" ;;
+*) status=1 ;;
+esac
 [ "$status" = 0 ] && echo "lint: clean"
 exit $status

@@ -9,6 +9,7 @@ nfail=0
 fail() { echo "FAIL: $*"; nfail=$((nfail + 1)); }
 
 mkdir -p "$tmp/capture" "$tmp/dissect"
+cp "$top/.clang-format" "$tmp/"
 lint() { sh "$top/tests/lint/lint.sh" "$tmp" >"$tmp/out" 2>&1; }
 
 printf 'int ok(void)\n{\n\treturn 0;\n}\n' >"$tmp/dissect/clean.c"
@@ -37,6 +38,16 @@ lint || fail "a line that says lint: ok is still reported: $(cat "$tmp/out")"
 # The cursor itself is where indexing belongs.
 printf 'int g(const unsigned char *p, int off)\n{\n\treturn p[off + 1];\n}\n' >"$tmp/capture/cursor.c"
 lint || fail "capture/cursor.c is reported: $(cat "$tmp/out")"
+
+# The layout: a file .clang-format would lay out otherwise is reported.
+if command -v clang-format-14 >/dev/null 2>&1 || command -v clang-format >/dev/null 2>&1; then
+	printf 'int  ok(void){return 0;}\n' >"$tmp/dissect/clean.c"
+	if lint || ! grep -q "dissect/clean.c is not laid out" "$tmp/out"; then
+		fail "a file out of layout is not reported: $(cat "$tmp/out")"
+	fi
+else
+	echo "note: clang-format not installed: the layout check was not tried"
+fi
 
 [ "$nfail" -eq 0 ] && echo "PASS: the lint finds every kind of wire read outside the cursor"
 exit $((nfail > 0))
