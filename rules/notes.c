@@ -10,7 +10,7 @@
 
 #include "capture/xalloc.h"
 #include "rules/facts.h"
-#include "rules/rules.h"
+#include "rules/notes.h"
 
 /* "X from the client is malformed (frame 7); what could be read is kept" */
 static void message_refused(struct dbuf *b, const struct tls_note *n)

@@ -8,9 +8,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "rules/analysis.h"
 #include "rules/chain.h"
-#include "rules/rules.h"
+#include "rules/finding.h"
+#include "rules/settings.h"
 
 /* Who sits on one side of a service, for advice text (DOMAIN §6). */
 enum product {
@@ -49,6 +49,10 @@ struct service_def {
  * strings point into static data or cfg.
  */
 void service_get(const struct analysis_config *cfg, uint16_t port, struct service_def *out);
+
+/* Service name for a port (server port), or NULL; *cisco_uc says whether
+ * the Cisco UC rules apply. */
+const char *service_lookup(const struct analysis_config *cfg, uint16_t server_port, int *cisco_uc);
 
 /* Role name of a side ("Expressway-C", "the client"), capitalised or not. */
 const char *service_role(const struct service_def *svc, int side);

@@ -30,7 +30,9 @@
 
 #include "capture/xalloc.h"
 #include "rules/facts.h"
+#include "rules/notes.h"
 #include "rules/rule_int.h"
+#include "rules/rules.h"
 #include "rules/trust.h"
 
 static time_t ns_to_time(int64_t ns)

@@ -14,7 +14,6 @@
 #include "capture/xalloc.h"
 #include "dissect/session.h"
 #include "rules/rule_int.h"
-#include "rules/rules.h"
 
 static const struct service_def services[] = {
 	{ 7001,

@@ -27,7 +27,7 @@
 
 #include "capture/decode.h"
 #include "dissect/cert.h"
-#include "rules/analysis.h"
+#include "rules/settings.h"
 #include "rules/finding.h"
 
 #define TRUST_SYSTEM_BUNDLE "/etc/ssl/certs/ca-certificates.crt"

@@ -21,7 +21,7 @@
 #include "dissect/certcache.h"
 #include "dissect/session.h"
 #include "dissect/tls.h"
-#include "rules/rules.h"
+#include "rules/notes.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -18,6 +18,7 @@
 #include "capture/xalloc.h"
 #include "dissect/x509.h"
 #include "rules/rule_int.h"
+#include "rules/notes.h"
 #include "rules/rules.h"
 #include "rules/trust.h"
 #include "tests/unit/t.h"

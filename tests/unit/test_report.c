@@ -15,7 +15,7 @@
 
 #include "capture/xalloc.h"
 #include "rules/chain.h"
-#include "rules/rules.h"
+#include "rules/notes.h"
 #include "rules/summary.h"
 #include "t.h"
 #include "ui/report/report.h"
