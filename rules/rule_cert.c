@@ -102,14 +102,9 @@ static void rule_dates(struct rule_eval *e, int side, size_t i, const struct cer
 		/* Valid then, expired now: not a finding about the session as
 		 * captured (the finding set must not depend on the day tlsdiag
 		 * runs), but said in the headline. */
-		msg = xasprintf("%s%s was valid %s but has expired since (on %s; as of now, %s).",
-				e->asof_note ? " " : "", lab, when, c->not_after_str, dnow);
-		{
-			char *n = xasprintf("%s%s", e->asof_note ? e->asof_note : "", msg);
-
-			free(e->asof_note);
-			e->asof_note = n;
-		}
+		dbuf_addf(&e->asof,
+			  "%s%s was valid %s but has expired since (on %s; as of now, %s).",
+			  e->asof.len ? " " : "", lab, when, c->not_after_str, dnow);
 	}
 	free(msg);
 	free(adv);

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "capture/xalloc.h"
 #include "rules/chain.h"
 #include "rules/finding.h"
 #include "rules/settings.h"
@@ -78,8 +79,8 @@ struct rule_eval {
 	int name_is_ip; /* expected identity is an address */
 	uint8_t name_ip[16];
 	int name_ip_family;
-	char *asof_note;	 /* "valid when captured, expired since"
-					    sentences for the headline (owned) */
+	struct dbuf asof;	 /* "valid when captured, expired since"
+					    sentences for the headline */
 	int name_from_rejection; /* IP taken as the name only because the
 					    client rejected the chain, no SNI */
 };

@@ -388,8 +388,8 @@ static void set_verdict(struct rule_eval *e)
 		rule_cap(r->headline);
 	}
 asof:
-	if (e->asof_note) {
-		char *h = xasprintf("%s %s", r->headline, e->asof_note);
+	if (e->asof.len) {
+		char *h = xasprintf("%s %s", r->headline, dbuf_str(&e->asof));
 
 		free(r->headline);
 		r->headline = rule_cap(h);
@@ -422,6 +422,7 @@ void rules_evaluate(const struct rules_ctx *ctx, struct session_report *r)
 	int side;
 
 	memset(&e, 0, sizeof(e));
+	dbuf_init(&e.asof, DBUF_TEXT_MAX);
 	e.ctx = ctx;
 	e.r = r;
 	e.s = s;
@@ -471,5 +472,5 @@ void rules_evaluate(const struct rules_ctx *ctx, struct session_report *r)
 	set_verdict(&e);
 	chain_result_free(&e.cr[0]);
 	chain_result_free(&e.cr[1]);
-	free(e.asof_note);
+	dbuf_free(&e.asof);
 }
