@@ -1,5 +1,5 @@
 /*
- * test_report.c - the text, JSON and HTML sinks (ui/report/text.c,
+ * test_report.c - the text, JSON and HTML sinks (ui/report/plain.c,
  * ui/report/json.c, ui/report/html.c) over a hand-built analysis: a traversal-zone session
  * rejected with unknown_ca (chain tree, missing root, findings, alerts,
  * a hostile SNI), a TLS 1.3 session (certificates hidden), and a session

@@ -1,7 +1,7 @@
 /*
  * report.h - what ui/report owns: the reports a batch run writes, each a
  * sink (ui/sink.h) that only draws what the rules decided: the text report
- * (text.c), NDJSON (json.c, docs/json.md), the HTML page (html.c) and the
+ * (plain.c), NDJSON (json.c, docs/json.md), the HTML page (html.c) and the
  * certificate export (export.c); and `tlsdiag --streams`, the reassembly
  * figures of each flow (streams.c).
  */

@@ -1,5 +1,5 @@
 /*
- * text.c - the plain-text report (`tlsdiag --report`, and what a
+ * plain.c - the plain-text report (`tlsdiag --report`, and what a
  * pipe gets by default): one block per TLS session, then a run summary.
  *
  *   == capture.pcap (pcap, 24 packets, 1 TLS session) ==
