@@ -34,54 +34,30 @@
 
 /* Which predicted findings on the answered chain an alert description
  * stands for, most specific first. NULL-terminated. */
-static const char *const ids_unknown_ca[] = { "unknown_ca",
-					      "incomplete_chain",
-					      "trust_store_shadowing",
-					      "self_signed_leaf",
-					      "ca_not_acceptable",
-					      "key_usage_mismatch",
-					      NULL };
+/* clang-format off */
+static const char *const ids_unknown_ca[] = { "unknown_ca", "incomplete_chain",
+					      "trust_store_shadowing", "self_signed_leaf",
+					      "ca_not_acceptable", "key_usage_mismatch", NULL };
 static const char *const ids_expired[] = { "expired", "not_yet_valid", NULL };
 static const char *const ids_unsupported[] = { "missing_server_auth_eku",
-					       "missing_client_auth_eku",
-					       "key_usage_mismatch",
-					       "rsa_key_8192",
-					       "weak_key",
-					       "weak_signature_sha1",
-					       NULL };
-static const char *const ids_bad_cert[] = { "missing_server_auth_eku",
-					    "missing_client_auth_eku",
-					    "key_usage_mismatch",
-					    "name_mismatch",
-					    "ip_address_peer",
-					    "weak_signature_sha1",
-					    "weak_key",
-					    "rsa_key_8192",
-					    "expired",
-					    "not_yet_valid",
-					    "unknown_ca",
-					    "incomplete_chain",
-					    NULL };
+					       "missing_client_auth_eku", "key_usage_mismatch",
+					       "rsa_key_8192", "weak_key", "weak_signature_sha1", NULL };
+static const char *const ids_bad_cert[] = { "missing_server_auth_eku", "missing_client_auth_eku",
+					    "key_usage_mismatch", "name_mismatch", "ip_address_peer",
+					    "weak_signature_sha1", "weak_key", "rsa_key_8192",
+					    "expired", "not_yet_valid", "unknown_ca",
+					    "incomplete_chain", NULL };
 /* Generic rejections (Java stacks, some appliances): anything. */
-static const char *const ids_generic[] = { "unknown_ca",
-					   "incomplete_chain",
-					   "trust_store_shadowing",
-					   "self_signed_leaf",
-					   "client_cert_missing",
-					   "ca_not_acceptable",
-					   "expired",
-					   "not_yet_valid",
-					   "missing_server_auth_eku",
-					   "missing_client_auth_eku",
-					   "key_usage_mismatch",
-					   "name_mismatch",
-					   "ip_address_peer",
-					   "weak_signature_sha1",
-					   "weak_key",
-					   "rsa_key_8192",
-					   NULL };
+static const char *const ids_generic[] = { "unknown_ca", "incomplete_chain",
+					   "trust_store_shadowing", "self_signed_leaf",
+					   "client_cert_missing", "ca_not_acceptable", "expired",
+					   "not_yet_valid", "missing_server_auth_eku",
+					   "missing_client_auth_eku", "key_usage_mismatch",
+					   "name_mismatch", "ip_address_peer", "weak_signature_sha1",
+					   "weak_key", "rsa_key_8192", NULL };
 static const char *const ids_cert_required[] = { "client_cert_missing", NULL };
 static const char *const ids_name[] = { "name_mismatch", NULL };
+/* clang-format on */
 
 static const char *const *ids_for(int desc)
 {
