@@ -423,6 +423,24 @@ static int64_t seq_off(const struct tcp_dir *d, uint32_t seq)
 	return (int64_t)d->next_off + delta;
 }
 
+/* The next `skip` bytes of a segment's payload lie before the delivered
+ * edge, where the receiver kept its first copy: count the overlap (and a
+ * conflict when they differ from what was delivered) and step past them.
+ * 0, or -1 when nothing of the segment is left. */
+static int skip_delivered(struct tcp_dir *d, struct cursor *pc, uint64_t *uoff, size_t *len,
+			  size_t skip)
+{
+	struct span before;
+	d->st.overlaps++;
+	if (cur_bytes(pc, skip, &before) != PE_OK)
+		return -1;
+	if (recent_differs(d, *uoff, before))
+		d->st.overlap_conflicts++;
+	*len -= skip;
+	*uoff += skip;
+	return *len ? 0 : -1;
+}
+
 static void dir_data(struct tcp_table *t, struct tcp_flow *f, int dir, const struct tcp_seg *s)
 {
 	struct tcp_dir *d = &f->d[dir];
@@ -474,15 +492,8 @@ static void dir_data(struct tcp_table *t, struct tcp_flow *f, int dir, const str
 	}
 	if (uoff < d->next_off) {
 		/* Partly before the edge: the receiver kept its first copy. */
-		size_t skip = (size_t)(d->next_off - uoff);
-		struct span before;
-		d->st.overlaps++;
-		if (cur_bytes(&pc, skip, &before) != PE_OK)
+		if (skip_delivered(d, &pc, &uoff, &len, (size_t)(d->next_off - uoff)) != 0)
 			return;
-		if (recent_differs(d, uoff, before))
-			d->st.overlap_conflicts++;
-		len -= skip;
-		uoff = d->next_off;
 	}
 	if (uoff > d->next_off) {
 		d->st.out_of_order++;
@@ -495,16 +506,8 @@ static void dir_data(struct tcp_table *t, struct tcp_flow *f, int dir, const str
 				size_t skip = (size_t)(d->next_off - uoff) < len
 						      ? (size_t)(d->next_off - uoff)
 						      : len;
-				struct span before;
-				d->st.overlaps++;
-				if (cur_bytes(&pc, skip, &before) != PE_OK)
+				if (skip_delivered(d, &pc, &uoff, &len, skip) != 0)
 					return;
-				if (recent_differs(d, uoff, before))
-					d->st.overlap_conflicts++;
-				if (skip == len)
-					return;
-				len -= skip;
-				uoff = d->next_off;
 			}
 		}
 	}
