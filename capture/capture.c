@@ -46,19 +46,14 @@ int capture_run_file(const char *path, struct tcp_table *t, const struct capture
 		if (p.caplen < p.origlen)
 			res->snaplen_cut_packets++;
 		switch (decode_packet(d, &p, &out, &res->dec)) {
-		case DEC_TCP:
-			tcp_table_input(t, &out.tcp);
-			break;
+		case DEC_TCP: tcp_table_input(t, &out.tcp); break;
 		case DEC_DNS:
 			if (hooks && hooks->dns)
 				for (size_t i = 0; i < out.n_dns; i++)
 					hooks->dns(hooks->ctx, &out.dns[i]);
 			break;
-		case DEC_UNKNOWN_LINK:
-			reported_unknown++;
-			break;
-		default:
-			break;
+		case DEC_UNKNOWN_LINK: reported_unknown++; break;
+		default: break;
 		}
 		if (hooks && hooks->progress && (res->packets & 0xfff) == 0)
 			hooks->progress(hooks->ctx, src_offset(s));

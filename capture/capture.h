@@ -13,17 +13,17 @@
 #define CAPTURE_MAX_LINKTYPES 8
 
 struct capture_result {
-	char format[16];        /* "pcap" / "pcapng" */
+	char format[16]; /* "pcap" / "pcapng" */
 	int compressed;
 	uint64_t packets;
 	int64_t first_ts, last_ts;
-	uint64_t bytes_read;    /* uncompressed bytes consumed */
+	uint64_t bytes_read;	/* uncompressed bytes consumed */
 	enum src_status status; /* SRC_EOF when the whole file was read */
-	char message[600];      /* why reading stopped early, or "" */
-	int opened;             /* 0: nothing could be read at all */
+	char message[600];	/* why reading stopped early, or "" */
+	int opened;		/* 0: nothing could be read at all */
 	int linktypes[CAPTURE_MAX_LINKTYPES];
 	int nlinktypes;
-	uint32_t snaplen;       /* smallest interface snaplen seen (0 unknown) */
+	uint32_t snaplen;	      /* smallest interface snaplen seen (0 unknown) */
 	uint64_t snaplen_cut_packets; /* packets with caplen < origlen */
 	struct decode_stats dec;
 };

@@ -179,8 +179,8 @@ enum parse_err cur_peek_u24(const struct cursor *c, size_t at, uint32_t *out)
 {
 	if (cur_left(c) < 3 || cur_left(c) - 3 < at)
 		return PE_SHORT;
-	*out = (uint32_t)c->base[c->off + at] << 16 |
-	       (uint32_t)c->base[c->off + at + 1] << 8 | c->base[c->off + at + 2];
+	*out = (uint32_t)c->base[c->off + at] << 16 | (uint32_t)c->base[c->off + at + 1] << 8 |
+	       c->base[c->off + at + 2];
 	return PE_OK;
 }
 

@@ -16,19 +16,19 @@
 
 enum parse_err {
 	PE_OK = 0,
-	PE_SHORT,       /* ran out of bytes (snaplen, capture gap) */
-	PE_MALFORMED,   /* contradicts the spec */
-	PE_TRAILING,    /* bytes left where a structure should end */
-	PE_LIMIT,       /* over one of our caps */
+	PE_SHORT,	/* ran out of bytes (snaplen, capture gap) */
+	PE_MALFORMED,	/* contradicts the spec */
+	PE_TRAILING,	/* bytes left where a structure should end */
+	PE_LIMIT,	/* over one of our caps */
 	PE_UNSUPPORTED, /* valid but not something we decode */
 	PE_NOMEM,
 };
 
-#define TRY(x)                                     \
-	do {                                       \
-		enum parse_err e_ = (x);           \
-		if (e_ != PE_OK)                   \
-			return e_;                 \
+#define TRY(x)                                                                                     \
+	do {                                                                                       \
+		enum parse_err e_ = (x);                                                           \
+		if (e_ != PE_OK)                                                                   \
+			return e_;                                                                 \
 	} while (0)
 
 struct cursor {
@@ -72,8 +72,6 @@ PE_MUST_USE enum parse_err cur_peek_u24(const struct cursor *c, size_t at, uint3
 
 /* Span helpers (read only through the span's own length). */
 int span_eq(struct span a, struct span b);
-
-
 
 /* One's-complement sum of 16-bit big-endian words (RFC 1071), folded into
  * `acc` (not finished: call csum_finish). */

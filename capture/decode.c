@@ -33,9 +33,9 @@ struct frag_dgram {
 	uint8_t family, proto;
 	uint8_t src[16], dst[16];
 	uint32_t id;
-	uint8_t *buf;         /* FRAG_MAX_SIZE + 8 */
+	uint8_t *buf;				 /* FRAG_MAX_SIZE + 8 */
 	uint8_t have[FRAG_MAX_SIZE / 8 / 8 + 2]; /* bitmap of 8-byte units */
-	uint32_t total;       /* payload length, known once the last piece came */
+	uint32_t total; /* payload length, known once the last piece came */
 	int last_seen;
 	int64_t first_ts;
 	struct frag_dgram *next;
@@ -44,7 +44,7 @@ struct frag_dgram {
 struct decoder {
 	struct frag_dgram *frags;
 	size_t nfrags;
-	uint8_t *dgram;       /* the reassembled datagram handed out */
+	uint8_t *dgram; /* the reassembled datagram handed out */
 	size_t dgram_len;
 };
 
@@ -55,7 +55,7 @@ struct dctx {
 	struct decoded *out;
 	struct decode_stats *st;
 	int depth;
-	int cut;              /* caplen < origlen */
+	int cut; /* caplen < origlen */
 };
 
 static enum decode_result dec_ether(struct dctx *x, struct cursor *c);
@@ -84,7 +84,8 @@ const char *endpoint_str(const struct endpoint *e, char *buf, size_t len)
 int endpoint_eq(const struct endpoint *a, const struct endpoint *b)
 {
 	size_t n = a->family == 6 ? 16 : 4;
-	return a->family == b->family && a->port == b->port && memcmp(a->addr, b->addr, n) == 0;
+	int same = memcmp(a->addr, b->addr, n) == 0; /* lint: ok, copies out of packets */
+	return a->family == b->family && a->port == b->port && same;
 }
 
 /* ---- decoder ---- */
@@ -119,8 +120,7 @@ static enum decode_result by_ethertype(struct dctx *x, struct cursor *c, uint16_
 {
 	switch (type) {
 	case 0x0800:
-	case 0x86dd:
-		return dec_ip(x, c);
+	case 0x86dd: return dec_ip(x, c);
 	case 0x8100:
 	case 0x88a8:
 	case 0x9100: {
@@ -186,9 +186,11 @@ static enum decode_result dec_ether(struct dctx *x, struct cursor *c)
 static enum decode_result dec_af(struct dctx *x, struct cursor *c, uint32_t af)
 {
 	switch (af) {
-	case 2:                          /* AF_INET everywhere */
-	case 10: case 24: case 28: case 30: /* AF_INET6: Linux, BSDs, macOS */
-		return dec_ip(x, c);
+	case 2: /* AF_INET everywhere */
+	case 10:
+	case 24:
+	case 28:
+	case 30: /* AF_INET6: Linux, BSDs, macOS */ return dec_ip(x, c);
 	}
 	x->st->non_ip++;
 	return DEC_SKIP;
@@ -199,14 +201,12 @@ static enum decode_result dec_link(struct dctx *x, struct cursor *c, int lt)
 	uint16_t proto;
 	uint32_t af;
 	switch (lt) {
-	case LT_ETHERNET:
-		return dec_ether(x, c);
+	case LT_ETHERNET: return dec_ether(x, c);
 	case LT_RAW:
 	case LT_RAW_DLT12:
 	case LT_RAW_DLT14:
 	case LT_IPV4:
-	case LT_IPV6:
-		return dec_ip(x, c);
+	case LT_IPV6: return dec_ip(x, c);
 	case LT_NULL:
 		/* Host byte order of the capturing machine: try both. */
 		if (cur_u32le(c, &af) != PE_OK)
@@ -336,8 +336,9 @@ static void dec_dns(struct dctx *x, struct span msg)
 	struct cursor c;
 	uint16_t id, flags, qd, an, ns, ar;
 	cur_init(&c, msg.p, msg.n);
-	if (cur_u16(&c, &id) != PE_OK || cur_u16(&c, &flags) != PE_OK || cur_u16(&c, &qd) != PE_OK ||
-	    cur_u16(&c, &an) != PE_OK || cur_u16(&c, &ns) != PE_OK || cur_u16(&c, &ar) != PE_OK)
+	if (cur_u16(&c, &id) != PE_OK || cur_u16(&c, &flags) != PE_OK ||
+	    cur_u16(&c, &qd) != PE_OK || cur_u16(&c, &an) != PE_OK || cur_u16(&c, &ns) != PE_OK ||
+	    cur_u16(&c, &ar) != PE_OK)
 		return;
 	if (!(flags & 0x8000) || qd != 1 || an == 0)
 		return;
@@ -376,8 +377,8 @@ static void dec_dns(struct dctx *x, struct span msg)
 
 /* ---- transport ---- */
 
-static uint32_t pseudo_sum(uint8_t family, const uint8_t *src, const uint8_t *dst,
-			   uint8_t proto, uint32_t len)
+static uint32_t pseudo_sum(uint8_t family, const uint8_t *src, const uint8_t *dst, uint8_t proto,
+			   uint32_t len)
 {
 	size_t n = family == 6 ? 16 : 4;
 	struct span s = { src, n }, d = { dst, n };
@@ -408,7 +409,8 @@ static enum decode_result dec_l4(struct dctx *x, uint8_t family, const uint8_t *
 		x->st->udp++;
 		if (dp == 4789 && ++x->depth <= MAX_DEPTH) { /* VXLAN */
 			uint32_t f, vni;
-			if (cur_u32(c, &f) == PE_OK && cur_u32(c, &vni) == PE_OK && (f & 0x08000000))
+			if (cur_u32(c, &f) == PE_OK && cur_u32(c, &vni) == PE_OK &&
+			    (f & 0x08000000))
 				return dec_ether(x, c);
 			return DEC_SKIP;
 		}
@@ -453,8 +455,9 @@ static enum decode_result dec_l4(struct dctx *x, uint8_t family, const uint8_t *
 	x->st->tcp++;
 	t->flags = flags;
 	t->src.family = t->dst.family = family;
-	memcpy(t->src.addr, src, family == 6 ? 16 : 4);
-	memcpy(t->dst.addr, dst, family == 6 ? 16 : 4);
+	/* src and dst were copied out of the packet by cur_copy */
+	memcpy(t->src.addr, src, family == 6 ? 16 : 4); /* lint: ok */
+	memcpy(t->dst.addr, dst, family == 6 ? 16 : 4); /* lint: ok */
 	t->payload = cur_rest(c);
 	t->wire_len = wire_len - (uint32_t)hlen;
 	if (t->payload.n > t->wire_len)
@@ -513,8 +516,10 @@ static int frag_add(struct dctx *x, uint8_t family, const uint8_t *src, const ui
 			x->st->frag_dropped++;
 			continue;
 		}
-		if (g->family == family && g->proto == proto && g->id == id &&
-		    memcmp(g->src, src, n) == 0 && memcmp(g->dst, dst, n) == 0)
+		/* src and dst were copied out of the packet by the cursor */
+		int same_src = memcmp(g->src, src, n) == 0; /* lint: ok */
+		int same_dst = memcmp(g->dst, dst, n) == 0; /* lint: ok */
+		if (g->family == family && g->proto == proto && g->id == id && same_src && same_dst)
 			f = g;
 		pp = &g->next;
 	}
@@ -539,8 +544,8 @@ static int frag_add(struct dctx *x, uint8_t family, const uint8_t *src, const ui
 		f->family = family;
 		f->proto = proto;
 		f->id = id;
-		memcpy(f->src, src, n);
-		memcpy(f->dst, dst, n);
+		memcpy(f->src, src, n); /* lint: ok, addresses copied out by the cursor */
+		memcpy(f->dst, dst, n); /* lint: ok */
 		f->buf = xcalloc(FRAG_MAX_SIZE + 8, 1);
 		f->first_ts = now;
 		f->next = d->frags;
@@ -651,7 +656,7 @@ PE_MUST_USE static enum parse_err v6_skip_ext(struct cursor *pl, uint8_t *nh, ui
 		uint8_t next, hl;
 		size_t skip;
 		switch (*nh) {
-		case 0:   /* hop-by-hop */
+		case 0:	  /* hop-by-hop */
 		case 43:  /* routing */
 		case 60:  /* destination options */
 		case 135: /* mobility */
@@ -666,8 +671,7 @@ PE_MUST_USE static enum parse_err v6_skip_ext(struct cursor *pl, uint8_t *nh, ui
 			TRY(cur_u8(pl, &hl));
 			skip = (size_t)hl * 4 + 6;
 			break;
-		default:
-			return PE_OK;
+		default: return PE_OK;
 		}
 		TRY(cur_skip(pl, skip));
 		*len = *len > skip + 2 ? *len - (uint32_t)(skip + 2) : 0;

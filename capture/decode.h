@@ -17,7 +17,7 @@
 #include "capture/source.h"
 
 struct endpoint {
-	uint8_t family; /* 4 or 6 */
+	uint8_t family;	  /* 4 or 6 */
 	uint8_t addr[16]; /* IPv4 in the first 4 bytes */
 	uint16_t port;
 };
@@ -29,8 +29,12 @@ const char *endpoint_addr_str(const struct endpoint *e, char *buf, size_t len);
 int endpoint_eq(const struct endpoint *a, const struct endpoint *b);
 
 enum {
-	TCPF_FIN = 0x01, TCPF_SYN = 0x02, TCPF_RST = 0x04,
-	TCPF_PSH = 0x08, TCPF_ACK = 0x10, TCPF_URG = 0x20,
+	TCPF_FIN = 0x01,
+	TCPF_SYN = 0x02,
+	TCPF_RST = 0x04,
+	TCPF_PSH = 0x08,
+	TCPF_ACK = 0x10,
+	TCPF_URG = 0x20,
 };
 
 struct tcp_seg {
@@ -38,8 +42,8 @@ struct tcp_seg {
 	uint32_t seq, ack;
 	uint8_t flags;
 	uint16_t window;
-	struct span payload;   /* borrowed: valid until the next decode call */
-	uint32_t wire_len;     /* payload length the IP header announced;
+	struct span payload; /* borrowed: valid until the next decode call */
+	uint32_t wire_len;   /* payload length the IP header announced;
 				  > payload.n when the snaplen cut it */
 	int64_t ts_ns;
 	uint64_t frame;
@@ -51,11 +55,11 @@ struct decode_stats {
 	uint64_t vlan_tagged, tunnelled_gre, tunnelled_erspan;
 	uint64_t frag_pieces, frag_reassembled, frag_dropped;
 	uint64_t bad_ip_csum, bad_tcp_csum;
-	uint64_t snaplen_cut;     /* TCP segments whose payload the snaplen cut */
-	uint64_t malformed;       /* headers that contradict themselves */
+	uint64_t snaplen_cut; /* TCP segments whose payload the snaplen cut */
+	uint64_t malformed;   /* headers that contradict themselves */
 	uint64_t unknown_linktype;
 	int last_unknown_linktype;
-	uint64_t dns_answers;     /* DNS A/AAAA answers recorded */
+	uint64_t dns_answers; /* DNS A/AAAA answers recorded */
 };
 
 /* A name resolved in the capture (UDP DNS response): addr -> name. */
@@ -68,10 +72,10 @@ struct dns_seen {
 };
 
 enum decode_result {
-	DEC_TCP = 0,  /* out->tcp is set */
-	DEC_DNS,      /* out->dns holds n_dns answers */
-	DEC_SKIP,     /* not TCP (or a fragment held for reassembly) */
-	DEC_BAD,      /* counted in stats->malformed */
+	DEC_TCP = 0, /* out->tcp is set */
+	DEC_DNS,     /* out->dns holds n_dns answers */
+	DEC_SKIP,    /* not TCP (or a fragment held for reassembly) */
+	DEC_BAD,     /* counted in stats->malformed */
 	DEC_UNKNOWN_LINK,
 };
 
@@ -89,7 +93,7 @@ struct decoded {
 
 /* Decode one packet. Spans in `out` borrow from pkt->data or from the
  * decoder's fragment buffers, valid until the next call. */
-enum decode_result decode_packet(struct decoder *d, const struct pkt *p,
-				 struct decoded *out, struct decode_stats *st);
+enum decode_result decode_packet(struct decoder *d, const struct pkt *p, struct decoded *out,
+				 struct decode_stats *st);
 
 #endif

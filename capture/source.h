@@ -16,23 +16,23 @@
 
 /* libpcap's LINKTYPE_ values we decode (capture/link.c). */
 enum {
-	LT_NULL = 0,        /* BSD loopback, host-order AF_ */
+	LT_NULL = 0, /* BSD loopback, host-order AF_ */
 	LT_ETHERNET = 1,
-	LT_RAW = 101,       /* raw IPv4 or IPv6 */
-	LT_LOOP = 108,      /* OpenBSD loopback, network-order AF_ */
+	LT_RAW = 101,  /* raw IPv4 or IPv6 */
+	LT_LOOP = 108, /* OpenBSD loopback, network-order AF_ */
 	LT_LINUX_SLL = 113,
 	LT_IPV4 = 228,
 	LT_IPV6 = 229,
 	LT_LINUX_SLL2 = 276,
-	LT_RAW_DLT12 = 12,  /* DLT_RAW on some BSDs */
-	LT_RAW_DLT14 = 14,  /* DLT_RAW on OpenBSD */
+	LT_RAW_DLT12 = 12, /* DLT_RAW on some BSDs */
+	LT_RAW_DLT14 = 14, /* DLT_RAW on OpenBSD */
 };
 
 struct pkt {
-	uint64_t frame;      /* 1-based within the file, as Wireshark numbers */
-	int64_t ts_ns;       /* nanoseconds since the Unix epoch, UTC */
-	uint32_t caplen;     /* bytes present in data */
-	uint32_t origlen;    /* bytes on the wire (caplen < origlen: snaplen cut) */
+	uint64_t frame;	  /* 1-based within the file, as Wireshark numbers */
+	int64_t ts_ns;	  /* nanoseconds since the Unix epoch, UTC */
+	uint32_t caplen;  /* bytes present in data */
+	uint32_t origlen; /* bytes on the wire (caplen < origlen: snaplen cut) */
 	int linktype;
 	uint32_t ifindex;    /* pcapng interface id; 0 for pcap */
 	uint64_t offset;     /* byte offset of this record in the (uncompressed) file */
@@ -63,9 +63,9 @@ struct source *src_open(const char *path, char *err, size_t errlen);
 enum src_status src_next(struct source *s, struct pkt *out);
 
 const char *src_message(const struct source *s);
-const char *src_format(const struct source *s);   /* "pcap", "pcapng" */
-int src_compressed(const struct source *s);       /* read through gzip */
-uint64_t src_offset(const struct source *s);      /* bytes consumed so far */
+const char *src_format(const struct source *s); /* "pcap", "pcapng" */
+int src_compressed(const struct source *s);	/* read through gzip */
+uint64_t src_offset(const struct source *s);	/* bytes consumed so far */
 /* Snaplen of the interface a packet came from (0 if unknown). */
 uint32_t src_snaplen(const struct source *s, uint32_t ifindex);
 void src_close(struct source *s);

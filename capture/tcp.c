@@ -165,31 +165,41 @@ static void free_ooo(struct tcp_table *t, struct tcp_dir *d)
 }
 
 /* Remember delivered bytes [next_off - n, next_off) in the ring. */
-static void recent_push(struct tcp_dir *d, const uint8_t *p, size_t n)
+static void recent_push(struct tcp_dir *d, struct span s)
 {
 	const size_t w = TCP_RECENT_BYTES;
+	struct cursor c;
 	if (d->recent == NULL)
 		d->recent = xcalloc(w, 1);
-	size_t keep = n < w ? n : w;
+	size_t keep = s.n < w ? s.n : w;
 	uint64_t from = d->next_off - keep;
 	size_t pos = (size_t)(from % w), first = w - pos < keep ? w - pos : keep;
-	memcpy(d->recent + pos, p + (n - keep), first);
-	memcpy(d->recent, p + (n - keep) + first, keep - first);
-	d->recent_n = d->recent_n + n < w ? d->recent_n + n : w;
+	cur_init(&c, s.p, s.n);
+	if (cur_skip(&c, s.n - keep) != PE_OK || cur_copy(&c, d->recent + pos, first) != PE_OK ||
+	    cur_copy(&c, d->recent, keep - first) != PE_OK)
+		return; /* cannot happen: keep <= s.n */
+	d->recent_n = d->recent_n + s.n < w ? d->recent_n + s.n : w;
 }
 
 /* Do bytes [off, off+n), already delivered, differ from what was delivered?
  * Only the part still in the ring can be compared. */
-static int recent_differs(const struct tcp_dir *d, uint64_t off, const uint8_t *p, size_t n)
+static int recent_differs(const struct tcp_dir *d, uint64_t off, struct span s)
 {
 	const size_t w = TCP_RECENT_BYTES;
 	uint64_t lo = d->next_off - d->recent_n;
 	uint64_t a = off > lo ? off : lo;
-	uint64_t b = off + n < d->next_off ? off + n : d->next_off;
+	uint64_t b = off + s.n < d->next_off ? off + s.n : d->next_off;
+	struct cursor c;
+	cur_init(&c, s.p, s.n);
+	if (a < b && cur_skip(&c, (size_t)(a - off)) != PE_OK)
+		return 0;
 	while (a < b) {
 		size_t pos = (size_t)(a % w);
 		size_t k = (size_t)(b - a) < w - pos ? (size_t)(b - a) : w - pos;
-		if (memcmp(d->recent + pos, p + (a - off), k) != 0)
+		struct span piece, held = { d->recent + pos, k };
+		if (cur_bytes(&c, k, &piece) != PE_OK)
+			return 0;
+		if (!span_eq(piece, held))
 			return 1;
 		a += k;
 	}
@@ -203,8 +213,21 @@ static void recent_free(struct tcp_dir *d)
 	d->recent_n = 0;
 }
 
-static void deliver(struct tcp_table *t, struct tcp_flow *f, int dir, const uint8_t *p,
-		    size_t n, int64_t ts, uint64_t frame)
+/* The handler wants no more of this flow's payload. */
+static void flow_ignore(struct tcp_table *t, struct tcp_flow *f)
+{
+	if (f->ignored)
+		return;
+	f->ignored = 1;
+	t->st.ignored_flows++;
+	free_ooo(t, &f->d[0]);
+	free_ooo(t, &f->d[1]);
+	recent_free(&f->d[0]);
+	recent_free(&f->d[1]);
+}
+
+static void deliver(struct tcp_table *t, struct tcp_flow *f, int dir, const uint8_t *p, size_t n,
+		    int64_t ts, uint64_t frame)
 {
 	struct tcp_dir *d = &f->d[dir];
 	if (n == 0)
@@ -212,16 +235,17 @@ static void deliver(struct tcp_table *t, struct tcp_flow *f, int dir, const uint
 	struct tcp_chunk c = { dir, p, n, d->next_off, ts, frame };
 	d->next_off += n;
 	if (p) {
+		struct span s = { p, n };
 		d->st.bytes += n;
 		if (!f->ignored)
-			recent_push(d, p, n);
+			recent_push(d, s);
 	} else {
 		d->st.gaps++;
 		d->st.gap_bytes += n;
 		d->recent_n = 0; /* the ring must end at next_off */
 	}
-	if (!f->ignored && t->h.data)
-		t->h.data(t->h.ctx, f, &c);
+	if (!f->ignored && t->h.data && t->h.data(t->h.ctx, f, &c) == TCP_IGNORE)
+		flow_ignore(t, f);
 }
 
 /* Deliver held ranges that touch the delivered edge. */
@@ -234,8 +258,12 @@ static void drain(struct tcp_table *t, struct tcp_flow *f, int dir)
 		d->ooo_bytes -= n->len;
 		account(t, -(long)n->len);
 		if (n->off + n->len > d->next_off) {
-			size_t skip = (size_t)(d->next_off - n->off);
-			deliver(t, f, dir, n->data + skip, n->len - skip, n->ts_ns, n->frame);
+			struct cursor c;
+			cur_init(&c, n->data, n->len);
+			if (cur_skip(&c, (size_t)(d->next_off - n->off)) == PE_OK) {
+				struct span rest = cur_rest(&c);
+				deliver(t, f, dir, rest.p, rest.n, n->ts_ns, n->frame);
+			}
 		}
 		free(n);
 	}
@@ -243,8 +271,8 @@ static void drain(struct tcp_table *t, struct tcp_flow *f, int dir)
 
 /* Turn the hole before the first held range (or up to `upto` when nothing
  * is held) into a gap and drain. */
-static void fill_hole(struct tcp_table *t, struct tcp_flow *f, int dir, uint64_t upto,
-		      int64_t ts, uint64_t frame)
+static void fill_hole(struct tcp_table *t, struct tcp_flow *f, int dir, uint64_t upto, int64_t ts,
+		      uint64_t frame)
 {
 	struct tcp_dir *d = &f->d[dir];
 	uint64_t to = d->ooo ? d->ooo->off : upto;
@@ -259,13 +287,16 @@ static void fill_hole(struct tcp_table *t, struct tcp_flow *f, int dir, uint64_t
 
 /* Copy the parts of [off, off+len) not already held into the sorted list.
  * Overlaps with held bytes keep the held copy. */
-static void hold(struct tcp_table *t, struct tcp_flow *f, int dir, uint64_t off,
-		 const uint8_t *p, size_t len, int64_t ts, uint64_t frame)
+static void hold(struct tcp_table *t, struct tcp_flow *f, int dir, uint64_t off, struct span s,
+		 int64_t ts, uint64_t frame)
 {
 	struct tcp_dir *d = &f->d[dir];
 	struct tcp_seg_node **pp = &d->ooo;
-	uint64_t end = off + len;
+	uint64_t end = off + s.n;
 	int overlapped = 0, conflict = 0;
+	struct cursor c;
+
+	cur_init(&c, s.p, s.n);
 
 	while (off < end) {
 		while (*pp && (*pp)->off + (*pp)->len <= off)
@@ -275,10 +306,16 @@ static void hold(struct tcp_table *t, struct tcp_flow *f, int dir, uint64_t off,
 		if (n && n->off <= off) {
 			/* [off, min(end, n_end)) is already held: compare. */
 			uint64_t ov_end = n->off + n->len < end ? n->off + n->len : end;
+			struct cursor hc;
+			struct span ours, held;
 			overlapped = 1;
-			if (memcmp(n->data + (off - n->off), p, (size_t)(ov_end - off)) != 0)
+			cur_init(&hc, n->data, n->len);
+			if (cur_skip(&hc, (size_t)(off - n->off)) != PE_OK ||
+			    cur_bytes(&hc, (size_t)(ov_end - off), &held) != PE_OK ||
+			    cur_bytes(&c, (size_t)(ov_end - off), &ours) != PE_OK)
+				break; /* cannot happen: the ranges overlap */
+			if (!span_eq(ours, held))
 				conflict = 1;
-			p += ov_end - off;
 			off = ov_end;
 			continue;
 		}
@@ -290,13 +327,15 @@ static void hold(struct tcp_table *t, struct tcp_flow *f, int dir, uint64_t off,
 		nn->len = plen;
 		nn->ts_ns = ts;
 		nn->frame = frame;
-		memcpy(nn->data, p, plen);
+		if (cur_copy(&c, nn->data, plen) != PE_OK) {
+			free(nn);
+			break; /* cannot happen: plen <= what is left */
+		}
 		nn->next = n;
 		*pp = nn;
 		pp = &nn->next;
 		d->ooo_bytes += plen;
 		account(t, (long)plen);
-		p += plen;
 		off = piece_end;
 	}
 	if (overlapped)
@@ -310,34 +349,38 @@ static void hold(struct tcp_table *t, struct tcp_flow *f, int dir, uint64_t off,
  * packet, except where held ranges already cover it (the held copy wins and
  * is compared), then whatever held data now connects.
  */
-static void merge_at_edge(struct tcp_table *t, struct tcp_flow *f, int dir, const uint8_t *p,
-			  size_t len, int64_t ts, uint64_t frame)
+static void merge_at_edge(struct tcp_table *t, struct tcp_flow *f, int dir, struct span s,
+			  int64_t ts, uint64_t frame)
 {
 	struct tcp_dir *d = &f->d[dir];
 	int overlapped = 0, conflict = 0;
+	struct cursor c;
 
+	cur_init(&c, s.p, s.n);
 	/* After drain() every held range starts past next_off. */
 	drain(t, f, dir);
-	while (len > 0 && !f->ignored) {
+	while (cur_left(&c) > 0 && !f->ignored) {
 		struct tcp_seg_node *n = d->ooo;
-		if (n == NULL || n->off >= d->next_off + len) {
-			deliver(t, f, dir, p, len, ts, frame);
+		struct span piece;
+		if (n == NULL || n->off >= d->next_off + cur_left(&c)) {
+			piece = cur_rest(&c);
+			deliver(t, f, dir, piece.p, piece.n, ts, frame);
 			break;
 		}
 		if (n->off > d->next_off) {
-			size_t k = (size_t)(n->off - d->next_off);
-			deliver(t, f, dir, p, k, ts, frame);
-			p += k;
-			len -= k;
+			if (cur_bytes(&c, (size_t)(n->off - d->next_off), &piece) != PE_OK)
+				break; /* cannot happen: n starts within our bytes */
+			deliver(t, f, dir, piece.p, piece.n, ts, frame);
 			continue;
 		}
 		/* n starts at the edge: its bytes win over ours. */
-		size_t ov = len < n->len ? len : n->len;
+		size_t ov = cur_left(&c) < n->len ? cur_left(&c) : n->len;
+		struct span held = { n->data, ov };
 		overlapped = 1;
-		if (memcmp(n->data, p, ov) != 0)
+		if (cur_bytes(&c, ov, &piece) != PE_OK)
+			break;
+		if (!span_eq(piece, held))
 			conflict = 1;
-		p += ov;
-		len -= ov;
 		d->ooo = n->next;
 		d->ooo_bytes -= n->len;
 		account(t, -(long)n->len);
@@ -356,8 +399,8 @@ static void merge_at_edge(struct tcp_table *t, struct tcp_flow *f, int dir, cons
  * give up holes, oldest first, as gaps (a hole ends where the segment
  * starts if that comes first) until the segment fits or reaches the edge.
  */
-static void make_room(struct tcp_table *t, struct tcp_flow *f, int dir, uint64_t uoff,
-		      size_t len, int64_t ts, uint64_t frame)
+static void make_room(struct tcp_table *t, struct tcp_flow *f, int dir, uint64_t uoff, size_t len,
+		      int64_t ts, uint64_t frame)
 {
 	struct tcp_dir *d = &f->d[dir];
 	t->st.buffer_overflows++;
@@ -380,10 +423,28 @@ static int64_t seq_off(const struct tcp_dir *d, uint32_t seq)
 	return (int64_t)d->next_off + delta;
 }
 
+/* The next `skip` bytes of a segment's payload lie before the delivered
+ * edge, where the receiver kept its first copy: count the overlap (and a
+ * conflict when they differ from what was delivered) and step past them.
+ * 0, or -1 when nothing of the segment is left. */
+static int skip_delivered(struct tcp_dir *d, struct cursor *pc, uint64_t *uoff, size_t *len,
+			  size_t skip)
+{
+	struct span before;
+	d->st.overlaps++;
+	if (cur_bytes(pc, skip, &before) != PE_OK)
+		return -1;
+	if (recent_differs(d, *uoff, before))
+		d->st.overlap_conflicts++;
+	*len -= skip;
+	*uoff += skip;
+	return *len ? 0 : -1;
+}
+
 static void dir_data(struct tcp_table *t, struct tcp_flow *f, int dir, const struct tcp_seg *s)
 {
 	struct tcp_dir *d = &f->d[dir];
-	const uint8_t *p = s->payload.p;
+	struct cursor pc; /* the payload; `len` bytes of it are left */
 	size_t len = s->payload.n;
 	uint32_t seq = s->seq + ((s->flags & TCPF_SYN) ? 1u : 0u);
 
@@ -410,34 +471,29 @@ static void dir_data(struct tcp_table *t, struct tcp_flow *f, int dir, const str
 	}
 	if (len == 0)
 		return;
+	cur_init(&pc, s->payload.p, s->payload.n);
 	d->st.payload_segments++;
 	if (f->ignored) {
 		d->st.dropped_ignored += len;
 		return;
 	}
 	if (off < 0) { /* starts before the stream: keep only what follows */
-		if ((uint64_t)-off >= len)
+		if ((uint64_t)-off >= len || cur_skip(&pc, (size_t)-off) != PE_OK)
 			return;
-		p += (size_t)-off;
 		len -= (size_t)-off;
 		off = 0;
 	}
 	uint64_t uoff = (uint64_t)off, end = uoff + len;
 	if (end <= d->next_off) {
 		d->st.retransmits++;
-		if (recent_differs(d, uoff, p, len))
+		if (recent_differs(d, uoff, cur_rest(&pc)))
 			d->st.overlap_conflicts++;
 		return;
 	}
 	if (uoff < d->next_off) {
 		/* Partly before the edge: the receiver kept its first copy. */
-		size_t skip = (size_t)(d->next_off - uoff);
-		d->st.overlaps++;
-		if (recent_differs(d, uoff, p, skip))
-			d->st.overlap_conflicts++;
-		p += skip;
-		len -= skip;
-		uoff = d->next_off;
+		if (skip_delivered(d, &pc, &uoff, &len, (size_t)(d->next_off - uoff)) != 0)
+			return;
 	}
 	if (uoff > d->next_off) {
 		d->st.out_of_order++;
@@ -450,21 +506,15 @@ static void dir_data(struct tcp_table *t, struct tcp_flow *f, int dir, const str
 				size_t skip = (size_t)(d->next_off - uoff) < len
 						      ? (size_t)(d->next_off - uoff)
 						      : len;
-				d->st.overlaps++;
-				if (recent_differs(d, uoff, p, skip))
-					d->st.overlap_conflicts++;
-				if (skip == len)
+				if (skip_delivered(d, &pc, &uoff, &len, skip) != 0)
 					return;
-				p += skip;
-				len -= skip;
-				uoff = d->next_off;
 			}
 		}
 	}
 	if (uoff == d->next_off)
-		merge_at_edge(t, f, dir, p, len, s->ts_ns, s->frame);
+		merge_at_edge(t, f, dir, cur_rest(&pc), s->ts_ns, s->frame);
 	else
-		hold(t, f, dir, uoff, p, len, s->ts_ns, s->frame);
+		hold(t, f, dir, uoff, cur_rest(&pc), s->ts_ns, s->frame);
 }
 
 /* The peer acknowledged `ack` for direction dir. */
@@ -518,8 +568,8 @@ static void flush_dir(struct tcp_table *t, struct tcp_flow *f, int dir)
 		if (d->fin_seen && aoff > (int64_t)limit)
 			aoff = (int64_t)limit;
 		if (aoff > (int64_t)d->next_off && aoff - (int64_t)d->next_off < (1LL << 30))
-			deliver(t, f, dir, NULL, (size_t)(aoff - (int64_t)d->next_off),
-				f->last_ts, f->last_frame);
+			deliver(t, f, dir, NULL, (size_t)(aoff - (int64_t)d->next_off), f->last_ts,
+				f->last_frame);
 	}
 }
 
@@ -701,23 +751,12 @@ void tcp_table_input(struct tcp_table *t, const struct tcp_seg *s)
 		return;
 	}
 	for (int i = 0; i < 2; i++)
-		if (f->d[i].fin_seen && f->d[i].next_off >= f->d[i].fin_off && f->state != TCP_CLOSED)
+		if (f->d[i].fin_seen && f->d[i].next_off >= f->d[i].fin_off &&
+		    f->state != TCP_CLOSED)
 			f->state = TCP_CLOSING;
 	if (f->d[0].fin_seen && f->d[1].fin_seen && f->d[0].next_off >= f->d[0].fin_off &&
 	    f->d[1].next_off >= f->d[1].fin_off)
 		flow_close(t, f, TCP_CLOSE_FIN);
-}
-
-void tcp_flow_ignore(struct tcp_table *t, struct tcp_flow *f)
-{
-	if (f->ignored)
-		return;
-	f->ignored = 1;
-	t->st.ignored_flows++;
-	free_ooo(t, &f->d[0]);
-	free_ooo(t, &f->d[1]);
-	recent_free(&f->d[0]);
-	recent_free(&f->d[1]);
 }
 
 void tcp_table_finish(struct tcp_table *t)

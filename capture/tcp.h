@@ -20,7 +20,8 @@
  * Memory: at most max_flows flows (the least recently active is evicted),
  * at most max_buffer bytes held out of order per direction (past that the
  * hole is declared a gap), flows idle for idle_timeout are closed. All
- * evictions are counted. A flow the handler ignores buffers nothing.
+ * evictions are counted. A flow the handler ignores (its data callback
+ * returned TCP_IGNORE) buffers nothing.
  * Each direction that delivered data also keeps its last TCP_RECENT_BYTES.
  */
 #ifndef TLSDIAG_TCP_H
@@ -34,24 +35,24 @@
 #define TCP_RECENT_BYTES 2048
 
 struct tcp_config {
-	size_t max_flows;        /* default 100000 */
-	size_t max_buffer;       /* out-of-order bytes per direction, default 4 MiB */
+	size_t max_flows;	 /* default 100000 */
+	size_t max_buffer;	 /* out-of-order bytes per direction, default 4 MiB */
 	int64_t idle_timeout_ns; /* default 300 s (capture time) */
 };
 void tcp_config_default(struct tcp_config *c);
 
 struct tcp_dir_stats {
-	uint64_t segments;       /* segments seen in this direction */
+	uint64_t segments; /* segments seen in this direction */
 	uint64_t payload_segments;
-	uint64_t bytes;          /* bytes delivered (not counting gaps) */
+	uint64_t bytes; /* bytes delivered (not counting gaps) */
 	uint64_t gaps, gap_bytes;
-	uint64_t retransmits;    /* segments wholly before the delivered edge */
-	uint64_t out_of_order;   /* segments that arrived ahead of a hole */
+	uint64_t retransmits;		      /* segments wholly before the delivered edge */
+	uint64_t out_of_order;		      /* segments that arrived ahead of a hole */
 	uint64_t overlaps, overlap_conflicts; /* conflicts: overlapping or
 						 retransmitted bytes that differ */
-	uint64_t snaplen_cut;    /* segments whose payload the snaplen cut */
+	uint64_t snaplen_cut;		      /* segments whose payload the snaplen cut */
 	uint64_t syn, fin, rst;
-	uint64_t dropped_ignored;/* payload bytes not buffered: flow ignored */
+	uint64_t dropped_ignored; /* payload bytes not buffered: flow ignored */
 };
 
 enum tcp_state { TCP_OPENING, TCP_OPEN, TCP_CLOSING, TCP_CLOSED };
@@ -59,61 +60,68 @@ enum tcp_state { TCP_OPENING, TCP_OPEN, TCP_CLOSING, TCP_CLOSED };
 enum tcp_close_reason {
 	TCP_CLOSE_FIN = 0, /* both sides sent FIN */
 	TCP_CLOSE_RST,
-	TCP_CLOSE_IDLE,    /* idle timeout */
+	TCP_CLOSE_IDLE,	   /* idle timeout */
 	TCP_CLOSE_EVICTED, /* flow table full */
-	TCP_CLOSE_END,     /* end of the capture */
+	TCP_CLOSE_END,	   /* end of the capture */
 };
 const char *tcp_close_reason_str(enum tcp_close_reason r);
 
 struct tcp_seg_node;
 
 struct tcp_dir {
-	int started;              /* next_off/isn valid */
-	uint32_t isn;             /* sequence number of stream offset 0 */
-	uint64_t next_off;        /* next stream offset to deliver */
+	int started;	   /* next_off/isn valid */
+	uint32_t isn;	   /* sequence number of stream offset 0 */
+	uint64_t next_off; /* next stream offset to deliver */
 	int fin_seen;
 	uint64_t fin_off;
 	struct tcp_seg_node *ooo; /* out-of-order segments, sorted by offset */
 	size_t ooo_bytes;
-	int have_peer_ack;        /* the other side acknowledged something */
-	uint32_t peer_ack;        /* highest ack the peer sent for this dir */
-	uint8_t *recent;          /* ring of the last delivered bytes, indexed
+	int have_peer_ack; /* the other side acknowledged something */
+	uint32_t peer_ack; /* highest ack the peer sent for this dir */
+	uint8_t *recent;   /* ring of the last delivered bytes, indexed
 				     by stream offset % TCP_RECENT_BYTES */
-	size_t recent_n;          /* valid bytes before next_off in it */
+	size_t recent_n;   /* valid bytes before next_off in it */
 	struct tcp_dir_stats st;
 };
 
 struct tcp_flow {
-	uint64_t id;              /* 1-based, in order of first packet */
-	struct endpoint ep[2];    /* ep[0] sends dir 0 (client), ep[1] dir 1 */
-	int syn_seen;             /* the three-way handshake was captured */
-	int midstream;            /* joined after the handshake */
+	uint64_t id;	       /* 1-based, in order of first packet */
+	struct endpoint ep[2]; /* ep[0] sends dir 0 (client), ep[1] dir 1 */
+	int syn_seen;	       /* the three-way handshake was captured */
+	int midstream;	       /* joined after the handshake */
 	enum tcp_state state;
 	int ignored;
 	int64_t first_ts, last_ts;
 	uint64_t first_frame, last_frame;
 	struct tcp_dir d[2];
-	void *user;               /* the handler's per-flow state */
+	void *user; /* the handler's per-flow state */
 	/* table bookkeeping */
 	struct tcp_flow *hnext;
 	struct tcp_flow *lru_prev, *lru_next;
 };
 
 struct tcp_chunk {
-	int dir;                  /* 0 client->server, 1 server->client */
-	const uint8_t *data;      /* NULL for a gap */
-	size_t len;               /* bytes (or missing bytes for a gap) */
-	uint64_t off;             /* stream offset of the first byte */
-	int64_t ts_ns;            /* of the segment that carried the bytes; for
+	int dir;	     /* 0 client->server, 1 server->client */
+	const uint8_t *data; /* NULL for a gap */
+	size_t len;	     /* bytes (or missing bytes for a gap) */
+	uint64_t off;	     /* stream offset of the first byte */
+	int64_t ts_ns;	     /* of the segment that carried the bytes; for
 				     a gap before data, of that data's segment,
 				     otherwise of the packet that revealed it */
 	uint64_t frame;
 };
 
+/* What a data handler wants of a flow's payload from now on. */
+enum tcp_verdict {
+	TCP_KEEP = 0, /* go on delivering */
+	TCP_IGNORE,   /* nothing more: neither buffer nor deliver it; only the
+			 counters and the flow's life (close) continue */
+};
+
 struct tcp_handler {
 	void *ctx;
 	void (*open)(void *ctx, struct tcp_flow *f);
-	void (*data)(void *ctx, struct tcp_flow *f, const struct tcp_chunk *c);
+	enum tcp_verdict (*data)(void *ctx, struct tcp_flow *f, const struct tcp_chunk *c);
 	/* Called once per flow; the flow is freed right after. */
 	void (*close)(void *ctx, struct tcp_flow *f, enum tcp_close_reason why);
 	/* Optional: called when the flow leaves the table, after close. A
@@ -132,8 +140,7 @@ struct tcp_table_stats {
 
 struct tcp_table;
 
-struct tcp_table *tcp_table_new(const struct tcp_config *cfg,
-				const struct tcp_handler *h);
+struct tcp_table *tcp_table_new(const struct tcp_config *cfg, const struct tcp_handler *h);
 /* Feed one segment (in capture order). */
 void tcp_table_input(struct tcp_table *t, const struct tcp_seg *s);
 /* End of input: deliver what can be delivered (holes become gaps) and
@@ -141,10 +148,5 @@ void tcp_table_input(struct tcp_table *t, const struct tcp_seg *s);
 void tcp_table_finish(struct tcp_table *t);
 const struct tcp_table_stats *tcp_table_stats(const struct tcp_table *t);
 void tcp_table_free(struct tcp_table *t);
-
-/* From now on, the flow's payload is neither buffered nor delivered; only
- * counters and the flow's life (close) continue. May be called from the
- * handler's data callback. */
-void tcp_flow_ignore(struct tcp_table *t, struct tcp_flow *f);
 
 #endif

@@ -75,37 +75,84 @@ void dbuf_free(struct dbuf *b)
 	b->len = b->cap = 0;
 }
 
-int dbuf_add(struct dbuf *b, const void *p, size_t n)
+/* Room for n more bytes (and the NUL that always follows them), within
+ * the ceiling. 0, or -1 with nothing changed. */
+static int dbuf_reserve(struct dbuf *b, size_t n)
 {
-	if (n == 0)
-		return 0;
 	if (n > b->max || b->len > b->max - n)
 		return -1;
-	if (b->len + n > b->cap) {
+	if (b->len + n > b->cap || b->p == NULL) {
 		size_t cap = b->cap ? b->cap : 256;
 		while (cap < b->len + n)
 			cap *= 2;
 		if (cap > b->max)
 			cap = b->max;
-		b->p = xreallocarray(b->p, cap, 1);
+		b->p = xreallocarray(b->p, cap + 1, 1);
 		b->cap = cap;
 	}
-	memcpy(b->p + b->len, p, n);
-	b->len += n;
 	return 0;
 }
 
-void dbuf_consume(struct dbuf *b, size_t n)
+int dbuf_add(struct dbuf *b, const void *p, size_t n)
 {
-	if (n >= b->len) {
-		b->len = 0;
-		return;
-	}
-	memmove(b->p, b->p + n, b->len - n);
-	b->len -= n;
+	if (n == 0)
+		return 0;
+	if (dbuf_reserve(b, n) != 0)
+		return -1;
+	memcpy(b->p + b->len, p, n);
+	b->len += n;
+	b->p[b->len] = 0;
+	return 0;
+}
+
+int dbuf_addstr(struct dbuf *b, const char *s)
+{
+	return dbuf_add(b, s, strlen(s));
+}
+
+int dbuf_addf(struct dbuf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0 || dbuf_reserve(b, (size_t)n) != 0)
+		return -1;
+	va_start(ap, fmt);
+	vsnprintf((char *)b->p + b->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
+	return 0;
+}
+
+const char *dbuf_str(const struct dbuf *b)
+{
+	return b->p && b->len ? (const char *)b->p : "";
+}
+
+char *dbuf_take(struct dbuf *b)
+{
+	char *s = xstrndup(dbuf_str(b), b->len);
+	dbuf_free(b);
+	return s;
 }
 
 void dbuf_reset(struct dbuf *b)
 {
 	b->len = 0;
+	if (b->p)
+		b->p[0] = 0;
+}
+
+void dbuf_consume(struct dbuf *b, size_t n)
+{
+	if (n >= b->len) {
+		dbuf_reset(b);
+		return;
+	}
+	memmove(b->p, b->p + n, b->len - n);
+	b->len -= n;
+	b->p[b->len] = 0;
 }

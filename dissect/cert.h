@@ -49,6 +49,13 @@ enum {
 #define OID_EKU_SERVER_AUTH "1.3.6.1.5.5.7.3.1"
 #define OID_EKU_CLIENT_AUTH "1.3.6.1.5.5.7.3.2"
 #define OID_EKU_ANY "2.5.29.37.0"
+/* Name attributes the rules look for (RFC 5280 §4.1.2.4, RFC 4519). */
+#define OID_ATTR_PREFIX "2.5.4."  /* X.520 attribute types */
+#define OID_CN "2.5.4.3"
+#define OID_O "2.5.4.10"
+#define OID_DC "0.9.2342.19200300.100.1.25"
+#define OID_UID "0.9.2342.19200300.100.1.1"
+#define OID_EMAIL "1.2.840.113549.1.9.1"
 
 struct strlist {
 	char **v;

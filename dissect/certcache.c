@@ -67,7 +67,8 @@ struct cert_info *certcache_get(struct cert_cache *cc, const uint8_t *der, size_
 	for (i = slot_of(h, mask); cc->slots[i]; i = (i + 1) & mask) {
 		c = cc->entries[cc->slots[i] - 1];
 		struct span have = { c->der, c->der_len };
-		if (memcmp(c->sha256, h, sizeof h) == 0 && span_eq(have, want))
+		struct span hc = { c->sha256, sizeof c->sha256 }, hw = { h, sizeof h };
+		if (span_eq(hc, hw) && span_eq(have, want))
 			return c;
 	}
 	if (cc->n >= CERTCACHE_MAX) {

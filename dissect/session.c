@@ -1,7 +1,12 @@
-/* session.c - freeing the session model. */
+/* session.c - the session model: side names, and freeing it. */
 #include "dissect/session.h"
 
 #include <stdlib.h>
+
+const char *side_str(int side)
+{
+	return side == SIDE_CLIENT ? "client" : side == SIDE_SERVER ? "server" : "session";
+}
 
 void tls_session_free(struct tls_session *s)
 {
@@ -33,8 +38,6 @@ void tls_session_free(struct tls_session *s)
 	free(s->cr.ca_der_len);
 	free(s->ladder);
 	free(s->alerts);
-	for (size_t i = 0; i < s->n_notes; i++)
-		free(s->notes[i].text);
 	free(s->notes);
 	free(s);
 }

@@ -18,49 +18,31 @@
 
 #include "capture/decode.h"
 #include "dissect/cert.h"
+#include "dissect/proto.h"
 
 enum tls_side { SIDE_CLIENT = 0, SIDE_SERVER = 1 };
-const char *side_str(int side); /* "client" / "server" */
-
-/* Handshake types (RFC 8446 §4, RFC 5246 §7.4). */
-enum {
-	HS_HELLO_REQUEST = 0,
-	HS_CLIENT_HELLO = 1,
-	HS_SERVER_HELLO = 2,
-	HS_NEW_SESSION_TICKET = 4,
-	HS_END_OF_EARLY_DATA = 5,
-	HS_ENCRYPTED_EXTENSIONS = 8,
-	HS_CERTIFICATE = 11,
-	HS_SERVER_KEY_EXCHANGE = 12,
-	HS_CERTIFICATE_REQUEST = 13,
-	HS_SERVER_HELLO_DONE = 14,
-	HS_CERTIFICATE_VERIFY = 15,
-	HS_CLIENT_KEY_EXCHANGE = 16,
-	HS_FINISHED = 20,
-	HS_CERTIFICATE_STATUS = 22,
-	HS_KEY_UPDATE = 24,
-};
+const char *side_str(int side); /* "client" / "server" ("session" for neither) */
 
 /* Entries of the ladder that are not handshake messages. */
 enum ladder_kind {
-	LAD_HANDSHAKE = 0,   /* `type` is the handshake type */
-	LAD_CCS,             /* ChangeCipherSpec */
-	LAD_ALERT,           /* index into alerts[] in `type` */
-	LAD_ENCRYPTED_HS,    /* an encrypted handshake record (Finished, TLS 1.3 flight) */
-	LAD_APP_DATA,        /* first application data record of a direction */
-	LAD_GAP,             /* capture gap in this direction */
-	LAD_SSLV2_HELLO,     /* SSLv2-compatible ClientHello */
-	LAD_HRR,             /* HelloRetryRequest (a ServerHello) */
+	LAD_HANDSHAKE = 0, /* `type` is the handshake type */
+	LAD_CCS,	   /* ChangeCipherSpec */
+	LAD_ALERT,	   /* index into alerts[] in `type` */
+	LAD_ENCRYPTED_HS,  /* an encrypted handshake record (Finished, TLS 1.3 flight) */
+	LAD_APP_DATA,	   /* first application data record of a direction */
+	LAD_GAP,	   /* capture gap in this direction */
+	LAD_SSLV2_HELLO,   /* SSLv2-compatible ClientHello */
+	LAD_HRR,	   /* HelloRetryRequest (a ServerHello) */
 };
 
 struct ladder_entry {
 	enum ladder_kind kind;
-	int side;            /* sender */
+	int side; /* sender */
 	int type;
-	uint32_t length;     /* message body length */
+	uint32_t length; /* message body length */
 	int64_t ts_ns;
-	uint64_t frame;      /* frame that completed the message (as Wireshark) */
-	int incomplete;      /* bytes of it are missing (gap, end of capture) */
+	uint64_t frame; /* frame that completed the message (as Wireshark) */
+	int incomplete; /* bytes of it are missing (gap, end of capture) */
 };
 
 struct u16list {
@@ -70,17 +52,17 @@ struct u16list {
 
 struct tls_client_hello {
 	int present;
-	int sslv2;                 /* SSLv2-compatible format */
+	int sslv2; /* SSLv2-compatible format */
 	uint16_t legacy_version;
-	struct u16list versions;   /* supported_versions */
+	struct u16list versions; /* supported_versions */
 	struct u16list ciphers;
 	struct u16list extensions; /* types in order */
 	struct u16list sig_algs;
 	struct u16list groups;
 	struct u16list ec_point_formats;
-	char *sni;                 /* host_name, or NULL */
+	char *sni; /* host_name, or NULL */
 	struct strlist alpn;
-	char ja3[33];              /* MD5 hex */
+	char ja3[33]; /* MD5 hex */
 	char *ja3_string;
 	char ja4[64];
 	int64_t ts_ns;
@@ -89,9 +71,9 @@ struct tls_client_hello {
 
 struct tls_server_hello {
 	int present;
-	int hrr;                   /* a HelloRetryRequest was seen */
+	int hrr; /* a HelloRetryRequest was seen */
 	uint16_t legacy_version;
-	uint16_t version;          /* negotiated: supported_versions or legacy */
+	uint16_t version; /* negotiated: supported_versions or legacy */
 	uint16_t cipher;
 	struct u16list extensions;
 	char *alpn;
@@ -101,21 +83,22 @@ struct tls_server_hello {
 };
 
 struct tls_chain {
-	int present;               /* a Certificate message was seen (maybe empty) */
-	int complete;              /* the whole message was decoded */
-	struct cert_info **certs;  /* owned by the cert cache */
+	int present;		  /* a Certificate message was seen (maybe empty) */
+	int complete;		  /* the whole message was decoded */
+	struct cert_info **certs; /* owned by the cert cache */
 	size_t n;
-	size_t declared_len;       /* certificate_list length as announced */
+	size_t declared_len; /* certificate_list length as announced */
 	int64_t ts_ns;
 	uint64_t frame;
 };
 
 struct tls_cert_request {
 	int present;
-	struct u16list cert_types;   /* ClientCertificateType values (u8 each) */
+	struct u16list cert_types; /* ClientCertificateType values (u8 each) */
 	struct u16list sig_algs;
-	char **ca_names;             /* RFC 4514 strings, DER order of the list */
-	uint8_t **ca_der;            /* the DistinguishedName DER of each */
+	char **ca_names;  /* RFC 4514 strings, DER order of the list
+					(NULL: a name that does not decode) */
+	uint8_t **ca_der; /* the DistinguishedName DER of each */
 	size_t *ca_der_len;
 	size_t n_ca;
 	int64_t ts_ns;
@@ -123,58 +106,72 @@ struct tls_cert_request {
 };
 
 struct tls_alert {
-	int side;                  /* who sent it */
-	int encrypted;             /* after ChangeCipherSpec: level/desc unknown */
-	int level;                 /* 1 warning, 2 fatal; -1 when encrypted */
-	int desc;                  /* RFC 8446 AlertDescription; -1 when encrypted */
+	int side;      /* who sent it */
+	int encrypted; /* after ChangeCipherSpec: level/desc unknown */
+	int level;     /* 1 warning, 2 fatal; -1 when encrypted */
+	int desc;      /* RFC 8446 AlertDescription; -1 when encrypted */
 	int64_t ts_ns;
 	uint64_t frame;
 };
 
 /* Something the capture or the peer did that limits what we can say. */
 enum tls_note_kind {
-	NOTE_GAP = 0,              /* capture gap; `in_handshake` below */
-	NOTE_MALFORMED,            /* a message that contradicts the RFC */
-	NOTE_TRUNCATED,            /* stream ended inside a message */
-	NOTE_LIMIT,                /* over one of our caps */
-	NOTE_SNAPLEN,              /* segments cut by the snapshot length */
-	NOTE_MIDSTREAM,            /* capture began after the handshake started */
+	NOTE_GAP = 0,	/* capture gap; `in_handshake` below */
+	NOTE_MALFORMED, /* a message that contradicts the RFC */
+	NOTE_TRUNCATED, /* stream ended inside a message */
+	NOTE_LIMIT,	/* over one of our caps */
+	NOTE_SNAPLEN,	/* segments cut by the snapshot length */
+	NOTE_MIDSTREAM, /* capture began after the handshake started */
 };
 
+/* Which of our caps a NOTE_LIMIT hit (its value is in `cap`). */
+enum tls_limit {
+	LIMIT_PARSER = 0, /* a message parser's own cap (err is PE_LIMIT) */
+	LIMIT_MESSAGE,	  /* a handshake message over `cap` bytes */
+	LIMIT_ALERTS,	  /* more than `cap` alerts */
+};
+
+/* Data, not sentences: the rules word a note (rules/notes.c). */
 struct tls_note {
 	enum tls_note_kind kind;
-	int side;
-	int in_handshake;          /* happened before the handshake was over */
-	uint64_t bytes;            /* gap size */
+	int side;	  /* the sender; -1: the whole connection */
+	int in_handshake; /* happened before the handshake was over */
+	uint64_t bytes;	  /* GAP: bytes lost; TRUNCATED: bytes of the message
+				      never seen; SNAPLEN: segments cut */
 	int64_t ts_ns;
 	uint64_t frame;
-	char *text;                /* plain words */
+	int msg_type;	      /* the handshake message concerned (HS_*), or -1 */
+	uint32_t msg_len;     /* its announced length */
+	uint32_t msg_seen;    /* GAP, TRUNCATED: bytes of it that were captured */
+	enum parse_err err;   /* MALFORMED, LIMIT_PARSER: what its parser said */
+	enum tls_limit limit; /* LIMIT: which cap */
+	uint64_t cap;	      /* LIMIT_MESSAGE, LIMIT_ALERTS: the cap's value */
 };
 
 struct tls_session {
-	uint64_t id;               /* 1-based within its file */
-	char *file;                /* capture file name */
+	uint64_t id; /* 1-based within its file */
+	char *file;  /* capture file name */
 	uint64_t flow_id;
 	struct endpoint client, server; /* from the ClientHello's direction */
 	int64_t start_ts, end_ts;
 	uint64_t first_frame, last_frame;
-	int flow_midstream;        /* TCP handshake not captured */
-	char *starttls;            /* "xmpp", "smtp", "ldap", ... or NULL */
-	uint64_t starttls_bytes;   /* clear-text bytes before TLS */
+	int flow_midstream;	 /* TCP handshake not captured */
+	char *starttls;		 /* "xmpp", "smtp", "ldap", ... or NULL */
+	uint64_t starttls_bytes; /* clear-text bytes before TLS */
 
 	struct tls_client_hello ch;
 	struct tls_server_hello sh;
-	uint16_t version;          /* negotiated version (0 if unknown) */
-	int tls13;                 /* certificates are encrypted */
+	uint16_t version;	   /* negotiated version (0 if unknown) */
+	int tls13;		   /* certificates are encrypted */
 	struct tls_chain chain[2]; /* [SIDE_CLIENT], [SIDE_SERVER] */
 	struct tls_cert_request cr;
 	int ske_present;
-	uint16_t ske_group;        /* named curve of an ECDHE ServerKeyExchange */
+	uint16_t ske_group; /* named curve of an ECDHE ServerKeyExchange */
 	int cert_verify_present;
-	int ccs[2];                /* ChangeCipherSpec sent by side */
-	int encrypted_hs[2];       /* encrypted handshake records (Finished) */
-	int app_data[2];           /* application data seen by side */
-	int handshake_done;        /* both Finished seen (or 1.3 app data) */
+	int ccs[2];	     /* ChangeCipherSpec sent by side */
+	int encrypted_hs[2]; /* encrypted handshake records (Finished) */
+	int app_data[2];     /* application data seen by side */
+	int handshake_done;  /* both Finished seen (or 1.3 app data) */
 
 	struct ladder_entry *ladder;
 	size_t n_ladder, cap_ladder;
@@ -183,18 +180,9 @@ struct tls_session {
 	struct tls_note *notes;
 	size_t n_notes, cap_notes;
 
-	int close_reason;          /* enum tcp_close_reason */
+	int close_reason; /* enum tcp_close_reason */
 };
 
 void tls_session_free(struct tls_session *s);
-
-/* Names for numbers (never NULL: unknown values give "unknown"). */
-const char *tls_version_str(uint16_t v);        /* "TLS 1.2" */
-const char *tls_alert_desc_str(int desc);       /* "unknown_ca" */
-const char *tls_hs_type_str(int type);          /* "Certificate" */
-const char *tls_cipher_str(uint16_t cs);        /* IANA name or NULL */
-const char *tls_group_str(uint16_t g);          /* "x25519" or NULL */
-const char *tls_sigalg_str(uint16_t s);         /* "rsa_pss_rsae_sha256" or NULL */
-const char *tls_ext_str(uint16_t e);            /* "server_name" or NULL */
 
 #endif

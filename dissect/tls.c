@@ -86,7 +86,6 @@ struct flow_st {
 
 struct tls_dissector {
 	struct cert_cache *cache;
-	struct tcp_table *table;
 	char *file;
 	void (*emit)(void *ctx, struct tls_session *s);
 	void *ctx;
@@ -121,20 +120,38 @@ static void ladder_add_incomplete(struct tls_session *s, int side, int type, uin
 		e->incomplete = 1;
 }
 
-static void note_add(struct tls_session *s, enum tls_note_kind k, int side, uint64_t bytes,
-		     int64_t ts, uint64_t frame, char *text)
+/* A note of kind k about no message in particular; returns it (to add
+ * the message, the parser's verdict or the cap) or NULL once there are 256. */
+static struct tls_note *note_add(struct tls_session *s, enum tls_note_kind k, int side,
+				 uint64_t bytes, int64_t ts, uint64_t frame)
 {
-	struct tls_note n = { k, side, !s->handshake_done, bytes, ts, frame, text };
-	if (s->n_notes >= 256) {
-		free(text);
-		return;
-	}
+	struct tls_note n = { k, side, !s->handshake_done, bytes, ts, frame, -1, 0, 0, PE_OK,
+			      LIMIT_PARSER, 0 };
+	if (s->n_notes >= 256)
+		return NULL;
 	VEC_PUSH(s->notes, s->n_notes, s->cap_notes, n);
+	return &s->notes[s->n_notes - 1];
+}
+
+/* The same about handshake message `type` of `len` bytes, `seen` of them
+ * captured. */
+static struct tls_note *note_msg(struct tls_session *s, enum tls_note_kind k, int side,
+				 uint64_t bytes, int64_t ts, uint64_t frame, int type, uint32_t len,
+				 uint32_t seen)
+{
+	struct tls_note *n = note_add(s, k, side, bytes, ts, frame);
+	if (n) {
+		n->msg_type = type;
+		n->msg_len = len;
+		n->msg_seen = seen;
+	}
+	return n;
 }
 
 static int plausible_header(uint8_t type, uint8_t maj, uint8_t min, uint16_t len)
 {
-	return type >= 20 && type <= 24 && maj == 3 && min <= 4 && len <= MAX_RECORD_LEN;
+	return type >= TLS_CT_CHANGE_CIPHER_SPEC && type <= TLS_CT_HEARTBEAT && maj == 3 && min <= 4 &&
+	       len <= MAX_RECORD_LEN;
 }
 
 /* The client's TCP direction is known now. Until then direction 0 was
@@ -217,7 +234,7 @@ static void got_message(struct tls_dissector *d, struct flow_st *fs, int dir, ui
 			s->sh.ts_ns = ds->ts;
 			s->sh.frame = ds->frame;
 			s->version = sh.version;
-			if (sh.version == 0x0304 || (sh.version & 0xff00) == 0x7f00) {
+			if (sh.version == TLS_V1_3 || TLS_V1_3_DRAFT(sh.version)) {
 				/* Everything after the ServerHello is encrypted. */
 				s->tls13 = 1;
 				fs->d[0].encrypted = fs->d[1].encrypted = 1;
@@ -242,7 +259,7 @@ static void got_message(struct tls_dissector *d, struct flow_st *fs, int dir, ui
 		break;
 	case HS_CERTIFICATE_REQUEST:
 		if (!s->cr.present) {
-			e = tls_parse_cert_request(body, s->version ? s->version : 0x0303, &s->cr);
+			e = tls_parse_cert_request(body, s->version ? s->version : TLS_V1_2, &s->cr);
 			s->cr.ts_ns = ds->ts;
 			s->cr.frame = ds->frame;
 		}
@@ -254,17 +271,34 @@ static void got_message(struct tls_dissector *d, struct flow_st *fs, int dir, ui
 		break;
 	}
 	ladder_add(s, LAD_HANDSHAKE, side, type, len, ds->ts, ds->frame);
-	if (e != PE_OK && e != PE_UNSUPPORTED)
-		note_add(s, e == PE_LIMIT ? NOTE_LIMIT : NOTE_MALFORMED, side, 0, ds->ts, ds->frame,
-			 xasprintf("%s from the %s is %s (frame %llu); what could be read is kept",
-				   tls_hs_type_str(type), side_str(side), pe_str(e),
-				   (unsigned long long)ds->frame));
+	if (e != PE_OK && e != PE_UNSUPPORTED) {
+		struct tls_note *n = note_msg(s, e == PE_LIMIT ? NOTE_LIMIT : NOTE_MALFORMED, side, 0,
+					      ds->ts, ds->frame, type, len, len);
+		if (n)
+			n->err = e;
+	}
 }
 
 static int plausible_hs_type(uint8_t t)
 {
-	return t == 1 || t == 2 || t == 4 || t == 8 || (t >= 11 && t <= 16) || t == 20 ||
-	       t == 22 || t == 24 || t == 25;
+	switch (t) {
+	case HS_CLIENT_HELLO:
+	case HS_SERVER_HELLO:
+	case HS_NEW_SESSION_TICKET:
+	case HS_ENCRYPTED_EXTENSIONS:
+	case HS_CERTIFICATE:
+	case HS_SERVER_KEY_EXCHANGE:
+	case HS_CERTIFICATE_REQUEST:
+	case HS_SERVER_HELLO_DONE:
+	case HS_CERTIFICATE_VERIFY:
+	case HS_CLIENT_KEY_EXCHANGE:
+	case HS_FINISHED:
+	case HS_CERTIFICATE_STATUS:
+	case HS_KEY_UPDATE:
+	case HS_COMPRESSED_CERTIFICATE:
+		return 1;
+	}
+	return 0;
 }
 
 static void hs_take(struct tls_dissector *d, struct flow_st *fs, int dir, const uint8_t *p,
@@ -275,19 +309,23 @@ static void hs_feed(struct tls_dissector *d, struct flow_st *fs, int dir, const 
 		    size_t n)
 {
 	struct dir_st *ds = &fs->d[dir];
+	struct cursor in;
+	cur_init(&in, p, n);
 	/* Stops when a TLS 1.3 ServerHello turns encryption on: what follows
 	 * it in its record would be encrypted-epoch data in a valid stream. */
-	while (n && !ds->hs_desync && !ds->encrypted) {
+	while (cur_left(&in) && !ds->hs_desync && !ds->encrypted) {
+		size_t k = cur_left(&in);
+		struct span piece;
 		if (ds->hs_skip) {
-			size_t k = ds->hs_skip < n ? (size_t)ds->hs_skip : n;
+			if (ds->hs_skip < k)
+				k = (size_t)ds->hs_skip;
 			ds->hs_skip -= k;
-			p += k;
-			n -= k;
+			if (cur_skip(&in, k) != PE_OK)
+				return;
 			continue;
 		}
 		/* Add at most what completes the message being gathered, so a
 		 * message found over the limit can skip the rest exactly. */
-		size_t k = n;
 		struct cursor c;
 		uint8_t t;
 		uint32_t len;
@@ -297,9 +335,9 @@ static void hs_feed(struct tls_dissector *d, struct flow_st *fs, int dir, const 
 			k = (size_t)((uint64_t)len + 4 - ds->hs.len);
 		else if (ds->hs.len < 4 && 4 - ds->hs.len < k)
 			k = 4 - ds->hs.len;
-		hs_take(d, fs, dir, p, k);
-		p += k;
-		n -= k;
+		if (cur_bytes(&in, k, &piece) != PE_OK)
+			return;
+		hs_take(d, fs, dir, piece.p, piece.n);
 	}
 }
 
@@ -311,8 +349,11 @@ static void hs_take(struct tls_dissector *d, struct flow_st *fs, int dir, const 
 	struct dir_st *ds = &fs->d[dir];
 	if (dbuf_add(&ds->hs, p, n) != 0) {
 		/* Over our ceiling: drop this message and say so. */
-		note_add(fs->s, NOTE_LIMIT, side_of(fs, dir), 0, ds->ts, ds->frame,
-			 xasprintf("a handshake message over %u bytes was not decoded", MAX_HS_MSG));
+		struct tls_note *nt = note_add(fs->s, NOTE_LIMIT, side_of(fs, dir), 0, ds->ts, ds->frame);
+		if (nt) {
+			nt->limit = LIMIT_MESSAGE;
+			nt->cap = MAX_HS_MSG;
+		}
 		dbuf_reset(&ds->hs);
 		ds->hs_desync = 1;
 		return;
@@ -337,9 +378,12 @@ static void hs_take(struct tls_dissector *d, struct flow_st *fs, int dir, const 
 			 * with the next message. */
 			int side = side_of(fs, dir);
 			ladder_add_incomplete(fs->s, side, type, len, ds->ts, ds->frame);
-			note_add(fs->s, NOTE_LIMIT, side, 0, ds->ts, ds->frame,
-				 xasprintf("%s of %u bytes is over our limit; not decoded",
-					   tls_hs_type_str(type), len));
+			struct tls_note *nt = note_msg(fs->s, NOTE_LIMIT, side, 0, ds->ts, ds->frame,
+						       type, len, 0);
+			if (nt) {
+				nt->limit = LIMIT_MESSAGE;
+				nt->cap = MAX_HS_MSG;
+			}
 			ds->hs_skip = len - (ds->hs.len - 4);
 			dbuf_reset(&ds->hs);
 			return;
@@ -362,8 +406,11 @@ static void cut_message(struct tls_dissector *d, struct flow_st *fs, int dir, ui
 	int side = side_of(fs, dir);
 	if (type == HS_CERTIFICATE && !s->chain[side].present) {
 		struct cursor body;
-		cur_init(&body, ds->hs.p + 4, ds->hs.len - 4);
-		enum parse_err pe = tls_parse_certificate(&body, 1, d->cache, &s->chain[side]);
+		cur_init(&body, ds->hs.p, ds->hs.len);
+		/* past the 4-byte header (the caller read it from these bytes) */
+		enum parse_err pe = cur_skip(&body, 4);
+		if (pe == PE_OK)
+			pe = tls_parse_certificate(&body, 1, d->cache, &s->chain[side]);
 		(void)pe; /* PE_SHORT is expected: the list is cut */
 		s->chain[side].complete = 0;
 		s->chain[side].ts_ns = ds->ts;
@@ -401,11 +448,7 @@ static void hs_gap(struct tls_dissector *d, struct flow_st *fs, int dir, uint64_
 	int side = side_of(fs, dir);
 	uint64_t have = ds->hs.len - 4, missing = (uint64_t)len - have;
 	cut_message(d, fs, dir, type, len);
-	note_add(s, NOTE_GAP, side, g, ds->ts, ds->frame,
-		 xasprintf("%llu bytes of the %s's %s (%u bytes) are missing from the capture "
-			   "after frame %llu",
-			   (unsigned long long)(g < missing ? g : missing), side_str(side),
-			   tls_hs_type_str(type), len, (unsigned long long)ds->frame));
+	note_msg(s, NOTE_GAP, side, g, ds->ts, ds->frame, type, len, (uint32_t)have);
 	dbuf_reset(&ds->hs);
 	if (g < missing)
 		ds->hs_skip = missing - g;
@@ -415,16 +458,13 @@ static void hs_gap(struct tls_dissector *d, struct flow_st *fs, int dir, uint64_
 
 /* ---- records ---- */
 
-static void release_if_done(struct tls_dissector *d, struct flow_st *fs, struct tcp_flow *f)
+static void release_if_done(struct flow_st *fs)
 {
 	struct tls_session *s = fs->s;
 	if (fs->released || !s->handshake_done)
 		return;
-	if ((s->app_data[0] && s->app_data[1]) || ++fs->records_after_done > 32) {
-		fs->released = 1;
-		if (d->table)
-			tcp_flow_ignore(d->table, f);
-	}
+	if ((s->app_data[0] && s->app_data[1]) || ++fs->records_after_done > 32)
+		fs->released = 1; /* h_data tells the TCP layer: ignore the rest */
 }
 
 /* Alerts are capped: a peer may send any number of them. */
@@ -432,9 +472,12 @@ static void alert_add(struct flow_st *fs, const struct tls_alert *a)
 {
 	struct tls_session *s = fs->s;
 	if (s->n_alerts >= MAX_ALERTS) {
-		if (!fs->alerts_capped)
-			note_add(s, NOTE_LIMIT, a->side, 0, a->ts_ns, a->frame,
-				 xasprintf("more than %d alerts; the rest are not listed", MAX_ALERTS));
+		struct tls_note *n =
+			fs->alerts_capped ? NULL : note_add(s, NOTE_LIMIT, a->side, 0, a->ts_ns, a->frame);
+		if (n) {
+			n->limit = LIMIT_ALERTS;
+			n->cap = MAX_ALERTS;
+		}
 		fs->alerts_capped = 1;
 		return;
 	}
@@ -443,7 +486,7 @@ static void alert_add(struct flow_st *fs, const struct tls_alert *a)
 		   a->frame);
 }
 
-static void record_end(struct tls_dissector *d, struct flow_st *fs, struct tcp_flow *f, int dir)
+static void record_end(struct flow_st *fs, int dir)
 {
 	struct dir_st *ds = &fs->d[dir];
 	struct tls_session *s = fs->s;
@@ -455,7 +498,7 @@ static void record_end(struct tls_dissector *d, struct flow_st *fs, struct tcp_f
 		dbuf_reset(&ds->hs);
 	}
 	switch (ds->rtype) {
-	case 20:
+	case TLS_CT_CHANGE_CIPHER_SPEC:
 		if (!ds->rec_broken) {
 			ladder_add(s, LAD_CCS, side, 0, 1, ds->ts, ds->frame);
 			s->ccs[side] = 1;
@@ -466,7 +509,7 @@ static void record_end(struct tls_dissector *d, struct flow_st *fs, struct tcp_f
 				ds->encrypted = 1;
 		}
 		break;
-	case 21: {
+	case TLS_CT_ALERT: {
 		int enc = ds->rec_enc && !s->tls13;
 		if (ds->rec_broken)
 			break;
@@ -478,7 +521,7 @@ static void record_end(struct tls_dissector *d, struct flow_st *fs, struct tcp_f
 			struct cursor lc;
 			uint8_t lvl = 0;
 			cur_init(&lc, ds->small, ds->small_have);
-			if (ds->rlen != 2 || cur_u8(&lc, &lvl) != PE_OK || (lvl != 1 && lvl != 2))
+			if (ds->rlen != 2 || cur_u8(&lc, &lvl) != PE_OK || (lvl != TLS_ALERT_WARNING && lvl != TLS_ALERT_FATAL))
 				enc = 1;
 		}
 		if (enc || ds->small_have < 2) {
@@ -497,7 +540,7 @@ static void record_end(struct tls_dissector *d, struct flow_st *fs, struct tcp_f
 		}
 		break;
 	}
-	case 22:
+	case TLS_CT_HANDSHAKE:
 		if (ds->rec_enc) {
 			ds->enc_records++;
 			if (!s->encrypted_hs[side])
@@ -505,7 +548,7 @@ static void record_end(struct tls_dissector *d, struct flow_st *fs, struct tcp_f
 			s->encrypted_hs[side] = 1;
 		}
 		break;
-	case 23:
+	case TLS_CT_APPLICATION_DATA:
 		if (s->tls13 && !s->handshake_done &&
 		    !s->encrypted_hs[SIDE_CLIENT]) {
 			/* TLS 1.3: the flights up to the client's Finished. */
@@ -528,7 +571,7 @@ static void record_end(struct tls_dissector *d, struct flow_st *fs, struct tcp_f
 		else if (s->app_data[0] || s->app_data[1])
 			s->handshake_done = s->ccs[0] || s->ccs[1] || !s->ch.present;
 	}
-	release_if_done(d, fs, f);
+	release_if_done(fs);
 }
 
 /* Payload bytes of the current record. */
@@ -537,12 +580,12 @@ static void record_payload(struct tls_dissector *d, struct flow_st *fs, int dir,
 {
 	struct dir_st *ds = &fs->d[dir];
 	switch (ds->rtype) {
-	case 22:
+	case TLS_CT_HANDSHAKE:
 		if (!ds->encrypted)
 			hs_feed(d, fs, dir, p, n);
 		break;
-	case 20:
-	case 21: {
+	case TLS_CT_CHANGE_CIPHER_SPEC:
+	case TLS_CT_ALERT: {
 		struct cursor c;
 		cur_init(&c, p, n);
 		size_t k = n;
@@ -598,9 +641,11 @@ static long find_tls_start(const struct dbuf *b, int client)
 			return -1;
 		if (maj != 3 || min > 4 || len < 4 || len > MAX_RECORD_LEN)
 			continue;
-		if (t == 22 && ht == (client ? 1 : 2) && hl < (1u << 16))
+		if (t == TLS_CT_HANDSHAKE && ht == (client ? HS_CLIENT_HELLO : HS_SERVER_HELLO) &&
+		    hl < (1u << 16))
 			return (long)i;
-		if (t == 21 && !client && len == 2 && (ht == 1 || ht == 2))
+		if (t == TLS_CT_ALERT && !client && len == 2 &&
+		    (ht == TLS_ALERT_WARNING || ht == TLS_ALERT_FATAL))
 			return (long)i;
 	}
 	return -1;
@@ -647,14 +692,12 @@ static const char *starttls_proto(const uint8_t *p, size_t n)
 	return NULL;
 }
 
-static void flow_not_tls(struct tls_dissector *d, struct flow_st *fs, struct tcp_flow *f)
+static void flow_not_tls(struct tls_dissector *d, struct flow_st *fs)
 {
 	fs->d[0].st = fs->d[1].st = D_OFF;
 	if (!fs->released) {
-		fs->released = 1;
+		fs->released = 1; /* h_data tells the TCP layer: ignore the rest */
 		d->st.flows_not_tls++;
-		if (d->table)
-			tcp_flow_ignore(d->table, f);
 	}
 }
 
@@ -717,13 +760,13 @@ static long detect(struct tls_dissector *d, struct flow_st *fs, struct tcp_flow 
 		ds->st = D_RESYNC;
 		return -1;
 	}
-	flow_not_tls(d, fs, f);
+	flow_not_tls(d, fs);
 	return -1;
 }
 
 /* Clear text before STARTTLS: returns where TLS begins in the scan
  * window (state D_RECORDS), or -1. */
-static long scan_clear(struct tls_dissector *d, struct flow_st *fs, struct tcp_flow *f, int dir)
+static long scan_clear(struct tls_dissector *d, struct flow_st *fs, int dir)
 {
 	struct dir_st *ds = &fs->d[dir];
 	int client = fs->client_dir < 0 ? (fs->s->ch.present ? 0 : 1) : dir == fs->client_dir;
@@ -750,7 +793,7 @@ static long scan_clear(struct tls_dissector *d, struct flow_st *fs, struct tcp_f
 		dbuf_consume(&ds->scan, drop);
 	}
 	if (fs->d[0].clear_bytes + fs->d[1].clear_bytes > CLEAR_BUDGET && !fs->is_tls)
-		flow_not_tls(d, fs, f);
+		flow_not_tls(d, fs);
 	return -1;
 }
 
@@ -771,9 +814,10 @@ static int record_stands_alone(const struct cursor *c, size_t i, uint16_t len)
 	uint8_t t, b0;
 	if (cur_peek_u8(c, i, &t) != PE_OK || len == 0 || cur_left(c) - i - 5 < len)
 		return 0;
-	if (t == 21)
-		return len == 2 && cur_peek_u8(c, i + 5, &b0) == PE_OK && (b0 == 1 || b0 == 2);
-	if (t != 22)
+	if (t == TLS_CT_ALERT)
+		return len == 2 && cur_peek_u8(c, i + 5, &b0) == PE_OK &&
+		       (b0 == TLS_ALERT_WARNING || b0 == TLS_ALERT_FATAL);
+	if (t != TLS_CT_HANDSHAKE)
 		return 0;
 	size_t at = i + 5, end = i + 5 + len;
 	while (at < end) {
@@ -830,21 +874,20 @@ static long resync_find(struct tls_dissector *d, struct flow_st *fs, int dir, co
 }
 
 /* `n` bytes were searched in vain: a hunt has a budget. */
-static void resync_dropped(struct tls_dissector *d, struct flow_st *fs, struct tcp_flow *f,
-			   int dir, size_t n)
+static void resync_dropped(struct tls_dissector *d, struct flow_st *fs, int dir, size_t n)
 {
 	struct dir_st *ds = &fs->d[dir];
 	ds->hunt_bytes += n;
 	if (ds->hunting && !fs->is_tls && ds->hunt_bytes > HUNT_BUDGET)
-		flow_not_tls(d, fs, f);
+		flow_not_tls(d, fs);
 }
 
 /* Record-layer bytes. Returns how many were consumed: all of them, unless
  * the state leaves D_RECORDS (bytes that are not a record header: the
  * caller goes on scanning from the returned offset) or the flow is
  * released. */
-static size_t feed_records(struct tls_dissector *d, struct flow_st *fs, struct tcp_flow *f,
-			   int dir, const uint8_t *p, size_t n)
+static size_t feed_records(struct tls_dissector *d, struct flow_st *fs, int dir, const uint8_t *p,
+			   size_t n)
 {
 	struct dir_st *ds = &fs->d[dir];
 	struct cursor c;
@@ -869,10 +912,9 @@ static size_t feed_records(struct tls_dissector *d, struct flow_st *fs, struct t
 			    cur_u8(&h, &min) != PE_OK || cur_u16(&h, &len) != PE_OK)
 				break;
 			if (!plausible_header(t, maj, min, len)) {
-				note_add(fs->s, NOTE_MALFORMED, side_of(fs, dir), 0, ds->ts, ds->frame,
-					 xasprintf("bytes that are not a TLS record header in frame %llu; "
-						   "looking for the next record",
-						   (unsigned long long)ds->frame));
+				/* no message: bytes where a record header should be */
+				(void)note_add(fs->s, NOTE_MALFORMED, side_of(fs, dir), 0, ds->ts,
+					       ds->frame);
 				ds->st = D_RESYNC;
 				dbuf_reset(&ds->scan);
 				/* Look again from the false header's second byte (the
@@ -887,7 +929,7 @@ static size_t feed_records(struct tls_dissector *d, struct flow_st *fs, struct t
 			ds->rec_enc = ds->encrypted;
 			ds->small_have = 0;
 			if (len == 0)
-				record_end(d, fs, f, dir);
+				record_end(fs, dir);
 			continue;
 		}
 		size_t k = ds->rleft < cur_left(&c) ? ds->rleft : cur_left(&c);
@@ -897,7 +939,7 @@ static size_t feed_records(struct tls_dissector *d, struct flow_st *fs, struct t
 		record_payload(d, fs, dir, piece.p, piece.n);
 		ds->rleft -= k;
 		if (ds->rleft == 0)
-			record_end(d, fs, f, dir);
+			record_end(fs, dir);
 	}
 	return n - cur_left(&c);
 }
@@ -917,13 +959,13 @@ static long window_step(struct tls_dissector *d, struct flow_st *fs, struct tcp_
 			at = detect(d, fs, f, dir);
 			break;
 		case D_CLEAR:
-			at = scan_clear(d, fs, f, dir);
+			at = scan_clear(d, fs, dir);
 			break;
 		case D_RESYNC:
 			at = resync_find(d, fs, dir, ds->scan.p, ds->scan.len, &keep);
 			if (at < 0) {
 				dbuf_consume(&ds->scan, keep);
-				resync_dropped(d, fs, f, dir, keep);
+				resync_dropped(d, fs, dir, keep);
 			}
 			break;
 		default:
@@ -942,47 +984,56 @@ static void dir_input(struct tls_dissector *d, struct flow_st *fs, struct tcp_fl
 		      const uint8_t *p, size_t n)
 {
 	struct dir_st *ds = &fs->d[dir];
-	while (n && !fs->released) {
+	struct cursor in;
+	cur_init(&in, p, n);
+	while (cur_left(&in) && !fs->released) {
+		struct span rest = cur_rest(&in), piece;
 		if (ds->st == D_OFF)
 			return;
 		if (ds->st == D_RECORDS) {
-			size_t k = feed_records(d, fs, f, dir, p, n);
-			p += k;
-			n -= k;
+			if (cur_skip(&in, feed_records(d, fs, dir, rest.p, rest.n)) != PE_OK)
+				return;
 			continue;
 		}
 		if (ds->st == D_RESYNC && ds->scan.len == 0) {
 			size_t keep;
-			long at = resync_find(d, fs, dir, p, n, &keep);
+			long at = resync_find(d, fs, dir, rest.p, rest.n, &keep);
 			if (at >= 0) {
-				p += at;
-				n -= (size_t)at;
+				if (cur_skip(&in, (size_t)at) != PE_OK)
+					return;
 				continue;
 			}
-			resync_dropped(d, fs, f, dir, keep);
+			resync_dropped(d, fs, dir, keep);
 			/* At most a cut header or one record plus a header. */
-			if (ds->st == D_RESYNC && dbuf_add(&ds->scan, p + keep, n - keep) != 0)
-				dbuf_reset(&ds->scan);
+			if (ds->st == D_RESYNC && cur_skip(&in, keep) == PE_OK) {
+				rest = cur_rest(&in);
+				if (dbuf_add(&ds->scan, rest.p, rest.n) != 0)
+					dbuf_reset(&ds->scan);
+			}
 			return;
 		}
-		size_t k = n < SCAN_SLICE ? n : SCAN_SLICE;
-		if (dbuf_add(&ds->scan, p, k) != 0) {
+		if (cur_bytes(&in, rest.n < SCAN_SLICE ? rest.n : SCAN_SLICE, &piece) != PE_OK)
+			return;
+		if (dbuf_add(&ds->scan, piece.p, piece.n) != 0) {
 			if (ds->st == D_CLEAR || ds->st == D_DETECT)
-				flow_not_tls(d, fs, f);
+				flow_not_tls(d, fs);
 			else
 				dbuf_reset(&ds->scan);
 			return;
 		}
-		p += k;
-		n -= k;
 		long at = window_step(d, fs, f, dir);
 		if (at >= 0) {
 			/* Records begin inside the window. With the window taken
 			 * out of the scan buffer, the nested call reads it in place
 			 * and can only end by keeping its tail: one level deep. */
 			struct dbuf tmp = ds->scan;
+			struct cursor w;
 			dbuf_init(&ds->scan, CLEAR_BUDGET);
-			dir_input(d, fs, f, dir, tmp.p + at, tmp.len - (size_t)at);
+			cur_init(&w, tmp.p, tmp.len);
+			if (cur_skip(&w, (size_t)at) == PE_OK) {
+				struct span records = cur_rest(&w);
+				dir_input(d, fs, f, dir, records.p, records.n);
+			}
 			dbuf_free(&tmp);
 		}
 	}
@@ -1004,15 +1055,20 @@ static void h_open(void *ctx, struct tcp_flow *f)
 	f->user = fs;
 }
 
-static void h_data(void *ctx, struct tcp_flow *f, const struct tcp_chunk *ch)
+/* Bytes (or a gap) of one direction. Returns TCP_IGNORE once the flow is
+ * released: not TLS, or TLS whose handshake is over, so the TCP layer
+ * neither buffers nor delivers the rest. */
+static enum tcp_verdict h_data(void *ctx, struct tcp_flow *f, const struct tcp_chunk *ch)
 {
 	struct tls_dissector *d = ctx;
 	struct flow_st *fs = f->user;
-	if (fs == NULL || fs->released || (ch->dir != 0 && ch->dir != 1))
-		return;
+	if (fs == NULL || fs->released)
+		return TCP_IGNORE;
+	if (ch->dir != 0 && ch->dir != 1)
+		return TCP_KEEP;
 	struct dir_st *ds = &fs->d[ch->dir];
 	if (ds->st == D_OFF)
-		return;
+		return fs->released ? TCP_IGNORE : TCP_KEEP;
 	if (ch->data == NULL && ch->off == 0)
 		fs->began_with_gap = 1;
 	if (ch->data == NULL) { /* a capture gap */
@@ -1022,14 +1078,14 @@ static void h_data(void *ctx, struct tcp_flow *f, const struct tcp_chunk *ch)
 		if (ds->st == D_RECORDS) {
 			if (ds->in_record) {
 				uint64_t k = g < ds->rleft ? g : ds->rleft;
-				if (ds->rtype == 22 && !ds->encrypted)
+				if (ds->rtype == TLS_CT_HANDSHAKE && !ds->encrypted)
 					hs_gap(d, fs, ch->dir, k);
 				else
 					ds->rec_broken = 1;
 				ds->rleft -= (size_t)k;
 				g -= k;
 				if (ds->rleft == 0)
-					record_end(d, fs, f, ch->dir);
+					record_end(fs, ch->dir);
 			}
 			if (g > 0 || ds->hdr_have) {
 				ds->hdr_have = 0;
@@ -1037,12 +1093,8 @@ static void h_data(void *ctx, struct tcp_flow *f, const struct tcp_chunk *ch)
 				ds->st = D_RESYNC;
 				dbuf_reset(&ds->scan);
 				if (!fs->s->handshake_done && ds->hs_desync == 0 && ds->hs.len == 0) {
-					int side = side_of(fs, ch->dir);
-					note_add(fs->s, NOTE_GAP, side, ch->len, ds->ts, ds->frame,
-						 xasprintf("%llu bytes from the %s are missing from the "
-							   "capture after frame %llu",
-							   (unsigned long long)ch->len, side_str(side),
-							   (unsigned long long)ds->frame));
+					(void)note_add(fs->s, NOTE_GAP, side_of(fs, ch->dir), ch->len,
+						       ds->ts, ds->frame);
 				}
 				ds->hs_desync = 1;
 				dbuf_reset(&ds->hs);
@@ -1060,11 +1112,12 @@ static void h_data(void *ctx, struct tcp_flow *f, const struct tcp_chunk *ch)
 		}
 		ds->ts = ch->ts_ns;
 		ds->frame = ch->frame;
-		return;
+		return fs->released ? TCP_IGNORE : TCP_KEEP;
 	}
 	ds->ts = ch->ts_ns;
 	ds->frame = ch->frame;
 	dir_input(d, fs, f, ch->dir, ch->data, ch->len);
+	return fs->released ? TCP_IGNORE : TCP_KEEP;
 }
 
 /* The stream ended: decode what a half-received message still shows. */
@@ -1082,9 +1135,8 @@ static void finish_dir(struct tls_dissector *d, struct flow_st *fs, int dir)
 		return;
 	int side = side_of(fs, dir);
 	cut_message(d, fs, dir, type, len);
-	note_add(s, NOTE_TRUNCATED, side, len - (ds->hs.len - 4), ds->ts, ds->frame,
-		 xasprintf("the capture ends inside the %s's %s (%zu of %u bytes seen)",
-			   side_str(side), tls_hs_type_str(type), ds->hs.len - 4, len));
+	(void)note_msg(s, NOTE_TRUNCATED, side, len - (ds->hs.len - 4), ds->ts, ds->frame, type, len,
+		       (uint32_t)(ds->hs.len - 4));
 }
 
 static void h_close(void *ctx, struct tcp_flow *f, enum tcp_close_reason why)
@@ -1112,18 +1164,14 @@ static void h_close(void *ctx, struct tcp_flow *f, enum tcp_close_reason why)
 		s->close_reason = (int)why;
 		uint64_t cut = f->d[0].st.snaplen_cut + f->d[1].st.snaplen_cut;
 		if (cut)
-			note_add(s, NOTE_SNAPLEN, -1, cut, f->last_ts, f->last_frame,
-				 xasprintf("%llu segments of this connection were cut short by the "
-					   "capture's snapshot length; capture again with tcpdump -s 0",
-					   (unsigned long long)cut));
+			(void)note_add(s, NOTE_SNAPLEN, -1, cut, f->last_ts, f->last_frame);
 		/* Only when the stream's start is missing too (no TCP handshake,
 		 * or a gap at offset 0): a hello cut short by the snaplen is not
 		 * a late start. */
 		if ((f->midstream || fs->began_with_gap) && !s->ch.present && !s->sh.present &&
 		    s->n_ladder &&
 		    !s->chain[1].present)
-			note_add(s, NOTE_MIDSTREAM, -1, 0, f->first_ts, f->first_frame,
-				 xasprintf("the capture starts after this connection's handshake began"));
+			(void)note_add(s, NOTE_MIDSTREAM, -1, 0, f->first_ts, f->first_frame);
 		d->st.sessions++;
 		d->emit(d->ctx, s);
 	} else {
@@ -1154,11 +1202,6 @@ struct tcp_handler tls_dissector_handler(struct tls_dissector *d)
 {
 	struct tcp_handler h = { d, h_open, h_data, h_close };
 	return h;
-}
-
-void tls_dissector_set_table(struct tls_dissector *d, struct tcp_table *t)
-{
-	d->table = t;
 }
 
 const struct tls_stats *tls_dissector_stats(const struct tls_dissector *d)

@@ -26,11 +26,10 @@ struct tls_dissector;
 
 /* `emit` receives each finished session and owns it from then on. */
 struct tls_dissector *tls_dissector_new(struct cert_cache *cache, const char *file,
-					void (*emit)(void *ctx, struct tls_session *s),
-					void *ctx);
-/* The handler to give tcp_table_new(); then tell the dissector its table. */
+					void (*emit)(void *ctx, struct tls_session *s), void *ctx);
+/* The handler to give tcp_table_new(). Its data callback answers
+ * TCP_IGNORE for a flow that is not TLS, or once the handshake is over. */
 struct tcp_handler tls_dissector_handler(struct tls_dissector *d);
-void tls_dissector_set_table(struct tls_dissector *d, struct tcp_table *t);
 const struct tls_stats *tls_dissector_stats(const struct tls_dissector *d);
 void tls_dissector_free(struct tls_dissector *d);
 

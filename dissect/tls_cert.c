@@ -16,6 +16,7 @@
 
 #include "capture/xalloc.h"
 #include "dissect/tls_msg.h"
+#include "dissect/x509.h"
 
 #define MAX_CHAIN 64
 #define MAX_CA_NAMES 1024
@@ -70,7 +71,7 @@ enum parse_err tls_parse_cert_request(struct cursor *b, uint16_t version,
 		TRY(cur_u8(&types, &t));
 		cr->cert_types.v[cr->cert_types.n++] = t;
 	}
-	if (version >= 0x0303) {
+	if (version >= TLS_V1_2) {
 		TRY(cur_sub_u16(b, &algs));
 		/* supported_signature_algorithms<2..2^16-2> */
 		if (cur_left(&algs) == 0 || cur_left(&algs) % 2)
@@ -98,9 +99,11 @@ enum parse_err tls_parse_cert_request(struct cursor *b, uint16_t version,
 		cr->ca_names = xreallocarray(cr->ca_names, i + 1, sizeof *cr->ca_names);
 		cr->ca_der[i] = xcalloc(d.n, 1);
 		cr->ca_der_len[i] = d.n;
-		cr->ca_names[i] = NULL; /* filled by the X.509 layer */
+		cr->ca_names[i] = NULL;
 		cr->n_ca = i + 1;
 		TRY(cur_copy(&dn, cr->ca_der[i], d.n));
+		/* Named here, from our copy: NULL when it does not decode. */
+		cr->ca_names[i] = x509_dn_string(cr->ca_der[i], d.n);
 	}
 	return cur_expect_end(b);
 }
@@ -109,7 +112,7 @@ enum parse_err tls_parse_ske_group(struct cursor *b, uint16_t *group)
 {
 	uint8_t type;
 	TRY(cur_u8(b, &type));
-	if (type != 3)
+	if (type != ECC_NAMED_CURVE)
 		return PE_UNSUPPORTED; /* DHE or explicit curves */
 	return cur_u16(b, group);
 }

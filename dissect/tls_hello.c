@@ -97,7 +97,7 @@ static enum parse_err ext_sni(struct cursor *ext, struct tls_client_hello *ch)
 		TRY(cur_sub_u16(&list, &name));
 		if (cur_left(&name) == 0)
 			return PE_MALFORMED;
-		if (type == 0 && ch->sni == NULL)
+		if (type == SNI_HOST_NAME && ch->sni == NULL)
 			ch->sni = span_str(cur_rest(&name), 255);
 	}
 	return cur_expect_end(ext);
@@ -132,15 +132,14 @@ static enum parse_err ch_extension(uint16_t type, struct cursor *ext, struct tls
 {
 	struct cursor l;
 	switch (type) {
-	case 0:
-		return ext_sni(ext, ch);
-	case 10: /* supported_groups, RFC 8446 §4.2.7: <2..2^16-1> */
+	case EXT_SERVER_NAME: return ext_sni(ext, ch);
+	case EXT_SUPPORTED_GROUPS: /* RFC 8446 §4.2.7: <2..2^16-1> */
 		TRY(cur_sub_u16(ext, &l));
 		if (cur_left(&l) == 0)
 			return PE_MALFORMED;
 		TRY(read_u16_list(&l, &ch->groups));
 		return cur_expect_end(ext);
-	case 11: { /* ec_point_formats, RFC 8422 §5.1.2: <1..2^8-1> */
+	case EXT_EC_POINT_FORMATS: { /* RFC 8422 §5.1.2: <1..2^8-1> */
 		struct u16build b;
 		TRY(cur_sub_u8(ext, &l));
 		if (cur_left(&l) == 0)
@@ -153,15 +152,14 @@ static enum parse_err ch_extension(uint16_t type, struct cursor *ext, struct tls
 		}
 		return cur_expect_end(ext);
 	}
-	case 13: /* signature_algorithms, RFC 8446 §4.2.3: <2..2^16-2> */
+	case EXT_SIGNATURE_ALGORITHMS: /* RFC 8446 §4.2.3: <2..2^16-2> */
 		TRY(cur_sub_u16(ext, &l));
 		if (cur_left(&l) == 0)
 			return PE_MALFORMED;
 		TRY(read_u16_list(&l, &ch->sig_algs));
 		return cur_expect_end(ext);
-	case 16:
-		return ext_alpn(ext, &ch->alpn);
-	case 43: /* supported_versions (ClientHello form), RFC 8446 §4.2.1: <2..254> */
+	case EXT_ALPN: return ext_alpn(ext, &ch->alpn);
+	case EXT_SUPPORTED_VERSIONS: /* ClientHello form, RFC 8446 §4.2.1: <2..254> */
 		TRY(cur_sub_u8(ext, &l));
 		if (cur_left(&l) == 0)
 			return PE_MALFORMED;
@@ -215,7 +213,8 @@ static enum parse_err client_hello(struct cursor *b, struct tls_client_hello *ch
 		TRY(cur_u16(&exts, &type));
 		TRY(cur_sub_u16(&exts, &ext));
 		/* RFC 8446 §4.2: at most one extension of a type. */
-		enum parse_err e = seen_before(&seen, type) ? PE_MALFORMED : ch_extension(type, &ext, ch);
+		enum parse_err e = seen_before(&seen, type) ? PE_MALFORMED
+							    : ch_extension(type, &ext, ch);
 		u16_push(&types, type);
 		if (e != PE_OK && (worst == PE_OK || worst == PE_LIMIT))
 			worst = e; /* keep going: one bad extension spoils only itself */
@@ -273,8 +272,9 @@ enum parse_err tls_parse_sslv2_hello(struct cursor *r, struct tls_client_hello *
 
 /* SHA-256("HelloRetryRequest"), RFC 8446 §4.1.3 */
 static const uint8_t hrr_random[32] = {
-	0xcf, 0x21, 0xad, 0x74, 0xe5, 0x9a, 0x61, 0x11, 0xbe, 0x1d, 0x8c, 0x02, 0x1e, 0x65, 0xb8, 0x91,
-	0xc2, 0xa2, 0x11, 0x16, 0x7a, 0xbb, 0x8c, 0x5e, 0x07, 0x9e, 0x09, 0xe2, 0xc8, 0xa8, 0x33, 0x9c,
+	0xcf, 0x21, 0xad, 0x74, 0xe5, 0x9a, 0x61, 0x11, 0xbe, 0x1d, 0x8c,
+	0x02, 0x1e, 0x65, 0xb8, 0x91, 0xc2, 0xa2, 0x11, 0x16, 0x7a, 0xbb,
+	0x8c, 0x5e, 0x07, 0x9e, 0x09, 0xe2, 0xc8, 0xa8, 0x33, 0x9c,
 };
 
 static enum parse_err sh_extension(uint16_t type, struct cursor *ext, int is_hrr,
@@ -282,12 +282,12 @@ static enum parse_err sh_extension(uint16_t type, struct cursor *ext, int is_hrr
 {
 	uint16_t v;
 	switch (type) {
-	case 43: /* supported_versions: selected_version */
+	case EXT_SUPPORTED_VERSIONS: /* selected_version */
 		TRY(cur_u16(ext, &v));
 		TRY(cur_expect_end(ext));
 		sh->version = v;
 		return PE_OK;
-	case 16: { /* ALPN: exactly one ProtocolName (RFC 7301 §3.1) */
+	case EXT_ALPN: { /* exactly one ProtocolName (RFC 7301 §3.1) */
 		struct strlist l = { 0 };
 		enum parse_err e = is_hrr ? PE_MALFORMED : ext_alpn(ext, &l);
 		if (e == PE_OK && l.n != 1)
@@ -302,7 +302,7 @@ static enum parse_err sh_extension(uint16_t type, struct cursor *ext, int is_hrr
 		free(l.v);
 		return e;
 	}
-	case 51: /* key_share: the group (HRR: only the group) */
+	case EXT_KEY_SHARE: /* the group (HRR: only the group) */
 		TRY(cur_u16(ext, &v));
 		if (is_hrr) {
 			TRY(cur_expect_end(ext));
@@ -369,37 +369,16 @@ enum parse_err tls_parse_server_hello(struct cursor *b, struct tls_server_hello 
 
 /* ---- fingerprints ---- */
 
-static void join_dec(char **s, size_t *len, size_t *cap, const struct u16list *l, int skip_grease)
+/* A JA3 field: the values in decimal, joined by '-'. */
+static void join_dec(struct dbuf *s, const struct u16list *l, int skip_grease)
 {
 	int first = 1;
 	for (size_t i = 0; i < l->n; i++) {
 		if (skip_grease && tls_is_grease(l->v[i]))
 			continue;
-		char tmp[8];
-		int n = snprintf(tmp, sizeof tmp, "%s%u", first ? "" : "-", l->v[i]);
-		while (*len + (size_t)n + 1 > *cap) {
-			*cap = *cap ? *cap * 2 : 256;
-			*s = xreallocarray(*s, *cap, 1);
-		}
-		memcpy(*s + *len, tmp, (size_t)n + 1);
-		*len += (size_t)n;
+		dbuf_addf(s, "%s%u", first ? "" : "-", l->v[i]);
 		first = 0;
 	}
-	while (*len + 2 > *cap) {
-		*cap = *cap ? *cap * 2 : 256;
-		*s = xreallocarray(*s, *cap, 1);
-	}
-	(*s)[*len] = 0;
-}
-
-static void add_char(char **s, size_t *len, size_t *cap, char ch)
-{
-	if (*len + 2 > *cap) {
-		*cap = *cap ? *cap * 2 : 256;
-		*s = xreallocarray(*s, *cap, 1);
-	}
-	(*s)[(*len)++] = ch;
-	(*s)[*len] = 0;
 }
 
 static void hex_of(const uint8_t *d, size_t n, char *out)
@@ -433,8 +412,7 @@ static void sha12(const char *s, size_t n, char *out)
 	wc_Sha256Final(&h, dig);
 	wc_Sha256Free(&h);
 	hex_of(dig, sizeof dig, hex);
-	memcpy(out, hex, 12);
-	out[12] = 0;
+	snprintf(out, 13, "%.12s", hex);
 }
 
 /* Sorted (or not), GREASE-free, comma-separated 4-digit hex list. */
@@ -452,40 +430,34 @@ static char *hex_list(const struct u16list *l, int sort, const uint16_t *omit, s
 	}
 	if (sort)
 		qsort(v, n, sizeof *v, cmp_u16);
-	char *s = xcalloc(n * 5 + 1, 1);
-	size_t o = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (i)
-			s[o++] = ',';
-		snprintf(s + o, 5, "%04x", v[i]);
-		o += 4;
-	}
-	s[o] = 0;
+	struct dbuf s;
+	dbuf_init(&s, DBUF_TEXT_MAX);
+	for (size_t i = 0; i < n; i++)
+		dbuf_addf(&s, "%s%04x", i ? "," : "", v[i]);
 	free(v);
 	if (count)
 		*count = n;
-	return s;
+	return dbuf_take(&s);
 }
 
 void tls_fingerprint(struct tls_client_hello *ch)
 {
 	/* JA3: version,ciphers,extensions,groups,point_formats (decimal). */
-	char *s = NULL;
-	size_t len = 0, cap = 0;
-	char v[8];
-	snprintf(v, sizeof v, "%u", ch->legacy_version);
-	for (const char *p = v; *p; p++)
-		add_char(&s, &len, &cap, *p);
-	add_char(&s, &len, &cap, ',');
-	join_dec(&s, &len, &cap, &ch->ciphers, 1);
-	add_char(&s, &len, &cap, ',');
-	join_dec(&s, &len, &cap, &ch->extensions, 1);
-	add_char(&s, &len, &cap, ',');
-	join_dec(&s, &len, &cap, &ch->groups, 1);
-	add_char(&s, &len, &cap, ',');
-	join_dec(&s, &len, &cap, &ch->ec_point_formats, 0);
+	struct dbuf j;
+	size_t len;
+	dbuf_init(&j, DBUF_TEXT_MAX);
+	dbuf_addf(&j, "%u,", ch->legacy_version);
+	join_dec(&j, &ch->ciphers, 1);
+	dbuf_addstr(&j, ",");
+	join_dec(&j, &ch->extensions, 1);
+	dbuf_addstr(&j, ",");
+	join_dec(&j, &ch->groups, 1);
+	dbuf_addstr(&j, ",");
+	join_dec(&j, &ch->ec_point_formats, 0);
+	len = j.len;
 	free(ch->ja3_string);
-	ch->ja3_string = s;
+	ch->ja3_string = dbuf_take(&j);
+	const char *s = ch->ja3_string;
 	uint8_t md[WC_MD5_DIGEST_SIZE];
 	wc_Md5 m;
 	wc_InitMd5(&m);
@@ -503,17 +475,17 @@ void tls_fingerprint(struct tls_client_hello *ch)
 		best = ch->legacy_version;
 	const char *ver = "00";
 	switch (best) {
-	case 0x0304: ver = "13"; break;
-	case 0x0303: ver = "12"; break;
-	case 0x0302: ver = "11"; break;
-	case 0x0301: ver = "10"; break;
-	case 0x0300: ver = "s3"; break;
-	case 0x0002: ver = "s2"; break;
+	case TLS_V1_3: ver = "13"; break;
+	case TLS_V1_2: ver = "12"; break;
+	case TLS_V1_1: ver = "11"; break;
+	case TLS_V1_0: ver = "10"; break;
+	case SSL_V3: ver = "s3"; break;
+	case SSL_V2: ver = "s2"; break;
 	}
 	size_t ncs = 0, next = 0;
 	int sni = 0; /* the extension's presence decides, not its content */
 	for (size_t i = 0; i < ch->extensions.n; i++)
-		sni |= ch->extensions.v[i] == 0x0000;
+		sni |= ch->extensions.v[i] == EXT_SERVER_NAME;
 	for (size_t i = 0; i < ch->ciphers.n; i++)
 		ncs += !tls_is_grease(ch->ciphers.v[i]);
 	for (size_t i = 0; i < ch->extensions.n; i++)
@@ -523,8 +495,10 @@ void tls_fingerprint(struct tls_client_hello *ch)
 		const char *a = ch->alpn.v[0];
 		size_t al = strlen(a);
 		unsigned char f = (unsigned char)a[0], l = (unsigned char)a[al - 1];
-		int alnum = ((f >= '0' && f <= '9') || (f >= 'a' && f <= 'z') || (f >= 'A' && f <= 'Z')) &&
-			    ((l >= '0' && l <= '9') || (l >= 'a' && l <= 'z') || (l >= 'A' && l <= 'Z'));
+		int alnum = ((f >= '0' && f <= '9') || (f >= 'a' && f <= 'z') ||
+			     (f >= 'A' && f <= 'Z')) &&
+			    ((l >= '0' && l <= '9') || (l >= 'a' && l <= 'z') ||
+			     (l >= 'A' && l <= 'Z'));
 		if (alnum) {
 			alpn[0] = (char)f;
 			alpn[1] = (char)l;
@@ -546,7 +520,7 @@ void tls_fingerprint(struct tls_client_hello *ch)
 	char *cl = hex_list(&ch->ciphers, 1, NULL, 0, NULL);
 	sha12(cl, strlen(cl), b12);
 	free(cl);
-	static const uint16_t omit[] = { 0x0000, 0x0010 };
+	static const uint16_t omit[] = { EXT_SERVER_NAME, EXT_ALPN };
 	size_t nex;
 	char *el = hex_list(&ch->extensions, 1, omit, 2, &nex);
 	char *sl = hex_list(&ch->sig_algs, 0, NULL, 0, NULL);

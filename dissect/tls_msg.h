@@ -24,7 +24,8 @@ PE_MUST_USE enum parse_err tls_parse_server_hello(struct cursor *body, struct tl
  * (capture gap) still yields every certificate that is complete. */
 PE_MUST_USE enum parse_err tls_parse_certificate(struct cursor *body, int partial,
 						 struct cert_cache *cache, struct tls_chain *out);
-/* RFC 5246 §7.4.4 (RFC 4346 §7.4.4 before TLS 1.2: no signature algorithms). */
+/* RFC 5246 §7.4.4 (RFC 4346 §7.4.4 before TLS 1.2: no signature algorithms).
+ * Each CA name is kept as DER and named in RFC 4514 form (x509_dn_string). */
 PE_MUST_USE enum parse_err tls_parse_cert_request(struct cursor *body, uint16_t version,
 						  struct tls_cert_request *cr);
 /* RFC 8422 §5.4: the named curve of an ECDHE ServerKeyExchange. */

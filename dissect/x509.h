@@ -15,10 +15,10 @@
 #include "dissect/cert.h"
 
 /* Caps on what one certificate may put into the model. */
-#define X509_MAX_DER (16u << 20) /* opaque ASN.1Cert<1..2^24-1> (RFC 8446) */
-#define X509_STR_MAX 4096        /* bytes of one string (longer: truncated) */
-#define X509_DN_STR_MAX 16384    /* bytes of one RFC 4514 string */
-#define X509_LIST_MAX 1024       /* entries of one list (more: parse error) */
+#define X509_MAX_DER (16u << 20)  /* opaque ASN.1Cert<1..2^24-1> (RFC 8446) */
+#define X509_STR_MAX 4096	  /* bytes of one string (longer: truncated) */
+#define X509_DN_STR_MAX 16384	  /* bytes of one RFC 4514 string */
+#define X509_LIST_MAX 1024	  /* entries of one list (more: parse error) */
 #define X509_FILE_MAX (64u << 20) /* bytes of a file for x509_load_file */
 
 /*
@@ -58,8 +58,7 @@ int x509_verify_signature(const struct cert_info *child, const struct cert_info 
  * X509_FILE_MAX, no certificate found, the first malformed block or
  * certificate by number and line, and how many problems there were).
  */
-int x509_load_file(const char *path, struct cert_info ***out, size_t *n, char *err,
-		   size_t errlen);
+int x509_load_file(const char *path, struct cert_info ***out, size_t *n, char *err, size_t errlen);
 
 /* The same over bytes in memory; `name` prefixes messages. */
 int x509_load_buffer(const uint8_t *buf, size_t len, const char *name, struct cert_info ***out,

@@ -1,7 +1,7 @@
 /*
  * analysis.h - one run of tlsdiag over one or more capture files: the
- * configuration, the trust stores, and the resulting model (files,
- * sessions with their reports, unique certificates). Every view (text,
+ * trust stores, and the resulting model (files, sessions with their
+ * reports, unique certificates), each file read, dissected and judged. Every view (text,
  * JSON, HTML, TUI, SQLite) reads this and computes nothing of its own.
  */
 #ifndef TLSDIAG_ANALYSIS_H
@@ -16,72 +16,30 @@
 #include "dissect/certcache.h"
 #include "dissect/session.h"
 #include "rules/finding.h"
-
-/* "IP[:PORT]=VALUE" as given on the command line. */
-struct target_value {
-	struct endpoint ep;   /* port 0: any port */
-	char *value;
-	char *spec;           /* the original text, for "where did this come from" */
-};
-
-struct port_name {
-	uint16_t port;
-	char *name;
-	int cisco_uc;
-};
-
-enum at_mode { AT_CAPTURE = 0, AT_FIXED, AT_NOW };
-
-struct analysis_config {
-	struct tcp_config tcp;
-	char **trust_paths;            /* --trust PATH|system, repeatable */
-	size_t n_trust;
-	struct target_value *trust_for;/* --trust-for IP[:PORT]=PATH */
-	size_t n_trust_for;
-	struct target_value *names;    /* --name IP[:PORT]=FQDN */
-	size_t n_names;
-	struct port_name *ports;       /* --port PORT=NAME (added to the defaults) */
-	size_t n_ports;
-	enum at_mode at_mode;
-	time_t at;                     /* AT_FIXED */
-	int expiring_days;             /* warn when a cert expires within (default 30) */
-	int keep_dns;                  /* learn expected names from DNS answers (default 1) */
-};
-void analysis_config_init(struct analysis_config *c);
-void analysis_config_free(struct analysis_config *c);
-/* A deep copy (analysis_init takes ownership of a config's contents, so
- * each analysis of a run gets its own). */
-void analysis_config_copy(struct analysis_config *dst, const struct analysis_config *src);
-/* Parse "IP[:PORT]=VALUE" ("[v6]:port=VALUE" for IPv6). 0 ok, -1 bad. */
-int target_value_parse(const char *spec, struct target_value *out);
+#include "rules/settings.h"
 
 struct trust_ctx; /* rules/trust.h */
 
 struct file_report {
 	char *path;
 	struct capture_result cap;
-	int ok;                        /* opened as a capture */
-	struct tcp_table_stats tcp;    /* flows, evictions, buffer overflows */
+	int ok;			    /* opened as a capture */
+	struct tcp_table_stats tcp; /* flows, evictions, buffer overflows */
 	size_t first_session, n_sessions;
-};
-
-struct dns_table {
-	struct dns_seen *v;
-	size_t n, cap;
 };
 
 struct analysis {
 	struct analysis_config cfg;
 	struct cert_cache *certs;
 	struct trust_ctx *trust;
-	time_t now;                    /* when the analysis runs */
+	time_t now; /* when the analysis runs */
 	struct file_report *files;
 	size_t n_files, cap_files;
 	struct session_report **sessions;
 	size_t n_sessions, cap_sessions;
 	/* Run-wide findings (trust store lint): side -1, cert -1. */
 	struct session_report store_report;
-	int trust_borrowed;            /* trust is another analysis' (analysis_init_shared) */
+	int trust_borrowed; /* trust is another analysis' (analysis_init_shared) */
 };
 
 /* Load trust stores (the only step that can fail: a bad --trust file).

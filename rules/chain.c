@@ -39,7 +39,8 @@ int chain_issued_by(const struct cert_info *child, const struct cert_info *issue
 	if (!chain_dn_eq(&child->issuer, &issuer->subject))
 		return 0;
 	if (child->aki && issuer->ski &&
-	    (child->aki_len != issuer->ski_len || memcmp(child->aki, issuer->ski, child->aki_len) != 0))
+	    (child->aki_len != issuer->ski_len ||
+	     memcmp(child->aki, issuer->ski, child->aki_len) != 0))
 		return 0;
 	sig = x509_verify_signature(child, issuer);
 	if (sig == 1)
@@ -194,7 +195,8 @@ void chain_build(struct chain_view *v, struct chain_result *res, const struct tl
 				v->root_sent = 1;
 			if (store) {
 				const struct cert_info *cands[STORE_CANDS];
-				size_t nc = trust_by_subject(store, &c->subject, cands, STORE_CANDS);
+				size_t nc = trust_by_subject(store, &c->subject, cands,
+							     STORE_CANDS);
 
 				res->top_in_store = cur < 0 || trust_contains(store, c);
 				if (res->top_in_store && nc > 0 && !same_der(cands[0], c) &&
@@ -300,6 +302,61 @@ done:
 	else
 		v->ends_at = dn_copy(&res->top->subject);
 	free(used);
+	chain_view_rows(v, ch, res->dup_of);
+}
+
+static struct chain_row *row_add(struct chain_view *v, enum chain_row_kind kind, size_t depth)
+{
+	struct chain_row *w = &v->rows[v->n_rows++];
+
+	memset(w, 0, sizeof(*w));
+	w->kind = kind;
+	w->depth = depth;
+	w->index = w->dup_of = w->status = -1;
+	return w;
+}
+
+void chain_view_rows(struct chain_view *v, const struct tls_chain *ch, const int *dup_of)
+{
+	size_t n = ch->n, depth = 0, i, k;
+	int judged = v->present && v->path_len > 0;
+	unsigned char *on_path;
+	struct chain_row *w;
+
+	free(v->rows);
+	v->rows = NULL;
+	v->n_rows = 0;
+	if (n == 0)
+		return;
+	v->rows = xcalloc(n + v->n_store_path + 1, sizeof(*v->rows));
+	on_path = xcalloc(n, 1);
+	for (k = 0; k < (judged ? v->path_len : n); k++) {
+		i = judged ? v->path[k] : k;
+		if (i >= n || on_path[i])
+			continue;
+		on_path[i] = 1;
+		w = row_add(v, ROW_SENT, depth++);
+		w->index = (int)i;
+		w->cert = ch->certs[i];
+		w->status = judged && v->status && i < v->n ? (int)v->status[i] : -1;
+	}
+	for (k = 0; judged && k < v->n_store_path; k++)
+		row_add(v, ROW_STORE, depth++)->cert = v->store_path[k];
+	if (judged && v->missing_issuer) {
+		w = row_add(v, ROW_MISSING, depth);
+		w->name = v->missing_issuer;
+		w->url = v->missing_issuer_url;
+	}
+	for (i = 0; i < n; i++) {
+		if (on_path[i])
+			continue;
+		w = row_add(v, dup_of && dup_of[i] >= 0 ? ROW_DUPLICATE : ROW_EXTRA, 0);
+		w->index = (int)i;
+		w->dup_of = dup_of ? dup_of[i] : -1;
+		w->cert = ch->certs[i];
+		w->status = v->status && i < v->n ? (int)v->status[i] : -1;
+	}
+	free(on_path);
 }
 
 void chain_result_free(struct chain_result *res)

@@ -31,15 +31,15 @@
 
 /* What rules need beyond the chain_view. */
 struct chain_result {
-	int *dup_of;               /* per presented cert: index of an earlier identical
+	int *dup_of;		     /* per presented cert: index of an earlier identical
 				      cert, or -1 (owned) */
-	size_t n_dup, n_extra;     /* duplicates; certs off the path (not duplicates) */
-	int bad_sig;               /* presented index whose named issuer does not verify
+	size_t n_dup, n_extra;	     /* duplicates; certs off the path (not duplicates) */
+	int bad_sig;		     /* presented index whose named issuer does not verify
 				      it, or -1 */
-	int leaf_self_signed;      /* the leaf is its own issuer (and verifies) */
-	int top_self_signed;       /* the path ends at a self-signed certificate */
+	int leaf_self_signed;	     /* the leaf is its own issuer (and verifies) */
+	int top_self_signed;	     /* the path ends at a self-signed certificate */
 	const struct cert_info *top; /* last certificate of the path (presented or store) */
-	int top_in_store;          /* `top` is in the receiver's store */
+	int top_in_store;	     /* `top` is in the receiver's store */
 	/* Expressway's first-match-by-subject: the store entry found first by
 	 * subject (winner) is not the one that verifies (loser). */
 	const struct cert_info *shadow_winner, *shadow_loser;
@@ -66,6 +66,15 @@ void chain_build(struct chain_view *v, struct chain_result *res, const struct tl
 		 const struct trust_store *store, const struct trust_ctx *pool);
 
 void chain_result_free(struct chain_result *res);
+
+/*
+ * (Re)make v->rows (rules/finding.h, struct chain_row) from the view's
+ * path, store path and missing issuer and the presented chain `ch`.
+ * `dup_of` (may be NULL) gives, per presented certificate, an earlier
+ * identical one or -1. chain_build calls it; a view assembled by hand
+ * (tests) calls it when it is complete. The rows point into v and ch.
+ */
+void chain_view_rows(struct chain_view *v, const struct tls_chain *ch, const int *dup_of);
 
 /* DN equality on the DER (0 when either is empty). */
 int chain_dn_eq(const struct dn *a, const struct dn *b);

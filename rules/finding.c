@@ -101,6 +101,7 @@ static void chain_view_free(struct chain_view *v)
 	free(v->missing_issuer_url);
 	free(v->store_path);
 	free(v->trust_store_name);
+	free(v->rows);
 	memset(v, 0, sizeof(*v));
 }
 
@@ -122,6 +123,11 @@ void session_report_free(struct session_report *r)
 	r->nf = r->cap_f = 0;
 	chain_view_free(&r->chain[0]);
 	chain_view_free(&r->chain[1]);
+	for (i = 0; i < r->n_notes; i++)
+		free(r->notes[i]);
+	free(r->notes);
+	r->notes = NULL;
+	r->n_notes = 0;
 	free(r->headline);
 	free(r->expected_name);
 	free(r->expected_name_source);

@@ -29,31 +29,12 @@
 #include <string.h>
 
 #include "capture/xalloc.h"
+#include "rules/facts.h"
 #include "rules/rule_int.h"
-
-enum {
-	AL_CLOSE_NOTIFY = 0,
-	AL_HANDSHAKE_FAILURE = 40,
-	AL_BAD_CERTIFICATE = 42,
-	AL_UNSUPPORTED_CERTIFICATE = 43,
-	AL_CERTIFICATE_REVOKED = 44,
-	AL_CERTIFICATE_EXPIRED = 45,
-	AL_CERTIFICATE_UNKNOWN = 46,
-	AL_UNKNOWN_CA = 48,
-	AL_ACCESS_DENIED = 49,
-	AL_DECODE_ERROR = 50,
-	AL_DECRYPT_ERROR = 51,
-	AL_PROTOCOL_VERSION = 70,
-	AL_INSUFFICIENT_SECURITY = 71,
-	AL_INTERNAL_ERROR = 80,
-	AL_USER_CANCELED = 90,
-	AL_NO_RENEGOTIATION = 100,
-	AL_UNRECOGNIZED_NAME = 112,
-	AL_CERTIFICATE_REQUIRED = 116,
-};
 
 /* Which predicted findings on the answered chain an alert description
  * stands for, most specific first. NULL-terminated. */
+/* clang-format off */
 static const char *const ids_unknown_ca[] = { "unknown_ca", "incomplete_chain",
 					      "trust_store_shadowing", "self_signed_leaf",
 					      "ca_not_acceptable", "key_usage_mismatch", NULL };
@@ -76,6 +57,7 @@ static const char *const ids_generic[] = { "unknown_ca", "incomplete_chain",
 					   "weak_key", "rsa_key_8192", NULL };
 static const char *const ids_cert_required[] = { "client_cert_missing", NULL };
 static const char *const ids_name[] = { "name_mismatch", NULL };
+/* clang-format on */
 
 static const char *const *ids_for(int desc)
 {
@@ -122,8 +104,7 @@ static const char *meaning(int desc)
 	case AL_INSUFFICIENT_SECURITY: return "the offered cipher suites are too weak for the peer";
 	case AL_INTERNAL_ERROR: return "the sender's own failure";
 	case AL_UNRECOGNIZED_NAME: return "the server does not know the name in the SNI";
-	case AL_CERTIFICATE_REQUIRED:
-		return "the server needed a client certificate and got none";
+	case AL_CERTIFICATE_REQUIRED: return "the server needed a client certificate and got none";
 	default: return NULL;
 	}
 }
@@ -138,10 +119,10 @@ static int is_fatal(const struct tls_session *s, const struct tls_alert *a)
 	if (a->desc == AL_CLOSE_NOTIFY || a->desc == AL_USER_CANCELED ||
 	    a->desc == AL_NO_RENEGOTIATION)
 		return 0;
-	if (a->level == 2)
+	if (a->level == TLS_ALERT_FATAL)
 		return 1;
 	/* TLS 1.3 ignores the level: every other alert is fatal. */
-	return s->tls13 && a->level != 1 ? 1 : 0;
+	return s->tls13 && a->level != TLS_ALERT_WARNING ? 1 : 0;
 }
 
 static int came_before(uint64_t f1, int64_t t1, uint64_t f2, int64_t t2)
@@ -165,7 +146,8 @@ static char *delta_text(int64_t from_ns, int64_t to_ns)
 }
 
 /* The last message the sender received before the alert. */
-static const struct ladder_entry *last_received(const struct tls_session *s, const struct tls_alert *a)
+static const struct ladder_entry *last_received(const struct tls_session *s,
+						const struct tls_alert *a)
 {
 	const struct ladder_entry *best = NULL;
 	size_t i;
@@ -185,7 +167,7 @@ static const struct ladder_entry *last_received(const struct tls_session *s, con
 static const char *ladder_name(const struct ladder_entry *l)
 {
 	switch (l->kind) {
-	case LAD_HANDSHAKE: return tls_hs_type_str(l->type);
+	case LAD_HANDSHAKE: return hs_type_text(l->type);
 	case LAD_CCS: return "ChangeCipherSpec";
 	case LAD_ALERT: return "alert";
 	case LAD_ENCRYPTED_HS: return "encrypted handshake message";
@@ -257,8 +239,8 @@ static char *chain_end_text(const struct rule_eval *e, int side)
 		char *t = xasprintf("stops at %s: its issuer %s was not sent%s%s%s",
 				    rule_dn(&res->top->subject), v->missing_issuer,
 				    kin ? " (the server's own CertificateRequest lists " : "",
-				    kin ? kin : "", kin ? " of the same organisation, most likely the root)"
-							: "");
+				    kin ? kin : "",
+				    kin ? " of the same organisation, most likely the root)" : "");
 		free(kin);
 		return t;
 	}
@@ -279,7 +261,9 @@ static void one_alert(struct rule_eval *e, const struct tls_alert *a, int first)
 	const struct tls_chain *ch = &s->chain[other];
 	int answered = !s->tls13 && ch->present &&
 		       came_before(ch->frame, ch->ts_ns, a->frame, a->ts_ns);
-	const char *desc = a->encrypted || a->desc < 0 ? NULL : tls_alert_desc_str(a->desc);
+	const char *desc = a->encrypted || a->desc < 0 ? NULL
+			   : tls_alert_name(a->desc)   ? tls_alert_name(a->desc)
+						       : "unknown";
 	const struct finding *m = NULL;
 	char who_s[128], who_o[128], ra[80];
 	char *blame = NULL, *reason = NULL, *adv = NULL, *delta = NULL, *msg;
@@ -320,17 +304,18 @@ static void one_alert(struct rule_eval *e, const struct tls_alert *a, int first)
 				 ladder_name(l), (unsigned long long)l->frame);
 		}
 		if (desc)
-			blame = xasprintf("%s ended the handshake with %s (frame %llu%s)%s%s.", who_s,
-					  desc, (unsigned long long)a->frame, after,
+			blame = xasprintf("%s ended the handshake with %s (frame %llu%s)%s%s.",
+					  who_s, desc, (unsigned long long)a->frame, after,
 					  meaning(a->desc) ? ": " : "",
 					  meaning(a->desc) ? meaning(a->desc) : "");
 		else if (s->tls13)
-			blame = xasprintf("%s ended the TLS 1.3 handshake with an encrypted alert (frame "
-					  "%llu%s). In TLS 1.3 the certificates are encrypted too; an "
-					  "alert at this point is typically %s rejecting the certificate "
-					  "it just received, but the capture cannot show it.",
-					  who_s, (unsigned long long)a->frame, after,
-					  service_role(&e->svc, sender));
+			blame = xasprintf(
+				"%s ended the TLS 1.3 handshake with an encrypted alert (frame "
+				"%llu%s). In TLS 1.3 the certificates are encrypted too; an "
+				"alert at this point is typically %s rejecting the certificate "
+				"it just received, but the capture cannot show it.",
+				who_s, (unsigned long long)a->frame, after,
+				service_role(&e->svc, sender));
 		else
 			blame = xasprintf("%s ended the handshake with an encrypted alert (frame %llu%s): "
 					  "its description is encrypted.",
@@ -342,8 +327,9 @@ static void one_alert(struct rule_eval *e, const struct tls_alert *a, int first)
 
 		m = match_finding(r, other, ids_for(a->desc));
 		if (m) {
-			reason = xasprintf("This agrees with tlsdiag's own validation (%s, predicted): %s",
-					   m->id, m->message);
+			reason = xasprintf(
+				"This agrees with tlsdiag's own validation (%s, predicted): %s",
+				m->id, m->message);
 			adv = xstrdup(m->advice);
 		} else if (worst_on(r, other)) {
 			const struct finding *w = worst_on(r, other);
@@ -353,44 +339,51 @@ static void one_alert(struct rule_eval *e, const struct tls_alert *a, int first)
 					   desc, w->id, w->message);
 			adv = xstrdup(w->advice);
 		} else if (st && trust_related(a->desc) && ch->n > 0) {
-			reason = xasprintf("tlsdiag's own validation against the trust store given for "
-					   "%s (%s) finds nothing wrong with that chain: the real trust "
-					   "list or settings of %s differ from that store (or the reason "
-					   "is revocation or a policy not visible in the capture).",
-					   ra, e->r->chain[other].trust_store_name,
-					   service_role(&e->svc, sender));
+			reason = xasprintf(
+				"tlsdiag's own validation against the trust store given for "
+				"%s (%s) finds nothing wrong with that chain: the real trust "
+				"list or settings of %s differ from that store (or the reason "
+				"is revocation or a policy not visible in the capture).",
+				ra, e->r->chain[other].trust_store_name,
+				service_role(&e->svc, sender));
 		} else if (!st && trust_related(a->desc) && ch->n > 0) {
 			char *end = chain_end_text(e, other);
 
-			reason = xasprintf("The chain it was sent %s; %s does not accept it. No trust "
-					   "store was given for %s, so tlsdiag judged only the chain's "
-					   "structure: a trust store (--trust / --trust-for) would sharpen "
-					   "the verdict.",
-					   end, service_role(&e->svc, sender), ra);
+			reason = xasprintf(
+				"The chain it was sent %s; %s does not accept it. No trust "
+				"store was given for %s, so tlsdiag judged only the chain's "
+				"structure: a trust store (--trust / --trust-for) would sharpen "
+				"the verdict.",
+				end, service_role(&e->svc, sender), ra);
 			free(end);
 		}
 	}
 	if (!adv) {
 		if (answered && ch->n > 0 && (!desc || trust_related(a->desc)))
 			adv = advice_trust(&e->svc, sender);
-		else if (answered && desc && (a->desc == AL_CERTIFICATE_EXPIRED ||
-					      a->desc == AL_UNSUPPORTED_CERTIFICATE))
+		else if (answered && desc &&
+			 (a->desc == AL_CERTIFICATE_EXPIRED ||
+			  a->desc == AL_UNSUPPORTED_CERTIFICATE))
 			adv = advice_own_cert(&e->svc, other);
-		else if (desc && (a->desc == AL_HANDSHAKE_FAILURE || a->desc == AL_PROTOCOL_VERSION ||
-				  a->desc == AL_INSUFFICIENT_SECURITY))
-			adv = xasprintf("Compare the protocol versions and cipher suites the ClientHello "
-					"offers with what %s allows (on Expressway: Maintenance > "
-					"Security > Ciphers; on CUCM: the TLS minimum version and cipher "
-					"enterprise parameters).",
-					service_role(&e->svc, SIDE_SERVER));
+		else if (desc &&
+			 (a->desc == AL_HANDSHAKE_FAILURE || a->desc == AL_PROTOCOL_VERSION ||
+			  a->desc == AL_INSUFFICIENT_SECURITY))
+			adv = xasprintf(
+				"Compare the protocol versions and cipher suites the ClientHello "
+				"offers with what %s allows (on Expressway: Maintenance > "
+				"Security > Ciphers; on CUCM: the TLS minimum version and cipher "
+				"enterprise parameters).",
+				service_role(&e->svc, SIDE_SERVER));
 		else if (!desc)
 			adv = xasprintf("To see the reason, decrypt the capture with the keys from "
 					"SSLKEYLOGFILE or capture a TLS 1.2 handshake, and read the logs "
 					"of %s at the time of frame %llu.",
-					service_role(&e->svc, sender), (unsigned long long)a->frame);
+					service_role(&e->svc, sender),
+					(unsigned long long)a->frame);
 		else
 			adv = xasprintf("Read the logs of %s at the time of frame %llu for the reason.",
-					service_role(&e->svc, sender), (unsigned long long)a->frame);
+					service_role(&e->svc, sender),
+					(unsigned long long)a->frame);
 	}
 	msg = reason ? xasprintf("%s %s", blame, reason) : xstrdup(blame);
 	/* side: who sent it; no certificate of the sender's is meant */
@@ -401,14 +394,16 @@ static void one_alert(struct rule_eval *e, const struct tls_alert *a, int first)
 	if (answered && desc && a->desc == AL_UNKNOWN_CA && ch->n > 0 && !e->store[other] &&
 	    !match_finding(r, other, ids_unknown_ca)) {
 		char *end = chain_end_text(e, other);
-		char *u = xasprintf("%s said unknown_ca on the wire (frame %llu): the chain of %s, which "
-				    "%s, does not reach a CA it trusts.",
-				    who_s, (unsigned long long)a->frame, who_o, end);
+		char *u =
+			xasprintf("%s said unknown_ca on the wire (frame %llu): the chain of %s, which "
+				  "%s, does not reach a CA it trusts.",
+				  who_s, (unsigned long long)a->frame, who_o, end);
 
 		free(end);
-		report_add(r, "unknown_ca", SEV_ERROR, other, (int)(e->r->chain[other].path_len
-								? e->r->chain[other].path[e->r->chain[other].path_len - 1]
-								: 0),
+		report_add(r, "unknown_ca", SEV_ERROR, other,
+			   (int)(e->r->chain[other].path_len
+					 ? e->r->chain[other].path[e->r->chain[other].path_len - 1]
+					 : 0),
 			   BASIS_OBSERVED, "alert", a->frame, u, adv);
 		free(u);
 	}

@@ -16,9 +16,8 @@
 #include <strings.h>
 
 #include "capture/xalloc.h"
+#include "rules/facts.h"
 #include "rules/rule_int.h"
-
-#define DAY 86400
 
 static char *label(const struct rule_eval *e, int side, size_t i, const struct cert_info *c)
 {
@@ -41,11 +40,6 @@ static char *judged_text(const struct rule_eval *e)
 	return xasprintf("when captured (%s)", d);
 }
 
-static long days_between(time_t a, time_t b)
-{
-	return (long)((b - a) / DAY);
-}
-
 /* ------------------------------------------------------------ validity */
 
 static void rule_dates(struct rule_eval *e, int side, size_t i, const struct cert_info *c,
@@ -54,25 +48,28 @@ static void rule_dates(struct rule_eval *e, int side, size_t i, const struct cer
 	int expired_at = e->at > c->not_after, nyv_at = e->at < c->not_before;
 	int expired_now = e->now > c->not_after, nyv_now = e->now < c->not_before;
 	/* "as of now" is worth saying when judged at another day than now */
-	int differ = !e->at_is_now && (e->at / DAY) != (e->now / DAY);
+	int differ = !e->at_is_now && day_of(e->at) != day_of(e->now);
 	int exp_days = e->ctx->cfg ? e->ctx->cfg->expiring_days : 30;
 	char dnow[32], *lab = label(e, side, i, c), *when = judged_text(e), *msg = NULL, *adv;
-	const char *cafix = i > 0 ? " This is a CA certificate: install the CA's renewed certificate "
-				    "wherever the old one is (the chain the server sends and every "
-				    "trust list)."
-				  : "";
+	const char *cafix =
+		i > 0 ? " This is a CA certificate: install the CA's renewed certificate "
+			"wherever the old one is (the chain the server sends and every "
+			"trust list)."
+		      : "";
 
 	rule_day(e->now, dnow);
 	adv = advice_own_cert(&e->svc, side);
 	if (nyv_at) {
 		msg = xasprintf("%s is not valid before %s: %s it was not yet valid.%s%s%s", lab,
 				c->not_before_str, when, differ && !nyv_now ? " As of now (" : "",
-				differ && !nyv_now ? dnow : "", differ && !nyv_now ? ") it is valid." : "");
+				differ && !nyv_now ? dnow : "",
+				differ && !nyv_now ? ") it is valid." : "");
 		{
-			char *a = xasprintf("The certificate was installed before its start date: keep the "
-					    "previous certificate until %s, or check the clock (NTP) of both "
-					    "sides. %s",
-					    c->not_before_str, adv);
+			char *a = xasprintf(
+				"The certificate was installed before its start date: keep the "
+				"previous certificate until %s, or check the clock (NTP) of both "
+				"sides. %s",
+				c->not_before_str, adv);
 			report_add(e->r, "not_yet_valid", SEV_ERROR, side, (int)i, BASIS_PREDICTED,
 				   "notBefore", frame, msg, a);
 			free(a);
@@ -83,11 +80,11 @@ static void rule_dates(struct rule_eval *e, int side, size_t i, const struct cer
 				days_between(c->not_after, e->at) == 1 ? "" : "s", when);
 		{
 			char *a = xasprintf("Renew the certificate.%s %s", cafix, adv);
-			report_add(e->r, "expired", SEV_ERROR, side, (int)i, BASIS_PREDICTED, "notAfter",
-				   frame, msg, a);
+			report_add(e->r, "expired", SEV_ERROR, side, (int)i, BASIS_PREDICTED,
+				   "notAfter", frame, msg, a);
 			free(a);
 		}
-	} else if (exp_days > 0 && c->not_after - e->at <= (time_t)exp_days * DAY) {
+	} else if (exp_days > 0 && c->not_after - e->at <= (time_t)exp_days * SECS_PER_DAY) {
 		msg = xasprintf("%s expires on %s, %ld day%s after it was judged %s.%s%s%s", lab,
 				c->not_after_str, days_between(e->at, c->not_after),
 				days_between(e->at, c->not_after) == 1 ? "" : "s", when,
@@ -95,23 +92,19 @@ static void rule_dates(struct rule_eval *e, int side, size_t i, const struct cer
 				differ && expired_now ? dnow : "",
 				differ && expired_now ? ") it has expired." : "");
 		{
-			char *a = xasprintf("Renew the certificate before it expires.%s %s", cafix, adv);
-			report_add(e->r, "expiring_soon", SEV_WARNING, side, (int)i, BASIS_PREDICTED,
-				   "notAfter", frame, msg, a);
+			char *a = xasprintf("Renew the certificate before it expires.%s %s", cafix,
+					    adv);
+			report_add(e->r, "expiring_soon", SEV_WARNING, side, (int)i,
+				   BASIS_PREDICTED, "notAfter", frame, msg, a);
 			free(a);
 		}
 	} else if (differ && expired_now) {
 		/* Valid then, expired now: not a finding about the session as
 		 * captured (the finding set must not depend on the day tlsdiag
 		 * runs), but said in the headline. */
-		msg = xasprintf("%s%s was valid %s but has expired since (on %s; as of now, %s).",
-				e->asof_note ? " " : "", lab, when, c->not_after_str, dnow);
-		{
-			char *n = xasprintf("%s%s", e->asof_note ? e->asof_note : "", msg);
-
-			free(e->asof_note);
-			e->asof_note = n;
-		}
+		dbuf_addf(&e->asof,
+			  "%s%s was valid %s but has expired since (on %s; as of now, %s).",
+			  e->asof.len ? " " : "", lab, when, c->not_after_str, dnow);
 	}
 	free(msg);
 	free(adv);
@@ -157,33 +150,39 @@ static void rule_key(struct rule_eval *e, int side, size_t i, const struct cert_
 				"TLS stacks reject them (older CUCM releases generated 1024-bit keys).",
 				lab, c->key_bits);
 	} else if (c->key_type == KEY_EC && c->key_bits > 0 && c->key_bits < 224) {
-		msg = xasprintf("%s has a %d-bit EC key: under 224 bits is weak.", lab, c->key_bits);
+		msg = xasprintf("%s has a %d-bit EC key: under 224 bits is weak.", lab,
+				c->key_bits);
 	} else if (c->key_type == KEY_DSA) {
-		msg = xasprintf("%s has a DSA key, which current TLS stacks no longer accept.", lab);
+		msg = xasprintf("%s has a DSA key, which current TLS stacks no longer accept.",
+				lab);
 	}
 	if (msg) {
-		char *a = xasprintf("Re-generate the key (RSA 2048 or 3072, or the ECDSA variant of the "
-				    "service where it exists) and re-issue the certificate. %s",
-				    adv);
-		report_add(e->r, "weak_key", sev, side, (int)i, BASIS_PREDICTED, "subjectPublicKeyInfo",
-			   frame, msg, a);
+		char *a =
+			xasprintf("Re-generate the key (RSA 2048 or 3072, or the ECDSA variant of the "
+				  "service where it exists) and re-issue the certificate. %s",
+				  adv);
+		report_add(e->r, "weak_key", sev, side, (int)i, BASIS_PREDICTED,
+			   "subjectPublicKeyInfo", frame, msg, a);
 		free(a);
 		free(msg);
 		msg = NULL;
 	}
 	if (c->key_type == KEY_RSA && c->key_bits > 4096) {
-		msg = xasprintf("%s has an RSA key of %d bits. %s", lab, c->key_bits,
-				e->svc.cisco_uc
-					? "Expressway does not take keys over 4096 bits (they must not be "
-					  "uploaded), and RSA 8192 makes SIP TLS zones fail."
-					: "Cisco collaboration products do not take keys over 4096 bits; "
-					  "elsewhere it only costs handshake time.");
+		msg = xasprintf(
+			"%s has an RSA key of %d bits. %s", lab, c->key_bits,
+			e->svc.cisco_uc
+				? "Expressway does not take keys over 4096 bits (they must not be "
+				  "uploaded), and RSA 8192 makes SIP TLS zones fail."
+				: "Cisco collaboration products do not take keys over 4096 bits; "
+				  "elsewhere it only costs handshake time.");
 		{
-			char *a = xasprintf("Re-generate the key as RSA 2048, 3072 or 4096 and re-issue "
-					    "the certificate. %s",
-					    adv);
-			report_add(e->r, "rsa_key_8192", e->svc.cisco_uc ? SEV_ERROR : SEV_INFO, side,
-				   (int)i, BASIS_PREDICTED, "subjectPublicKeyInfo", frame, msg, a);
+			char *a =
+				xasprintf("Re-generate the key as RSA 2048, 3072 or 4096 and re-issue "
+					  "the certificate. %s",
+					  adv);
+			report_add(e->r, "rsa_key_8192", e->svc.cisco_uc ? SEV_ERROR : SEV_INFO,
+				   side, (int)i, BASIS_PREDICTED, "subjectPublicKeyInfo", frame,
+				   msg, a);
 			free(a);
 		}
 		free(msg);
@@ -195,13 +194,13 @@ static void rule_key(struct rule_eval *e, int side, size_t i, const struct cert_
 static int standard_subject_oid(const char *oid)
 {
 	static const char *const extra[] = {
-		"0.9.2342.19200300.100.1.25", /* domainComponent */
-		"0.9.2342.19200300.100.1.1",  /* userId */
-		"1.2.840.113549.1.9.1",       /* emailAddress */
+		OID_DC,
+		OID_UID,
+		OID_EMAIL,
 	};
 	size_t k;
 
-	if (strncmp(oid, "2.5.4.", 6) == 0)
+	if (strncmp(oid, OID_ATTR_PREFIX, strlen(OID_ATTR_PREFIX)) == 0)
 		return 1;
 	for (k = 0; k < sizeof(extra) / sizeof(extra[0]); k++)
 		if (strcmp(oid, extra[k]) == 0)
@@ -222,17 +221,19 @@ static void rule_oid(struct rule_eval *e, int side, size_t i, const struct cert_
 			continue;
 		lab = label(e, side, i, c);
 		msg = xasprintf("%s has a non-standard attribute %s%s%s%s in its subject. %s", lab,
-				a->oid, a->name ? " (" : "", a->name ? a->name : "", a->name ? ")" : "",
-				e->svc.cisco_uc ? "Expressway breaks on unusual subject OIDs (its SSH "
-						  "tunnels to the peer fail)."
-						: "Some Cisco collaboration products break on "
-						  "unusual subject OIDs.");
+				a->oid, a->name ? " (" : "", a->name ? a->name : "",
+				a->name ? ")" : "",
+				e->svc.cisco_uc
+					? "Expressway breaks on unusual subject OIDs (its SSH "
+					  "tunnels to the peer fail)."
+					: "Some Cisco collaboration products break on "
+					  "unusual subject OIDs.");
 		fix = advice_own_cert(&e->svc, side);
 		adv = xasprintf("Request the certificate with a plain subject (CN, O, OU, L, ST, C): "
 				"ask the CA not to add %s. %s",
 				a->oid, fix);
-		report_add(e->r, "unusual_subject_oid", e->svc.cisco_uc ? SEV_WARNING : SEV_INFO, side,
-			   (int)i, BASIS_PREDICTED, "subject", frame, msg, adv);
+		report_add(e->r, "unusual_subject_oid", e->svc.cisco_uc ? SEV_WARNING : SEV_INFO,
+			   side, (int)i, BASIS_PREDICTED, "subject", frame, msg, adv);
 		free(lab);
 		free(msg);
 		free(adv);
@@ -252,36 +253,34 @@ static int eku_missing(const struct cert_info *c, int role)
 
 static char *eku_list(const struct cert_info *c)
 {
-	char *t = xstrdup("");
+	struct dbuf t;
 	size_t k;
 
-	for (k = 0; k < c->eku_names.n; k++) {
-		char *n = xasprintf("%s%s%s", t, k ? ", " : "", c->eku_names.v[k]);
-		free(t);
-		t = n;
-	}
-	if (!c->eku_names.n) {
-		free(t);
-		t = xstrdup("nothing");
-	}
-	return t;
+	dbuf_init(&t, DBUF_TEXT_MAX);
+	for (k = 0; k < c->eku_names.n; k++)
+		dbuf_addf(&t, "%s%s", k ? ", " : "", c->eku_names.v[k]);
+	if (!c->eku_names.n)
+		dbuf_addstr(&t, "nothing");
+	return dbuf_take(&t);
 }
 
-#define SUNSET_ADVICE                                                                          \
-	"Public CAs are dropping the clientAuth EKU from server certificates (browser "        \
-	"root-program policy, 2026): a renewal from a public CA silently loses it, and a "     \
-	"traversal zone or SIP trunk that worked for years breaks. Re-issue the certificate " \
-	"from a CA template that includes clientAuth (often an enterprise CA, e.g. an AD CS " \
-	"template with Server and Client Authentication), or load a dedicated client "        \
+#define SUNSET_ADVICE                                                                              \
+	"Public CAs are dropping the clientAuth EKU from server certificates (browser "            \
+	"root-program policy, 2026): a renewal from a public CA silently loses it, and a "         \
+	"traversal zone or SIP trunk that worked for years breaks. Re-issue the certificate "      \
+	"from a CA template that includes clientAuth (often an enterprise CA, e.g. an AD CS "      \
+	"template with Server and Client Authentication), or load a dedicated client "             \
 	"certificate where the Expressway release supports one."
 
-static void report_eku(struct rule_eval *e, int side, size_t i, const struct cert_info *c,
-		       int role, int cross, uint64_t frame)
+static void report_eku(struct rule_eval *e, int side, size_t i, const struct cert_info *c, int role,
+		       int cross, uint64_t frame)
 {
-	char *lab = label(e, side, i, c), *list = eku_list(c), *own = advice_own_cert(&e->svc, side);
+	char *lab = label(e, side, i, c), *list = eku_list(c),
+	     *own = advice_own_cert(&e->svc, side);
 	char *msg, *adv, recv[128];
 	const char *eku = role == SIDE_SERVER ? "serverAuth" : "clientAuth";
-	const char *id = role == SIDE_SERVER ? "missing_server_auth_eku" : "missing_client_auth_eku";
+	const char *id = role == SIDE_SERVER ? "missing_server_auth_eku"
+					     : "missing_client_auth_eku";
 	const char *what = role == SIDE_SERVER ? "a TLS server" : "a TLS client";
 
 	rule_who(e, 1 - side, recv, sizeof(recv));
@@ -304,7 +303,8 @@ static void report_eku(struct rule_eval *e, int side, size_t i, const struct cer
 	else
 		adv = xasprintf("Re-issue the certificate from a template that includes Server "
 				"Authentication (serverAuth)%s. %s",
-				e->svc.mutual ? " and Client Authentication (clientAuth)" : "", own);
+				e->svc.mutual ? " and Client Authentication (clientAuth)" : "",
+				own);
 	report_add(e->r, id, cross ? SEV_WARNING : SEV_ERROR, side, (int)i, BASIS_PREDICTED,
 		   "extendedKeyUsage", frame, msg, adv);
 	free(lab);
@@ -343,8 +343,8 @@ static void rule_leaf_ku(struct rule_eval *e, int side, const struct cert_info *
 	adv = xasprintf("Re-issue the certificate from a server template (Key Usage "
 			"digitalSignature and keyEncipherment; EKU serverAuth%s). %s",
 			e->svc.mutual ? " and clientAuth" : "", own);
-	report_add(e->r, "key_usage_mismatch", SEV_ERROR, side, 0, BASIS_PREDICTED, "keyUsage", frame,
-		   msg, adv);
+	report_add(e->r, "key_usage_mismatch", SEV_ERROR, side, 0, BASIS_PREDICTED, "keyUsage",
+		   frame, msg, adv);
 	free(lab);
 	free(msg);
 	free(adv);
@@ -354,7 +354,8 @@ static void rule_leaf_ku(struct rule_eval *e, int side, const struct cert_info *
 static void rule_ca_usage(struct rule_eval *e, int side, size_t i, const struct cert_info *c,
 			  uint64_t frame)
 {
-	int not_ca = !(c->has_basic_constraints && c->is_ca) && !(c->version == 1 && c->self_issued);
+	int not_ca = !(c->has_basic_constraints && c->is_ca) &&
+		     !(c->version == 1 && c->self_issued);
 	int no_sign = c->has_key_usage && !(c->key_usage & KU_KEY_CERT_SIGN);
 	char *lab, *msg, *adv, *own;
 
@@ -388,24 +389,24 @@ static int has_star(const char *s)
 
 static void rule_wildcard(struct rule_eval *e, int side, const struct cert_info *c, uint64_t frame)
 {
-	const char *w = NULL;
+	const char *w = NULL, *cn;
 	size_t k;
 	char *lab, *msg, *adv, *own;
 
 	for (k = 0; k < c->san_dns.n && !w; k++)
 		if (has_star(c->san_dns.v[k]))
 			w = c->san_dns.v[k];
-	for (k = 0; k < c->subject.nattrs && !w; k++)
-		if (c->subject.attrs[k].oid && strcmp(c->subject.attrs[k].oid, "2.5.4.3") == 0 &&
-		    has_star(c->subject.attrs[k].value))
-			w = c->subject.attrs[k].value;
+	for (k = 0; !w && (cn = dn_next(&c->subject, OID_CN, &k)) != NULL;)
+		if (has_star(cn))
+			w = cn;
 	if (!w)
 		return;
 	lab = label(e, side, 0, c);
 	msg = xasprintf("%s is a wildcard certificate (%s). %s", lab, w,
-			e->svc.cisco_uc ? "CUCM and Expressway do not support wildcard certificates."
-					: "Fine for most HTTPS servers, but CUCM and Expressway do "
-					  "not support wildcard certificates.");
+			e->svc.cisco_uc
+				? "CUCM and Expressway do not support wildcard certificates."
+				: "Fine for most HTTPS servers, but CUCM and Expressway do "
+				  "not support wildcard certificates.");
 	own = advice_own_cert(&e->svc, side);
 	adv = xasprintf("Request a certificate that lists every FQDN explicitly in the SAN (for a "
 			"cluster: the cluster FQDN and every peer's FQDN). %s",
@@ -433,7 +434,8 @@ static void rule_san_len(struct rule_eval *e, int side, size_t i, const struct c
 		if (pos > 999) {
 			if (!past)
 				past = c->san_dns.v[k];
-			if (e->r->expected_name && strcasecmp(e->r->expected_name, c->san_dns.v[k]) == 0)
+			if (e->r->expected_name &&
+			    strcasecmp(e->r->expected_name, c->san_dns.v[k]) == 0)
 				dialled_past = 1;
 		}
 	}
@@ -467,7 +469,8 @@ void rule_certs(struct rule_eval *e, int side)
 
 	for (i = 0; i < ch->n; i++) {
 		const struct cert_info *c = ch->certs[i];
-		int on_path = v->status && v->status[i] != CS_EXTRA && v->status[i] != CS_UNPARSEABLE;
+		int on_path = v->status && v->status[i] != CS_EXTRA &&
+			      v->status[i] != CS_UNPARSEABLE;
 		int self_signed = i == 0 ? res->leaf_self_signed
 					 : (c == res->top && res->top_self_signed);
 
@@ -504,12 +507,14 @@ void rule_certs(struct rule_eval *e, int side)
 		msg = xasprintf("The trust store given for %s (%s) completes this chain with %s, which "
 				"%s %s: judged %s, validation fails there.",
 				ra, v->trust_store_name ? v->trust_store_name : "?",
-				rule_dn(&c->subject), expired ? "expired on" : "is not valid before",
+				rule_dn(&c->subject),
+				expired ? "expired on" : "is not valid before",
 				expired ? c->not_after_str : c->not_before_str, when);
 		at = advice_trust(&e->svc, 1 - side);
 		adv = xasprintf("Replace that CA certificate with its renewed version. %s", at);
 		report_add(e->r, expired ? "expired" : "not_yet_valid", SEV_ERROR, side, -1,
-			   BASIS_PREDICTED, expired ? "notAfter" : "notBefore", ch->frame, msg, adv);
+			   BASIS_PREDICTED, expired ? "notAfter" : "notBefore", ch->frame, msg,
+			   adv);
 		free(when);
 		free(msg);
 		free(at);
@@ -558,7 +563,8 @@ static int ip_in_san(const struct cert_info *c, int family, const uint8_t *ip)
 	for (k = 0; k < c->san_ip.n; k++) {
 		uint8_t a[16];
 
-		if (family == 4 && inet_pton(AF_INET, c->san_ip.v[k], a) == 1 && memcmp(a, ip, 4) == 0)
+		if (family == 4 && inet_pton(AF_INET, c->san_ip.v[k], a) == 1 &&
+		    memcmp(a, ip, 4) == 0)
 			return 1;
 		if (family == 6 && inet_pton(AF_INET6, c->san_ip.v[k], a) == 1 &&
 		    memcmp(a, ip, 16) == 0)
@@ -569,20 +575,15 @@ static int ip_in_san(const struct cert_info *c, int family, const uint8_t *ip)
 
 static char *names_text(const struct cert_info *c)
 {
-	char *t = xstrdup("");
+	struct dbuf t;
 	size_t k, shown = c->san_dns.n < 8 ? c->san_dns.n : 8;
 
-	for (k = 0; k < shown; k++) {
-		char *n = xasprintf("%s%s%s", t, k ? ", " : "", c->san_dns.v[k]);
-		free(t);
-		t = n;
-	}
-	if (c->san_dns.n > shown) {
-		char *n = xasprintf("%s and %zu more", t, c->san_dns.n - shown);
-		free(t);
-		t = n;
-	}
-	return t;
+	dbuf_init(&t, DBUF_TEXT_MAX);
+	for (k = 0; k < shown; k++)
+		dbuf_addf(&t, "%s%s", k ? ", " : "", c->san_dns.v[k]);
+	if (c->san_dns.n > shown)
+		dbuf_addf(&t, " and %zu more", c->san_dns.n - shown);
+	return dbuf_take(&t);
 }
 
 void rule_names(struct rule_eval *e)
@@ -617,11 +618,12 @@ void rule_names(struct rule_eval *e)
 			if (r->f[k2].side == SIDE_SERVER && r->f[k2].sev == SEV_ERROR)
 				goto out;
 		if (e->name_from_rejection)
-			msg = xasprintf("%s sent no SNI, no name is known for %s (no --name, no DNS "
-					"answer in the capture), and it rejected the certificate: it most "
-					"likely dialled the address %s, and %s has no SAN iPAddress %s "
-					"(almost never done).",
-					who_c, who_s, r->expected_name, lab, r->expected_name);
+			msg = xasprintf(
+				"%s sent no SNI, no name is known for %s (no --name, no DNS "
+				"answer in the capture), and it rejected the certificate: it most "
+				"likely dialled the address %s, and %s has no SAN iPAddress %s "
+				"(almost never done).",
+				who_c, who_s, r->expected_name, lab, r->expected_name);
 		else if (strncmp(r->expected_name_source, "server address", 14) == 0)
 			msg = xasprintf("%s sent no SNI and no name is known for %s (no --name, no DNS "
 					"answer in the capture): if %s is configured with the address "
@@ -640,8 +642,8 @@ void rule_names(struct rule_eval *e)
 				"the address as a SAN iPAddress when re-issuing. If the client did dial "
 				"a name, tell tlsdiag with --name IP=FQDN. %s",
 				own);
-		report_add(r, "ip_address_peer", from_guess ? SEV_WARNING : SEV_ERROR, SIDE_SERVER, 0,
-			   BASIS_PREDICTED, "subjectAltName", ch->frame, msg, adv);
+		report_add(r, "ip_address_peer", from_guess ? SEV_WARNING : SEV_ERROR, SIDE_SERVER,
+			   0, BASIS_PREDICTED, "subjectAltName", ch->frame, msg, adv);
 		goto out;
 	}
 	if (c->san_dns.n > 0) {
@@ -656,16 +658,13 @@ void rule_names(struct rule_eval *e)
 				who_c, r->expected_name, r->expected_name_source, lab, list);
 		free(list);
 	} else {
+		const char *v;
 		int cn = 0;
 
-		for (k = 0; k < c->subject.nattrs; k++) {
-			const struct dn_attr *a = &c->subject.attrs[k];
-
-			if (a->oid && strcmp(a->oid, "2.5.4.3") == 0 && a->value) {
-				cn = 1;
-				if (rule_name_match(a->value, r->expected_name))
-					goto out;
-			}
+		for (k = 0; (v = dn_next(&c->subject, OID_CN, &k)) != NULL;) {
+			cn = 1;
+			if (rule_name_match(v, r->expected_name))
+				goto out;
 		}
 		msg = xasprintf("%s asked for %s (from %s), but %s has no subjectAltName DNS names "
 				"and %s.",

@@ -8,35 +8,36 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "rules/analysis.h"
+#include "capture/xalloc.h"
 #include "rules/chain.h"
-#include "rules/rules.h"
+#include "rules/finding.h"
+#include "rules/settings.h"
 
 /* Who sits on one side of a service, for advice text (DOMAIN §6). */
 enum product {
 	PROD_GENERIC = 0,
 	PROD_EXPRESSWAY, /* Expressway / VCS */
-	PROD_CUCM,       /* a CUCM service (the service cert and trust below) */
-	PROD_SIP,        /* CUCM or Expressway or a SIP peer (5061) */
-	PROD_PHONE,      /* a Cisco IP phone */
-	PROD_DIRECTORY,  /* an LDAP directory server (domain controller) */
+	PROD_CUCM,	 /* a CUCM service (the service cert and trust below) */
+	PROD_SIP,	 /* CUCM or Expressway or a SIP peer (5061) */
+	PROD_PHONE,	 /* a Cisco IP phone */
+	PROD_DIRECTORY,	 /* an LDAP directory server (domain controller) */
 };
 
 struct service_def {
 	uint16_t port;
-	const char *name;       /* "Expressway traversal zone" */
-	const char *key;        /* short alias accepted by --port: "traversal" */
-	int cisco_uc;           /* wildcard, key-size, SAN-length rules apply */
-	int mutual;             /* the same certificate serves both roles:
+	const char *name;    /* "Expressway traversal zone" */
+	const char *key;     /* short alias accepted by --port: "traversal" */
+	int cisco_uc;	     /* wildcard, key-size, SAN-length rules apply */
+	int mutual;	     /* the same certificate serves both roles:
 				   check serverAuth and clientAuth on both sides */
-	const char *role[2];    /* [SIDE_CLIENT], [SIDE_SERVER]: "Expressway-C" */
+	const char *role[2]; /* [SIDE_CLIENT], [SIDE_SERVER]: "Expressway-C" */
 	enum product prod[2];
-	const char *cucm_cert;  /* CUCM certificate in play: "tomcat", "CallManager" */
-	const char *cucm_trust; /* its trust store: "tomcat-trust" */
+	const char *cucm_cert;	  /* CUCM certificate in play: "tomcat", "CallManager" */
+	const char *cucm_trust;	  /* its trust store: "tomcat-trust" */
 	const char *cucm_restart; /* service to restart: "Cisco Tomcat" */
-	int trust_by_cert;      /* clients trust the exact certificate (phones:
+	int trust_by_cert;	  /* clients trust the exact certificate (phones:
 				   ITL), not a name: no name rules without a name */
-	int sni_optional;       /* clients (SIP stacks, the traversal zone) often
+	int sni_optional;	  /* clients (SIP stacks, the traversal zone) often
 				   send no SNI even when they dial a name: a
 				   missing SNI alone says nothing */
 };
@@ -49,6 +50,10 @@ struct service_def {
  * strings point into static data or cfg.
  */
 void service_get(const struct analysis_config *cfg, uint16_t port, struct service_def *out);
+
+/* Service name for a port (server port), or NULL; *cisco_uc says whether
+ * the Cisco UC rules apply. */
+const char *service_lookup(const struct analysis_config *cfg, uint16_t server_port, int *cisco_uc);
 
 /* Role name of a side ("Expressway-C", "the client"), capitalised or not. */
 const char *service_role(const struct service_def *svc, int side);
@@ -66,20 +71,21 @@ struct rule_eval {
 	struct session_report *r;
 	const struct tls_session *s;
 	struct service_def svc;
-	time_t at;                       /* validity judged at */
-	time_t now;                      /* analysis time */
-	int at_is_now;                   /* at == now by choice (AT_NOW) */
+	time_t at;			    /* validity judged at */
+	time_t now;			    /* analysis time */
+	int at_is_now;			    /* at == now by choice (AT_NOW) */
 	const struct trust_store *store[2]; /* per chain side: the receiver's store */
 	struct chain_result cr[2];
-	int name_is_ip;                  /* expected identity is an address */
+	int name_is_ip; /* expected identity is an address */
 	uint8_t name_ip[16];
 	int name_ip_family;
-	char *asof_note;                 /* "valid when captured, expired since"
-					    sentences for the headline (owned) */
-	int name_from_rejection;         /* IP taken as the name only because the
+	struct dbuf asof;	 /* "valid when captured, expired since"
+					    sentences for the headline */
+	int name_from_rejection; /* IP taken as the name only because the
 					    client rejected the chain, no SNI */
 };
 
+/* Shared helpers (rule_util.c). */
 /* "Expressway-E 10.48.36.101", "the client 10.0.0.1" into buf (>= 128). */
 const char *rule_who(const struct rule_eval *e, int side, char *buf, size_t len);
 /* "Expressway-E's", "the client's" */
@@ -93,6 +99,10 @@ const char *rule_dn(const struct dn *d);
 /* YYYY-MM-DD of t. */
 const char *rule_day(time_t t, char buf[32]);
 
+/* The chain as a whole (rule_chain.c): order, extras and duplicates;
+ * self-signed leaf, store shadowing, trust (only for a complete chain). */
+void rule_chain_order(struct rule_eval *e, int side);
+void rule_chain_trust(struct rule_eval *e, int side);
 /* Per-certificate rules (rule_cert.c): dates, key usage, basic
  * constraints, EKU by role, key size, signature, Cisco-specific checks. */
 void rule_certs(struct rule_eval *e, int side);

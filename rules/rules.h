@@ -7,20 +7,10 @@
 
 #include <time.h>
 
-#include "rules/analysis.h"
-
-struct rules_ctx {
-	const struct analysis_config *cfg;
-	struct trust_ctx *trust;       /* may hold no store at all */
-	const struct dns_table *dns;   /* answers seen in this capture */
-	time_t now;                    /* analysis time (for "expired as of now") */
-};
+#include "rules/finding.h"
+#include "rules/settings.h"
 
 /* Fill `r` (zeroed by the caller, r->s set) for session s. */
 void rules_evaluate(const struct rules_ctx *ctx, struct session_report *r);
-
-/* Service name for a port pair (server port first), or NULL. */
-const char *service_lookup(const struct analysis_config *cfg, uint16_t server_port,
-			   int *cisco_uc);
 
 #endif

@@ -14,8 +14,9 @@
 #include "capture/xalloc.h"
 #include "dissect/session.h"
 #include "rules/rule_int.h"
-#include "rules/rules.h"
 
+/* One service a row, as DOMAIN §3 lists them. */
+/* clang-format off */
 static const struct service_def services[] = {
 	{ 7001, "Expressway traversal zone", "traversal", 1, 1, { "Expressway-C", "Expressway-E" },
 	  { PROD_EXPRESSWAY, PROD_EXPRESSWAY }, NULL, NULL, NULL, 0, 1 },
@@ -48,6 +49,7 @@ static const struct service_def services[] = {
 static const struct service_def generic = {
 	0, NULL, NULL, 0, 0, { "client", "server" }, { PROD_GENERIC, PROD_GENERIC }, NULL, NULL, NULL,
 };
+/* clang-format on */
 
 void service_get(const struct analysis_config *cfg, uint16_t port, struct service_def *out)
 {
@@ -118,9 +120,10 @@ char *advice_own_cert(const struct service_def *svc, int side)
 
 	switch (svc->prod[side]) {
 	case PROD_EXPRESSWAY:
-		return xasprintf("On %s, upload the corrected certificate under Maintenance > Security > "
-				 "Server certificate (one certificate at a time; restart afterwards).",
-				 role);
+		return xasprintf(
+			"On %s, upload the corrected certificate under Maintenance > Security > "
+			"Server certificate (one certificate at a time; restart afterwards).",
+			role);
 	case PROD_CUCM:
 		if (svc->cucm_cert)
 			return xasprintf(
@@ -143,11 +146,11 @@ char *advice_own_cert(const struct service_def *svc, int side)
 			       "renew the LSC from the phone's page in CUCM Administration "
 			       "(Certificate Authority Proxy Function section).");
 	case PROD_DIRECTORY:
-		return xstrdup("On the directory server, enroll a certificate from a template with "
-			       "Server Authentication (serverAuth) whose names include the host name "
-			       "CUCM is configured with, and restart the LDAP service.");
-	case PROD_GENERIC:
-		break;
+		return xstrdup(
+			"On the directory server, enroll a certificate from a template with "
+			"Server Authentication (serverAuth) whose names include the host name "
+			"CUCM is configured with, and restart the LDAP service.");
+	case PROD_GENERIC: break;
 	}
 	return xasprintf("Replace the certificate on %s with one that fixes this (most servers "
 			 "need a restart or reload afterwards).",
@@ -181,16 +184,16 @@ char *advice_trust(const struct service_def *svc, int side)
 			"Maintenance > Security > Trusted CA certificate, on every cluster peer.",
 			side == SIDE_SERVER ? "the SIP server" : "the SIP client");
 	case PROD_PHONE:
-		return xstrdup("Phones learn CUCM's certificates from the ITL/CTL files (TVS vouches "
-			       "for the rest): after a certificate change, make sure the phones got "
-			       "the new ITL (reset the phones; if they are stuck with the old one, "
-			       "delete the ITL on the phone or use the Rollback Pre 8.0 parameter). "
-			       "Phones over MRA only trust their fixed public CA list.");
+		return xstrdup(
+			"Phones learn CUCM's certificates from the ITL/CTL files (TVS vouches "
+			"for the rest): after a certificate change, make sure the phones got "
+			"the new ITL (reset the phones; if they are stuck with the old one, "
+			"delete the ITL on the phone or use the Rollback Pre 8.0 parameter). "
+			"Phones over MRA only trust their fixed public CA list.");
 	case PROD_DIRECTORY:
 		return xstrdup("On the directory server, trust the issuing CA of the client "
 			       "certificate.");
-	case PROD_GENERIC:
-		break;
+	case PROD_GENERIC: break;
 	}
 	if (svc->port == 8443 || svc->port == 443)
 		return xasprintf("Add the root and intermediates to the trust store of %s: on an "

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "capture/xalloc.h"
+#include "rules/facts.h"
 #include "rules/summary.h"
 
 /* ------------------------------------------------------------ hash set */
@@ -52,11 +53,10 @@ struct pair_table {
 struct summary_priv {
 	struct cert_table certs;
 	struct pair_table pairs;
-	int store_counted; /* run-wide (trust store) findings counted once */
 };
 
-static size_t cert_lookup(const struct run_summary *s, const struct cert_table *t,
-			  const char *hex, int *found)
+static size_t cert_lookup(const struct run_summary *s, const struct cert_table *t, const char *hex,
+			  int *found)
 {
 	uint64_t h = hash_bytes(hex, 64, 0);
 	size_t mask = t->cap - 1, i = (size_t)h & mask;
@@ -133,11 +133,6 @@ void summary_init(struct run_summary *s, time_t now, int expiring_days)
 	s->index = p;
 }
 
-static long days_until(time_t t, time_t now)
-{
-	return (long)floor(((double)t - (double)now) / 86400.0);
-}
-
 static void add_bad(struct run_summary *s, const char *path, const char *msg)
 {
 	struct bad_file b = { xstrdup(path ? path : "(unnamed)"),
@@ -184,7 +179,7 @@ static size_t cert_entry(struct run_summary *s, const struct cert_info *ci)
 		c.serial_hex = dup_or_null(ci->serial_hex);
 		c.not_before = ci->not_before;
 		c.not_after = ci->not_after;
-		c.days_to_expiry = days_until(ci->not_after, s->now);
+		c.days_to_expiry = days_between(s->now, ci->not_after);
 	} else {
 		/* Nothing to judge: never "expiring" (views check parse_ok). */
 		c.days_to_expiry = LONG_MAX;
@@ -205,8 +200,7 @@ static void push_str(char ***v, size_t *n, const char *str)
 	(*v)[(*n)++] = xstrdup(str);
 }
 
-static void add_session(struct run_summary *s, const struct session_report *r,
-			const char *file)
+void summary_add_session(struct run_summary *s, const struct session_report *r, const char *file)
 {
 	struct summary_priv *p = s->index;
 	const struct tls_session *ss = r->s;
@@ -254,36 +248,47 @@ static void add_session(struct run_summary *s, const struct session_report *r,
 	free(counted);
 }
 
+void summary_add_file(struct run_summary *s, const struct file_report *f)
+{
+	s->files++;
+	s->bytes += f->cap.bytes_read;
+	if (!f->ok) {
+		add_bad(s, f->path, f->cap.message);
+	} else if (f->cap.status != SRC_EOF && f->cap.status != SRC_OK) {
+		/* Opened, but damaged: the sessions before the damage count,
+		 * and the file is named among the bad ones. */
+		s->files_partial++;
+		add_bad(s, f->path, f->cap.message);
+	} else {
+		s->files_ok++;
+	}
+}
+
+void summary_add_store(struct run_summary *s, const struct session_report *store)
+{
+	if (s->store_added)
+		return;
+	s->store_added = 1;
+	for (size_t i = 0; i < store->nf; i++) {
+		const struct finding *f = &store->f[i];
+		report_add(&s->store, f->id, f->sev, f->side, f->cert, f->basis, f->field, f->frame,
+			   f->message, f->advice);
+		count_finding(s, f->id);
+	}
+}
+
 void summary_add(struct run_summary *s, const struct analysis *a)
 {
-	struct summary_priv *p = s->index;
-
 	for (size_t fi = 0; fi < a->n_files; fi++) {
 		const struct file_report *f = &a->files[fi];
-		s->files++;
-		s->bytes += f->cap.bytes_read;
-		if (!f->ok) {
-			add_bad(s, f->path, f->cap.message);
-		} else if (f->cap.status != SRC_EOF && f->cap.status != SRC_OK) {
-			/* Opened, but damaged: the sessions before the damage count,
-			 * and the file is named among the bad ones. */
-			s->files_partial++;
-			add_bad(s, f->path, f->cap.message);
-		} else {
-			s->files_ok++;
-		}
 		for (size_t k = 0; k < f->n_sessions; k++) {
 			size_t si = f->first_session + k;
 			if (si < a->n_sessions && a->sessions[si])
-				add_session(s, a->sessions[si], f->path);
+				summary_add_session(s, a->sessions[si], f->path);
 		}
+		summary_add_file(s, f);
 	}
-	if (!p->store_counted && a->store_report.nf > 0) {
-		/* Every analysis of a batch lints the same trust stores. */
-		for (size_t i = 0; i < a->store_report.nf; i++)
-			count_finding(s, a->store_report.f[i].id);
-		p->store_counted = 1;
-	}
+	summary_add_store(s, &a->store_report);
 }
 
 static int cmp_id(const void *x, const void *y)
@@ -363,6 +368,7 @@ void summary_free(struct run_summary *s)
 		free(c->endpoints);
 	}
 	free(s->certs);
+	session_report_free(&s->store);
 	if (p) {
 		free(p->certs.slot);
 		for (size_t i = 0; i < p->pairs.cap; i++)

@@ -1,9 +1,10 @@
 /*
  * summary.h - the aggregate over a whole run (many files, maybe analysed
  * in parallel): sessions by verdict, findings by id, unique certificates
- * by SHA-256 with where each was seen, certificates expiring soon, and the
- * files that could not be read. Owns copies of everything it keeps, so
- * per-file analyses can be freed as soon as they are added.
+ * by SHA-256 with where each was seen, certificates expiring soon, the
+ * files that could not be read, and the trust store lint. It grows one
+ * session and one file at a time, and owns copies of everything it keeps,
+ * so a session can be freed as soon as it is added.
  */
 #ifndef TLSDIAG_SUMMARY_H
 #define TLSDIAG_SUMMARY_H
@@ -20,11 +21,13 @@ struct seen_cert {
 	char *serial_hex;
 	time_t not_before, not_after;
 	int parse_ok;
-	char **files;   size_t n_files;
-	char **endpoints; size_t n_endpoints; /* "ip:port" of the presenter */
+	char **files;
+	size_t n_files;
+	char **endpoints;
+	size_t n_endpoints; /* "ip:port" of the presenter */
 	int64_t first_seen_ns, last_seen_ns;
 	uint64_t sessions;
-	long days_to_expiry;                  /* relative to summary->now, floor */
+	long days_to_expiry; /* relative to summary->now, floor */
 };
 
 struct id_count {
@@ -41,20 +44,32 @@ struct run_summary {
 	time_t now;
 	int expiring_days;
 	uint64_t files, files_ok, files_partial; /* partial: read stopped early */
-	struct bad_file *bad;                     /* unreadable or damaged files */
+	struct bad_file *bad;			 /* unreadable or damaged files */
 	size_t n_bad, cap_bad;
 	uint64_t sessions;
-	uint64_t by_verdict[4];                   /* enum verdict */
-	struct id_count *findings;                /* by id, sorted by id at the end */
+	uint64_t by_verdict[4];	   /* enum verdict */
+	struct id_count *findings; /* by id, sorted by id at the end */
 	size_t n_findings, cap_findings;
-	struct seen_cert *certs;                  /* unique, by SHA-256 */
+	struct seen_cert *certs; /* unique, by SHA-256 */
 	size_t n_certs, cap_certs;
-	void *index;                              /* private: sha256 -> cert */
-	uint64_t bytes;                           /* capture bytes read */
+	void *index;		     /* private: sha256 -> cert */
+	uint64_t bytes;		     /* capture bytes read */
+	struct session_report store; /* the trust store lint: run-wide
+						     findings (side -1), a copy */
+	int store_added;
 };
 
 void summary_init(struct run_summary *s, time_t now, int expiring_days);
-/* Add everything of one analysis (all of its files and sessions). */
+/* One session, from capture `file` (may be NULL): its verdict and
+ * findings, and its certificates with where they were seen. */
+void summary_add_session(struct run_summary *s, const struct session_report *r, const char *file);
+/* One file, once its sessions were added: read, damaged or unreadable. */
+void summary_add_file(struct run_summary *s, const struct file_report *f);
+/* The run-wide trust store findings (copied and counted on the first
+ * call only: every analysis of a run lints the same stores). */
+void summary_add_store(struct run_summary *s, const struct session_report *store);
+/* Everything of one analysis: its store findings, and each file with its
+ * sessions, as the calls above. */
 void summary_add(struct run_summary *s, const struct analysis *a);
 /* Sort findings and certificates for output; call once before printing. */
 void summary_finish(struct run_summary *s);

@@ -28,7 +28,7 @@
 #include "rules/trust.h"
 
 struct trust_binding {
-	struct endpoint ep;       /* port 0: any port */
+	struct endpoint ep; /* port 0: any port */
 	struct trust_store st;
 };
 
@@ -257,26 +257,29 @@ static void lint_store(const struct trust_store *st, const unsigned char *skip, 
 				"match: entry %zu wins, and chains issued by the key of entry %zu will not "
 				"verify.",
 				st->name, dn_str(&c->subject), j + 1, fw, i + 1, fp, j + 1, i + 1);
-			report_add(lint, "trust_store_shadowing", SEV_WARNING, -1, -1, BASIS_PREDICTED,
-				   "subject", 0, msg,
-				   "Keep only one certificate per subject in the trusted CA list "
-				   "(Expressway: Maintenance > Security > Trusted CA certificate). When both "
-				   "are needed, as with a CUCM node's self-signed tomcat and CallManager "
-				   "certificates, re-issue them from a CA so that the CA is trusted instead.");
+			report_add(
+				lint, "trust_store_shadowing", SEV_WARNING, -1, -1, BASIS_PREDICTED,
+				"subject", 0, msg,
+				"Keep only one certificate per subject in the trusted CA list "
+				"(Expressway: Maintenance > Security > Trusted CA certificate). When both "
+				"are needed, as with a CUCM node's self-signed tomcat and CallManager "
+				"certificates, re-issue them from a CA so that the CA is trusted instead.");
 			free(msg);
 			free(fw);
 			free(fp);
 			break; /* one finding per shadowed entry */
 		}
 		if (c->not_after < now) {
-			msg = xasprintf("Trust store %s: entry %zu, %s, expired on %s (judged as of %s).",
-					st->name, i + 1, dn_str(&c->subject), c->not_after_str, when);
-			report_add(lint, "trust_store_expired", SEV_WARNING, -1, -1, BASIS_PREDICTED,
-				   "notAfter", 0, msg,
-				   "Remove the expired certificate from the trusted CA list and upload its "
-				   "renewed version (Expressway: Maintenance > Security > Trusted CA "
-				   "certificate; CUCM: OS Administration > Security > Certificate "
-				   "Management, delete the old tomcat-trust / CallManager-trust entry).");
+			msg = xasprintf(
+				"Trust store %s: entry %zu, %s, expired on %s (judged as of %s).",
+				st->name, i + 1, dn_str(&c->subject), c->not_after_str, when);
+			report_add(
+				lint, "trust_store_expired", SEV_WARNING, -1, -1, BASIS_PREDICTED,
+				"notAfter", 0, msg,
+				"Remove the expired certificate from the trusted CA list and upload its "
+				"renewed version (Expressway: Maintenance > Security > Trusted CA "
+				"certificate; CUCM: OS Administration > Security > Certificate "
+				"Management, delete the old tomcat-trust / CallManager-trust entry).");
 			free(msg);
 		}
 		if (!(c->has_basic_constraints && c->is_ca)) {
@@ -343,8 +346,9 @@ struct trust_ctx *trust_new(const struct analysis_config *cfg, struct cert_cache
 			b = &ctx->b[ctx->nb++];
 			memset(b, 0, sizeof(*b));
 			b->ep = tv->ep;
-			b->st.bound_to = xstrdup(tv->ep.port ? endpoint_str(&tv->ep, buf, sizeof(buf))
-						: endpoint_addr_str(&tv->ep, buf, sizeof(buf)));
+			b->st.bound_to = xstrdup(
+				tv->ep.port ? endpoint_str(&tv->ep, buf, sizeof(buf))
+					    : endpoint_addr_str(&tv->ep, buf, sizeof(buf)));
 		}
 		if (load_path(&b->st, tv->value, err, errlen) != 0)
 			goto fail;

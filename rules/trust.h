@@ -27,15 +27,15 @@
 
 #include "capture/decode.h"
 #include "dissect/cert.h"
-#include "rules/analysis.h"
+#include "rules/settings.h"
 #include "rules/finding.h"
 
 #define TRUST_SYSTEM_BUNDLE "/etc/ssl/certs/ca-certificates.crt"
 
 struct trust_store {
-	char *name;               /* "expc-trusted-ca.pem", "system", or several
+	char *name;		  /* "expc-trusted-ca.pem", "system", or several
 				     joined with ", " for the global store */
-	char *bound_to;           /* the --trust-for spec ("10.48.80.47:7001"), or
+	char *bound_to;		  /* the --trust-for spec ("10.48.80.47:7001"), or
 				     NULL for the global store */
 	struct cert_info **certs; /* owned, load order, parse_ok only */
 	size_t n;

@@ -5,12 +5,14 @@
  * recursively for names that look like captures (sorted, so a run is
  * deterministic), "-" for standard input. Then `-j N` worker threads
  * analyse one file each into their own `struct analysis`, while the main
- * thread hands results to the sinks strictly in input order (a reorder
- * window), adds them to the run summary and frees them. Workers never run
+ * thread hands each file's sessions to the sinks one by one, strictly in
+ * input order (a reorder window), then the file's end, adds them to the
+ * run summary and frees the analysis. Workers never run
  * more than a window of files ahead of the oldest unfinished one, so
  * memory stays bounded however many files a run has.
  *
- *   main:    expand -> [skip?] -> queue ... wait(i) -> sinks.file -> summary -> free
+ *   main:    expand -> [skip?] -> queue ... wait(i) -> per session: sinks.session,
+ *            summary; per file: sinks.file_end, summary -> free
  *   workers:          take next queued -> analysis_init -> analysis_add_file -> done
  *
  * Sinks only ever run on the main thread. A file that cannot be read is
@@ -26,14 +28,13 @@
 #include <time.h>
 #include <unistd.h>
 
-
 #include "dissect/x509.h"
 #include "capture/xalloc.h"
 #include "rules/summary.h"
-#include "ui/ui.h"
+#include "ui/sink.h"
+#include "ui/text/text.h"
 
 /* ------------------------------------------------------------ inputs */
-
 
 static int has_suffix_ci(const char *s, const char *suf)
 {
@@ -44,8 +45,8 @@ static int has_suffix_ci(const char *s, const char *suf)
 /* Names taken from directories (any other file only when named directly). */
 static int looks_like_capture(const char *name)
 {
-	static const char *const suf[] = { ".pcap", ".pcapng", ".cap", ".pcap.gz", ".pcapng.gz",
-					   ".gz" };
+	static const char *const suf[] = { ".pcap",    ".pcapng",    ".cap",
+					   ".pcap.gz", ".pcapng.gz", ".gz" };
 	if (name[0] == '.')
 		return 0; /* hidden files: editor droppings, .DS_Store, ... */
 	for (size_t i = 0; i < sizeof(suf) / sizeof(suf[0]); i++)
@@ -86,8 +87,8 @@ static void walk_dir(const char *dir, struct inputs *in, int depth, FILE *log)
 		struct stat lst, st;
 		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
 			continue;
-		char *p = xasprintf("%s%s%s", dir,
-				    dir[0] && dir[strlen(dir) - 1] == '/' ? "" : "/", de->d_name);
+		char *p = xasprintf("%s%s%s", dir, dir[0] && dir[strlen(dir) - 1] == '/' ? "" : "/",
+				    de->d_name);
 		if (lstat(p, &lst) != 0) {
 			free(p);
 			continue;
@@ -116,8 +117,9 @@ void ui_expand_inputs(const struct ui_opts *o, struct inputs *in, FILE *log)
 			size_t first = in->n;
 			walk_dir(p, in, 0, log);
 			if (in->n == first)
-				fprintf(log, "tlsdiag: %s: no capture files found (.pcap, .pcapng, "
-					     ".cap, .gz)\n",
+				fprintf(log,
+					"tlsdiag: %s: no capture files found (.pcap, .pcapng, "
+					".cap, .gz)\n",
 					p);
 			if (in->n - first > 1)
 				qsort(in->v + first, in->n - first, sizeof(*in->v), cmp_input);
@@ -283,12 +285,20 @@ static int has_error_finding(const struct session_report *r)
 	return 0;
 }
 
-/* What the main thread does with one finished analysis, in input order. */
+/* What the main thread does with one finished analysis, in input order:
+ * each file's sessions to every sink, one at a time, then the file's end.
+ * `index` numbers the files of the run. */
 static void emit(const struct analysis *a, struct sink *sinks, size_t n_sinks,
-		 struct run_summary *sum, struct progress *pg, int *errors, size_t *readable)
+		 struct run_summary *sum, struct progress *pg, int *errors, size_t *readable,
+		 size_t index)
 {
+	/* The trust store lint is the same in every analysis of a run. */
+	summary_add_store(sum, &a->store_report);
+	if (has_error_finding(&a->store_report))
+		*errors = 1;
 	for (size_t fi = 0; fi < a->n_files; fi++) {
 		const struct file_report *f = &a->files[fi];
+		struct sink_file file = { f->path ? f->path : "-", index + fi };
 		int damaged = f->ok && f->cap.status != SRC_EOF && f->cap.status != SRC_OK;
 		if (f->ok)
 			(*readable)++;
@@ -301,20 +311,27 @@ static void emit(const struct analysis *a, struct sink *sinks, size_t n_sinks,
 			if (strncmp(msg, path, pl) == 0 && msg[pl] == ':' && msg[pl + 1] == ' ')
 				msg += pl + 2;
 			progress_clear(pg);
-			fprintf(stderr, "tlsdiag: %s: %s%s\n", ui_sanitize_buf(path, pbuf, sizeof(pbuf)),
+			fprintf(stderr, "tlsdiag: %s: %s%s\n",
+				ui_sanitize_buf(path, pbuf, sizeof(pbuf)),
 				ui_sanitize_buf(msg, mbuf, sizeof(mbuf)),
 				damaged ? " (sessions before that point are reported)" : "");
 		}
+		for (size_t i = f->first_session; i < f->first_session + f->n_sessions; i++) {
+			const struct session_report *r = i < a->n_sessions ? a->sessions[i] : NULL;
+			if (!r)
+				continue;
+			for (size_t k = 0; k < n_sinks; k++)
+				if (sinks[k].ops->session)
+					sinks[k].ops->session(sinks[k].st, &file, r);
+			summary_add_session(sum, r, f->path);
+			if (has_error_finding(r))
+				*errors = 1;
+		}
 		for (size_t k = 0; k < n_sinks; k++)
-			if (sinks[k].file)
-				sinks[k].file(sinks[k].st, a, fi);
+			if (sinks[k].ops->file_end)
+				sinks[k].ops->file_end(sinks[k].st, &file, f);
+		summary_add_file(sum, f);
 	}
-	for (size_t i = 0; i < a->n_sessions; i++)
-		if (a->sessions[i] && has_error_finding(a->sessions[i]))
-			*errors = 1;
-	if (has_error_finding(&a->store_report))
-		*errors = 1;
-	summary_add(sum, a);
 }
 
 int batch_run(const struct ui_opts *o, struct sink *sinks, size_t n_sinks)
@@ -346,7 +363,8 @@ int batch_run(const struct ui_opts *o, struct sink *sinks, size_t n_sinks)
 		char err[512] = "";
 		analysis_config_copy(&cfg, &o->acfg);
 		if (analysis_init(&owner, &cfg, err, sizeof(err)) != 0) {
-			fprintf(stderr, "tlsdiag: %s\n", err[0] ? err : "cannot load the trust stores");
+			fprintf(stderr, "tlsdiag: %s\n",
+				err[0] ? err : "cannot load the trust stores");
 			analysis_free(&owner);
 			x509_thread_done();
 			ui_free_inputs(&in);
@@ -376,8 +394,8 @@ int batch_run(const struct ui_opts *o, struct sink *sinks, size_t n_sinks)
 		pg.total_bytes += in.v[i].size;
 
 	for (size_t k = 0; k < n_sinks; k++)
-		if (sinks[k].begin)
-			sinks[k].begin(sinks[k].st, o);
+		if (sinks[k].ops->begin)
+			sinks[k].ops->begin(sinks[k].st, o);
 
 	th = xcalloc(jobs, sizeof(*th));
 	for (size_t t = 0; t < jobs; t++) {
@@ -398,7 +416,8 @@ int batch_run(const struct ui_opts *o, struct sink *sinks, size_t n_sinks)
 			int skip = 0;
 			if (strcmp(in.v[i].path, "-") != 0)
 				for (size_t k = 0; k < n_sinks && !skip; k++)
-					if (sinks[k].skip && sinks[k].skip(sinks[k].st, in.v[i].path))
+					if (sinks[k].ops->skip &&
+					    sinks[k].ops->skip(sinks[k].st, in.v[i].path))
 						skip = 1;
 			pthread_mutex_lock(&b.mu);
 			if (skip) {
@@ -435,7 +454,7 @@ int batch_run(const struct ui_opts *o, struct sink *sinks, size_t n_sinks)
 			skipped++;
 		} else {
 			analysed++;
-			emit(&j->a, sinks, n_sinks, &sum, &pg, &errors, &readable);
+			emit(&j->a, sinks, n_sinks, &sum, &pg, &errors, &readable, next);
 			analysis_free(&j->a);
 			memset(&j->a, 0, sizeof(j->a));
 		}
@@ -455,15 +474,16 @@ int batch_run(const struct ui_opts *o, struct sink *sinks, size_t n_sinks)
 			analysis_free(&b.jobs[i].a);
 	progress_clear(&pg);
 	analysis_free(&owner); /* after the workers: they borrowed its stores */
-	x509_thread_done(); /* the trust store load ran on this thread */
+	x509_thread_done();    /* the trust store load ran on this thread */
 
 	summary_finish(&sum);
 	for (size_t k = 0; k < n_sinks; k++)
-		if (sinks[k].end)
-			sinks[k].end(sinks[k].st, &sum);
+		if (sinks[k].ops->end)
+			sinks[k].ops->end(sinks[k].st, &sum);
 
 	if (skipped)
-		fprintf(stderr, "tlsdiag: skipped %zu unchanged capture%s (already in the database)\n",
+		fprintf(stderr,
+			"tlsdiag: skipped %zu unchanged capture%s (already in the database)\n",
 			skipped, skipped == 1 ? "" : "s");
 
 	if (fatal)

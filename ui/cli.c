@@ -173,9 +173,12 @@ static int parse_bytes(const char *s, size_t *out)
 		return -1;
 	if (*end) {
 		switch (*end) {
-		case 'k': case 'K': mul = 1ULL << 10; break;
-		case 'm': case 'M': mul = 1ULL << 20; break;
-		case 'g': case 'G': mul = 1ULL << 30; break;
+		case 'k':
+		case 'K': mul = 1ULL << 10; break;
+		case 'm':
+		case 'M': mul = 1ULL << 20; break;
+		case 'g':
+		case 'G': mul = 1ULL << 30; break;
 		default: return -1;
 		}
 		if (end[1] && !((end[1] == 'B' || end[1] == 'b') && !end[2]))
@@ -196,7 +199,7 @@ static int parse_seconds(const char *s, int64_t *ns)
 		return -1;
 	for (; isdigit((unsigned char)*p); p++) {
 		whole = whole * 10 + (unsigned)(*p - '0');
-		if (whole > 366ULL * 86400)
+		if (whole > 366ULL * 24 * 3600) /* a year */
 			return -1;
 	}
 	if (*p == '.') {
@@ -295,7 +298,8 @@ static int add_target(FILE *err, const char *opt, const char *arg, struct target
 	if (target_value_parse(arg, &tv) != 0 || !tv.value || !tv.value[0]) {
 		free(tv.value);
 		free(tv.spec);
-		return usage_error(err, "%s: expected IP[:PORT]=VALUE (IPv6 as [ADDR]:PORT), got '%s'",
+		return usage_error(err,
+				   "%s: expected IP[:PORT]=VALUE (IPv6 as [ADDR]:PORT), got '%s'",
 				   opt, arg);
 	}
 	*v = xreallocarray(*v, *n + 1, sizeof **v);
@@ -339,8 +343,7 @@ static int set_mode(FILE *err, struct ui_opts *o, enum ui_mode m, const char *op
 	return 0;
 }
 
-int cli_parse(int argc, char **argv, struct ui_opts *o, struct cli_extra *x, FILE *out,
-	      FILE *err)
+int cli_parse(int argc, char **argv, struct ui_opts *o, struct cli_extra *x, FILE *out, FILE *err)
 {
 	int c, rc;
 	unsigned long long v;
@@ -354,7 +357,8 @@ int cli_parse(int argc, char **argv, struct ui_opts *o, struct cli_extra *x, FIL
 	 * to the db command, options included. */
 	if (argc >= 2 && strcmp(argv[1], "db") == 0) {
 		if (argc < 3)
-			return usage_error(err, "db: missing FILE (tlsdiag db FILE COMMAND [ARGS...])");
+			return usage_error(err,
+					   "db: missing FILE (tlsdiag db FILE COMMAND [ARGS...])");
 		o->mode = MODE_DB;
 		o->db_path = argv[2];
 		o->db_args = argv + 3;
@@ -380,7 +384,8 @@ int cli_parse(int argc, char **argv, struct ui_opts *o, struct cli_extra *x, FIL
 		case O_TRUST:
 			if (!optarg[0])
 				return usage_error(err, "--trust: empty PATH");
-			o->acfg.trust_paths = xreallocarray(o->acfg.trust_paths, o->acfg.n_trust + 1,
+			o->acfg.trust_paths = xreallocarray(o->acfg.trust_paths,
+							    o->acfg.n_trust + 1,
 							    sizeof *o->acfg.trust_paths);
 			o->acfg.trust_paths[o->acfg.n_trust++] = xstrdup(optarg);
 			break;
@@ -405,10 +410,12 @@ int cli_parse(int argc, char **argv, struct ui_opts *o, struct cli_extra *x, FIL
 						*colon = 0; /* v4:port */
 					spec = xasprintf("%s=%s", optarg, host);
 				}
-				rc = add_target(err, "--name", spec, &o->acfg.names, &o->acfg.n_names);
+				rc = add_target(err, "--name", spec, &o->acfg.names,
+						&o->acfg.n_names);
 				free(spec);
 			} else {
-				rc = add_target(err, "--name", optarg, &o->acfg.names, &o->acfg.n_names);
+				rc = add_target(err, "--name", optarg, &o->acfg.names,
+						&o->acfg.n_names);
 			}
 			break;
 		case O_PORT: rc = add_port(err, optarg, &o->acfg); break;
@@ -426,13 +433,15 @@ int cli_parse(int argc, char **argv, struct ui_opts *o, struct cli_extra *x, FIL
 			break;
 		case O_EXPIRING:
 			if (parse_ull(optarg, 0, 36500, &v))
-				return usage_error(err, "--expiring: expected DAYS (0-36500), got '%s'",
+				return usage_error(err,
+						   "--expiring: expected DAYS (0-36500), got '%s'",
 						   optarg);
 			o->acfg.expiring_days = (int)v;
 			break;
 		case 'j':
 			if (parse_ull(optarg, 0, 1024, &v))
-				return usage_error(err, "--jobs: expected a number 1-1024, got '%s'",
+				return usage_error(err,
+						   "--jobs: expected a number 1-1024, got '%s'",
 						   optarg);
 			o->jobs = (int)v;
 			break;
@@ -447,23 +456,28 @@ int cli_parse(int argc, char **argv, struct ui_opts *o, struct cli_extra *x, FIL
 			else if (strcmp(optarg, "der") == 0)
 				o->export_der = 1;
 			else
-				return usage_error(err, "--export-format: expected pem or der, got '%s'",
+				return usage_error(err,
+						   "--export-format: expected pem or der, got '%s'",
 						   optarg);
 			break;
 		case O_MAX_FLOWS:
 			if (parse_ull(optarg, 1, 100000000, &v))
-				return usage_error(err, "--max-flows: expected a number 1-100000000, got '%s'",
-						   optarg);
+				return usage_error(
+					err, "--max-flows: expected a number 1-100000000, got '%s'",
+					optarg);
 			o->acfg.tcp.max_flows = (size_t)v;
 			break;
 		case O_MAX_BUFFER:
 			if (parse_bytes(optarg, &o->acfg.tcp.max_buffer))
-				return usage_error(err, "--max-buffer: expected BYTES (e.g. 65536, 4M), got '%s'",
-						   optarg);
+				return usage_error(
+					err,
+					"--max-buffer: expected BYTES (e.g. 65536, 4M), got '%s'",
+					optarg);
 			break;
 		case O_IDLE_TIMEOUT:
 			if (parse_seconds(optarg, &o->acfg.tcp.idle_timeout_ns))
-				return usage_error(err, "--idle-timeout: expected SECONDS > 0, got '%s'",
+				return usage_error(err,
+						   "--idle-timeout: expected SECONDS > 0, got '%s'",
 						   optarg);
 			break;
 		case O_NO_COLOR: x->color_mode = 0; break;
@@ -475,7 +489,8 @@ int cli_parse(int argc, char **argv, struct ui_opts *o, struct cli_extra *x, FIL
 			else if (strcmp(optarg, "auto") == 0)
 				x->color_mode = -1;
 			else
-				return usage_error(err, "--color: expected always, never or auto, got '%s'",
+				return usage_error(err,
+						   "--color: expected always, never or auto, got '%s'",
 						   optarg);
 			break;
 		case 'q': x->quiet = 1; break;
@@ -513,9 +528,11 @@ int cli_parse(int argc, char **argv, struct ui_opts *o, struct cli_extra *x, FIL
 	if ((o->tui_script || o->tui_dump) && o->mode != MODE_TUI)
 		return usage_error(err, "--script and --dump-screen are for the TUI only");
 	if (o->mode == MODE_STREAMS && (o->html_path || o->db_path || o->export_dir))
-		return usage_error(err, "--streams cannot be combined with --html, --db or --export-certs");
+		return usage_error(err,
+				   "--streams cannot be combined with --html, --db or --export-certs");
 	if (optind >= argc)
-		return usage_error(err, "no input: give capture files, directories or - for standard input");
+		return usage_error(err,
+				   "no input: give capture files, directories or - for standard input");
 	o->inputs = argv + optind;
 	o->n_inputs = argc - optind;
 	{

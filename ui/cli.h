@@ -1,7 +1,5 @@
 /*
- * cli.h - the command line of tlsdiag (ui/cli.c) and the small pieces of
- * the front door that are not part of the ui.h contract: the certificate
- * export sink and time formatting shared by the text and JSON reports.
+ * cli.h - the command line of tlsdiag (ui/cli.c).
  */
 #ifndef TLSDIAG_CLI_H
 #define TLSDIAG_CLI_H
@@ -10,14 +8,14 @@
 #include <stdio.h>
 #include <time.h>
 
-#include "ui/fmt.h"
+#include "ui/text/text.h"
 #include "ui/ui.h"
 
 /* What the parser found besides struct ui_opts. */
 struct cli_extra {
-	int color_mode;     /* -1 auto, 0 never, 1 always */
-	int quiet;          /* -q */
-	int exit_now;       /* --help / --version printed: exit with `status` */
+	int color_mode; /* -1 auto, 0 never, 1 always */
+	int quiet;	/* -q */
+	int exit_now;	/* --help / --version printed: exit with `status` */
 	int status;
 };
 
@@ -28,8 +26,7 @@ struct cli_extra {
  * and set x->exit_now. Returns 0 when the program should go on.
  * o->inputs points into argv.
  */
-int cli_parse(int argc, char **argv, struct ui_opts *o, struct cli_extra *x, FILE *out,
-	      FILE *err);
+int cli_parse(int argc, char **argv, struct ui_opts *o, struct cli_extra *x, FILE *out, FILE *err);
 
 /* Free what cli_parse allocated (the analysis config, unless it was
  * handed over). */
@@ -42,9 +39,5 @@ void cli_help(FILE *out);
  * "YYYY-MM-DD[THH:MM:SS[Z]]" (UTC) or "@EPOCH" into *t. 0 ok, -1 bad.
  */
 int cli_parse_time(const char *s, time_t *t);
-
-/* A sink that writes each file's presented chains under dir as its file
- * arrives (ui/export.c); messages (and refusals to overwrite) go to log. */
-struct sink *sink_export_new(const char *dir, int der, FILE *log);
 
 #endif

@@ -11,7 +11,11 @@
 #include <unistd.h>
 
 #include "ui/cli.h"
-#include "ui/streams.h"
+#include "ui/sink.h"
+#include "ui/report/report.h"
+#include "ui/store/store.h"
+#include "ui/text/text.h"
+#include "ui/tui/tui.h"
 #include "ui/ui.h"
 
 /* Static so that what they own stays reachable until exit (leak checkers). */
@@ -30,27 +34,15 @@ static int decide_color(int mode, FILE *f)
 	return isatty(fileno(f));
 }
 
-/*
- * Sinks: each sink_*_new() returns a malloc'd struct sink whose `st` is
- * separate state. batch_run() takes an array of them by value; afterwards
- * main calls free(st) of each and frees the struct sink it was given.
- */
-static void add_sink(struct sink *v, size_t *n, struct sink *s)
-{
-	v[(*n)++] = *s;
-	free(s);
-}
-
 static void free_sinks(struct sink *v, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		if (v[i].free)
-			v[i].free(v[i].st);
+		v[i].ops->free(v[i].st);
 }
 
 int main(int argc, char **argv)
 {
-	struct sink sinks[4];
+	struct sink sinks[5];
 	size_t n = 0;
 	int rc;
 
@@ -65,8 +57,7 @@ int main(int argc, char **argv)
 
 	opts.color = decide_color(extra.color_mode, stdout);
 	switch (opts.mode) {
-	case MODE_DB:
-		return db_command(&opts);
+	case MODE_DB: return db_command(&opts);
 	case MODE_STREAMS:
 		return streams_run(opts.inputs, opts.n_inputs, &opts.acfg.tcp, opts.dump_streams,
 				   stdout);
@@ -77,8 +68,7 @@ int main(int argc, char **argv)
 		else
 			opts.mode = MODE_TUI;
 		break;
-	default:
-		break;
+	default: break;
 	}
 	opts.progress = !extra.quiet && opts.mode != MODE_TUI && isatty(STDERR_FILENO);
 
@@ -90,38 +80,29 @@ int main(int argc, char **argv)
 	}
 
 	if (opts.mode == MODE_JSON)
-		add_sink(sinks, &n, sink_json_new(stdout, &opts));
+		sinks[n++] = sink_json_new(stdout, &opts);
 	else
-		add_sink(sinks, &n, sink_text_new(stdout, &opts));
-	if (opts.html_path) {
-		struct sink *h = sink_html_new(opts.html_path, &opts);
-		if (!h) {
-			char pb[512];
-			fprintf(stderr, "tlsdiag: cannot write the HTML report to %s\n",
-				ui_sanitize_buf(opts.html_path, pb, sizeof pb));
-			free_sinks(sinks, n);
-			return EXIT_USAGE;
-		}
-		add_sink(sinks, &n, h);
-	}
+		sinks[n++] = sink_text_new(stdout, &opts);
+	if (opts.html_path)
+		sinks[n++] = sink_html_new(opts.html_path, &opts);
 	if (opts.db_path) {
 		char err[512] = "";
-		struct sink *d = sink_db_new(opts.db_path, &opts, err, sizeof err);
-		if (!d) {
+		struct sink d = sink_db_new(opts.db_path, &opts, err, sizeof err);
+		if (!d.ops) {
 			char pb[600];
 			fprintf(stderr, "tlsdiag: %s\n",
 				ui_sanitize_buf(err[0] ? err : opts.db_path, pb, sizeof pb));
 			free_sinks(sinks, n);
 			return EXIT_USAGE;
 		}
-		add_sink(sinks, &n, d);
+		sinks[n++] = d;
 	}
 	if (opts.export_dir)
-		add_sink(sinks, &n, sink_export_new(opts.export_dir, opts.export_der, stderr));
+		sinks[n++] = sink_export_new(opts.export_dir, opts.export_der, stderr);
 
 	rc = batch_run(&opts, sinks, n);
 	for (size_t i = 0; i < n; i++)
-		if (sinks[i].failed && *sinks[i].failed)
+		if (sinks[i].ops->failed && sinks[i].ops->failed(sinks[i].st))
 			rc = EXIT_USAGE; /* a report that was asked for is missing */
 	free_sinks(sinks, n);
 	if (fflush(stdout) != 0 || ferror(stdout)) {

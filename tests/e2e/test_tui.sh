@@ -357,12 +357,16 @@ col_of() { # the characters of column NAME in the body rows
 			      w = length(name) + RSTART - 1 }
 		NR >= 4 && NR <= 29 && s && $0 ~ /[0-9]:[0-9]/ { v = substr($0, s, w); gsub(/ +$/, "", v); print v }' "$TMP/screen"
 }
+# The status line is the last row drawn: once it says so, the body above
+# it is the new order too (the header alone may be ahead of the body).
 keys s
 expect 'sort: time' "sort by time"
+expect 'sorted by time' "sort by time (status line)"
 col_of Time >"$TMP/times"
 sort "$TMP/times" | cmp -s - "$TMP/times" || fail "sort: time does not order by time: $(tr '\n' ' ' <"$TMP/times")"
 keys s
 expect 'sort: server' "sort by server"
+expect 'sorted by server' "sort by server (status line)"
 col_of Server | sed 's/:.*//' >"$TMP/servers"
 sort -t . -k1,1n -k2,2n -k3,3n -k4,4n "$TMP/servers" | cmp -s - "$TMP/servers" ||
 	fail "sort: server does not order by server address: $(tr '\n' ' ' <"$TMP/servers")"

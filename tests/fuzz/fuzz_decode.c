@@ -22,14 +22,14 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const int LINKTYPES[16] = {
-	LT_ETHERNET, LT_RAW, LT_NULL, LT_LOOP, LT_LINUX_SLL, LT_LINUX_SLL2, LT_IPV4, LT_IPV6,
-	LT_RAW_DLT12, LT_RAW_DLT14, LT_ETHERNET, LT_ETHERNET, LT_RAW, LT_LINUX_SLL2, 147, 105,
+	LT_ETHERNET, LT_RAW,	    LT_NULL,	  LT_LOOP,	LT_LINUX_SLL, LT_LINUX_SLL2,
+	LT_IPV4,     LT_IPV6,	    LT_RAW_DLT12, LT_RAW_DLT14, LT_ETHERNET,  LT_ETHERNET,
+	LT_RAW,	     LT_LINUX_SLL2, 147,	  105,
 };
 
 static volatile uint8_t sink;
 
-static void check(const struct decoded *out, enum decode_result r, const uint8_t *frame,
-		  size_t n)
+static void check(const struct decoded *out, enum decode_result r, const uint8_t *frame, size_t n)
 {
 	if (r == DEC_TCP) {
 		const struct tcp_seg *s = &out->tcp;

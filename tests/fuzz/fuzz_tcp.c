@@ -74,7 +74,7 @@ static void h_open(void *ctx, struct tcp_flow *f)
 	}
 }
 
-static void h_data(void *ctx, struct tcp_flow *f, const struct tcp_chunk *c)
+static enum tcp_verdict h_data(void *ctx, struct tcp_flow *f, const struct tcp_chunk *c)
 {
 	struct trk *k = trk(f);
 	(void)ctx;
@@ -105,7 +105,8 @@ static void h_data(void *ctx, struct tcp_flow *f, const struct tcp_chunk *c)
 				abort();
 	}
 	if (F.ignore_after && f->d[0].st.bytes + f->d[1].st.bytes >= F.ignore_after)
-		tcp_flow_ignore(F.t, f);
+		return TCP_IGNORE;
+	return TCP_KEEP;
 }
 
 static void h_close(void *ctx, struct tcp_flow *f, enum tcp_close_reason why)

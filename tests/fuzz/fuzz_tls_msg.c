@@ -43,16 +43,16 @@ static void check_fingerprints(const struct tls_client_hello *ch)
 	need(ch->ja4[0] == 't' && ch->ja4[10] == '_' && ch->ja4[23] == '_');
 	need(is_hex(ch->ja4 + 11, 12) && is_hex(ch->ja4 + 24, 12));
 	for (size_t i = 0; i < ch->ciphers.n; i++)
-		(void)tls_cipher_str(ch->ciphers.v[i]);
+		(void)tls_cipher_name(ch->ciphers.v[i]);
 	for (size_t i = 0; i < ch->extensions.n; i++)
-		(void)tls_ext_str(ch->extensions.v[i]);
+		(void)tls_ext_name(ch->extensions.v[i]);
 	for (size_t i = 0; i < ch->groups.n; i++)
-		(void)tls_group_str(ch->groups.v[i]);
+		(void)tls_group_name(ch->groups.v[i]);
 	for (size_t i = 0; i < ch->sig_algs.n; i++)
-		(void)tls_sigalg_str(ch->sig_algs.v[i]);
+		(void)tls_sigalg_name(ch->sig_algs.v[i]);
 	for (size_t i = 0; i < ch->alpn.n; i++)
 		need(ch->alpn.v[i] != NULL && ch->alpn.v[i][0] != 0);
-	(void)tls_version_str(ch->legacy_version);
+	(void)tls_version_name(ch->legacy_version);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -83,8 +83,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		break;
 	case 2:
 		e = tls_parse_server_hello(&body, &s->sh);
-		(void)tls_version_str(s->sh.version);
-		(void)tls_cipher_str(s->sh.cipher);
+		(void)tls_version_name(s->sh.version);
+		(void)tls_cipher_name(s->sh.cipher);
 		break;
 	case 3:
 	case 4:
@@ -105,7 +105,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		break;
 	case 7:
 		e = tls_parse_ske_group(&body, &g);
-		(void)tls_group_str(g);
+		(void)tls_group_name(g);
 		break;
 	}
 	(void)pe_str(e);

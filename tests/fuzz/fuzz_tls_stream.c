@@ -21,6 +21,7 @@
 #include "dissect/certcache.h"
 #include "dissect/session.h"
 #include "dissect/tls.h"
+#include "rules/notes.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -39,12 +40,15 @@ static void emit(void *ctx, struct tls_session *s)
 		if (e->kind == LAD_ALERT)
 			need(e->type >= 0 && (size_t)e->type < s->n_alerts);
 		need(e->side == SIDE_CLIENT || e->side == SIDE_SERVER);
-		(void)tls_hs_type_str(e->type);
+		(void)tls_hs_type_name(e->type);
 	}
 	for (size_t i = 0; i < s->n_alerts; i++)
-		(void)tls_alert_desc_str(s->alerts[i].desc);
-	for (size_t i = 0; i < s->n_notes; i++)
-		need(s->notes[i].text != NULL);
+		(void)tls_alert_name(s->alerts[i].desc);
+	for (size_t i = 0; i < s->n_notes; i++) {
+		char *t = note_text(&s->notes[i]); /* the rules word any note */
+		need(t != NULL && t[0]);
+		free(t);
+	}
 	for (int k = 0; k < 2; k++)
 		for (size_t i = 0; i < s->chain[k].n; i++)
 			need(s->chain[k].certs[i] != NULL);
@@ -52,7 +56,7 @@ static void emit(void *ctx, struct tls_session *s)
 		need(s->cr.ca_der[i] != NULL);
 	if (s->ch.present)
 		need(strlen(s->ch.ja4) == 36 && strlen(s->ch.ja3) == 32);
-	(void)tls_version_str(s->version);
+	(void)tls_version_name(s->version);
 	tls_session_free(s);
 }
 
@@ -114,7 +118,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		cfg.max_buffer = 1u << 16;
 		struct seg_state g = { 0 };
 		g.t = tcp_table_new(&cfg, &h);
-		tls_dissector_set_table(d, g.t);
 		g.isn[0] = 1000;
 		g.isn[1] = 0xfffff000u; /* wraps */
 		if (flags & 2) {

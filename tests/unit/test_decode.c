@@ -187,7 +187,7 @@ static size_t eth(uint8_t *o, unsigned type, const uint8_t *in, size_t n)
 static struct decoder *D;
 static struct decode_stats ST;
 static struct decoded OUT;
-static uint8_t *COPY;      /* the last frame, exact size on the heap */
+static uint8_t *COPY; /* the last frame, exact size on the heap */
 static size_t COPY_N;
 
 static enum decode_result dec_at(int lt, const uint8_t *f, size_t caplen, size_t origlen,
@@ -222,27 +222,26 @@ static void fresh(void)
 }
 
 /* The default segment came out, from the given addresses. */
-#define CHECK_SEG(r, v6)                                                           \
-	do {                                                                       \
-		enum decode_result r_ = (r);                                       \
-		CHECK_EQ_INT(r_, DEC_TCP);                                         \
-		if (r_ == DEC_TCP) {                                               \
-			const struct tcp_seg *s_ = &OUT.tcp;                       \
-			CHECK_EQ_INT(s_->src.family, (v6) ? 6 : 4);                \
-			CHECK(memcmp(s_->src.addr, (v6) ? SRC6 : SRC4, (v6) ? 16 : 4) == 0); \
-			CHECK(memcmp(s_->dst.addr, (v6) ? DST6 : DST4, (v6) ? 16 : 4) == 0); \
-			CHECK_EQ_INT(s_->src.port, 51000);                         \
-			CHECK_EQ_INT(s_->dst.port, 443);                           \
-			CHECK_EQ_INT(s_->seq, SEQ);                                \
-			CHECK_EQ_INT(s_->ack, ACKN);                               \
-			CHECK_EQ_INT(s_->flags, TCPF_PSH | TCPF_ACK);              \
-			CHECK_EQ_INT(s_->window, 502);                             \
-			CHECK_EQ_INT(s_->payload.n, PLEN);                         \
-			CHECK_EQ_INT(s_->wire_len, PLEN);                          \
-			CHECK(s_->payload.n == PLEN &&                             \
-			      memcmp(s_->payload.p, PAYLOAD, PLEN) == 0);          \
-			CHECK_EQ_INT(s_->frame, 7);                                \
-		}                                                                  \
+#define CHECK_SEG(r, v6)                                                                           \
+	do {                                                                                       \
+		enum decode_result r_ = (r);                                                       \
+		CHECK_EQ_INT(r_, DEC_TCP);                                                         \
+		if (r_ == DEC_TCP) {                                                               \
+			const struct tcp_seg *s_ = &OUT.tcp;                                       \
+			CHECK_EQ_INT(s_->src.family, (v6) ? 6 : 4);                                \
+			CHECK(memcmp(s_->src.addr, (v6) ? SRC6 : SRC4, (v6) ? 16 : 4) == 0);       \
+			CHECK(memcmp(s_->dst.addr, (v6) ? DST6 : DST4, (v6) ? 16 : 4) == 0);       \
+			CHECK_EQ_INT(s_->src.port, 51000);                                         \
+			CHECK_EQ_INT(s_->dst.port, 443);                                           \
+			CHECK_EQ_INT(s_->seq, SEQ);                                                \
+			CHECK_EQ_INT(s_->ack, ACKN);                                               \
+			CHECK_EQ_INT(s_->flags, TCPF_PSH | TCPF_ACK);                              \
+			CHECK_EQ_INT(s_->window, 502);                                             \
+			CHECK_EQ_INT(s_->payload.n, PLEN);                                         \
+			CHECK_EQ_INT(s_->wire_len, PLEN);                                          \
+			CHECK(s_->payload.n == PLEN && memcmp(s_->payload.p, PAYLOAD, PLEN) == 0); \
+			CHECK_EQ_INT(s_->frame, 7);                                                \
+		}                                                                                  \
 	} while (0)
 
 /* Every valid frame, kept for the hostile sweep. */
@@ -512,9 +511,9 @@ static void test_tunnels(void)
 	n = gre(g, 0x1000, 0x22eb);
 	n += w32(g + n, 0x20000064);
 	n += w32(g + n, 0x01020304); /* timestamp */
-	n += w16(g + n, 0);          /* SGT */
-	n += w8(g + n, 0);           /* P, FT 0 (Ethernet), HW ID */
-	n += w8(g + n, 0);           /* HW ID, D, Gra, O = 0 */
+	n += w16(g + n, 0);	     /* SGT */
+	n += w8(g + n, 0);	     /* P, FT 0 (Ethernet), HW ID */
+	n += w8(g + n, 0);	     /* HW ID, D, Gra, O = 0 */
 	n += wmem(g + n, inner_eth, ne);
 	expect_seg(LT_ETHERNET, f, outer_gre(f, g, n), 0, "ERSPAN III");
 	CHECK_EQ_INT(ST.tunnelled_erspan, 1);
@@ -658,7 +657,7 @@ static void test_ipv6_ext(void)
 	n += w8(p + n, 4); /* AH: (4 + 2) * 4 = 24 bytes */
 	n += w16(p + n, 0);
 	n += w32(p + n, 0x1000); /* SPI */
-	n += w32(p + n, 1);      /* sequence */
+	n += w32(p + n, 1);	 /* sequence */
 	for (int i = 0; i < 12; i++)
 		n += w8(p + n, 0xa5); /* ICV */
 	n += wmem(p + n, seg, sn);
@@ -698,12 +697,11 @@ static size_t frag4(uint8_t *f, const uint8_t *dg, uint16_t id, size_t off, size
 	return ip4x(f, 6, id, (uint16_t)((more ? 0x2000 : 0) | off / 8), dg + off, len, 0);
 }
 
-#define CHECK_FRAG_PAYLOAD()                                                         \
-	do {                                                                         \
-		CHECK_EQ_INT(OUT.tcp.payload.n, 40);                                 \
-		CHECK(OUT.tcp.payload.n == 40 &&                                     \
-		      memcmp(OUT.tcp.payload.p, FRAG_PL, 40) == 0);                  \
-		CHECK_EQ_INT(OUT.tcp.seq, SEQ);                                      \
+#define CHECK_FRAG_PAYLOAD()                                                                       \
+	do {                                                                                       \
+		CHECK_EQ_INT(OUT.tcp.payload.n, 40);                                               \
+		CHECK(OUT.tcp.payload.n == 40 && memcmp(OUT.tcp.payload.p, FRAG_PL, 40) == 0);     \
+		CHECK_EQ_INT(OUT.tcp.seq, SEQ);                                                    \
 	} while (0)
 
 static void test_frag4(void)
@@ -1162,8 +1160,8 @@ static void test_endpoints(void)
 
 static void sweep(void)
 {
-	static const int lts[] = { LT_NULL, LT_ETHERNET, LT_RAW, LT_LOOP, LT_LINUX_SLL,
-				   LT_IPV4, LT_IPV6, LT_LINUX_SLL2, LT_RAW_DLT12, LT_RAW_DLT14 };
+	static const int lts[] = { LT_NULL, LT_ETHERNET, LT_RAW,	LT_LOOP,      LT_LINUX_SLL,
+				   LT_IPV4, LT_IPV6,	 LT_LINUX_SLL2, LT_RAW_DLT12, LT_RAW_DLT14 };
 	/* Empty frames: malformed (not a cut), never a segment. */
 	for (size_t i = 0; i < sizeof lts / sizeof lts[0]; i++) {
 		fresh();
@@ -1178,8 +1176,8 @@ static void sweep(void)
 		for (size_t len = 0; len < KEPT[k].n; len++) {
 			for (int cut = 0; cut < 2; cut++) {
 				fresh();
-				enum decode_result r =
-					dec_at(KEPT[k].lt, KEPT[k].f, len, cut ? KEPT[k].n : len, 0);
+				enum decode_result r = dec_at(KEPT[k].lt, KEPT[k].f, len,
+							      cut ? KEPT[k].n : len, 0);
 				if (r == DEC_TCP) {
 					const struct tcp_seg *s = &OUT.tcp;
 					/* Spans stay inside the frame (no fragments here:
@@ -1189,8 +1187,8 @@ static void sweep(void)
 					     (s->payload.p < COPY ||
 					      (size_t)(s->payload.p - COPY) + s->payload.n > len)))
 						bad++;
-					if (!cut && s->payload.n == s->wire_len && len < KEPT[k].n &&
-					    ST.snaplen_cut == 0)
+					if (!cut && s->payload.n == s->wire_len &&
+					    len < KEPT[k].n && ST.snaplen_cut == 0)
 						bad++;
 				}
 				if (r != DEC_TCP && r != DEC_SKIP && r != DEC_BAD && r != DEC_DNS)

@@ -1,6 +1,6 @@
 /*
- * test_report.c - the text and JSON sinks (ui/report_text.c,
- * ui/report_json.c) over a hand-built analysis: a traversal-zone session
+ * test_report.c - the text, JSON and HTML sinks (ui/report/plain.c,
+ * ui/report/json.c, ui/report/html.c) over a hand-built analysis: a traversal-zone session
  * rejected with unknown_ca (chain tree, missing root, findings, alerts,
  * a hostile SNI), a TLS 1.3 session (certificates hidden), and a session
  * with an unparseable certificate and invalid UTF-8 in a DN. Then the
@@ -11,11 +11,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "capture/xalloc.h"
+#include "rules/chain.h"
+#include "rules/notes.h"
 #include "rules/summary.h"
 #include "t.h"
-#include "ui/ui.h"
+#include "ui/report/report.h"
 
 /* 2026-11-23T04:05:06Z */
 static const time_t T0 = 1795406706;
@@ -72,7 +75,8 @@ static struct cert_info *mk_cert(const char *subject, const char *issuer, time_t
 	c->key_bits = ca ? 4096 : 2048;
 	c->sig_alg = xstrdup("sha256WithRSAEncryption");
 	c->has_key_usage = 1;
-	c->key_usage = ca ? (KU_KEY_CERT_SIGN | KU_CRL_SIGN) : (KU_DIGITAL_SIGNATURE | KU_KEY_ENCIPHERMENT);
+	c->key_usage = ca ? (KU_KEY_CERT_SIGN | KU_CRL_SIGN)
+			  : (KU_DIGITAL_SIGNATURE | KU_KEY_ENCIPHERMENT);
 	c->has_basic_constraints = 1;
 	c->is_ca = ca;
 	c->path_len = -1;
@@ -157,11 +161,11 @@ static void build(struct analysis *a)
 	memset(a, 0, sizeof *a);
 	certs[0] = mk_cert("CN=expe.example.com,O=Example,C=US", "CN=learningext-ISSUING-CA",
 			   T0 - 100 * DAY, T0 + 12 * DAY, 0);
-	certs[1] = mk_cert("CN=learningext-ISSUING-CA", "CN=learningext-EXTDNS-CA",
-			   T0 - 400 * DAY, T0 + 900 * DAY, 1);
+	certs[1] = mk_cert("CN=learningext-ISSUING-CA", "CN=learningext-EXTDNS-CA", T0 - 400 * DAY,
+			   T0 + 900 * DAY, 1);
 	/* Invalid UTF-8 and an escape in a DN. */
-	certs[2] = mk_cert("CN=bad\xff\x1b[31m", "CN=bad\xff\x1b[31m", T0 - 400 * DAY,
-			   T0 - 2 * DAY, 0);
+	certs[2] = mk_cert("CN=bad\xff\x1b[31m", "CN=bad\xff\x1b[31m", T0 - 400 * DAY, T0 - 2 * DAY,
+			   0);
 	certs[2]->self_issued = 1;
 	certs[3] = xcalloc(1, sizeof *certs[3]);
 	fake_hex(certs[3], "unparseable");
@@ -256,7 +260,9 @@ static void build(struct analysis *a)
 	r->s->notes[0].kind = NOTE_GAP;
 	r->s->notes[0].side = SIDE_SERVER;
 	r->s->notes[0].frame = 6;
-	r->s->notes[0].text = xstrdup("1448 bytes missing from the capture");
+	r->s->notes[0].bytes = 1448;
+	r->s->notes[0].msg_type = -1;
+	rules_word_notes(r);
 	report_add(r, "self_signed_leaf", SEV_ERROR, SIDE_SERVER, 0, BASIS_PREDICTED, "issuer", 5,
 		   "The leaf CN=bad\xff\x1b[31m is self-signed.", "Use a CA-signed certificate.");
 	r->verdict = VERDICT_INCOMPLETE;
@@ -265,6 +271,11 @@ static void build(struct analysis *a)
 
 	report_add(&a->store_report, "trust_store_shadowing", SEV_WARNING, -1, -1, BASIS_PREDICTED,
 		   NULL, 0, "Two trusted certificates share the subject CN=cucm.", "Remove one.");
+	/* The rows every view draws, as the rules lay them out. */
+	for (size_t i = 0; i < a->n_sessions; i++)
+		for (int side = 0; side < 2; side++)
+			chain_view_rows(&a->sessions[i]->chain[side],
+					&a->sessions[i]->s->chain[side], NULL);
 }
 
 static void teardown(struct analysis *a)
@@ -278,6 +289,7 @@ static void teardown(struct analysis *a)
 			free(r->chain[side].path);
 			free(r->chain[side].missing_issuer);
 			free(r->chain[side].ends_at);
+			free(r->chain[side].rows);
 			memset(&r->chain[side], 0, sizeof r->chain[side]);
 			memset(&s->chain[side], 0, sizeof s->chain[side]);
 		}
@@ -294,8 +306,6 @@ static void teardown(struct analysis *a)
 		s->sh.alpn = NULL;
 		free(s->alerts);
 		s->alerts = NULL;
-		for (size_t k = 0; k < s->n_notes; k++)
-			free(s->notes[k].text);
 		free(s->notes);
 		s->notes = NULL;
 		free(s->file);
@@ -309,6 +319,9 @@ static void teardown(struct analysis *a)
 		}
 		free(r->f);
 		free(r->headline);
+		for (size_t k = 0; k < r->n_notes; k++)
+			free(r->notes[k]);
+		free(r->notes);
 		free(r);
 	}
 	for (size_t k = 0; k < a->store_report.nf; k++) {
@@ -324,24 +337,37 @@ static void teardown(struct analysis *a)
 		free_cert(certs[i]);
 }
 
-/* Run one sink over the analysis; returns the output (caller frees). */
-static char *run_sink(struct sink *(*mk)(FILE *, const struct ui_opts *), struct ui_opts *o,
-		      const struct analysis *a, size_t *len)
+/* Hand an analysis to a sink as the batch driver does: each file's
+ * sessions one by one, then the file's end, then the summary. */
+static void feed(struct sink s, const struct ui_opts *o, const struct analysis *a)
 {
-	char *buf = NULL;
-	FILE *f = open_memstream(&buf, len);
-	struct sink *s = mk(f, o);
 	struct run_summary sum;
 
 	summary_init(&sum, T0, 30);
 	summary_add(&sum, a);
 	summary_finish(&sum);
-	s->begin(s->st, o);
-	s->file(s->st, a, 0);
-	s->end(s->st, &sum);
-	s->free(s->st);
-	free(s);
+	s.ops->begin(s.st, o);
+	for (size_t fi = 0; fi < a->n_files; fi++) {
+		const struct file_report *fr = &a->files[fi];
+		struct sink_file file = { fr->path, fi };
+		for (size_t i = fr->first_session; i < fr->first_session + fr->n_sessions; i++)
+			s.ops->session(s.st, &file, a->sessions[i]);
+		if (s.ops->file_end)
+			s.ops->file_end(s.st, &file, fr);
+	}
+	s.ops->end(s.st, &sum);
+	s.ops->free(s.st);
 	summary_free(&sum);
+}
+
+/* Run one sink over the analysis; returns the output (caller frees). */
+static char *run_sink(struct sink (*mk)(FILE *, const struct ui_opts *), struct ui_opts *o,
+		      const struct analysis *a, size_t *len)
+{
+	char *buf = NULL;
+	FILE *f = open_memstream(&buf, len);
+
+	feed(mk(f, o), o, a);
 	fclose(f);
 	return buf;
 }
@@ -384,7 +410,8 @@ static void test_text(const struct analysis *a)
 	CHECK(memchr(out, '\033', n) == NULL);
 	CHECK(memchr(out, '\a', n) == NULL);
 	CHECK(has(out, "zone.pcap"));
-	CHECK(has(out, "Session 1: 10.48.80.47:51234 -> 10.48.36.101:7001 (Expressway traversal zone)"));
+	CHECK(has(out,
+		  "Session 1: 10.48.80.47:51234 -> 10.48.36.101:7001 (Expressway traversal zone)"));
 	CHECK(has(out, "Verdict:  failed"));
 	CHECK(has(out, "rejected Expressway-E 10.48.36.101's"));
 	CHECK(has(out, "SNI:      expe.example.com\\x1b]0;pwned\\x07"));
@@ -409,7 +436,7 @@ static void test_text(const struct analysis *a)
 	CHECK(has(out, "cannot be decoded: ASN.1 length overruns the certificate"));
 	CHECK(has(out, "[1] (not on the path)"));
 	CHECK(has(out, "(expired 2 days before the capture)"));
-	CHECK(has(out, "1448 bytes missing from the capture"));
+	CHECK(has(out, "1448 bytes from the server are missing from the capture after frame 6"));
 	/* Summary. */
 	CHECK(has(out, "Sessions:     3: 1 ok, 0 warning, 1 failed, 1 incomplete"));
 	CHECK(has(out, "unknown_ca"));
@@ -506,8 +533,9 @@ static void test_json(const struct analysis *a)
 	CHECK_EQ_INT(json_integer_value(json_object_get(s1, "schema_version")), 1);
 	CHECK_EQ_STR(jget_s(s1, "file"), "zone.pcap");
 	CHECK_EQ_STR(jget_s(s1, "flow.client.ip"), "10.48.80.47");
-	CHECK_EQ_INT(json_integer_value(json_object_get(
-			     json_object_get(json_object_get(s1, "flow"), "server"), "port")),
+	CHECK_EQ_INT(json_integer_value(
+			     json_object_get(json_object_get(json_object_get(s1, "flow"), "server"),
+					     "port")),
 		     7001);
 	CHECK_EQ_STR(jget_s(s1, "start"), "2026-11-23T04:05:06.123456Z");
 	CHECK_EQ_STR(jget_s(s1, "service"), "Expressway traversal zone");
@@ -581,10 +609,15 @@ static void test_json(const struct analysis *a)
 	CHECK_EQ_INT(json_array_size(json_object_get(s3, "notes")), 1);
 
 	CHECK_EQ_STR(jget_s(sum, "type"), "summary");
-	CHECK_EQ_INT(json_integer_value(json_object_get(json_object_get(sum, "sessions"), "total")), 3);
-	CHECK_EQ_INT(json_integer_value(json_object_get(json_object_get(sum, "sessions"), "failed")), 1);
-	CHECK_EQ_INT(json_integer_value(json_object_get(json_object_get(sum, "files"), "total")), 1);
-	CHECK_EQ_INT(json_integer_value(json_object_get(json_object_get(sum, "findings"), "unknown_ca")),
+	CHECK_EQ_INT(json_integer_value(json_object_get(json_object_get(sum, "sessions"), "total")),
+		     3);
+	CHECK_EQ_INT(json_integer_value(
+			     json_object_get(json_object_get(sum, "sessions"), "failed")),
+		     1);
+	CHECK_EQ_INT(json_integer_value(json_object_get(json_object_get(sum, "files"), "total")),
+		     1);
+	CHECK_EQ_INT(json_integer_value(
+			     json_object_get(json_object_get(sum, "findings"), "unknown_ca")),
 		     1);
 	CHECK_EQ_INT(json_array_size(json_object_get(sum, "certificates")), 4);
 	CHECK_EQ_INT(json_array_size(json_object_get(sum, "expiring")), 2);
@@ -599,6 +632,127 @@ out:
 	free(out);
 }
 
+/* One file with one session whose server chain is v[0..n-1], sent in path
+ * order (the first `path_len` on the path, the rest extra); `dup_of` (may
+ * be NULL) marks duplicates. */
+static struct session_report *mini(struct analysis *a, struct cert_info **v, size_t n,
+				   size_t path_len, const int *dup_of)
+{
+	struct session_report *r = mk_session(1);
+
+	memset(a, 0, sizeof *a);
+	a->files = xcalloc(1, sizeof *a->files);
+	a->n_files = a->cap_files = 1;
+	a->files[0].path = xstrdup("zone.pcap");
+	a->files[0].ok = 1;
+	a->files[0].n_sessions = 1;
+	a->sessions = xcalloc(1, sizeof *a->sessions);
+	a->n_sessions = a->cap_sessions = 1;
+	set_chain(r, SIDE_SERVER, v, n, 5);
+	r->chain[SIDE_SERVER].path_len = path_len;
+	for (size_t i = path_len; i < n; i++)
+		r->chain[SIDE_SERVER].status[i] = CS_EXTRA;
+	chain_view_rows(&r->chain[SIDE_SERVER], &r->s->chain[SIDE_SERVER], dup_of);
+	r->verdict = VERDICT_FAILED;
+	r->headline = xstrdup("rejected");
+	a->sessions[0] = r;
+	return r;
+}
+
+static void mini_free(struct analysis *a)
+{
+	struct session_report *r = a->sessions[0];
+
+	free(r->chain[SIDE_SERVER].status);
+	free(r->chain[SIDE_SERVER].path);
+	free(r->chain[SIDE_SERVER].rows);
+	free(r->s->chain[SIDE_SERVER].certs);
+	free(r->s->file);
+	free(r->s);
+	free(r->headline);
+	free(r);
+	free(a->sessions);
+	free(a->files[0].path);
+	free(a->files);
+}
+
+/* The HTML page of an analysis (caller frees), or NULL. */
+static char *html_page(const struct analysis *a)
+{
+	char path[] = "/tmp/test_report-XXXXXX", *page = NULL;
+	struct ui_opts o;
+	int fd = mkstemp(path);
+	FILE *f;
+
+	if (fd < 0)
+		return NULL;
+	close(fd);
+	memset(&o, 0, sizeof o);
+	feed(sink_html_new(path, &o), &o, a);
+	f = fopen(path, "r");
+	if (f) {
+		page = xcalloc(1 << 20, 1);
+		if (fread(page, 1, (1 << 20) - 1, f) == 0) {
+			free(page);
+			page = NULL;
+		}
+		fclose(f);
+	}
+	unlink(path);
+	return page;
+}
+
+/* The HTML page draws a certificate's standing as the text report and the
+ * rules do: one whose notBefore lies after the judged time is "not yet
+ * valid", even when its notAfter is earlier still. */
+static void test_html(void)
+{
+	struct analysis a;
+	struct cert_info *inv = mk_cert("CN=inverted.example.com", "CN=learningext-ISSUING-CA",
+					T0 + 5 * DAY, T0 - 5 * DAY, 0);
+	char *page;
+
+	mini(&a, &inv, 1, 1, NULL);
+	page = html_page(&a);
+	CHECK(page != NULL);
+	if (page) {
+		CHECK(has(page, "<div class=\"subj\">CN=inverted.example.com</div>"));
+		/* In the certificate box, right after its dates (the summary's
+		 * table of expired certificates says "expired" elsewhere). */
+		CHECK(has(page, "Z <span class=\"pill expired\">not yet valid</span>"));
+		CHECK(!has(page, "Z <span class=\"pill expired\">expired</span>"));
+		free(page);
+	}
+	mini_free(&a);
+	free_cert(inv);
+}
+
+/* A certificate sent twice is drawn as a duplicate of the first, by the
+ * text report (without its details again) and the HTML page. */
+static void test_duplicate(void)
+{
+	struct analysis a;
+	struct cert_info *c = mk_cert("CN=twice.example.com", "CN=twice.example.com", T0 - 5 * DAY,
+				      T0 + 50 * DAY, 0),
+			 *v[2] = { c, c };
+	int dup_of[2] = { -1, 0 };
+	struct ui_opts o;
+	char *out, *page;
+	size_t n;
+
+	memset(&o, 0, sizeof o);
+	mini(&a, v, 2, 1, dup_of);
+	out = run_sink(sink_text_new, &o, &a, &n);
+	CHECK(has(out, "    [1] (duplicate of [0]) CN=twice.example.com\n"));
+	CHECK(!has(out, "[1] (not on the path)"));
+	free(out);
+	page = html_page(&a);
+	CHECK(page != NULL && has(page, "#1 sent, duplicate of #0"));
+	free(page);
+	mini_free(&a);
+	free_cert(c);
+}
+
 int main(void)
 {
 	struct analysis a;
@@ -606,5 +760,7 @@ int main(void)
 	test_text(&a);
 	test_json(&a);
 	teardown(&a);
+	test_html();
+	test_duplicate();
 	return t_done("test_report");
 }

@@ -1,5 +1,5 @@
 /*
- * test_sanitize.c - the wire-string escaper (ui/sanitize.c): hostile SNIs,
+ * test_sanitize.c - the wire-string escaper (ui/text/sanitize.c): hostile SNIs,
  * DN strings and file names must reach a terminal as inert text; valid
  * UTF-8 must survive unchanged; JSON keeps controls for jansson to escape.
  */
@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "tests/unit/t.h"
-#include "ui/sanitize.h"
+#include "ui/text/text.h"
 #include "ui/ui.h"
 
 static void check_term(const char *in, const char *want)
@@ -49,8 +49,8 @@ static void test_plain(void)
 	check_term("\xe6\x9d\xb1\xe4\xba\xac", "\xe6\x9d\xb1\xe4\xba\xac");
 	check_term("\xf0\x9f\x94\x92 lock", "\xf0\x9f\x94\x92 lock");
 	check_term("\xf4\x8f\xbf\xbf", "\xf4\x8f\xbf\xbf"); /* U+10FFFF */
-	check_term("\xed\x9f\xbf", "\xed\x9f\xbf");         /* U+D7FF */
-	check_term("\xc2\xa0", "\xc2\xa0");                 /* U+00A0, first after C1 */
+	check_term("\xed\x9f\xbf", "\xed\x9f\xbf");	    /* U+D7FF */
+	check_term("\xc2\xa0", "\xc2\xa0");		    /* U+00A0, first after C1 */
 	check_term("~", "~");
 	CHECK(ui_is_clean("server.tlsdiag.test"));
 	CHECK(ui_is_clean("Z\xc3\xbcrich"));
@@ -92,12 +92,12 @@ static void test_invalid_utf8(void)
 {
 	check_term("\xff", "\\xff");
 	check_term("\xfe\xfe", "\\xfe\\xfe");
-	check_term("\x80", "\\x80");                 /* stray continuation */
-	check_term("\xc0\xaf", "\\xc0\\xaf");         /* overlong '/' */
-	check_term("\xc1\xbf", "\\xc1\\xbf");         /* overlong */
-	check_term("\xe0\x80\xaf", "\\xe0\\x80\\xaf"); /* overlong 3-byte */
+	check_term("\x80", "\\x80");				/* stray continuation */
+	check_term("\xc0\xaf", "\\xc0\\xaf");			/* overlong '/' */
+	check_term("\xc1\xbf", "\\xc1\\xbf");			/* overlong */
+	check_term("\xe0\x80\xaf", "\\xe0\\x80\\xaf");		/* overlong 3-byte */
 	check_term("\xf0\x80\x80\xaf", "\\xf0\\x80\\x80\\xaf"); /* overlong 4-byte */
-	check_term("\xed\xa0\x80", "\\xed\\xa0\\x80"); /* surrogate U+D800 */
+	check_term("\xed\xa0\x80", "\\xed\\xa0\\x80");		/* surrogate U+D800 */
 	check_term("\xf4\x90\x80\x80", "\\xf4\\x90\\x80\\x80"); /* > U+10FFFF */
 	check_term("\xf5\x80\x80\x80", "\\xf5\\x80\\x80\\x80");
 	/* Truncated sequences, at the end and before ASCII: resync. */

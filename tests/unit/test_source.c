@@ -21,8 +21,8 @@
 struct buf {
 	uint8_t b[1 << 16];
 	size_t n;
-	int be;         /* write multi-byte fields big-endian */
-	size_t blk;     /* start of the open pcapng block */
+	int be;	    /* write multi-byte fields big-endian */
+	size_t blk; /* start of the open pcapng block */
 };
 
 static void b8(struct buf *b, unsigned v)
@@ -240,17 +240,16 @@ static struct source *open_ok(const char *path)
 	return s;
 }
 
-#define CHECK_PKT(pk, frame_, ts_, data_, caplen_, orig_, lt_, if_, off_)             \
-	do {                                                                        \
-		CHECK_EQ_INT((pk).frame, frame_);                                   \
-		CHECK_EQ_INT((pk).ts_ns, ts_);                                      \
-		CHECK_EQ_INT((pk).caplen, caplen_);                                 \
-		CHECK_EQ_INT((pk).origlen, orig_);                                  \
-		CHECK_EQ_INT((pk).linktype, lt_);                                   \
-		CHECK_EQ_INT((pk).ifindex, if_);                                    \
-		CHECK_EQ_INT((pk).offset, off_);                                    \
-		CHECK((pk).caplen == (caplen_) &&                                   \
-		      memcmp((pk).data, data_, caplen_) == 0);                      \
+#define CHECK_PKT(pk, frame_, ts_, data_, caplen_, orig_, lt_, if_, off_)                          \
+	do {                                                                                       \
+		CHECK_EQ_INT((pk).frame, frame_);                                                  \
+		CHECK_EQ_INT((pk).ts_ns, ts_);                                                     \
+		CHECK_EQ_INT((pk).caplen, caplen_);                                                \
+		CHECK_EQ_INT((pk).origlen, orig_);                                                 \
+		CHECK_EQ_INT((pk).linktype, lt_);                                                  \
+		CHECK_EQ_INT((pk).ifindex, if_);                                                   \
+		CHECK_EQ_INT((pk).offset, off_);                                                   \
+		CHECK((pk).caplen == (caplen_) && memcmp((pk).data, data_, caplen_) == 0);         \
 	} while (0)
 
 static void test_pcap(void)
@@ -272,7 +271,7 @@ static void test_pcap(void)
 		pcap_hdr(&b, v[i].magic, 262144, 0x14000000 | LT_ETHERNET);
 		pcap_rec(&b, 1700000000, 123456, P1, sizeof P1, sizeof P1);
 		pcap_rec(&b, 1700000001, 999999, P2, 10, sizeof P2); /* snaplen cut */
-		pcap_rec(&b, 1700000002, 0, P3, sizeof P3, 1);      /* orig < incl */
+		pcap_rec(&b, 1700000002, 0, P3, sizeof P3, 1);	     /* orig < incl */
 		struct source *s = open_ok(write_file("a.pcap", b.b, b.n));
 		if (s == NULL)
 			continue;
@@ -288,8 +287,8 @@ static void test_pcap(void)
 		CHECK_PKT(p, 2, 1700000001LL * 1000000000 + 999999 * scale, P2, 10, sizeof P2,
 			  LT_ETHERNET, 0, 24 + 16 + sizeof P1);
 		CHECK_EQ_INT(src_next(s, &p), SRC_OK);
-		CHECK_PKT(p, 3, 1700000002LL * 1000000000, P3, sizeof P3, sizeof P3, LT_ETHERNET,
-			  0, 24 + 32 + sizeof P1 + 10);
+		CHECK_PKT(p, 3, 1700000002LL * 1000000000, P3, sizeof P3, sizeof P3, LT_ETHERNET, 0,
+			  24 + 32 + sizeof P1 + 10);
 		CHECK_EQ_INT(src_next(s, &p), SRC_EOF);
 		CHECK_EQ_INT(src_next(s, &p), SRC_EOF);
 		CHECK_EQ_INT(src_offset(s), b.n);
@@ -317,10 +316,10 @@ static void test_pcapng(void)
 	static struct buf b;
 	memset(&b, 0, sizeof b);
 	shb(&b);
-	idb(&b, LT_ETHERNET, 65535, -1, 0);          /* if 0: microseconds */
-	idb(&b, LT_RAW, 1500, 9, 0);                 /* if 1: nanoseconds */
-	idb(&b, LT_LINUX_SLL2, 0, 0x80 | 10, 0);     /* if 2: 2^-10 s */
-	idb(&b, LT_NULL, 0, 3, 1000);                /* if 3: ms, +1000 s */
+	idb(&b, LT_ETHERNET, 65535, -1, 0);	 /* if 0: microseconds */
+	idb(&b, LT_RAW, 1500, 9, 0);		 /* if 1: nanoseconds */
+	idb(&b, LT_LINUX_SLL2, 0, 0x80 | 10, 0); /* if 2: 2^-10 s */
+	idb(&b, LT_NULL, 0, 3, 1000);		 /* if 3: ms, +1000 s */
 	size_t off1 = b.n;
 	epb(&b, 0, 1700000000123456ULL, P1, sizeof P1, sizeof P1);
 	size_t off2 = b.n;
@@ -342,7 +341,7 @@ static void test_pcapng(void)
 	b32(&b, 32473);
 	blk_end(&b);
 	size_t off5 = b.n;
-	spb(&b, P2, sizeof P2, sizeof P2);           /* SPB: interface 0 */
+	spb(&b, P2, sizeof P2, sizeof P2); /* SPB: interface 0 */
 	size_t off6 = b.n;
 	pb(&b, 1, 5000000000ULL, P1, sizeof P1, 100); /* obsolete PB */
 	/* A second section, big-endian this time, with its own interfaces. */
@@ -420,10 +419,10 @@ static void test_ts_extremes(void)
 	static struct buf b;
 	memset(&b, 0, sizeof b);
 	shb(&b);
-	idb(&b, LT_RAW, 0, 0, INT64_MIN / 2);        /* seconds, far before 1970 */
-	idb(&b, LT_RAW, 0, 0, INT64_MAX / 2);        /* far after */
-	idb(&b, LT_RAW, 0, 0x80 | 127, 0);           /* 2^-127 s (clamped) */
-	idb(&b, LT_RAW, 0, 100, 0);                  /* 10^-100 s */
+	idb(&b, LT_RAW, 0, 0, INT64_MIN / 2); /* seconds, far before 1970 */
+	idb(&b, LT_RAW, 0, 0, INT64_MAX / 2); /* far after */
+	idb(&b, LT_RAW, 0, 0x80 | 127, 0);    /* 2^-127 s (clamped) */
+	idb(&b, LT_RAW, 0, 100, 0);	      /* 10^-100 s */
 	epb(&b, 0, 1, P3, 1, 1);
 	epb(&b, 1, 1, P3, 1, 1);
 	epb(&b, 2, UINT64_MAX, P3, 1, 1);

@@ -67,7 +67,7 @@ static void h_open(void *ctx, struct tcp_flow *f)
 	fr(f->id)->opens++;
 }
 
-static void h_data(void *ctx, struct tcp_flow *f, const struct tcp_chunk *c)
+static enum tcp_verdict h_data(void *ctx, struct tcp_flow *f, const struct tcp_chunk *c)
 {
 	struct frec *r = fr(f->id);
 	char *txt = r->text[c->dir];
@@ -79,10 +79,11 @@ static void h_data(void *ctx, struct tcp_flow *f, const struct tcp_chunk *c)
 	else
 		snprintf(txt + have, sizeof r->text[0] - have, "[gap %zu]", c->len);
 	if (R.nc < MAXC)
-		R.c[R.nc++] = (struct crec){ f->id, c->dir, c->data == NULL, c->off, c->len,
-					     c->ts_ns, c->frame };
+		R.c[R.nc++] = (struct crec){ f->id,  c->dir,   c->data == NULL, c->off,
+					     c->len, c->ts_ns, c->frame };
 	if (R.ignore_id == f->id && f->d[0].st.bytes + f->d[1].st.bytes >= R.ignore_after)
-		tcp_flow_ignore(R.t, f);
+		return TCP_IGNORE;
+	return TCP_KEEP;
 }
 
 static void h_close(void *ctx, struct tcp_flow *f, enum tcp_close_reason why)
@@ -200,31 +201,31 @@ static void handshake(void)
 	tx(CLI, C + 1, S + 1, A, NULL);
 }
 
-#define CHUNK(i, dir_, gap_, off_, len_, frame_)                                    \
-	do {                                                                        \
-		CHECK((i) < R.nc);                                                  \
-		if ((i) < R.nc) {                                                   \
-			CHECK_EQ_INT(R.c[i].dir, dir_);                             \
-			CHECK_EQ_INT(R.c[i].gap, gap_);                             \
-			CHECK_EQ_INT(R.c[i].off, off_);                             \
-			CHECK_EQ_INT(R.c[i].len, len_);                             \
-			CHECK_EQ_INT(R.c[i].frame, frame_);                         \
-			CHECK_EQ_INT(R.c[i].ts, R.ts_base + (int64_t)(frame_) * R.ts_step); \
-		}                                                                   \
+#define CHUNK(i, dir_, gap_, off_, len_, frame_)                                                   \
+	do {                                                                                       \
+		CHECK((i) < R.nc);                                                                 \
+		if ((i) < R.nc) {                                                                  \
+			CHECK_EQ_INT(R.c[i].dir, dir_);                                            \
+			CHECK_EQ_INT(R.c[i].gap, gap_);                                            \
+			CHECK_EQ_INT(R.c[i].off, off_);                                            \
+			CHECK_EQ_INT(R.c[i].len, len_);                                            \
+			CHECK_EQ_INT(R.c[i].frame, frame_);                                        \
+			CHECK_EQ_INT(R.c[i].ts, R.ts_base + (int64_t)(frame_)*R.ts_step);          \
+		}                                                                                  \
 	} while (0)
 
 static void test_in_order(void)
 {
 	start();
 	handshake();
-	tx(CLI, C + 1, S + 1, PA, "hello ");   /* 4 */
-	tx(CLI, C + 7, S + 1, PA, "world");    /* 5 */
-	tx(SRV, S + 1, C + 12, PA, "HI");      /* 6 */
-	tx(CLI, C + 12, S + 3, FA, NULL);      /* 7 */
-	tx(SRV, S + 3, C + 13, FA, NULL);      /* 8: both FINs, all delivered */
+	tx(CLI, C + 1, S + 1, PA, "hello "); /* 4 */
+	tx(CLI, C + 7, S + 1, PA, "world");  /* 5 */
+	tx(SRV, S + 1, C + 12, PA, "HI");    /* 6 */
+	tx(CLI, C + 12, S + 3, FA, NULL);    /* 7 */
+	tx(SRV, S + 3, C + 13, FA, NULL);    /* 8: both FINs, all delivered */
 	CHECK_EQ_INT(fr(1)->closes, 1);
 	CHECK_EQ_INT(fr(1)->why, TCP_CLOSE_FIN);
-	tx(CLI, C + 13, S + 4, A, NULL);       /* 9: after close */
+	tx(CLI, C + 13, S + 4, A, NULL); /* 9: after close */
 	finish();
 	CHECK_EQ_INT(fr(1)->opens, 1);
 	CHECK_EQ_INT(fr(1)->closes, 1);
@@ -269,11 +270,11 @@ static void test_reversed(void)
 {
 	start();
 	handshake();
-	tx(CLI, C + 7, S + 1, PA, "ccc");      /* 4 */
-	tx(CLI, C + 4, S + 1, PA, "bbb");      /* 5 */
+	tx(CLI, C + 7, S + 1, PA, "ccc"); /* 4 */
+	tx(CLI, C + 4, S + 1, PA, "bbb"); /* 5 */
 	CHECK_EQ_INT(tcp_table_stats(R.t)->buffered_bytes, 6);
 	CHECK_EQ_INT(R.nc, 0);
-	tx(CLI, C + 1, S + 1, PA, "aaa");      /* 6 */
+	tx(CLI, C + 1, S + 1, PA, "aaa"); /* 6 */
 	CHECK_EQ_INT(tcp_table_stats(R.t)->buffered_bytes, 0);
 	CHECK_EQ_STR(fr(1)->text[0], "aaabbbccc");
 	CHECK_EQ_INT(R.nc, 3);
@@ -295,12 +296,12 @@ static void test_duplicates(void)
 {
 	start();
 	handshake();
-	tx(CLI, C + 1, S + 1, PA, "abc");      /* 4 */
-	tx(CLI, C + 1, S + 1, PA, "abc");      /* 5: retransmission */
-	tx(CLI, C + 7, S + 1, PA, "ghi");      /* 6: ahead of a hole */
-	tx(CLI, C + 7, S + 1, PA, "ghi");      /* 7: duplicate of held bytes */
-	tx(CLI, C + 4, S + 1, PA, "def");      /* 8 */
-	tx(CLI, C + 4, S + 1, PA, "def");      /* 9: retransmission */
+	tx(CLI, C + 1, S + 1, PA, "abc"); /* 4 */
+	tx(CLI, C + 1, S + 1, PA, "abc"); /* 5: retransmission */
+	tx(CLI, C + 7, S + 1, PA, "ghi"); /* 6: ahead of a hole */
+	tx(CLI, C + 7, S + 1, PA, "ghi"); /* 7: duplicate of held bytes */
+	tx(CLI, C + 4, S + 1, PA, "def"); /* 8 */
+	tx(CLI, C + 4, S + 1, PA, "def"); /* 9: retransmission */
 	finish();
 	CHECK_EQ_STR(fr(1)->text[0], "abcdefghi");
 	CHECK_EQ_INT(R.nc, 3);
@@ -321,8 +322,8 @@ static void test_overlaps(void)
 	/* Overlap with the delivered edge, same bytes. */
 	start();
 	handshake();
-	tx(CLI, C + 1, S + 1, PA, "abcdef");   /* 4 */
-	tx(CLI, C + 4, S + 1, PA, "defghi");   /* 5 */
+	tx(CLI, C + 1, S + 1, PA, "abcdef"); /* 4 */
+	tx(CLI, C + 4, S + 1, PA, "defghi"); /* 5 */
 	finish();
 	CHECK_EQ_STR(fr(1)->text[0], "abcdefghi");
 	CHECK_EQ_INT(R.nc, 2);
@@ -335,10 +336,10 @@ static void test_overlaps(void)
 	/* Overlap with the delivered edge, different bytes: first copy wins. */
 	start();
 	handshake();
-	tx(CLI, C + 1, S + 1, PA, "abcdef");   /* 4 */
-	tx(CLI, C + 4, S + 1, PA, "XYZghi");   /* 5 */
-	tx(CLI, C + 1, S + 1, PA, "abQ");      /* 6: a retransmission that differs */
-	tx(CLI, C + 1, S + 1, PA, "abc");      /* 7: one that does not */
+	tx(CLI, C + 1, S + 1, PA, "abcdef"); /* 4 */
+	tx(CLI, C + 4, S + 1, PA, "XYZghi"); /* 5 */
+	tx(CLI, C + 1, S + 1, PA, "abQ");    /* 6: a retransmission that differs */
+	tx(CLI, C + 1, S + 1, PA, "abc");    /* 7: one that does not */
 	finish();
 	CHECK_EQ_STR(fr(1)->text[0], "abcdefghi");
 	CHECK_EQ_INT(fr(1)->st[0].overlaps, 1);
@@ -349,10 +350,10 @@ static void test_overlaps(void)
 	/* Both copies held (ahead of a hole): the held one wins. */
 	start();
 	handshake();
-	tx(CLI, C + 4, S + 1, PA, "def");      /* 4 */
-	tx(CLI, C + 4, S + 1, PA, "dXfgh");    /* 5: conflicts on "e", adds "gh" */
-	tx(CLI, C + 8, S + 1, PA, "hi");       /* 6: same "h", adds "i" */
-	tx(CLI, C + 1, S + 1, PA, "abc");      /* 7 */
+	tx(CLI, C + 4, S + 1, PA, "def");   /* 4 */
+	tx(CLI, C + 4, S + 1, PA, "dXfgh"); /* 5: conflicts on "e", adds "gh" */
+	tx(CLI, C + 8, S + 1, PA, "hi");    /* 6: same "h", adds "i" */
+	tx(CLI, C + 1, S + 1, PA, "abc");   /* 7 */
 	finish();
 	CHECK_EQ_STR(fr(1)->text[0], "abcdefghi");
 	CHECK_EQ_INT(R.nc, 4);
@@ -368,9 +369,9 @@ static void test_overlaps(void)
 	/* A segment spanning the edge, a held range and the hole after it. */
 	start();
 	handshake();
-	tx(CLI, C + 1, S + 1, PA, "ab");       /* 4 */
-	tx(CLI, C + 5, S + 1, PA, "ef");       /* 5: held */
-	tx(CLI, C + 2, S + 1, PA, "bcdEFgh");  /* 6: b delivered, EF conflicts */
+	tx(CLI, C + 1, S + 1, PA, "ab");      /* 4 */
+	tx(CLI, C + 5, S + 1, PA, "ef");      /* 5: held */
+	tx(CLI, C + 2, S + 1, PA, "bcdEFgh"); /* 6: b delivered, EF conflicts */
 	finish();
 	CHECK_EQ_STR(fr(1)->text[0], "abcdefgh");
 	CHECK_EQ_INT(R.nc, 4);
@@ -388,17 +389,17 @@ static void test_gap(void)
 	/* The server's ACK covers held data: the hole was lost by the capture. */
 	start();
 	handshake();
-	tx(CLI, C + 1, S + 1, PA, "abc");      /* 4 */
+	tx(CLI, C + 1, S + 1, PA, "abc"); /* 4 */
 	/* "def" (C+4) lost */
-	tx(CLI, C + 7, S + 1, PA, "ghi");      /* 5 */
+	tx(CLI, C + 7, S + 1, PA, "ghi"); /* 5 */
 	CHECK_EQ_STR(fr(1)->text[0], "abc");
-	tx(SRV, S + 1, C + 10, A, NULL);       /* 6 */
+	tx(SRV, S + 1, C + 10, A, NULL); /* 6 */
 	CHECK_EQ_STR(fr(1)->text[0], "abc[gap 3]ghi");
 	CHECK_EQ_INT(tcp_table_stats(R.t)->buffered_bytes, 0);
 	CHECK_EQ_INT(R.nc, 3);
 	CHUNK(1, 0, 1, 3, 3, 5); /* a gap is named after the data that follows */
 	CHUNK(2, 0, 0, 6, 3, 5);
-	tx(CLI, C + 4, S + 1, PA, "def");      /* 7: too late, a retransmission */
+	tx(CLI, C + 4, S + 1, PA, "def"); /* 7: too late, a retransmission */
 	finish();
 	CHECK_EQ_STR(fr(1)->text[0], "abc[gap 3]ghi");
 	CHECK_EQ_INT(fr(1)->st[0].gaps, 1);
@@ -410,9 +411,9 @@ static void test_gap(void)
 	/* The ACK that only reaches the held data already proves the hole. */
 	start();
 	handshake();
-	tx(CLI, C + 1, S + 1, PA, "abc");      /* 4 */
-	tx(CLI, C + 7, S + 1, PA, "ghi");      /* 5 */
-	tx(SRV, S + 1, C + 7, A, NULL);        /* 6 */
+	tx(CLI, C + 1, S + 1, PA, "abc"); /* 4 */
+	tx(CLI, C + 7, S + 1, PA, "ghi"); /* 5 */
+	tx(SRV, S + 1, C + 7, A, NULL);	  /* 6 */
 	CHECK_EQ_STR(fr(1)->text[0], "abc[gap 3]ghi");
 	finish();
 	end();
@@ -420,11 +421,11 @@ static void test_gap(void)
 	/* An ACK inside the hole: only that much is known to be lost. */
 	start();
 	handshake();
-	tx(CLI, C + 1, S + 1, PA, "abc");      /* 4 */
-	tx(CLI, C + 10, S + 1, PA, "jkl");     /* 5 */
-	tx(SRV, S + 1, C + 7, A, NULL);        /* 6: acks "def" */
+	tx(CLI, C + 1, S + 1, PA, "abc");  /* 4 */
+	tx(CLI, C + 10, S + 1, PA, "jkl"); /* 5 */
+	tx(SRV, S + 1, C + 7, A, NULL);	   /* 6: acks "def" */
 	CHECK_EQ_STR(fr(1)->text[0], "abc[gap 3]");
-	tx(CLI, C + 7, S + 1, PA, "ghi");      /* 7: still in flight: delivered */
+	tx(CLI, C + 7, S + 1, PA, "ghi"); /* 7: still in flight: delivered */
 	CHECK_EQ_STR(fr(1)->text[0], "abc[gap 3]ghijkl");
 	finish();
 	end();
@@ -432,9 +433,9 @@ static void test_gap(void)
 	/* No ACK: the hole becomes a gap when the flow ends. */
 	start();
 	handshake();
-	tx(CLI, C + 1, S + 1, PA, "abc");      /* 4 */
-	tx(CLI, C + 7, S + 1, PA, "ghi");      /* 5 */
-	tx(SRV, S + 1, C + 4, A, NULL);        /* 6: acks only "abc" */
+	tx(CLI, C + 1, S + 1, PA, "abc"); /* 4 */
+	tx(CLI, C + 7, S + 1, PA, "ghi"); /* 5 */
+	tx(SRV, S + 1, C + 4, A, NULL);	  /* 6: acks only "abc" */
 	CHECK_EQ_STR(fr(1)->text[0], "abc");
 	CHECK_EQ_INT(tcp_table_stats(R.t)->buffered_bytes, 3);
 	finish();
@@ -451,9 +452,9 @@ static void test_gap_at_end(void)
 	/* The last segment lost; only the peer's ACK shows it existed. */
 	start();
 	handshake();
-	tx(CLI, C + 1, S + 1, PA, "abc");      /* 4 */
+	tx(CLI, C + 1, S + 1, PA, "abc"); /* 4 */
 	/* "def" lost */
-	tx(SRV, S + 1, C + 7, PA, "OK");       /* 5 */
+	tx(SRV, S + 1, C + 7, PA, "OK"); /* 5 */
 	CHECK_EQ_STR(fr(1)->text[0], "abc");
 	finish();
 	CHECK_EQ_STR(fr(1)->text[0], "abc[gap 3]");
@@ -467,10 +468,10 @@ static void test_gap_at_end(void)
 	 * the flow still closes as a FIN close. */
 	start();
 	handshake();
-	tx(CLI, C + 1, S + 1, PA, "abc");      /* 4 */
+	tx(CLI, C + 1, S + 1, PA, "abc"); /* 4 */
 	/* "def" lost */
-	tx(CLI, C + 7, S + 1, FA, NULL);       /* 5 */
-	tx(SRV, S + 1, C + 8, FA, NULL);       /* 6 */
+	tx(CLI, C + 7, S + 1, FA, NULL); /* 5 */
+	tx(SRV, S + 1, C + 8, FA, NULL); /* 6 */
 	CHECK_EQ_STR(fr(1)->text[0], "abc[gap 3]");
 	CHECK_EQ_INT(fr(1)->closes, 1);
 	CHECK_EQ_INT(fr(1)->why, TCP_CLOSE_FIN);
@@ -483,9 +484,9 @@ static void test_gap_at_end(void)
 	/* The ACK of a FIN whose data is held behind a hole. */
 	start();
 	handshake();
-	tx(CLI, C + 1, S + 1, PA, "abc");      /* 4 */
+	tx(CLI, C + 1, S + 1, PA, "abc");	     /* 4 */
 	tx(CLI, C + 7, S + 1, FA | TCPF_PSH, "ghi"); /* 5 */
-	tx(SRV, S + 1, C + 11, FA, NULL);      /* 6 */
+	tx(SRV, S + 1, C + 11, FA, NULL);	     /* 6 */
 	CHECK_EQ_STR(fr(1)->text[0], "abc[gap 3]ghi");
 	CHECK_EQ_INT(fr(1)->why, TCP_CLOSE_FIN);
 	finish();
@@ -503,11 +504,11 @@ static void test_wrap(void)
 	tx(SRV, S, isn + 1, TCPF_SYN | A, NULL);
 	tx(CLI, isn + 1, S + 1, A, NULL);
 	/* isn + 1 + 300 wraps to 0x2D. */
-	tx(CLI, 0x2Du, S + 1, PA, b);          /* 4: ahead, across the wrap */
-	tx(CLI, isn + 1, S + 1, PA, a);        /* 5: crosses the wrap */
-	tx(SRV, S + 1, 0x2Du + 100, A, NULL);  /* 6 */
-	tx(CLI, 0x91u, S + 1, PA, "z");        /* 7: 0x2D + 100 */
-	tx(CLI, 0xFFFFFFF0u, S + 1, PA, "a");  /* 8: retransmission before the wrap */
+	tx(CLI, 0x2Du, S + 1, PA, b);	      /* 4: ahead, across the wrap */
+	tx(CLI, isn + 1, S + 1, PA, a);	      /* 5: crosses the wrap */
+	tx(SRV, S + 1, 0x2Du + 100, A, NULL); /* 6 */
+	tx(CLI, 0x91u, S + 1, PA, "z");	      /* 7: 0x2D + 100 */
+	tx(CLI, 0xFFFFFFF0u, S + 1, PA, "a"); /* 8: retransmission before the wrap */
 	finish();
 	CHECK_EQ_INT(strlen(fr(1)->text[0]), 401);
 	CHECK(strncmp(fr(1)->text[0], a, 300) == 0);
@@ -528,8 +529,8 @@ static void test_midstream(void)
 	/* No SYN; the client's ACK says where the server's stream stands, so
 	 * the server's early-arriving later segment waits for the one before. */
 	start();
-	tx(CLI, 2000, 9000, PA, "req");        /* 1 */
-	tx(SRV, 9010, 2003, PA, "later");      /* 2 */
+	tx(CLI, 2000, 9000, PA, "req");	  /* 1 */
+	tx(SRV, 9010, 2003, PA, "later"); /* 2 */
 	CHECK_EQ_STR(fr(1)->text[1], "");
 	tx(SRV, 9000, 2003, PA, "0123456789"); /* 3 */
 	finish();
@@ -549,8 +550,8 @@ static void test_midstream(void)
 	/* Whoever speaks first is taken for the client (as tshark does; the
 	 * TLS layer corrects it from the ClientHello). */
 	start();
-	tx(SRV, 9000, 2000, PA, "resp");       /* 1 */
-	tx(CLI, 2000, 9004, PA, "req");        /* 2 */
+	tx(SRV, 9000, 2000, PA, "resp"); /* 1 */
+	tx(CLI, 2000, 9004, PA, "req");	 /* 2 */
 	finish();
 	CHECK_EQ_INT(fr(1)->ep[0].port, 443);
 	CHECK_EQ_STR(fr(1)->text[0], "resp");
@@ -559,9 +560,9 @@ static void test_midstream(void)
 
 	/* No SYN and no ACK known: the first segment seen starts the stream. */
 	start();
-	tx(CLI, 7000, 0, TCPF_PSH, "abc");     /* 1: no ACK flag */
+	tx(CLI, 7000, 0, TCPF_PSH, "abc");	  /* 1: no ACK flag */
 	tx(CLI, 6990, 0, TCPF_PSH, "0123456789"); /* 2: before the stream: dropped */
-	tx(CLI, 6998, 0, TCPF_PSH, "89abcd");  /* 3: the part after the start counts */
+	tx(CLI, 6998, 0, TCPF_PSH, "89abcd");	  /* 3: the part after the start counts */
 	finish();
 	CHECK_EQ_STR(fr(1)->text[0], "abcd");
 	CHECK_EQ_INT(fr(1)->midstream, 1);
@@ -574,7 +575,7 @@ static void test_midstream(void)
 	start();
 	tx(SRV, S, C + 1, TCPF_SYN | A, NULL); /* 1 */
 	tx(CLI, C + 4, S + 1, PA, "def");      /* 2: "abc" lost */
-	tx(SRV, S + 1, C + 7, PA, "X");        /* 3: acks both */
+	tx(SRV, S + 1, C + 7, PA, "X");	       /* 3: acks both */
 	finish();
 	CHECK_EQ_STR(fr(1)->text[0], "[gap 3]def");
 	CHECK_EQ_STR(fr(1)->text[1], "X");
@@ -586,20 +587,20 @@ static void test_interleaved(void)
 {
 	start();
 	R.cport = 40001;
-	handshake();                            /* 1-3: flow 1 */
+	handshake(); /* 1-3: flow 1 */
 	R.cport = 40002;
-	tx(CLI, 7000, 0, TCPF_SYN, NULL);       /* 4: flow 2 */
+	tx(CLI, 7000, 0, TCPF_SYN, NULL); /* 4: flow 2 */
 	R.cport = 40001;
-	tx(CLI, C + 1, S + 1, PA, "one-");      /* 5 */
+	tx(CLI, C + 1, S + 1, PA, "one-"); /* 5 */
 	R.cport = 40002;
 	tx(SRV, 8000, 7001, TCPF_SYN | A, NULL); /* 6 */
-	tx(CLI, 7001, 8001, PA, "TWO-");        /* 7 */
+	tx(CLI, 7001, 8001, PA, "TWO-");	 /* 7 */
 	R.cport = 40001;
-	tx(SRV, S + 1, C + 5, PA, "r1");        /* 8 */
-	tx(CLI, C + 5, S + 3, PA, "more");      /* 9 */
+	tx(SRV, S + 1, C + 5, PA, "r1");   /* 8 */
+	tx(CLI, C + 5, S + 3, PA, "more"); /* 9 */
 	R.cport = 40002;
-	tx(CLI, 7005, 8001, PA, "MORE");        /* 10 */
-	tx(SRV, 8001, 7009, PA, "R2");          /* 11 */
+	tx(CLI, 7005, 8001, PA, "MORE"); /* 10 */
+	tx(SRV, 8001, 7009, PA, "R2");	 /* 11 */
 	finish();
 	CHECK_EQ_STR(fr(1)->text[0], "one-more");
 	CHECK_EQ_STR(fr(1)->text[1], "r1");
@@ -623,12 +624,12 @@ static void test_ordering(void)
 	 * including bytes that were held and then released by a later frame. */
 	start();
 	handshake();
-	tx(CLI, C + 1, S + 1, PA, "GET ");     /* 4 */
-	tx(SRV, S + 1, C + 5, PA, "100 ");     /* 5 */
-	tx(CLI, C + 8, S + 5, PA, "/b");       /* 6: held */
-	tx(SRV, S + 5, C + 5, PA, "Cont");     /* 7 */
-	tx(CLI, C + 5, S + 9, PA, "/a/");      /* 8: releases frame 6 */
-	tx(SRV, S + 9, C + 10, PA, "inue");    /* 9 */
+	tx(CLI, C + 1, S + 1, PA, "GET ");  /* 4 */
+	tx(SRV, S + 1, C + 5, PA, "100 ");  /* 5 */
+	tx(CLI, C + 8, S + 5, PA, "/b");    /* 6: held */
+	tx(SRV, S + 5, C + 5, PA, "Cont");  /* 7 */
+	tx(CLI, C + 5, S + 9, PA, "/a/");   /* 8: releases frame 6 */
+	tx(SRV, S + 9, C + 10, PA, "inue"); /* 9 */
 	finish();
 	CHECK_EQ_STR(fr(1)->text[0], "GET /a//b");
 	CHECK_EQ_STR(fr(1)->text[1], "100 Continue");
@@ -647,15 +648,15 @@ static void test_closes(void)
 	/* RST: closed at once, once, with what was held flushed first. */
 	start();
 	handshake();
-	tx(CLI, C + 1, S + 1, PA, "abc");      /* 4 */
-	tx(CLI, C + 7, S + 1, PA, "ghi");      /* 5: held */
+	tx(CLI, C + 1, S + 1, PA, "abc");	   /* 4 */
+	tx(CLI, C + 7, S + 1, PA, "ghi");	   /* 5: held */
 	tx(SRV, S + 1, C + 4, TCPF_RST | A, NULL); /* 6 */
 	CHECK_EQ_INT(fr(1)->closes, 1);
 	CHECK_EQ_INT(fr(1)->why, TCP_CLOSE_RST);
 	CHECK_EQ_STR(fr(1)->text[0], "abc[gap 3]ghi");
 	CHECK_EQ_INT(tcp_table_stats(R.t)->buffered_bytes, 0);
 	CHECK_EQ_INT(fr(1)->st[1].rst, 1);
-	tx(CLI, C + 10, S + 1, PA, "late");    /* 7: after the RST */
+	tx(CLI, C + 10, S + 1, PA, "late"); /* 7: after the RST */
 	finish();
 	CHECK_EQ_INT(fr(1)->closes, 1);
 	CHECK_EQ_STR(fr(1)->text[0], "abc[gap 3]ghi");
@@ -668,9 +669,9 @@ static void test_closes(void)
 	start();
 	handshake();
 	tx(CLI, C + 1, S + 1, FA | TCPF_PSH, "bye"); /* 4 */
-	tx(SRV, S + 1, C + 5, A, NULL);        /* 5 */
+	tx(SRV, S + 1, C + 5, A, NULL);		     /* 5 */
 	CHECK_EQ_INT(fr(1)->closes, 0);
-	tx(SRV, S + 1, C + 5, PA, "still");    /* 6: half-closed, server talks */
+	tx(SRV, S + 1, C + 5, PA, "still"); /* 6: half-closed, server talks */
 	finish();
 	CHECK_EQ_INT(fr(1)->closes, 1);
 	CHECK_EQ_INT(fr(1)->why, TCP_CLOSE_END);
@@ -681,10 +682,10 @@ static void test_closes(void)
 	/* FIN arriving before the data it follows: closes once the data came. */
 	start();
 	handshake();
-	tx(SRV, S + 1, C + 1, FA, NULL);       /* 4 */
-	tx(CLI, C + 4, S + 2, FA, NULL);       /* 5: FIN after "abc" */
+	tx(SRV, S + 1, C + 1, FA, NULL); /* 4 */
+	tx(CLI, C + 4, S + 2, FA, NULL); /* 5: FIN after "abc" */
 	CHECK_EQ_INT(fr(1)->closes, 0);
-	tx(CLI, C + 1, S + 2, PA, "abc");      /* 6 */
+	tx(CLI, C + 1, S + 2, PA, "abc"); /* 6 */
 	CHECK_EQ_INT(fr(1)->closes, 1);
 	CHECK_EQ_INT(fr(1)->why, TCP_CLOSE_FIN);
 	CHECK_EQ_STR(fr(1)->text[0], "abc");
@@ -695,15 +696,15 @@ static void test_closes(void)
 	/* A new SYN with another ISN on an open flow: the old one ends. */
 	start();
 	handshake();
-	tx(CLI, C + 1, S + 1, PA, "old");      /* 4 */
-	tx(CLI, C, 0, TCPF_SYN, NULL);         /* 5: SYN retransmission: same flow */
+	tx(CLI, C + 1, S + 1, PA, "old"); /* 4 */
+	tx(CLI, C, 0, TCPF_SYN, NULL);	  /* 5: SYN retransmission: same flow */
 	CHECK_EQ_INT(fr(1)->closes, 0);
-	tx(CLI, 90000, 0, TCPF_SYN, NULL);     /* 6 */
+	tx(CLI, 90000, 0, TCPF_SYN, NULL); /* 6 */
 	CHECK_EQ_INT(fr(1)->closes, 1);
 	CHECK_EQ_INT(fr(1)->why, TCP_CLOSE_END);
 	CHECK_EQ_INT(fr(2)->opens, 1);
 	tx(SRV, 70000, 90001, TCPF_SYN | A, NULL); /* 7 */
-	tx(CLI, 90001, 70001, PA, "new");      /* 8 */
+	tx(CLI, 90001, 70001, PA, "new");	   /* 8 */
 	finish();
 	CHECK_EQ_STR(fr(1)->text[0], "old");
 	CHECK_EQ_STR(fr(2)->text[0], "new");
@@ -717,14 +718,14 @@ static void test_port_reuse(void)
 {
 	start();
 	handshake();
-	tx(CLI, C + 1, S + 1, PA, "first");    /* 4 */
-	tx(CLI, C + 6, S + 1, FA, NULL);       /* 5 */
-	tx(SRV, S + 1, C + 7, FA, NULL);       /* 6 */
+	tx(CLI, C + 1, S + 1, PA, "first"); /* 4 */
+	tx(CLI, C + 6, S + 1, FA, NULL);    /* 5 */
+	tx(SRV, S + 1, C + 7, FA, NULL);    /* 6 */
 	CHECK_EQ_INT(fr(1)->why, TCP_CLOSE_FIN);
-	tx(CLI, C + 7, S + 2, A, NULL);        /* 7 */
-	tx(CLI, 80000, 0, TCPF_SYN, NULL);     /* 8: same ports, new connection */
+	tx(CLI, C + 7, S + 2, A, NULL);	   /* 7 */
+	tx(CLI, 80000, 0, TCPF_SYN, NULL); /* 8: same ports, new connection */
 	tx(SRV, 60000, 80001, TCPF_SYN | A, NULL);
-	tx(CLI, 80001, 60001, PA, "second");   /* 10 */
+	tx(CLI, 80001, 60001, PA, "second"); /* 10 */
 	finish();
 	CHECK_EQ_INT(fr(1)->closes, 1);
 	CHECK_EQ_INT(fr(2)->opens, 1);
@@ -746,20 +747,20 @@ static void test_eviction(void)
 	cfg.max_flows = 2;
 	start_cfg(&cfg);
 	R.cport = 40001;
-	handshake();                            /* flow 1 */
+	handshake(); /* flow 1 */
 	tx(CLI, C + 1, S + 1, PA, "a");
-	tx(CLI, C + 5, S + 1, PA, "e");        /* held */
+	tx(CLI, C + 5, S + 1, PA, "e"); /* held */
 	R.cport = 40002;
-	handshake();                            /* flow 2 */
+	handshake(); /* flow 2 */
 	R.cport = 40001;
-	tx(CLI, C + 2, S + 1, PA, "b");        /* flow 1 is now the most recent */
+	tx(CLI, C + 2, S + 1, PA, "b"); /* flow 1 is now the most recent */
 	R.cport = 40003;
-	tx(CLI, C, 0, TCPF_SYN, NULL);         /* flow 3 evicts flow 2 */
+	tx(CLI, C, 0, TCPF_SYN, NULL); /* flow 3 evicts flow 2 */
 	CHECK_EQ_INT(fr(2)->closes, 1);
 	CHECK_EQ_INT(fr(2)->why, TCP_CLOSE_EVICTED);
 	CHECK_EQ_INT(fr(1)->closes, 0);
 	R.cport = 40004;
-	tx(CLI, C, 0, TCPF_SYN, NULL);         /* flow 4 evicts flow 1 */
+	tx(CLI, C, 0, TCPF_SYN, NULL); /* flow 4 evicts flow 1 */
 	CHECK_EQ_INT(fr(1)->closes, 1);
 	CHECK_EQ_INT(fr(1)->why, TCP_CLOSE_EVICTED);
 	CHECK_EQ_STR(fr(1)->text[0], "ab[gap 2]e");
@@ -782,20 +783,20 @@ static void test_idle(void)
 	cfg.idle_timeout_ns = 10LL * 1000000000;
 	start_cfg(&cfg);
 	R.cport = 40001;
-	handshake();                            /* 1-3 at 1-3 ms */
-	tx(CLI, C + 1, S + 1, PA, "x");        /* 4 */
+	handshake();			/* 1-3 at 1-3 ms */
+	tx(CLI, C + 1, S + 1, PA, "x"); /* 4 */
 	R.cport = 40002;
-	R.ts_base = 9LL * 1000000000;           /* frame 5 at 9.005 s: not yet */
+	R.ts_base = 9LL * 1000000000; /* frame 5 at 9.005 s: not yet */
 	tx(CLI, C, 0, TCPF_SYN, NULL);
 	CHECK_EQ_INT(fr(1)->closes, 0);
-	R.ts_base = 11LL * 1000000000;          /* frame 6 at 11.006 s */
+	R.ts_base = 11LL * 1000000000; /* frame 6 at 11.006 s */
 	tx(SRV, S, C + 1, TCPF_SYN | A, NULL);
 	CHECK_EQ_INT(fr(1)->closes, 1);
 	CHECK_EQ_INT(fr(1)->why, TCP_CLOSE_IDLE);
 	CHECK_EQ_INT(fr(2)->closes, 0);
 	/* The idle flow's ports come back: a new flow. */
 	R.cport = 40001;
-	tx(CLI, C + 2, S + 1, PA, "y");        /* 7 */
+	tx(CLI, C + 2, S + 1, PA, "y"); /* 7 */
 	CHECK_EQ_INT(fr(3)->opens, 1);
 	finish();
 	CHECK_EQ_INT(tcp_table_stats(R.t)->closed_idle, 1);
@@ -823,13 +824,13 @@ static void test_max_buffer(void)
 	/* Past the ceiling the oldest hole is given up as a gap. */
 	start_cfg(&cfg);
 	handshake();
-	tx(CLI, C + 1, S + 1, PA, "abc");      /* 4 */
-	tx(CLI, C + 7, S + 1, PA, "ghijk");    /* 5: held 5 */
-	tx(CLI, C + 13, S + 1, PA, "mnopq");   /* 6: 10 > 8 */
+	tx(CLI, C + 1, S + 1, PA, "abc");    /* 4 */
+	tx(CLI, C + 7, S + 1, PA, "ghijk");  /* 5: held 5 */
+	tx(CLI, C + 13, S + 1, PA, "mnopq"); /* 6: 10 > 8 */
 	CHECK_EQ_STR(fr(1)->text[0], "abc[gap 3]ghijk");
 	CHECK_EQ_INT(tcp_table_stats(R.t)->buffer_overflows, 1);
 	CHECK_EQ_INT(tcp_table_stats(R.t)->buffered_bytes, 5);
-	tx(CLI, C + 12, S + 1, PA, "l");       /* 7 */
+	tx(CLI, C + 12, S + 1, PA, "l"); /* 7 */
 	CHECK_EQ_STR(fr(1)->text[0], "abc[gap 3]ghijklmnopq");
 	CHECK_EQ_INT(R.nc, 5);
 	CHUNK(1, 0, 1, 3, 3, 5); /* named after the data that follows */
@@ -843,9 +844,9 @@ static void test_max_buffer(void)
 	/* A segment that fills the hole is not held, so it cannot overflow. */
 	start_cfg(&cfg);
 	handshake();
-	tx(CLI, C + 1, S + 1, PA, "abc");      /* 4 */
-	tx(CLI, C + 7, S + 1, PA, "ghijklm");  /* 5: held 7 */
-	tx(CLI, C + 4, S + 1, PA, "def");      /* 6 */
+	tx(CLI, C + 1, S + 1, PA, "abc");     /* 4 */
+	tx(CLI, C + 7, S + 1, PA, "ghijklm"); /* 5: held 7 */
+	tx(CLI, C + 4, S + 1, PA, "def");     /* 6 */
 	CHECK_EQ_STR(fr(1)->text[0], "abcdefghijklm");
 	CHECK_EQ_INT(tcp_table_stats(R.t)->buffer_overflows, 0);
 	finish();
@@ -854,12 +855,12 @@ static void test_max_buffer(void)
 	/* A segment inside the first hole: the gap stops where it starts. */
 	start_cfg(&cfg);
 	handshake();
-	tx(CLI, C + 1, S + 1, PA, "a");        /* 4 */
-	tx(CLI, C + 11, S + 1, PA, "klmnop");  /* 5: held 6 */
-	tx(CLI, C + 5, S + 1, PA, "efg");      /* 6: 9 > 8 */
+	tx(CLI, C + 1, S + 1, PA, "a");	      /* 4 */
+	tx(CLI, C + 11, S + 1, PA, "klmnop"); /* 5: held 6 */
+	tx(CLI, C + 5, S + 1, PA, "efg");     /* 6: 9 > 8 */
 	CHECK_EQ_STR(fr(1)->text[0], "a[gap 3]efg");
 	CHECK_EQ_INT(tcp_table_stats(R.t)->buffer_overflows, 1);
-	tx(CLI, C + 8, S + 1, PA, "hij");      /* 7 */
+	tx(CLI, C + 8, S + 1, PA, "hij"); /* 7 */
 	CHECK_EQ_STR(fr(1)->text[0], "a[gap 3]efghijklmnop");
 	finish();
 	end();
@@ -881,14 +882,14 @@ static void test_ignore(void)
 	R.ignore_id = 1;
 	R.ignore_after = 3;
 	handshake();
-	tx(CLI, C + 4, S + 1, PA, "def");      /* 4: held */
+	tx(CLI, C + 4, S + 1, PA, "def"); /* 4: held */
 	CHECK_EQ_INT(tcp_table_stats(R.t)->buffered_bytes, 3);
-	tx(CLI, C + 1, S + 1, PA, "abc");      /* 5: handler ignores on "abc" */
+	tx(CLI, C + 1, S + 1, PA, "abc"); /* 5: handler ignores on "abc" */
 	CHECK_EQ_STR(fr(1)->text[0], "abc");
 	CHECK_EQ_INT(tcp_table_stats(R.t)->buffered_bytes, 0);
-	tx(CLI, C + 10, S + 1, PA, "jk");      /* 6: not buffered */
-	tx(CLI, C + 7, S + 1, PA, "ghi");      /* 7: not delivered */
-	tx(SRV, S + 1, C + 12, PA, "resp");    /* 8 */
+	tx(CLI, C + 10, S + 1, PA, "jk");   /* 6: not buffered */
+	tx(CLI, C + 7, S + 1, PA, "ghi");   /* 7: not delivered */
+	tx(SRV, S + 1, C + 12, PA, "resp"); /* 8 */
 	CHECK_EQ_INT(tcp_table_stats(R.t)->buffered_bytes, 0);
 	tx(CLI, C + 12, S + 5, FA, NULL);
 	tx(SRV, S + 5, C + 13, FA, NULL);
@@ -908,7 +909,7 @@ static void test_snaplen_cut(void)
 {
 	start();
 	handshake();
-	txw(CLI, C + 1, S + 1, PA, "abc", 3, 6);  /* 4: "def" cut off */
+	txw(CLI, C + 1, S + 1, PA, "abc", 3, 6); /* 4: "def" cut off */
 	CHECK_EQ_STR(fr(1)->text[0], "abc[gap 3]");
 	tx(CLI, C + 7, S + 1, PA, "ghi");      /* 5 */
 	txw(CLI, C + 10, S + 1, PA, "", 0, 4); /* 6: header only */
@@ -929,9 +930,9 @@ static void test_snaplen_cut(void)
 	start();
 	handshake();
 	txw(CLI, C + 4, S + 1, PA, "de", 2, 3); /* 4: "f" cut, held */
-	tx(CLI, C + 7, S + 1, PA, "ghi");      /* 5 */
-	tx(CLI, C + 1, S + 1, PA, "abc");      /* 6 */
-	tx(SRV, S + 1, C + 10, A, NULL);       /* 7 */
+	tx(CLI, C + 7, S + 1, PA, "ghi");	/* 5 */
+	tx(CLI, C + 1, S + 1, PA, "abc");	/* 6 */
+	tx(SRV, S + 1, C + 10, A, NULL);	/* 7 */
 	finish();
 	CHECK_EQ_STR(fr(1)->text[0], "abcde[gap 1]ghi");
 	end();

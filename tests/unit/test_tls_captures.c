@@ -50,7 +50,8 @@ static void load_expect(const char *path, struct expect *e)
 			continue;
 		if (line[0] == '[') {
 			struct section sec = { 0 };
-			snprintf(sec.name, sizeof sec.name, "%.*s", (int)strcspn(line + 1, "]"), line + 1);
+			snprintf(sec.name, sizeof sec.name, "%.*s", (int)strcspn(line + 1, "]"),
+				 line + 1);
 			VEC_PUSH(e->s, e->n, e->cap, sec);
 			cur = &e->s[e->n - 1];
 			continue;
@@ -122,7 +123,6 @@ static struct tls_session *dissect(const char *path, struct cert_cache *cc)
 	struct tcp_config cfg;
 	tcp_config_default(&cfg);
 	struct tcp_table *t = tcp_table_new(&cfg, &h);
-	tls_dissector_set_table(d, t);
 	struct capture_result r;
 	capture_run_file(path, t, NULL, &r);
 	tcp_table_finish(t);
@@ -158,17 +158,27 @@ static void fp_norm(const char *in, char *out)
 }
 
 /* What we call a ladder entry, in the expected file's words. */
-static void ladder_word(const struct tls_session *s, const struct ladder_entry *e, char *w, size_t n)
+static void ladder_word(const struct tls_session *s, const struct ladder_entry *e, char *w,
+			size_t n)
 {
 	static const char *const hs[] = {
-		[1] = "client_hello", [2] = "server_hello", [4] = "new_session_ticket",
-		[8] = "encrypted_extensions", [11] = "certificate", [12] = "server_key_exchange",
-		[13] = "certificate_request", [14] = "server_hello_done", [15] = "certificate_verify",
-		[16] = "client_key_exchange", [20] = "finished", [22] = "certificate_status",
+		[1] = "client_hello",
+		[2] = "server_hello",
+		[4] = "new_session_ticket",
+		[8] = "encrypted_extensions",
+		[11] = "certificate",
+		[12] = "server_key_exchange",
+		[13] = "certificate_request",
+		[14] = "server_hello_done",
+		[15] = "certificate_verify",
+		[16] = "client_key_exchange",
+		[20] = "finished",
+		[22] = "certificate_status",
 	};
 	switch (e->kind) {
 	case LAD_HANDSHAKE:
-		snprintf(w, n, "%s", e->type >= 0 && e->type <= 22 && hs[e->type] ? hs[e->type] : "?");
+		snprintf(w, n, "%s",
+			 e->type >= 0 && e->type <= 22 && hs[e->type] ? hs[e->type] : "?");
 		break;
 	case LAD_HRR: snprintf(w, n, "hello_retry_request"); break;
 	case LAD_CCS: snprintf(w, n, "change_cipher_spec"); break;
@@ -179,8 +189,10 @@ static void ladder_word(const struct tls_session *s, const struct ladder_entry *
 		if (a->encrypted)
 			snprintf(w, n, "encrypted_alert");
 		else
-			snprintf(w, n, "alert level=%s desc=%s(%d)", a->level == 2 ? "fatal" : "warning",
-				 tls_alert_desc_str(a->desc), a->desc);
+			snprintf(w, n, "alert level=%s desc=%s(%d)",
+				 a->level == 2 ? "fatal" : "warning",
+				 tls_alert_name(a->desc) ? tls_alert_name(a->desc) : "unknown",
+				 a->desc);
 		break;
 	}
 	default: snprintf(w, n, "-"); break;
@@ -217,8 +229,8 @@ static void check_messages(const char *name, const struct expect *e, const struc
 		const char *type = strstr(l, "type=");
 		int ok = strncmp(l, want, strlen(want)) == 0 && type && strcmp(type + 5, w) == 0;
 		if (!ok)
-			fprintf(stderr, "%s: message %zu: expected \"%s\", got \"%s type=%s\"\n", name, li,
-				l, want, w);
+			fprintf(stderr, "%s: message %zu: expected \"%s\", got \"%s type=%s\"\n",
+				name, li, l, want, w);
 		CHECK(ok);
 	}
 	while (li < m->nl && (strstr(m->lines[li], "record=application_data") ||
@@ -253,8 +265,8 @@ static void check_hellos(const char *name, const struct expect *e, const struct 
 		CHECK_EQ_STR(buf, get(ch, "alpn"));
 		buf[0] = 0;
 		for (size_t i = 0; i < s->ch.versions.n; i++)
-			snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "%s0x%04x", i ? "," : "",
-				 s->ch.versions.v[i]);
+			snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "%s0x%04x",
+				 i ? "," : "", s->ch.versions.v[i]);
 		CHECK_EQ_STR(buf, get(ch, "supported_versions"));
 		CHECK_EQ_STR(s->ch.ja3_string, get(ch, "ja3_full"));
 		CHECK_EQ_STR(s->ch.ja3, get(ch, "ja3"));
@@ -314,8 +326,8 @@ static void check_cert(const char *name, const struct section *c, const struct c
 	/* SAN: "DNS:a, DNS:b, IP Address:1.2.3.4" */
 	buf[0] = 0;
 	for (size_t i = 0; i < ci->san_dns.n; i++)
-		snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "%sDNS:%s", buf[0] ? ", " : "",
-			 ci->san_dns.v[i]);
+		snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "%sDNS:%s",
+			 buf[0] ? ", " : "", ci->san_dns.v[i]);
 	for (size_t i = 0; i < ci->san_ip.n; i++)
 		snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "%sIP Address:%s",
 			 buf[0] ? ", " : "", ci->san_ip.v[i]);

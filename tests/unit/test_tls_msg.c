@@ -56,9 +56,9 @@ enum which { P_CH, P_SSLV2, P_SH, P_CERT, P_CERT_PARTIAL, P_CR12, P_CR10, P_SKE 
 
 struct result {
 	enum parse_err e;
-	struct tls_session *s;   /* the parsed model (ch, sh, chain[1], cr, ske) */
-	size_t left;             /* bytes the parser left in the cursor */
-	struct cert_cache *own;  /* a cache of this run only (sweeps) */
+	struct tls_session *s;	/* the parsed model (ch, sh, chain[1], cr, ske) */
+	size_t left;		/* bytes the parser left in the cursor */
+	struct cert_cache *own; /* a cache of this run only (sweeps) */
 };
 
 static struct cert_cache *cache;
@@ -121,7 +121,8 @@ static void hostile_sweep(const char *what, enum which w, const struct bb *b, lo
 		struct result r = run(w, b->p, k);
 		if ((long)k == ok_at) {
 			if (r.e != PE_OK) {
-				fprintf(stderr, "%s: prefix %zu: %s, expected ok\n", what, k, pe_str(r.e));
+				fprintf(stderr, "%s: prefix %zu: %s, expected ok\n", what, k,
+					pe_str(r.e));
 				bad++;
 			}
 		} else if (r.e != PE_SHORT && r.e != PE_MALFORMED) {
@@ -396,7 +397,8 @@ static void test_ja3_tshark(void)
 	CHECK_EQ_INT(r.e, PE_OK);
 	CHECK_EQ_STR(r.s->ch.ja3_string, "769,53-47-10-255,,,");
 	CHECK_EQ_STR(r.s->ch.ja3, JA3_OLD);
-	CHECK_EQ_STR(r.s->ch.ja4, "t10i0400" "00_" JA4B_OLD "_000000000000");
+	CHECK_EQ_STR(r.s->ch.ja4, "t10i0400"
+				  "00_" JA4B_OLD "_000000000000");
 	done(&r);
 	hostile_sweep("old hello", P_CH, &b, (long)b.n);
 	bb_free(&b);
@@ -404,8 +406,9 @@ static void test_ja3_tshark(void)
 	build_ip_hello(&b);
 	r = run(P_CH, b.p, b.n);
 	CHECK_EQ_INT(r.e, PE_OK);
-	CHECK_EQ_STR(r.s->ch.ja3_string,
-		     "771,49196-49200-159-52393-49195-49199-255,11-10-35-22-23-13,29-23-30-25-24,0-1-2");
+	CHECK_EQ_STR(
+		r.s->ch.ja3_string,
+		"771,49196-49200-159-52393-49195-49199-255,11-10-35-22-23-13,29-23-30-25-24,0-1-2");
 	CHECK_EQ_STR(r.s->ch.ja3, JA3_IP);
 	CHECK(strncmp(r.s->ch.ja4, "t12i070600_", 11) == 0);
 	CHECK(r.s->ch.sni == NULL);
@@ -463,9 +466,9 @@ static void test_ja4_details(void)
 	}
 	/* The spec's worked value without signature algorithms (the list is
 	 * given already sorted; SNI and ALPN are added here and must go). */
-	static const uint16_t ext[] = { 0x0010, 0x0005, 0x000a, 0x000b, 0x000d, 0x0012, 0x0015,
-					0x0017, 0x001b, 0x0023, 0x002b, 0x002d, 0x0033, 0x4469,
-					0xff01, 0x0000, 0x0a0a };
+	static const uint16_t ext[] = { 0x0010, 0x0005, 0x000a, 0x000b, 0x000d, 0x0012,
+					0x0015, 0x0017, 0x001b, 0x0023, 0x002b, 0x002d,
+					0x0033, 0x4469, 0xff01, 0x0000, 0x0a0a };
 	ja4_of("h2", ext, sizeof ext / sizeof ext[0], NULL, 0, j);
 	CHECK_EQ_STR(j, "t12d0016h2_000000000000_6d807ffa2a79");
 	/* And with the spec's signature algorithms the spec's c part. */
@@ -802,8 +805,9 @@ static void test_sslv2(void)
 /* ---- ServerHello ---- */
 
 static const uint8_t hrr_random[32] = {
-	0xcf, 0x21, 0xad, 0x74, 0xe5, 0x9a, 0x61, 0x11, 0xbe, 0x1d, 0x8c, 0x02, 0x1e, 0x65, 0xb8, 0x91,
-	0xc2, 0xa2, 0x11, 0x16, 0x7a, 0xbb, 0x8c, 0x5e, 0x07, 0x9e, 0x09, 0xe2, 0xc8, 0xa8, 0x33, 0x9c,
+	0xcf, 0x21, 0xad, 0x74, 0xe5, 0x9a, 0x61, 0x11, 0xbe, 0x1d, 0x8c,
+	0x02, 0x1e, 0x65, 0xb8, 0x91, 0xc2, 0xa2, 0x11, 0x16, 0x7a, 0xbb,
+	0x8c, 0x5e, 0x07, 0x9e, 0x09, 0xe2, 0xc8, 0xa8, 0x33, 0x9c,
 };
 
 static void sh_head(struct bb *b, unsigned version, int hrr, size_t sid, unsigned cipher)
@@ -1008,8 +1012,8 @@ static void test_certificate(void)
 	for (size_t k = 0; k < b.n; k++) {
 		r = run(P_CERT_PARTIAL, b.p, k);
 		size_t want = k >= 3 + 3 + pki[0]->der_len + 3 + pki[1]->der_len ? 2
-			      : k >= 3 + 3 + pki[0]->der_len				 ? 1
-											 : 0;
+			      : k >= 3 + 3 + pki[0]->der_len			 ? 1
+										 : 0;
 		bad += r.e != PE_SHORT || r.s->chain[1].n != want || r.s->chain[1].complete;
 		done(&r);
 	}
@@ -1120,6 +1124,8 @@ static void test_cert_request(void)
 	CHECK_EQ_INT(r.s->cr.n_ca, 2);
 	CHECK_EQ_INT(r.s->cr.ca_der_len[1], pki[1]->subject.der_len);
 	CHECK(memcmp(r.s->cr.ca_der[1], pki[1]->subject.der, pki[1]->subject.der_len) == 0);
+	/* The dissector names the list itself (no later pass does). */
+	CHECK_EQ_STR(r.s->cr.ca_names[1], pki[1]->subject.rfc4514);
 	done(&r);
 	hostile_sweep("cr12", P_CR12, &b, -1);
 	/* Read as TLS 1.0 the signature algorithms become garbage. */

@@ -40,7 +40,7 @@ static void cfg_add_trust(struct analysis_config *c, const char *p)
 {
 	c->trust_paths = xreallocarray(c->trust_paths, c->n_trust + 1, sizeof(char *));
 	c->trust_paths[c->n_trust++] = strchr(p, '/') || strcmp(p, "system") == 0 ? xstrdup(p)
-										      : path(p);
+										  : path(p);
 }
 
 static void ep_set(struct endpoint *ep, const char *ip, uint16_t port)

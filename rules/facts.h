@@ -1,0 +1,56 @@
+/*
+ * facts.h - the small facts every view shows, computed in one place so
+ * that the text and JSON reports, the HTML page, the inventory and the TUI
+ * can never disagree: whole days between two times (one rounding rule:
+ * down), how a certificate stands at a given time, the CN of a name, an
+ * alert and a version as words.
+ */
+#ifndef TLSDIAG_FACTS_H
+#define TLSDIAG_FACTS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "dissect/cert.h"
+#include "dissect/session.h"
+#include "rules/finding.h"
+
+#define SECS_PER_DAY 86400
+
+/* Whole days from `from` to `to`, rounded down (negative when `to` is
+ * earlier): 23 hours is 0 days, minus one hour is -1. */
+long days_between(time_t from, time_t to);
+/* The day number of t (days since the epoch, rounded down). */
+long day_of(time_t t);
+
+/* How a certificate stands at a time. A certificate whose notBefore is
+ * after `at` is not yet valid, whatever its notAfter says. */
+enum validity { VALID = 0, NOT_YET_VALID, EXPIRED };
+struct cert_validity {
+	enum validity state;
+	long days; /* VALID: days left; NOT_YET_VALID: days until it starts;
+		      EXPIRED: days since it ended */
+};
+struct cert_validity cert_validity(const struct cert_info *c, time_t at);
+
+/* The time a session's certificates were judged at (the report's, or the
+ * session's start when no rules ran). */
+time_t report_judged_at(const struct session_report *r);
+
+/* The next attribute of type `oid` in d at or after *pos (raw value, not
+ * NULL), advancing *pos past it; NULL when there is none. */
+const char *dn_next(const struct dn *d, const char *oid, size_t *pos);
+/* The most specific CN of a certificate's subject (the last one in DER
+ * order), or NULL (also for a certificate that was not decoded). */
+const char *cert_cn(const struct cert_info *c);
+
+/* "fatal unknown_ca (48)", "warning close_notify (0)", "encrypted alert". */
+const char *alert_text(const struct tls_alert *a, char *buf, size_t len);
+/* A version as words: its name, or the number "0x7f1c" when it has none;
+ * NULL for 0 (no version seen). */
+const char *version_text(uint16_t v, char *buf, size_t len);
+/* A handshake message type: its name, or "unknown". */
+const char *hs_type_text(int type);
+
+#endif

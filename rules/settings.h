@@ -1,0 +1,70 @@
+/*
+ * settings.h - what the rules judge with: the run's configuration (trust
+ * stores to load, names and ports given, the time to judge at), the DNS
+ * answers seen in a capture, and the context one judgement gets.
+ */
+#ifndef TLSDIAG_SETTINGS_H
+#define TLSDIAG_SETTINGS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "capture/decode.h"
+#include "capture/tcp.h"
+
+/* "IP[:PORT]=VALUE" as given on the command line. */
+struct target_value {
+	struct endpoint ep; /* port 0: any port */
+	char *value;
+	char *spec; /* the original text, for "where did this come from" */
+};
+
+struct port_name {
+	uint16_t port;
+	char *name;
+	int cisco_uc;
+};
+
+enum at_mode { AT_CAPTURE = 0, AT_FIXED, AT_NOW };
+
+struct analysis_config {
+	struct tcp_config tcp;
+	char **trust_paths; /* --trust PATH|system, repeatable */
+	size_t n_trust;
+	struct target_value *trust_for; /* --trust-for IP[:PORT]=PATH */
+	size_t n_trust_for;
+	struct target_value *names; /* --name IP[:PORT]=FQDN */
+	size_t n_names;
+	struct port_name *ports; /* --port PORT=NAME (added to the defaults) */
+	size_t n_ports;
+	enum at_mode at_mode;
+	time_t at;	   /* AT_FIXED */
+	int expiring_days; /* warn when a cert expires within (default 30) */
+	int keep_dns;	   /* learn expected names from DNS answers (default 1) */
+};
+void analysis_config_init(struct analysis_config *c);
+void analysis_config_free(struct analysis_config *c);
+/* A deep copy (analysis_init takes ownership of a config's contents, so
+ * each analysis of a run gets its own). */
+void analysis_config_copy(struct analysis_config *dst, const struct analysis_config *src);
+/* Parse "IP[:PORT]=VALUE" ("[v6]:port=VALUE" for IPv6). 0 ok, -1 bad. */
+int target_value_parse(const char *spec, struct target_value *out);
+
+/* DNS answers seen in a capture (learned expected names). */
+struct dns_table {
+	struct dns_seen *v;
+	size_t n, cap;
+};
+
+struct trust_ctx; /* rules/trust.h */
+
+/* What one judgement gets (rules_evaluate, rules/rules.h). */
+struct rules_ctx {
+	const struct analysis_config *cfg;
+	struct trust_ctx *trust;     /* may hold no store at all */
+	const struct dns_table *dns; /* answers seen in this capture */
+	time_t now;		     /* analysis time (for "expired as of now") */
+};
+
+#endif

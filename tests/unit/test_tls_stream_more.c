@@ -1,0 +1,469 @@
+/*
+ * test_tls_stream_more.c - the TLS stream machine (dissect/tls.c), as
+ * test_tls_stream.c, for what is not plain TLS 1.2 records: flows that are
+ * not TLS, STARTTLS, TLS 1.3, the SSLv2-compatible hello, roles found late,
+ * mutual TLS with alerts and truncation, alert floods.
+ */
+#include "tests/unit/tls_stream_fixture.h"
+
+/* ---- scenarios ---- */
+
+/* Not TLS: released at once, later payload not even buffered. */
+static void test_not_tls(void)
+{
+	start(0);
+	handshake3();
+	seg(1, TCPF_PSH, "SSH-2.0-OpenSSH_9.2p1\r\n", 23);
+	seg(0, TCPF_PSH, "SSH-2.0-PuTTY\r\n", 15);
+	seg(1, TCPF_PSH, "more bytes", 10);
+	finish();
+	CHECK_EQ_INT(C.ns, 0);
+	const struct tls_stats *st = tls_dissector_stats(C.d);
+	CHECK_EQ_INT(st->flows_not_tls, 1);
+	CHECK_EQ_INT(st->flows_tls, 0);
+	CHECK_EQ_INT(tcp_table_stats(C.t)->ignored_flows, 1);
+	stop();
+}
+
+/* STARTTLS: SMTP, LDAP, and an HTTP CONNECT tunnel. */
+static void starttls_case(const char *const *lines, const int *dirs, size_t n, const char *proto,
+			  int midstream)
+{
+	start(0);
+	if (!midstream)
+		handshake3();
+	uint64_t clear = 0;
+	for (size_t i = 0; i < n; i++) {
+		size_t len = strlen(lines[i]);
+		if (lines[i][0] == '=') { /* "=hex": binary */
+			struct bb b = { 0 };
+			for (size_t k = 1; k + 1 < len; k += 2) {
+				unsigned v;
+				sscanf(lines[i] + k, "%2x", &v);
+				put8(&b, v);
+			}
+			seg(dirs[i], TCPF_PSH, b.p, b.n);
+			clear += b.n;
+			bb_free(&b);
+		} else {
+			seg(dirs[i], TCPF_PSH, lines[i], len);
+			clear += len;
+		}
+	}
+	uint64_t f0 = C.frame;
+	struct bb h = { 0 }, r = { 0 };
+	client_hello(&h, 0, "mail.example.com");
+	records(&r, 22, &h, 16384);
+	send_(0, &r, 1 << 16);
+	bb_free(&h);
+	bb_free(&r);
+	server_flight(&h, 2);
+	records(&r, 22, &h, 16384);
+	send_(1, &r, 1 << 16);
+	bb_free(&h);
+	bb_free(&r);
+	tls12_tail(1 << 16);
+	finish();
+	CHECK_EQ_INT(C.ns, 1);
+	if (C.ns == 1) {
+		struct tls_session *s = C.s[0];
+		char want[256];
+		unsigned long long f = (unsigned long long)f0;
+		snprintf(want, sizeof want,
+			 "c CH@%llu, s SH@%llu, s CERT@%llu, s SKE@%llu, s SHD@%llu, c CKE@%llu, "
+			 "c CCS@%llu, c ENC@%llu, s CCS@%llu, s ENC@%llu, c APP@%llu, s APP@%llu",
+			 f + 1, f + 2, f + 2, f + 2, f + 2, f + 3, f + 3, f + 3, f + 4, f + 4,
+			 f + 5, f + 6);
+		CHECK_EQ_STR(ladder(s), want);
+		CHECK_EQ_STR(s->starttls, proto);
+		CHECK_EQ_INT(s->starttls_bytes, clear);
+		CHECK_EQ_STR(s->ch.sni, "mail.example.com");
+		check_chain(s, SIDE_SERVER, 2, 1);
+		check_endpoints(s);
+		CHECK_EQ_STR(notes(s), "");
+	}
+	CHECK_EQ_INT(tls_dissector_stats(C.d)->flows_starttls, 1);
+	stop();
+}
+
+static void test_starttls(void)
+{
+	static const char *const smtp[] = {
+		"220 mail.example.com ESMTP Postfix\r\n",
+		"EHLO client.example.com\r\n",
+		"250-mail.example.com\r\n250-PIPELINING\r\n250-SIZE 10240000\r\n250 STARTTLS\r\n",
+		"STARTTLS\r\n",
+		"220 2.0.0 Ready to start TLS\r\n",
+	};
+	static const int smtp_dirs[] = { 1, 0, 1, 0, 1 };
+	starttls_case(smtp, smtp_dirs, 5, "smtp", 0);
+
+	/* LDAP: ExtendedRequest 1.3.6.1.4.1.1466.20037, ExtendedResponse
+	 * success (RFC 4511 §4.14). */
+	static const char *const ldap[] = {
+		"=301d02010177188016312e332e362e312e342e312e313436362e3230303337",
+		"=300c02010178070a010004000400",
+	};
+	static const int ldap_dirs[] = { 0, 1 };
+	starttls_case(ldap, ldap_dirs, 2, "ldap", 0);
+
+	/* PostgreSQL SSLRequest (protocol code 80877103), then 'S'. */
+	static const char *const pg[] = { "=0000000804d2162f", "S" };
+	static const int pg_dirs[] = { 0, 1 };
+	starttls_case(pg, pg_dirs, 2, "postgresql", 0);
+
+	static const char *const http[] = {
+		"CONNECT mail.example.com:443 HTTP/1.1\r\nHost: mail.example.com:443\r\n\r\n",
+		"HTTP/1.1 200 Connection established\r\n\r\n",
+	};
+	static const int http_dirs[] = { 0, 1 };
+	starttls_case(http, http_dirs, 2, "http-connect", 0);
+}
+
+/* TLS 1.3: certificates encrypted; the server's encrypted flight is the
+ * first type-23 record after its ServerHello, not the ServerHello. */
+static void test_tls13(void)
+{
+	start(0);
+	handshake3();
+	struct bb h = { 0 }, r = { 0 };
+	client_hello(&h, 1, "tls13.example");
+	records(&r, 22, &h, 16384);
+	send_(0, &r, 1 << 16); /* 4 */
+	bb_free(&h);
+	bb_free(&r);
+	server_hello(&h, 1, 0x1301);
+	records(&r, 22, &h, 16384);
+	send_(1, &r, 1 << 16); /* 5 */
+	bb_free(&r);
+	ccs(&r);
+	opaque(&r, 23, 30);    /* EncryptedExtensions */
+	opaque(&r, 23, 2000);  /* Certificate */
+	opaque(&r, 23, 280);   /* CertificateVerify */
+	opaque(&r, 23, 60);    /* Finished */
+	send_(1, &r, 1 << 16); /* 6 */
+	bb_free(&r);
+	ccs(&r);
+	opaque(&r, 23, 60);    /* client Finished */
+	send_(0, &r, 1 << 16); /* 7 */
+	bb_free(&r);
+	opaque(&r, 23, 250);   /* NewSessionTicket */
+	send_(1, &r, 1 << 16); /* 8 */
+	bb_free(&r);
+	opaque(&r, 23, 100);
+	send_(0, &r, 1 << 16); /* 9: released here */
+	bb_free(&r);
+	bb_free(&h);
+	finish();
+	CHECK_EQ_INT(C.ns, 1);
+	if (C.ns == 1) {
+		struct tls_session *s = C.s[0];
+		CHECK_EQ_STR(ladder(s),
+			     "c CH@4, s SH@5, s CCS@6, s ENC@6, c CCS@7, c ENC@7, s APP@8, "
+			     "c APP@9");
+		CHECK_EQ_INT(s->tls13, 1);
+		CHECK_EQ_INT(s->version, 0x0304);
+		CHECK_EQ_INT(s->sh.key_share_group, 0x001d);
+		CHECK_EQ_INT(s->chain[SIDE_SERVER].present, 0);
+		CHECK_EQ_INT(s->chain[SIDE_CLIENT].present, 0);
+		CHECK_EQ_INT(s->handshake_done, 1);
+		CHECK_EQ_STR(notes(s), "");
+	}
+	CHECK_EQ_INT(tcp_table_stats(C.t)->ignored_flows, 1);
+	stop();
+
+	/* HelloRetryRequest, then a second ClientHello. */
+	start(1);
+	client_hello(&h, 1, NULL);
+	records(&r, 22, &h, 16384);
+	send_(0, &r, 1 << 16); /* 1 */
+	bb_free(&h);
+	bb_free(&r);
+	hs_open(&h, 2);
+	put16(&h, 0x0303);
+	static const uint8_t hrr[32] = { 0xcf, 0x21, 0xad, 0x74, 0xe5, 0x9a, 0x61, 0x11,
+					 0xbe, 0x1d, 0x8c, 0x02, 0x1e, 0x65, 0xb8, 0x91,
+					 0xc2, 0xa2, 0x11, 0x16, 0x7a, 0xbb, 0x8c, 0x5e,
+					 0x07, 0x9e, 0x09, 0xe2, 0xc8, 0xa8, 0x33, 0x9c };
+	putn(&h, hrr, 32);
+	put8(&h, 0);
+	put16(&h, 0x1301);
+	put8(&h, 0);
+	put16(&h, 12);
+	put16(&h, 43);
+	put16(&h, 2);
+	put16(&h, 0x0304);
+	put16(&h, 51);
+	put16(&h, 2);
+	put16(&h, 0x0017);
+	close_(&h);
+	records(&r, 22, &h, 16384);
+	ccs(&r);
+	send_(1, &r, 1 << 16); /* 2 */
+	bb_free(&h);
+	bb_free(&r);
+	client_hello(&h, 1, NULL);
+	records(&r, 22, &h, 16384);
+	send_(0, &r, 1 << 16); /* 3 */
+	bb_free(&h);
+	bb_free(&r);
+	server_hello(&h, 1, 0x1301);
+	records(&r, 22, &h, 16384);
+	opaque(&r, 23, 500);
+	send_(1, &r, 1 << 16); /* 4 */
+	bb_free(&h);
+	bb_free(&r);
+	finish();
+	CHECK_EQ_INT(C.ns, 1);
+	if (C.ns == 1) {
+		struct tls_session *s = C.s[0];
+		CHECK_EQ_STR(ladder(s), "c CH@1, s HRR@2, s CCS@2, c CH@3, s SH@4, s ENC@4");
+		CHECK_EQ_INT(s->sh.hrr, 1);
+		CHECK_EQ_INT(s->sh.present, 1);
+		CHECK_EQ_INT(s->tls13, 1);
+		CHECK_EQ_INT(s->ch.frame, 1);
+	}
+	stop();
+}
+
+/* SSLv2-compatible ClientHello in three segments. */
+static void test_sslv2_split(void)
+{
+	start(0);
+	handshake3();
+	struct bb v = { 0 };
+	put16(&v, 0x8000 | (9 + 9 * 3 + 32));
+	put8(&v, 1);
+	put16(&v, 0x0301);
+	put16(&v, 27);
+	put16(&v, 0);
+	put16(&v, 32);
+	for (unsigned i = 0; i < 9; i++) {
+		put8(&v, i % 3 == 0 ? 0x01 : 0);
+		put16(&v, i % 3 == 0 ? 0x0080 : 0x002f + i);
+	}
+	fill(&v, 0xab, 32);
+	seg(0, TCPF_PSH, v.p, 3);	      /* 4 */
+	seg(0, TCPF_PSH, v.p + 3, 20);	      /* 5 */
+	seg(0, TCPF_PSH, v.p + 23, v.n - 23); /* 6 */
+	bb_free(&v);
+	struct bb h = { 0 }, r = { 0 };
+	server_hello(&h, 0, 0x0035);
+	certificate(&h, 1);
+	shd(&h);
+	records(&r, 22, &h, 16384);
+	send_(1, &r, 1 << 16); /* 7 */
+	bb_free(&h);
+	bb_free(&r);
+	finish();
+	CHECK_EQ_INT(C.ns, 1);
+	if (C.ns == 1) {
+		struct tls_session *s = C.s[0];
+		CHECK_EQ_STR(ladder(s), "c V2@6, s SH@7, s CERT@7, s SHD@7");
+		CHECK_EQ_INT(s->ch.sslv2, 1);
+		CHECK_EQ_INT(s->ch.legacy_version, 0x0301);
+		CHECK_EQ_INT(s->ch.ciphers.n, 6);
+		CHECK_EQ_INT(s->ch.frame, 6);
+		check_chain(s, SIDE_SERVER, 1, 1);
+		check_endpoints(s);
+	}
+	stop();
+}
+
+/* Mid-stream join where the first packet seen is the server's: TCP calls
+ * the server's direction 0; the ClientHello's direction decides roles. */
+static void test_roles(void)
+{
+	start(0);
+	/* A bare ACK from the server first (no SYN captured). */
+	struct tcp_seg s;
+	memset(&s, 0, sizeof s);
+	ep(&s.src, 1);
+	ep(&s.dst, 0);
+	s.seq = C.isn[1] + 1;
+	s.ack = C.isn[0] + 1;
+	s.flags = TCPF_ACK;
+	s.frame = ++C.frame;
+	s.ts_ns = 1000000;
+	tcp_table_input(C.t, &s);
+	struct bb h = { 0 }, r = { 0 };
+	client_hello(&h, 0, "roles.example");
+	records(&r, 22, &h, 16384);
+	send_(0, &r, 1 << 16); /* 2 */
+	bb_free(&h);
+	bb_free(&r);
+	server_flight(&h, 2);
+	records(&r, 22, &h, 16384);
+	send_(1, &r, 1 << 16); /* 3 */
+	bb_free(&h);
+	bb_free(&r);
+	alert(&r, 2, 48);
+	send_(0, &r, 1 << 16); /* 4 */
+	bb_free(&r);
+	finish();
+	CHECK_EQ_INT(C.ns, 1);
+	if (C.ns == 1) {
+		struct tls_session *x = C.s[0];
+		CHECK_EQ_STR(ladder(x),
+			     "c CH@2, s SH@3, s CERT@3, s SKE@3, s SHD@3, c ALERT2.48@4");
+		check_endpoints(x);
+		check_chain(x, SIDE_SERVER, 2, 1);
+		CHECK_EQ_INT(x->chain[SIDE_CLIENT].present, 0);
+		CHECK_EQ_INT(x->alerts[0].side, SIDE_CLIENT);
+		CHECK_EQ_INT(x->flow_midstream, 1);
+	}
+	stop();
+
+	/* The same with the ServerHello first seen (the ClientHello was
+	 * before the capture): roles from the ServerHello's direction. */
+	start(1);
+	server_flight(&h, 1);
+	records(&r, 22, &h, 16384);
+	send_(0, &r, 1 << 16); /* 1: TCP direction 0 is the server */
+	bb_free(&h);
+	bb_free(&r);
+	cke(&h);
+	records(&r, 22, &h, 16384);
+	send_(1, &r, 1 << 16); /* 2 */
+	bb_free(&h);
+	bb_free(&r);
+	finish();
+	CHECK_EQ_INT(C.ns, 1);
+	if (C.ns == 1) {
+		struct tls_session *x = C.s[0];
+		CHECK_EQ_STR(ladder(x), "s SH@1, s CERT@1, s SKE@1, s SHD@1, c CKE@2");
+		check_chain(x, SIDE_SERVER, 1, 1);
+		CHECK_EQ_INT(x->server.port, 40000); /* ep[0] of the flow sent the ServerHello */
+		CHECK_EQ_INT(x->client.port, 443);
+	}
+	stop();
+}
+
+/* Mutual TLS with a CertificateRequest, then alerts: a clear fatal one and
+ * encrypted ones after ChangeCipherSpec; a client that sends no
+ * certificate; the stream ends inside a message. */
+static void test_mtls_alerts_truncated(void)
+{
+	struct bb h = { 0 }, r = { 0 };
+	start(1);
+	client_hello(&h, 0, NULL);
+	records(&r, 22, &h, 16384);
+	send_(0, &r, 1 << 16); /* 1 */
+	bb_free(&h);
+	bb_free(&r);
+	server_hello(&h, 0, 0xc02f);
+	certificate(&h, 3);
+	records(&r, 22, &h, 16384);
+	size_t cut = r.n - 300;
+	r.n = cut;
+	send_(1, &r, 1 << 16); /* 2: the stream ends inside the Certificate */
+	bb_free(&h);
+	bb_free(&r);
+	finish();
+	CHECK_EQ_INT(C.ns, 1);
+	if (C.ns == 1) {
+		struct tls_session *s = C.s[0];
+		CHECK_EQ_STR(ladder(s), "c CH@1, s SH@2, s CERT*@2");
+		CHECK_EQ_STR(notes(s), "TRUNCATED");
+		CHECK_EQ_INT(s->notes[0].bytes, 300);
+		check_chain(s, SIDE_SERVER, 2, 0);
+	}
+	stop();
+
+	start(1);
+	client_hello(&h, 0, NULL);
+	records(&r, 22, &h, 16384);
+	send_(0, &r, 1 << 16); /* 1 */
+	bb_free(&h);
+	bb_free(&r);
+	server_hello(&h, 0, 0xc02f);
+	certificate(&h, 2);
+	hs_open(&h, 13);
+	put8(&h, 1);
+	put8(&h, 1);
+	put16(&h, 2);
+	put16(&h, 0x0401);
+	open_(&h, 2);
+	open_(&h, 2);
+	putn(&h, pki[2]->subject.der, pki[2]->subject.der_len);
+	close_(&h);
+	close_(&h);
+	close_(&h);
+	shd(&h);
+	records(&r, 22, &h, 16384);
+	send_(1, &r, 1 << 16); /* 2 */
+	bb_free(&h);
+	bb_free(&r);
+	hs_open(&h, 11); /* empty client Certificate */
+	put24(&h, 0);
+	close_(&h);
+	cke(&h);
+	records(&r, 22, &h, 16384);
+	ccs(&r);
+	opaque(&r, 22, 40);
+	send_(0, &r, 1 << 16); /* 3 */
+	bb_free(&h);
+	bb_free(&r);
+	alert(&r, 2, 116); /* certificate_required, in clear before the server's CCS */
+	ccs(&r);
+	opaque(&r, 21, 26);    /* and an encrypted one after it */
+	send_(1, &r, 1 << 16); /* 4 */
+	bb_free(&r);
+	finish();
+	CHECK_EQ_INT(C.ns, 1);
+	if (C.ns == 1) {
+		struct tls_session *s = C.s[0];
+		CHECK_EQ_STR(ladder(s),
+			     "c CH@1, s SH@2, s CERT@2, s CR@2, s SHD@2, c CERT@3, c CKE@3, "
+			     "c CCS@3, c ENC@3, s ALERT2.116@4, s CCS@4, s EALERT@4");
+		CHECK_EQ_INT(s->cr.present, 1);
+		CHECK_EQ_INT(s->cr.n_ca, 1);
+		CHECK_EQ_INT(s->cr.frame, 2);
+		check_chain(s, SIDE_CLIENT, 0, 1);
+		CHECK_EQ_INT(s->n_alerts, 2);
+		CHECK_EQ_INT(s->alerts[1].encrypted, 1);
+		CHECK_EQ_INT(s->alerts[1].level, -1);
+		CHECK_EQ_INT(s->alerts[0].desc, 116);
+		CHECK_EQ_STR(notes(s), "");
+	}
+	stop();
+}
+
+/* A peer that sends alerts forever: the list is capped, memory is not. */
+static void test_alert_flood(void)
+{
+	start(1);
+	struct bb h = { 0 }, r = { 0 };
+	client_hello(&h, 0, NULL);
+	records(&r, 22, &h, 16384);
+	send_(0, &r, 1 << 16);
+	bb_free(&h);
+	bb_free(&r);
+	for (int i = 0; i < 2000; i++)
+		alert(&r, 1, 0);
+	send_(1, &r, 1 << 16);
+	bb_free(&r);
+	finish();
+	CHECK_EQ_INT(C.ns, 1);
+	if (C.ns == 1) {
+		CHECK_EQ_INT(C.s[0]->n_alerts, 256);
+		CHECK_EQ_STR(notes(C.s[0]), "LIMIT");
+	}
+	stop();
+}
+
+int main(void)
+{
+	if (fixture_init() != 0)
+		return 1;
+	test_not_tls();
+	test_starttls();
+	test_tls13();
+	test_sslv2_split();
+	test_roles();
+	test_mtls_alerts_truncated();
+	test_alert_flood();
+
+	x509_free_list(pki, npki);
+	return t_done("tls_stream_more");
+}

@@ -1,0 +1,70 @@
+/*
+ * sink.h - the outputs of a batch run, one interface for all of them:
+ * the text and JSON reports, the HTML page, the SQLite inventory and the
+ * certificate export.
+ *
+ * Outputs take sessions, not files. The batch driver (ui/batch.c) hands
+ * every sink the sessions of a run one at a time, in a deterministic order
+ * (files in input order; within a file, by each session's first packet),
+ * then file_end with what reading the file showed, and after the last
+ * file end with the run summary. A sink whose format needs a file's totals
+ * before its sessions (the text report's file header) keeps that file's
+ * sessions until file_end; none keeps a session beyond its file.
+ *
+ *   begin -> ( session* file_end )* -> end -> free
+ *
+ * Sinks only ever run on the main thread.
+ */
+#ifndef TLSDIAG_SINK_H
+#define TLSDIAG_SINK_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "rules/analysis.h"
+#include "rules/summary.h"
+#include "ui/ui.h"
+
+/* The capture a session came from. */
+struct sink_file {
+	const char *path; /* as the run names it ("-": standard input) */
+	size_t index;	  /* 0-based, in input order */
+};
+
+struct sink_ops {
+	const char *name;
+	/* Once, before the first session. */
+	void (*begin)(void *st, const struct ui_opts *o);
+	/* One session of `file`; r and everything it points at live until the
+	 * call returns (copy what must outlive it). */
+	void (*session)(void *st, const struct sink_file *file, const struct session_report *r);
+	/* `file` has no more sessions: how reading it went (fr->n_sessions
+	 * sessions were handed over). */
+	void (*file_end)(void *st, const struct sink_file *file, const struct file_report *fr);
+	/* Once, after the last file. */
+	void (*end)(void *st, const struct run_summary *sum);
+	/* Frees the state (also when begin never ran). */
+	void (*free)(void *st);
+	/* Optional: asked on the main thread BEFORE a file is analysed; 1
+	 * means "already known and unchanged: do not analyse" (the store). */
+	int (*skip)(void *st, const char *path);
+	/* Optional: 1 when the output could not be written (the run then
+	 * exits 2: a report that was asked for is missing). */
+	int (*failed)(const void *st);
+};
+
+/* A sink: its operations and its state. ops is NULL when it could not be
+ * made. */
+struct sink {
+	const struct sink_ops *ops;
+	void *st;
+};
+
+/* The sinks are made in ui/report/report.h (text, JSON, HTML, export)
+ * and ui/store/store.h (SQLite). */
+
+/* Run every input through analysis and hand the sessions to the sinks
+ * (ui/batch.c). Returns the exit code. */
+int batch_run(const struct ui_opts *o, struct sink *sinks, size_t n_sinks);
+
+#endif

@@ -1,0 +1,432 @@
+/*
+ * queries.c - `tlsdiag db FILE expiring|failing|where|stats`: what the
+ * inventory knows, read back for a person (every text sanitised).
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "capture/xalloc.h"
+#include "rules/facts.h"
+#include "ui/store/store_int.h"
+#include "ui/text/text.h"
+
+static const char DB_USAGE[] =
+	"usage: tlsdiag db FILE expiring [DAYS]   certificates expiring within DAYS (30) or expired\n"
+	"       tlsdiag db FILE failing           endpoints with failed sessions, latest finding\n"
+	"       tlsdiag db FILE where SHA256|PREFIX|TEXT\n"
+	"                                         where a certificate was seen (fingerprint,\n"
+	"                                         fingerprint prefix or subject substring)\n"
+	"       tlsdiag db FILE stats             what the database holds\n";
+
+__attribute__((format(printf, 1, 2))) static int db_usage(const char *fmt, ...)
+{
+	va_list ap;
+	fputs("tlsdiag: db: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	fputs(DB_USAGE, stderr);
+	return EXIT_USAGE;
+}
+
+/* Column text, sanitised for the terminal, never NULL. */
+static const char *col(sqlite3_stmt *st, int i, char *buf, size_t len)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+	return ui_sanitize_buf(t ? (const char *)t : "", buf, len);
+}
+
+static const char *fmt_time(int64_t secs, char *buf, size_t len)
+{
+	time_t t = (time_t)secs;
+	struct tm tm;
+	if (!gmtime_r(&t, &tm) || strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		snprintf(buf, len, "@%lld", (long long)secs);
+	return buf;
+}
+
+static const char *fmt_ns(sqlite3_stmt *st, int i, char *buf, size_t len)
+{
+	if (sqlite3_column_type(st, i) == SQLITE_NULL) {
+		snprintf(buf, len, "-");
+		return buf;
+	}
+	int64_t ns = sqlite3_column_int64(st, i);
+	int64_t s = ns / 1000000000LL;
+	if (ns < 0 && ns % 1000000000LL)
+		s--;
+	return fmt_time(s, buf, len);
+}
+
+static int prep(sqlite3 *db, const char *sql, sqlite3_stmt **st)
+{
+	if (sqlite3_prepare_v2(db, sql, -1, st, NULL) != SQLITE_OK) {
+		fprintf(stderr, "tlsdiag: db: %s\n", sqlite3_errmsg(db));
+		return -1;
+	}
+	return 0;
+}
+
+static int cmd_expiring(sqlite3 *db, int days)
+{
+	sqlite3_stmt *st;
+	time_t now = time(NULL);
+	int n = 0;
+	if (prep(db,
+		 "SELECT c.sha256, c.subject, c.not_after,"
+		 " (SELECT count(DISTINCT cc.session_id) FROM chain_certs cc WHERE cc.cert_id = c.id),"
+		 " (SELECT group_concat(ep, ' ') FROM (SELECT DISTINCT"
+		 "   CASE cc.side WHEN 'client' THEN"
+		 "     (CASE WHEN instr(s.client_ip, ':') THEN '[' || s.client_ip || ']' ELSE s.client_ip END) || ':' || s.client_port"
+		 "   ELSE"
+		 "     (CASE WHEN instr(s.server_ip, ':') THEN '[' || s.server_ip || ']' ELSE s.server_ip END) || ':' || s.server_port END AS ep"
+		 "   FROM chain_certs cc JOIN sessions s ON s.id = cc.session_id"
+		 "   WHERE cc.cert_id = c.id ORDER BY ep))"
+		 " FROM certificates c"
+		 " WHERE c.parse_ok = 1 AND c.not_after <= ?1"
+		 " AND EXISTS (SELECT 1 FROM chain_certs cc WHERE cc.cert_id = c.id)"
+		 " ORDER BY c.not_after, c.subject, c.sha256",
+		 &st) != 0)
+		return EXIT_USAGE;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)now + (sqlite3_int64)days * SECS_PER_DAY);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		char sha[80], subj[1024], eps[2048], tb[40];
+		int64_t na = sqlite3_column_int64(st, 2);
+		long d = days_between(now, (time_t)na);
+		if (n++ == 0)
+			printf("%-20s %6s  %-8s  %-64s  %s\n", "NOT AFTER", "DAYS", "STATE",
+			       "SHA-256", "SUBJECT / SEEN AT");
+		printf("%-20s %6ld  %-8s  %s  %s\n", fmt_time(na, tb, sizeof(tb)), d,
+		       na < now ? "EXPIRED" : "expiring", col(st, 0, sha, sizeof(sha)),
+		       col(st, 1, subj, sizeof(subj)));
+		printf("%-20s %6s  %-8s  %-64s  seen at %s (%lld session%s)\n", "", "", "", "",
+		       col(st, 4, eps, sizeof(eps)), (long long)sqlite3_column_int64(st, 3),
+		       sqlite3_column_int64(st, 3) == 1 ? "" : "s");
+	}
+	sqlite3_finalize(st);
+	if (n == 0)
+		printf("no certificate expires within %d day%s (none expired)\n", days,
+		       days == 1 ? "" : "s");
+	return EXIT_CLEAN;
+}
+
+static int cmd_failing(sqlite3 *db)
+{
+	sqlite3_stmt *st;
+	int n = 0;
+	/* Per server endpoint: failed and total sessions, then the latest
+	 * failed session's worst finding and headline. */
+	if (prep(db,
+		 "WITH f AS (SELECT s.*, row_number() OVER (PARTITION BY s.server_ip, s.server_port"
+		 "   ORDER BY s.start_ns DESC, s.id DESC) AS rn,"
+		 "   count(*) OVER (PARTITION BY s.server_ip, s.server_port) AS nfail"
+		 "   FROM sessions s WHERE s.verdict = 'failed')"
+		 " SELECT f.server_ip, f.server_port, f.nfail,"
+		 "  (SELECT count(*) FROM sessions t WHERE t.server_ip = f.server_ip"
+		 "   AND t.server_port = f.server_port),"
+		 "  f.start_ns,"
+		 "  (SELECT x.finding FROM findings x WHERE x.session_id = f.id"
+		 "   ORDER BY x.sev_rank DESC, x.id LIMIT 1),"
+		 "  (SELECT x.message FROM findings x WHERE x.session_id = f.id"
+		 "   ORDER BY x.sev_rank DESC, x.id LIMIT 1),"
+		 "  f.headline, c.path, f.num, f.service"
+		 " FROM f JOIN captures c ON c.id = f.capture_id WHERE f.rn = 1"
+		 " ORDER BY f.start_ns DESC, f.server_ip, f.server_port",
+		 &st) != 0)
+		return EXIT_USAGE;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		char ip[80], tb[40], fid[80], msg[2048], head[2048], path[1024], svc[256];
+		const char *ipt = col(st, 0, ip, sizeof(ip));
+		int v6 = strchr(ipt, ':') != NULL;
+		n++;
+		printf("%s%s%s:%d  %lld failed of %lld session%s  last %s%s%s%s\n", v6 ? "[" : "",
+		       ipt, v6 ? "]" : "", sqlite3_column_int(st, 1),
+		       (long long)sqlite3_column_int64(st, 2),
+		       (long long)sqlite3_column_int64(st, 3),
+		       sqlite3_column_int64(st, 3) == 1 ? "" : "s", fmt_ns(st, 4, tb, sizeof(tb)),
+		       sqlite3_column_type(st, 10) != SQLITE_NULL ? "  (" : "",
+		       sqlite3_column_type(st, 10) != SQLITE_NULL ? col(st, 10, svc, sizeof(svc))
+								  : "",
+		       sqlite3_column_type(st, 10) != SQLITE_NULL ? ")" : "");
+		if (sqlite3_column_type(st, 5) != SQLITE_NULL)
+			printf("    latest finding: %s: %s\n", col(st, 5, fid, sizeof(fid)),
+			       col(st, 6, msg, sizeof(msg)));
+		else
+			printf("    latest finding: (none)\n");
+		if (sqlite3_column_type(st, 7) != SQLITE_NULL)
+			printf("    %s\n", col(st, 7, head, sizeof(head)));
+		printf("    in %s, session %lld\n", col(st, 8, path, sizeof(path)),
+		       (long long)sqlite3_column_int64(st, 9));
+	}
+	sqlite3_finalize(st);
+	if (n == 0)
+		printf("no failed sessions stored\n");
+	return EXIT_CLEAN;
+}
+
+/* "ab:CD:01..." -> "abcd01..." when the text is a fingerprint or a prefix
+ * of one (4 to 64 hex digits, colons allowed); else NULL. */
+static char *hex_prefix(const char *s)
+{
+	char out[65];
+	size_t n = 0;
+	for (const char *p = s; *p; p++) {
+		if (*p == ':')
+			continue;
+		int c = (unsigned char)*p;
+		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')))
+			return NULL;
+		if (n == 64)
+			return NULL;
+		out[n++] = (char)(c >= 'A' && c <= 'F' ? c - 'A' + 'a' : c);
+	}
+	if (n < 4)
+		return NULL;
+	out[n] = '\0';
+	return xstrdup(out);
+}
+
+/* LIKE pattern for a substring, with % _ and the escape escaped. */
+static char *like_pattern(const char *s, int prefix_only)
+{
+	size_t n = strlen(s);
+	char *p = xcalloc(n * 2 + 3, 1), *o = p;
+	if (!prefix_only)
+		*o++ = '%';
+	for (; *s; s++) {
+		if (*s == '%' || *s == '_' || *s == '\\')
+			*o++ = '\\';
+		*o++ = *s;
+	}
+	*o++ = '%';
+	*o = '\0';
+	return p;
+}
+
+static int cmd_where(sqlite3 *db, const char *what)
+{
+	sqlite3_stmt *cs, *ws;
+	char *hex = hex_prefix(what);
+	int n = 0;
+	int rc = EXIT_CLEAN;
+	if (prep(db,
+		 "SELECT id, sha256, subject, issuer, not_after, parse_ok FROM certificates c"
+		 " WHERE (?1 IS NOT NULL AND sha256 LIKE ?1 ESCAPE '\\')"
+		 "  OR (?2 IS NOT NULL AND subject LIKE ?2 ESCAPE '\\')"
+		 " ORDER BY subject, sha256",
+		 &cs) != 0) {
+		free(hex);
+		return EXIT_USAGE;
+	}
+	if (prep(db,
+		 "SELECT p.path, s.num, cc.side, cc.idx, s.client_ip, s.client_port, s.server_ip,"
+		 " s.server_port, s.start_ns, s.verdict, s.sni, cc.status"
+		 " FROM chain_certs cc JOIN sessions s ON s.id = cc.session_id"
+		 " JOIN captures p ON p.id = s.capture_id WHERE cc.cert_id = ?1"
+		 " ORDER BY s.start_ns, p.path, s.num, cc.side, cc.idx",
+		 &ws) != 0) {
+		sqlite3_finalize(cs);
+		free(hex);
+		return EXIT_USAGE;
+	}
+	char *hexpat = hex ? like_pattern(hex, 1) : NULL;
+	char *subjpat = like_pattern(what, 0);
+	/* A fingerprint-looking text is tried as one first; subject text is
+	 * searched when it matched nothing (e.g. "cafe" or "ACME"). */
+	for (int pass = 0; pass < 2 && n == 0; pass++) {
+		if (pass == 0 && !hexpat)
+			continue;
+		sqlite3_reset(cs);
+		sqlite3_clear_bindings(cs);
+		if (pass == 0)
+			bind_text(cs, 1, hexpat);
+		else
+			bind_text(cs, 2, subjpat);
+		while (sqlite3_step(cs) == SQLITE_ROW) {
+			char sha[80], subj[1024], iss[1024], tb[40];
+			n++;
+			printf("%s%s\n", n > 1 ? "\n" : "", col(cs, 1, sha, sizeof(sha)));
+			if (sqlite3_column_int(cs, 5)) {
+				printf("  subject   %s\n", col(cs, 2, subj, sizeof(subj)));
+				printf("  issuer    %s\n", col(cs, 3, iss, sizeof(iss)));
+				printf("  not after %s\n",
+				       fmt_time(sqlite3_column_int64(cs, 4), tb, sizeof(tb)));
+			} else {
+				printf("  (could not be decoded)\n");
+			}
+			sqlite3_reset(ws);
+			sqlite3_bind_int64(ws, 1, sqlite3_column_int64(cs, 0));
+			int m = 0;
+			while (sqlite3_step(ws) == SQLITE_ROW) {
+				char path[1024], side[16], cip[80], sip[80], verdict[32], sni[512],
+					status[64];
+				const char *sd = col(ws, 2, side, sizeof(side));
+				int client = strcmp(sd, "client") == 0;
+				const char *c4 = col(ws, 4, cip, sizeof(cip));
+				const char *s4 = col(ws, 6, sip, sizeof(sip));
+				int cp = sqlite3_column_int(ws, 5), sp = sqlite3_column_int(ws, 7);
+				int c6 = strchr(c4, ':') != NULL, s6 = strchr(s4, ':') != NULL;
+				char pres[128], peer[128];
+				snprintf(pres, sizeof(pres), "%s%s%s:%d",
+					 (client ? c6 : s6) ? "[" : "", client ? c4 : s4,
+					 (client ? c6 : s6) ? "]" : "", client ? cp : sp);
+				snprintf(peer, sizeof(peer), "%s%s%s:%d",
+					 (client ? s6 : c6) ? "[" : "", client ? s4 : c4,
+					 (client ? s6 : c6) ? "]" : "", client ? sp : cp);
+				if (m++ == 0)
+					printf("  seen:\n");
+				printf("    %s  %s session %lld  %s chain #%d  presented by %s to %s  "
+				       "%s%s%s%s%s\n",
+				       fmt_ns(ws, 8, tb, sizeof(tb)),
+				       col(ws, 0, path, sizeof(path)),
+				       (long long)sqlite3_column_int64(ws, 1), sd,
+				       sqlite3_column_int(ws, 3), pres, peer,
+				       col(ws, 9, verdict, sizeof(verdict)),
+				       sqlite3_column_type(ws, 10) != SQLITE_NULL ? "  SNI " : "",
+				       sqlite3_column_type(ws, 10) != SQLITE_NULL
+					       ? col(ws, 10, sni, sizeof(sni))
+					       : "",
+				       sqlite3_column_type(ws, 11) != SQLITE_NULL ? "  " : "",
+				       sqlite3_column_type(ws, 11) != SQLITE_NULL
+					       ? col(ws, 11, status, sizeof(status))
+					       : "");
+			}
+			if (m == 0)
+				printf("  seen: nowhere any more\n");
+		}
+	}
+	if (n == 0) {
+		char wb[512];
+		printf("no certificate matches '%s'\n", ui_sanitize_buf(what, wb, sizeof(wb)));
+		rc = EXIT_FINDINGS;
+	}
+	sqlite3_finalize(cs);
+	sqlite3_finalize(ws);
+	free(hex);
+	free(hexpat);
+	free(subjpat);
+	return rc;
+}
+
+static int64_t scalar(sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt *st;
+	int64_t v = 0;
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+static int cmd_stats(sqlite3 *db, const char *path)
+{
+	sqlite3_stmt *st;
+	char pb[1024], tb[40], tb2[40];
+	time_t now = time(NULL);
+	int v = 0;
+	user_version(db, &v);
+	printf("database      %s (schema %d)\n", ui_sanitize_buf(path, pb, sizeof(pb)), v);
+	printf("captures      %lld (ok %lld, partial %lld, bad %lld)\n",
+	       (long long)scalar(db, "SELECT count(*) FROM captures"),
+	       (long long)scalar(db, "SELECT count(*) FROM captures WHERE status = 'ok'"),
+	       (long long)scalar(db, "SELECT count(*) FROM captures WHERE status = 'partial'"),
+	       (long long)scalar(db, "SELECT count(*) FROM captures WHERE status = 'bad'"));
+	printf("sessions      %lld (ok %lld, warning %lld, failed %lld, incomplete %lld)\n",
+	       (long long)scalar(db, "SELECT count(*) FROM sessions"),
+	       (long long)scalar(db, "SELECT count(*) FROM sessions WHERE verdict = 'ok'"),
+	       (long long)scalar(db, "SELECT count(*) FROM sessions WHERE verdict = 'warning'"),
+	       (long long)scalar(db, "SELECT count(*) FROM sessions WHERE verdict = 'failed'"),
+	       (long long)scalar(db, "SELECT count(*) FROM sessions WHERE verdict = 'incomplete'"));
+	if (prep(db,
+		 "SELECT count(*), coalesce(sum(parse_ok = 1 AND not_after < ?1), 0),"
+		 " coalesce(sum(parse_ok = 1 AND not_after >= ?1 AND not_after <= ?2), 0)"
+		 " FROM certificates",
+		 &st) != 0)
+		return EXIT_USAGE;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)now);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)now + 30 * SECS_PER_DAY);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		printf("certificates  %lld unique (%lld expired, %lld expiring within 30 days)\n",
+		       (long long)sqlite3_column_int64(st, 0),
+		       (long long)sqlite3_column_int64(st, 1),
+		       (long long)sqlite3_column_int64(st, 2));
+	sqlite3_finalize(st);
+	printf("findings      %lld\n", (long long)scalar(db, "SELECT count(*) FROM findings"));
+	if (prep(db, "SELECT finding, count(*) FROM findings GROUP BY finding ORDER BY finding",
+		 &st) != 0)
+		return EXIT_USAGE;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		char id[128];
+		printf("  %-28s %lld\n", col(st, 0, id, sizeof(id)),
+		       (long long)sqlite3_column_int64(st, 1));
+	}
+	sqlite3_finalize(st);
+	if (scalar(db, "SELECT count(*) FROM captures") > 0)
+		printf("analysed      %s .. %s\n",
+		       fmt_time(scalar(db, "SELECT min(analysed_at) FROM captures"), tb,
+				sizeof(tb)),
+		       fmt_time(scalar(db, "SELECT max(analysed_at) FROM captures"), tb2,
+				sizeof(tb2)));
+	return EXIT_CLEAN;
+}
+
+int db_command(const struct ui_opts *o)
+{
+	char err[1024] = "";
+	const char *cmd;
+	sqlite3 *db;
+	int rc;
+
+	if (!o->db_path)
+		return db_usage("missing FILE");
+	if (o->n_db_args < 1)
+		return db_usage("missing COMMAND after %s", o->db_path);
+	cmd = o->db_args[0];
+	int days = 30;
+	if (strcmp(cmd, "expiring") == 0) {
+		if (o->n_db_args > 2)
+			return db_usage("expiring: too many arguments (%s ...)", o->db_args[2]);
+		if (o->n_db_args == 2) {
+			char *end;
+			errno = 0;
+			long v = strtol(o->db_args[1], &end, 10);
+			if (errno || end == o->db_args[1] || *end || v < 0 || v > 36500)
+				return db_usage("expiring: DAYS must be a number of days 0-36500, "
+						"not '%s'",
+						o->db_args[1]);
+			days = (int)v;
+		}
+	} else if (strcmp(cmd, "failing") == 0 || strcmp(cmd, "stats") == 0) {
+		if (o->n_db_args > 1)
+			return db_usage("too many arguments (%s ...)", o->db_args[1]);
+	} else if (strcmp(cmd, "where") == 0) {
+		if (o->n_db_args != 2 || !o->db_args[1][0])
+			return db_usage("where: expected one SHA256, prefix or subject text");
+	} else {
+		return db_usage("unknown command '%s'", cmd);
+	}
+
+	db = db_open(o->db_path, 0, err, sizeof(err));
+	if (!db) {
+		char eb[1100];
+		fprintf(stderr, "tlsdiag: db: %s\n", ui_sanitize_buf(err, eb, sizeof(eb)));
+		return EXIT_USAGE;
+	}
+	if (strcmp(cmd, "expiring") == 0)
+		rc = cmd_expiring(db, days);
+	else if (strcmp(cmd, "failing") == 0)
+		rc = cmd_failing(db);
+	else if (strcmp(cmd, "where") == 0)
+		rc = cmd_where(db, o->db_args[1]);
+	else
+		rc = cmd_stats(db, o->db_path);
+	sqlite3_close(db);
+	return rc;
+}
