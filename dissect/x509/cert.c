@@ -28,7 +28,8 @@
  * not decode, explicit or unknown curves, DSA keys without parameters,
  * extension values that do not decode, duplicate and unknown extensions
  * (listed by OID; the critical ones counted), unknown algorithms (named
- * by OID and not checked).
+ * by OID and not checked). Like openssl's X509V3_EXT_d2i(), an extension
+ * value is read as far as its ASN.1 value goes: bytes after it are ignored.
  */
 #include "dissect/x509/x509_int.h"
 
@@ -399,7 +400,6 @@ PE_MUST_USE static enum parse_err ext_san(struct cert_info *c, struct cursor v)
 	c->has_san = 1;
 	c->san_der_len += cur_left(&v);
 	TRY(der_expect(&v, DER_SEQUENCE, &names));
-	TRY(cur_expect_end(&v));
 	while (cur_left(&names.val)) {
 		TRY(der_get(&names.val, &gn));
 		TRY(general_name(c, &gn));
@@ -415,7 +415,6 @@ PE_MUST_USE static enum parse_err ext_eku(struct cert_info *c, struct cursor v)
 
 	c->has_eku = 1;
 	TRY(der_expect(&v, DER_SEQUENCE, &seq));
-	TRY(cur_expect_end(&v));
 	while (cur_left(&seq.val)) {
 		TRY(der_expect(&seq.val, DER_OID, &oid));
 		TRY(der_oid(&oid, buf, sizeof buf));
@@ -440,7 +439,6 @@ PE_MUST_USE static enum parse_err ext_ku(struct cert_info *c, struct cursor v)
 	uint8_t byte;
 
 	TRY(der_expect(&v, DER_BIT_STRING, &ku));
-	TRY(cur_expect_end(&v));
 	TRY(der_bits(&ku, &bits, &unused));
 	c->has_key_usage = 1;
 	c->key_usage = 0;
@@ -460,10 +458,11 @@ PE_MUST_USE static enum parse_err ext_ku(struct cert_info *c, struct cursor v)
 PE_MUST_USE static enum parse_err ext_bc(struct cert_info *c, struct cursor v)
 {
 	struct der seq, d;
+	struct span mag;
+	enum parse_err e;
 	long n;
 
 	TRY(der_expect(&v, DER_SEQUENCE, &seq));
-	TRY(cur_expect_end(&v));
 	c->has_basic_constraints = 1;
 	if (der_next_is(&seq.val, DER_BOOLEAN)) {
 		TRY(der_get(&seq.val, &d));
@@ -471,10 +470,15 @@ PE_MUST_USE static enum parse_err ext_bc(struct cert_info *c, struct cursor v)
 	}
 	if (der_next_is(&seq.val, DER_INTEGER)) {
 		TRY(der_get(&seq.val, &d));
-		TRY(der_long(&d, &n));
-		if (n < 0 || n > INT_MAX)
+		/* openssl keeps any INTEGER; larger than an int is "unlimited" */
+		e = der_long(&d, &n);
+		if (e == PE_LIMIT && der_uint(&d, &mag) == PE_OK)
+			n = LONG_MAX;
+		else if (e != PE_OK)
+			return e;
+		if (n < 0)
 			return PE_MALFORMED;
-		c->path_len = (int)n;
+		c->path_len = n > INT_MAX ? INT_MAX : (int)n;
 	}
 	return cur_expect_end(&seq.val);
 }
@@ -484,7 +488,6 @@ PE_MUST_USE static enum parse_err ext_ski(struct cert_info *c, struct cursor v)
 	struct der os;
 
 	TRY(der_expect(&v, DER_OCTET_STRING, &os));
-	TRY(cur_expect_end(&v));
 	c->ski_len = cur_left(&os.val);
 	c->ski = span_dup(cur_rest(&os.val));
 	return PE_OK;
@@ -498,7 +501,6 @@ PE_MUST_USE static enum parse_err ext_aki(struct cert_info *c, struct cursor v)
 	struct der seq, d;
 
 	TRY(der_expect(&v, DER_SEQUENCE, &seq));
-	TRY(cur_expect_end(&v));
 	if (der_next_is(&seq.val, DER_CTX0_PRIM)) {
 		TRY(der_get(&seq.val, &d));
 		c->aki_len = cur_left(&d.val);
@@ -531,7 +533,6 @@ PE_MUST_USE static enum parse_err ext_crldp(struct cert_info *c, struct cursor v
 	struct der seq, dp, name, full;
 
 	TRY(der_expect(&v, DER_SEQUENCE, &seq));
-	TRY(cur_expect_end(&v));
 	while (cur_left(&seq.val)) {
 		TRY(der_expect(&seq.val, DER_SEQUENCE, &dp));
 		if (!der_next_is(&dp.val, DER_CTX0))
@@ -553,7 +554,6 @@ PE_MUST_USE static enum parse_err ext_aia(struct cert_info *c, struct cursor v)
 	char buf[OID_TEXT_MAX];
 
 	TRY(der_expect(&v, DER_SEQUENCE, &seq));
-	TRY(cur_expect_end(&v));
 	while (cur_left(&seq.val)) {
 		TRY(der_expect(&seq.val, DER_SEQUENCE, &ad));
 		TRY(der_expect(&ad.val, DER_OID, &method));
@@ -578,7 +578,6 @@ PE_MUST_USE static enum parse_err ext_policies(struct cert_info *c, struct curso
 	char buf[OID_TEXT_MAX];
 
 	TRY(der_expect(&v, DER_SEQUENCE, &seq));
-	TRY(cur_expect_end(&v));
 	while (cur_left(&seq.val)) {
 		TRY(der_expect(&seq.val, DER_SEQUENCE, &pi));
 		TRY(der_expect(&pi.val, DER_OID, &oid));

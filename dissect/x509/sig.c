@@ -245,9 +245,11 @@ static int verify_uncached(const struct cert_info *child, const struct cert_info
 		return -1;
 	sc.tbs = sp.tbs;
 	sc.sig = sp.sig;
-	if (sc.alg.scheme != SIG_ED25519 && sc.alg.scheme != SIG_ED448 &&
-	    (sc.alg.hash == NULL || x509_hash(sc.alg.hash->id, sc.tbs, sc.digest) != 0))
-		return -1;
+	if (sc.alg.scheme != SIG_ED25519 && sc.alg.scheme != SIG_ED448) {
+		if (sc.alg.hash == NULL)
+			return -1;
+		sc.digest_ok = x509_hash(sc.alg.hash->id, sc.tbs, sc.digest) == 0;
+	}
 
 	switch (sc.alg.scheme) {
 	case SIG_RSA:
@@ -255,12 +257,15 @@ static int verify_uncached(const struct cert_info *child, const struct cert_info
 		int bits = span_bits(sc.key.n);
 		if (bits == 0 || bits > RSA_MAX_BITS || (bits > 3072 && span_bits(sc.key.e) > 64))
 			return -1;
-		if (bits > RSA_WOLF_MAX_BITS)
+		if (bits > RSA_WOLF_MAX_BITS || !sc.digest_ok)
 			return x509_verify_nettle(&sc);
 		return wolf_rsa(&sc);
 	}
-	case SIG_ECDSA:
-		return wolf_ecdsa(&sc);
+	case SIG_ECDSA: {
+		int r = sc.digest_ok ? wolf_ecdsa(&sc) : -1;
+		/* a curve or parameters wolfSSL does not carry */
+		return r == -1 ? x509_verify_nettle(&sc) : r;
+	}
 	case SIG_ED25519:
 	case SIG_ED448:
 		return wolf_eddsa(&sc);

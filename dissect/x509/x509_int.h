@@ -290,6 +290,7 @@ struct sig_check {
 	struct span tbs;       /* the signed bytes */
 	struct span sig;       /* signatureValue bits */
 	uint8_t digest[64];    /* hash of tbs (not for EdDSA) */
+	int digest_ok;         /* digest holds it (wolfCrypt had the hash) */
 	struct key_info key;   /* the issuer's */
 };
 
@@ -300,9 +301,11 @@ size_t x509_digest_info(const struct sig_check *sc, uint8_t *out, size_t max);
 
 /*
  * The signatures Debian's wolfSSL (5.5.4) cannot check: RSA moduli over
- * 4096 bits (its SP math stops there) and DSA (it takes 20-byte digests
- * only). Returns 1 verified, 0 does not verify, -1 cannot be checked.
+ * 4096 bits (its SP math stops there), DSA (it takes 20-byte digests
+ * only), ECDSA on prime curves it leaves out, digests it lacks (computed
+ * here when sc->digest_ok is 0). Returns 1 verified, 0 does not verify, -1
+ * cannot be checked.
  */
-int x509_verify_nettle(const struct sig_check *sc);
+int x509_verify_nettle(struct sig_check *sc);
 
 #endif
