@@ -1481,6 +1481,83 @@ static void test_unparseable(void)
 	cert_info_free(bad);
 }
 
+/* Certificates of the X.509 differential corpus (tests/x509/corpus). */
+#define CORPUS(name) ("../../../x509/corpus/" name)
+
+/*
+ * Re-encode a Name in place (test data, not wire input): every
+ * PrintableString becomes a UTF8String and the other way round, and ASCII
+ * letters change case. RFC 5280 §7.1 makes it the same name.
+ */
+static void reencode_name(uint8_t *p, size_t n)
+{
+	size_t i = 2;
+
+	while (i + 1 < n) {
+		uint8_t tag = p[i], len = p[i + 1];
+
+		if (tag == 0x31 || tag == 0x30) { /* RDN SET, AttributeTypeAndValue */
+			i += 2;
+			continue;
+		}
+		if ((tag == 0x13 || tag == 0x0c) && i + 2 + len <= n) {
+			p[i] = tag == 0x13 ? 0x0c : 0x13;
+			for (size_t k = i + 2; k < i + 2 + len; k++)
+				if ((p[k] | 0x20) >= 'a' && (p[k] | 0x20) <= 'z')
+					p[k] ^= 0x20;
+		}
+		i += 2 + (size_t)len;
+	}
+}
+
+static void test_reencoded_names(void)
+{
+	struct setup u;
+	struct tls_session *s;
+	struct session_report *r;
+	const struct cert_info *leaf = cert(CORPUS("names/issuer-case-and-spaces"));
+	const struct cert_info *ca = cert(CORPUS("names/ca"));
+
+	/* The issuer field spells the CA's name otherwise (case, spaces,
+	 * PrintableString for UTF8String): it still names that CA, the
+	 * signature verifies, the chain links. */
+	CHECK(strcmp(leaf->issuer.rfc4514, ca->subject.rfc4514) != 0);
+	CHECK_EQ_INT(chain_issued_by(leaf, ca), 1);
+	CHECK_EQ_INT(chain_issued_by(cert(CORPUS("names/issuer-bmp")), ca), 1);
+	CHECK_EQ_INT(chain_issued_by(cert(CORPUS("names/issuer-utf8-for-printable")), ca), 1);
+	setup_init(&u);
+	setup_load(&u);
+	s = sess(443);
+	set_chain(s, S, CORPUS("names/issuer-case-and-spaces"), CORPUS("names/ca"), NULL);
+	r = run(&u, s);
+	CHECK_EQ_INT(r->chain[S].path_len, 2);
+	CHECK_EQ_INT(r->chain[S].status[0], CS_LINKED);
+	CHECK(find(r, "incomplete_chain") == NULL && find(r, "unknown_ca") == NULL);
+	report_done(r);
+
+	/* The server's CertificateRequest lists the issuing CA re-encoded:
+	 * the client's certificate is still acceptable. */
+	s = sess(7001);
+	set_chain(s, S, "srv", "inter", NULL);
+	set_cr(s, "inter", NULL);
+	reencode_name(s->cr.ca_der[0], s->cr.ca_der_len[0]);
+	CHECK(memcmp(s->cr.ca_der[0], cert("inter")->subject.der, s->cr.ca_der_len[0]) != 0);
+	set_chain(s, C, "cli", "inter", NULL);
+	r = run(&u, s);
+	EXPECT_NONE("ca_not_acceptable, CA name re-encoded", r);
+	report_done(r);
+	/* ... but another name is another name */
+	s = sess(7001);
+	set_chain(s, S, "srv", "inter", NULL);
+	set_cr(s, "inter", NULL);
+	s->cr.ca_der[0][s->cr.ca_der_len[0] - 1] ^= 0x01;
+	set_chain(s, C, "cli", "inter", NULL);
+	r = run(&u, s);
+	EXPECT("ca_not_acceptable, another name", r, { "ca_not_acceptable", C, 0, P });
+	report_done(r);
+	setup_free(&u);
+}
+
 static void test_name_match(void)
 {
 	CHECK(rule_name_match("srv.example.com", "SRV.Example.com"));
@@ -1548,6 +1625,7 @@ int main(void)
 	test_tls13_and_gaps();
 	test_shadowing();
 	test_unparseable();
+	test_reencoded_names();
 	certs_free();
 	return t_done("test_rules");
 }
