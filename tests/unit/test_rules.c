@@ -1558,6 +1558,65 @@ static void test_reencoded_names(void)
 	setup_free(&u);
 }
 
+/* unknown_critical_extension: a critical extension validators do not
+ * process, the CT precertificate poison, and critical ones they do. */
+static void test_critical_extensions(void)
+{
+	struct setup u;
+	struct tls_session *s;
+	struct session_report *r;
+	const struct finding *f;
+
+	setup_init(&u);
+	setup_load(&u);
+	s = sess(443);
+	free(s->ch.sni);
+	s->ch.sni = xstrdup("unknown-critical.example.com");
+	set_chain(s, S, CORPUS("exts/unknown-critical"), CORPUS("exts/ca"), NULL);
+	r = run(&u, s);
+	EXPECT("unknown critical extension", r, { "unknown_critical_extension", S, 0, P });
+	f = find(r, "unknown_critical_extension");
+	CHECK(f && f->sev == SEV_ERROR);
+	CHECK(f && has_text(f->message, "1.3.6.1.4.1.55555.7.1"));
+	report_done(r);
+
+	s = sess(443);
+	free(s->ch.sni);
+	s->ch.sni = xstrdup("precert.example.com");
+	set_chain(s, S, CORPUS("exts/ct-poison"), CORPUS("exts/ca"), NULL);
+	r = run(&u, s);
+	EXPECT("CT precertificate", r, { "unknown_critical_extension", S, 0, P });
+	f = find(r, "unknown_critical_extension");
+	CHECK(f && has_text(f->message, "precertificate"));
+	report_done(r);
+
+	/* a critical AKI: RFC 5280 says never critical, OpenSSL rejects it */
+	s = sess(443);
+	free(s->ch.sni);
+	s->ch.sni = xstrdup("critical-aki.example.com");
+	set_chain(s, S, CORPUS("exts/critical-aki"), CORPUS("exts/ca"), NULL);
+	r = run(&u, s);
+	EXPECT("critical AKI", r, { "unknown_critical_extension", S, 0, P });
+	report_done(r);
+
+	/* critical extensions validators process: nothing to say */
+	s = sess(443);
+	free(s->ch.sni);
+	s->ch.sni = xstrdup("eku-critical.example.com");
+	set_chain(s, S, CORPUS("exts/eku-critical"), CORPUS("exts/ca"), NULL);
+	r = run(&u, s);
+	CHECK(find(r, "unknown_critical_extension") == NULL);
+	report_done(r);
+	s = sess(443);
+	free(s->ch.sni);
+	s->ch.sni = xstrdup("name-constraints.example.com");
+	set_chain(s, S, "srv", CORPUS("exts/name-constraints"), CORPUS("exts/ca"), NULL);
+	r = run(&u, s);
+	CHECK(find(r, "unknown_critical_extension") == NULL);
+	report_done(r);
+	setup_free(&u);
+}
+
 static void test_name_match(void)
 {
 	CHECK(rule_name_match("srv.example.com", "SRV.Example.com"));
@@ -1626,6 +1685,7 @@ int main(void)
 	test_shadowing();
 	test_unparseable();
 	test_reencoded_names();
+	test_critical_extensions();
 	certs_free();
 	return t_done("test_rules");
 }
