@@ -578,6 +578,12 @@ def group_sigs():
     src = open(os.path.join(OUT, "sigs/ecdsa-p256-sha256.der"), "rb").read()
     i = src.index(b"ECDSA P-256")
     save(g, "tampered-ecdsa", src[:i] + b"e" + src[i + 1:], "sigs/ecdsa-p256-ca.der")
+    # Tampered under the CAs only nettle checks: "bad signature" proves the
+    # check ran (an unchecked one would only be "not checked").
+    for b in (8192, 16384):
+        src = open(os.path.join(OUT, "keys/rsa%d-leaf.der" % b), "rb").read()
+        i = src.index(b"leaf of RSA")
+        save(g, "tampered-rsa%d" % b, src[:i] + b"L" + src[i + 1:], "keys/rsa%d-ca.der" % b)
     # Signed by one key, checked against another of the same type and size.
     save(g, "wrong-issuer-key", open(os.path.join(OUT, "sigs/rsa-sha512.der"), "rb").read(),
          "keys/rsa2048-ca.der")
