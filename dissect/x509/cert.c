@@ -83,6 +83,22 @@ static char *serial_text(struct cursor v)
 
 /* ---- algorithms ---------------------------------------------------------------- */
 
+/* AlgorithmIdentifier ::= SEQUENCE { algorithm OID, parameters ANY OPTIONAL }:
+ * the frame openssl's X509_ALGOR requires (what the parameters mean is the
+ * algorithm's business). */
+PE_MUST_USE static enum parse_err alg_frame(const struct der *alg)
+{
+	struct cursor c = alg->val;
+	struct der d;
+
+	if (alg->id != DER_SEQUENCE)
+		return PE_MALFORMED;
+	TRY(der_expect(&c, DER_OID, &d));
+	if (cur_left(&c))
+		TRY(der_get(&c, &d));
+	return cur_expect_end(&c);
+}
+
 /* An AlgorithmIdentifier that names a digest: SEQUENCE { OID, NULL? }. */
 PE_MUST_USE static enum parse_err hash_alg_id(struct cursor c, const struct hash_def **h)
 {
@@ -160,8 +176,7 @@ enum parse_err sig_alg_walk(const struct der *alg, struct sig_alg *sa)
 	struct der oid;
 
 	memset(sa, 0, sizeof(*sa));
-	if (alg->id != DER_SEQUENCE)
-		return PE_MALFORMED;
+	TRY(alg_frame(alg));
 	TRY(der_expect(&c, DER_OID, &oid));
 	TRY(der_oid(&oid, sa->oid, sizeof sa->oid));
 	sa->def = oid_sig_alg(sa->oid);
@@ -333,6 +348,7 @@ enum parse_err key_walk(const struct der *spki, struct key_info *k)
 	TRY(der_expect(&in, DER_SEQUENCE, &alg));
 	TRY(der_expect(&in, DER_BIT_STRING, &key));
 	TRY(cur_expect_end(&in));
+	TRY(alg_frame(&alg));
 	TRY(der_expect(&alg.val, DER_OID, &oid));
 	TRY(der_oid(&oid, k->oid, sizeof k->oid));
 	params = alg.val;
@@ -757,10 +773,7 @@ PE_MUST_USE static enum parse_err walk_cert(struct cert_info *c, const char **wh
 
 	*what = "signature";
 	TRY(der_expect(&tbs, DER_SEQUENCE, &tbs_alg));
-	{
-		struct cursor o = tbs_alg.val;
-		TRY(der_expect(&o, DER_OID, &d));
-	}
+	TRY(alg_frame(&tbs_alg));
 	*what = "issuer";
 	TRY(der_expect(&tbs, DER_SEQUENCE, &d));
 	TRY(name_walk(&c->issuer, &d));
@@ -813,10 +826,7 @@ PE_MUST_USE static enum parse_err walk_cert(struct cert_info *c, const char **wh
 	TRY(cur_expect_end(&tbs));
 
 	*what = "signatureAlgorithm";
-	{
-		struct cursor o = sp.alg.val;
-		TRY(der_expect(&o, DER_OID, &d));
-	}
+	TRY(alg_frame(&sp.alg));
 	if (sig_alg_walk(&sp.alg, &sa) != PE_OK)
 		sa.scheme = SIG_UNKNOWN; /* bad PSS parameters: named, not checked */
 	c->sig_alg_oid = xstrdup(sa.oid);
