@@ -1617,6 +1617,26 @@ static void test_critical_extensions(void)
 	setup_free(&u);
 }
 
+/* A date that does not parse (openssl: "Bad time value") is not judged:
+ * before, it read as 1970 and made the certificate "expired". */
+static void test_bad_dates(void)
+{
+	struct setup u;
+	struct tls_session *s;
+	struct session_report *r;
+
+	setup_init(&u);
+	setup_load(&u);
+	s = sess(443);
+	set_chain(s, S, CORPUS("dates/bad-local-time"), CORPUS("genconf/ca"), NULL);
+	CHECK(s->chain[S].certs[0]->not_after_bad);
+	r = run(&u, s);
+	CHECK(find(r, "expired") == NULL && find(r, "not_yet_valid") == NULL &&
+	      find(r, "expiring_soon") == NULL);
+	report_done(r);
+	setup_free(&u);
+}
+
 static void test_name_match(void)
 {
 	CHECK(rule_name_match("srv.example.com", "SRV.Example.com"));
@@ -1686,6 +1706,7 @@ int main(void)
 	test_unparseable();
 	test_reencoded_names();
 	test_critical_extensions();
+	test_bad_dates();
 	certs_free();
 	return t_done("test_rules");
 }
