@@ -733,6 +733,23 @@ static void set_key(struct cert_info *c, const struct key_info *k)
 		c->key_curve = xstrdup(k->curve_oid); /* an unknown named curve */
 }
 
+/* One Time of the validity: UTCTime or GeneralizedTime (else openssl
+ * cannot read the certificate); contents that do not parse set *bad. */
+PE_MUST_USE static enum parse_err validity_time(struct cursor *v, time_t *t, char str[21], int *bad)
+{
+	struct der d;
+	int64_t when;
+
+	TRY(der_get(v, &d));
+	if (d.id != DER_UTCTIME && d.id != DER_GENTIME)
+		return PE_MALFORMED;
+	if (der_time(&d, &when, str) == PE_OK)
+		*t = (time_t)when;
+	else
+		*bad = 1;
+	return PE_OK;
+}
+
 PE_MUST_USE static enum parse_err walk_cert(struct cert_info *c, const char **what)
 {
 	struct signed_parts sp;
@@ -740,7 +757,6 @@ PE_MUST_USE static enum parse_err walk_cert(struct cert_info *c, const char **wh
 	struct der d, t, tbs_alg;
 	struct sig_alg sa;
 	struct key_info key;
-	int64_t when;
 	enum parse_err e;
 
 	*what = "Certificate";
@@ -780,20 +796,8 @@ PE_MUST_USE static enum parse_err walk_cert(struct cert_info *c, const char **wh
 
 	*what = "validity";
 	TRY(der_expect(&tbs, DER_SEQUENCE, &d));
-	TRY(der_get(&d.val, &t));
-	if (t.id != DER_UTCTIME && t.id != DER_GENTIME)
-		return PE_MALFORMED;
-	if (der_time(&t, &when, c->not_before_str) == PE_OK)
-		c->not_before = (time_t)when;
-	else
-		c->not_before_bad = 1;
-	TRY(der_get(&d.val, &t));
-	if (t.id != DER_UTCTIME && t.id != DER_GENTIME)
-		return PE_MALFORMED;
-	if (der_time(&t, &when, c->not_after_str) == PE_OK)
-		c->not_after = (time_t)when;
-	else
-		c->not_after_bad = 1;
+	TRY(validity_time(&d.val, &c->not_before, c->not_before_str, &c->not_before_bad));
+	TRY(validity_time(&d.val, &c->not_after, c->not_after_str, &c->not_after_bad));
 	TRY(cur_expect_end(&d.val));
 
 	*what = "subject";

@@ -19,12 +19,26 @@ struct oid_name {
 	const char *oid, *name;
 };
 
+/* The row of `oid` in a table of n rows of `size` bytes, each starting
+ * with its `const char *oid`; NULL when absent. */
+static const void *row(const void *table, size_t n, size_t size, const char *oid)
+{
+	const char *base = table;
+
+	for (size_t i = 0; i < n; i++) {
+		const char *const *key = (const char *const *)(const void *)(base + i * size);
+		if (strcmp(*key, oid) == 0)
+			return key;
+	}
+	return NULL;
+}
+
+#define ROW(t, oid) row((t), N_OF(t), sizeof((t)[0]), (oid))
+
 static const char *lookup(const struct oid_name *t, size_t n, const char *oid)
 {
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(t[i].oid, oid) == 0)
-			return t[i].name;
-	return NULL;
+	const struct oid_name *r = row(t, n, sizeof(*t), oid);
+	return r ? r->name : NULL;
 }
 
 /*
@@ -224,10 +238,7 @@ static const struct hash_def hashes[] = {
 
 const struct hash_def *oid_hash(const char *oid)
 {
-	for (size_t i = 0; i < N_OF(hashes); i++)
-		if (strcmp(hashes[i].oid, oid) == 0)
-			return &hashes[i];
-	return NULL;
+	return ROW(hashes, oid);
 }
 
 const struct hash_def *hash_by_id(enum hash_alg id)
@@ -314,10 +325,7 @@ static const struct sig_alg_def sig_algs[] = {
 
 const struct sig_alg_def *oid_sig_alg(const char *oid)
 {
-	for (size_t i = 0; i < N_OF(sig_algs); i++)
-		if (strcmp(sig_algs[i].oid, oid) == 0)
-			return &sig_algs[i];
-	return NULL;
+	return ROW(sig_algs, oid);
 }
 
 /* Public key algorithms (SubjectPublicKeyInfo). */
@@ -345,10 +353,7 @@ static const struct key_alg_def key_algs[] = {
 
 const struct key_alg_def *oid_key_alg(const char *oid)
 {
-	for (size_t i = 0; i < N_OF(key_algs); i++)
-		if (strcmp(key_algs[i].oid, oid) == 0)
-			return &key_algs[i];
-	return NULL;
+	return ROW(key_algs, oid);
 }
 
 /* Named curves, with the bits openssl reports (the size of the order). */
@@ -395,10 +400,7 @@ static const struct curve_def curves[] = {
 
 const struct curve_def *oid_curve(const char *oid)
 {
-	for (size_t i = 0; i < N_OF(curves); i++)
-		if (strcmp(curves[i].oid, oid) == 0)
-			return &curves[i];
-	return NULL;
+	return ROW(curves, oid);
 }
 
 /*
@@ -448,8 +450,5 @@ static const struct ext_def exts[] = {
 
 const struct ext_def *oid_ext(const char *oid)
 {
-	for (size_t i = 0; i < N_OF(exts); i++)
-		if (strcmp(exts[i].oid, oid) == 0)
-			return &exts[i];
-	return NULL;
+	return ROW(exts, oid);
 }

@@ -325,6 +325,7 @@ struct gfp {
 	mpz_t p, a, b, n;
 	struct pt g;
 	mpz_t t1, t2, l; /* scratch */
+	int err;         /* an inverse did not exist: not a field */
 };
 
 static void pt_init(struct pt *P)
@@ -345,6 +346,24 @@ static void pt_set(struct pt *R, const struct pt *P)
 	R->inf = P->inf;
 }
 
+/* With the slope l = t1 * t2 (the inverse already in t2): x3 = l^2 - x1 -
+ * x2, y3 = l (x1 - x3) - y1; R may be P (doubling: x2 = x1). */
+static void pt_finish(struct gfp *c, struct pt *R, const struct pt *P, const mpz_t x2)
+{
+	mpz_mul(c->l, c->t1, c->t2);
+	mpz_mod(c->l, c->l, c->p);
+	mpz_mul(c->t1, c->l, c->l);
+	mpz_sub(c->t1, c->t1, P->x);
+	mpz_sub(c->t1, c->t1, x2);
+	mpz_mod(c->t1, c->t1, c->p);
+	mpz_sub(c->t2, P->x, c->t1);
+	mpz_mul(c->t2, c->t2, c->l);
+	mpz_sub(c->t2, c->t2, P->y);
+	mpz_mod(R->y, c->t2, c->p);
+	mpz_set(R->x, c->t1);
+	R->inf = 0;
+}
+
 /* R = 2P (R may be P) */
 static void pt_dbl(struct gfp *c, struct pt *R, const struct pt *P)
 {
@@ -358,19 +377,12 @@ static void pt_dbl(struct gfp *c, struct pt *R, const struct pt *P)
 	mpz_add(c->t1, c->t1, c->a);
 	mpz_mul_2exp(c->t2, P->y, 1);
 	mpz_mod(c->t2, c->t2, c->p);
-	mpz_invert(c->t2, c->t2, c->p);
-	mpz_mul(c->l, c->t1, c->t2);
-	mpz_mod(c->l, c->l, c->p);
-	/* x3 = l^2 - 2x; y3 = l (x - x3) - y */
-	mpz_mul(c->t1, c->l, c->l);
-	mpz_submul_ui(c->t1, P->x, 2);
-	mpz_mod(c->t1, c->t1, c->p);
-	mpz_sub(c->t2, P->x, c->t1);
-	mpz_mul(c->t2, c->t2, c->l);
-	mpz_sub(c->t2, c->t2, P->y);
-	mpz_mod(R->y, c->t2, c->p);
-	mpz_set(R->x, c->t1);
-	R->inf = 0;
+	if (!mpz_invert(c->t2, c->t2, c->p)) {
+		c->err = 1;
+		R->inf = 1;
+		return;
+	}
+	pt_finish(c, R, P, P->x);
 }
 
 /* R = P + Q (R may be P) */
@@ -397,20 +409,12 @@ static void pt_add(struct gfp *c, struct pt *R, const struct pt *P, const struct
 	mpz_sub(c->t1, Q->y, P->y);
 	mpz_sub(c->t2, Q->x, P->x);
 	mpz_mod(c->t2, c->t2, c->p);
-	mpz_invert(c->t2, c->t2, c->p);
-	mpz_mul(c->l, c->t1, c->t2);
-	mpz_mod(c->l, c->l, c->p);
-	/* x3 = l^2 - x1 - x2; y3 = l (x1 - x3) - y1 */
-	mpz_mul(c->t1, c->l, c->l);
-	mpz_sub(c->t1, c->t1, P->x);
-	mpz_sub(c->t1, c->t1, Q->x);
-	mpz_mod(c->t1, c->t1, c->p);
-	mpz_sub(c->t2, P->x, c->t1);
-	mpz_mul(c->t2, c->t2, c->l);
-	mpz_sub(c->t2, c->t2, P->y);
-	mpz_mod(R->y, c->t2, c->p);
-	mpz_set(R->x, c->t1);
-	R->inf = 0;
+	if (!mpz_invert(c->t2, c->t2, c->p)) {
+		c->err = 1;
+		R->inf = 1;
+		return;
+	}
+	pt_finish(c, R, P, Q->x);
 }
 
 /* R = kP, double and add from the top bit */
@@ -489,9 +493,11 @@ static int curve_from(struct gfp *c, const struct key_info *k)
 	}
 	c->g.inf = 0;
 	mpz_mod(c->a, c->a, c->p);
-	/* a prime field of at most 1024 bits, a base point on the curve */
+	/* a prime field of at most 1024 bits, a prime order, a base point on
+	 * the curve (explicit parameters come from the certificate) */
 	if (mpz_sizeinbase(c->p, 2) > 1024 || mpz_cmp_ui(c->p, 3) <= 0 || !mpz_odd_p(c->p) ||
-	    mpz_cmp_ui(c->n, 1) <= 0 || mpz_sizeinbase(c->n, 2) > 1024 || !on_curve(c, &c->g))
+	    mpz_cmp_ui(c->n, 1) <= 0 || mpz_sizeinbase(c->n, 2) > 1024 || !on_curve(c, &c->g) ||
+	    !mpz_probab_prime_p(c->p, 20) || !mpz_probab_prime_p(c->n, 20))
 		return -1;
 	return 0;
 }
@@ -509,6 +515,7 @@ static int ecdsa_gfp(const struct sig_check *sc)
 	int result = -1;
 
 	mpz_inits(c.p, c.a, c.b, c.n, c.t1, c.t2, c.l, r, s, e, w, u1, u2, NULL);
+	c.err = 0;
 	pt_init(&c.g);
 	pt_init(&Q);
 	pt_init(&R);
@@ -544,6 +551,10 @@ static int ecdsa_gfp(const struct sig_check *sc)
 	pt_mul(&c, &R, u1, &c.g);
 	pt_mul(&c, &T, u2, &Q);
 	pt_add(&c, &R, &R, &T);
+	if (c.err) {
+		result = -1;
+		goto out;
+	}
 	if (R.inf)
 		goto out;
 	mpz_mod(R.x, R.x, c.n);

@@ -1558,60 +1558,55 @@ static void test_reencoded_names(void)
 	setup_free(&u);
 }
 
+/* A server chain of corpus certificates on 443, the client asking for sni. */
+static struct session_report *corpus_chain(struct setup *u, const char *sni, const char *leaf,
+					   const char *ca)
+{
+	struct tls_session *s = sess(443);
+
+	free(s->ch.sni);
+	s->ch.sni = xstrdup(sni);
+	set_chain(s, S, leaf, ca, NULL);
+	return run(u, s);
+}
+
 /* unknown_critical_extension: a critical extension validators do not
  * process, the CT precertificate poison, and critical ones they do. */
 static void test_critical_extensions(void)
 {
 	struct setup u;
-	struct tls_session *s;
 	struct session_report *r;
 	const struct finding *f;
 
 	setup_init(&u);
 	setup_load(&u);
-	s = sess(443);
-	free(s->ch.sni);
-	s->ch.sni = xstrdup("unknown-critical.example.com");
-	set_chain(s, S, CORPUS("exts/unknown-critical"), CORPUS("exts/ca"), NULL);
-	r = run(&u, s);
+	r = corpus_chain(&u, "unknown-critical.example.com", CORPUS("exts/unknown-critical"),
+			 CORPUS("exts/ca"));
 	EXPECT("unknown critical extension", r, { "unknown_critical_extension", S, 0, P });
 	f = find(r, "unknown_critical_extension");
 	CHECK(f && f->sev == SEV_ERROR);
 	CHECK(f && has_text(f->message, "1.3.6.1.4.1.55555.7.1"));
 	report_done(r);
 
-	s = sess(443);
-	free(s->ch.sni);
-	s->ch.sni = xstrdup("precert.example.com");
-	set_chain(s, S, CORPUS("exts/ct-poison"), CORPUS("exts/ca"), NULL);
-	r = run(&u, s);
+	r = corpus_chain(&u, "precert.example.com", CORPUS("exts/ct-poison"), CORPUS("exts/ca"));
 	EXPECT("CT precertificate", r, { "unknown_critical_extension", S, 0, P });
 	f = find(r, "unknown_critical_extension");
 	CHECK(f && has_text(f->message, "precertificate"));
 	report_done(r);
 
 	/* a critical AKI: RFC 5280 says never critical, OpenSSL rejects it */
-	s = sess(443);
-	free(s->ch.sni);
-	s->ch.sni = xstrdup("critical-aki.example.com");
-	set_chain(s, S, CORPUS("exts/critical-aki"), CORPUS("exts/ca"), NULL);
-	r = run(&u, s);
+	r = corpus_chain(&u, "critical-aki.example.com", CORPUS("exts/critical-aki"),
+			 CORPUS("exts/ca"));
 	EXPECT("critical AKI", r, { "unknown_critical_extension", S, 0, P });
 	report_done(r);
 
 	/* critical extensions validators process: nothing to say */
-	s = sess(443);
-	free(s->ch.sni);
-	s->ch.sni = xstrdup("eku-critical.example.com");
-	set_chain(s, S, CORPUS("exts/eku-critical"), CORPUS("exts/ca"), NULL);
-	r = run(&u, s);
+	r = corpus_chain(&u, "eku-critical.example.com", CORPUS("exts/eku-critical"),
+			 CORPUS("exts/ca"));
 	CHECK(find(r, "unknown_critical_extension") == NULL);
 	report_done(r);
-	s = sess(443);
-	free(s->ch.sni);
-	s->ch.sni = xstrdup("name-constraints.example.com");
-	set_chain(s, S, "srv", CORPUS("exts/name-constraints"), CORPUS("exts/ca"), NULL);
-	r = run(&u, s);
+	r = corpus_chain(&u, "policy-mappings.example.com", CORPUS("exts/policy-mappings"),
+			 CORPUS("exts/ca"));
 	CHECK(find(r, "unknown_critical_extension") == NULL);
 	report_done(r);
 	setup_free(&u);
@@ -1622,15 +1617,13 @@ static void test_critical_extensions(void)
 static void test_bad_dates(void)
 {
 	struct setup u;
-	struct tls_session *s;
 	struct session_report *r;
 
 	setup_init(&u);
 	setup_load(&u);
-	s = sess(443);
-	set_chain(s, S, CORPUS("dates/bad-local-time"), CORPUS("genconf/ca"), NULL);
-	CHECK(s->chain[S].certs[0]->not_after_bad);
-	r = run(&u, s);
+	CHECK(cert(CORPUS("dates/bad-local-time"))->not_after_bad);
+	r = corpus_chain(&u, "genconf.example.com", CORPUS("dates/bad-local-time"),
+			 CORPUS("genconf/ca"));
 	CHECK(find(r, "expired") == NULL && find(r, "not_yet_valid") == NULL &&
 	      find(r, "expiring_soon") == NULL);
 	report_done(r);
