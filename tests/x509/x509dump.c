@@ -103,7 +103,7 @@ static json_t *dn(const struct dn *d)
 
 static json_t *dump(const struct cert_info *c, const struct cert_info *issuer)
 {
-	json_t *o = json_object(), *exts = json_array(), *ku = json_array();
+	json_t *o = json_object(), *exts, *ku;
 	static const char *const ku_names[] = { "digitalSignature", "nonRepudiation",
 						"keyEncipherment",  "dataEncipherment",
 						"keyAgreement",     "keyCertSign",
@@ -119,6 +119,8 @@ static json_t *dump(const struct cert_info *c, const struct cert_info *issuer)
 		SET("verify", json_integer(x509_verify_signature(c, issuer)));
 	if (!c->parse_ok)
 		return o;
+	exts = json_array();
+	ku = json_array();
 	SET("version", json_integer(c->version));
 	SET("version_num", json_integer(c->version_num));
 	SET("serial", str(c->serial_hex));
