@@ -77,7 +77,7 @@ struct strlist {
 	char **v;
 	size_t n;
 };
-/* Free every string and the array; leaves the list empty (dissect/x509.c). */
+/* Free every string and the array; leaves the list empty (dissect/x509/cert.c). */
 void strlist_free(struct strlist *l);
 
 /* One extension, in certificate order. */

@@ -1,11 +1,16 @@
 #include <ctype.h>
 /*
- * Unit tests for dissect/x509.c and dissect/certcache.c.
+ * Unit tests for dissect/x509/ (the DER reader, names, the certificate
+ * decoder, signatures, files) and dissect/certcache.c.
  *
  * Expected values come from openssl, never from tlsdiag: make.sh in
  * tests/unit/data/x509 generated the certificates and, for each, a
- * <name>.expect file of what `openssl x509` prints. Hostile cases:
- * truncation at every length, bit flips at every byte, corrupted files.
+ * <name>.expect file of what `openssl x509` prints; tests/x509/corpus is
+ * the differential corpus (made by openssl, compared with it by
+ * test_x509_vs_openssl.sh); the DER, time and name cases below are written
+ * by hand from X.690 and RFC 5280. Hostile cases: every DER structure
+ * emptied, cut, overrunning, trailing, huge and deeply nested; truncation
+ * at every length, bit flips at every byte, corrupted files.
  */
 #include <arpa/inet.h>
 #include <stdlib.h>
