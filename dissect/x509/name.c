@@ -68,38 +68,6 @@ static void rfc4514_escape(struct dbuf *out, struct span utf8)
 
 /* ---- RFC 4518 string preparation ------------------------------------------------ */
 
-/* Code points of UTF-8; -1 when it is not UTF-8. */
-static int utf8_next(struct cursor *c, uint32_t *cp)
-{
-	uint8_t b, k;
-	unsigned more;
-	uint32_t v, min;
-
-	if (cur_u8(c, &b) != PE_OK)
-		return -1;
-	if (b < 0x80) {
-		*cp = b;
-		return 0;
-	}
-	if ((b & 0xe0) == 0xc0)
-		more = 1, v = b & 0x1fu, min = 0x80;
-	else if ((b & 0xf0) == 0xe0)
-		more = 2, v = b & 0x0fu, min = 0x800;
-	else if ((b & 0xf8) == 0xf0)
-		more = 3, v = b & 0x07u, min = 0x10000;
-	else
-		return -1;
-	while (more--) {
-		if (cur_u8(c, &k) != PE_OK || (k & 0xc0) != 0x80)
-			return -1;
-		v = v << 6 | (k & 0x3fu);
-	}
-	if (v < min || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
-		return -1;
-	*cp = v;
-	return 0;
-}
-
 /* RFC 4518 §2.2: 0 mapped to nothing, 1 a space, 2 kept. */
 static int prep_class(uint32_t cp)
 {
@@ -168,23 +136,9 @@ static int prep_value(uint8_t tag, struct cursor v, struct dbuf *out)
 		return -1;
 	while (cur_left(&v)) {
 		uint32_t cp;
-		uint8_t b;
-		uint16_t u16;
 
-		if (w == 0) {
-			if (utf8_next(&v, &cp) != 0)
-				return -1;
-		} else if (w == 1) {
-			if (cur_u8(&v, &b) != PE_OK)
-				return -1;
-			cp = b;
-		} else if (w == 2) {
-			if (cur_u16(&v, &u16) != PE_OK)
-				return -1;
-			cp = u16;
-		} else if (cur_u32(&v, &cp) != PE_OK) {
+		if (str_next(w, &v, &cp) != 0)
 			return -1;
-		}
 		switch (prep_class(cp)) {
 		case 0:
 			continue;

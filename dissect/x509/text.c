@@ -131,28 +131,70 @@ int str_to_utf8(uint8_t tag, struct cursor c, struct dbuf *out)
 	if (w < 0 || (w > 1 && cur_left(&c) % (size_t)w))
 		return -1;
 	while (cur_left(&c)) {
-		uint8_t b;
-		uint16_t u16;
 		uint32_t cp;
+		uint8_t b;
 
-		if (w == 0) {
+		if (w == 0) { /* UTF-8 stays as it is */
 			if (cur_u8(&c, &b) != PE_OK)
 				return -1;
 			txt_add(out, &b, 1);
 			continue;
 		}
-		if (w == 1) {
-			if (cur_u8(&c, &b) != PE_OK)
-				return -1;
-			cp = b;
-		} else if (w == 2) {
-			if (cur_u16(&c, &u16) != PE_OK)
-				return -1;
-			cp = u16;
-		} else if (cur_u32(&c, &cp) != PE_OK) {
+		if (str_next(w, &c, &cp) != 0)
 			return -1;
-		}
 		txt_utf8(out, cp);
 	}
 	return w;
+}
+
+/* The next code point of a string of that width; -1 at the end or when
+ * it does not decode (UTF-8: overlong forms, surrogates, past U+10FFFF). */
+int str_next(int w, struct cursor *c, uint32_t *cp)
+{
+	uint8_t b, k;
+	uint16_t u16;
+	unsigned more;
+	uint32_t v, min;
+
+	switch (w) {
+	case 1:
+		if (cur_u8(c, &b) != PE_OK)
+			return -1;
+		*cp = b;
+		return 0;
+	case 2:
+		if (cur_u16(c, &u16) != PE_OK)
+			return -1;
+		*cp = u16;
+		return 0;
+	case 4:
+		return cur_u32(c, cp) == PE_OK ? 0 : -1;
+	case 0:
+		break;
+	default:
+		return -1;
+	}
+	if (cur_u8(c, &b) != PE_OK)
+		return -1;
+	if (b < 0x80) {
+		*cp = b;
+		return 0;
+	}
+	if ((b & 0xe0) == 0xc0)
+		more = 1, v = b & 0x1fu, min = 0x80;
+	else if ((b & 0xf0) == 0xe0)
+		more = 2, v = b & 0x0fu, min = 0x800;
+	else if ((b & 0xf8) == 0xf0)
+		more = 3, v = b & 0x07u, min = 0x10000;
+	else
+		return -1;
+	while (more--) {
+		if (cur_u8(c, &k) != PE_OK || (k & 0xc0) != 0x80)
+			return -1;
+		v = v << 6 | (k & 0x3fu);
+	}
+	if (v < min || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
+		return -1;
+	*cp = v;
+	return 0;
 }

@@ -221,6 +221,9 @@ PE_MUST_USE enum parse_err sl_push(struct strlist *l, char *s);
  */
 int str_width(uint8_t tag);
 int str_to_utf8(uint8_t tag, struct cursor v, struct dbuf *out);
+/* The next code point of a string of width w (str_width()); UTF-8 (w 0)
+ * is decoded strictly. 0, or -1 at the end or when it does not decode. */
+int str_next(int w, struct cursor *c, uint32_t *cp);
 
 /* ---- names (name.c) ----------------------------------------------------------- */
 
