@@ -44,8 +44,9 @@ void cert_info_free(struct cert_info *c);
  * certificate failed to parse, an algorithm tlsdiag does not check
  * (child->sig_known 0), a key that does not decode, or one over the sizes
  * openssl also refuses: RSA over 16384 bits, DSA over 10000).
- * RSA of every size (PKCS#1 v1.5 and PSS), ECDSA on the named curves,
- * Ed25519, Ed448 and DSA are checked. Names, validity and CA flags are not
+ * RSA of every size (PKCS#1 v1.5 and PSS), ECDSA on prime curves (named
+ * or given explicitly; not the binary sect* curves), Ed25519, Ed448 and
+ * DSA are checked. Names, validity and CA flags are not
  * looked at. Results are memoised by the pair of fingerprints; thread-safe.
  */
 int x509_verify_signature(const struct cert_info *child, const struct cert_info *issuer);
