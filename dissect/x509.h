@@ -1,9 +1,9 @@
 /*
- * x509.h - X.509 certificates (RFC 5280) into our model (dissect/cert.h).
- *
- * x509.c is the only file that touches wolfSSL's certificate internals.
- * Everything a caller gets back is owned by the cert_info and outlives the
- * DER it was decoded from.
+ * x509.h - X.509 certificates (RFC 5280) into our model (dissect/cert.h):
+ * the public face of dissect/x509/ (our own DER decoder on the cursor;
+ * wolfCrypt, and nettle where Debian's wolfSSL cannot, for hashes and
+ * signatures). Everything a caller gets back is owned by the cert_info and
+ * outlives the DER it was decoded from.
  */
 #ifndef TLSDIAG_X509_H
 #define TLSDIAG_X509_H
@@ -24,8 +24,11 @@
 /*
  * Decode one DER certificate. Never returns NULL. The result owns a copy of
  * the DER and its SHA-1/SHA-256 fingerprints even when decoding failed; then
- * parse_ok is 0, parse_error says why (wolfSSL's reason, or which part our
- * own DER walk rejected) and every other field is empty (path_len -1).
+ * parse_ok is 0, parse_error says which part could not be read and why, and
+ * every other field is empty (path_len -1). A certificate fails only where
+ * openssl fails too (the Certificate, TBSCertificate, Name or validity
+ * structure is broken, or bytes follow the certificate); a bad version, date,
+ * key or extension value is flagged in the model and the rest is read.
  * `der` may be NULL only when len is 0. Free with cert_info_free().
  */
 struct cert_info *x509_decode(const uint8_t *der, size_t len);
@@ -36,10 +39,15 @@ void cert_info_free(struct cert_info *c);
 /*
  * Does issuer's public key verify child's signature?
  * 1: yes. 0: no (wrong key, or a key of another type than the signature
- * algorithm, or a tampered certificate). -1: could not be checked (either
- * certificate failed to parse, unsupported algorithm, or a key wolfSSL
- * cannot use, e.g. RSA over 4096 bits with Debian's wolfSSL).
- * Names, validity and CA flags are not looked at.
+ * algorithm, a tampered certificate, or a TBSCertificate naming another
+ * algorithm than the signature). -1: could not be checked (either
+ * certificate failed to parse, an algorithm tlsdiag does not check
+ * (child->sig_known 0), a key that does not decode, or one over the sizes
+ * openssl also refuses: RSA over 16384 bits, DSA over 10000).
+ * RSA of every size (PKCS#1 v1.5 and PSS), ECDSA on prime curves (named
+ * or given explicitly; not the binary sect* curves), Ed25519, Ed448 and
+ * DSA are checked. Names, validity and CA flags are not
+ * looked at. Results are memoised by the pair of fingerprints; thread-safe.
  */
 int x509_verify_signature(const struct cert_info *child, const struct cert_info *issuer);
 
@@ -84,6 +92,20 @@ void x509_sha256(const uint8_t *p, size_t n, uint8_t out[32]);
  * decode. The caller frees it.
  */
 char *x509_dn_string(const uint8_t *der, size_t len);
+
+/*
+ * Are two names the same name, compared as RFC 5280 §7.1 says (RDN by RDN,
+ * attributes of an RDN in any order, string values after RFC 4518
+ * preparation: any string type, case and runs of spaces do not matter)?
+ * A certificate re-issued with its issuer name re-encoded (PrintableString
+ * to UTF8String, other case or spacing) still links. 0 when either is empty
+ * or NULL.
+ */
+int x509_dn_eq(const struct dn *a, const struct dn *b);
+
+/* The same for a DER-encoded Name (a CertificateRequest's CA list entry);
+ * 0 when it does not decode. */
+int x509_dn_eq_der(const uint8_t *der, size_t len, const struct dn *b);
 
 /*
  * Free what wolfCrypt keeps per thread for signature checks (its EC point

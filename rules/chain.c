@@ -24,19 +24,13 @@
 
 #define STORE_CANDS 16
 
-int chain_dn_eq(const struct dn *a, const struct dn *b)
-{
-	return a->der_len == b->der_len && a->der_len > 0 &&
-	       memcmp(a->der, b->der, a->der_len) == 0;
-}
-
 int chain_issued_by(const struct cert_info *child, const struct cert_info *issuer)
 {
 	int sig;
 
 	if (!child->parse_ok || !issuer->parse_ok)
 		return 0;
-	if (!chain_dn_eq(&child->issuer, &issuer->subject))
+	if (!x509_dn_eq(&child->issuer, &issuer->subject))
 		return 0;
 	if (child->aki && issuer->ski &&
 	    (child->aki_len != issuer->ski_len ||

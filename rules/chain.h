@@ -4,7 +4,7 @@
  *
  * Starting at the leaf (the first certificate sent), each next link is a
  * certificate whose subject DN equals the current certificate's issuer DN
- * (compared on the DER), whose SubjectKeyIdentifier equals the current
+ * (compared as RFC 5280 §7.1 says: x509_dn_eq()), whose SubjectKeyIdentifier equals the current
  * AuthorityKeyIdentifier when both are present, and whose key verifies the
  * current signature (x509_verify_signature). The presented chain is
  * searched first, then the receiver's trust store; the path ends at a
@@ -75,9 +75,6 @@ void chain_result_free(struct chain_result *res);
  * (tests) calls it when it is complete. The rows point into v and ch.
  */
 void chain_view_rows(struct chain_view *v, const struct tls_chain *ch, const int *dup_of);
-
-/* DN equality on the DER (0 when either is empty). */
-int chain_dn_eq(const struct dn *a, const struct dn *b);
 
 /* Does `issuer` plausibly and verifiably issue `child`? 1 yes (signature
  * verified), 2 names and key ids match but the signature cannot be checked,

@@ -41,9 +41,11 @@ static const char *const ids_unknown_ca[] = { "unknown_ca", "incomplete_chain",
 static const char *const ids_expired[] = { "expired", "not_yet_valid", NULL };
 static const char *const ids_unsupported[] = { "missing_server_auth_eku",
 					       "missing_client_auth_eku", "key_usage_mismatch",
-					       "rsa_key_8192", "weak_key", "weak_signature_sha1", NULL };
+					       "unknown_critical_extension", "rsa_key_8192", "weak_key",
+					       "weak_signature_sha1", NULL };
 static const char *const ids_bad_cert[] = { "missing_server_auth_eku", "missing_client_auth_eku",
-					    "key_usage_mismatch", "name_mismatch", "ip_address_peer",
+					    "key_usage_mismatch", "unknown_critical_extension",
+					    "name_mismatch", "ip_address_peer",
 					    "weak_signature_sha1", "weak_key", "rsa_key_8192",
 					    "expired", "not_yet_valid", "unknown_ca",
 					    "incomplete_chain", NULL };
@@ -53,7 +55,8 @@ static const char *const ids_generic[] = { "unknown_ca", "incomplete_chain",
 					   "client_cert_missing", "ca_not_acceptable", "expired",
 					   "not_yet_valid", "missing_server_auth_eku",
 					   "missing_client_auth_eku", "key_usage_mismatch",
-					   "name_mismatch", "ip_address_peer", "weak_signature_sha1",
+					   "unknown_critical_extension", "name_mismatch",
+					   "ip_address_peer", "weak_signature_sha1",
 					   "weak_key", "rsa_key_8192", NULL };
 static const char *const ids_cert_required[] = { "client_cert_missing", NULL };
 static const char *const ids_name[] = { "name_mismatch", NULL };

@@ -1,8 +1,8 @@
 /*
  * rule_cert.c - the rules that look at one certificate at a time (DOMAIN
  * §4), applied to EVERY certificate of a presented chain, not just the
- * leaf: validity at the judged time, key usage and basicConstraints for
- * issuers, Extended Key Usage by role (both roles where the service uses
+ * leaf: validity at the judged time, critical extensions validators do not
+ * process, key usage and basicConstraints for issuers, Extended Key Usage by role (both roles where the service uses
  * one certificate for both, DOMAIN §3), key size, signature hash, subject
  * attributes, and the Cisco-specific leaf rules (wildcards, RSA over 4096
  * bits, SAN over 999 characters). Also the server name rules (RFC 6125).
@@ -242,6 +242,59 @@ static void rule_oid(struct rule_eval *e, int side, size_t i, const struct cert_
 	}
 }
 
+/* ------------------------------------------------------------ extensions */
+
+#define OID_CT_POISON "1.3.6.1.4.1.11129.2.4.3"
+
+/* A critical extension that validators do not process (RFC 5280 §4.2: "A
+ * certificate-using system MUST reject the certificate if it encounters a
+ * critical extension it does not recognize"): OpenSSL, as on Expressway,
+ * fails with "unhandled critical extension", Java (CUCM) likewise. */
+static void rule_critical(struct rule_eval *e, int side, size_t i, const struct cert_info *c,
+			  uint64_t frame)
+{
+	const struct cert_ext *x = NULL;
+	char *lab, *msg, *adv, *own;
+	size_t k;
+
+	if (!c->unhandled_critical)
+		return;
+	for (k = 0; k < c->n_exts && !x; k++)
+		if (c->exts[k].critical && !c->exts[k].handled)
+			x = &c->exts[k];
+	if (!x)
+		return;
+	lab = label(e, side, i, c);
+	own = advice_own_cert(&e->svc, side);
+	if (strcmp(x->oid, OID_CT_POISON) == 0) {
+		msg = xasprintf("%s is a Certificate Transparency precertificate (it carries the "
+				"critical poison extension %s), not a certificate: every TLS peer "
+				"rejects it.",
+				lab, x->oid);
+		adv = xasprintf("Install the certificate the CA issued after logging the "
+				"precertificate (the one with the embedded SCT list), not the "
+				"precertificate. %s",
+				own);
+	} else {
+		msg = xasprintf("%s has %zu critical extension%s that validators do not process, "
+				"first %s%s%s%s: OpenSSL (Expressway) and Java (CUCM) reject a "
+				"certificate with a critical extension they do not handle "
+				"(\"unhandled critical extension\").",
+				lab, c->unhandled_critical, c->unhandled_critical == 1 ? "" : "s",
+				x->name ? x->name : x->oid, x->name ? " (" : "",
+				x->name ? x->oid : "", x->name ? ")" : "");
+		adv = xasprintf("Have the CA re-issue the certificate without marking that extension "
+				"critical (or without it). %s",
+				own);
+	}
+	report_add(e->r, "unknown_critical_extension", SEV_ERROR, side, (int)i, BASIS_PREDICTED,
+		   "extensions", frame, msg, adv);
+	free(lab);
+	free(msg);
+	free(adv);
+	free(own);
+}
+
 /* ------------------------------------------------------------ usage */
 
 static int eku_missing(const struct cert_info *c, int role)
@@ -476,7 +529,9 @@ void rule_certs(struct rule_eval *e, int side)
 
 		if (!c->parse_ok || (res->dup_of && res->dup_of[i] >= 0))
 			continue;
-		rule_dates(e, side, i, c, ch->frame);
+		if (!c->not_before_bad && !c->not_after_bad) /* no date to judge */
+			rule_dates(e, side, i, c, ch->frame);
+		rule_critical(e, side, i, c, ch->frame);
 		if (!self_signed)
 			rule_sig(e, side, i, c, ch->frame);
 		rule_key(e, side, i, c, ch->frame);

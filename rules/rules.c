@@ -29,6 +29,7 @@
 #include <time.h>
 
 #include "capture/xalloc.h"
+#include "dissect/x509.h"
 #include "rules/facts.h"
 #include "rules/notes.h"
 #include "rules/rule_int.h"
@@ -188,9 +189,9 @@ static int is_dn_in_request(const struct tls_cert_request *cr, const struct dn *
 {
 	size_t i;
 
+	/* RFC 5280 §7.1: a CA name re-encoded by the server still matches */
 	for (i = 0; i < cr->n_ca; i++)
-		if (cr->ca_der_len[i] == d->der_len && d->der_len > 0 &&
-		    memcmp(cr->ca_der[i], d->der, d->der_len) == 0)
+		if (x509_dn_eq_der(cr->ca_der[i], cr->ca_der_len[i], d))
 			return 1;
 	return 0;
 }

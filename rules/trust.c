@@ -40,12 +40,6 @@ struct trust_ctx {
 	size_t nb;
 };
 
-static int dn_eq(const struct dn *a, const struct dn *b)
-{
-	return a->der_len == b->der_len && a->der_len > 0 &&
-	       memcmp(a->der, b->der, a->der_len) == 0;
-}
-
 static int same_cert(const struct cert_info *a, const struct cert_info *b)
 {
 	return memcmp(a->sha256, b->sha256, sizeof(a->sha256)) == 0;
@@ -247,7 +241,7 @@ static void lint_store(const struct trust_store *st, const unsigned char *skip, 
 			const struct cert_info *w = st->certs[j];
 			char *fw;
 
-			if (!dn_eq(&w->subject, &c->subject))
+			if (!x509_dn_eq(&w->subject, &c->subject))
 				continue;
 			fw = fp_short(w);
 			fp = fp_short(c);
@@ -414,7 +408,7 @@ size_t trust_by_subject(const struct trust_store *st, const struct dn *dn,
 	if (!st)
 		return 0;
 	for (i = 0; i < st->n; i++) {
-		if (!dn_eq(&st->certs[i]->subject, dn))
+		if (!x509_dn_eq(&st->certs[i]->subject, dn))
 			continue;
 		if (k < max)
 			out[k] = st->certs[i];
@@ -434,7 +428,7 @@ int trust_contains(const struct trust_store *st, const struct cert_info *c)
 
 		if (same_cert(t, c))
 			return 1;
-		if (c->parse_ok && dn_eq(&t->subject, &c->subject) &&
+		if (c->parse_ok && x509_dn_eq(&t->subject, &c->subject) &&
 		    t->spki_der_len == c->spki_der_len && t->spki_der_len > 0 &&
 		    memcmp(t->spki_der, c->spki_der, t->spki_der_len) == 0)
 			return 1;

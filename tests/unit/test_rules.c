@@ -465,6 +465,155 @@ static void test_unparseable(void)
 	cert_info_free(bad);
 }
 
+/* Certificates of the X.509 differential corpus (tests/x509/corpus). */
+#define CORPUS(name) ("../../../x509/corpus/" name)
+
+/*
+ * Re-encode a Name in place (test data, not wire input): every
+ * PrintableString becomes a UTF8String and the other way round, and ASCII
+ * letters change case. RFC 5280 §7.1 makes it the same name.
+ */
+static void reencode_name(uint8_t *p, size_t n)
+{
+	size_t i = 2;
+
+	while (i + 1 < n) {
+		uint8_t tag = p[i], len = p[i + 1];
+
+		if (tag == 0x31 || tag == 0x30) { /* RDN SET, AttributeTypeAndValue */
+			i += 2;
+			continue;
+		}
+		if ((tag == 0x13 || tag == 0x0c) && i + 2 + len <= n) {
+			p[i] = tag == 0x13 ? 0x0c : 0x13;
+			for (size_t k = i + 2; k < i + 2 + len; k++)
+				if ((p[k] | 0x20) >= 'a' && (p[k] | 0x20) <= 'z')
+					p[k] ^= 0x20;
+		}
+		i += 2 + (size_t)len;
+	}
+}
+
+static void test_reencoded_names(void)
+{
+	struct setup u;
+	struct tls_session *s;
+	struct session_report *r;
+	const struct cert_info *leaf = cert(CORPUS("names/issuer-case-and-spaces"));
+	const struct cert_info *ca = cert(CORPUS("names/ca"));
+
+	/* The issuer field spells the CA's name otherwise (case, spaces,
+	 * PrintableString for UTF8String): it still names that CA, the
+	 * signature verifies, the chain links. */
+	CHECK(strcmp(leaf->issuer.rfc4514, ca->subject.rfc4514) != 0);
+	CHECK_EQ_INT(chain_issued_by(leaf, ca), 1);
+	CHECK_EQ_INT(chain_issued_by(cert(CORPUS("names/issuer-bmp")), ca), 1);
+	CHECK_EQ_INT(chain_issued_by(cert(CORPUS("names/issuer-utf8-for-printable")), ca), 1);
+	setup_init(&u);
+	setup_load(&u);
+	s = sess(443);
+	set_chain(s, S, CORPUS("names/issuer-case-and-spaces"), CORPUS("names/ca"), NULL);
+	r = run(&u, s);
+	CHECK_EQ_INT(r->chain[S].path_len, 2);
+	CHECK_EQ_INT(r->chain[S].status[0], CS_LINKED);
+	CHECK(find(r, "incomplete_chain") == NULL && find(r, "unknown_ca") == NULL);
+	report_done(r);
+
+	/* The server's CertificateRequest lists the issuing CA re-encoded:
+	 * the client's certificate is still acceptable. */
+	s = sess(7001);
+	set_chain(s, S, "srv", "inter", NULL);
+	set_cr(s, "inter", NULL);
+	reencode_name(s->cr.ca_der[0], s->cr.ca_der_len[0]);
+	CHECK(memcmp(s->cr.ca_der[0], cert("inter")->subject.der, s->cr.ca_der_len[0]) != 0);
+	set_chain(s, C, "cli", "inter", NULL);
+	r = run(&u, s);
+	EXPECT_NONE("ca_not_acceptable, CA name re-encoded", r);
+	report_done(r);
+	/* ... but another name is another name */
+	s = sess(7001);
+	set_chain(s, S, "srv", "inter", NULL);
+	set_cr(s, "inter", NULL);
+	s->cr.ca_der[0][s->cr.ca_der_len[0] - 1] ^= 0x01;
+	set_chain(s, C, "cli", "inter", NULL);
+	r = run(&u, s);
+	EXPECT("ca_not_acceptable, another name", r, { "ca_not_acceptable", C, 0, P });
+	report_done(r);
+	setup_free(&u);
+}
+
+/* A server chain of corpus certificates on 443, the client asking for sni. */
+static struct session_report *corpus_chain(struct setup *u, const char *sni, const char *leaf,
+					   const char *ca)
+{
+	struct tls_session *s = sess(443);
+
+	free(s->ch.sni);
+	s->ch.sni = xstrdup(sni);
+	set_chain(s, S, leaf, ca, NULL);
+	return run(u, s);
+}
+
+/* unknown_critical_extension: a critical extension validators do not
+ * process, the CT precertificate poison, and critical ones they do. */
+static void test_critical_extensions(void)
+{
+	struct setup u;
+	struct session_report *r;
+	const struct finding *f;
+
+	setup_init(&u);
+	setup_load(&u);
+	r = corpus_chain(&u, "unknown-critical.example.com", CORPUS("exts/unknown-critical"),
+			 CORPUS("exts/ca"));
+	EXPECT("unknown critical extension", r, { "unknown_critical_extension", S, 0, P });
+	f = find(r, "unknown_critical_extension");
+	CHECK(f && f->sev == SEV_ERROR);
+	CHECK(f && has_text(f->message, "1.3.6.1.4.1.55555.7.1"));
+	report_done(r);
+
+	r = corpus_chain(&u, "precert.example.com", CORPUS("exts/ct-poison"), CORPUS("exts/ca"));
+	EXPECT("CT precertificate", r, { "unknown_critical_extension", S, 0, P });
+	f = find(r, "unknown_critical_extension");
+	CHECK(f && has_text(f->message, "precertificate"));
+	report_done(r);
+
+	/* a critical AKI: RFC 5280 says never critical, OpenSSL rejects it */
+	r = corpus_chain(&u, "critical-aki.example.com", CORPUS("exts/critical-aki"),
+			 CORPUS("exts/ca"));
+	EXPECT("critical AKI", r, { "unknown_critical_extension", S, 0, P });
+	report_done(r);
+
+	/* critical extensions validators process: nothing to say */
+	r = corpus_chain(&u, "eku-critical.example.com", CORPUS("exts/eku-critical"),
+			 CORPUS("exts/ca"));
+	CHECK(find(r, "unknown_critical_extension") == NULL);
+	report_done(r);
+	r = corpus_chain(&u, "policy-mappings.example.com", CORPUS("exts/policy-mappings"),
+			 CORPUS("exts/ca"));
+	CHECK(find(r, "unknown_critical_extension") == NULL);
+	report_done(r);
+	setup_free(&u);
+}
+
+/* A date that does not parse (openssl: "Bad time value") is not judged:
+ * before, it read as 1970 and made the certificate "expired". */
+static void test_bad_dates(void)
+{
+	struct setup u;
+	struct session_report *r;
+
+	setup_init(&u);
+	setup_load(&u);
+	CHECK(cert(CORPUS("dates/bad-local-time"))->not_after_bad);
+	r = corpus_chain(&u, "genconf.example.com", CORPUS("dates/bad-local-time"),
+			 CORPUS("genconf/ca"));
+	CHECK(find(r, "expired") == NULL && find(r, "not_yet_valid") == NULL &&
+	      find(r, "expiring_soon") == NULL);
+	report_done(r);
+	setup_free(&u);
+}
+
 int main(void)
 {
 	fixture_init();
@@ -476,6 +625,9 @@ int main(void)
 	test_client_auth();
 	test_shadowing();
 	test_unparseable();
+	test_reencoded_names();
+	test_critical_extensions();
+	test_bad_dates();
 	certs_free();
 	return t_done("test_rules");
 }

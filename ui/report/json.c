@@ -109,8 +109,9 @@ static json_t *jcert(const struct cert_info *c, int index, int status, uint64_t 
 	set(o, "subject", c->parse_ok ? jstr(c->subject.rfc4514) : json_null());
 	set(o, "issuer", c->parse_ok ? jstr(c->issuer.rfc4514) : json_null());
 	set(o, "serial", c->parse_ok ? jstr(c->serial_hex) : json_null());
-	set(o, "not_before", c->parse_ok ? jtime_s(c->not_before) : json_null());
-	set(o, "not_after", c->parse_ok ? jtime_s(c->not_after) : json_null());
+	set(o, "not_before",
+	    c->parse_ok && !c->not_before_bad ? jtime_s(c->not_before) : json_null());
+	set(o, "not_after", c->parse_ok && !c->not_after_bad ? jtime_s(c->not_after) : json_null());
 	san = json_object();
 	set(san, "dns", jstrlist(&c->san_dns));
 	set(san, "ip", jstrlist(&c->san_ip));
