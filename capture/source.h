@@ -45,6 +45,7 @@ enum src_status {
 	SRC_TRUNCATED, /* the file stops inside a record */
 	SRC_CORRUPT,   /* a record contradicts the format; reading stopped */
 	SRC_ERROR,     /* I/O error, or not a capture file at all */
+	SRC_AGAIN,     /* no packet yet: a live source had none in time */
 };
 
 struct source;
