@@ -6,6 +6,7 @@
 #include "rules/analysis.h"
 
 #include <arpa/inet.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -42,6 +43,7 @@ void analysis_config_free(struct analysis_config *c)
 	for (size_t i = 0; i < c->n_ports; i++)
 		free(c->ports[i].name);
 	free(c->ports);
+	free(c->filter);
 	memset(c, 0, sizeof *c);
 }
 
@@ -68,6 +70,7 @@ void analysis_config_copy(struct analysis_config *dst, const struct analysis_con
 		dst->ports[i] = src->ports[i];
 		dst->ports[i].name = src->ports[i].name ? xstrdup(src->ports[i].name) : NULL;
 	}
+	dst->filter = src->filter ? xstrdup(src->filter) : NULL;
 }
 
 int target_value_parse(const char *spec, struct target_value *out)
@@ -200,7 +203,18 @@ int analysis_add_file(struct analysis *a, const char *path)
 	struct tcp_table *t = tcp_table_new(&a->cfg.tcp, &h);
 	tls_dissector_set_table(td, t);
 	struct capture_hooks hooks = { &dns, a->cfg.keep_dns ? collect_dns : NULL, NULL };
-	int rc = capture_run_file(path, t, &hooks, &fr.cap);
+	int rc;
+	char ferr[512];
+	if (a->cfg.filter && (hooks.filter = pkt_filter_new(a->cfg.filter, ferr, sizeof ferr)) == NULL) {
+		/* The command line checked it; only a caller that did not gets here. */
+		snprintf(fr.cap.message, sizeof fr.cap.message, "filter \"%s\": %s", a->cfg.filter,
+			 ferr);
+		fr.cap.status = SRC_ERROR;
+		rc = -1;
+	} else {
+		rc = capture_run_file(path, t, &hooks, &fr.cap);
+	}
+	pkt_filter_free(hooks.filter);
 	tcp_table_finish(t);
 	fr.ok = rc == 0;
 	fr.tcp = *tcp_table_stats(t);

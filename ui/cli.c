@@ -64,6 +64,7 @@ static const struct option long_opts[] = {
 	{ "max-flows", required_argument, 0, O_MAX_FLOWS },
 	{ "max-buffer", required_argument, 0, O_MAX_BUFFER },
 	{ "idle-timeout", required_argument, 0, O_IDLE_TIMEOUT },
+	{ "filter", required_argument, 0, 'f' },
 	{ "no-color", no_argument, 0, O_NO_COLOR },
 	{ "color", required_argument, 0, O_COLOR },
 	{ "quiet", no_argument, 0, 'q' },
@@ -115,6 +116,8 @@ void cli_help(FILE *out)
 	      "                        (default 4M; suffixes K, M, G)\n"
 	      "  --idle-timeout SECONDS\n"
 	      "                        close a flow idle this long in capture time (default 300)\n"
+	      "  -f, --filter FILTER   read only packets FILTER accepts (tcpdump's syntax,\n"
+	      "                        pcap-filter(7)); not with --db or --streams\n"
 	      "  --no-color            no colour (so does a non-empty NO_COLOR variable)\n"
 	      "  --color WHEN          always, never or auto (default auto: on a terminal)\n"
 	      "  -q, --quiet           no progress, no notes on standard error\n"
@@ -364,7 +367,7 @@ int cli_parse(int argc, char **argv, struct ui_opts *o, struct cli_extra *x, FIL
 
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":j:qvVh", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":f:j:qvVh", long_opts, NULL)) != -1) {
 		rc = 0;
 		switch (c) {
 		case O_REPORT: rc = set_mode(err, o, MODE_REPORT, "--report"); break;
@@ -466,6 +469,16 @@ int cli_parse(int argc, char **argv, struct ui_opts *o, struct cli_extra *x, FIL
 				return usage_error(err, "--idle-timeout: expected SECONDS > 0, got '%s'",
 						   optarg);
 			break;
+		case 'f': {
+			char ferr[512];
+			struct pkt_filter *pf = pkt_filter_new(optarg, ferr, sizeof ferr);
+			if (pf == NULL)
+				return usage_error(err, "-f '%s': %s", optarg, ferr);
+			pkt_filter_free(pf);
+			free(o->acfg.filter);
+			o->acfg.filter = xstrdup(optarg);
+			break;
+		}
 		case O_NO_COLOR: x->color_mode = 0; break;
 		case O_COLOR:
 			if (strcmp(optarg, "always") == 0)
@@ -514,6 +527,10 @@ int cli_parse(int argc, char **argv, struct ui_opts *o, struct cli_extra *x, FIL
 		return usage_error(err, "--script and --dump-screen are for the TUI only");
 	if (o->mode == MODE_STREAMS && (o->html_path || o->db_path || o->export_dir))
 		return usage_error(err, "--streams cannot be combined with --html, --db or --export-certs");
+	/* The inventory holds whole captures: a filtered run would store part
+	 * of one as if it were all of it. */
+	if (o->acfg.filter && (o->db_path || o->mode == MODE_STREAMS))
+		return usage_error(err, "-f cannot be combined with --db or --streams");
 	if (optind >= argc)
 		return usage_error(err, "no input: give capture files, directories or - for standard input");
 	o->inputs = argv + optind;
