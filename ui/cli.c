@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "capture/live.h"
 #include "capture/xalloc.h"
 #include "config.h"
 
@@ -42,6 +43,7 @@ enum {
 	O_COLOR,
 	O_SCRIPT,
 	O_DUMP_SCREEN,
+	O_LIST_IFACES,
 };
 
 static const struct option long_opts[] = {
@@ -65,6 +67,7 @@ static const struct option long_opts[] = {
 	{ "max-buffer", required_argument, 0, O_MAX_BUFFER },
 	{ "idle-timeout", required_argument, 0, O_IDLE_TIMEOUT },
 	{ "filter", required_argument, 0, 'f' },
+	{ "list-interfaces", no_argument, 0, O_LIST_IFACES },
 	{ "no-color", no_argument, 0, O_NO_COLOR },
 	{ "color", required_argument, 0, O_COLOR },
 	{ "quiet", no_argument, 0, 'q' },
@@ -122,6 +125,7 @@ void cli_help(FILE *out)
 	      "  --color WHEN          always, never or auto (default auto: on a terminal)\n"
 	      "  -q, --quiet           no progress, no notes on standard error\n"
 	      "  -v, --verbose         more detail (repeatable)\n"
+	      "  --list-interfaces     list the interfaces libpcap can capture on, and exit\n"
 	      "  -V, --version         print the version and exit\n"
 	      "  -h, --help            print this help and exit\n"
 	      "\n"
@@ -333,6 +337,30 @@ static int add_port(FILE *err, const char *arg, struct analysis_config *c)
 	return 0;
 }
 
+/* --list-interfaces: name, flags, addresses, description. */
+static int list_interfaces(FILE *out, FILE *err)
+{
+	struct live_if_info *v;
+	size_t n;
+	char e[512], b[512];
+	if (live_list_interfaces(&v, &n, e, sizeof e) != 0) {
+		fprintf(err, "tlsdiag: %s\n", ui_sanitize_buf(e, b, sizeof b));
+		return EXIT_USAGE;
+	}
+	if (n == 0)
+		fputs("No interfaces found (listing some needs root or CAP_NET_RAW).\n", out);
+	for (size_t i = 0; i < n; i++) {
+		fprintf(out, "%s [%s]", ui_sanitize_buf(v[i].name, b, sizeof b), v[i].flags);
+		for (size_t k = 0; k < v[i].n_addrs; k++)
+			fprintf(out, "%s%s", k ? ", " : " ", v[i].addrs[k]);
+		if (v[i].description)
+			fprintf(out, "\n    %s", ui_sanitize_buf(v[i].description, b, sizeof b));
+		fputc('\n', out);
+	}
+	live_free_interfaces(v, n);
+	return EXIT_CLEAN;
+}
+
 static int set_mode(FILE *err, struct ui_opts *o, enum ui_mode m, const char *opt)
 {
 	static const char *const names[] = { "", "--report", "--json", "--tui", "--streams", "db" };
@@ -502,6 +530,10 @@ int cli_parse(int argc, char **argv, struct ui_opts *o, struct cli_extra *x, FIL
 			cli_help(out);
 			x->exit_now = 1;
 			x->status = EXIT_CLEAN;
+			return 0;
+		case O_LIST_IFACES:
+			x->exit_now = 1;
+			x->status = list_interfaces(out, err);
 			return 0;
 		case O_SCRIPT: o->tui_script = optarg; break;
 		case O_DUMP_SCREEN: o->tui_dump = optarg; break;
