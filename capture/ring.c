@@ -15,7 +15,6 @@
  */
 #include "capture/ring.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -26,6 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "capture/units.h"
 #include "capture/xalloc.h"
 
 #define BUF_SIZE (256 * 1024)
@@ -62,27 +62,7 @@ struct ring {
 
 int ring_parse_size(const char *s, uint64_t *bytes)
 {
-	char *end;
-	if (s == NULL || !isdigit((unsigned char)s[0]))
-		return -1;
-	errno = 0;
-	unsigned long long v = strtoull(s, &end, 10), mul = 1000000ULL;
-	if (errno || v == 0)
-		return -1;
-	if (*end) {
-		switch (*end) {
-		case 'k': case 'K': mul = 1ULL << 10; break;
-		case 'm': case 'M': mul = 1ULL << 20; break;
-		case 'g': case 'G': mul = 1ULL << 30; break;
-		default: return -1;
-		}
-		if (end[1] && !((end[1] == 'B' || end[1] == 'b') && end[2] == 0))
-			return -1;
-	}
-	if (v > UINT64_MAX / mul)
-		return -1;
-	*bytes = v * mul;
-	return 0;
+	return parse_size(s, 1000000, UINT64_MAX, bytes); /* tcpdump -C: 10^6 bytes */
 }
 
 int ring_prepare_dir(const char *dir, long uid, long gid, char *err, size_t errlen)

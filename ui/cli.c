@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "capture/live.h"
+#include "capture/units.h"
 #include "capture/xalloc.h"
 #include "config.h"
 
@@ -170,27 +171,10 @@ static int parse_ull(const char *s, unsigned long long lo, unsigned long long hi
 /* BYTES with an optional K/M/G (binary) suffix. */
 static int parse_bytes(const char *s, size_t *out)
 {
-	char *end;
-	unsigned long long v, mul = 1;
-	if (!s || !isdigit((unsigned char)s[0]))
+	uint64_t v;
+	if (parse_size(s, 1, SIZE_MAX, &v) != 0)
 		return -1;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno)
-		return -1;
-	if (*end) {
-		switch (*end) {
-		case 'k': case 'K': mul = 1ULL << 10; break;
-		case 'm': case 'M': mul = 1ULL << 20; break;
-		case 'g': case 'G': mul = 1ULL << 30; break;
-		default: return -1;
-		}
-		if (end[1] && !((end[1] == 'B' || end[1] == 'b') && !end[2]))
-			return -1;
-	}
-	if (v == 0 || v > (unsigned long long)SIZE_MAX / mul)
-		return -1;
-	*out = (size_t)(v * mul);
+	*out = (size_t)v;
 	return 0;
 }
 

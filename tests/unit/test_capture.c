@@ -104,23 +104,21 @@ static void test_filter(void)
 	eth(&o);
 	ip_tcp(&o, 51000, 443, 10);
 
-	struct pkt p = mkpkt(&e, LT_ETHERNET, 1);
-	CHECK_EQ_INT(pkt_filter_match(f, &p), 1);
-	p = mkpkt(&o, LT_ETHERNET, 2);
-	CHECK_EQ_INT(pkt_filter_match(f, &p), 0);
-	/* The same bytes on another link type are another program. */
-	p = mkpkt(&r, LT_RAW, 3);
-	CHECK_EQ_INT(pkt_filter_match(f, &p), 1);
-	p = mkpkt(&r, LT_RAW_DLT12, 4);
-	CHECK_EQ_INT(pkt_filter_match(f, &p), 1);
-	p = mkpkt(&r, LT_IPV4, 5);
-	CHECK_EQ_INT(pkt_filter_match(f, &p), 1);
-	p = mkpkt(&s, LT_LINUX_SLL2, 6);
-	CHECK_EQ_INT(pkt_filter_match(f, &p), 1);
-	/* Read as Ethernet, raw IP bytes carry no port 7001 where the
-	 * Ethernet program looks. */
-	p = mkpkt(&r, LT_ETHERNET, 7);
-	CHECK_EQ_INT(pkt_filter_match(f, &p), 0);
+	/* The same bytes on another link type are another program; raw IP
+	 * bytes read as Ethernet carry no port 7001 where it looks. */
+	const struct {
+		const struct bb *frame;
+		int linktype, want;
+	} cases[] = {
+		{ &e, LT_ETHERNET, 1 }, { &o, LT_ETHERNET, 0 },   { &r, LT_RAW, 1 },
+		{ &r, LT_RAW_DLT12, 1 }, { &r, LT_IPV4, 1 },     { &s, LT_LINUX_SLL2, 1 },
+		{ &r, LT_ETHERNET, 0 },
+	};
+	struct pkt p;
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		p = mkpkt(cases[i].frame, cases[i].linktype, i + 1);
+		CHECK_EQ_INT(pkt_filter_match(f, &p), cases[i].want);
+	}
 	/* Snaplen cut before the TCP ports: rejected, nothing read beyond. */
 	p = mkpkt(&e, LT_ETHERNET, 8);
 	p.caplen = 14 + 20 + 1;

@@ -225,6 +225,19 @@ static void rig_free(struct rig *r)
 	tcp_table_free(r->t);
 }
 
+/* Open interfaces with a filter; NULL (and a failed check) when not. */
+static struct live *open_live(const char *const *names, size_t n, int buffer_kib,
+			      const char *filter)
+{
+	char err[1024];
+	struct live_config cfg = { names, n, 0, 0, buffer_kib, filter };
+	struct live *l = live_open(&cfg, err, sizeof err);
+	CHECK(l != NULL);
+	if (l == NULL)
+		fprintf(stderr, "live_open: %s\n", err);
+	return l;
+}
+
 /* ---- the tests ---- */
 
 static void errors_and_listing(void)
@@ -279,15 +292,10 @@ static void on_alarm(int sig)
 
 static void timeouts(void)
 {
-	char err[1024];
 	const char *lo[] = { "lo" };
-	struct live_config cfg = { lo, 1, 0, 0, 0, "tcp port 7999" };
-	struct live *l = live_open(&cfg, err, sizeof err);
-	CHECK(l != NULL);
-	if (l == NULL) {
-		fprintf(stderr, "live_open: %s\n", err);
+	struct live *l = open_live(lo, 1, 0, "tcp port 7999");
+	if (l == NULL)
 		return;
-	}
 	struct pkt p;
 	int64_t t0 = now_ms();
 	CHECK_EQ_INT(live_next(l, &p, 200), SRC_AGAIN);
@@ -316,17 +324,12 @@ static void timeouts(void)
 
 static void filtered_capture(void)
 {
-	char err[1024];
 	int s7001 = listen_on(7001), s9 = listen_on(9);
 	CHECK(s7001 >= 0 && s9 >= 0);
 	const char *lo[] = { "lo" };
-	struct live_config cfg = { lo, 1, 0, 0, 4096, "tcp port 7001" };
-	struct live *l = live_open(&cfg, err, sizeof err);
-	CHECK(l != NULL);
-	if (l == NULL) {
-		fprintf(stderr, "live_open: %s\n", err);
+	struct live *l = open_live(lo, 1, 4096, "tcp port 7001"); /* -B 4096 */
+	if (l == NULL)
 		return;
-	}
 	struct pkt_source src;
 	live_as_source(l, &src);
 	struct rig r;
@@ -366,16 +369,11 @@ static void filtered_capture(void)
 
 static void two_interfaces(void)
 {
-	char err[1024];
 	int srv = listen_on(7002);
 	const char *names[] = { "lo", "any" };
-	struct live_config cfg = { names, 2, 0, 0, 0, "tcp port 7002" };
-	struct live *l = live_open(&cfg, err, sizeof err);
-	CHECK(l != NULL);
-	if (l == NULL) {
-		fprintf(stderr, "live_open: %s\n", err);
+	struct live *l = open_live(names, 2, 0, "tcp port 7002");
+	if (l == NULL)
 		return;
-	}
 	/* "any" has no promiscuous mode: a warning, not an error. */
 	CHECK(strstr(live_warnings(l), "any") != NULL || live_warnings(l)[0] == 0);
 	CHECK_EQ_INT(live_iface_count(l), 2);
@@ -591,9 +589,7 @@ static int drop_child(void)
 	char err[1024], desc[256];
 	int srv = listen_on(7004);
 	const char *lo[] = { "lo" };
-	struct live_config cfg = { lo, 1, 0, 0, 0, "tcp port 7004" };
-	struct live *l = live_open(&cfg, err, sizeof err);
-	CHECK(l != NULL);
+	struct live *l = open_live(lo, 1, 0, "tcp port 7004");
 	if (l == NULL)
 		return 1;
 	struct privdrop_plan plan;
