@@ -583,6 +583,9 @@ static void follow_tcpdump_ring(void)
 
 /* ---- the drop (in a child: it cannot be undone) ---- */
 
+/* Made by the parent, which removes it: the child ends up unable to. */
+static char drop_dir[] = "/tmp/test_live_ring.XXXXXX";
+
 static int drop_child(void)
 {
 	int before = t_fail;
@@ -594,11 +597,9 @@ static int drop_child(void)
 		return 1;
 	struct privdrop_plan plan;
 	CHECK_EQ_INT(privdrop_plan(NULL, &plan, err, sizeof err), 0);
-	char dir[] = "/tmp/test_live_ring.XXXXXX";
-	CHECK(mkdtemp(dir) != NULL);
-	char *rdir = xasprintf("%s/ring", dir);
+	char *rdir = xasprintf("%s/ring", drop_dir);
 	CHECK_EQ_INT(ring_prepare_dir(rdir, (long)plan.uid, (long)plan.gid, err, sizeof err), 0);
-	CHECK(chmod(dir, 0755) == 0);
+	CHECK(chmod(drop_dir, 0755) == 0);
 	/* A connection before the drop: its packets wait in the kernel
 	 * buffer and are parsed only after it. */
 	CHECK_EQ_INT(exchange(srv, 7004, "before the drop", "1"), 0);
@@ -692,6 +693,7 @@ int main(void)
 	two_interfaces();
 	follow_tcpdump_ring();
 	if (geteuid() == 0 && getpwnam("nobody")) {
+		CHECK(mkdtemp(drop_dir) != NULL);
 		fflush(NULL);
 		pid_t pid = fork();
 		if (pid == 0)
@@ -699,6 +701,9 @@ int main(void)
 		int status = 0;
 		CHECK(waitpid(pid, &status, 0) == pid);
 		CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+		char *cmd = xasprintf("rm -rf %s", drop_dir);
+		CHECK(system(cmd) == 0);
+		free(cmd);
 	} else {
 		printf("note: not root (or no user nobody): the privilege drop is not tested here\n");
 	}
