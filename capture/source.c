@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -46,6 +47,8 @@ struct source {
 	char *path;
 	enum fmt fmt;
 	int compressed;
+	int regular;     /* a regular file: can be read again (src_follow) */
+	int follow;      /* src_follow(): an end is SRC_AGAIN, not final */
 	int swapped;     /* file byte order differs from little-endian read */
 	uint64_t off;    /* uncompressed bytes consumed */
 	uint64_t frame;
@@ -137,10 +140,26 @@ static const char *gz_why(struct source *s)
 	return m;
 }
 
+/* Follow mode: the record at rec_off is not all there yet. Forget what
+ * was read of it (gzseek also clears zlib's end-of-file state), so that
+ * the next src_next() reads it again from its start. */
+static enum src_status again(struct source *s, uint64_t rec_off)
+{
+	if (gzseek(s->gz, (z_off_t)rec_off, SEEK_SET) < 0) {
+		fail(s, SRC_ERROR, "cannot read again from byte offset %llu",
+		     (unsigned long long)rec_off);
+		return s->status;
+	}
+	s->off = rec_off;
+	return SRC_AGAIN;
+}
+
 /* A short read: the file ends (or the gzip stream breaks) inside a record. */
 static enum src_status short_read(struct source *s, const char *what, uint64_t rec_off)
 {
 	const char *why = gz_why(s);
+	if (s->follow && why == NULL)
+		return again(s, rec_off);
 	if (why && s->compressed)
 		fail(s, SRC_TRUNCATED,
 		     "gzip data ends or is damaged at uncompressed byte offset %llu "
@@ -204,6 +223,8 @@ struct source *src_open(const char *path, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
 		return NULL;
 	}
+	struct stat sb;
+	int regular = fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode);
 	gzFile gz = gzdopen(fd, "rb");
 	if (gz == NULL) {
 		close(fd);
@@ -213,6 +234,7 @@ struct source *src_open(const char *path, char *err, size_t errlen)
 	gzbuffer(gz, 256 * 1024);
 	struct source *s = xcalloc(1, sizeof *s);
 	s->gz = gz;
+	s->regular = regular;
 	s->path = xstrdup(path);
 
 	size_t got = rd(s, 0, 4);
@@ -286,6 +308,8 @@ static enum src_status next_pcap(struct source *s, struct pkt *out)
 			     (unsigned long long)s->off, why);
 			return s->status;
 		}
+		if (s->follow)
+			return again(s, rec_off);
 		s->status = SRC_EOF;
 		return SRC_EOF;
 	}
@@ -368,6 +392,8 @@ static enum src_status next_pcapng(struct source *s, struct pkt *out)
 				     (unsigned long long)s->off, why);
 				return s->status;
 			}
+			if (s->follow)
+				return again(s, blk_off);
 			s->status = SRC_EOF;
 			return SRC_EOF;
 		}
@@ -528,6 +554,14 @@ int src_compressed(const struct source *s)
 uint64_t src_offset(const struct source *s)
 {
 	return s->off;
+}
+
+int src_follow(struct source *s, int on)
+{
+	if (on && (s->compressed || !s->regular))
+		return -1;
+	s->follow = on != 0;
+	return 0;
 }
 
 uint32_t src_snaplen(const struct source *s, uint32_t ifindex)

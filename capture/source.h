@@ -45,6 +45,8 @@ enum src_status {
 	SRC_TRUNCATED, /* the file stops inside a record */
 	SRC_CORRUPT,   /* a record contradicts the format; reading stopped */
 	SRC_ERROR,     /* I/O error, or not a capture file at all */
+	SRC_AGAIN,     /* no packet yet: a followed file (src_follow) ends
+			  here for now, a live source had none in time */
 };
 
 struct source;
@@ -68,6 +70,17 @@ int src_compressed(const struct source *s);	/* read through gzip */
 uint64_t src_offset(const struct source *s);	/* bytes consumed so far */
 /* Snaplen of the interface a packet came from (0 if unknown). */
 uint32_t src_snaplen(const struct source *s, uint32_t ifindex);
+
+/*
+ * Follow mode, for a file another program is still writing (tail -f):
+ * where the file ends, cleanly or inside a record, src_next() returns
+ * SRC_AGAIN instead of SRC_EOF or SRC_TRUNCATED, and the next call reads
+ * that record again from its start (the writer may have added the rest).
+ * Returns -1 (and changes nothing) for gzip input and for anything but a
+ * regular file, which cannot be read again. Turning it off makes the next
+ * end final again, as for any file.
+ */
+int src_follow(struct source *s, int on);
 void src_close(struct source *s);
 
 /* "ETHERNET", "LINUX_SLL2", ... or NULL when we do not know the number. */

@@ -6,6 +6,7 @@
 #include "rules/analysis.h"
 
 #include <arpa/inet.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -85,7 +86,19 @@ int analysis_add_file(struct analysis *a, const char *path)
 	struct tcp_handler h = tls_dissector_handler(td);
 	struct tcp_table *t = tcp_table_new(&a->cfg.tcp, &h);
 	struct capture_hooks hooks = { &dns, a->cfg.keep_dns ? collect_dns : NULL, NULL };
-	int rc = capture_run_file(path, t, &hooks, &fr.cap);
+	int rc;
+	char ferr[512];
+	if (a->cfg.filter &&
+	    (hooks.filter = pkt_filter_new(a->cfg.filter, ferr, sizeof ferr)) == NULL) {
+		/* The command line checked it; only a caller that did not gets here. */
+		snprintf(fr.cap.message, sizeof fr.cap.message, "filter \"%s\": %s", a->cfg.filter,
+			 ferr);
+		fr.cap.status = SRC_ERROR;
+		rc = -1;
+	} else {
+		rc = capture_run_file(path, t, &hooks, &fr.cap);
+	}
+	pkt_filter_free(hooks.filter);
 	tcp_table_finish(t);
 	fr.ok = rc == 0;
 	fr.tcp = *tcp_table_stats(t);

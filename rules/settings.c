@@ -38,6 +38,7 @@ void analysis_config_free(struct analysis_config *c)
 	for (size_t i = 0; i < c->n_ports; i++)
 		free(c->ports[i].name);
 	free(c->ports);
+	free(c->filter);
 	memset(c, 0, sizeof *c);
 }
 
@@ -64,6 +65,7 @@ void analysis_config_copy(struct analysis_config *dst, const struct analysis_con
 		dst->ports[i] = src->ports[i];
 		dst->ports[i].name = src->ports[i].name ? xstrdup(src->ports[i].name) : NULL;
 	}
+	dst->filter = src->filter ? xstrdup(src->filter) : NULL;
 }
 
 int target_value_parse(const char *spec, struct target_value *out)

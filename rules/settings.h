@@ -42,6 +42,7 @@ struct analysis_config {
 	time_t at;	   /* AT_FIXED */
 	int expiring_days; /* warn when a cert expires within (default 30) */
 	int keep_dns;	   /* learn expected names from DNS answers (default 1) */
+	char *filter;	   /* -f: BPF expression (tcpdump syntax), or NULL */
 };
 void analysis_config_init(struct analysis_config *c);
 void analysis_config_free(struct analysis_config *c);

@@ -16,6 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "capture/live.h"
+#include "capture/units.h"
 #include "capture/xalloc.h"
 #include "config.h"
 
@@ -42,6 +44,7 @@ enum {
 	O_COLOR,
 	O_SCRIPT,
 	O_DUMP_SCREEN,
+	O_LIST_IFACES,
 };
 
 static const struct option long_opts[] = {
@@ -64,6 +67,8 @@ static const struct option long_opts[] = {
 	{ "max-flows", required_argument, 0, O_MAX_FLOWS },
 	{ "max-buffer", required_argument, 0, O_MAX_BUFFER },
 	{ "idle-timeout", required_argument, 0, O_IDLE_TIMEOUT },
+	{ "filter", required_argument, 0, 'f' },
+	{ "list-interfaces", no_argument, 0, O_LIST_IFACES },
 	{ "no-color", no_argument, 0, O_NO_COLOR },
 	{ "color", required_argument, 0, O_COLOR },
 	{ "quiet", no_argument, 0, 'q' },
@@ -115,10 +120,13 @@ void cli_help(FILE *out)
 	      "                        (default 4M; suffixes K, M, G)\n"
 	      "  --idle-timeout SECONDS\n"
 	      "                        close a flow idle this long in capture time (default 300)\n"
+	      "  -f, --filter FILTER   read only packets FILTER accepts (tcpdump's syntax,\n"
+	      "                        pcap-filter(7)); not with --db or --streams\n"
 	      "  --no-color            no colour (so does a non-empty NO_COLOR variable)\n"
 	      "  --color WHEN          always, never or auto (default auto: on a terminal)\n"
 	      "  -q, --quiet           no progress, no notes on standard error\n"
 	      "  -v, --verbose         more detail (repeatable)\n"
+	      "  --list-interfaces     list the interfaces libpcap can capture on, and exit\n"
 	      "  -V, --version         print the version and exit\n"
 	      "  -h, --help            print this help and exit\n"
 	      "\n"
@@ -163,30 +171,10 @@ static int parse_ull(const char *s, unsigned long long lo, unsigned long long hi
 /* BYTES with an optional K/M/G (binary) suffix. */
 static int parse_bytes(const char *s, size_t *out)
 {
-	char *end;
-	unsigned long long v, mul = 1;
-	if (!s || !isdigit((unsigned char)s[0]))
+	uint64_t v;
+	if (parse_size(s, 1, SIZE_MAX, &v) != 0)
 		return -1;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno)
-		return -1;
-	if (*end) {
-		switch (*end) {
-		case 'k':
-		case 'K': mul = 1ULL << 10; break;
-		case 'm':
-		case 'M': mul = 1ULL << 20; break;
-		case 'g':
-		case 'G': mul = 1ULL << 30; break;
-		default: return -1;
-		}
-		if (end[1] && !((end[1] == 'B' || end[1] == 'b') && !end[2]))
-			return -1;
-	}
-	if (v == 0 || v > (unsigned long long)SIZE_MAX / mul)
-		return -1;
-	*out = (size_t)(v * mul);
+	*out = (size_t)v;
 	return 0;
 }
 
@@ -334,6 +322,30 @@ static int add_port(FILE *err, const char *arg, struct analysis_config *c)
 	return 0;
 }
 
+/* --list-interfaces: name, flags, addresses, description. */
+static int list_interfaces(FILE *out, FILE *err)
+{
+	struct live_if_info *v;
+	size_t n;
+	char e[512], b[512];
+	if (live_list_interfaces(&v, &n, e, sizeof e) != 0) {
+		fprintf(err, "tlsdiag: %s\n", ui_sanitize_buf(e, b, sizeof b));
+		return EXIT_USAGE;
+	}
+	if (n == 0)
+		fputs("No interfaces found (listing some needs root or CAP_NET_RAW).\n", out);
+	for (size_t i = 0; i < n; i++) {
+		fprintf(out, "%s [%s]", ui_sanitize_buf(v[i].name, b, sizeof b), v[i].flags);
+		for (size_t k = 0; k < v[i].n_addrs; k++)
+			fprintf(out, "%s%s", k ? ", " : " ", v[i].addrs[k]);
+		if (v[i].description)
+			fprintf(out, "\n    %s", ui_sanitize_buf(v[i].description, b, sizeof b));
+		fputc('\n', out);
+	}
+	live_free_interfaces(v, n);
+	return EXIT_CLEAN;
+}
+
 static int set_mode(FILE *err, struct ui_opts *o, enum ui_mode m, const char *opt)
 {
 	static const char *const names[] = { "", "--report", "--json", "--tui", "--streams", "db" };
@@ -368,7 +380,7 @@ int cli_parse(int argc, char **argv, struct ui_opts *o, struct cli_extra *x, FIL
 
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":j:qvVh", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":f:j:qvVh", long_opts, NULL)) != -1) {
 		rc = 0;
 		switch (c) {
 		case O_REPORT: rc = set_mode(err, o, MODE_REPORT, "--report"); break;
@@ -480,6 +492,16 @@ int cli_parse(int argc, char **argv, struct ui_opts *o, struct cli_extra *x, FIL
 						   "--idle-timeout: expected SECONDS > 0, got '%s'",
 						   optarg);
 			break;
+		case 'f': {
+			char ferr[512];
+			struct pkt_filter *pf = pkt_filter_new(optarg, ferr, sizeof ferr);
+			if (pf == NULL)
+				return usage_error(err, "-f '%s': %s", optarg, ferr);
+			pkt_filter_free(pf);
+			free(o->acfg.filter);
+			o->acfg.filter = xstrdup(optarg);
+			break;
+		}
 		case O_NO_COLOR: x->color_mode = 0; break;
 		case O_COLOR:
 			if (strcmp(optarg, "always") == 0)
@@ -504,6 +526,10 @@ int cli_parse(int argc, char **argv, struct ui_opts *o, struct cli_extra *x, FIL
 			cli_help(out);
 			x->exit_now = 1;
 			x->status = EXIT_CLEAN;
+			return 0;
+		case O_LIST_IFACES:
+			x->exit_now = 1;
+			x->status = list_interfaces(out, err);
 			return 0;
 		case O_SCRIPT: o->tui_script = optarg; break;
 		case O_DUMP_SCREEN: o->tui_dump = optarg; break;
@@ -530,6 +556,10 @@ int cli_parse(int argc, char **argv, struct ui_opts *o, struct cli_extra *x, FIL
 	if (o->mode == MODE_STREAMS && (o->html_path || o->db_path || o->export_dir))
 		return usage_error(err,
 				   "--streams cannot be combined with --html, --db or --export-certs");
+	/* The inventory holds whole captures: a filtered run would store part
+	 * of one as if it were all of it. */
+	if (o->acfg.filter && (o->db_path || o->mode == MODE_STREAMS))
+		return usage_error(err, "-f cannot be combined with --db or --streams");
 	if (optind >= argc)
 		return usage_error(err,
 				   "no input: give capture files, directories or - for standard input");

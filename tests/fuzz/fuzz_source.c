@@ -7,6 +7,12 @@
  * /proc/self/fd path as any capture would be; a temp file where memfd is
  * missing). Checks: the reader stops with a status and a message, packets
  * are readable up to caplen, caplen <= origlen, frame numbers count up.
+ *
+ * Then follow mode (src_follow, what --follow reads a growing file with):
+ * the file written in two parts, the reader in follow mode drained after
+ * each, then turned off. It must give exactly the packets, the final
+ * status and the message of the plain read: where the first part ends
+ * inside a record, the record is read again once the rest is there.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -22,6 +28,70 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static volatile uint8_t sink;
+
+/* What a read gave: a digest of each packet, the end and its message. */
+struct summary {
+	uint64_t n;
+	uint64_t hash;
+	enum src_status end;
+	char msg[512];
+};
+
+static void add_packet(struct summary *sm, const struct pkt *p)
+{
+	uint64_t h = sm->hash ^ (p->frame * 0x9e3779b97f4a7c15ULL);
+	h = (h ^ p->caplen ^ (uint64_t)p->origlen << 32) * 0x100000001b3ULL;
+	h ^= (uint64_t)p->ts_ns;
+	h = (h ^ (uint64_t)p->linktype ^ (uint64_t)p->ifindex << 20 ^ p->offset << 8) *
+	    0x100000001b3ULL;
+	for (size_t i = 0; i < p->caplen; i++)
+		h = (h ^ p->data[i]) * 0x100000001b3ULL;
+	sm->hash = h;
+	sm->n++;
+}
+
+/* Follow mode over a file written in two parts. 0 when it could run. */
+static int follow_read(const uint8_t *data, size_t size, size_t split, struct summary *sm)
+{
+	char path[64], err[512];
+	int fd = -1;
+#ifdef MFD_CLOEXEC
+	fd = memfd_create("fuzz_follow", MFD_CLOEXEC);
+#endif
+	if (fd < 0)
+		return -1;
+	snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+	int rc = -1;
+	struct source *s = NULL;
+	if (pwrite(fd, data, split, 0) != (ssize_t)split)
+		goto out;
+	s = src_open(path, err, sizeof err);
+	if (s == NULL || src_follow(s, 1) != 0)
+		goto out; /* a prefix too short to open, or gzip */
+	memset(sm, 0, sizeof *sm);
+	struct pkt p;
+	enum src_status st;
+	while ((st = src_next(s, &p)) == SRC_OK)
+		add_packet(sm, &p);
+	if (st == SRC_AGAIN) {
+		if (pwrite(fd, data + split, size - split, (off_t)split) != (ssize_t)(size - split))
+			goto out;
+		while ((st = src_next(s, &p)) == SRC_OK)
+			add_packet(sm, &p);
+		if (st == SRC_AGAIN && src_next(s, &p) != SRC_AGAIN)
+			abort(); /* waiting changes nothing */
+		src_follow(s, 0);
+		while ((st = src_next(s, &p)) == SRC_OK)
+			add_packet(sm, &p);
+	}
+	sm->end = st;
+	snprintf(sm->msg, sizeof sm->msg, "%s", src_message(s));
+	rc = 0;
+out:
+	src_close(s);
+	close(fd);
+	return rc;
+}
 
 static int write_all(int fd, const uint8_t *p, size_t n)
 {
@@ -78,10 +148,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct pkt p;
 	enum src_status rs;
 	uint64_t last = 0;
+	struct summary plain;
+	memset(&plain, 0, sizeof plain);
 	while ((rs = src_next(s, &p)) == SRC_OK) {
 		if (p.frame != last + 1 || p.caplen > p.origlen)
 			abort();
 		last = p.frame;
+		add_packet(&plain, &p);
 		uint8_t acc = 0;
 		for (size_t i = 0; i < p.caplen; i++)
 			acc ^= p.data[i];
@@ -95,6 +168,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	if (src_next(s, &p) != rs)
 		abort(); /* the end is sticky */
+	plain.end = rs;
+	snprintf(plain.msg, sizeof plain.msg, "%s", src_message(s));
+	if (!src_compressed(s) && size > 0) {
+		/* Split where the last byte says, so the fuzzer steers it, and
+		 * in the middle. */
+		size_t splits[2] = { (size_t)data[size - 1] * size / 256, size / 2 };
+		for (int i = 0; i < 2; i++) {
+			struct summary fol;
+			if ((i == 0 || splits[1] != splits[0]) &&
+			    follow_read(data, size, splits[i], &fol) == 0 &&
+			    (fol.n != plain.n || fol.hash != plain.hash || fol.end != plain.end ||
+			     strcmp(fol.msg, plain.msg) != 0))
+				abort(); /* following differs from reading the whole file */
+		}
+	}
 	(void)src_format(s);
 	(void)src_compressed(s);
 	(void)src_offset(s);
