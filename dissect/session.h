@@ -39,6 +39,7 @@ enum {
 	HS_FINISHED = 20,
 	HS_CERTIFICATE_STATUS = 22,
 	HS_KEY_UPDATE = 24,
+	HS_COMPRESSED_CERTIFICATE = 25, /* RFC 8879 */
 };
 
 /* Entries of the ladder that are not handshake messages. */
@@ -94,7 +95,8 @@ struct tls_server_hello {
 	uint16_t version;          /* negotiated: supported_versions or legacy */
 	uint16_t cipher;
 	struct u16list extensions;
-	char *alpn;
+	struct u16list ee_extensions; /* TLS 1.3 EncryptedExtensions (decrypted) */
+	char *alpn;                /* ServerHello, or TLS 1.3 EncryptedExtensions */
 	uint16_t key_share_group;
 	int64_t ts_ns;
 	uint64_t frame;
@@ -106,6 +108,7 @@ struct tls_chain {
 	struct cert_info **certs;  /* owned by the cert cache */
 	size_t n;
 	size_t declared_len;       /* certificate_list length as announced */
+	uint16_t compression;      /* RFC 8879 algorithm it was sent compressed with, or 0 */
 	int64_t ts_ns;
 	uint64_t frame;
 };
@@ -170,7 +173,8 @@ struct tls_session {
 	struct tls_cert_request cr;
 	int ske_present;
 	uint16_t ske_group;        /* named curve of an ECDHE ServerKeyExchange */
-	int cert_verify_present;
+	int cert_verify_present;   /* the client's CertificateVerify */
+	uint16_t cert_verify_alg[2]; /* SignatureScheme of each side's CertificateVerify (0: none) */
 	int ccs[2];                /* ChangeCipherSpec sent by side */
 	int encrypted_hs[2];       /* encrypted handshake records (Finished) */
 	int app_data[2];           /* application data seen by side */
