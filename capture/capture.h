@@ -34,6 +34,8 @@ struct capture_hooks {
 	void (*dns)(void *ctx, const struct dns_seen *d);
 	/* Called every few thousand packets with bytes read so far (may be NULL). */
 	void (*progress)(void *ctx, uint64_t bytes);
+	/* A pcapng Decryption Secrets Block: its secrets type and data (may be NULL). */
+	void (*secrets)(void *ctx, uint32_t type, const uint8_t *p, size_t n);
 };
 
 /*

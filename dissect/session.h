@@ -62,6 +62,7 @@ struct ladder_entry {
 	int64_t ts_ns;
 	uint64_t frame;      /* frame that completed the message (as Wireshark) */
 	int incomplete;      /* bytes of it are missing (gap, end of capture) */
+	int decrypted;       /* read from a record decrypted with a key log */
 };
 
 struct u16list {
@@ -132,6 +133,7 @@ struct tls_alert {
 	int desc;                  /* RFC 8446 AlertDescription; -1 when encrypted */
 	int64_t ts_ns;
 	uint64_t frame;
+	int decrypted;             /* read from a record decrypted with a key log */
 };
 
 /* Something the capture or the peer did that limits what we can say. */
@@ -152,6 +154,28 @@ struct tls_note {
 	int64_t ts_ns;
 	uint64_t frame;
 	char *text;                /* plain words */
+};
+
+/* Decryption with a key log (dissect/tls_decrypt.h). */
+enum tls_decrypt_status {
+	DECRYPT_NONE = 0,          /* no key log was given (or no ServerHello seen) */
+	DECRYPT_NO_KEYS,           /* key logs given, none has this session's secrets */
+	DECRYPT_UNSUPPORTED,       /* secrets found, but not a suite or version we decrypt */
+	DECRYPT_OK,                /* secrets found; every record tried authenticated */
+	DECRYPT_WRONG_KEY,         /* secrets found, but a record failed authentication */
+};
+
+struct tls_decryption {
+	enum tls_decrypt_status status;
+	uint8_t client_random[32]; /* the key the secrets are looked up by (status > NONE) */
+	int keys_from_capture;     /* the secrets came from a pcapng Decryption Secrets Block */
+	uint64_t records[2];       /* records decrypted, by sender */
+	uint64_t hs_records[2];    /* of which TLS 1.3 handshake-epoch records */
+	uint64_t failed[2];        /* records left encrypted after keys were in use */
+	int failed_side;           /* WRONG_KEY: whose record failed first (-1 none) */
+	uint64_t failed_frame;     /* ... and in which frame */
+	int finished[2];           /* that side's Finished was decrypted */
+	int finished_ok[2];        /* ... and its verify_data matches the transcript */
 };
 
 struct tls_session {
@@ -179,6 +203,7 @@ struct tls_session {
 	int encrypted_hs[2];       /* encrypted handshake records (Finished) */
 	int app_data[2];           /* application data seen by side */
 	int handshake_done;        /* both Finished seen (or 1.3 app data) */
+	struct tls_decryption decrypt;
 
 	struct ladder_entry *ladder;
 	size_t n_ladder, cap_ladder;
@@ -191,6 +216,22 @@ struct tls_session {
 };
 
 void tls_session_free(struct tls_session *s);
+
+/* Both Finished were decrypted and verified against the transcript (keys
+ * given): each side saw the same handshake. In TLS 1.3 the server judges
+ * the client's certificate after that, so a fatal alert from the server
+ * may still follow. */
+static inline int tls_finished_verified(const struct tls_session *s)
+{
+	return s->decrypt.finished_ok[0] && s->decrypt.finished_ok[1];
+}
+
+/* TLS 1.3 whose server flight was not decrypted: its certificates, the
+ * CertificateRequest and most alerts are not visible. */
+static inline int tls_handshake_hidden(const struct tls_session *s)
+{
+	return s->tls13 && s->decrypt.hs_records[SIDE_SERVER] == 0;
+}
 
 /* Names for numbers (never NULL: unknown values give "unknown"). */
 const char *tls_version_str(uint16_t v);        /* "TLS 1.2" */

@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "capture/xalloc.h"
+#include "dissect/tls_decrypt.h"
 #include "dissect/tls_msg.h"
 
 #define MAX_RECORD_LEN (16384 + 2048)
@@ -55,9 +56,11 @@ struct dir_st {
 	size_t rlen;            /* the current record's length */
 	int rec_enc;            /* the record began after encryption started */
 	int rec_broken;         /* part of this record's payload was lost */
+	uint64_t rec_lost;      /* ... that many bytes */
 	uint8_t small[8];       /* alert / ccs payload */
 	size_t small_have;
 	int encrypted;          /* handshake records are encrypted now */
+	int plain;              /* decrypted handshake bytes are being fed */
 	uint64_t enc_records;
 	/* handshake layer */
 	struct dbuf hs;
@@ -81,6 +84,7 @@ struct flow_st {
 	int alerts_capped;
 	int began_with_gap;     /* a direction's first bytes were missing */
 	uint64_t records_after_done;
+	struct tls_decrypt *dec; /* with a key log; NULL otherwise */
 	struct dir_st d[2];
 };
 
@@ -92,6 +96,8 @@ struct tls_dissector {
 	void *ctx;
 	uint64_t next_id;
 	struct tls_stats st;
+	const struct keylog *keys;  /* --keylog files, SSLKEYLOGFILE (borrowed) */
+	struct keylog *file_keys;   /* this capture's Decryption Secrets Blocks */
 };
 
 /* ---- small helpers ---- */
@@ -229,11 +235,19 @@ static void got_message(struct tls_dissector *d, struct flow_st *fs, int dir, ui
 		break;
 	}
 	case HS_CERTIFICATE:
+	case HS_COMPRESSED_CERTIFICATE:
 		if (!s->chain[side].present) {
-			e = tls_parse_certificate(body, 0, d->cache, &s->chain[side]);
+			/* TLS 1.3 handshakes are read here once decrypted. */
+			e = type == HS_COMPRESSED_CERTIFICATE
+				    ? tls_parse_compressed_certificate(body, d->cache, &s->chain[side])
+			    : s->tls13 ? tls13_parse_certificate(body, 0, d->cache, &s->chain[side])
+				       : tls_parse_certificate(body, 0, d->cache, &s->chain[side]);
 			s->chain[side].ts_ns = ds->ts;
 			s->chain[side].frame = ds->frame;
 		}
+		break;
+	case HS_ENCRYPTED_EXTENSIONS:
+		e = tls13_parse_encrypted_extensions(body, &s->sh);
 		break;
 	case HS_SERVER_KEY_EXCHANGE:
 		s->ske_present = 1;
@@ -242,13 +256,19 @@ static void got_message(struct tls_dissector *d, struct flow_st *fs, int dir, ui
 		break;
 	case HS_CERTIFICATE_REQUEST:
 		if (!s->cr.present) {
-			e = tls_parse_cert_request(body, s->version ? s->version : 0x0303, &s->cr);
+			e = s->tls13 ? tls13_parse_cert_request(body, &s->cr)
+				     : tls_parse_cert_request(body, s->version ? s->version : 0x0303,
+							      &s->cr);
 			s->cr.ts_ns = ds->ts;
 			s->cr.frame = ds->frame;
 		}
 		break;
 	case HS_CERTIFICATE_VERIFY:
-		s->cert_verify_present = 1;
+		/* In TLS 1.3 (decrypted) the server sends one too. */
+		if (side == SIDE_CLIENT)
+			s->cert_verify_present = 1;
+		if (s->version >= 0x0303)
+			e = tls_parse_cert_verify(body, &s->cert_verify_alg[side]);
 		break;
 	default:
 		break;
@@ -270,6 +290,20 @@ static int plausible_hs_type(uint8_t t)
 static void hs_take(struct tls_dissector *d, struct flow_st *fs, int dir, const uint8_t *p,
 		    size_t n);
 
+/* Key-log decryption (dissect/tls_decrypt.h) sees every handshake message
+ * once a key log holds secrets; it starts at the ClientHello (the random). */
+static void decrypt_message(struct tls_dissector *d, struct flow_st *fs, int dir, uint8_t type,
+			    const uint8_t *msg, size_t n)
+{
+	if (fs->dec == NULL && type == HS_CLIENT_HELLO &&
+	    (keylog_sessions(d->keys) || keylog_sessions(d->file_keys)))
+		fs->dec = tls_decrypt_new(d->file_keys, d->keys);
+	if (fs->dec) {
+		struct span m = { msg, n };
+		tls_decrypt_message(fs->dec, fs->s, side_of(fs, dir), m);
+	}
+}
+
 /* Feed handshake-record payload bytes. */
 static void hs_feed(struct tls_dissector *d, struct flow_st *fs, int dir, const uint8_t *p,
 		    size_t n)
@@ -277,7 +311,7 @@ static void hs_feed(struct tls_dissector *d, struct flow_st *fs, int dir, const 
 	struct dir_st *ds = &fs->d[dir];
 	/* Stops when a TLS 1.3 ServerHello turns encryption on: what follows
 	 * it in its record would be encrypted-epoch data in a valid stream. */
-	while (n && !ds->hs_desync && !ds->encrypted) {
+	while (n && !ds->hs_desync && (!ds->encrypted || ds->plain)) {
 		if (ds->hs_skip) {
 			size_t k = ds->hs_skip < n ? (size_t)ds->hs_skip : n;
 			ds->hs_skip -= k;
@@ -347,6 +381,7 @@ static void hs_take(struct tls_dissector *d, struct flow_st *fs, int dir, const 
 		if (cur_sub(&c, len, &body) != PE_OK)
 			return; /* need more */
 		got_message(d, fs, dir, type, &body, len);
+		decrypt_message(d, fs, dir, type, ds->hs.p, 4 + (size_t)len);
 		dbuf_consume(&ds->hs, 4 + (size_t)len);
 	}
 }
@@ -363,7 +398,8 @@ static void cut_message(struct tls_dissector *d, struct flow_st *fs, int dir, ui
 	if (type == HS_CERTIFICATE && !s->chain[side].present) {
 		struct cursor body;
 		cur_init(&body, ds->hs.p + 4, ds->hs.len - 4);
-		enum parse_err pe = tls_parse_certificate(&body, 1, d->cache, &s->chain[side]);
+		enum parse_err pe = s->tls13 ? tls13_parse_certificate(&body, 1, d->cache, &s->chain[side])
+					     : tls_parse_certificate(&body, 1, d->cache, &s->chain[side]);
 		(void)pe; /* PE_SHORT is expected: the list is cut */
 		s->chain[side].complete = 0;
 		s->chain[side].ts_ns = ds->ts;
@@ -415,6 +451,58 @@ static void hs_gap(struct tls_dissector *d, struct flow_st *fs, int dir, uint64_
 
 /* ---- records ---- */
 
+/* A record that arrived protected: with keys from a key log, decrypt it
+ * and give its content to the handshake or alert layer as if it had come
+ * in clear. Returns 1 when it did (the record then reads as clear). */
+static int decrypt_record(struct tls_dissector *d, struct flow_st *fs, int dir)
+{
+	struct dir_st *ds = &fs->d[dir];
+	struct span pt;
+	struct cursor c;
+	uint8_t type;
+	if (!ds->rec_enc || fs->dec == NULL)
+		return 0;
+	int side = side_of(fs, dir);
+	enum parse_err e = tls_decrypt_record(fs->dec, fs->s, side, ds->hdr, ds->rec_broken,
+					      ds->frame, &type, &pt);
+	if (e == PE_SHORT) {
+		/* A gap inside it: none of it can be read, so a handshake
+		 * message being gathered is cut there. */
+		if (ds->hs.len == 0 && !fs->s->handshake_done)
+			note_add(fs->s, NOTE_GAP, side, ds->rec_lost, ds->ts, ds->frame,
+				 xasprintf("%llu bytes of a protected record from the %s (%zu bytes, "
+					   "frame %llu) are missing, so it could not be decrypted",
+					   (unsigned long long)ds->rec_lost, side_str(side), ds->rlen,
+					   (unsigned long long)ds->frame));
+		hs_gap(d, fs, dir, UINT64_MAX);
+	}
+	if (e != PE_OK)
+		return 0;
+	ds->rec_enc = 0;
+	ds->rtype = type;
+	ds->rlen = pt.n;
+	ds->small_have = 0;
+	if (type == 22) {
+		ds->plain = 1;
+		hs_feed(d, fs, dir, pt.p, pt.n);
+		ds->plain = 0;
+	} else if (type == 20 || type == 21) {
+		cur_init(&c, pt.p, pt.n);
+		ds->small_have = pt.n < sizeof ds->small ? pt.n : sizeof ds->small;
+		if (cur_copy(&c, ds->small, ds->small_have) != PE_OK)
+			ds->small_have = 0;
+	}
+	return 1;
+}
+
+static void mark_decrypted(struct tls_session *s, size_t ladder_from, size_t alerts_from)
+{
+	for (size_t i = ladder_from; i < s->n_ladder; i++)
+		s->ladder[i].decrypted = 1;
+	for (size_t i = alerts_from; i < s->n_alerts; i++)
+		s->alerts[i].decrypted = 1;
+}
+
 static void release_if_done(struct tls_dissector *d, struct flow_st *fs, struct tcp_flow *f)
 {
 	struct tls_session *s = fs->s;
@@ -448,6 +536,8 @@ static void record_end(struct tls_dissector *d, struct flow_st *fs, struct tcp_f
 	struct dir_st *ds = &fs->d[dir];
 	struct tls_session *s = fs->s;
 	int side = side_of(fs, dir);
+	size_t ladder_from = s->n_ladder, alerts_from = s->n_alerts;
+	int decrypted = decrypt_record(d, fs, dir);
 	ds->in_record = 0;
 	if (ds->hs_desync) {
 		ds->hs_desync = 0;
@@ -506,7 +596,7 @@ static void record_end(struct tls_dissector *d, struct flow_st *fs, struct tcp_f
 		}
 		break;
 	case 23:
-		if (s->tls13 && !s->handshake_done &&
+		if (s->tls13 && ds->rec_enc && !s->handshake_done &&
 		    !s->encrypted_hs[SIDE_CLIENT]) {
 			/* TLS 1.3: the flights up to the client's Finished. */
 			if (!s->encrypted_hs[side])
@@ -519,11 +609,16 @@ static void record_end(struct tls_dissector *d, struct flow_st *fs, struct tcp_f
 		}
 		break;
 	}
+	if (decrypted)
+		mark_decrypted(s, ladder_from, alerts_from);
 	ds->rec_broken = 0;
+	ds->rec_lost = 0;
 	ds->small_have = 0;
 	if (!s->handshake_done) {
-		if (s->tls13 ? s->encrypted_hs[SIDE_CLIENT]
-			     : (s->encrypted_hs[0] && s->encrypted_hs[1]))
+		/* A side's Finished: seen encrypted, or decrypted. */
+		int fin_c = s->encrypted_hs[SIDE_CLIENT] || s->decrypt.finished[SIDE_CLIENT];
+		int fin_s = s->encrypted_hs[SIDE_SERVER] || s->decrypt.finished[SIDE_SERVER];
+		if (s->tls13 ? fin_c : fin_c && fin_s)
 			s->handshake_done = 1;
 		else if (s->app_data[0] || s->app_data[1])
 			s->handshake_done = s->ccs[0] || s->ccs[1] || !s->ch.present;
@@ -536,6 +631,8 @@ static void record_payload(struct tls_dissector *d, struct flow_st *fs, int dir,
 			   size_t n)
 {
 	struct dir_st *ds = &fs->d[dir];
+	if (ds->rec_enc && fs->dec)
+		tls_decrypt_take(fs->dec, side_of(fs, dir), p, n);
 	switch (ds->rtype) {
 	case 22:
 		if (!ds->encrypted)
@@ -1024,8 +1121,10 @@ static void h_data(void *ctx, struct tcp_flow *f, const struct tcp_chunk *ch)
 				uint64_t k = g < ds->rleft ? g : ds->rleft;
 				if (ds->rtype == 22 && !ds->encrypted)
 					hs_gap(d, fs, ch->dir, k);
-				else
+				else {
 					ds->rec_broken = 1;
+					ds->rec_lost += k;
+				}
 				ds->rleft -= (size_t)k;
 				g -= k;
 				if (ds->rleft == 0)
@@ -1135,6 +1234,7 @@ static void h_close(void *ctx, struct tcp_flow *f, enum tcp_close_reason why)
 		dbuf_free(&fs->d[i].scan);
 		dbuf_free(&fs->d[i].hs);
 	}
+	tls_decrypt_free(fs->dec);
 	free(fs);
 	f->user = NULL;
 }
@@ -1166,10 +1266,26 @@ const struct tls_stats *tls_dissector_stats(const struct tls_dissector *d)
 	return &d->st;
 }
 
+void tls_dissector_set_keylog(struct tls_dissector *d, const struct keylog *keys)
+{
+	d->keys = keys;
+}
+
+void tls_dissector_add_secrets(struct tls_dissector *d, uint32_t type, const uint8_t *p, size_t n)
+{
+	if (type != TLS_SECRETS_KEYLOG)
+		return;
+	if (d->file_keys == NULL)
+		d->file_keys = keylog_new();
+	keylog_feed(d->file_keys, p, n);
+	keylog_feed_end(d->file_keys);
+}
+
 void tls_dissector_free(struct tls_dissector *d)
 {
 	if (d == NULL)
 		return;
+	keylog_free(d->file_keys);
 	free(d->file);
 	free(d);
 }

@@ -6,10 +6,12 @@
 #include "rules/analysis.h"
 
 #include <arpa/inet.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "capture/xalloc.h"
+#include "dissect/keylog.h"
 #include "dissect/tls.h"
 #include "dissect/x509.h"
 #include "rules/rules.h"
@@ -42,6 +44,10 @@ void analysis_config_free(struct analysis_config *c)
 	for (size_t i = 0; i < c->n_ports; i++)
 		free(c->ports[i].name);
 	free(c->ports);
+	for (size_t i = 0; i < c->n_keylog; i++)
+		free(c->keylog_paths[i]);
+	free(c->keylog_paths);
+	free(c->keylog_env);
 	memset(c, 0, sizeof *c);
 }
 
@@ -68,6 +74,37 @@ void analysis_config_copy(struct analysis_config *dst, const struct analysis_con
 		dst->ports[i] = src->ports[i];
 		dst->ports[i].name = src->ports[i].name ? xstrdup(src->ports[i].name) : NULL;
 	}
+	dst->keylog_paths = src->n_keylog ? xcalloc(src->n_keylog, sizeof(char *)) : NULL;
+	for (size_t i = 0; i < src->n_keylog; i++)
+		dst->keylog_paths[i] = xstrdup(src->keylog_paths[i]);
+	dst->keylog_env = src->keylog_env ? xstrdup(src->keylog_env) : NULL;
+}
+
+/* --keylog files must be read and hold secrets; SSLKEYLOGFILE is taken
+ * as it is (the UI already warned when it cannot be read). */
+static int load_keylogs(struct analysis *a, char *err, size_t errlen)
+{
+	const struct analysis_config *c = &a->cfg;
+	if (c->n_keylog == 0 && c->keylog_env == NULL)
+		return 0;
+	a->keys = keylog_new();
+	for (size_t i = 0; i < c->n_keylog; i++) {
+		size_t before = keylog_stats(a->keys)->secrets;
+		if (keylog_load_file(a->keys, c->keylog_paths[i], err, errlen) != 0)
+			return -1;
+		if (keylog_stats(a->keys)->secrets == before) {
+			snprintf(err, errlen,
+				 "%s: not a key log: no line of it is a TLS secret "
+				 "(NSS key log format, as SSLKEYLOGFILE writes)",
+				 c->keylog_paths[i]);
+			return -1;
+		}
+	}
+	if (c->keylog_env) {
+		char ignored[256];
+		(void)keylog_load_file(a->keys, c->keylog_env, ignored, sizeof ignored);
+	}
+	return 0;
 }
 
 int target_value_parse(const char *spec, struct target_value *out)
@@ -130,6 +167,12 @@ int analysis_init(struct analysis *a, struct analysis_config *cfg, char *err, si
 	a->trust = trust_new(&a->cfg, a->certs, &a->store_report, err, errlen);
 	if (a->trust == NULL && err && err[0])
 		return -1;
+	char kerr[512] = "";
+	if (load_keylogs(a, kerr, sizeof kerr) != 0) {
+		if (err && errlen)
+			snprintf(err, errlen, "%s", kerr);
+		return -1;
+	}
 	return 0;
 }
 
@@ -143,6 +186,7 @@ void analysis_init_shared(struct analysis *a, struct analysis_config *cfg,
 	a->now = time(NULL);
 	a->trust = owner->trust;
 	a->trust_borrowed = 1;
+	a->keys = owner->keys;
 	for (size_t i = 0; i < owner->store_report.nf; i++) {
 		const struct finding *f = &owner->store_report.f[i];
 		report_add(&a->store_report, f->id, f->sev, f->side, f->cert, f->basis, f->field,
@@ -161,12 +205,24 @@ static void collect_session(void *ctx, struct tls_session *s)
 	VEC_PUSH(c->v, c->n, c->cap, s);
 }
 
+/* What the capture hooks of one file feed. */
+struct file_hooks {
+	struct dns_table *dns;
+	struct tls_dissector *td;
+};
+
 static void collect_dns(void *ctx, const struct dns_seen *d)
 {
-	struct dns_table *t = ctx;
+	struct dns_table *t = ((struct file_hooks *)ctx)->dns;
 	if (t->n >= 100000)
 		return;
 	VEC_PUSH(t->v, t->n, t->cap, *d);
+}
+
+/* pcapng Decryption Secrets Blocks: the capture's own key log. */
+static void collect_secrets(void *ctx, uint32_t type, const uint8_t *p, size_t n)
+{
+	tls_dissector_add_secrets(((struct file_hooks *)ctx)->td, type, p, n);
 }
 
 static int by_first_frame(const void *x, const void *y)
@@ -199,7 +255,10 @@ int analysis_add_file(struct analysis *a, const char *path)
 	struct tcp_handler h = tls_dissector_handler(td);
 	struct tcp_table *t = tcp_table_new(&a->cfg.tcp, &h);
 	tls_dissector_set_table(td, t);
-	struct capture_hooks hooks = { &dns, a->cfg.keep_dns ? collect_dns : NULL, NULL };
+	tls_dissector_set_keylog(td, a->keys);
+	struct file_hooks fh = { &dns, td };
+	struct capture_hooks hooks = { &fh, a->cfg.keep_dns ? collect_dns : NULL, NULL,
+				       collect_secrets };
 	int rc = capture_run_file(path, t, &hooks, &fr.cap);
 	tcp_table_finish(t);
 	fr.ok = rc == 0;
@@ -249,8 +308,10 @@ void analysis_free(struct analysis *a)
 	for (size_t i = 0; i < a->n_files; i++)
 		free(a->files[i].path);
 	free(a->files);
-	if (!a->trust_borrowed)
+	if (!a->trust_borrowed) {
 		trust_free(a->trust);
+		keylog_free(a->keys);
+	}
 	session_report_free(&a->store_report);
 	certcache_free(a->certs);
 	analysis_config_free(&a->cfg);

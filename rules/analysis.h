@@ -46,6 +46,9 @@ struct analysis_config {
 	time_t at;                     /* AT_FIXED */
 	int expiring_days;             /* warn when a cert expires within (default 30) */
 	int keep_dns;                  /* learn expected names from DNS answers (default 1) */
+	char **keylog_paths;           /* --keylog FILE (repeatable): unreadable is an error */
+	size_t n_keylog;
+	char *keylog_env;              /* SSLKEYLOGFILE, when readable (the UI warns if not) */
 };
 void analysis_config_init(struct analysis_config *c);
 void analysis_config_free(struct analysis_config *c);
@@ -56,6 +59,7 @@ void analysis_config_copy(struct analysis_config *dst, const struct analysis_con
 int target_value_parse(const char *spec, struct target_value *out);
 
 struct trust_ctx; /* rules/trust.h */
+struct keylog;    /* dissect/keylog.h */
 
 struct file_report {
 	char *path;
@@ -82,13 +86,15 @@ struct analysis {
 	/* Run-wide findings (trust store lint): side -1, cert -1. */
 	struct session_report store_report;
 	int trust_borrowed;            /* trust is another analysis' (analysis_init_shared) */
+	struct keylog *keys;           /* secrets of --keylog / SSLKEYLOGFILE, or NULL */
 };
 
-/* Load trust stores (the only step that can fail: a bad --trust file).
+/* Load trust stores and key logs (the only steps that can fail: a bad
+ * --trust file, a --keylog file that cannot be read or holds no secret).
  * Takes ownership of cfg's contents. */
 int analysis_init(struct analysis *a, struct analysis_config *cfg, char *err, size_t errlen);
 /* The same without loading anything (batch workers, ui/batch.c): the trust
- * stores are borrowed from `owner`, an analysis made by analysis_init from
+ * stores and key logs are borrowed from `owner`, an analysis made by analysis_init from
  * an equal configuration, which must outlive `a` (a trust_ctx is immutable,
  * so analyses in several threads may share one); analysis_free(a) leaves
  * them alone. owner's trust store lint findings are copied. Takes ownership
