@@ -283,7 +283,7 @@ static json_t *jsession(const char *file, const struct session_report *r)
 	set(tls, "ja4", s->ch.present ? jstr_opt(s->ch.ja4) : json_null());
 	set(o, "tls", tls);
 
-	set(o, "tls13_certs_hidden", json_boolean(s->tls13));
+	set(o, "tls13_certs_hidden", json_boolean(tls_handshake_hidden(s)));
 	set(o, "server_chain", jchain(r, SIDE_SERVER));
 	set(o, "client_chain", jchain(r, SIDE_CLIENT));
 	set(o, "server_chain_check", jchain_check(r, SIDE_SERVER));

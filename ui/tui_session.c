@@ -118,7 +118,7 @@ static void chain_block(struct tui *t, struct doc *d, const struct session_repor
 			doc_line(d, base);
 			doc_putf(d, RL_HEAD, "%s chain", who);
 			doc_put(d, RL_NORMAL, ": ");
-			doc_put(d, RL_DIM, s->tls13 ? "not visible (TLS 1.3 encrypts it)"
+			doc_put(d, RL_DIM, tls_handshake_hidden(s) ? "not visible (TLS 1.3 encrypts it)"
 						   : "not seen in the capture");
 		}
 		return;
@@ -601,7 +601,7 @@ static void sess_open(struct tui *t, struct view *v)
 	}
 	doc_blank(d, IT_HEAD);
 
-	if (r->s->tls13) {
+	if (tls_handshake_hidden(r->s)) {
 		doc_line(d, IT_CHAIN);
 		doc_put(d, RL_WARN, "Certificates not visible: TLS 1.3");
 		doc_put(d, RL_NORMAL, " (the handshake encrypts them)");
