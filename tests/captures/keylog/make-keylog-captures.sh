@@ -108,58 +108,13 @@ CNF
 }
 
 ###########################################################################
-# Capture plumbing (as tests/captures/tls/make-tls-captures.sh)
+# Capture plumbing (shared with tests/captures/tls/make-tls-captures.sh)
 ###########################################################################
 
 port() { echo $((PORT_BASE + $1)); }
 
-wait_for() {
-	local what=$1 _
-	shift
-	for _ in $(seq 200); do
-		if "$@"; then return 0; fi
-		sleep 0.05
-	done
-	die "timed out waiting for $what"
-}
-
-listening() { ss -Hltn "sport = :$1" | grep -q .; }
-port_free() { ! ss -Htan "( sport = :$1 or dport = :$1 )" | grep -v TIME-WAIT | grep -q .; }
-
-TCPDUMP_PID=
-start_tcpdump() {
-	wait_for "port $1 to be unused" port_free "$1"
-	"$TCPDUMP" -i lo -U --immediate-mode -n -s 0 -w "$2" "tcp port $1" 2>"$WORK/tcpdump.err" &
-	TCPDUMP_PID=$!
-	PIDS+=("$TCPDUMP_PID")
-	wait_for "tcpdump to start" grep -q "listening on" "$WORK/tcpdump.err"
-}
-
-stop_tcpdump() {
-	sleep 0.3
-	kill -INT "$TCPDUMP_PID"
-	wait "$TCPDUMP_PID" || true
-}
-
-SERVER_PID=
-start_server() {
-	local p=$1 lg=$2
-	shift 2
-	"$@" <&9 >"$lg" 2>&1 &
-	SERVER_PID=$!
-	PIDS+=("$SERVER_PID")
-	wait_for "server on port $p" listening "$p"
-}
-
-wait_server() {
-	local _
-	for _ in $(seq 100); do
-		kill -0 "$SERVER_PID" 2>/dev/null || { wait "$SERVER_PID" || true; return 0; }
-		sleep 0.05
-	done
-	kill "$SERVER_PID" 2>/dev/null || true
-	wait "$SERVER_PID" || true
-}
+# wait_for, start_tcpdump / stop_tcpdump, start_server / wait_server
+. "$HERE/../capture-lib.sh"
 
 # The client sends one request line (and, with KEYUPDATE set, then a line
 # "K": s_client's command for a KeyUpdate that asks the peer to update

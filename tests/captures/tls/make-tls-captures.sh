@@ -176,53 +176,8 @@ EOF
 # port OFFSET -> TCP port for a capture
 port() { echo $((PORT_BASE + $1)); }
 
-wait_for() {	# wait_for DESCRIPTION COMMAND... (up to ~10 s)
-	local what=$1 _
-	shift
-	for _ in $(seq 200); do
-		if "$@"; then return 0; fi
-		sleep 0.05
-	done
-	die "timed out waiting for $what"
-}
-
-listening() { ss -Hltn "sport = :$1" | grep -q .; }
-port_free() { ! ss -Htan "( sport = :$1 or dport = :$1 )" | grep -v TIME-WAIT | grep -q .; }
-
-TCPDUMP_PID=
-start_tcpdump() {	# start_tcpdump PORT OUTFILE
-	wait_for "port $1 to be unused" port_free "$1"
-	"$TCPDUMP" -i lo -U --immediate-mode -n -s 0 -w "$2" "tcp port $1" 2>"$WORK/tcpdump.err" &
-	TCPDUMP_PID=$!
-	PIDS+=("$TCPDUMP_PID")
-	wait_for "tcpdump to start" grep -q "listening on" "$WORK/tcpdump.err"
-}
-
-stop_tcpdump() {
-	sleep 0.3	# let the last FIN/ACK reach the capture buffer
-	kill -INT "$TCPDUMP_PID"
-	wait "$TCPDUMP_PID" || true
-}
-
-SERVER_PID=
-start_server() {	# start_server PORT LOG COMMAND...
-	local p=$1 lg=$2
-	shift 2
-	"$@" <&9 >"$lg" 2>&1 &
-	SERVER_PID=$!
-	PIDS+=("$SERVER_PID")
-	wait_for "server on port $p" listening "$p"
-}
-
-wait_server() {	# the server should exit on its own (-naccept 1); don't hang
-	local _
-	for _ in $(seq 100); do
-		kill -0 "$SERVER_PID" 2>/dev/null || { wait "$SERVER_PID" || true; return 0; }
-		sleep 0.05
-	done
-	kill "$SERVER_PID" 2>/dev/null || true
-	wait "$SERVER_PID" || true
-}
+# wait_for, start_tcpdump / stop_tcpdump, start_server / wait_server
+. "$HERE/../capture-lib.sh"
 
 # The client keeps stdin open for a moment (so it reads everything the
 # server sends after the handshake, e.g. TLS 1.3 tickets), then sees EOF and
