@@ -487,10 +487,21 @@ static int decrypt_record(struct tls_dissector *d, struct flow_st *fs, int dir)
 		hs_feed(d, fs, dir, pt.p, pt.n);
 		ds->plain = 0;
 	} else if (type == 20 || type == 21) {
+		uint8_t lvl = 0;
 		cur_init(&c, pt.p, pt.n);
 		ds->small_have = pt.n < sizeof ds->small ? pt.n : sizeof ds->small;
 		if (cur_copy(&c, ds->small, ds->small_have) != PE_OK)
 			ds->small_have = 0;
+		cur_init(&c, ds->small, ds->small_have);
+		if (type == 21 && (pt.n != 2 || cur_u8(&c, &lvl) != PE_OK || (lvl != 1 && lvl != 2))) {
+			/* Decrypted, so not an encrypted alert: a malformed one
+			 * (one alert per record, RFC 8446 §5.1). */
+			note_add(fs->s, NOTE_MALFORMED, side, 0, ds->ts, ds->frame,
+				 xasprintf("a decrypted alert record from the %s (frame %llu) is not one "
+					   "2-byte alert",
+					   side_str(side), (unsigned long long)ds->frame));
+			ds->rtype = 0;
+		}
 	}
 	return 1;
 }

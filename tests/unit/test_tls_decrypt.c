@@ -12,10 +12,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <wolfssl/options.h>
+#include <wolfssl/wolfcrypt/aes.h>
+
 #include "capture/xalloc.h"
 #include "dissect/certcache.h"
 #include "dissect/keylog.h"
 #include "dissect/tls.h"
+#include "dissect/tls_crypt.h"
 #include "tests/unit/data/keylog/rfc8448.h"
 #include "tests/unit/t.h"
 
@@ -386,6 +390,63 @@ static void test_record_lost(void)
 	keylog_free(kl);
 }
 
+/* A TLS 1.3 record of `type` with content p[0..n) under the client's
+ * application key at `seq` (RFC 8448's secret), as the client would send. */
+static void send_client_app(struct run *r, uint64_t seq, uint8_t type, const uint8_t *p, size_t n)
+{
+	uint8_t secret[32], rec[64], inner[32], nonce[12];
+	struct tls_rkey k;
+	unhex(RFC8448_C_AP, secret, 32);
+	CHECK(tls13_rkey_init(&k, tls_suite_find(0x1301), secret, 32) == 0);
+	memcpy(inner, p, n);
+	inner[n] = type;
+	uint8_t hdr[5] = { 23, 3, 3, 0, (uint8_t)(n + 1 + 16) };
+	memcpy(rec, hdr, 5);
+	memcpy(nonce, k.iv, 12);
+	for (int i = 0; i < 8; i++)
+		nonce[4 + i] ^= (uint8_t)(seq >> (56 - 8 * i));
+	Aes aes;
+	CHECK(wc_AesInit(&aes, NULL, INVALID_DEVID) == 0);
+	CHECK(wc_AesGcmSetKey(&aes, k.key, 16) == 0);
+	CHECK(wc_AesGcmEncrypt(&aes, rec + 5, inner, (word32)(n + 1), nonce, 12, rec + 5 + n + 1, 16,
+			       hdr, 5) == 0);
+	wc_AesFree(&aes);
+	send_bytes(r, 0, rec, 5 + n + 1 + 16, 5 + n + 1 + 16);
+}
+
+/* fuzz_tls_decrypt found it (crash-decrypted-alert-not-2-bytes): an alert
+ * record that decrypts to anything but one 2-byte alert was taken for an
+ * "encrypted alert" and marked decrypted too. It is a malformed alert. */
+static void test_bad_alert_record(void)
+{
+	static const uint8_t three[] = { 2, 40, 0 }, level9[] = { 9, 40 }, good[] = { 2, 40 };
+	struct keylog *kl = rfc_keylog(NULL);
+	struct run r;
+	run_start(&r, kl);
+	send_client_hello(&r, 0);
+	send_hex(&r, 1, RFC8448_SH_REC, 0);
+	send_hex(&r, 1, RFC8448_FLIGHT_REC, 0);
+	send_hex(&r, 0, RFC8448_CFIN_REC, 0);
+	send_client_app(&r, 0, 21, three, sizeof three);
+	send_client_app(&r, 1, 21, level9, sizeof level9);
+	send_client_app(&r, 2, 21, good, sizeof good);
+	run_end(&r);
+	const struct tls_session *s = r.s;
+	CHECK(s != NULL);
+	if (s) {
+		CHECK_EQ_INT(s->decrypt.records[SIDE_CLIENT], 4);
+		CHECK_EQ_INT(s->n_alerts, 1);
+		CHECK(s->n_alerts == 1 && !s->alerts[0].encrypted && s->alerts[0].decrypted &&
+		      s->alerts[0].level == 2 && s->alerts[0].desc == 40);
+		size_t bad = 0;
+		for (size_t i = 0; i < s->n_notes; i++)
+			bad += s->notes[i].kind == NOTE_MALFORMED && s->notes[i].side == SIDE_CLIENT;
+		CHECK_EQ_INT(bad, 2);
+	}
+	run_free(&r);
+	keylog_free(kl);
+}
+
 int main(void)
 {
 	test_full();
@@ -394,5 +455,6 @@ int main(void)
 	test_no_keys();
 	test_gap_in_record();
 	test_record_lost();
+	test_bad_alert_record();
 	return t_done("tls_decrypt");
 }
