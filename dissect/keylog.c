@@ -60,6 +60,11 @@ void keylog_free(struct keylog *kl)
 {
 	if (kl == NULL)
 		return;
+	/* Secrets are not left behind in freed memory. */
+	if (kl->v)
+		explicit_bzero(kl->v, kl->cap * sizeof *kl->v);
+	if (kl->line.p)
+		explicit_bzero(kl->line.p, kl->line.cap);
 	free(kl->v);
 	free(kl->slots);
 	dbuf_free(&kl->line);
@@ -330,5 +335,6 @@ int keylog_load_file(struct keylog *kl, const char *path, char *err, size_t errl
 	}
 	keylog_feed_end(kl);
 	fclose(f);
+	explicit_bzero(buf, sizeof buf);
 	return rc;
 }

@@ -85,9 +85,11 @@ void tls_decrypt_free(struct tls_decrypt *t)
 	tls_transcript_free(t->tr);
 	for (int i = 0; i < 2; i++)
 		dbuf_free(&t->d[i].rec);
+	/* Keys and plaintext are not left behind in freed memory. */
+	if (t->plain)
+		explicit_bzero(t->plain, MAX_RECORD);
 	free(t->plain);
-	/* Key material is not left behind in freed memory. */
-	memset(t, 0, sizeof *t);
+	explicit_bzero(t, sizeof *t);
 	free(t);
 }
 
