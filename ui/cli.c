@@ -526,10 +526,12 @@ int cli_parse(int argc, char **argv, struct ui_opts *o, struct cli_extra *x, FIL
 	if (kl && kl[0] && o->mode != MODE_STREAMS) {
 		if (access(kl, R_OK) == 0)
 			o->acfg.keylog_env = xstrdup(kl);
-		else if (!x->quiet)
+		else if (!x->quiet) {
+			char kb[512];
 			fprintf(err, "tlsdiag: warning: SSLKEYLOGFILE=%s cannot be read (%s); going on "
 				"without it\n",
-				kl, strerror(errno));
+				ui_sanitize_buf(kl, kb, sizeof kb), strerror(errno));
+		}
 	}
 	if ((o->tui_script || o->tui_dump) && o->mode == MODE_AUTO)
 		o->mode = MODE_TUI;
