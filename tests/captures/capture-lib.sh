@@ -1,10 +1,37 @@
 # capture-lib.sh - what the capture generators share (sourced by bash):
-# waiting for a port, tcpdump on lo, an openssl s_server that must exit by
-# itself. The caller defines die(), $WORK (its temporary directory, for
-# tcpdump's messages), $TCPDUMP, an array PIDS (every background process,
-# killed on exit) and file descriptor 9 (a FIFO held open: the servers'
-# stdin, which never delivers data nor EOF).
+# their temporary directory and clean-up, waiting for a port, tcpdump on
+# lo, an openssl s_server that must exit by itself. The caller sets
+# $TCPDUMP and calls capture_init first.
 # shellcheck shell=bash
+
+# capture_init NAME: $WORK, a temporary directory removed on exit (kept
+# with KEEP_WORK set); PIDS, every background process started (killed on
+# exit); die and log; an empty openssl.cnf, so that the host's (system
+# MinProtocol / CipherString policies) cannot change what is negotiated;
+# file descriptor 9, a FIFO held open: s_server reads commands from stdin
+# and quits on EOF, so servers get a stdin that never delivers data nor EOF.
+capture_init() {
+	CAPTURE_NAME=$1
+	WORK=$(mktemp -d "/tmp/$1.XXXXXX")
+	PIDS=()
+	trap capture_cleanup EXIT
+	: >"$WORK/openssl.cnf"
+	export OPENSSL_CONF=$WORK/openssl.cnf
+	mkfifo "$WORK/hold"
+	exec 9<>"$WORK/hold"
+}
+
+capture_cleanup() {
+	local p
+	for p in "${PIDS[@]}"; do
+		kill "$p" 2>/dev/null || true
+	done
+	exec 9>&- 2>/dev/null || true
+	if [ -n "${KEEP_WORK:-}" ]; then echo "work dir kept: $WORK" >&2; else rm -rf "$WORK"; fi
+}
+
+die() { echo "$CAPTURE_NAME: $*" >&2; exit 1; }
+log() { echo "== $*" >&2; }
 
 wait_for() {	# wait_for DESCRIPTION COMMAND... (up to ~10 s)
 	local what=$1 _

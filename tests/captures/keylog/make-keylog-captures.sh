@@ -28,28 +28,10 @@ TSHARK=${TSHARK:-tshark}
 TCPDUMP=${TCPDUMP:-tcpdump}
 PORT_BASE=${KEYLOG_CAPTURE_PORT_BASE:-47500}
 
-WORK=$(mktemp -d /tmp/keylog-captures.XXXXXX)
-PIDS=()
-
-cleanup() {
-	local p
-	for p in "${PIDS[@]}"; do
-		kill "$p" 2>/dev/null || true
-	done
-	exec 9>&- 2>/dev/null || true
-	rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-die() { echo "make-keylog-captures: $*" >&2; exit 1; }
-log() { echo "== $*" >&2; }
-
-# No host openssl.cnf policy may change what is negotiated.
-: >"$WORK/openssl.cnf"
-export OPENSSL_CONF=$WORK/openssl.cnf
-
-mkfifo "$WORK/hold"
-exec 9<>"$WORK/hold"
+# $WORK, PIDS, die, log, an empty openssl.cnf, the servers' stdin (fd 9),
+# and the capture helpers (wait_for, start_tcpdump, start_server, ...)
+. "$HERE/../capture-lib.sh"
+capture_init make-keylog-captures
 
 ###########################################################################
 # PKI additions (made once, committed; test keys only)
@@ -112,9 +94,6 @@ CNF
 ###########################################################################
 
 port() { echo $((PORT_BASE + $1)); }
-
-# wait_for, start_tcpdump / stop_tcpdump, start_server / wait_server
-. "$HERE/../capture-lib.sh"
 
 # The client sends one request line (and, with KEYUPDATE set, then a line
 # "K": s_client's command for a KeyUpdate that asks the peer to update

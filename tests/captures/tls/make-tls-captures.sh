@@ -47,31 +47,10 @@ tls12-rsa-chain3 tls12-mtls tls12-empty-client-cert tls12-chain3-1byte
 xmpp-starttls alert-before-ccs alert-after-ccs gap-in-certificate
 tls12-sni-alpn tls13-hrr sslv2-hello nonstandard-port"
 
-WORK=$(mktemp -d /tmp/tls-captures.XXXXXX)
-PIDS=()            # every background process this script started
-
-cleanup() {
-	local p
-	for p in "${PIDS[@]}"; do
-		kill "$p" 2>/dev/null || true
-	done
-	exec 9>&- 2>/dev/null || true
-	if [ -n "${KEEP_WORK:-}" ]; then echo "work dir kept: $WORK" >&2; else rm -rf "$WORK"; fi
-}
-trap cleanup EXIT
-
-die() { echo "make-tls-captures: $*" >&2; exit 1; }
-log() { echo "== $*" >&2; }
-
-# A config file with nothing in it, so that the host's openssl.cnf (system
-# MinProtocol / CipherString policies) cannot change what is negotiated.
-: > "$WORK/openssl.cnf"
-export OPENSSL_CONF=$WORK/openssl.cnf
-
-# s_server reads commands from stdin and quits on EOF; give every server a
-# stdin that never delivers data nor EOF (a FIFO this shell holds open).
-mkfifo "$WORK/hold"
-exec 9<>"$WORK/hold"
+# $WORK, PIDS, die, log, an empty openssl.cnf, the servers' stdin (fd 9),
+# and the capture helpers (wait_for, start_tcpdump, start_server, ...)
+. "$HERE/../capture-lib.sh"
+capture_init make-tls-captures
 
 ###########################################################################
 # PKI (generated once, committed)
@@ -175,9 +154,6 @@ EOF
 
 # port OFFSET -> TCP port for a capture
 port() { echo $((PORT_BASE + $1)); }
-
-# wait_for, start_tcpdump / stop_tcpdump, start_server / wait_server
-. "$HERE/../capture-lib.sh"
 
 # The client keeps stdin open for a moment (so it reads everything the
 # server sends after the handshake, e.g. TLS 1.3 tickets), then sees EOF and
