@@ -23,10 +23,10 @@
 struct keylog {
 	struct keylog_entry *v;
 	size_t n, cap;
-	uint32_t *slots;             /* entry index + 1; 0 = empty */
-	size_t nslots;               /* a power of two, at least 2 * n */
-	struct dbuf line;            /* the line being gathered */
-	int overlong;                /* the current line passed KEYLOG_MAX_LINE */
+	uint32_t *slots;  /* entry index + 1; 0 = empty */
+	size_t nslots;	  /* a power of two, at least 2 * n */
+	struct dbuf line; /* the line being gathered */
+	int overlong;	  /* the current line passed KEYLOG_MAX_LINE */
 	struct keylog_stats st;
 };
 
@@ -97,9 +97,13 @@ static size_t hash_random(const uint8_t r[KEYLOG_RANDOM_LEN])
 static size_t slot_of(const struct keylog *kl, const uint8_t r[KEYLOG_RANDOM_LEN])
 {
 	size_t mask = kl->nslots - 1, i = hash_random(r) & mask;
-	while (kl->slots[i] &&
-	       memcmp(kl->v[kl->slots[i] - 1].client_random, r, KEYLOG_RANDOM_LEN) != 0)
+	struct span want = { r, KEYLOG_RANDOM_LEN };
+	while (kl->slots[i]) {
+		struct span have = { kl->v[kl->slots[i] - 1].client_random, KEYLOG_RANDOM_LEN };
+		if (span_eq(have, want))
+			break;
 		i = (i + 1) & mask;
+	}
 	return i;
 }
 
@@ -137,7 +141,7 @@ static struct keylog_entry *entry_for(struct keylog *kl, const uint8_t r[KEYLOG_
 	}
 	struct keylog_entry *e = &kl->v[kl->n];
 	memset(e, 0, sizeof *e);
-	memcpy(e->client_random, r, KEYLOG_RANDOM_LEN);
+	memcpy(e->client_random, r, KEYLOG_RANDOM_LEN); /* lint: ok: decoded hex */
 	kl->n++;
 	if (kl->n * 2 > kl->nslots)
 		rehash(kl, kl->nslots * 2);
@@ -253,8 +257,8 @@ static void parse_line(struct keylog *kl, struct span line)
 	uint8_t r[KEYLOG_RANDOM_LEN], s[KEYLOG_MAX_SECRET];
 	size_t rl = 0, sl = 0;
 	if (cur_left(&c) != 0 || unhex(rnd, r, sizeof r, &rl) != PE_OK || rl != sizeof r ||
-	    unhex(sec, s, sizeof s, &sl) != PE_OK ||
-	    (which == KL_CLIENT_RANDOM && sl != 48) || (which != KL_CLIENT_RANDOM && sl < 32)) {
+	    unhex(sec, s, sizeof s, &sl) != PE_OK || (which == KL_CLIENT_RANDOM && sl != 48) ||
+	    (which != KL_CLIENT_RANDOM && sl < 32)) {
 		junk(kl);
 		return;
 	}
@@ -264,10 +268,11 @@ static void parse_line(struct keylog *kl, struct span line)
 		return;
 	}
 	struct keylog_secret *ks = &e->s[which];
-	if (ks->len && (ks->len != sl || memcmp(ks->v, s, sl) != 0))
+	struct span had = { ks->v, ks->len }, now = { s, sl };
+	if (ks->len && !span_eq(had, now))
 		kl->st.conflicts++;
 	ks->len = (uint8_t)sl;
-	memcpy(ks->v, s, sl);
+	memcpy(ks->v, s, sl); /* lint: ok: decoded hex */
 	kl->st.secrets++;
 }
 
@@ -301,7 +306,7 @@ void keylog_feed(struct keylog *kl, const uint8_t *p, size_t n)
 		if (!kl->overlong && dbuf_add(&kl->line, piece.p, piece.n) != 0)
 			kl->overlong = 1;
 		if (cur_left(&c) == 0)
-			return; /* the line goes on in the next piece */
+			return;		      /* the line goes on in the next piece */
 		if (cur_skip(&c, 1) != PE_OK) /* the LF */
 			return;
 		end_line(kl);

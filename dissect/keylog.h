@@ -33,9 +33,9 @@
 #include <stdint.h>
 
 #define KEYLOG_RANDOM_LEN 32
-#define KEYLOG_MAX_SECRET 48         /* SHA-384 (TLS 1.3), master secret (TLS 1.2) */
+#define KEYLOG_MAX_SECRET 48	       /* SHA-384 (TLS 1.3), master secret (TLS 1.2) */
 #define KEYLOG_MAX_SESSIONS (1u << 20) /* a larger key log is over our limit */
-#define KEYLOG_MAX_LINE 1024         /* a longer line is junk */
+#define KEYLOG_MAX_LINE 1024	       /* a longer line is junk */
 
 enum keylog_label {
 	KL_CLIENT_RANDOM = 0,
@@ -50,7 +50,7 @@ enum keylog_label {
 };
 
 struct keylog_secret {
-	uint8_t len;                 /* 0: not in the key log */
+	uint8_t len; /* 0: not in the key log */
 	uint8_t v[KEYLOG_MAX_SECRET];
 };
 
@@ -61,13 +61,13 @@ struct keylog_entry {
 };
 
 struct keylog_stats {
-	uint64_t lines;              /* lines read, comments and blank lines included */
-	uint64_t secrets;            /* secret lines stored */
-	uint64_t unused;             /* lines with a label we do not use (RSA, ...) */
-	uint64_t junk;               /* lines that are not key log lines (skipped) */
-	uint64_t first_junk_line;    /* 1-based line number of the first of them, 0 if none */
-	uint64_t conflicts;          /* a secret logged again with another value (the later kept) */
-	uint64_t over_limit;         /* lines dropped once KEYLOG_MAX_SESSIONS were stored */
+	uint64_t lines;		  /* lines read, comments and blank lines included */
+	uint64_t secrets;	  /* secret lines stored */
+	uint64_t unused;	  /* lines with a label we do not use (RSA, ...) */
+	uint64_t junk;		  /* lines that are not key log lines (skipped) */
+	uint64_t first_junk_line; /* 1-based line number of the first of them, 0 if none */
+	uint64_t conflicts;	  /* a secret logged again with another value (the later kept) */
+	uint64_t over_limit;	  /* lines dropped once KEYLOG_MAX_SESSIONS were stored */
 };
 
 struct keylog;

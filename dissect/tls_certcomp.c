@@ -45,8 +45,7 @@ static enum parse_err decompress(uint16_t alg, struct span in, uint8_t *out, siz
 				 size_t *got)
 {
 	switch (alg) {
-	case CC_ZLIB:
-		return inflate_all(in, out, cap, got);
+	case CC_ZLIB: return inflate_all(in, out, cap, got);
 	case CC_BROTLI: {
 		size_t n = cap;
 		if (BrotliDecoderDecompress(in.n, in.p, &n, out) != BROTLI_DECODER_RESULT_SUCCESS)

@@ -39,10 +39,22 @@
 
 /* ---- cipher suites (IANA TLS Cipher Suites registry) ---- */
 
-#define GCM(id, k, prf) { id, TLS_BULK_AES_GCM, k, 16, TLS_HASH_NONE, prf, 0 }
-#define CCM(id, k, tag) { id, TLS_BULK_AES_CCM, k, tag, TLS_HASH_NONE, TLS_HASH_SHA256, 0 }
-#define CHACHA(id) { id, TLS_BULK_CHACHA20_POLY1305, 32, 16, TLS_HASH_NONE, TLS_HASH_SHA256, 0 }
-#define CBC(id, k, mac, prf) { id, TLS_BULK_AES_CBC, k, 0, mac, prf, 0 }
+#define GCM(id, k, prf)                                                                            \
+	{                                                                                          \
+		id, TLS_BULK_AES_GCM, k, 16, TLS_HASH_NONE, prf, 0                                 \
+	}
+#define CCM(id, k, tag)                                                                            \
+	{                                                                                          \
+		id, TLS_BULK_AES_CCM, k, tag, TLS_HASH_NONE, TLS_HASH_SHA256, 0                    \
+	}
+#define CHACHA(id)                                                                                 \
+	{                                                                                          \
+		id, TLS_BULK_CHACHA20_POLY1305, 32, 16, TLS_HASH_NONE, TLS_HASH_SHA256, 0          \
+	}
+#define CBC(id, k, mac, prf)                                                                       \
+	{                                                                                          \
+		id, TLS_BULK_AES_CBC, k, 0, mac, prf, 0                                            \
+	}
 #define S1 TLS_HASH_SHA1
 #define S256 TLS_HASH_SHA256
 #define S384 TLS_HASH_SHA384
@@ -55,49 +67,121 @@ static const struct tls_suite suites[] = {
 	{ 0x1304, TLS_BULK_AES_CCM, 16, 16, TLS_HASH_NONE, S256, 1 },
 	{ 0x1305, TLS_BULK_AES_CCM, 16, 8, TLS_HASH_NONE, S256, 1 },
 	/* RSA, DH, DHE key exchange with AES-CBC (RFC 5246, 3268) */
-	CBC(0x002f, 16, S1, S256), CBC(0x0030, 16, S1, S256), CBC(0x0031, 16, S1, S256),
-	CBC(0x0032, 16, S1, S256), CBC(0x0033, 16, S1, S256), CBC(0x0035, 32, S1, S256),
-	CBC(0x0036, 32, S1, S256), CBC(0x0037, 32, S1, S256), CBC(0x0038, 32, S1, S256),
-	CBC(0x0039, 32, S1, S256), CBC(0x003c, 16, S256, S256), CBC(0x003d, 32, S256, S256),
-	CBC(0x003e, 16, S256, S256), CBC(0x003f, 16, S256, S256), CBC(0x0040, 16, S256, S256),
-	CBC(0x0067, 16, S256, S256), CBC(0x0068, 32, S256, S256), CBC(0x0069, 32, S256, S256),
-	CBC(0x006a, 32, S256, S256), CBC(0x006b, 32, S256, S256),
+	CBC(0x002f, 16, S1, S256),
+	CBC(0x0030, 16, S1, S256),
+	CBC(0x0031, 16, S1, S256),
+	CBC(0x0032, 16, S1, S256),
+	CBC(0x0033, 16, S1, S256),
+	CBC(0x0035, 32, S1, S256),
+	CBC(0x0036, 32, S1, S256),
+	CBC(0x0037, 32, S1, S256),
+	CBC(0x0038, 32, S1, S256),
+	CBC(0x0039, 32, S1, S256),
+	CBC(0x003c, 16, S256, S256),
+	CBC(0x003d, 32, S256, S256),
+	CBC(0x003e, 16, S256, S256),
+	CBC(0x003f, 16, S256, S256),
+	CBC(0x0040, 16, S256, S256),
+	CBC(0x0067, 16, S256, S256),
+	CBC(0x0068, 32, S256, S256),
+	CBC(0x0069, 32, S256, S256),
+	CBC(0x006a, 32, S256, S256),
+	CBC(0x006b, 32, S256, S256),
 	/* PSK with AES-CBC (RFC 4279, 5487) */
-	CBC(0x008c, 16, S1, S256), CBC(0x008d, 32, S1, S256), CBC(0x0090, 16, S1, S256),
-	CBC(0x0091, 32, S1, S256), CBC(0x0094, 16, S1, S256), CBC(0x0095, 32, S1, S256),
-	CBC(0x00ae, 16, S256, S256), CBC(0x00af, 32, S384, S384), CBC(0x00b2, 16, S256, S256),
-	CBC(0x00b3, 32, S384, S384), CBC(0x00b6, 16, S256, S256), CBC(0x00b7, 32, S384, S384),
+	CBC(0x008c, 16, S1, S256),
+	CBC(0x008d, 32, S1, S256),
+	CBC(0x0090, 16, S1, S256),
+	CBC(0x0091, 32, S1, S256),
+	CBC(0x0094, 16, S1, S256),
+	CBC(0x0095, 32, S1, S256),
+	CBC(0x00ae, 16, S256, S256),
+	CBC(0x00af, 32, S384, S384),
+	CBC(0x00b2, 16, S256, S256),
+	CBC(0x00b3, 32, S384, S384),
+	CBC(0x00b6, 16, S256, S256),
+	CBC(0x00b7, 32, S384, S384),
 	/* AES-GCM (RFC 5288, 5487) */
-	GCM(0x009c, 16, S256), GCM(0x009d, 32, S384), GCM(0x009e, 16, S256),
-	GCM(0x009f, 32, S384), GCM(0x00a0, 16, S256), GCM(0x00a1, 32, S384),
-	GCM(0x00a2, 16, S256), GCM(0x00a3, 32, S384), GCM(0x00a4, 16, S256),
-	GCM(0x00a5, 32, S384), GCM(0x00a8, 16, S256), GCM(0x00a9, 32, S384),
-	GCM(0x00aa, 16, S256), GCM(0x00ab, 32, S384), GCM(0x00ac, 16, S256),
+	GCM(0x009c, 16, S256),
+	GCM(0x009d, 32, S384),
+	GCM(0x009e, 16, S256),
+	GCM(0x009f, 32, S384),
+	GCM(0x00a0, 16, S256),
+	GCM(0x00a1, 32, S384),
+	GCM(0x00a2, 16, S256),
+	GCM(0x00a3, 32, S384),
+	GCM(0x00a4, 16, S256),
+	GCM(0x00a5, 32, S384),
+	GCM(0x00a8, 16, S256),
+	GCM(0x00a9, 32, S384),
+	GCM(0x00aa, 16, S256),
+	GCM(0x00ab, 32, S384),
+	GCM(0x00ac, 16, S256),
 	GCM(0x00ad, 32, S384),
 	/* ECDH(E) with AES-CBC (RFC 8422, 5289, 5489) */
-	CBC(0xc004, 16, S1, S256), CBC(0xc005, 32, S1, S256), CBC(0xc009, 16, S1, S256),
-	CBC(0xc00a, 32, S1, S256), CBC(0xc00e, 16, S1, S256), CBC(0xc00f, 32, S1, S256),
-	CBC(0xc013, 16, S1, S256), CBC(0xc014, 32, S1, S256), CBC(0xc018, 16, S1, S256),
-	CBC(0xc019, 32, S1, S256), CBC(0xc023, 16, S256, S256), CBC(0xc024, 32, S384, S384),
-	CBC(0xc025, 16, S256, S256), CBC(0xc026, 32, S384, S384), CBC(0xc027, 16, S256, S256),
-	CBC(0xc028, 32, S384, S384), CBC(0xc029, 16, S256, S256), CBC(0xc02a, 32, S384, S384),
-	CBC(0xc035, 16, S1, S256), CBC(0xc036, 32, S1, S256), CBC(0xc037, 16, S256, S256),
+	CBC(0xc004, 16, S1, S256),
+	CBC(0xc005, 32, S1, S256),
+	CBC(0xc009, 16, S1, S256),
+	CBC(0xc00a, 32, S1, S256),
+	CBC(0xc00e, 16, S1, S256),
+	CBC(0xc00f, 32, S1, S256),
+	CBC(0xc013, 16, S1, S256),
+	CBC(0xc014, 32, S1, S256),
+	CBC(0xc018, 16, S1, S256),
+	CBC(0xc019, 32, S1, S256),
+	CBC(0xc023, 16, S256, S256),
+	CBC(0xc024, 32, S384, S384),
+	CBC(0xc025, 16, S256, S256),
+	CBC(0xc026, 32, S384, S384),
+	CBC(0xc027, 16, S256, S256),
+	CBC(0xc028, 32, S384, S384),
+	CBC(0xc029, 16, S256, S256),
+	CBC(0xc02a, 32, S384, S384),
+	CBC(0xc035, 16, S1, S256),
+	CBC(0xc036, 32, S1, S256),
+	CBC(0xc037, 16, S256, S256),
 	CBC(0xc038, 32, S384, S384),
 	/* ECDH(E) with AES-GCM (RFC 5289, 8442) */
-	GCM(0xc02b, 16, S256), GCM(0xc02c, 32, S384), GCM(0xc02d, 16, S256),
-	GCM(0xc02e, 32, S384), GCM(0xc02f, 16, S256), GCM(0xc030, 32, S384),
-	GCM(0xc031, 16, S256), GCM(0xc032, 32, S384), GCM(0xd001, 16, S256),
+	GCM(0xc02b, 16, S256),
+	GCM(0xc02c, 32, S384),
+	GCM(0xc02d, 16, S256),
+	GCM(0xc02e, 32, S384),
+	GCM(0xc02f, 16, S256),
+	GCM(0xc030, 32, S384),
+	GCM(0xc031, 16, S256),
+	GCM(0xc032, 32, S384),
+	GCM(0xd001, 16, S256),
 	GCM(0xd002, 32, S384),
 	/* AES-CCM (RFC 6655, 7251, 8442) */
-	CCM(0xc09c, 16, 16), CCM(0xc09d, 32, 16), CCM(0xc09e, 16, 16), CCM(0xc09f, 32, 16),
-	CCM(0xc0a0, 16, 8), CCM(0xc0a1, 32, 8), CCM(0xc0a2, 16, 8), CCM(0xc0a3, 32, 8),
-	CCM(0xc0a4, 16, 16), CCM(0xc0a5, 32, 16), CCM(0xc0a6, 16, 16), CCM(0xc0a7, 32, 16),
-	CCM(0xc0a8, 16, 8), CCM(0xc0a9, 32, 8), CCM(0xc0aa, 16, 8), CCM(0xc0ab, 32, 8),
-	CCM(0xc0ac, 16, 16), CCM(0xc0ad, 32, 16), CCM(0xc0ae, 16, 8), CCM(0xc0af, 32, 8),
-	CCM(0xd003, 16, 8), CCM(0xd005, 16, 16),
+	CCM(0xc09c, 16, 16),
+	CCM(0xc09d, 32, 16),
+	CCM(0xc09e, 16, 16),
+	CCM(0xc09f, 32, 16),
+	CCM(0xc0a0, 16, 8),
+	CCM(0xc0a1, 32, 8),
+	CCM(0xc0a2, 16, 8),
+	CCM(0xc0a3, 32, 8),
+	CCM(0xc0a4, 16, 16),
+	CCM(0xc0a5, 32, 16),
+	CCM(0xc0a6, 16, 16),
+	CCM(0xc0a7, 32, 16),
+	CCM(0xc0a8, 16, 8),
+	CCM(0xc0a9, 32, 8),
+	CCM(0xc0aa, 16, 8),
+	CCM(0xc0ab, 32, 8),
+	CCM(0xc0ac, 16, 16),
+	CCM(0xc0ad, 32, 16),
+	CCM(0xc0ae, 16, 8),
+	CCM(0xc0af, 32, 8),
+	CCM(0xd003, 16, 8),
+	CCM(0xd005, 16, 16),
 	/* ChaCha20-Poly1305 (RFC 7905) */
-	CHACHA(0xcca8), CHACHA(0xcca9), CHACHA(0xccaa), CHACHA(0xccab), CHACHA(0xccac),
-	CHACHA(0xccad), CHACHA(0xccae),
+	CHACHA(0xcca8),
+	CHACHA(0xcca9),
+	CHACHA(0xccaa),
+	CHACHA(0xccab),
+	CHACHA(0xccac),
+	CHACHA(0xccad),
+	CHACHA(0xccae),
 };
 
 const struct tls_suite *tls_suite_find(uint16_t id)
@@ -144,8 +228,8 @@ static int wc_type(enum tls_hash h)
 }
 
 /* HMAC over the concatenation of n pieces. `type` is wolfCrypt's. */
-static int hmac_v(int type, const uint8_t *key, size_t key_len, const struct span *parts,
-		  size_t n, uint8_t *out)
+static int hmac_v(int type, const uint8_t *key, size_t key_len, const struct span *parts, size_t n,
+		  uint8_t *out)
 {
 	Hmac h;
 	int rc = -1;
@@ -177,7 +261,7 @@ static int p_hash(int type, size_t hlen, const uint8_t *secret, size_t slen, con
 		if (hmac_v(type, secret, slen, s2, 2, chunk) != 0)
 			return -1;
 		for (size_t i = 0; i < hlen && done < out_len; i++, done++)
-			out[done] = (uint8_t)(xor ? out[done] ^ chunk[i] : chunk[i]);
+			out[done] = (uint8_t)(xor? out[done] ^ chunk[i] : chunk[i]);
 		struct span s3[1] = { { a, hlen } };
 		if (hmac_v(type, secret, slen, s3, 1, a) != 0) /* A(i+1) */
 			return -1;
@@ -192,14 +276,14 @@ int tls_prf(uint16_t version, enum tls_hash h, const uint8_t *secret, size_t sec
 	size_t ll = strlen(label);
 	if (ll + seed_len > sizeof ls)
 		return -1;
-	memcpy(ls, label, ll);
+	memcpy(ls, label, ll); /* lint: ok: our label */
 	if (seed_len)
-		memcpy(ls + ll, seed, seed_len);
+		memcpy(ls + ll, seed, seed_len); /* lint: ok: randoms or hash we made */
 	if (version >= 0x0303) {
 		if (h != TLS_HASH_SHA256 && h != TLS_HASH_SHA384)
 			return -1;
-		return p_hash(wc_type(h), tls_hash_len(h), secret, secret_len, ls, ll + seed_len, out,
-			      out_len, 0);
+		return p_hash(wc_type(h), tls_hash_len(h), secret, secret_len, ls, ll + seed_len,
+			      out, out_len, 0);
 	}
 	/* RFC 2246 §5: the secret's halves (sharing a byte when odd) feed
 	 * P_MD5 and P_SHA-1, whose outputs are XORed. */
@@ -212,9 +296,8 @@ int tls_prf(uint16_t version, enum tls_hash h, const uint8_t *secret, size_t sec
 		      ll + seed_len, out, out_len, 1);
 }
 
-int tls13_expand_label(enum tls_hash h, const uint8_t *secret, size_t secret_len,
-		       const char *label, const uint8_t *ctx, size_t ctx_len, uint8_t *out,
-		       size_t out_len)
+int tls13_expand_label(enum tls_hash h, const uint8_t *secret, size_t secret_len, const char *label,
+		       const uint8_t *ctx, size_t ctx_len, uint8_t *out, size_t out_len)
 {
 	/* struct { uint16 length; opaque label<7..255>; opaque context<0..255>; } */
 	uint8_t info[2 + 1 + 255 + 1 + 255];
@@ -224,13 +307,13 @@ int tls13_expand_label(enum tls_hash h, const uint8_t *secret, size_t secret_len
 	info[n++] = (uint8_t)(out_len >> 8);
 	info[n++] = (uint8_t)out_len;
 	info[n++] = (uint8_t)(6 + ll);
-	memcpy(info + n, "tls13 ", 6);
+	memcpy(info + n, "tls13 ", 6); /* lint: ok: our label */
 	n += 6;
-	memcpy(info + n, label, ll);
+	memcpy(info + n, label, ll); /* lint: ok: our label */
 	n += ll;
 	info[n++] = (uint8_t)ctx_len;
 	if (ctx_len)
-		memcpy(info + n, ctx, ctx_len);
+		memcpy(info + n, ctx, ctx_len); /* lint: ok: a hash we made */
 	n += ctx_len;
 	return wc_HKDF_Expand(wc_type(h), secret, (word32)secret_len, info, (word32)n, out,
 			      (word32)out_len) == 0
@@ -258,9 +341,10 @@ int tls13_next_secret(enum tls_hash h, uint8_t *secret, size_t secret_len)
 {
 	uint8_t next[TLS_MAX_HASH];
 	if (secret_len != tls_hash_len(h) ||
-	    tls13_expand_label(h, secret, secret_len, "traffic upd", NULL, 0, next, secret_len) != 0)
+	    tls13_expand_label(h, secret, secret_len, "traffic upd", NULL, 0, next, secret_len) !=
+		    0)
 		return -1;
-	memcpy(secret, next, secret_len);
+	memcpy(secret, next, secret_len); /* lint: ok: derived */
 	return 0;
 }
 
@@ -288,12 +372,12 @@ int tls12_rkeys_init(struct tls_rkey *client, struct tls_rkey *server, const str
 	if (version < 0x0303 && (s->bulk != TLS_BULK_AES_CBC || s->mac != TLS_HASH_SHA1))
 		return -1;
 	size_t mac_len = s->bulk == TLS_BULK_AES_CBC ? tls_hash_len((enum tls_hash)s->mac) : 0;
-	size_t iv_len = s->bulk == TLS_BULK_AES_CBC		  ? 16
+	size_t iv_len = s->bulk == TLS_BULK_AES_CBC		? 16
 			: s->bulk == TLS_BULK_CHACHA20_POLY1305 ? 12
-								  : 4;
+								: 4;
 	size_t need = 2 * (mac_len + s->key_len + iv_len);
-	memcpy(seed, server_random, 32);
-	memcpy(seed + 32, client_random, 32);
+	memcpy(seed, server_random, 32);      /* lint: ok: copied randoms */
+	memcpy(seed + 32, client_random, 32); /* lint: ok: copied randoms */
 	if (tls_prf(version, (enum tls_hash)s->prf, master, 48, "key expansion", seed, 64, kb,
 		    need) != 0)
 		return -1;
@@ -301,11 +385,11 @@ int tls12_rkeys_init(struct tls_rkey *client, struct tls_rkey *server, const str
 	size_t o = 0;
 	struct tls_rkey *k[2] = { client, server };
 	for (int i = 0; i < 2; i++, o += mac_len)
-		memcpy(k[i]->mac_key, kb + o, mac_len);
+		memcpy(k[i]->mac_key, kb + o, mac_len); /* lint: ok: key block */
 	for (int i = 0; i < 2; i++, o += s->key_len)
-		memcpy(k[i]->key, kb + o, s->key_len);
+		memcpy(k[i]->key, kb + o, s->key_len); /* lint: ok: key block */
 	for (int i = 0; i < 2; i++, o += iv_len) {
-		memcpy(k[i]->iv, kb + o, iv_len);
+		memcpy(k[i]->iv, kb + o, iv_len); /* lint: ok: key block */
 		k[i]->suite = s;
 		k[i]->version = version;
 		k[i]->etm = s->bulk == TLS_BULK_AES_CBC && etm;
@@ -333,7 +417,7 @@ static void xor_nonce(const uint8_t iv[12], uint64_t seq, uint8_t nonce[12])
 {
 	uint8_t s[8];
 	put_seq(s, seq);
-	memcpy(nonce, iv, 12);
+	memcpy(nonce, iv, 12); /* lint: ok: derived IV */
 	for (int i = 0; i < 8; i++)
 		nonce[4 + i] ^= s[i];
 }
@@ -347,7 +431,9 @@ static enum tls_dec aead_open(const struct tls_rkey *k, const uint8_t nonce[12],
 	case TLS_BULK_CHACHA20_POLY1305:
 		r = wc_ChaCha20Poly1305_Decrypt(k->key, nonce, aad, (word32)aad_len, ct.p,
 						(word32)ct.n, tag.p, out);
-		return r == 0 ? TLS_DEC_OK : r == MAC_CMP_FAILED_E ? TLS_DEC_BAD_AUTH : TLS_DEC_ERROR;
+		return r == 0		       ? TLS_DEC_OK
+		       : r == MAC_CMP_FAILED_E ? TLS_DEC_BAD_AUTH
+					       : TLS_DEC_ERROR;
 	case TLS_BULK_AES_GCM:
 	case TLS_BULK_AES_CCM:
 		if (wc_AesInit(&aes, NULL, INVALID_DEVID) != 0)
@@ -355,15 +441,15 @@ static enum tls_dec aead_open(const struct tls_rkey *k, const uint8_t nonce[12],
 		if (k->suite->bulk == TLS_BULK_AES_GCM) {
 			r = wc_AesGcmSetKey(&aes, k->key, k->suite->key_len);
 			if (r == 0)
-				r = wc_AesGcmDecrypt(&aes, out, ct.p, (word32)ct.n, nonce, 12, tag.p,
-						     (word32)tag.n, aad, (word32)aad_len);
+				r = wc_AesGcmDecrypt(&aes, out, ct.p, (word32)ct.n, nonce, 12,
+						     tag.p, (word32)tag.n, aad, (word32)aad_len);
 			if (r == AES_GCM_AUTH_E)
 				r = 1;
 		} else {
 			r = wc_AesCcmSetKey(&aes, k->key, k->suite->key_len);
 			if (r == 0)
-				r = wc_AesCcmDecrypt(&aes, out, ct.p, (word32)ct.n, nonce, 12, tag.p,
-						     (word32)tag.n, aad, (word32)aad_len);
+				r = wc_AesCcmDecrypt(&aes, out, ct.p, (word32)ct.n, nonce, 12,
+						     tag.p, (word32)tag.n, aad, (word32)aad_len);
 			if (r == AES_CCM_AUTH_E)
 				r = 1;
 		}
@@ -400,7 +486,7 @@ static enum tls_dec open_aead(const struct tls_rkey *k, uint64_t seq, const uint
 			return TLS_DEC_MALFORMED;
 		struct cursor e;
 		cur_init(&e, expl.p, expl.n);
-		memcpy(nonce, k->iv, 4);
+		memcpy(nonce, k->iv, 4); /* lint: ok: derived salt */
 		if (cur_copy(&e, nonce + 4, 8) != PE_OK)
 			return TLS_DEC_MALFORMED;
 	} else {
@@ -485,7 +571,7 @@ static enum tls_dec open_cbc(const struct tls_rkey *k, uint64_t seq, uint8_t hty
 		if (cur_copy(&ic, iv, 16) != PE_OK)
 			return TLS_DEC_MALFORMED;
 	} else {
-		memcpy(iv, k->iv, 16);
+		memcpy(iv, k->iv, 16); /* lint: ok: our chained IV */
 	}
 	if (k->etm) {
 		if (cur_left(&c) < ml + 16 || cur_bytes(&c, cur_left(&c) - ml, &ct) != PE_OK ||
@@ -609,7 +695,8 @@ void tls_transcript_add(struct tls_transcript *t, struct span msg)
 	if (!t->ok || msg.n == 0)
 		return;
 	if (wc_Md5Update(&t->md5, msg.p, n) != 0 || wc_ShaUpdate(&t->sha1, msg.p, n) != 0 ||
-	    wc_Sha256Update(&t->sha256, msg.p, n) != 0 || wc_Sha384Update(&t->sha384, msg.p, n) != 0)
+	    wc_Sha256Update(&t->sha256, msg.p, n) != 0 ||
+	    wc_Sha384Update(&t->sha384, msg.p, n) != 0)
 		t->ok = 0;
 }
 

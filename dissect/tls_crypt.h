@@ -28,7 +28,7 @@
 
 enum tls_hash {
 	TLS_HASH_NONE = 0,
-	TLS_HASH_MD5_SHA1,   /* TLS 1.0/1.1 PRF and Finished: MD5 and SHA-1 together */
+	TLS_HASH_MD5_SHA1, /* TLS 1.0/1.1 PRF and Finished: MD5 and SHA-1 together */
 	TLS_HASH_SHA1,
 	TLS_HASH_SHA256,
 	TLS_HASH_SHA384,
@@ -38,7 +38,7 @@ size_t tls_hash_len(enum tls_hash h);
 
 enum tls_bulk {
 	TLS_BULK_AES_GCM = 1,
-	TLS_BULK_AES_CCM,            /* tag_len 16, or 8 for the _CCM_8 suites */
+	TLS_BULK_AES_CCM, /* tag_len 16, or 8 for the _CCM_8 suites */
 	TLS_BULK_CHACHA20_POLY1305,
 	TLS_BULK_AES_CBC,
 };
@@ -46,12 +46,12 @@ enum tls_bulk {
 /* What a cipher suite means for decryption. */
 struct tls_suite {
 	uint16_t id;
-	uint8_t bulk;       /* enum tls_bulk */
-	uint8_t key_len;    /* 16 or 32 */
-	uint8_t tag_len;    /* AEAD tag (16, or 8); 0 for CBC */
-	uint8_t mac;        /* CBC: the HMAC's enum tls_hash */
-	uint8_t prf;        /* TLS 1.2 PRF / TLS 1.3 HKDF hash (enum tls_hash) */
-	uint8_t tls13;      /* a TLS 1.3 suite */
+	uint8_t bulk;	 /* enum tls_bulk */
+	uint8_t key_len; /* 16 or 32 */
+	uint8_t tag_len; /* AEAD tag (16, or 8); 0 for CBC */
+	uint8_t mac;	 /* CBC: the HMAC's enum tls_hash */
+	uint8_t prf;	 /* TLS 1.2 PRF / TLS 1.3 HKDF hash (enum tls_hash) */
+	uint8_t tls13;	 /* a TLS 1.3 suite */
 };
 /* NULL for a suite we cannot decrypt (RC4, 3DES, CAMELLIA, NULL, ...). */
 const struct tls_suite *tls_suite_find(uint16_t id);
@@ -63,14 +63,14 @@ const struct tls_suite *tls_suite_find(uint16_t id);
 /* One direction's record protection. */
 struct tls_rkey {
 	const struct tls_suite *suite;
-	uint16_t version;               /* 0x0301 .. 0x0304 */
+	uint16_t version; /* 0x0301 .. 0x0304 */
 	uint8_t key[TLS_MAX_KEY];
-	uint8_t iv[16];                 /* TLS 1.3 and ChaCha20: 12 bytes; GCM/CCM in
+	uint8_t iv[16]; /* TLS 1.3 and ChaCha20: 12 bytes; GCM/CCM in
 					 * TLS 1.2: the 4-byte salt; CBC in TLS 1.0:
 					 * the IV chained from the last record */
 	uint8_t mac_key[TLS_MAX_MAC_KEY];
-	int etm;                        /* RFC 7366 encrypt_then_mac (CBC only) */
-	uint64_t seq;                   /* the next record's sequence number */
+	int etm;      /* RFC 7366 encrypt_then_mac (CBC only) */
+	uint64_t seq; /* the next record's sequence number */
 };
 
 /* RFC 8446 §7.1: HKDF-Expand-Label(Secret, Label, Context, Length), with
@@ -109,9 +109,9 @@ PE_MUST_USE int tls12_finished(uint16_t version, enum tls_hash h, const uint8_t 
 
 enum tls_dec {
 	TLS_DEC_OK = 0,
-	TLS_DEC_BAD_AUTH,   /* tag, MAC or padding wrong: a wrong key or a damaged record */
-	TLS_DEC_MALFORMED,  /* too short for the suite, or (TLS 1.3) no content type */
-	TLS_DEC_ERROR,      /* wolfCrypt refused the operation */
+	TLS_DEC_BAD_AUTH,  /* tag, MAC or padding wrong: a wrong key or a damaged record */
+	TLS_DEC_MALFORMED, /* too short for the suite, or (TLS 1.3) no content type */
+	TLS_DEC_ERROR,	   /* wolfCrypt refused the operation */
 };
 const char *tls_dec_str(enum tls_dec r);
 

@@ -17,33 +17,34 @@
 #include "capture/xalloc.h"
 #include "dissect/tls_crypt.h"
 
-#define MAX_RECORD (16384 + 2048)   /* TLSCiphertext.length limit (RFC 5246 §6.2.3) */
-#define TRY_WINDOW 32               /* records that may have been lost in a gap */
-#define MAX_EARLY_SKIPS 64          /* client records taken for unreadable early data */
+#define MAX_RECORD (16384 + 2048) /* TLSCiphertext.length limit (RFC 5246 §6.2.3) */
+#define TRY_WINDOW 32		  /* records that may have been lost in a gap */
+#define MAX_EARLY_SKIPS 64	  /* client records taken for unreadable early data */
 
 /* RFC 8446 §4.1.3: the ServerHello.random of a HelloRetryRequest. */
 static const uint8_t hrr_random[32] = {
-	0xcf, 0x21, 0xad, 0x74, 0xe5, 0x9a, 0x61, 0x11, 0xbe, 0x1d, 0x8c, 0x02, 0x1e, 0x65, 0xb8, 0x91,
-	0xc2, 0xa2, 0x11, 0x16, 0x7a, 0xbb, 0x8c, 0x5e, 0x07, 0x9e, 0x09, 0xe2, 0xc8, 0xa8, 0x33, 0x9c,
+	0xcf, 0x21, 0xad, 0x74, 0xe5, 0x9a, 0x61, 0x11, 0xbe, 0x1d, 0x8c,
+	0x02, 0x1e, 0x65, 0xb8, 0x91, 0xc2, 0xa2, 0x11, 0x16, 0x7a, 0xbb,
+	0x8c, 0x5e, 0x07, 0x9e, 0x09, 0xe2, 0xc8, 0xa8, 0x33, 0x9c,
 };
 
 enum epoch {
 	EP_NONE = 0,
-	EP_HANDSHAKE,   /* TLS 1.3 handshake keys; TLS 1.2: the only keys */
-	EP_APP,         /* TLS 1.3 application keys */
+	EP_HANDSHAKE, /* TLS 1.3 handshake keys; TLS 1.2: the only keys */
+	EP_APP,	      /* TLS 1.3 application keys */
 };
 
 struct dir_keys {
 	struct tls_rkey key;
 	enum epoch epoch;
-	int have;                       /* `key` opens this side's next records */
-	int proven;                     /* a record opened with `key` */
-	int stopped;                    /* given up: the rest stays encrypted */
+	int have;			  /* `key` opens this side's next records */
+	int proven;			  /* a record opened with `key` */
+	int stopped;			  /* given up: the rest stays encrypted */
 	uint8_t hs_secret[TLS_MAX_HASH];  /* TLS 1.3: the Finished key's base */
 	uint8_t app_secret[TLS_MAX_HASH]; /* TLS 1.3: the current application secret */
 	int have_app;
-	struct dbuf rec;                /* the protected record being gathered */
-	int rec_over;                   /* it did not fit */
+	struct dbuf rec; /* the protected record being gathered */
+	int rec_over;	 /* it did not fit */
 };
 
 struct tls_decrypt {
@@ -51,20 +52,20 @@ struct tls_decrypt {
 	struct tls_transcript *tr;
 	uint8_t client_random[32], server_random[32];
 	int have_cr;
-	int keyed;                      /* the ServerHello found secrets */
+	int keyed; /* the ServerHello found secrets */
 	int tls13;
 	uint16_t version;
 	const struct tls_suite *suite;
-	enum tls_hash th;               /* transcript hash of the Finished checks */
-	size_t hl;                      /* its length (TLS 1.3 secret length) */
-	uint8_t master[48];             /* TLS 1.2 */
-	int early_offered;              /* the ClientHello carried early_data */
-	struct tls_rkey early;          /* CLIENT_EARLY_TRAFFIC_SECRET's key */
+	enum tls_hash th;      /* transcript hash of the Finished checks */
+	size_t hl;	       /* its length (TLS 1.3 secret length) */
+	uint8_t master[48];    /* TLS 1.2 */
+	int early_offered;     /* the ClientHello carried early_data */
+	struct tls_rkey early; /* CLIENT_EARLY_TRAFFIC_SECRET's key */
 	int have_early;
 	unsigned early_skips;
-	int done;                       /* both Finished: the transcript is complete */
-	struct dir_keys d[2];           /* [SIDE_CLIENT], [SIDE_SERVER] */
-	uint8_t *plain;                 /* the last record's content */
+	int done;	      /* both Finished: the transcript is complete */
+	struct dir_keys d[2]; /* [SIDE_CLIENT], [SIDE_SERVER] */
+	uint8_t *plain;	      /* the last record's content */
 };
 
 struct tls_decrypt *tls_decrypt_new(const struct keylog *first, const struct keylog *second)
@@ -149,16 +150,17 @@ static void keys13(struct tls_decrypt *t, struct tls_session *s)
 		if (hs[i] == NULL)
 			continue;
 		/* A secret of another length belongs to another suite. */
-		if (hs[i]->len != t->hl || tls13_rkey_init(&dk->key, t->suite, hs[i]->v, t->hl) != 0) {
+		if (hs[i]->len != t->hl ||
+		    tls13_rkey_init(&dk->key, t->suite, hs[i]->v, t->hl) != 0) {
 			t->d[0].have = t->d[1].have = 0; /* nothing half set up is used */
 			fail_keys(s, DECRYPT_WRONG_KEY);
 			return;
 		}
-		memcpy(dk->hs_secret, hs[i]->v, t->hl);
+		memcpy(dk->hs_secret, hs[i]->v, t->hl); /* lint: ok: key log copy */
 		dk->epoch = EP_HANDSHAKE;
 		dk->have = 1;
 		if (app[i] && app[i]->len == t->hl) {
-			memcpy(dk->app_secret, app[i]->v, t->hl);
+			memcpy(dk->app_secret, app[i]->v, t->hl); /* lint: ok: key log copy */
 			dk->have_app = 1;
 		}
 	}
@@ -188,7 +190,7 @@ static void keys12(struct tls_decrypt *t, struct tls_session *s)
 		fail_keys(s, DECRYPT_UNSUPPORTED);
 		return;
 	}
-	memcpy(t->master, ms->v, 48);
+	memcpy(t->master, ms->v, 48); /* lint: ok: key log copy */
 	t->th = t->version >= 0x0303 ? (enum tls_hash)t->suite->prf : TLS_HASH_MD5_SHA1;
 	t->hl = tls_hash_len(t->th);
 	for (int i = 0; i < 2; i++) {
@@ -221,8 +223,8 @@ static void server_hello(struct tls_decrypt *t, struct tls_session *s, struct cu
 	tls_transcript_add(t->tr, msg);
 	if (t->keyed || !t->have_cr || !s->sh.present)
 		return;
-	memcpy(t->server_random, r, 32);
-	memcpy(s->decrypt.client_random, t->client_random, 32);
+	memcpy(t->server_random, r, 32);			/* lint: ok: cur_copy made it */
+	memcpy(s->decrypt.client_random, t->client_random, 32); /* lint: ok: our copy */
 	t->version = s->version;
 	t->tls13 = s->tls13;
 	t->suite = tls_suite_find(s->sh.cipher);
@@ -279,8 +281,7 @@ void tls_decrypt_message(struct tls_decrypt *t, struct tls_session *s, int side,
 	    cur_sub(&c, len, &body) != PE_OK)
 		return;
 	switch (type) {
-	case HS_HELLO_REQUEST:
-		return; /* never part of the transcript */
+	case HS_HELLO_REQUEST: return; /* never part of the transcript */
 	case HS_CLIENT_HELLO:
 		if (!t->have_cr) {
 			uint16_t legacy;
@@ -291,15 +292,9 @@ void tls_decrypt_message(struct tls_decrypt *t, struct tls_session *s, int side,
 			t->early_offered = has_u16(&s->ch.extensions, 42);
 		}
 		break;
-	case HS_SERVER_HELLO:
-		server_hello(t, s, &body, msg);
-		return;
-	case HS_FINISHED:
-		finished(t, s, side, &body);
-		break;
-	case HS_KEY_UPDATE:
-		key_update(t, side);
-		break;
+	case HS_SERVER_HELLO: server_hello(t, s, &body, msg); return;
+	case HS_FINISHED: finished(t, s, side, &body); break;
+	case HS_KEY_UPDATE: key_update(t, side); break;
 	}
 	if (!t->done)
 		tls_transcript_add(t->tr, msg);

@@ -130,8 +130,8 @@ static void fuzz_record(const uint8_t *p, size_t n)
 struct side_key {
 	struct tls_rkey k;
 	uint8_t secret[32];
-	int app;                  /* on the application key */
-	uint8_t hs[1 << 12];      /* handshake bytes sent, to follow Finished/KeyUpdate */
+	int app;	     /* on the application key */
+	uint8_t hs[1 << 12]; /* handshake bytes sent, to follow Finished/KeyUpdate */
 	size_t hs_n;
 };
 
@@ -247,16 +247,14 @@ static void send_protected(struct conn *c, int dir, uint8_t type, const uint8_t 
 /* A TLS 1.3 ClientHello (random CRAND, supported_versions 1.3) and
  * ServerHello (TLS_AES_128_GCM_SHA256), as records. */
 static const uint8_t CH_REC[] = {
-	22, 3, 1, 0, 54, 1, 0, 0, 50, 3, 3,
-	0x3f, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15,
-	16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31,
-	0, 0, 2, 0x13, 0x01, 1, 0, 0, 7, 0, 43, 0, 3, 2, 3, 4,
+	22, 3,	1,  0,	54, 1,	0,    0,    50, 3,  3,	0x3f, 1,  2,  3,  4,  5,  6,  7,  8,
+	9,  10, 11, 12, 13, 14, 15,   16,   17, 18, 19, 20,   21, 22, 23, 24, 25, 26, 27, 28,
+	29, 30, 31, 0,	0,  2,	0x13, 0x01, 1,	0,  0,	7,    0,  43, 0,  3,  2,  3,  4,
 };
 static const uint8_t SH_REC[] = {
-	22, 3, 3, 0, 50, 2, 0, 0, 46, 3, 3,
-	0x5e, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15,
-	16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31,
-	0, 0x13, 0x01, 0, 0, 6, 0, 43, 0, 2, 3, 4,
+	22, 3,	3,  0,	50, 2,	0,    0,    46, 3,  3,	0x5e, 1,  2,  3,  4,  5,  6,  7,
+	8,  9,	10, 11, 12, 13, 14,   15,   16, 17, 18, 19,   20, 21, 22, 23, 24, 25, 26,
+	27, 28, 29, 30, 31, 0,	0x13, 0x01, 0,	0,  6,	0,    43, 0,  2,  3,  4,
 };
 
 static void fuzz_connection(const uint8_t *p, size_t n)
@@ -272,8 +270,9 @@ static void fuzz_connection(const uint8_t *p, size_t n)
 			snprintf(hx[2 + i] + 2 * j, 3, "%02x", app_secret[i][j]);
 		}
 	snprintf(text, sizeof text,
-		 "CLIENT_HANDSHAKE_TRAFFIC_SECRET " CRAND " %s\nSERVER_HANDSHAKE_TRAFFIC_SECRET " CRAND
-		 " %s\nCLIENT_TRAFFIC_SECRET_0 " CRAND " %s\nSERVER_TRAFFIC_SECRET_0 " CRAND " %s\n",
+		 "CLIENT_HANDSHAKE_TRAFFIC_SECRET " CRAND
+		 " %s\nSERVER_HANDSHAKE_TRAFFIC_SECRET " CRAND " %s\nCLIENT_TRAFFIC_SECRET_0 " CRAND
+		 " %s\nSERVER_TRAFFIC_SECRET_0 " CRAND " %s\n",
 		 hx[0], hx[1], hx[2], hx[3]);
 	keylog_feed(kl, (const uint8_t *)text, strlen(text));
 	struct cert_cache *cc = certcache_new();

@@ -60,8 +60,8 @@ static void test_valid(void)
 	CHECK_EQ_INT(st->junk, 0);
 	CHECK_EQ_INT(keylog_sessions(kl), 2);
 	const struct keylog_entry *e = find_hex(kl, R1);
-	CHECK(e != NULL && e->s[KL_CLIENT_RANDOM].len == 48 && e->s[KL_CLIENT_RANDOM].v[0] == 0xa0 &&
-	      e->s[KL_CLIENT_RANDOM].v[47] == 0xcf);
+	CHECK(e != NULL && e->s[KL_CLIENT_RANDOM].len == 48 &&
+	      e->s[KL_CLIENT_RANDOM].v[0] == 0xa0 && e->s[KL_CLIENT_RANDOM].v[47] == 0xcf);
 	CHECK(e != NULL && e->s[KL_CLIENT_HANDSHAKE_TRAFFIC_SECRET].len == 0);
 	e = find_hex(kl, R2);
 	CHECK(e != NULL && e->s[KL_CLIENT_HANDSHAKE_TRAFFIC_SECRET].len == 32); /* CRLF */
@@ -85,18 +85,18 @@ static void test_valid(void)
 static void test_junk(void)
 {
 	static const char *const bad[] = {
-		"CLIENT_RANDOM " R1 "\n",                        /* no secret */
-		"CLIENT_RANDOM\n",                               /* nothing else */
-		"CLIENT_RANDOM " R1 " " S32 "\n",                /* master secret not 48 bytes */
-		"CLIENT_RANDOM " R1 " " S48 "00\n",              /* 49 bytes */
-		"CLIENT_RANDOM 0102 " S48 "\n",                  /* short random */
-		"CLIENT_RANDOM " R1 "00 " S48 "\n",              /* long random */
-		"CLIENT_RANDOM " R1 " " S48 "0\n",               /* odd hex */
-		"CLIENT_RANDOM " R1 " zz" S48 "\n",              /* not hex */
-		"CLIENT_RANDOM " R1 " " S48 " extra\n",          /* a fourth field */
+		"CLIENT_RANDOM " R1 "\n",			 /* no secret */
+		"CLIENT_RANDOM\n",				 /* nothing else */
+		"CLIENT_RANDOM " R1 " " S32 "\n",		 /* master secret not 48 bytes */
+		"CLIENT_RANDOM " R1 " " S48 "00\n",		 /* 49 bytes */
+		"CLIENT_RANDOM 0102 " S48 "\n",			 /* short random */
+		"CLIENT_RANDOM " R1 "00 " S48 "\n",		 /* long random */
+		"CLIENT_RANDOM " R1 " " S48 "0\n",		 /* odd hex */
+		"CLIENT_RANDOM " R1 " zz" S48 "\n",		 /* not hex */
+		"CLIENT_RANDOM " R1 " " S48 " extra\n",		 /* a fourth field */
 		"SERVER_HANDSHAKE_TRAFFIC_SECRET " R1 " 0011\n", /* too short for a hash */
-		"CLIENT_TRAFFIC_SECRET_0 " R1 " " S48 S32 "\n",  /* longer than SHA-384 */
-		"client_random " R1 " " S48 "\n",                /* labels are upper case */
+		"CLIENT_TRAFFIC_SECRET_0 " R1 " " S48 S32 "\n",	 /* longer than SHA-384 */
+		"client_random " R1 " " S48 "\n",		 /* labels are upper case */
 		"CLIENT_RANDOMX " R1 " " S48 "\n",
 		"GET / HTTP/1.1\n",
 		"\x01\x02\xff\n",
@@ -111,7 +111,8 @@ static void test_junk(void)
 		if (st->junk != 1 || st->first_junk_line != 2 || st->secrets != 1 ||
 		    keylog_sessions(kl) != 1 || find_hex(kl, R2) == NULL)
 			fprintf(stderr, "bad line %zu: junk %llu at %llu, secrets %llu\n", i,
-				(unsigned long long)st->junk, (unsigned long long)st->first_junk_line,
+				(unsigned long long)st->junk,
+				(unsigned long long)st->first_junk_line,
 				(unsigned long long)st->secrets);
 		CHECK(st->junk == 1 && st->first_junk_line == 2);
 		CHECK(st->secrets == 1 && find_hex(kl, R2) != NULL);
@@ -218,8 +219,7 @@ static void test_files(void)
 
 	snprintf(path, sizeof path, "%s/good.keys", dir);
 	FILE *f = fopen(path, "w");
-	fputs("CLIENT_RANDOM " R1 " " S48 "\njunk\nSERVER_HANDSHAKE_TRAFFIC_SECRET " R2 " " S32,
-	      f);
+	fputs("CLIENT_RANDOM " R1 " " S48 "\njunk\nSERVER_HANDSHAKE_TRAFFIC_SECRET " R2 " " S32, f);
 	fclose(f);
 	CHECK(keylog_load_file(kl, path, err, sizeof err) == 0);
 	CHECK_EQ_INT(keylog_stats(kl)->secrets, 2); /* the last line without LF too */

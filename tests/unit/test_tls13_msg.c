@@ -183,7 +183,8 @@ static void test_cert_request(void)
 	struct tls_cert_request cr;
 	cert_request(&b, 1, 1, 0);
 	CHECK(parse_cr(&b, b.n, &cr) == PE_OK);
-	CHECK(cr.present && cr.cert_types.n == 0 && cr.sig_algs.n == 2 && cr.sig_algs.v[0] == 0x0804);
+	CHECK(cr.present && cr.cert_types.n == 0 && cr.sig_algs.n == 2 &&
+	      cr.sig_algs.v[0] == 0x0804);
 	CHECK_EQ_INT(cr.n_ca, 2);
 	for (size_t i = 0; i < cr.n_ca && i < 2; i++)
 		CHECK(cr.ca_der_len[i] == pki[i + 1]->subject.der_len &&

@@ -100,7 +100,8 @@ static void test_rfc8448(void)
 	CHECK(tls_record_open(&shs, 0, r.b, frag_of(&r), out, &len, &type) == TLS_DEC_OK);
 	CHECK_EQ_INT(type, 22);
 	CHECK_EQ_INT(len, 679 - 5 - 16 - 1);
-	CHECK(out[0] == 8 && out[1] == 0 && out[2] == 0 && out[3] == 0x24); /* EncryptedExtensions */
+	CHECK(out[0] == 8 && out[1] == 0 && out[2] == 0 &&
+	      out[3] == 0x24); /* EncryptedExtensions */
 	/* Walk the messages; the Finished is the last (36 bytes). */
 	size_t at = 0, fin_at = 0;
 	int msgs = 0;
@@ -210,11 +211,17 @@ static void test_prf(void)
 	for (int i = 0; i < 32; i++)
 		seed[i] = (uint8_t)(100 + i);
 	CHECK(tls_prf(0x0303, TLS_HASH_SHA256, secret, 48, "test label", seed, 32, out, 40) == 0);
-	CHECK(eq_hex(out, 40, "ac02fa156e5c0c12d0056d6d44ebf6f273d41db46c7530ccaf401e3e0b5a820dd86b90992f99313a"));
+	CHECK(eq_hex(
+		out, 40,
+		"ac02fa156e5c0c12d0056d6d44ebf6f273d41db46c7530ccaf401e3e0b5a820dd86b90992f99313a"));
 	CHECK(tls_prf(0x0303, TLS_HASH_SHA384, secret, 48, "test label", seed, 32, out, 40) == 0);
-	CHECK(eq_hex(out, 40, "6819829fb85594755d0866907dca0b8694e7d17066f2552479484bf321561dbaa01d6eb11451c627"));
+	CHECK(eq_hex(
+		out, 40,
+		"6819829fb85594755d0866907dca0b8694e7d17066f2552479484bf321561dbaa01d6eb11451c627"));
 	CHECK(tls_prf(0x0301, TLS_HASH_NONE, secret, 48, "test label", seed, 32, out, 40) == 0);
-	CHECK(eq_hex(out, 40, "59dd29bd6b983fe4e344d334f9be21f8636e332efba190dc73a7e7161d9fe3b255ad64b07cb1f426"));
+	CHECK(eq_hex(
+		out, 40,
+		"59dd29bd6b983fe4e344d334f9be21f8636e332efba190dc73a7e7161d9fe3b255ad64b07cb1f426"));
 	/* TLS 1.2 needs a SHA-2 PRF; an over-long label + seed is refused. */
 	CHECK(tls_prf(0x0303, TLS_HASH_MD5_SHA1, secret, 48, "x", seed, 32, out, 40) == -1);
 	uint8_t big[200] = { 0 };
@@ -247,14 +254,14 @@ static void test_tls12_sessions(void)
 		CHECK(s != NULL && !s->tls13);
 		if (s == NULL)
 			continue;
-		CHECK(tls12_rkeys_init(&c, &sv, s, v->version, v->etm, v->master, v->crand, v->srand) ==
-		      0);
+		CHECK(tls12_rkeys_init(&c, &sv, s, v->version, v->etm, v->master, v->crand,
+				       v->srand) == 0);
 		memcpy(frag, v->frag, v->n);
 		struct span f = { frag, v->n };
 		enum tls_dec r = tls_record_open(&c, 0, v->hdr, f, out, &len, &type);
 		if (r != TLS_DEC_OK || type != 22 || len != 16 || out[0] != 20 || out[3] != 12)
-			fprintf(stderr, "%s: %s, type %u, %zu bytes\n", v->name, tls_dec_str(r), type,
-				len);
+			fprintf(stderr, "%s: %s, type %u, %zu bytes\n", v->name, tls_dec_str(r),
+				type, len);
 		CHECK(r == TLS_DEC_OK && type == 22 && len == 16 && out[0] == 20 && out[3] == 12);
 		for (size_t j = 0; j < v->n; j += 7) {
 			frag[j] ^= 0x80;
@@ -267,12 +274,13 @@ static void test_tls12_sessions(void)
 		uint8_t m2[48];
 		memcpy(m2, v->master, 48);
 		m2[0] ^= 1;
-		CHECK(tls12_rkeys_init(&c, &sv, s, v->version, v->etm, m2, v->crand, v->srand) == 0);
+		CHECK(tls12_rkeys_init(&c, &sv, s, v->version, v->etm, m2, v->crand, v->srand) ==
+		      0);
 		CHECK(tls_record_open(&c, 0, v->hdr, f, out, &len, &type) != TLS_DEC_OK);
 		/* Cut anywhere: never opens. */
 		struct span cut = { frag, v->n - 1 };
-		CHECK(tls12_rkeys_init(&c, &sv, s, v->version, v->etm, v->master, v->crand, v->srand) ==
-		      0);
+		CHECK(tls12_rkeys_init(&c, &sv, s, v->version, v->etm, v->master, v->crand,
+				       v->srand) == 0);
 		CHECK(tls_record_open(&c, 0, v->hdr, cut, out, &len, &type) != TLS_DEC_OK);
 	}
 	/* What cannot be decrypted is refused up front. */

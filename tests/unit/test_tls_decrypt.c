@@ -190,7 +190,7 @@ static void check_full(const struct tls_session *s, int keys_from_capture)
 	CHECK_EQ_INT(s->chain[SIDE_CLIENT].present, 0);
 	CHECK_EQ_INT(s->cr.present, 0);
 	CHECK_EQ_INT(s->cert_verify_alg[SIDE_SERVER], 0x0804); /* rsa_pss_rsae_sha256 */
-	CHECK_EQ_INT(s->cert_verify_present, 0);                 /* no client CertificateVerify */
+	CHECK_EQ_INT(s->cert_verify_present, 0);	       /* no client CertificateVerify */
 	/* EncryptedExtensions: supported_groups, record_size_limit, server_name. */
 	CHECK(has_u16(&s->sh.ee_extensions, 10) && has_u16(&s->sh.ee_extensions, 28) &&
 	      has_u16(&s->sh.ee_extensions, 0));
@@ -235,7 +235,8 @@ static void test_full(void)
 	send_trace(&r, 0, 0, 1);
 	run_end(&r);
 	CHECK(r.s && tls_finished_verified(r.s) && r.s->app_data[0] && r.s->app_data[1]);
-	CHECK(r.s && r.s->decrypt.records[SIDE_SERVER] == 3 && r.s->decrypt.records[SIDE_CLIENT] == 2);
+	CHECK(r.s && r.s->decrypt.records[SIDE_SERVER] == 3 &&
+	      r.s->decrypt.records[SIDE_CLIENT] == 2);
 	run_free(&r);
 	keylog_free(kl);
 }
@@ -303,7 +304,8 @@ static void test_wrong_key(void)
 		CHECK(s->decrypt.finished[SIDE_CLIENT] && !s->decrypt.finished_ok[SIDE_CLIENT]);
 		/* The client's alert is read; the server's stays an opaque record. */
 		CHECK_EQ_INT(s->n_alerts, 1);
-		CHECK(s->n_alerts == 1 && s->alerts[0].side == SIDE_CLIENT && s->alerts[0].decrypted);
+		CHECK(s->n_alerts == 1 && s->alerts[0].side == SIDE_CLIENT &&
+		      s->alerts[0].decrypted);
 	}
 	run_free(&r);
 	keylog_free(kl);
@@ -321,7 +323,8 @@ static void test_no_keys(void)
 	send_trace(&r, 0, 0, 0);
 	run_end(&r);
 	CHECK(r.s && r.s->decrypt.status == DECRYPT_NO_KEYS && tls_handshake_hidden(r.s));
-	CHECK(r.s && r.s->decrypt.client_random[0] == 0xcb && r.s->decrypt.client_random[31] == 0xe7);
+	CHECK(r.s && r.s->decrypt.client_random[0] == 0xcb &&
+	      r.s->decrypt.client_random[31] == 0xe7);
 	CHECK(r.s && r.s->decrypt.records[0] + r.s->decrypt.records[1] == 0);
 	run_free(&r);
 	keylog_free(kl);
@@ -408,8 +411,8 @@ static void send_client_app(struct run *r, uint64_t seq, uint8_t type, const uin
 	Aes aes;
 	CHECK(wc_AesInit(&aes, NULL, INVALID_DEVID) == 0);
 	CHECK(wc_AesGcmSetKey(&aes, k.key, 16) == 0);
-	CHECK(wc_AesGcmEncrypt(&aes, rec + 5, inner, (word32)(n + 1), nonce, 12, rec + 5 + n + 1, 16,
-			       hdr, 5) == 0);
+	CHECK(wc_AesGcmEncrypt(&aes, rec + 5, inner, (word32)(n + 1), nonce, 12, rec + 5 + n + 1,
+			       16, hdr, 5) == 0);
 	wc_AesFree(&aes);
 	send_bytes(r, 0, rec, 5 + n + 1 + 16, 5 + n + 1 + 16);
 }
@@ -440,7 +443,8 @@ static void test_bad_alert_record(void)
 		      s->alerts[0].level == 2 && s->alerts[0].desc == 40);
 		size_t bad = 0;
 		for (size_t i = 0; i < s->n_notes; i++)
-			bad += s->notes[i].kind == NOTE_MALFORMED && s->notes[i].side == SIDE_CLIENT;
+			bad += s->notes[i].kind == NOTE_MALFORMED &&
+			       s->notes[i].side == SIDE_CLIENT;
 		CHECK_EQ_INT(bad, 2);
 	}
 	run_free(&r);

@@ -2,6 +2,7 @@
  * RFC 8448 §3, "Simple 1-RTT Handshake" (TLS_AES_128_GCM_SHA256): the
  * published wire bytes, secrets, keys and IVs, as hex strings.
  */
+/* clang-format off */
 static const char RFC8448_CH[] =
 	"010000c00303cb34ecb1e78163ba1c38c6dacb196a6dffa21a8d9912ec18a2ef6283024d"
 	"ece7000006130113031302010000910000000b0009000006736572766572ff0100010000"
@@ -76,3 +77,4 @@ static const char RFC8448_C_HS_IV[] =
 	"5bd3c71b836e0b76bb73265f";
 static const char RFC8448_S_FINISHED_KEY[] =
 	"008d3b66f816ea559f96b537e885c31fc068bf492c652f01f288a1d8cdc19fc8";
+/* clang-format on */
