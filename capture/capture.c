@@ -203,6 +203,8 @@ int capture_run_file(const char *path, struct tcp_table *t, const struct capture
 	res->opened = 1;
 	snprintf(res->format, sizeof res->format, "%s", src_format(s));
 	res->compressed = src_compressed(s);
+	if (hooks && hooks->secrets)
+		src_on_secrets(s, hooks->secrets, hooks->ctx);
 
 	struct capture *c = capture_new(t, hooks, res);
 	while (capture_pump(c, &src, 0, UINT64_MAX) == SRC_OK)

@@ -96,6 +96,8 @@ struct capture_hooks {
 	/* Every packet the filter accepted, before decoding (may be NULL):
 	 * the ring writer's tap (ring.h). */
 	void (*packet)(void *ctx, const struct pkt *p);
+	/* A pcapng Decryption Secrets Block: its secrets type and data (may be NULL). */
+	void (*secrets)(void *ctx, uint32_t type, const uint8_t *p, size_t n);
 };
 
 struct capture;

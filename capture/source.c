@@ -13,6 +13,7 @@
  *   EPB 6          if_id(4) ts_hi(4) ts_lo(4) caplen(4) origlen(4) data pad
  *   SPB 3          origlen(4) data pad
  *   PB  2 (obsolete) if_id(2) drops(2) ts_hi(4) ts_lo(4) caplen(4) origlen(4)
+ *   DSB 10         secrets_type(4) secrets_len(4) data pad  (handed to a callback)
  */
 #include "capture/source.h"
 
@@ -65,6 +66,8 @@ struct source {
 	int pending_magic;
 	struct iface *ifs;
 	size_t nifs;
+	void (*secrets)(void *ctx, uint32_t type, const uint8_t *p, size_t n);
+	void *secrets_ctx;
 };
 
 const char *linktype_name(int lt)
@@ -474,6 +477,13 @@ static enum src_status next_pcapng(struct source *s, struct pkt *out)
 			idb_options(s, &c, f);
 			continue;
 		}
+		if (type == 10) { /* DSB: a damaged one is skipped, not fatal */
+			struct span data;
+			if (s->secrets && cur_copy(&c, b, 8) == PE_OK &&
+			    cur_bytes(&c, get32(s, b + 4), &data) == PE_OK)
+				s->secrets(s->secrets_ctx, get32(s, b), data.p, data.n);
+			continue;
+		}
 		uint32_t ifid = 0, caplen, origlen;
 		uint64_t units = 0;
 		if (type == 6 || type == 2) { /* EPB, obsolete PB */
@@ -534,6 +544,14 @@ enum src_status src_next(struct source *s, struct pkt *out)
 	if (s->status != SRC_OK)
 		return s->status;
 	return s->fmt == FMT_PCAP ? next_pcap(s, out) : next_pcapng(s, out);
+}
+
+void src_on_secrets(struct source *s, void (*fn)(void *ctx, uint32_t type, const uint8_t *p,
+						 size_t n),
+		    void *ctx)
+{
+	s->secrets = fn;
+	s->secrets_ctx = ctx;
 }
 
 const char *src_message(const struct source *s)

@@ -64,6 +64,14 @@ struct source *src_open(const char *path, char *err, size_t errlen);
  */
 enum src_status src_next(struct source *s, struct pkt *out);
 
+/*
+ * pcapng Decryption Secrets Blocks (type 0x0000000A: secrets type(4),
+ * length(4), data): `fn` gets each one's type and data (borrowed until it
+ * returns) as src_next() reads past it, in file order.
+ */
+void src_on_secrets(struct source *s,
+		    void (*fn)(void *ctx, uint32_t type, const uint8_t *p, size_t n), void *ctx);
+
 const char *src_message(const struct source *s);
 const char *src_format(const struct source *s); /* "pcap", "pcapng" */
 int src_compressed(const struct source *s);	/* read through gzip */

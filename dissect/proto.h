@@ -65,7 +65,7 @@ enum tls_hs_type {
 	HS_CERTIFICATE_URL = 21,
 	HS_CERTIFICATE_STATUS = 22,
 	HS_KEY_UPDATE = 24,
-	HS_COMPRESSED_CERTIFICATE = 25,
+	HS_COMPRESSED_CERTIFICATE = 25, /* RFC 8879 */
 	HS_MESSAGE_HASH = 254,
 };
 extern const struct tok tls_hs_types[];

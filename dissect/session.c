@@ -24,6 +24,7 @@ void tls_session_free(struct tls_session *s)
 	strlist_free(&s->ch.alpn);
 	free(s->ch.ja3_string);
 	free(s->sh.extensions.v);
+	free(s->sh.ee_extensions.v);
 	free(s->sh.alpn);
 	for (int i = 0; i < 2; i++)
 		free(s->chain[i].certs);

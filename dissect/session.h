@@ -43,6 +43,7 @@ struct ladder_entry {
 	int64_t ts_ns;
 	uint64_t frame; /* frame that completed the message (as Wireshark) */
 	int incomplete; /* bytes of it are missing (gap, end of capture) */
+	int decrypted;	/* read from a record decrypted with a key log */
 };
 
 struct u16list {
@@ -76,7 +77,8 @@ struct tls_server_hello {
 	uint16_t version; /* negotiated: supported_versions or legacy */
 	uint16_t cipher;
 	struct u16list extensions;
-	char *alpn;
+	struct u16list ee_extensions; /* TLS 1.3 EncryptedExtensions (decrypted) */
+	char *alpn;		      /* ServerHello, or TLS 1.3 EncryptedExtensions */
 	uint16_t key_share_group;
 	int64_t ts_ns;
 	uint64_t frame;
@@ -87,7 +89,8 @@ struct tls_chain {
 	int complete;		  /* the whole message was decoded */
 	struct cert_info **certs; /* owned by the cert cache */
 	size_t n;
-	size_t declared_len; /* certificate_list length as announced */
+	size_t declared_len;  /* certificate_list length as announced */
+	uint16_t compression; /* RFC 8879 algorithm it was sent compressed with, or 0 */
 	int64_t ts_ns;
 	uint64_t frame;
 };
@@ -112,16 +115,20 @@ struct tls_alert {
 	int desc;      /* RFC 8446 AlertDescription; -1 when encrypted */
 	int64_t ts_ns;
 	uint64_t frame;
+	int decrypted; /* read from a record decrypted with a key log */
 };
 
 /* Something the capture or the peer did that limits what we can say. */
 enum tls_note_kind {
-	NOTE_GAP = 0,	/* capture gap; `in_handshake` below */
-	NOTE_MALFORMED, /* a message that contradicts the RFC */
-	NOTE_TRUNCATED, /* stream ended inside a message */
-	NOTE_LIMIT,	/* over one of our caps */
-	NOTE_SNAPLEN,	/* segments cut by the snapshot length */
-	NOTE_MIDSTREAM, /* capture began after the handshake started */
+	NOTE_GAP = 0,	 /* capture gap; `in_handshake` below */
+	NOTE_MALFORMED,	 /* a message that contradicts the RFC */
+	NOTE_TRUNCATED,	 /* stream ended inside a message */
+	NOTE_LIMIT,	 /* over one of our caps */
+	NOTE_SNAPLEN,	 /* segments cut by the snapshot length */
+	NOTE_MIDSTREAM,	 /* capture began after the handshake started */
+	NOTE_RECORD_GAP, /* bytes of a protected record (msg_len long) are missing:
+			    it could not be decrypted */
+	NOTE_BAD_ALERT,	 /* a decrypted alert record that is not one 2-byte alert */
 };
 
 /* Which of our caps a NOTE_LIMIT hit (its value is in `cap`). */
@@ -148,6 +155,28 @@ struct tls_note {
 	uint64_t cap;	      /* LIMIT_MESSAGE, LIMIT_ALERTS: the cap's value */
 };
 
+/* Decryption with a key log (dissect/tls_decrypt.h). */
+enum tls_decrypt_status {
+	DECRYPT_NONE = 0,    /* no key log was given (or no ServerHello seen) */
+	DECRYPT_NO_KEYS,     /* key logs given, none has this session's secrets */
+	DECRYPT_UNSUPPORTED, /* secrets found, but not a suite or version we decrypt */
+	DECRYPT_OK,	     /* secrets found; every record tried authenticated */
+	DECRYPT_WRONG_KEY,   /* secrets found, but a record failed authentication */
+};
+
+struct tls_decryption {
+	enum tls_decrypt_status status;
+	uint8_t client_random[32]; /* the key the secrets are looked up by (status > NONE) */
+	int keys_from_capture;	   /* the secrets came from a pcapng Decryption Secrets Block */
+	uint64_t records[2];	   /* records decrypted, by sender */
+	uint64_t hs_records[2];	   /* of which TLS 1.3 handshake-epoch records */
+	uint64_t failed[2];	   /* records left encrypted after keys were in use */
+	int failed_side;	   /* WRONG_KEY: whose record failed first (-1 none) */
+	uint64_t failed_frame;	   /* ... and in which frame */
+	int finished[2];	   /* that side's Finished was decrypted */
+	int finished_ok[2];	   /* ... and its verify_data matches the transcript */
+};
+
 struct tls_session {
 	uint64_t id; /* 1-based within its file */
 	char *file;  /* capture file name */
@@ -166,12 +195,14 @@ struct tls_session {
 	struct tls_chain chain[2]; /* [SIDE_CLIENT], [SIDE_SERVER] */
 	struct tls_cert_request cr;
 	int ske_present;
-	uint16_t ske_group; /* named curve of an ECDHE ServerKeyExchange */
-	int cert_verify_present;
-	int ccs[2];	     /* ChangeCipherSpec sent by side */
-	int encrypted_hs[2]; /* encrypted handshake records (Finished) */
-	int app_data[2];     /* application data seen by side */
-	int handshake_done;  /* both Finished seen (or 1.3 app data) */
+	uint16_t ske_group;	     /* named curve of an ECDHE ServerKeyExchange */
+	int cert_verify_present;     /* the client's CertificateVerify */
+	uint16_t cert_verify_alg[2]; /* SignatureScheme of each side's CertificateVerify (0: none) */
+	int ccs[2];		     /* ChangeCipherSpec sent by side */
+	int encrypted_hs[2];	     /* encrypted handshake records (Finished) */
+	int app_data[2];	     /* application data seen by side */
+	int handshake_done;	     /* both Finished seen (or 1.3 app data) */
+	struct tls_decryption decrypt;
 
 	struct ladder_entry *ladder;
 	size_t n_ladder, cap_ladder;
@@ -184,5 +215,21 @@ struct tls_session {
 };
 
 void tls_session_free(struct tls_session *s);
+
+/* Both Finished were decrypted and verified against the transcript (keys
+ * given): each side saw the same handshake. In TLS 1.3 the server judges
+ * the client's certificate after that, so a fatal alert from the server
+ * may still follow. */
+static inline int tls_finished_verified(const struct tls_session *s)
+{
+	return s->decrypt.finished_ok[0] && s->decrypt.finished_ok[1];
+}
+
+/* TLS 1.3 whose server flight was not decrypted: its certificates, the
+ * CertificateRequest and most alerts are not visible. */
+static inline int tls_handshake_hidden(const struct tls_session *s)
+{
+	return s->tls13 && s->decrypt.hs_records[SIDE_SERVER] == 0;
+}
 
 #endif

@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "capture/xalloc.h"
+#include "dissect/tls_decrypt.h"
 #include "dissect/tls_msg.h"
 
 #define MAX_RECORD_LEN (16384 + 2048)
@@ -55,9 +56,11 @@ struct dir_st {
 	size_t rlen;            /* the current record's length */
 	int rec_enc;            /* the record began after encryption started */
 	int rec_broken;         /* part of this record's payload was lost */
+	uint64_t rec_lost;      /* ... that many bytes */
 	uint8_t small[8];       /* alert / ccs payload */
 	size_t small_have;
 	int encrypted;          /* handshake records are encrypted now */
+	int plain;              /* decrypted handshake bytes are being fed */
 	uint64_t enc_records;
 	/* handshake layer */
 	struct dbuf hs;
@@ -81,6 +84,7 @@ struct flow_st {
 	int alerts_capped;
 	int began_with_gap;     /* a direction's first bytes were missing */
 	uint64_t records_after_done;
+	struct tls_decrypt *dec; /* with a key log; NULL otherwise */
 	struct dir_st d[2];
 };
 
@@ -91,6 +95,8 @@ struct tls_dissector {
 	void *ctx;
 	uint64_t next_id;
 	struct tls_stats st;
+	const struct keylog *keys;  /* --keylog files, SSLKEYLOGFILE (borrowed) */
+	struct keylog *file_keys;   /* this capture's Decryption Secrets Blocks */
 };
 
 /* ---- small helpers ---- */
@@ -246,11 +252,19 @@ static void got_message(struct tls_dissector *d, struct flow_st *fs, int dir, ui
 		break;
 	}
 	case HS_CERTIFICATE:
+	case HS_COMPRESSED_CERTIFICATE:
 		if (!s->chain[side].present) {
-			e = tls_parse_certificate(body, 0, d->cache, &s->chain[side]);
+			/* TLS 1.3 handshakes are read here once decrypted. */
+			e = type == HS_COMPRESSED_CERTIFICATE
+				    ? tls_parse_compressed_certificate(body, d->cache, &s->chain[side])
+			    : s->tls13 ? tls13_parse_certificate(body, 0, d->cache, &s->chain[side])
+				       : tls_parse_certificate(body, 0, d->cache, &s->chain[side]);
 			s->chain[side].ts_ns = ds->ts;
 			s->chain[side].frame = ds->frame;
 		}
+		break;
+	case HS_ENCRYPTED_EXTENSIONS:
+		e = tls13_parse_encrypted_extensions(body, &s->sh);
 		break;
 	case HS_SERVER_KEY_EXCHANGE:
 		s->ske_present = 1;
@@ -259,13 +273,19 @@ static void got_message(struct tls_dissector *d, struct flow_st *fs, int dir, ui
 		break;
 	case HS_CERTIFICATE_REQUEST:
 		if (!s->cr.present) {
-			e = tls_parse_cert_request(body, s->version ? s->version : TLS_V1_2, &s->cr);
+			e = s->tls13 ? tls13_parse_cert_request(body, &s->cr)
+				     : tls_parse_cert_request(body, s->version ? s->version : TLS_V1_2,
+							      &s->cr);
 			s->cr.ts_ns = ds->ts;
 			s->cr.frame = ds->frame;
 		}
 		break;
 	case HS_CERTIFICATE_VERIFY:
-		s->cert_verify_present = 1;
+		/* In TLS 1.3 (decrypted) the server sends one too. */
+		if (side == SIDE_CLIENT)
+			s->cert_verify_present = 1;
+		if (s->version >= 0x0303)
+			e = tls_parse_cert_verify(body, &s->cert_verify_alg[side]);
 		break;
 	default:
 		break;
@@ -304,6 +324,20 @@ static int plausible_hs_type(uint8_t t)
 static void hs_take(struct tls_dissector *d, struct flow_st *fs, int dir, const uint8_t *p,
 		    size_t n);
 
+/* Key-log decryption (dissect/tls_decrypt.h) sees every handshake message
+ * once a key log holds secrets; it starts at the ClientHello (the random). */
+static void decrypt_message(struct tls_dissector *d, struct flow_st *fs, int dir, uint8_t type,
+			    const uint8_t *msg, size_t n)
+{
+	if (fs->dec == NULL && type == HS_CLIENT_HELLO &&
+	    (keylog_sessions(d->keys) || keylog_sessions(d->file_keys)))
+		fs->dec = tls_decrypt_new(d->file_keys, d->keys);
+	if (fs->dec) {
+		struct span m = { msg, n };
+		tls_decrypt_message(fs->dec, fs->s, side_of(fs, dir), m);
+	}
+}
+
 /* Feed handshake-record payload bytes. */
 static void hs_feed(struct tls_dissector *d, struct flow_st *fs, int dir, const uint8_t *p,
 		    size_t n)
@@ -313,7 +347,7 @@ static void hs_feed(struct tls_dissector *d, struct flow_st *fs, int dir, const 
 	cur_init(&in, p, n);
 	/* Stops when a TLS 1.3 ServerHello turns encryption on: what follows
 	 * it in its record would be encrypted-epoch data in a valid stream. */
-	while (cur_left(&in) && !ds->hs_desync && !ds->encrypted) {
+	while (cur_left(&in) && !ds->hs_desync && (!ds->encrypted || ds->plain)) {
 		size_t k = cur_left(&in);
 		struct span piece;
 		if (ds->hs_skip) {
@@ -391,6 +425,7 @@ static void hs_take(struct tls_dissector *d, struct flow_st *fs, int dir, const 
 		if (cur_sub(&c, len, &body) != PE_OK)
 			return; /* need more */
 		got_message(d, fs, dir, type, &body, len);
+		decrypt_message(d, fs, dir, type, ds->hs.p, 4 + (size_t)len);
 		dbuf_consume(&ds->hs, 4 + (size_t)len);
 	}
 }
@@ -410,7 +445,8 @@ static void cut_message(struct tls_dissector *d, struct flow_st *fs, int dir, ui
 		/* past the 4-byte header (the caller read it from these bytes) */
 		enum parse_err pe = cur_skip(&body, 4);
 		if (pe == PE_OK)
-			pe = tls_parse_certificate(&body, 1, d->cache, &s->chain[side]);
+			pe = s->tls13 ? tls13_parse_certificate(&body, 1, d->cache, &s->chain[side])
+				     : tls_parse_certificate(&body, 1, d->cache, &s->chain[side]);
 		(void)pe; /* PE_SHORT is expected: the list is cut */
 		s->chain[side].complete = 0;
 		s->chain[side].ts_ns = ds->ts;
@@ -458,6 +494,66 @@ static void hs_gap(struct tls_dissector *d, struct flow_st *fs, int dir, uint64_
 
 /* ---- records ---- */
 
+/* A record that arrived protected: with keys from a key log, decrypt it
+ * and give its content to the handshake or alert layer as if it had come
+ * in clear. Returns 1 when it did (the record then reads as clear). */
+static int decrypt_record(struct tls_dissector *d, struct flow_st *fs, int dir)
+{
+	struct dir_st *ds = &fs->d[dir];
+	struct span pt;
+	struct cursor c;
+	uint8_t type;
+	if (!ds->rec_enc || fs->dec == NULL)
+		return 0;
+	int side = side_of(fs, dir);
+	enum parse_err e = tls_decrypt_record(fs->dec, fs->s, side, ds->hdr, ds->rec_broken,
+					      ds->frame, &type, &pt);
+	if (e == PE_SHORT) {
+		/* A gap inside it: none of it can be read, so a handshake
+		 * message being gathered is cut there. */
+		if (ds->hs.len == 0 && !fs->s->handshake_done) {
+			struct tls_note *nt = note_add(fs->s, NOTE_RECORD_GAP, side, ds->rec_lost,
+						       ds->ts, ds->frame);
+			if (nt)
+				nt->msg_len = (uint32_t)ds->rlen;
+		}
+		hs_gap(d, fs, dir, UINT64_MAX);
+	}
+	if (e != PE_OK)
+		return 0;
+	ds->rec_enc = 0;
+	ds->rtype = type;
+	ds->rlen = pt.n;
+	ds->small_have = 0;
+	if (type == TLS_CT_HANDSHAKE) {
+		ds->plain = 1;
+		hs_feed(d, fs, dir, pt.p, pt.n);
+		ds->plain = 0;
+	} else if (type == TLS_CT_CHANGE_CIPHER_SPEC || type == TLS_CT_ALERT) {
+		uint8_t lvl = 0;
+		cur_init(&c, pt.p, pt.n);
+		ds->small_have = pt.n < sizeof ds->small ? pt.n : sizeof ds->small;
+		if (cur_copy(&c, ds->small, ds->small_have) != PE_OK)
+			ds->small_have = 0;
+		cur_init(&c, ds->small, ds->small_have);
+		if (type == TLS_CT_ALERT && (pt.n != 2 || cur_u8(&c, &lvl) != PE_OK || (lvl != 1 && lvl != 2))) {
+			/* Decrypted, so not an encrypted alert: a malformed one
+			 * (one alert per record, RFC 8446 §5.1). */
+			(void)note_add(fs->s, NOTE_BAD_ALERT, side, 0, ds->ts, ds->frame);
+			ds->rtype = 0;
+		}
+	}
+	return 1;
+}
+
+static void mark_decrypted(struct tls_session *s, size_t ladder_from, size_t alerts_from)
+{
+	for (size_t i = ladder_from; i < s->n_ladder; i++)
+		s->ladder[i].decrypted = 1;
+	for (size_t i = alerts_from; i < s->n_alerts; i++)
+		s->alerts[i].decrypted = 1;
+}
+
 static void release_if_done(struct flow_st *fs)
 {
 	struct tls_session *s = fs->s;
@@ -486,11 +582,13 @@ static void alert_add(struct flow_st *fs, const struct tls_alert *a)
 		   a->frame);
 }
 
-static void record_end(struct flow_st *fs, int dir)
+static void record_end(struct tls_dissector *d, struct flow_st *fs, int dir)
 {
 	struct dir_st *ds = &fs->d[dir];
 	struct tls_session *s = fs->s;
 	int side = side_of(fs, dir);
+	size_t ladder_from = s->n_ladder, alerts_from = s->n_alerts;
+	int decrypted = decrypt_record(d, fs, dir);
 	ds->in_record = 0;
 	if (ds->hs_desync) {
 		ds->hs_desync = 0;
@@ -549,7 +647,7 @@ static void record_end(struct flow_st *fs, int dir)
 		}
 		break;
 	case TLS_CT_APPLICATION_DATA:
-		if (s->tls13 && !s->handshake_done &&
+		if (s->tls13 && ds->rec_enc && !s->handshake_done &&
 		    !s->encrypted_hs[SIDE_CLIENT]) {
 			/* TLS 1.3: the flights up to the client's Finished. */
 			if (!s->encrypted_hs[side])
@@ -562,11 +660,16 @@ static void record_end(struct flow_st *fs, int dir)
 		}
 		break;
 	}
+	if (decrypted)
+		mark_decrypted(s, ladder_from, alerts_from);
 	ds->rec_broken = 0;
+	ds->rec_lost = 0;
 	ds->small_have = 0;
 	if (!s->handshake_done) {
-		if (s->tls13 ? s->encrypted_hs[SIDE_CLIENT]
-			     : (s->encrypted_hs[0] && s->encrypted_hs[1]))
+		/* A side's Finished: seen encrypted, or decrypted. */
+		int fin_c = s->encrypted_hs[SIDE_CLIENT] || s->decrypt.finished[SIDE_CLIENT];
+		int fin_s = s->encrypted_hs[SIDE_SERVER] || s->decrypt.finished[SIDE_SERVER];
+		if (s->tls13 ? fin_c : fin_c && fin_s)
 			s->handshake_done = 1;
 		else if (s->app_data[0] || s->app_data[1])
 			s->handshake_done = s->ccs[0] || s->ccs[1] || !s->ch.present;
@@ -579,6 +682,8 @@ static void record_payload(struct tls_dissector *d, struct flow_st *fs, int dir,
 			   size_t n)
 {
 	struct dir_st *ds = &fs->d[dir];
+	if (ds->rec_enc && fs->dec)
+		tls_decrypt_take(fs->dec, side_of(fs, dir), p, n);
 	switch (ds->rtype) {
 	case TLS_CT_HANDSHAKE:
 		if (!ds->encrypted)
@@ -929,7 +1034,7 @@ static size_t feed_records(struct tls_dissector *d, struct flow_st *fs, int dir,
 			ds->rec_enc = ds->encrypted;
 			ds->small_have = 0;
 			if (len == 0)
-				record_end(fs, dir);
+				record_end(d, fs, dir);
 			continue;
 		}
 		size_t k = ds->rleft < cur_left(&c) ? ds->rleft : cur_left(&c);
@@ -939,7 +1044,7 @@ static size_t feed_records(struct tls_dissector *d, struct flow_st *fs, int dir,
 		record_payload(d, fs, dir, piece.p, piece.n);
 		ds->rleft -= k;
 		if (ds->rleft == 0)
-			record_end(fs, dir);
+			record_end(d, fs, dir);
 	}
 	return n - cur_left(&c);
 }
@@ -1080,12 +1185,14 @@ static enum tcp_verdict h_data(void *ctx, struct tcp_flow *f, const struct tcp_c
 				uint64_t k = g < ds->rleft ? g : ds->rleft;
 				if (ds->rtype == TLS_CT_HANDSHAKE && !ds->encrypted)
 					hs_gap(d, fs, ch->dir, k);
-				else
+				else {
 					ds->rec_broken = 1;
+					ds->rec_lost += k;
+				}
 				ds->rleft -= (size_t)k;
 				g -= k;
 				if (ds->rleft == 0)
-					record_end(fs, ch->dir);
+					record_end(d, fs, ch->dir);
 			}
 			if (g > 0 || ds->hdr_have) {
 				ds->hdr_have = 0;
@@ -1183,6 +1290,7 @@ static void h_close(void *ctx, struct tcp_flow *f, enum tcp_close_reason why)
 		dbuf_free(&fs->d[i].scan);
 		dbuf_free(&fs->d[i].hs);
 	}
+	tls_decrypt_free(fs->dec);
 	free(fs);
 	f->user = NULL;
 }
@@ -1209,10 +1317,26 @@ const struct tls_stats *tls_dissector_stats(const struct tls_dissector *d)
 	return &d->st;
 }
 
+void tls_dissector_set_keylog(struct tls_dissector *d, const struct keylog *keys)
+{
+	d->keys = keys;
+}
+
+void tls_dissector_add_secrets(struct tls_dissector *d, uint32_t type, const uint8_t *p, size_t n)
+{
+	if (type != TLS_SECRETS_KEYLOG)
+		return;
+	if (d->file_keys == NULL)
+		d->file_keys = keylog_new();
+	keylog_feed(d->file_keys, p, n);
+	keylog_feed_end(d->file_keys);
+}
+
 void tls_dissector_free(struct tls_dissector *d)
 {
 	if (d == NULL)
 		return;
+	keylog_free(d->file_keys);
 	free(d->file);
 	free(d);
 }

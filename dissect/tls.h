@@ -15,6 +15,7 @@
 
 #include "capture/tcp.h"
 #include "dissect/certcache.h"
+#include "dissect/keylog.h"
 #include "dissect/session.h"
 
 struct tls_stats {
@@ -31,6 +32,14 @@ struct tls_dissector *tls_dissector_new(struct cert_cache *cache, const char *fi
  * TCP_IGNORE for a flow that is not TLS, or once the handshake is over. */
 struct tcp_handler tls_dissector_handler(struct tls_dissector *d);
 const struct tls_stats *tls_dissector_stats(const struct tls_dissector *d);
+/* Secrets to decrypt TLS with (--keylog, SSLKEYLOGFILE): borrowed, and
+ * read only, so one store may serve dissectors in several threads. */
+void tls_dissector_set_keylog(struct tls_dissector *d, const struct keylog *keys);
+/* pcapng Decryption Secrets Block type "TLS key log" (pcapng §4.7). */
+#define TLS_SECRETS_KEYLOG 0x544c534bu
+/* The secrets of a Decryption Secrets Block of this capture (other
+ * types are ignored); they apply to the connections that start after it. */
+void tls_dissector_add_secrets(struct tls_dissector *d, uint32_t type, const uint8_t *p, size_t n);
 void tls_dissector_free(struct tls_dissector *d);
 
 #endif

@@ -271,7 +271,7 @@ enum parse_err tls_parse_sslv2_hello(struct cursor *r, struct tls_client_hello *
 }
 
 /* SHA-256("HelloRetryRequest"), RFC 8446 §4.1.3 */
-static const uint8_t hrr_random[32] = {
+const uint8_t tls_hrr_random[32] = {
 	0xcf, 0x21, 0xad, 0x74, 0xe5, 0x9a, 0x61, 0x11, 0xbe, 0x1d, 0x8c,
 	0x02, 0x1e, 0x65, 0xb8, 0x91, 0xc2, 0xa2, 0x11, 0x16, 0x7a, 0xbb,
 	0x8c, 0x5e, 0x07, 0x9e, 0x09, 0xe2, 0xc8, 0xa8, 0x33, 0x9c,
@@ -324,7 +324,7 @@ enum parse_err tls_parse_server_hello(struct cursor *b, struct tls_server_hello 
 	uint8_t comp;
 	TRY(cur_u16(b, &sh->legacy_version));
 	TRY(cur_bytes(b, 32, &random));
-	struct span hrr = { hrr_random, 32 };
+	struct span hrr = { tls_hrr_random, 32 };
 	int is_hrr = span_eq(random, hrr);
 	TRY(cur_sub_u8(b, &sid));
 	if (cur_left(&sid) > 32)
@@ -359,6 +359,33 @@ enum parse_err tls_parse_server_hello(struct cursor *b, struct tls_server_hello 
 		e = seen_before(&seen, type) ? PE_MALFORMED : sh_extension(type, &ext, is_hrr, sh);
 		if (!is_hrr)
 			u16_push(&types, type);
+		if (e != PE_OK && worst == PE_OK)
+			worst = e;
+	}
+	if (worst != PE_OK)
+		return worst;
+	return cur_expect_end(b);
+}
+
+enum parse_err tls13_parse_encrypted_extensions(struct cursor *b, struct tls_server_hello *sh)
+{
+	struct cursor exts;
+	struct u16build types;
+	struct typeset seen;
+	enum parse_err worst = PE_OK;
+	TRY(cur_sub_u16(b, &exts));
+	memset(&seen, 0, sizeof seen);
+	u16_begin(&types, &sh->ee_extensions, cur_left(&exts) / 4);
+	while (cur_left(&exts)) {
+		uint16_t type;
+		struct cursor ext;
+		TRY(cur_u16(&exts, &type));
+		TRY(cur_sub_u16(&exts, &ext));
+		u16_push(&types, type);
+		/* ALPN moved here from the ServerHello in TLS 1.3. */
+		enum parse_err e = seen_before(&seen, type) ? PE_MALFORMED
+				   : type == 16		    ? sh_extension(type, &ext, 0, sh)
+							    : PE_OK;
 		if (e != PE_OK && worst == PE_OK)
 			worst = e;
 	}

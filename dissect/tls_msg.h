@@ -28,6 +28,27 @@ PE_MUST_USE enum parse_err tls_parse_certificate(struct cursor *body, int partia
  * Each CA name is kept as DER and named in RFC 4514 form (x509_dn_string). */
 PE_MUST_USE enum parse_err tls_parse_cert_request(struct cursor *body, uint16_t version,
 						  struct tls_cert_request *cr);
+/* The TLS 1.3 forms (RFC 8446 §4.4.2, §4.3.2), read after decryption:
+ * they fill the same chain and CertificateRequest as the TLS 1.2 ones. */
+PE_MUST_USE enum parse_err tls13_parse_certificate(struct cursor *body, int partial,
+						   struct cert_cache *cache, struct tls_chain *out);
+PE_MUST_USE enum parse_err tls13_parse_cert_request(struct cursor *body,
+						    struct tls_cert_request *cr);
+/* RFC 8879 §4: CompressedCertificate (zlib, brotli, zstd), decompressed
+ * (to at most 2^20 bytes) and read as a TLS 1.3 Certificate. */
+PE_MUST_USE enum parse_err tls_parse_compressed_certificate(struct cursor *body,
+							    struct cert_cache *cache,
+							    struct tls_chain *out);
+/* RFC 8446 §4.3.1: EncryptedExtensions; their types go to
+ * sh->ee_extensions, the ALPN to sh->alpn. */
+PE_MUST_USE enum parse_err tls13_parse_encrypted_extensions(struct cursor *body,
+							    struct tls_server_hello *sh);
+/* RFC 8446 §4.4.3 (and TLS 1.2, RFC 5246 §4.7): a CertificateVerify's
+ * SignatureScheme. */
+PE_MUST_USE enum parse_err tls_parse_cert_verify(struct cursor *body, uint16_t *alg);
+/* RFC 8446 §4.1.3: the ServerHello.random of a HelloRetryRequest. */
+extern const uint8_t tls_hrr_random[32];
+
 /* RFC 8422 §5.4: the named curve of an ECDHE ServerKeyExchange. */
 PE_MUST_USE enum parse_err tls_parse_ske_group(struct cursor *body, uint16_t *group);
 

@@ -11,9 +11,37 @@
 #include <string.h>
 
 #include "capture/xalloc.h"
+#include "dissect/keylog.h"
 #include "dissect/tls.h"
 #include "rules/rules.h"
 #include "rules/trust.h"
+
+/* --keylog files must be read and hold secrets; SSLKEYLOGFILE is taken
+ * as it is (the UI already warned when it cannot be read). */
+static int load_keylogs(struct analysis *a, char *err, size_t errlen)
+{
+	const struct analysis_config *c = &a->cfg;
+	if (c->n_keylog == 0 && c->keylog_env == NULL)
+		return 0;
+	a->keys = keylog_new();
+	for (size_t i = 0; i < c->n_keylog; i++) {
+		size_t before = keylog_stats(a->keys)->secrets;
+		if (keylog_load_file(a->keys, c->keylog_paths[i], err, errlen) != 0)
+			return -1;
+		if (keylog_stats(a->keys)->secrets == before) {
+			snprintf(err, errlen,
+				 "%s: not a key log: no line of it is a TLS secret "
+				 "(NSS key log format, as SSLKEYLOGFILE writes)",
+				 c->keylog_paths[i]);
+			return -1;
+		}
+	}
+	if (c->keylog_env) {
+		char ignored[256];
+		(void)keylog_load_file(a->keys, c->keylog_env, ignored, sizeof ignored);
+	}
+	return 0;
+}
 
 int analysis_init(struct analysis *a, struct analysis_config *cfg, char *err, size_t errlen)
 {
@@ -27,6 +55,12 @@ int analysis_init(struct analysis *a, struct analysis_config *cfg, char *err, si
 	a->trust = trust_new(&a->cfg, a->certs, &a->store_report, err, errlen);
 	if (a->trust == NULL && err && err[0])
 		return -1;
+	char kerr[512] = "";
+	if (load_keylogs(a, kerr, sizeof kerr) != 0) {
+		if (err && errlen)
+			snprintf(err, errlen, "%s", kerr);
+		return -1;
+	}
 	return 0;
 }
 
@@ -40,6 +74,7 @@ void analysis_init_shared(struct analysis *a, struct analysis_config *cfg,
 	a->now = time(NULL);
 	a->trust = owner->trust;
 	a->trust_borrowed = 1;
+	a->keys = owner->keys;
 	for (size_t i = 0; i < owner->store_report.nf; i++) {
 		const struct finding *f = &owner->store_report.f[i];
 		report_add(&a->store_report, f->id, f->sev, f->side, f->cert, f->basis, f->field,
@@ -58,12 +93,24 @@ static void collect_session(void *ctx, struct tls_session *s)
 	VEC_PUSH(c->v, c->n, c->cap, s);
 }
 
+/* What the capture hooks of one file feed. */
+struct file_hooks {
+	struct dns_table *dns;
+	struct tls_dissector *td;
+};
+
 static void collect_dns(void *ctx, const struct dns_seen *d)
 {
-	struct dns_table *t = ctx;
+	struct dns_table *t = ((struct file_hooks *)ctx)->dns;
 	if (t->n >= 100000)
 		return;
 	VEC_PUSH(t->v, t->n, t->cap, *d);
+}
+
+/* pcapng Decryption Secrets Blocks: the capture's own key log. */
+static void collect_secrets(void *ctx, uint32_t type, const uint8_t *p, size_t n)
+{
+	tls_dissector_add_secrets(((struct file_hooks *)ctx)->td, type, p, n);
 }
 
 static int by_first_frame(const void *x, const void *y)
@@ -85,7 +132,13 @@ int analysis_add_file(struct analysis *a, const char *path)
 	struct tls_dissector *td = tls_dissector_new(a->certs, path, collect_session, &col);
 	struct tcp_handler h = tls_dissector_handler(td);
 	struct tcp_table *t = tcp_table_new(&a->cfg.tcp, &h);
-	struct capture_hooks hooks = { &dns, a->cfg.keep_dns ? collect_dns : NULL, NULL };
+	tls_dissector_set_keylog(td, a->keys);
+	struct file_hooks fh = { &dns, td };
+	struct capture_hooks hooks = {
+		.ctx = &fh,
+		.dns = a->cfg.keep_dns ? collect_dns : NULL,
+		.secrets = collect_secrets,
+	};
 	int rc;
 	char ferr[512];
 	if (a->cfg.filter &&
@@ -146,8 +199,10 @@ void analysis_free(struct analysis *a)
 	for (size_t i = 0; i < a->n_files; i++)
 		free(a->files[i].path);
 	free(a->files);
-	if (!a->trust_borrowed)
+	if (!a->trust_borrowed) {
 		trust_free(a->trust);
+		keylog_free(a->keys);
+	}
 	session_report_free(&a->store_report);
 	certcache_free(a->certs);
 	analysis_config_free(&a->cfg);

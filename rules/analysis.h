@@ -19,6 +19,7 @@
 #include "rules/settings.h"
 
 struct trust_ctx; /* rules/trust.h */
+struct keylog;	  /* dissect/keylog.h */
 
 struct file_report {
 	char *path;
@@ -39,14 +40,16 @@ struct analysis {
 	size_t n_sessions, cap_sessions;
 	/* Run-wide findings (trust store lint): side -1, cert -1. */
 	struct session_report store_report;
-	int trust_borrowed; /* trust is another analysis' (analysis_init_shared) */
+	int trust_borrowed;  /* trust is another analysis' (analysis_init_shared) */
+	struct keylog *keys; /* secrets of --keylog / SSLKEYLOGFILE, or NULL */
 };
 
-/* Load trust stores (the only step that can fail: a bad --trust file).
+/* Load trust stores and key logs (the only steps that can fail: a bad
+ * --trust file, a --keylog file that cannot be read or holds no secret).
  * Takes ownership of cfg's contents. */
 int analysis_init(struct analysis *a, struct analysis_config *cfg, char *err, size_t errlen);
 /* The same without loading anything (batch workers, ui/batch.c): the trust
- * stores are borrowed from `owner`, an analysis made by analysis_init from
+ * stores and key logs are borrowed from `owner`, an analysis made by analysis_init from
  * an equal configuration, which must outlive `a` (a trust_ctx is immutable,
  * so analyses in several threads may share one); analysis_free(a) leaves
  * them alone. owner's trust store lint findings are copied. Takes ownership

@@ -77,6 +77,18 @@ char *note_text(const struct tls_note *n)
 	case NOTE_MIDSTREAM:
 		dbuf_addstr(&b, "the capture starts after this connection's handshake began");
 		break;
+	case NOTE_RECORD_GAP:
+		dbuf_addf(&b,
+			  "%llu bytes of a protected record from the %s (%u bytes, frame %llu) are "
+			  "missing, so it could not be decrypted",
+			  (unsigned long long)n->bytes, who, n->msg_len,
+			  (unsigned long long)n->frame);
+		break;
+	case NOTE_BAD_ALERT:
+		dbuf_addf(&b,
+			  "a decrypted alert record from the %s (frame %llu) is not one 2-byte alert",
+			  who, (unsigned long long)n->frame);
+		break;
 	}
 	return dbuf_take(&b);
 }

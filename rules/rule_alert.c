@@ -262,7 +262,7 @@ static void one_alert(struct rule_eval *e, const struct tls_alert *a, int first)
 	struct session_report *r = e->r;
 	int sender = a->side == SIDE_SERVER ? SIDE_SERVER : SIDE_CLIENT, other = 1 - sender;
 	const struct tls_chain *ch = &s->chain[other];
-	int answered = !s->tls13 && ch->present &&
+	int answered = !tls_handshake_hidden(s) && ch->present &&
 		       came_before(ch->frame, ch->ts_ns, a->frame, a->ts_ns);
 	const char *desc = a->encrypted || a->desc < 0 ? NULL
 			   : tls_alert_name(a->desc)   ? tls_alert_name(a->desc)

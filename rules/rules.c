@@ -172,7 +172,7 @@ static void expected_name(struct rule_eval *e)
 
 static void rule_tls13(struct rule_eval *e)
 {
-	if (!e->s->tls13)
+	if (!tls_handshake_hidden(e->s))
 		return;
 	/* side: the chain a user looks for is the server's (the client's, if
 	 * any, is hidden too) */
@@ -185,6 +185,106 @@ static void rule_tls13(struct rule_eval *e)
 		   "with SSLKEYLOGFILE and decrypt the capture.");
 }
 
+/* Key-log decryption, when a key log was given: what it showed, or why
+ * it showed nothing (where there was something to show). */
+static void rule_decryption(struct rule_eval *e)
+{
+	const struct tls_session *s = e->s;
+	const struct tls_decryption *dc = &s->decrypt;
+	char cr[65], *msg = NULL, who[128];
+	int hidden_alert = 0;
+	size_t i;
+
+	for (i = 0; i < s->n_alerts; i++)
+		hidden_alert |= s->alerts[i].encrypted;
+	for (i = 0; i < 32; i++)
+		snprintf(cr + 2 * i, 3, "%02x", dc->client_random[i]);
+	switch (dc->status) {
+	case DECRYPT_NONE: return;
+	case DECRYPT_OK: {
+		if (dc->records[0] + dc->records[1] == 0)
+			return; /* the secrets are there, but no protected record was captured */
+		const char *src =
+			dc->keys_from_capture
+				? " stored in the capture (a pcapng Decryption Secrets Block)"
+				: "";
+		char fin[256] = "";
+		if (tls_finished_verified(s))
+			snprintf(fin, sizeof(fin),
+				 " Both Finished messages match the handshake as "
+				 "captured: the keys are right and nothing was altered.");
+		else
+			for (int side = SIDE_CLIENT; side <= SIDE_SERVER; side++)
+				if (dc->finished[side] && !dc->finished_ok[side]) {
+					rule_whose(e, side, who, sizeof(who));
+					snprintf(fin, sizeof(fin),
+						 " %s Finished does not match the handshake as captured "
+						 "(a handshake message is missing from the capture, or was "
+						 "altered).",
+						 who);
+				}
+		msg = xasprintf(
+			"This session was decrypted with the key log%s: %s%s%s", src,
+			s->tls13 ? "its certificates, CertificateRequest, Finished messages and "
+				   "alerts are read and judged as in TLS 1.2."
+				 : "its encrypted Finished messages and alerts are read.",
+			fin,
+			dc->failed[0] + dc->failed[1]
+				? " Some later records could not be decrypted (lost or damaged in "
+				  "the capture) and stay encrypted."
+				: "");
+		report_add(e->r, "decrypted_with_keylog", SEV_INFO, -1, -1, BASIS_OBSERVED,
+			   "key log", s->sh.frame, msg, "");
+		break;
+	}
+	case DECRYPT_NO_KEYS:
+	case DECRYPT_UNSUPPORTED:
+		if (!s->tls13 && !hidden_alert)
+			return; /* nothing was hidden that keys would have shown */
+		if (dc->status == DECRYPT_NO_KEYS)
+			msg = xasprintf("The key log has no secrets for this session (ClientHello random "
+					"%s), so %s stay encrypted.",
+					cr,
+					s->tls13 ? "its certificates and alerts" : "its alerts");
+		else {
+			char vb[16];
+			const char *cs = tls_cipher_name(s->sh.cipher);
+			msg = xasprintf("The key log has secrets for this session (ClientHello random "
+					"%s), but its cipher suite or version (%s, %s) is not one tlsdiag "
+					"decrypts.",
+					cr, cs ? cs : "?", version_text(s->version, vb, sizeof vb));
+		}
+		report_add(e->r, "not_decrypted", SEV_INFO, -1, -1, BASIS_OBSERVED, "key log",
+			   s->sh.frame, msg,
+			   dc->status == DECRYPT_NO_KEYS
+				   ? "Give the key log that this session's client (or server) wrote at the "
+				     "time of the capture: a key log only holds the sessions its program made."
+				   : "");
+		break;
+	case DECRYPT_WRONG_KEY:
+		if (dc->failed_side == SIDE_CLIENT || dc->failed_side == SIDE_SERVER) {
+			rule_whose(e, dc->failed_side, who, sizeof(who));
+			msg = xasprintf(
+				"The key log has secrets for this session (ClientHello random %s), "
+				"but they do not decrypt it: %s record in frame %llu fails "
+				"authentication (AEAD tag or MAC), so nothing of it was read.",
+				cr, who, (unsigned long long)dc->failed_frame);
+		} else {
+			msg = xasprintf(
+				"The key log has secrets for this session (ClientHello random %s), "
+				"but they cannot be its keys (their length does not fit its cipher "
+				"suite), so nothing of it was read.",
+				cr);
+		}
+		report_add(e->r, "not_decrypted", SEV_INFO, -1, -1, BASIS_OBSERVED, "key log",
+			   dc->failed_frame ? dc->failed_frame : s->sh.frame, msg,
+			   "The secrets logged for this ClientHello random belong to another session or "
+			   "were damaged: use the key log written at the time of this capture.");
+		break;
+	}
+	free(msg);
+}
+
 static int is_dn_in_request(const struct tls_cert_request *cr, const struct dn *d)
 {
 	size_t i;
@@ -192,6 +292,15 @@ static int is_dn_in_request(const struct tls_cert_request *cr, const struct dn *
 	/* RFC 5280 §7.1: a CA name re-encoded by the server still matches */
 	for (i = 0; i < cr->n_ca; i++)
 		if (x509_dn_eq_der(cr->ca_der[i], cr->ca_der_len[i], d))
+			return 1;
+	return 0;
+}
+
+static int server_fatal_alert(const struct tls_session *s)
+{
+	for (size_t i = 0; i < s->n_alerts; i++)
+		if (s->alerts[i].side == SIDE_SERVER && !s->alerts[i].encrypted &&
+		    s->alerts[i].level == 2)
 			return 1;
 	return 0;
 }
@@ -210,7 +319,9 @@ static void rule_client_auth(struct rule_eval *e)
 	rule_who(e, SIDE_CLIENT, who_c, sizeof(who_c));
 	rule_who(e, SIDE_SERVER, who_s, sizeof(who_s));
 	if (cc->present && cc->n == 0) {
-		int accepted = s->handshake_done;
+		/* A TLS 1.3 client finishes its side of the handshake before the
+		 * server judges its Certificate: a fatal alert then is a refusal. */
+		int accepted = s->handshake_done && !server_fatal_alert(s);
 
 		own = advice_own_cert(&e->svc, SIDE_CLIENT);
 		msg = xasprintf("%s asked for a client certificate (CertificateRequest, frame %llu) and "
@@ -376,7 +487,7 @@ static void set_verdict(struct rule_eval *e)
 					  ver, c, sv, why);
 		else if (w && w->sev >= SEV_WARNING)
 			r->headline = xasprintf("%s", w->message);
-		else if (e->s->tls13)
+		else if (tls_handshake_hidden(e->s))
 			/* Nothing failed, but nothing about the certificates could
 			 * be checked either: say so rather than "no problems". */
 			r->headline = xasprintf("%s handshake between %s and %s completed; its "
@@ -452,6 +563,7 @@ void rules_evaluate(const struct rules_ctx *ctx, struct session_report *r)
 	}
 
 	rule_tls13(&e);
+	rule_decryption(&e);
 	for (side = SIDE_SERVER; side >= SIDE_CLIENT; side--) {
 		const struct tls_chain *ch = &s->chain[side];
 

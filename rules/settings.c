@@ -39,6 +39,10 @@ void analysis_config_free(struct analysis_config *c)
 		free(c->ports[i].name);
 	free(c->ports);
 	free(c->filter);
+	for (size_t i = 0; i < c->n_keylog; i++)
+		free(c->keylog_paths[i]);
+	free(c->keylog_paths);
+	free(c->keylog_env);
 	memset(c, 0, sizeof *c);
 }
 
@@ -66,6 +70,10 @@ void analysis_config_copy(struct analysis_config *dst, const struct analysis_con
 		dst->ports[i].name = src->ports[i].name ? xstrdup(src->ports[i].name) : NULL;
 	}
 	dst->filter = src->filter ? xstrdup(src->filter) : NULL;
+	dst->keylog_paths = src->n_keylog ? xcalloc(src->n_keylog, sizeof(char *)) : NULL;
+	for (size_t i = 0; i < src->n_keylog; i++)
+		dst->keylog_paths[i] = xstrdup(src->keylog_paths[i]);
+	dst->keylog_env = src->keylog_env ? xstrdup(src->keylog_env) : NULL;
 }
 
 int target_value_parse(const char *spec, struct target_value *out)

@@ -39,10 +39,13 @@ struct analysis_config {
 	struct port_name *ports; /* --port PORT=NAME (added to the defaults) */
 	size_t n_ports;
 	enum at_mode at_mode;
-	time_t at;	   /* AT_FIXED */
-	int expiring_days; /* warn when a cert expires within (default 30) */
-	int keep_dns;	   /* learn expected names from DNS answers (default 1) */
-	char *filter;	   /* -f: BPF expression (tcpdump syntax), or NULL */
+	time_t at;	     /* AT_FIXED */
+	int expiring_days;   /* warn when a cert expires within (default 30) */
+	int keep_dns;	     /* learn expected names from DNS answers (default 1) */
+	char *filter;	     /* -f: BPF expression (tcpdump syntax), or NULL */
+	char **keylog_paths; /* --keylog FILE (repeatable): unreadable is an error */
+	size_t n_keylog;
+	char *keylog_env; /* SSLKEYLOGFILE, when readable (the UI warns if not) */
 };
 void analysis_config_init(struct analysis_config *c);
 void analysis_config_free(struct analysis_config *c);

@@ -15,6 +15,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "capture/live.h"
 #include "capture/units.h"
@@ -35,6 +36,7 @@ enum {
 	O_PORT,
 	O_AT,
 	O_EXPIRING,
+	O_KEYLOG,
 	O_EXPORT_CERTS,
 	O_EXPORT_FORMAT,
 	O_MAX_FLOWS,
@@ -61,6 +63,7 @@ static const struct option long_opts[] = {
 	{ "port", required_argument, 0, O_PORT },
 	{ "at", required_argument, 0, O_AT },
 	{ "expiring", required_argument, 0, O_EXPIRING },
+	{ "keylog", required_argument, 0, O_KEYLOG },
 	{ "jobs", required_argument, 0, 'j' },
 	{ "export-certs", required_argument, 0, O_EXPORT_CERTS },
 	{ "export-format", required_argument, 0, O_EXPORT_FORMAT },
@@ -112,6 +115,8 @@ void cli_help(FILE *out)
 	      "  --at TIME|now         judge validity at TIME (YYYY-MM-DD[THH:MM:SS[Z]] UTC,\n"
 	      "                        or @EPOCH) or now; default: each packet's time\n"
 	      "  --expiring DAYS       warn of certificates expiring within DAYS (default 30)\n"
+	      "  --keylog FILE         TLS secrets (NSS key log, as SSLKEYLOGFILE writes) to\n"
+	      "                        decrypt TLS 1.3 handshakes and alerts (repeatable)\n"
 	      "\n"
 	      "Running:\n"
 	      "  -j, --jobs N          analyse N files in parallel (default: all cores)\n"
@@ -450,6 +455,14 @@ int cli_parse(int argc, char **argv, struct ui_opts *o, struct cli_extra *x, FIL
 						   optarg);
 			o->acfg.expiring_days = (int)v;
 			break;
+		case O_KEYLOG:
+			if (!optarg[0])
+				return usage_error(err, "--keylog: empty FILE");
+			o->acfg.keylog_paths = xreallocarray(o->acfg.keylog_paths,
+							     o->acfg.n_keylog + 1,
+							     sizeof *o->acfg.keylog_paths);
+			o->acfg.keylog_paths[o->acfg.n_keylog++] = xstrdup(optarg);
+			break;
 		case 'j':
 			if (parse_ull(optarg, 0, 1024, &v))
 				return usage_error(err,
@@ -549,6 +562,20 @@ int cli_parse(int argc, char **argv, struct ui_opts *o, struct cli_extra *x, FIL
 
 	if (x->quiet)
 		o->verbose = -1; /* -q: only errors on standard error */
+	/* SSLKEYLOGFILE, as browsers and curl read it: used when readable;
+	 * when not, a warning (it may be set for another program). */
+	const char *kl = getenv("SSLKEYLOGFILE");
+	if (kl && kl[0] && o->mode != MODE_STREAMS) {
+		if (access(kl, R_OK) == 0)
+			o->acfg.keylog_env = xstrdup(kl);
+		else if (!x->quiet) {
+			char kb[512];
+			fprintf(err,
+				"tlsdiag: warning: SSLKEYLOGFILE=%s cannot be read (%s); going on "
+				"without it\n",
+				ui_sanitize_buf(kl, kb, sizeof kb), strerror(errno));
+		}
+	}
 	if ((o->tui_script || o->tui_dump) && o->mode == MODE_AUTO)
 		o->mode = MODE_TUI;
 	if ((o->tui_script || o->tui_dump) && o->mode != MODE_TUI)

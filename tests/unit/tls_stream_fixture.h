@@ -26,13 +26,10 @@
 #include "dissect/x509.h"
 #include "tests/unit/t.h"
 
-#ifndef TLS_TEST_PKI
-#define TLS_TEST_PKI "tests/captures/tls/pki"
-#endif
-
 /* ---- bytes ---- */
 
 #include "tests/unit/bb.h"
+#include "tests/unit/pki.h"
 
 /* ---- TLS messages ---- */
 
@@ -447,20 +444,9 @@ static inline void tls12_tail(size_t mss)
 /* Load the test PKI (pki, npki); 0, or 1 with a message. */
 static inline int fixture_init(void)
 {
-	char err[256];
-	struct cert_info **leaf = NULL, **chain = NULL;
-	size_t nleaf = 0, nchain = 0;
-	if (x509_load_file(TLS_TEST_PKI "/rsa-server.crt", &leaf, &nleaf, err, sizeof err) != 0 ||
-	    x509_load_file(TLS_TEST_PKI "/rsa-chain3.pem", &chain, &nchain, err, sizeof err) != 0) {
-		fprintf(stderr, "%s\n", err);
+	pki = test_pki_load(&npki);
+	if (pki == NULL)
 		return 1;
-	}
-	npki = nleaf + nchain;
-	pki = xcalloc(npki, sizeof *pki);
-	memcpy(pki, leaf, nleaf * sizeof *pki);
-	memcpy(pki + nleaf, chain, nchain * sizeof *pki);
-	free(leaf);
-	free(chain);
 	CHECK_EQ_INT(npki, 3);
 	return 0;
 }

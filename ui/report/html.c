@@ -402,7 +402,7 @@ static void session_article(FILE *f, const char *file, const struct session_repo
 	if (s->version) {
 		fputs("<dt>version</dt><dd>", f);
 		h(f, version_text(s->version, vb, sizeof vb));
-		if (s->tls13)
+		if (tls_handshake_hidden(s))
 			fputs(" (certificates encrypted)", f);
 		fputs("</dd>", f);
 	}
@@ -463,7 +463,7 @@ static void session_article(FILE *f, const char *file, const struct session_repo
 		chain_diagram(f, r, SIDE_SERVER);
 		chain_diagram(f, r, SIDE_CLIENT);
 		fputs("</div>\n", f);
-	} else if (full && s->tls13) {
+	} else if (full && tls_handshake_hidden(s)) {
 		fputs("<p class=\"muted\">Certificates not visible: TLS 1.3 encrypts them.</p>\n",
 		      f);
 	}

@@ -225,8 +225,10 @@ static json_t *jfindings(const struct session_report *r)
 static const char *note_kind_str(enum tls_note_kind k)
 {
 	switch (k) {
-	case NOTE_GAP: return "gap";
-	case NOTE_MALFORMED: return "malformed";
+	case NOTE_GAP:
+	case NOTE_RECORD_GAP: return "gap";
+	case NOTE_MALFORMED:
+	case NOTE_BAD_ALERT: return "malformed";
 	case NOTE_TRUNCATED: return "truncated";
 	case NOTE_LIMIT: return "limit";
 	case NOTE_SNAPLEN: return "snaplen";
@@ -277,7 +279,7 @@ static json_t *jsession(const char *file, const struct session_report *r)
 	set(tls, "ja4", s->ch.present ? jstr_opt(s->ch.ja4) : json_null());
 	set(o, "tls", tls);
 
-	set(o, "tls13_certs_hidden", json_boolean(s->tls13));
+	set(o, "tls13_certs_hidden", json_boolean(tls_handshake_hidden(s)));
 	set(o, "server_chain", jchain(r, SIDE_SERVER));
 	set(o, "client_chain", jchain(r, SIDE_CLIENT));
 	set(o, "server_chain_check", jchain_check(r, SIDE_SERVER));

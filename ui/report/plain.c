@@ -255,7 +255,8 @@ static void chain_block(struct tstate *t, const struct session_report *r, int si
 	if (!ch->present) {
 		if (side == SIDE_SERVER || s->cr.present)
 			fprintf(f, "  %s chain: %s\n", who,
-				s->tls13 ? "not visible (TLS 1.3)" : "not seen in the capture");
+				tls_handshake_hidden(s) ? "not visible (TLS 1.3)"
+							: "not seen in the capture");
 		return;
 	}
 	if (ch->n == 0) {
@@ -402,7 +403,7 @@ static void session_block(struct tstate *t, const struct session_report *r)
 		fputc('\n', f);
 	}
 
-	if (s->tls13) {
+	if (tls_handshake_hidden(s)) {
 		fprintf(f,
 			"  %sCertificates not visible: TLS 1.3%s (the handshake encrypts them)\n",
 			C(t, C_YELLOW), C(t, C_OFF));

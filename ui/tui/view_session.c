@@ -122,8 +122,8 @@ static void chain_block(struct tui *t, struct doc *d, const struct session_repor
 			doc_putf(d, RL_HEAD, "%s chain", who);
 			doc_put(d, RL_NORMAL, ": ");
 			doc_put(d, RL_DIM,
-				s->tls13 ? "not visible (TLS 1.3 encrypts it)"
-					 : "not seen in the capture");
+				tls_handshake_hidden(s) ? "not visible (TLS 1.3 encrypts it)"
+							: "not seen in the capture");
 		}
 		return;
 	}
@@ -604,7 +604,7 @@ static void sess_open(struct tui *t, struct view *v)
 	}
 	doc_blank(d, IT_HEAD);
 
-	if (r->s->tls13) {
+	if (tls_handshake_hidden(r->s)) {
 		doc_line(d, IT_CHAIN);
 		doc_put(d, RL_WARN, "Certificates not visible: TLS 1.3");
 		doc_put(d, RL_NORMAL, " (the handshake encrypts them)");

@@ -47,31 +47,10 @@ tls12-rsa-chain3 tls12-mtls tls12-empty-client-cert tls12-chain3-1byte
 xmpp-starttls alert-before-ccs alert-after-ccs gap-in-certificate
 tls12-sni-alpn tls13-hrr sslv2-hello nonstandard-port"
 
-WORK=$(mktemp -d /tmp/tls-captures.XXXXXX)
-PIDS=()            # every background process this script started
-
-cleanup() {
-	local p
-	for p in "${PIDS[@]}"; do
-		kill "$p" 2>/dev/null || true
-	done
-	exec 9>&- 2>/dev/null || true
-	if [ -n "${KEEP_WORK:-}" ]; then echo "work dir kept: $WORK" >&2; else rm -rf "$WORK"; fi
-}
-trap cleanup EXIT
-
-die() { echo "make-tls-captures: $*" >&2; exit 1; }
-log() { echo "== $*" >&2; }
-
-# A config file with nothing in it, so that the host's openssl.cnf (system
-# MinProtocol / CipherString policies) cannot change what is negotiated.
-: > "$WORK/openssl.cnf"
-export OPENSSL_CONF=$WORK/openssl.cnf
-
-# s_server reads commands from stdin and quits on EOF; give every server a
-# stdin that never delivers data nor EOF (a FIFO this shell holds open).
-mkfifo "$WORK/hold"
-exec 9<>"$WORK/hold"
+# $WORK, PIDS, die, log, an empty openssl.cnf, the servers' stdin (fd 9),
+# and the capture helpers (wait_for, start_tcpdump, start_server, ...)
+. "$HERE/../capture-lib.sh"
+capture_init make-tls-captures
 
 ###########################################################################
 # PKI (generated once, committed)
@@ -175,54 +154,6 @@ EOF
 
 # port OFFSET -> TCP port for a capture
 port() { echo $((PORT_BASE + $1)); }
-
-wait_for() {	# wait_for DESCRIPTION COMMAND... (up to ~10 s)
-	local what=$1 _
-	shift
-	for _ in $(seq 200); do
-		if "$@"; then return 0; fi
-		sleep 0.05
-	done
-	die "timed out waiting for $what"
-}
-
-listening() { ss -Hltn "sport = :$1" | grep -q .; }
-port_free() { ! ss -Htan "( sport = :$1 or dport = :$1 )" | grep -v TIME-WAIT | grep -q .; }
-
-TCPDUMP_PID=
-start_tcpdump() {	# start_tcpdump PORT OUTFILE
-	wait_for "port $1 to be unused" port_free "$1"
-	"$TCPDUMP" -i lo -U --immediate-mode -n -s 0 -w "$2" "tcp port $1" 2>"$WORK/tcpdump.err" &
-	TCPDUMP_PID=$!
-	PIDS+=("$TCPDUMP_PID")
-	wait_for "tcpdump to start" grep -q "listening on" "$WORK/tcpdump.err"
-}
-
-stop_tcpdump() {
-	sleep 0.3	# let the last FIN/ACK reach the capture buffer
-	kill -INT "$TCPDUMP_PID"
-	wait "$TCPDUMP_PID" || true
-}
-
-SERVER_PID=
-start_server() {	# start_server PORT LOG COMMAND...
-	local p=$1 lg=$2
-	shift 2
-	"$@" <&9 >"$lg" 2>&1 &
-	SERVER_PID=$!
-	PIDS+=("$SERVER_PID")
-	wait_for "server on port $p" listening "$p"
-}
-
-wait_server() {	# the server should exit on its own (-naccept 1); don't hang
-	local _
-	for _ in $(seq 100); do
-		kill -0 "$SERVER_PID" 2>/dev/null || { wait "$SERVER_PID" || true; return 0; }
-		sleep 0.05
-	done
-	kill "$SERVER_PID" 2>/dev/null || true
-	wait "$SERVER_PID" || true
-}
 
 # The client keeps stdin open for a moment (so it reads everything the
 # server sends after the handshake, e.g. TLS 1.3 tickets), then sees EOF and
