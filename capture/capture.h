@@ -80,7 +80,8 @@ struct capture_result {
 	int linktypes[CAPTURE_MAX_LINKTYPES];
 	int nlinktypes;
 	uint32_t snaplen;	      /* smallest interface snaplen seen (0 unknown) */
-	uint64_t snaplen_cut_packets; /* packets with caplen < origlen */
+	uint64_t snaplen_cut_packets; /* packets with caplen < origlen, but not those
+				       missing only the link trailer (decoded.trailer_cut) */
 	struct decode_stats dec;
 };
 

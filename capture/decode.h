@@ -89,6 +89,10 @@ struct decoded {
 	struct tcp_seg tcp;
 	struct dns_seen dns[DECODE_MAX_DNS];
 	size_t n_dns;
+	/* caplen < origlen, but the outermost IP datagram was captured whole:
+	 * only the link-layer trailer (Ethernet FCS, padding) is missing, so
+	 * no payload was lost. */
+	int trailer_cut;
 };
 
 /* Decode one packet. Spans in `out` borrow from pkt->data or from the

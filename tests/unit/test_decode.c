@@ -1211,6 +1211,41 @@ static void sweep(void)
 	CHECK(NKEPT > 40);
 }
 
+/* Issue 14: a frame whose capture is short only of its link-layer
+ * trailer (the 4-byte Ethernet FCS, or padding after a small datagram)
+ * lost nothing: the IP datagram is whole. A frame cut inside the
+ * datagram is a real snaplen cut. */
+static void test_trailer_cut(void)
+{
+	uint8_t f[256], ipb[200];
+	size_t in = ip4tcp(ipb), n = eth(f, 0x0800, ipb, in);
+	fresh();
+	CHECK_SEG(dec_at(LT_ETHERNET, f, n, n + 4, 1000), 0); /* FCS not captured */
+	CHECK_EQ_INT(OUT.trailer_cut, 1);
+	CHECK_EQ_INT(OUT.tcp.payload.n, OUT.tcp.wire_len);
+	CHECK_EQ_INT(ST.snaplen_cut, 0);
+	/* padding to 60 bytes captured in part, FCS not at all */
+	uint8_t pad[256];
+	memcpy(pad, f, n);
+	memset(pad + n, 0, 8);
+	CHECK_SEG(dec_at(LT_ETHERNET, pad, n + 2, n + 8 + 4, 1000), 0);
+	CHECK_EQ_INT(OUT.trailer_cut, 1);
+	/* cut one byte inside the TCP payload: not a trailer */
+	CHECK_EQ_INT(dec_at(LT_ETHERNET, f, n - 1, n + 4, 1000), DEC_TCP);
+	CHECK_EQ_INT(OUT.trailer_cut, 0);
+	CHECK_EQ_INT(ST.snaplen_cut, 1);
+	/* whole frame: not a cut at all */
+	CHECK_SEG(dec(LT_ETHERNET, f, n), 0);
+	CHECK_EQ_INT(OUT.trailer_cut, 0);
+	/* IPv6 too */
+	in = ip6tcp(ipb);
+	n = eth(f, 0x86dd, ipb, in);
+	CHECK_SEG(dec_at(LT_ETHERNET, f, n, n + 4, 1000), 1);
+	CHECK_EQ_INT(OUT.trailer_cut, 1);
+	CHECK_EQ_INT(dec_at(LT_ETHERNET, f, n - 3, n + 4, 1000), DEC_TCP);
+	CHECK_EQ_INT(OUT.trailer_cut, 0);
+}
+
 int main(void)
 {
 	test_links();
@@ -1221,6 +1256,7 @@ int main(void)
 	test_checks();
 	test_dns();
 	test_endpoints();
+	test_trailer_cut();
 	sweep();
 	for (size_t k = 0; k < NKEPT; k++)
 		free(KEPT[k].f);
