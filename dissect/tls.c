@@ -228,6 +228,12 @@ static void got_message(struct tls_dissector *d, struct flow_st *fs, int dir, ui
 		e = tls_parse_server_hello(body, &sh);
 		if (sh.hrr) {
 			s->sh.hrr = 1;
+			/* The server's answer even when nothing follows it (the
+			 * client may have closed already): it chose TLS 1.3. */
+			if (!s->sh.present && e == PE_OK && s->version == 0) {
+				s->version = sh.version;
+				s->tls13 = sh.version == TLS_V1_3 || TLS_V1_3_DRAFT(sh.version);
+			}
 			free(sh.extensions.v);
 			free(sh.alpn);
 			ladder_add(s, LAD_HRR, side, type, len, ds->ts, ds->frame);

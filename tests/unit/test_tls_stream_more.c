@@ -452,6 +452,70 @@ static void test_alert_flood(void)
 	stop();
 }
 
+/* Issue 14 item 5: the client sends its hello and closes its side at
+ * once; the server's answer after that FIN (a HelloRetryRequest, or a
+ * ServerHello) is still its answer: TLS 1.3 was negotiated. */
+static void hrr_body(struct bb *h)
+{
+	static const uint8_t hrr[32] = { 0xcf, 0x21, 0xad, 0x74, 0xe5, 0x9a, 0x61, 0x11,
+					 0xbe, 0x1d, 0x8c, 0x02, 0x1e, 0x65, 0xb8, 0x91,
+					 0xc2, 0xa2, 0x11, 0x16, 0x7a, 0xbb, 0x8c, 0x5e,
+					 0x07, 0x9e, 0x09, 0xe2, 0xc8, 0xa8, 0x33, 0x9c };
+	hs_open(h, 2);
+	put16(h, 0x0303);
+	putn(h, hrr, 32);
+	put8(h, 0);
+	put16(h, 0x1301);
+	put8(h, 0);
+	put16(h, 12);
+	put16(h, 43);
+	put16(h, 2);
+	put16(h, 0x0304);
+	put16(h, 51);
+	put16(h, 2);
+	put16(h, 0x0017);
+	close_(h);
+}
+
+static void test_answer_after_client_fin(void)
+{
+	for (int kind = 0; kind < 2; kind++) {
+		struct bb h = { 0 }, r = { 0 };
+		start(0);
+		handshake3();
+		client_hello(&h, 1, NULL);
+		records(&r, 22, &h, 16384);
+		send_(0, &r, 1 << 16); /* 4 */
+		bb_free(&h);
+		bb_free(&r);
+		seg(0, TCPF_FIN, NULL, 0); /* 5: the client is done sending */
+		C.off[0]++;
+		if (kind == 0)
+			hrr_body(&h);
+		else
+			server_hello(&h, 1, 0x1301);
+		records(&r, 22, &h, 16384);
+		send_(1, &r, 1 << 16); /* 6 */
+		bb_free(&h);
+		bb_free(&r);
+		seg(1, TCPF_FIN, NULL, 0); /* 7 */
+		C.off[1]++;
+		seg(0, 0, NULL, 0); /* 8 */
+		finish();
+		CHECK_EQ_INT(C.ns, 1);
+		if (C.ns == 1) {
+			struct tls_session *s = C.s[0];
+			CHECK_EQ_STR(ladder(s), kind == 0 ? "c CH@4, s HRR@6" : "c CH@4, s SH@6");
+			CHECK_EQ_INT(s->version, 0x0304);
+			CHECK_EQ_INT(s->tls13, 1);
+			CHECK_EQ_INT(s->sh.hrr, kind == 0);
+			CHECK_EQ_INT(s->close_reason, TCP_CLOSE_FIN);
+			check_endpoints(s);
+		}
+		stop();
+	}
+}
+
 int main(void)
 {
 	if (fixture_init() != 0)
@@ -459,6 +523,7 @@ int main(void)
 	test_not_tls();
 	test_starttls();
 	test_tls13();
+	test_answer_after_client_fin();
 	test_sslv2_split();
 	test_roles();
 	test_mtls_alerts_truncated();
