@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "capture/xalloc.h"
+#include "dissect/starttls.h"
 #include "dissect/tls_decrypt.h"
 #include "dissect/tls_msg.h"
 
@@ -80,6 +81,8 @@ struct flow_st {
 	struct tls_session *s;
 	int client_dir;         /* TCP direction of the ClientHello; -1 unknown */
 	int is_tls, starttls_candidate;
+	enum starttls_strength starttls_strength; /* of the name in s->starttls */
+	struct tds_deframe tds[2]; /* TLS inside TDS PRELOGIN packets */
 	int released;
 	int alerts_capped;
 	int began_with_gap;     /* a direction's first bytes were missing */
@@ -762,45 +765,15 @@ static long find_tls_start(const struct dbuf *b, int client)
 	return -1;
 }
 
-static const char *starttls_proto(const uint8_t *p, size_t n)
+/* Name the outer protocol; a surer recogniser renames it (the client's
+ * LHLO after a "220" greeting that SMTP, LMTP and FTP share). */
+static void starttls_name(struct flow_st *fs, const struct starttls_match *m)
 {
-	struct cursor c;
-	struct span s;
-	cur_init(&c, p, n);
-	if (cur_bytes(&c, n < 16 ? n : 16, &s) != PE_OK)
-		return NULL;
-	char t[17] = { 0 };
-	for (size_t i = 0; i < s.n; i++) {
-		uint8_t ch = 0;
-		struct cursor cc;
-		cur_init(&cc, s.p, s.n);
-		if (cur_peek_u8(&cc, i, &ch) != PE_OK)
-			break;
-		t[i] = (char)(ch ? ch : ' ');
-	}
-	if (!strncmp(t, "<?xml", 5) || !strncmp(t, "<stream", 7))
-		return "xmpp";
-	if (!strncmp(t, "220", 3) || !strncasecmp(t, "EHLO", 4) || !strncasecmp(t, "HELO", 4))
-		return "smtp";
-	if (!strncmp(t, "* OK", 4) || !strncmp(t, "a001", 4))
-		return "imap";
-	if (!strncmp(t, "+OK", 3))
-		return "pop3";
-	if (!strncasecmp(t, "AUTH TLS", 8))
-		return "ftp";
-	if (!strncmp(t, "CONNECT ", 8) || !strncmp(t, "HTTP/1.", 7))
-		return "http-connect";
-	/* PostgreSQL SSLRequest: length 8, code 80877103 (t[] has NULs
-	 * turned into spaces, so look at the bytes). */
-	static const uint8_t pg[8] = { 0, 0, 0, 8, 0x04, 0xd2, 0x16, 0x2f };
-	struct span pgs = { pg, sizeof pg }, head;
-	struct cursor hc;
-	cur_init(&hc, p, n);
-	if (cur_bytes(&hc, sizeof pg, &head) == PE_OK && span_eq(head, pgs))
-		return "postgresql";
-	if ((uint8_t)t[0] == 0x30 && n >= 7)
-		return "ldap"; /* BER SEQUENCE: an LDAP message (StartTLS extended op) */
-	return NULL;
+	if (m->name == NULL || m->strength <= fs->starttls_strength)
+		return;
+	free(fs->s->starttls);
+	fs->s->starttls = xstrdup(m->name);
+	fs->starttls_strength = m->strength;
 }
 
 static void flow_not_tls(struct tls_dissector *d, struct flow_st *fs)
@@ -849,16 +822,17 @@ static long detect(struct tls_dissector *d, struct flow_st *fs, struct tcp_flow 
 			return used;
 		}
 	}
-	const char *proto = starttls_proto(ds->scan.p, ds->scan.len);
+	struct starttls_match m;
+	struct span first = { ds->scan.p, ds->scan.len };
+	enum starttls_strength known = starttls_recognise(first, &m);
 	if (fs->is_tls && !fs->starttls_candidate) {
 		/* The other direction is TLS: this one was joined inside a
 		 * record; look for the next record header. */
 		ds->st = D_RESYNC;
 		return -1;
 	}
-	if (proto || fs->starttls_candidate) {
-		if (proto && fs->s->starttls == NULL)
-			fs->s->starttls = xstrdup(proto);
+	if (known != STARTTLS_NO || fs->starttls_candidate) {
+		starttls_name(fs, &m);
 		fs->starttls_candidate = 1;
 		ds->st = D_CLEAR;
 		return -1;
@@ -1166,6 +1140,26 @@ static void h_open(void *ctx, struct tcp_flow *f)
 	f->user = fs;
 }
 
+/* A connection that opens with a TDS PRELOGIN packet carries its TLS
+ * handshake inside PRELOGIN packets: de-frame both directions from their
+ * first byte on (the client speaks first in TDS). */
+static void tds_detect(struct flow_st *fs, const struct tcp_chunk *ch)
+{
+	struct starttls_match m;
+	struct span first = { ch->data, ch->len };
+	if (fs->d[1 - ch->dir].clear_bytes || fs->d[1 - ch->dir].scan.len ||
+	    fs->d[1 - ch->dir].st != D_DETECT)
+		return;
+	if (starttls_recognise(first, &m) == STARTTLS_NO || m.framing != STARTTLS_FRAME_TDS)
+		return;
+	starttls_name(fs, &m);
+	fs->starttls_candidate = 1;
+	for (int i = 0; i < 2; i++) {
+		fs->tds[i].on = 1;
+		fs->d[i].st = D_CLEAR;
+	}
+}
+
 /* Bytes (or a gap) of one direction. Returns TCP_IGNORE once the flow is
  * released: not TLS, or TLS whose handshake is over, so the TCP layer
  * neither buffers nor delivers the rest. */
@@ -1183,6 +1177,7 @@ static enum tcp_verdict h_data(void *ctx, struct tcp_flow *f, const struct tcp_c
 	if (ch->data == NULL && ch->off == 0)
 		fs->began_with_gap = 1;
 	if (ch->data == NULL) { /* a capture gap */
+		fs->tds[ch->dir].on = 0; /* TDS framing is lost with it */
 		/* Messages cut by the gap keep the frame of their last bytes
 		 * seen; what follows the gap takes the gap's frame. */
 		uint64_t g = ch->len;
@@ -1229,7 +1224,17 @@ static enum tcp_verdict h_data(void *ctx, struct tcp_flow *f, const struct tcp_c
 	}
 	ds->ts = ch->ts_ns;
 	ds->frame = ch->frame;
-	dir_input(d, fs, f, ch->dir, ch->data, ch->len);
+	if (ch->off == 0 && ds->st == D_DETECT && !fs->is_tls)
+		tds_detect(fs, ch);
+	if (fs->tds[ch->dir].on) {
+		struct cursor in;
+		struct span piece;
+		cur_init(&in, ch->data, ch->len);
+		while (!fs->released && tds_deframe_next(&fs->tds[ch->dir], &in, &piece))
+			dir_input(d, fs, f, ch->dir, piece.p, piece.n);
+	} else {
+		dir_input(d, fs, f, ch->dir, ch->data, ch->len);
+	}
 	return fs->released ? TCP_IGNORE : TCP_KEEP;
 }
 
