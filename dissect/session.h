@@ -54,6 +54,7 @@ struct u16list {
 struct tls_client_hello {
 	int present;
 	int sslv2; /* SSLv2-compatible format */
+	int dtls;  /* a DTLS ClientHello (with a cookie) */
 	uint16_t legacy_version;
 	struct u16list versions; /* supported_versions */
 	struct u16list ciphers;

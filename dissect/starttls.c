@@ -83,8 +83,7 @@ static int prei(const struct look *l, const char *s)
 static int cmd(const struct look *l, const char *word)
 {
 	size_t k = strlen(word);
-	return prei(l, word) && l->n > k &&
-	       (l->t[k] == ' ' || l->t[k] == '\r' || l->t[k] == '\n');
+	return prei(l, word) && l->n > k && (l->t[k] == ' ' || l->t[k] == '\r' || l->t[k] == '\n');
 }
 
 typedef enum starttls_strength (*recognise_fn)(const struct look *l, struct starttls_match *m);
@@ -214,7 +213,8 @@ static enum starttls_strength r_mysql(const struct look *l, struct starttls_matc
 	for (;;) {
 		uint8_t ch;
 		if (cur_u8(&c, &ch) != PE_OK)
-			return k >= 3 ? is(m, "mysql", STARTTLS_SURE) : STARTTLS_NO; /* cut: as far as it goes */
+			return k >= 3 ? is(m, "mysql", STARTTLS_SURE)
+				      : STARTTLS_NO; /* cut: as far as it goes */
 		if (ch == 0)
 			break;
 		if (ch < 0x20 || ch > 0x7e || ++k > 60)
@@ -261,8 +261,8 @@ static enum starttls_strength r_tds(const struct look *l, struct starttls_match 
 /* Order matters where prefixes could collide: the binary protocols whose
  * fields are checked most tightly first, LDAP's one-byte guess last. */
 static const recognise_fn recognisers[] = {
-	r_tds,	   r_rdp, r_postgresql,	  r_mysql,	  r_xmpp,	  r_smtp_like,
-	r_imap_pop3, r_nntp, r_sieve, r_irc, r_http_connect, r_starttls_cmd,
+	r_tds,	     r_rdp,  r_postgresql, r_mysql, r_xmpp,	    r_smtp_like,
+	r_imap_pop3, r_nntp, r_sieve,	   r_irc,   r_http_connect, r_starttls_cmd,
 };
 
 enum starttls_strength starttls_recognise(struct span first, struct starttls_match *m)

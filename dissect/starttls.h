@@ -53,11 +53,11 @@ enum starttls_strength starttls_recognise(struct span first, struct starttls_mat
  * de-framing, and so does a header that cannot be one or a capture gap.
  */
 struct tds_deframe {
-	int on;		   /* still de-framing */
-	uint8_t hdr[8];	   /* a header being gathered */
+	int on;		/* still de-framing */
+	uint8_t hdr[8]; /* a header being gathered */
 	size_t hdr_have;
-	size_t left;	   /* payload bytes left in the current packet */
-	uint64_t packets;  /* packets de-framed */
+	size_t left;	  /* payload bytes left in the current packet */
+	uint64_t packets; /* packets de-framed */
 };
 
 /* The next payload bytes of `in` into *out (borrowed from in): returns 1

@@ -183,14 +183,16 @@ static int seen_before(struct typeset *s, uint16_t type)
 	return was;
 }
 
-static enum parse_err client_hello(struct cursor *b, struct tls_client_hello *ch)
+static enum parse_err client_hello(struct cursor *b, struct tls_client_hello *ch, int dtls)
 {
-	struct cursor sid, cs, comp, exts;
+	struct cursor sid, cookie, cs, comp, exts;
 	TRY(cur_u16(b, &ch->legacy_version));
 	TRY(cur_skip(b, 32));
 	TRY(cur_sub_u8(b, &sid));
 	if (cur_left(&sid) > 32)
 		return PE_MALFORMED;
+	if (dtls) /* RFC 6347 §4.2.1: opaque cookie<0..2^8-1> (RFC 9147: legacy_cookie) */
+		TRY(cur_sub_u8(b, &cookie));
 	TRY(cur_sub_u16(b, &cs));
 	if (cur_left(&cs) == 0 || cur_left(&cs) % 2) /* <2..2^16-2> */
 		return PE_MALFORMED;
@@ -223,9 +225,18 @@ static enum parse_err client_hello(struct cursor *b, struct tls_client_hello *ch
 	return worst;
 }
 
+enum parse_err dtls_parse_client_hello(struct cursor *b, struct tls_client_hello *ch)
+{
+	ch->dtls = 1;
+	enum parse_err e = client_hello(b, ch, 1);
+	if (ch->present)
+		tls_fingerprint(ch);
+	return e;
+}
+
 enum parse_err tls_parse_client_hello(struct cursor *b, struct tls_client_hello *ch)
 {
-	enum parse_err e = client_hello(b, ch);
+	enum parse_err e = client_hello(b, ch, 0);
 	/* Whatever could be read of a hello gets a fingerprint, so a session
 	 * never shows a ClientHello without one. */
 	if (ch->present)
@@ -508,6 +519,10 @@ void tls_fingerprint(struct tls_client_hello *ch)
 	case TLS_V1_0: ver = "10"; break;
 	case SSL_V3: ver = "s3"; break;
 	case SSL_V2: ver = "s2"; break;
+	/* JA4 for DTLS: protocol 'd', versions "d1", "d2", "d3" */
+	case DTLS_V1_3: ver = "d3"; break;
+	case DTLS_V1_2: ver = "d2"; break;
+	case DTLS_V1_0: ver = "d1"; break;
 	}
 	size_t ncs = 0, next = 0;
 	int sni = 0; /* the extension's presence decides, not its content */
@@ -538,8 +553,8 @@ void tls_fingerprint(struct tls_client_hello *ch)
 		}
 	}
 	char a[16];
-	snprintf(a, sizeof a, "t%s%c%02zu%02zu%s", ver, sni ? 'd' : 'i', ncs > 99 ? 99 : ncs,
-		 next > 99 ? 99 : next, alpn);
+	snprintf(a, sizeof a, "%c%s%c%02zu%02zu%s", ch->dtls ? 'd' : 't', ver, sni ? 'd' : 'i',
+		 ncs > 99 ? 99 : ncs, next > 99 ? 99 : next, alpn);
 
 	/* JA4_b: sorted ciphers. JA4_c: sorted extensions without SNI and
 	 * ALPN, then "_" and the signature algorithms in offered order. */

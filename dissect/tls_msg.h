@@ -15,6 +15,10 @@
  * supported_groups, ec_point_formats, signature_algorithms, ALPN,
  * supported_versions. Fills ja3/ja4 too. */
 PE_MUST_USE enum parse_err tls_parse_client_hello(struct cursor *body, struct tls_client_hello *ch);
+/* RFC 6347 §4.2.1 / RFC 9147 §5.3: the DTLS ClientHello (a cookie after
+ * the session id); sets ch->dtls. */
+PE_MUST_USE enum parse_err dtls_parse_client_hello(struct cursor *body,
+						   struct tls_client_hello *ch);
 /* RFC 5246 Appendix E.2: SSLv2-compatible ClientHello (the whole record
  * after its 2-byte header). */
 PE_MUST_USE enum parse_err tls_parse_sslv2_hello(struct cursor *rec, struct tls_client_hello *ch);

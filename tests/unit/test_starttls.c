@@ -114,11 +114,11 @@ static void test_binary(void)
 	/* TDS PRELOGIN */
 	hex("1201002f0000010000001a000601", &m, STARTTLS_SURE, "tds");
 	CHECK_EQ_INT(m.framing, STARTTLS_FRAME_TDS);
-	hex("1200002f0000010000", &m, STARTTLS_NO, NULL);   /* not end of message */
-	hex("1201000700000100", &m, STARTTLS_NO, NULL);	    /* length under a header */
-	hex("1201002f0000010100", &m, STARTTLS_NO, NULL);   /* window != 0 */
-	hex("1201002f00000100", &m, STARTTLS_NO, NULL);	    /* no option token */
-	hex("1001002f0000010000", &m, STARTTLS_NO, NULL);   /* LOGIN7, not PRELOGIN */
+	hex("1200002f0000010000", &m, STARTTLS_NO, NULL); /* not end of message */
+	hex("1201000700000100", &m, STARTTLS_NO, NULL);	  /* length under a header */
+	hex("1201002f0000010100", &m, STARTTLS_NO, NULL); /* window != 0 */
+	hex("1201002f00000100", &m, STARTTLS_NO, NULL);	  /* no option token */
+	hex("1001002f0000010000", &m, STARTTLS_NO, NULL); /* LOGIN7, not PRELOGIN */
 	/* LDAP: a BER SEQUENCE */
 	hex("301d02010177188016", &m, STARTTLS_SURE, "ldap");
 	hex("301d0201", &m, STARTTLS_NO, NULL);
@@ -150,10 +150,9 @@ static void test_deframe(void)
 {
 	/* two PRELOGIN packets ("abc", "de"), a 0x04 one ("f"), then a bare
 	 * TLS record header: de-framing ends there. */
-	static const uint8_t in[] = { 0x12, 1, 0, 11, 0, 0, 1, 0, 'a', 'b', 'c',
-				      0x12, 1, 0, 10, 0, 0, 2, 0, 'd', 'e',
-				      0x04, 1, 0, 9,  0, 0, 1, 0, 'f',
-				      0x16, 3, 3, 0,  1, 'g' };
+	static const uint8_t in[] = { 0x12, 1, 0,  11, 0, 0,   1,    0,	  'a', 'b',  'c', 0x12,
+				      1,    0, 10, 0,  0, 2,   0,    'd', 'e', 0x04, 1,	  0,
+				      9,    0, 0,  1,  0, 'f', 0x16, 3,	  3,   0,    1,	  'g' };
 	uint8_t out[64];
 	int on;
 	for (size_t step = 1; step <= sizeof in; step++) {
