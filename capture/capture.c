@@ -134,6 +134,10 @@ static void decode_one(struct capture *c, const struct pkt *p)
 		c->res->snaplen_cut_packets++;
 	switch (r) {
 	case DEC_TCP: tcp_table_input(c->t, &out->tcp); break;
+	case DEC_UDP:
+		if (c->hooks.udp)
+			udp_table_input(c->hooks.udp, &out->udp);
+		break;
 	case DEC_DNS:
 		if (c->hooks.dns)
 			for (size_t i = 0; i < out->n_dns; i++)

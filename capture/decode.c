@@ -423,7 +423,28 @@ static enum decode_result dec_l4(struct dctx *x, uint8_t family, const uint8_t *
 				return DEC_DNS;
 			}
 		}
-		return DEC_SKIP;
+		/* RFC 768: the length covers the 8-byte header; the IP
+		 * datagram's length bounds it. */
+		if (ulen < 8 || ulen > wire_len)
+			return DEC_BAD;
+		struct udp_dgram *u = &x->out->udp;
+		size_t alen = family == 6 ? 16 : 4;
+		memset(u, 0, sizeof *u);
+		u->src.family = u->dst.family = family;
+		/* src and dst were copied out of the packet by cur_copy */
+		memcpy(u->src.addr, src, alen); /* lint: ok */
+		memcpy(u->dst.addr, dst, alen); /* lint: ok */
+		u->src.port = sp;
+		u->dst.port = dp;
+		u->wire_len = (uint32_t)ulen - 8;
+		u->payload = cur_rest(c);
+		if (u->payload.n > u->wire_len)
+			u->payload.n = u->wire_len; /* Ethernet padding */
+		if (u->payload.n < u->wire_len)
+			x->st->snaplen_cut++;
+		u->ts_ns = x->p->ts_ns;
+		u->frame = x->p->frame;
+		return DEC_UDP;
 	}
 	if (proto != 6) {
 		x->st->other_l4++;

@@ -17,8 +17,8 @@ int tls_hs_side(const struct tls_hs_conn *c, int dir)
 	return dir == cd ? SIDE_CLIENT : SIDE_SERVER;
 }
 
-struct ladder_entry *tls_ladder_add(struct tls_session *s, enum ladder_kind k, int side,
-				    int type, uint32_t len, int64_t ts, uint64_t frame)
+struct ladder_entry *tls_ladder_add(struct tls_session *s, enum ladder_kind k, int side, int type,
+				    uint32_t len, int64_t ts, uint64_t frame)
 {
 	struct ladder_entry e = { k, side, type, len, ts, frame };
 	if (s->n_ladder >= 4096)
@@ -27,28 +27,27 @@ struct ladder_entry *tls_ladder_add(struct tls_session *s, enum ladder_kind k, i
 	return &s->ladder[s->n_ladder - 1];
 }
 
-void tls_ladder_add_incomplete(struct tls_session *s, int side, int type, uint32_t len,
-			       int64_t ts, uint64_t frame)
+void tls_ladder_add_incomplete(struct tls_session *s, int side, int type, uint32_t len, int64_t ts,
+			       uint64_t frame)
 {
 	struct ladder_entry *e = tls_ladder_add(s, LAD_HANDSHAKE, side, type, len, ts, frame);
 	if (e)
 		e->incomplete = 1;
 }
 
-struct tls_note *tls_note_add(struct tls_session *s, enum tls_note_kind k, int side,
-			      uint64_t bytes, int64_t ts, uint64_t frame)
+struct tls_note *tls_note_add(struct tls_session *s, enum tls_note_kind k, int side, uint64_t bytes,
+			      int64_t ts, uint64_t frame)
 {
-	struct tls_note n = { k,  side,	   !s->handshake_done, bytes, ts, frame, -1, 0, 0,
-			      PE_OK, LIMIT_PARSER, 0 };
+	struct tls_note n = { k, side,	!s->handshake_done, bytes, ts, frame, -1, 0,
+			      0, PE_OK, LIMIT_PARSER,	    0 };
 	if (s->n_notes >= 256)
 		return NULL;
 	VEC_PUSH(s->notes, s->n_notes, s->cap_notes, n);
 	return &s->notes[s->n_notes - 1];
 }
 
-struct tls_note *tls_note_msg(struct tls_session *s, enum tls_note_kind k, int side,
-			      uint64_t bytes, int64_t ts, uint64_t frame, int type, uint32_t len,
-			      uint32_t seen)
+struct tls_note *tls_note_msg(struct tls_session *s, enum tls_note_kind k, int side, uint64_t bytes,
+			      int64_t ts, uint64_t frame, int type, uint32_t len, uint32_t seen)
 {
 	struct tls_note *n = tls_note_add(s, k, side, bytes, ts, frame);
 	if (n) {
@@ -169,7 +168,8 @@ int tls_hs_message(struct tls_hs_conn *c, int dir, uint8_t type, struct cursor *
 		if (!s->chain[side].present) {
 			/* TLS 1.3 handshakes are read here once decrypted. */
 			e = type == HS_COMPRESSED_CERTIFICATE
-				    ? tls_parse_compressed_certificate(body, c->cache, &s->chain[side])
+				    ? tls_parse_compressed_certificate(body, c->cache,
+								       &s->chain[side])
 			    : s->tls13 ? tls13_parse_certificate(body, 0, c->cache, &s->chain[side])
 				       : tls_parse_certificate(body, 0, c->cache, &s->chain[side]);
 			s->chain[side].ts_ns = ts;
@@ -218,9 +218,10 @@ void tls_hs_cut_message(struct tls_hs_conn *c, int dir, uint8_t type, uint32_t l
 	if (type == HS_CERTIFICATE && !s->chain[side].present) {
 		struct cursor body;
 		cur_init(&body, have.p, have.n);
-		enum parse_err pe = s->tls13
-					    ? tls13_parse_certificate(&body, 1, c->cache, &s->chain[side])
-					    : tls_parse_certificate(&body, 1, c->cache, &s->chain[side]);
+		enum parse_err pe = s->tls13 ? tls13_parse_certificate(&body, 1, c->cache,
+								       &s->chain[side])
+					     : tls_parse_certificate(&body, 1, c->cache,
+								     &s->chain[side]);
 		(void)pe; /* PE_SHORT is expected: the list is cut */
 		s->chain[side].complete = 0;
 		s->chain[side].ts_ns = ts;

@@ -28,19 +28,18 @@ int tls_hs_side(const struct tls_hs_conn *c, int dir);
 void tls_hs_set_client_dir(struct tls_hs_conn *c, int dir);
 
 /* Returns the new entry, or NULL once the ladder is full (4096). */
-struct ladder_entry *tls_ladder_add(struct tls_session *s, enum ladder_kind k, int side,
-				    int type, uint32_t len, int64_t ts, uint64_t frame);
-void tls_ladder_add_incomplete(struct tls_session *s, int side, int type, uint32_t len,
-			       int64_t ts, uint64_t frame);
+struct ladder_entry *tls_ladder_add(struct tls_session *s, enum ladder_kind k, int side, int type,
+				    uint32_t len, int64_t ts, uint64_t frame);
+void tls_ladder_add_incomplete(struct tls_session *s, int side, int type, uint32_t len, int64_t ts,
+			       uint64_t frame);
 /* A note of kind k about no message in particular; returns it (to add
  * the message, the parser's verdict or the cap) or NULL once there are 256. */
-struct tls_note *tls_note_add(struct tls_session *s, enum tls_note_kind k, int side,
-			      uint64_t bytes, int64_t ts, uint64_t frame);
+struct tls_note *tls_note_add(struct tls_session *s, enum tls_note_kind k, int side, uint64_t bytes,
+			      int64_t ts, uint64_t frame);
 /* The same about handshake message `type` of `len` bytes, `seen` of
  * them captured. */
-struct tls_note *tls_note_msg(struct tls_session *s, enum tls_note_kind k, int side,
-			      uint64_t bytes, int64_t ts, uint64_t frame, int type, uint32_t len,
-			      uint32_t seen);
+struct tls_note *tls_note_msg(struct tls_session *s, enum tls_note_kind k, int side, uint64_t bytes,
+			      int64_t ts, uint64_t frame, int type, uint32_t len, uint32_t seen);
 
 /* tls_hs_message() result: everything after this message is encrypted
  * (a TLS 1.3 ServerHello). */
