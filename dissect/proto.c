@@ -281,6 +281,8 @@ static const struct tok exts[] = {
 	{ 49, "post_handshake_auth" },
 	{ 50, "signature_algorithms_cert" },
 	{ 51, "key_share" },
+	{ 53, "connection_id (draft)" },
+	{ 54, "connection_id" },
 	{ 57, "quic_transport_parameters" },
 	{ 0x4469, "application_settings" },
 	{ 0xfe0d, "encrypted_client_hello" },

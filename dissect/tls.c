@@ -34,7 +34,6 @@
 #define HUNT_BUDGET (256u * 1024)     /* bytes searched for TLS after joining mid-record */
 #define SCAN_KEEP 16
 #define SCAN_SLICE 16384              /* scanning states take input in slices */
-#define MAX_ALERTS 256
 
 enum dstate {
 	D_DETECT = 0, /* nothing seen yet */
@@ -385,20 +384,7 @@ static void release_if_done(struct flow_st *fs)
 /* Alerts are capped: a peer may send any number of them. */
 static void alert_add(struct flow_st *fs, const struct tls_alert *a)
 {
-	struct tls_session *s = fs->s;
-	if (s->n_alerts >= MAX_ALERTS) {
-		struct tls_note *n =
-			fs->alerts_capped ? NULL : tls_note_add(s, NOTE_LIMIT, a->side, 0, a->ts_ns, a->frame);
-		if (n) {
-			n->limit = LIMIT_ALERTS;
-			n->cap = MAX_ALERTS;
-		}
-		fs->alerts_capped = 1;
-		return;
-	}
-	VEC_PUSH(s->alerts, s->n_alerts, s->cap_alerts, *a);
-	tls_ladder_add(s, LAD_ALERT, a->side, (int)(s->n_alerts - 1), a->encrypted ? 0 : 2, a->ts_ns,
-		   a->frame);
+	tls_alert_add(fs->s, a, &fs->alerts_capped);
 }
 
 static void record_end(struct tls_dissector *d, struct flow_st *fs, int dir)

@@ -128,6 +128,30 @@ static enum parse_err ext_alpn(struct cursor *ext, struct strlist *out)
 	return e;
 }
 
+/* RFC 9146 §3: opaque cid<0..2^8-1> */
+static enum parse_err ext_cid(struct cursor *ext, int *present, uint8_t *len)
+{
+	struct cursor cid;
+	TRY(cur_sub_u8(ext, &cid));
+	TRY(cur_expect_end(ext));
+	*present = 1;
+	*len = (uint8_t)cur_left(&cid);
+	return PE_OK;
+}
+
+/* RFC 5764 §4.1.1: SRTPProtectionProfiles<2..2^16-1>, srtp_mki<0..255>;
+ * the server's holds exactly one profile. */
+static enum parse_err ext_use_srtp(struct cursor *ext, uint16_t *profile)
+{
+	struct cursor l, mki;
+	TRY(cur_sub_u16(ext, &l));
+	if (cur_left(&l) != 2)
+		return PE_MALFORMED;
+	TRY(cur_u16(&l, profile));
+	TRY(cur_sub_u8(ext, &mki));
+	return cur_expect_end(ext);
+}
+
 static enum parse_err ch_extension(uint16_t type, struct cursor *ext, struct tls_client_hello *ch)
 {
 	struct cursor l;
@@ -165,6 +189,8 @@ static enum parse_err ch_extension(uint16_t type, struct cursor *ext, struct tls
 			return PE_MALFORMED;
 		TRY(read_u16_list(&l, &ch->versions));
 		return cur_expect_end(ext);
+	case EXT_CONNECTION_ID:
+	case EXT_CONNECTION_ID_DRAFT: return ext_cid(ext, &ch->cid_present, &ch->cid_len);
 	}
 	return PE_OK;
 }
@@ -298,6 +324,9 @@ static enum parse_err sh_extension(uint16_t type, struct cursor *ext, int is_hrr
 		TRY(cur_expect_end(ext));
 		sh->version = v;
 		return PE_OK;
+	case EXT_CONNECTION_ID:
+	case EXT_CONNECTION_ID_DRAFT: return ext_cid(ext, &sh->cid_present, &sh->cid_len);
+	case EXT_USE_SRTP: return ext_use_srtp(ext, &sh->srtp_profile);
 	case EXT_ALPN: { /* exactly one ProtocolName (RFC 7301 §3.1) */
 		struct strlist l = { 0 };
 		enum parse_err e = is_hrr ? PE_MALFORMED : ext_alpn(ext, &l);

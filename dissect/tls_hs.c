@@ -58,6 +58,24 @@ struct tls_note *tls_note_msg(struct tls_session *s, enum tls_note_kind k, int s
 	return n;
 }
 
+void tls_alert_add(struct tls_session *s, const struct tls_alert *a, int *capped)
+{
+	if (s->n_alerts >= TLS_MAX_ALERTS) {
+		struct tls_note *n = *capped ? NULL
+					     : tls_note_add(s, NOTE_LIMIT, a->side, 0, a->ts_ns,
+							    a->frame);
+		if (n) {
+			n->limit = LIMIT_ALERTS;
+			n->cap = TLS_MAX_ALERTS;
+		}
+		*capped = 1;
+		return;
+	}
+	VEC_PUSH(s->alerts, s->n_alerts, s->cap_alerts, *a);
+	tls_ladder_add(s, LAD_ALERT, a->side, (int)(s->n_alerts - 1), a->encrypted ? 0 : 2,
+		       a->ts_ns, a->frame);
+}
+
 void tls_hs_set_client_dir(struct tls_hs_conn *c, int dir)
 {
 	struct tls_session *s = c->s;
@@ -76,11 +94,18 @@ void tls_hs_set_client_dir(struct tls_hs_conn *c, int dir)
 	struct tls_chain ch = s->chain[0];
 	s->chain[0] = s->chain[1];
 	s->chain[1] = ch;
-	int *pairs[] = { s->ccs, s->encrypted_hs, s->app_data };
+	int *pairs[] = { s->ccs, s->encrypted_hs, s->app_data, s->dtls.cid };
 	for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
 		int t = pairs[i][0];
 		pairs[i][0] = pairs[i][1];
 		pairs[i][1] = t;
+	}
+	uint64_t *counts[] = { s->dtls.records, s->dtls.retransmitted, s->dtls.fragments,
+			       s->dtls.other_datagrams };
+	for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++) {
+		uint64_t t = counts[i][0];
+		counts[i][0] = counts[i][1];
+		counts[i][1] = t;
 	}
 }
 

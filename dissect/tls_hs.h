@@ -41,6 +41,11 @@ struct tls_note *tls_note_add(struct tls_session *s, enum tls_note_kind k, int s
 struct tls_note *tls_note_msg(struct tls_session *s, enum tls_note_kind k, int side, uint64_t bytes,
 			      int64_t ts, uint64_t frame, int type, uint32_t len, uint32_t seen);
 
+/* An alert, and its ladder entry; past MAX_ALERTS (256) one NOTE_LIMIT
+ * (*capped remembers it was written) and no more alerts. */
+#define TLS_MAX_ALERTS 256
+void tls_alert_add(struct tls_session *s, const struct tls_alert *a, int *capped);
+
 /* tls_hs_message() result: everything after this message is encrypted
  * (a TLS 1.3 ServerHello). */
 #define TLS_HS_ENCRYPT 1
