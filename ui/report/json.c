@@ -239,6 +239,23 @@ static const char *note_kind_str(enum tls_note_kind k)
 
 /* ------------------------------------------------------------ session */
 
+/* DTLS over UDP: what only a datagram transport shows; null for TCP. */
+static json_t *jdtls(const struct tls_session *s)
+{
+	const struct dtls_info *d = &s->dtls;
+	char pb[16];
+	if (s->transport != TRANSPORT_UDP)
+		return json_null();
+	json_t *o = json_object();
+	set(o, "hello_verify", json_boolean(d->hello_verify));
+	set(o, "retransmitted_fragments",
+	    jint((long long)(d->retransmitted[0] + d->retransmitted[1])));
+	set(o, "connection_id", json_boolean(d->cid[0] || d->cid[1]));
+	set(o, "srtp_profile", jstr(srtp_profile_text(s->sh.srtp_profile, pb, sizeof pb)));
+	set(o, "other_datagrams", jint((long long)(d->other_datagrams[0] + d->other_datagrams[1])));
+	return o;
+}
+
 static json_t *jsession(const char *file, const struct session_report *r)
 {
 	const struct tls_session *s = r->s;
@@ -253,6 +270,8 @@ static json_t *jsession(const char *file, const struct session_report *r)
 	set(flow, "client", jendpoint(&s->client));
 	set(flow, "server", jendpoint(&s->server));
 	set(o, "flow", flow);
+	set(o, "transport", json_string(transport_key(s->transport)));
+	set(o, "dtls", jdtls(s));
 	set(o, "start", jtime_ns(s->start_ts));
 	set(o, "end", jtime_ns(s->end_ts));
 	set(o, "first_frame", jframe(s->first_frame));
