@@ -121,7 +121,7 @@ struct slot {
 	uint16_t seq;
 	uint8_t type;
 	uint32_t len;
-	uint8_t *buf; /* len bytes */
+	uint8_t *buf;	       /* len bytes */
 	uint32_t r[RANGES][2]; /* received [from, to), sorted, apart */
 	size_t nr;
 	int64_t ts;
@@ -210,7 +210,8 @@ static int add_range(struct slot *sl, uint32_t a, uint32_t b)
 
 static int slot_whole(const struct slot *sl)
 {
-	return sl->len == 0 ? sl->nr <= 1 : sl->nr == 1 && sl->r[0][0] == 0 && sl->r[0][1] == sl->len;
+	return sl->len == 0 ? sl->nr <= 1
+			    : sl->nr == 1 && sl->r[0][0] == 0 && sl->r[0][1] == sl->len;
 }
 
 /* Body bytes from the message's start up to its first hole. */
@@ -378,8 +379,8 @@ static void record(struct dflow *fs, int dir, const struct dtls_record *r)
 				struct dtls_fragment fr;
 				enum parse_err e = dtls_fragment_parse(&c, &fr);
 				if (e != PE_OK) {
-					struct tls_note *n = tls_note_add(s, NOTE_MALFORMED, side, 0,
-									  dd->ts, dd->frame);
+					struct tls_note *n = tls_note_add(s, NOTE_MALFORMED, side,
+									  0, dd->ts, dd->frame);
 					if (n)
 						n->err = e;
 					break;
@@ -399,7 +400,8 @@ static void record(struct dflow *fs, int dir, const struct dtls_record *r)
 		uint8_t lvl, desc;
 		cur_init(&c, r->body.p, r->body.n);
 		if (r->epoch == 0 && r->body.n == 2 && cur_u8(&c, &lvl) == PE_OK &&
-		    cur_u8(&c, &desc) == PE_OK && (lvl == TLS_ALERT_WARNING || lvl == TLS_ALERT_FATAL)) {
+		    cur_u8(&c, &desc) == PE_OK &&
+		    (lvl == TLS_ALERT_WARNING || lvl == TLS_ALERT_FATAL)) {
 			struct tls_alert a = { side, 0, lvl, desc, dd->ts, dd->frame, 0 };
 			tls_alert_add(s, &a, &fs->alerts_capped);
 		} else {
@@ -512,7 +514,8 @@ static void finish_dir(struct dflow *fs, int dir)
 			uint32_t seen = 0;
 			for (size_t i = 0; i < sl->nr; i++)
 				seen += sl->r[i][1] - sl->r[i][0];
-			tls_hs_cut_message(&fs->hc, dir, sl->type, sl->len, have, sl->ts, sl->frame);
+			tls_hs_cut_message(&fs->hc, dir, sl->type, sl->len, have, sl->ts,
+					   sl->frame);
 			(void)tls_note_msg(fs->s, NOTE_TRUNCATED, side_of(fs, dir), sl->len - seen,
 					   sl->ts, sl->frame, sl->type, sl->len, seen);
 		}
@@ -535,7 +538,9 @@ static void h_close(void *ctx, struct udp_flow *f, enum tcp_close_reason why)
 		s->server = f->ep[1 - cd];
 		s->file = xstrdup(d->file ? d->file : "");
 		s->flow_id = f->id;
-		s->start_ts = s->ch.present ? s->ch.ts_ns : s->ladder ? s->ladder[0].ts_ns : f->first_ts;
+		s->start_ts = s->ch.present ? s->ch.ts_ns
+			      : s->ladder   ? s->ladder[0].ts_ns
+					    : f->first_ts;
 		s->end_ts = f->last_ts;
 		s->first_frame = f->first_frame;
 		s->last_frame = f->last_frame;

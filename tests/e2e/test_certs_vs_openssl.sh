@@ -77,11 +77,12 @@ def ossl(der):
 for cap in caps:
     name = os.path.relpath(cap, top)
     r = subprocess.run([tshark, "-r", cap, "-n", "-o", "tcp.desegment_tcp_streams:TRUE", "-o", "tcp.reassemble_out_of_order:TRUE",
-                        "-d", "tcp.port==5222,xmpp", "-T", "fields", "-e", "tls.handshake.certificate"],
+                        "-d", "tcp.port==5222,xmpp", "-T", "fields", "-e", "tls.handshake.certificate",
+                        "-e", "dtls.handshake.certificate"],
                        capture_output=True, text=True)
     want = []
     for line in r.stdout.splitlines():
-        for h in line.split(","):
+        for h in line.replace("\t", ",").split(","):
             h = h.strip().replace(":", "")
             if h:
                 want.append(bytes.fromhex(h))

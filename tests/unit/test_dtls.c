@@ -16,8 +16,7 @@
 /* ---- DTLS framing of the fixture's TLS messages ---- */
 
 /* A DTLS ClientHello: as TLS's, with a cookie after the session id. */
-static void dtls_client_hello(struct bb *b, uint16_t version, const char *cookie, int cid,
-			      int srtp)
+static void dtls_client_hello(struct bb *b, uint16_t version, const char *cookie, int cid, int srtp)
 {
 	hs_open(b, 1);
 	put16(b, version == 0xfefc ? 0xfefd : version);
@@ -105,7 +104,8 @@ static void fragments(struct bb *out, const struct bb *hs, uint16_t *seq, size_t
 	size_t at = 0;
 	while (at + 4 <= hs->n) {
 		unsigned type = hs->p[at];
-		size_t len = (size_t)hs->p[at + 1] << 16 | (size_t)hs->p[at + 2] << 8 | hs->p[at + 3];
+		size_t len = (size_t)hs->p[at + 1] << 16 | (size_t)hs->p[at + 2] << 8 |
+			     hs->p[at + 3];
 		const uint8_t *body = hs->p + at + 4;
 		size_t off = 0;
 		do {
@@ -234,7 +234,9 @@ static void test_parsers(void)
 	static const uint8_t big[] = { 23, 0xfe, 0xfd, 0, 1, 0, 0, 0, 0, 0, 7, 0x48, 1 };
 	CHECK_EQ_INT(rec_of(big, sizeof big, -1, &r, &used), PE_MALFORMED);
 	/* tls12_cid with a known 2-byte CID, and fitted to the datagram */
-	static const uint8_t cid[] = { 25, 0xfe, 0xfd, 0, 1, 0, 0, 0, 0, 0, 1, 'x', 'y', 0, 1, 0xaa };
+	static const uint8_t cid[] = {
+		25, 0xfe, 0xfd, 0, 1, 0, 0, 0, 0, 0, 1, 'x', 'y', 0, 1, 0xaa
+	};
 	CHECK_EQ_INT(rec_of(cid, sizeof cid, 2, &r, &used), PE_OK);
 	CHECK_EQ_INT(r.cid, 1);
 	CHECK_EQ_INT(r.body.n, 1);
@@ -433,7 +435,8 @@ static void test_dtls12(void)
 	if (U.ns == 1) {
 		check12(U.s[0]);
 		CHECK_EQ_INT(U.s[0]->sh.srtp_profile, 1);
-		CHECK_EQ_INT(U.s[0]->dtls.other_datagrams[SIDE_CLIENT], 1); /* RTP; STUN came first */
+		CHECK_EQ_INT(U.s[0]->dtls.other_datagrams[SIDE_CLIENT],
+			     1); /* RTP; STUN came first */
 		CHECK_EQ_INT(U.s[0]->dtls.other_datagrams[SIDE_SERVER], 1);
 	}
 	ustop();
@@ -537,15 +540,15 @@ static void test_cid_and_13(void)
 	dgram(1, &r);
 	bb_free(&h), bb_free(&f), bb_free(&r);
 	/* client -> server: the server's 2-byte CID; two records in one datagram */
-	static const uint8_t c2s[] = { 25, 0xfe, 0xfd, 0, 1, 0, 0, 0, 0, 0, 1, 's', 'c', 0, 3,
-				       1,  2,	 3,    25, 0xfe, 0xfd, 0, 1, 0, 0, 0, 0, 0, 2, 's',
-				       'c', 0,	 2,    7,  8 };
+	static const uint8_t c2s[] = { 25,  0xfe, 0xfd, 0, 1, 0,   0,	0,    0,    0, 1, 's',
+				       'c', 0,	  3,	1, 2, 3,   25,	0xfe, 0xfd, 0, 1, 0,
+				       0,   0,	  0,	0, 2, 's', 'c', 0,    2,    7, 8 };
 	putn(&r, c2s, sizeof c2s);
 	dgram(0, &r);
 	bb_free(&r);
 	/* server -> client: the client's 4-byte CID */
-	static const uint8_t s2c[] = { 25, 0xfe, 0xfd, 0, 1, 0, 0, 0, 0, 0, 1, 'c', 'c',
-				       'i', 'd', 0, 2, 9, 9 };
+	static const uint8_t s2c[] = { 25, 0xfe, 0xfd, 0,   1,	 0, 0, 0, 0, 0,
+				       1,  'c',	 'c',  'i', 'd', 0, 2, 9, 9 };
 	putn(&r, s2c, sizeof s2c);
 	dgram(1, &r);
 	bb_free(&r);
@@ -560,7 +563,8 @@ static void test_cid_and_13(void)
 		CHECK_EQ_INT(s->dtls.cid[SIDE_SERVER], 1);
 		CHECK_EQ_INT(s->dtls.records[SIDE_CLIENT], 3);
 		/* the second protected record of a side is taken for data */
-		CHECK_EQ_STR(ladder(s), "c CH@1, s SH@2, s CERT@2, s SHD@2, c ENC@3, c APP@3, s ENC@4");
+		CHECK_EQ_STR(ladder(s),
+			     "c CH@1, s SH@2, s CERT@2, s SHD@2, c ENC@3, c APP@3, s ENC@4");
 	}
 	ustop();
 
