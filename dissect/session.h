@@ -99,7 +99,15 @@ struct tls_chain {
 	int complete;		  /* the whole message was decoded */
 	struct cert_info **certs; /* owned by the cert cache */
 	size_t n;
-	size_t declared_len;  /* certificate_list length as announced */
+	size_t declared_len; /* certificate_list length as announced */
+	/* Entries the capture lost (a gap inside the message, or its end):
+	 * `lost` of them (exactly, or at least that many when !lost_exact),
+	 * bytes [lost_from, lost_to) of certificate_list, before certs[lost_at]
+	 * (certificates after the hole follow in certs[]). 0 when none. */
+	size_t lost;
+	int lost_exact;
+	uint32_t lost_from, lost_to;
+	size_t lost_at;
 	uint16_t compression; /* RFC 8879 algorithm it was sent compressed with, or 0 */
 	int64_t ts_ns;
 	uint64_t frame;
@@ -139,6 +147,9 @@ enum tls_note_kind {
 	NOTE_RECORD_GAP, /* bytes of a protected record (msg_len long) are missing:
 			    it could not be decrypted */
 	NOTE_BAD_ALERT,	 /* a decrypted alert record that is not one 2-byte alert */
+	NOTE_CERTS_LOST, /* entries of a Certificate the capture lost: `cap` of them
+			    (at least, unless `msg_seen` is 1), `bytes` bytes of the
+			    certificate_list; the chain's lost* fields say where */
 };
 
 /* Which of our caps a NOTE_LIMIT hit (its value is in `cap`). */

@@ -66,6 +66,12 @@ struct dir_st {
 	/* handshake layer */
 	struct dbuf hs;
 	uint64_t hs_skip;       /* bytes of a broken message still to drop */
+	/* A Certificate with a hole of known length: its bytes before the
+	 * hole (header included), the hole, and (while hs_skip runs) what
+	 * follows up to the message's end. */
+	int cert_holed;
+	struct dbuf cert_before, cert_after;
+	uint64_t cert_hole;
 	int hs_desync;          /* message boundaries lost until next record */
 	int hs_check_start;     /* validate the first message after a resync */
 	/* joined mid-record before knowing the flow is TLS: a header only
@@ -165,6 +171,27 @@ static void decrypt_message(struct tls_dissector *d, struct flow_st *fs, int dir
 	}
 }
 
+/* The Certificate with a hole is over (its end came, `whole`, or another
+ * hole or the capture's end cut what followed): decode what was kept. */
+static void cert_hole_done(struct flow_st *fs, int dir, int whole)
+{
+	struct dir_st *ds = &fs->d[dir];
+	struct cursor c;
+	uint8_t type;
+	uint32_t len;
+	if (!ds->cert_holed)
+		return;
+	ds->cert_holed = 0;
+	cur_init(&c, ds->cert_before.p, ds->cert_before.len);
+	if (cur_u8(&c, &type) == PE_OK && cur_u24(&c, &len) == PE_OK) {
+		struct span after = { ds->cert_after.p, ds->cert_after.len };
+		tls_hs_cut_certificate(&fs->hc, dir, len, cur_rest(&c), ds->cert_hole, after, whole,
+				       ds->ts, ds->frame);
+	}
+	dbuf_reset(&ds->cert_before);
+	dbuf_reset(&ds->cert_after);
+}
+
 /* Feed handshake-record payload bytes. */
 static void hs_feed(struct tls_dissector *d, struct flow_st *fs, int dir, const uint8_t *p,
 		    size_t n)
@@ -181,8 +208,12 @@ static void hs_feed(struct tls_dissector *d, struct flow_st *fs, int dir, const 
 			if (ds->hs_skip < k)
 				k = (size_t)ds->hs_skip;
 			ds->hs_skip -= k;
-			if (cur_skip(&in, k) != PE_OK)
+			if (cur_bytes(&in, k, &piece) != PE_OK)
 				return;
+			if (ds->cert_holed && dbuf_add(&ds->cert_after, piece.p, piece.n) != 0)
+				cert_hole_done(fs, dir, 0);
+			if (ds->hs_skip == 0 && ds->cert_holed)
+				cert_hole_done(fs, dir, 1);
 			continue;
 		}
 		/* Add at most what completes the message being gathered, so a
@@ -284,6 +315,7 @@ static void hs_gap(struct tls_dissector *d, struct flow_st *fs, int dir, uint64_
 		uint64_t k = ds->hs_skip < g ? ds->hs_skip : g;
 		ds->hs_skip -= k;
 		g -= k;
+		cert_hole_done(fs, dir, 0); /* a second hole: what followed the first is cut */
 		if (g == 0)
 			return;
 		ds->hs_desync = 1;
@@ -301,8 +333,19 @@ static void hs_gap(struct tls_dissector *d, struct flow_st *fs, int dir, uint64_
 	}
 	int side = side_of(fs, dir);
 	uint64_t have = ds->hs.len - 4, missing = (uint64_t)len - have;
-	cut_message(d, fs, dir, type, len);
 	tls_note_msg(s, NOTE_GAP, side, g, ds->ts, ds->frame, type, len, (uint32_t)have);
+	if (type == HS_CERTIFICATE && !s->tls13 && g < missing && !s->chain[side].present) {
+		/* The hole's length is exact: keep what comes after it up to the
+		 * message's end, so certificates after it can be decoded too. */
+		struct dbuf t = ds->cert_before;
+		ds->cert_before = ds->hs;
+		ds->hs = t;
+		ds->cert_holed = 1;
+		ds->cert_hole = g;
+		ds->hs_skip = missing - g;
+		return;
+	}
+	cut_message(d, fs, dir, type, len);
 	dbuf_reset(&ds->hs);
 	if (g < missing)
 		ds->hs_skip = missing - g;
@@ -933,6 +976,8 @@ static void h_open(void *ctx, struct tcp_flow *f)
 	for (int i = 0; i < 2; i++) {
 		dbuf_init(&fs->d[i].scan, CLEAR_BUDGET);
 		dbuf_init(&fs->d[i].hs, MAX_HS_MSG + 4);
+		dbuf_init(&fs->d[i].cert_before, MAX_HS_MSG + 4);
+		dbuf_init(&fs->d[i].cert_after, MAX_HS_MSG + 4);
 	}
 	d->st.flows_seen++;
 	f->user = fs;
@@ -1044,6 +1089,7 @@ static void finish_dir(struct tls_dissector *d, struct flow_st *fs, int dir)
 	struct cursor c;
 	uint8_t type;
 	uint32_t len;
+	cert_hole_done(fs, dir, 0);
 	if (ds->hs.len == 0 || ds->hs_desync)
 		return;
 	cur_init(&c, ds->hs.p, ds->hs.len);
@@ -1098,6 +1144,8 @@ static void h_close(void *ctx, struct tcp_flow *f, enum tcp_close_reason why)
 	for (int i = 0; i < 2; i++) {
 		dbuf_free(&fs->d[i].scan);
 		dbuf_free(&fs->d[i].hs);
+		dbuf_free(&fs->d[i].cert_before);
+		dbuf_free(&fs->d[i].cert_after);
 	}
 	tls_decrypt_free(fs->dec);
 	free(fs);

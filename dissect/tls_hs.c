@@ -235,11 +235,43 @@ int tls_hs_message(struct tls_hs_conn *c, int dir, uint8_t type, struct cursor *
 	return ret;
 }
 
+void tls_hs_cut_certificate(struct tls_hs_conn *c, int dir, uint32_t len, struct span before,
+			    uint64_t hole, struct span after, int after_whole, int64_t ts,
+			    uint64_t frame)
+{
+	struct tls_session *s = c->s;
+	int side = tls_hs_side(c, dir);
+	struct tls_chain *ch = &s->chain[side];
+	if (!ch->present) {
+		enum parse_err pe = tls_parse_certificate_holed(before, hole, after, after_whole,
+								c->cache, ch);
+		(void)pe; /* PE_SHORT is expected: the list is cut */
+		ch->ts_ns = ts;
+		ch->frame = frame;
+		if (ch->lost) {
+			uint64_t to = ch->lost_to == UINT32_MAX ? ch->declared_len : ch->lost_to;
+			struct tls_note *n = tls_note_msg(s, NOTE_CERTS_LOST, side,
+							  to > ch->lost_from ? to - ch->lost_from
+									     : 0,
+							  ts, frame, HS_CERTIFICATE, len,
+							  (uint32_t)ch->lost_exact);
+			if (n)
+				n->cap = ch->lost;
+		}
+	}
+	tls_ladder_add_incomplete(s, side, HS_CERTIFICATE, len, ts, frame);
+}
+
 void tls_hs_cut_message(struct tls_hs_conn *c, int dir, uint8_t type, uint32_t len,
 			struct span have, int64_t ts, uint64_t frame)
 {
 	struct tls_session *s = c->s;
 	int side = tls_hs_side(c, dir);
+	if (type == HS_CERTIFICATE && !s->tls13) {
+		struct span none = { NULL, 0 };
+		tls_hs_cut_certificate(c, dir, len, have, 0, none, 0, ts, frame);
+		return;
+	}
 	if (type == HS_CERTIFICATE && !s->chain[side].present) {
 		struct cursor body;
 		cur_init(&body, have.p, have.n);

@@ -65,4 +65,12 @@ int tls_hs_message(struct tls_hs_conn *c, int dir, uint8_t type, struct cursor *
 void tls_hs_cut_message(struct tls_hs_conn *c, int dir, uint8_t type, uint32_t len,
 			struct span have, int64_t ts, uint64_t frame);
 
+/* A Certificate (TLS 1.2 form) with a hole of exactly `hole` bytes in its
+ * body (0: the capture ended; `after` is then empty): the certificates
+ * before and after it (tls_parse_certificate_holed), the lost ones noted
+ * (NOTE_CERTS_LOST), the message on the ladder marked incomplete. */
+void tls_hs_cut_certificate(struct tls_hs_conn *c, int dir, uint32_t len, struct span before,
+			    uint64_t hole, struct span after, int after_whole, int64_t ts,
+			    uint64_t frame);
+
 #endif

@@ -47,5 +47,11 @@ PY
 	expect fcs-chain "CN=server.tlsdiag.test" "$tmp/fcs.pcap"
 	refuse fcs-no-gap "gap" "$tmp/fcs.pcap"
 fi
+# A Certificate message with a hole (issue 14 item 4): the root after the
+# hole is decoded, the certificate the hole cut is said to be lost.
+t=$top_srcdir/tests/captures/tls
+expect certs-lost "1 certificate of the server's chain was not captured" -v "$t/gap-in-certificate.pcap"
+expect certs-after-hole "CN=tlsdiag Test RSA Root CA,O=tlsdiag tests,C=US" -v "$t/gap-in-certificate.pcap"
+refuse certs-lost-not-empty "empty: no certificate sent" -v "$t/gap-in-certificate.pcap"
 [ $fail = 0 ] && echo "all checks passed"
 exit $fail

@@ -440,9 +440,13 @@ static void test_mtls_alerts_truncated(void)
 	if (C.ns == 1) {
 		struct tls_session *s = C.s[0];
 		CHECK_EQ_STR(ladder(s), "c CH@1, s SH@2, s CERT*@2");
-		CHECK_EQ_STR(notes(s), "TRUNCATED");
-		CHECK_EQ_INT(s->notes[0].bytes, 300);
+		CHECK_EQ_STR(notes(s), "CERTSLOST, TRUNCATED");
+		CHECK_EQ_INT(s->notes[1].bytes, 300);
 		check_chain(s, SIDE_SERVER, 2, 0);
+		/* the root, cut by the end: at least one lost, its bytes on */
+		CHECK_EQ_INT(s->chain[SIDE_SERVER].lost, 1);
+		CHECK_EQ_INT(s->chain[SIDE_SERVER].lost_exact, 0);
+		CHECK_EQ_INT(s->chain[SIDE_SERVER].lost_to, s->chain[SIDE_SERVER].declared_len);
 	}
 	stop();
 

@@ -293,8 +293,11 @@ static void chain_diagram(FILE *f, const struct session_report *r, int side)
 	if (!ch->complete)
 		fputs("<p class=\"muted\">The Certificate message was not seen whole.</p>\n", f);
 	if (ch->n == 0) {
-		fputs("<p class=\"muted\">Empty Certificate message: no certificate was sent.</p>"
-		      "</div>\n",
+		fputs(ch->complete
+			      ? "<p class=\"muted\">Empty Certificate message: no certificate was "
+				"sent.</p></div>\n"
+			      : "<p class=\"muted\">No certificate of it was captured whole.</p>"
+				"</div>\n",
 		      f);
 		return;
 	}

@@ -169,6 +169,18 @@ static json_t *jchain_check(const struct session_report *r, int side)
 	set(o, "frame", jframe(ch->frame));
 	set(o, "complete", json_boolean(ch->complete));
 	set(o, "sent", jint((long long)ch->n));
+	if (ch->lost) {
+		json_t *l = json_object();
+		set(l, "count", jint((long long)ch->lost));
+		set(l, "exact", json_boolean(ch->lost_exact));
+		set(l, "before_index", jint((long long)ch->lost_at));
+		set(l, "from", jint((long long)ch->lost_from));
+		set(l, "to",
+		    ch->lost_to == UINT32_MAX ? json_null() : jint((long long)ch->lost_to));
+		set(o, "lost", l);
+	} else {
+		set(o, "lost", json_null());
+	}
 	set(o, "checked", json_boolean(cv->present));
 	p = json_array();
 	sp = json_array();
@@ -233,6 +245,7 @@ static const char *note_kind_str(enum tls_note_kind k)
 	case NOTE_LIMIT: return "limit";
 	case NOTE_SNAPLEN: return "snaplen";
 	case NOTE_MIDSTREAM: return "midstream";
+	case NOTE_CERTS_LOST: return "certs_lost";
 	}
 	return "other";
 }
