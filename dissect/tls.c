@@ -555,15 +555,16 @@ static void mark_decrypted(struct tls_session *s, size_t ladder_from, size_t ale
 }
 
 /* Once both sides sent data, the rest of the connection tells nothing
- * more; but the second protected record of each side still does (a short
- * first one followed by nothing is how an encrypted alert looks). */
+ * more. In TLS 1.3 the second protected record of each side still does:
+ * a short first one followed by nothing is how an encrypted alert looks. */
 static void release_if_done(struct flow_st *fs)
 {
 	struct tls_session *s = fs->s;
 	if (fs->released || !s->handshake_done)
 		return;
-	if ((s->app_data[0] && s->app_data[1] && s->prot[0].n >= 2 && s->prot[1].n >= 2) ||
-	    ++fs->records_after_done > 32)
+	int seen = s->app_data[0] && s->app_data[1] &&
+		   (!s->tls13 || (s->prot[0].n >= 2 && s->prot[1].n >= 2));
+	if (seen || ++fs->records_after_done > 32)
 		fs->released = 1; /* h_data tells the TCP layer: ignore the rest */
 }
 

@@ -42,8 +42,28 @@ const char *verdict_str(enum verdict v)
 	case VERDICT_WARNING: return "warning";
 	case VERDICT_FAILED: return "failed";
 	case VERDICT_INCOMPLETE: return "incomplete";
+	case VERDICT_AT_RISK: return "at_risk";
+	case VERDICT__COUNT: break;
 	}
 	return "unknown";
+}
+
+const char *verdict_label(enum verdict v)
+{
+	return v == VERDICT_AT_RISK ? "at risk" : verdict_str(v);
+}
+
+int verdict_rank(enum verdict v)
+{
+	switch (v) {
+	case VERDICT_FAILED: return 0;
+	case VERDICT_AT_RISK: return 1;
+	case VERDICT_WARNING: return 2;
+	case VERDICT_INCOMPLETE: return 3;
+	case VERDICT_OK:
+	case VERDICT__COUNT: break;
+	}
+	return 4;
 }
 
 const char *cert_status_str(enum cert_status s)
@@ -129,6 +149,8 @@ void session_report_free(struct session_report *r)
 	r->notes = NULL;
 	r->n_notes = 0;
 	free(r->headline);
+	free(r->outcome_text);
+	r->outcome_text = NULL;
 	free(r->expected_name);
 	free(r->expected_name_source);
 	r->headline = r->expected_name = r->expected_name_source = NULL;

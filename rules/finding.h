@@ -20,8 +20,50 @@ const char *severity_str(enum severity s); /* "info" / "warning" / "error" */
 enum basis { BASIS_OBSERVED = 0, BASIS_PREDICTED };
 const char *basis_str(enum basis b);
 
-enum verdict { VERDICT_OK = 0, VERDICT_WARNING, VERDICT_FAILED, VERDICT_INCOMPLETE };
-const char *verdict_str(enum verdict v); /* "ok" / "warning" / "failed" / "incomplete" */
+/*
+ * The one word a session gets. `failed`: the handshake failed (rejected
+ * or aborted); `at_risk`: it completed, but a finding of severity error
+ * says it will fail elsewhere or soon (an 8192-bit key, an expired
+ * certificate a lenient client accepted); `warning`: it completed with
+ * warnings; `incomplete`: the capture does not show enough to say.
+ */
+enum verdict {
+	VERDICT_OK = 0,
+	VERDICT_WARNING,
+	VERDICT_FAILED,
+	VERDICT_INCOMPLETE,
+	VERDICT_AT_RISK,
+	VERDICT__COUNT
+};
+/* "ok" / "warning" / "failed" / "incomplete" / "at_risk" */
+const char *verdict_str(enum verdict v);
+/* The same for people: "at risk" instead of "at_risk". */
+const char *verdict_label(enum verdict v);
+/* Failing first: failed, at_risk, warning, incomplete, ok (0 is first). */
+int verdict_rank(enum verdict v);
+
+/* What happened to the handshake, apart from what is wrong (rules/outcome.c). */
+enum outcome {
+	OUTCOME_COMPLETED = 0,
+	OUTCOME_REJECTED_BY_CLIENT, /* a fatal alert from the client ended it */
+	OUTCOME_REJECTED_BY_SERVER,
+	OUTCOME_ABORTED,  /* closed (FIN, RST) during the handshake, no alert */
+	OUTCOME_NOT_SEEN, /* the capture does not show how it ended */
+};
+/* "completed", "rejected_by_client", "rejected_by_server", "aborted", "not_seen" */
+const char *outcome_str(enum outcome o);
+
+/* How the outcome is known. */
+enum outcome_basis {
+	OB_MESSAGES = 0, /* the handshake messages seen (Finished, or their absence) */
+	OB_ALERT,	 /* an alert read in clear */
+	OB_DECRYPTED,	 /* read with a key log (an alert, or verified Finished) */
+	OB_INFERRED,	 /* TLS 1.3 without keys: the size, order and timing of the
+			    protected records ("probably") */
+	OB_CAPTURE,	 /* not_seen: what the capture lacks */
+};
+/* "messages", "alert", "decrypted", "inferred", "capture" */
+const char *outcome_basis_str(enum outcome_basis b);
 
 struct finding {
 	const char *id; /* static: "unknown_ca", "expired", ... */
@@ -108,8 +150,16 @@ struct session_report {
 	size_t nf, cap_f;
 	struct chain_view chain[2];
 	enum verdict verdict;
-	char *headline;		    /* the blame sentence, or a one-line summary */
-	char *expected_name;	    /* the name the client is taken to have dialled */
+	enum outcome outcome;		  /* what happened (rules/outcome.c) */
+	enum outcome_basis outcome_basis; /* how that is known */
+	int established;		  /* the session's keys were agreed and in use:
+					     completed (or data both ways when the
+					     handshake was not captured) */
+	int outcome_alert;		  /* index in s->alerts of the alert that ended
+					     it, or -1 */
+	char *outcome_text;		  /* what happened, with its evidence */
+	char *headline;			  /* the blame sentence, or a one-line summary */
+	char *expected_name;		  /* the name the client is taken to have dialled */
 	char *expected_name_source; /* "SNI", "--name 10.0.0.1:5061", "DNS answer (frame 3)" */
 	time_t judged_at;	    /* the time validity was judged at */
 	char **notes;		    /* s->notes in words (rules/notes.c) */

@@ -112,7 +112,7 @@ static const char *meaning(int desc)
 	}
 }
 
-static int is_fatal(const struct tls_session *s, const struct tls_alert *a)
+int rule_alert_fatal(const struct tls_session *s, const struct tls_alert *a)
 {
 	if (a->encrypted || a->level < 0)
 		/* Description unknown: an encrypted alert before the handshake
@@ -135,19 +135,6 @@ static int came_before(uint64_t f1, int64_t t1, uint64_t f2, int64_t t2)
 	return t1 <= t2;
 }
 
-static char *delta_text(int64_t from_ns, int64_t to_ns)
-{
-	double ms = (double)(to_ns - from_ns) / 1e6;
-
-	if (ms < 0)
-		ms = 0;
-	if (ms >= 1000.0)
-		return xasprintf("%.2f s", ms / 1000.0);
-	if (ms >= 10.0)
-		return xasprintf("%.0f ms", ms);
-	return xasprintf("%.1f ms", ms);
-}
-
 /* The last message the sender received before the alert. */
 static const struct ladder_entry *last_received(const struct tls_session *s,
 						const struct tls_alert *a)
@@ -165,21 +152,6 @@ static const struct ladder_entry *last_received(const struct tls_session *s,
 		best = l;
 	}
 	return best;
-}
-
-static const char *ladder_name(const struct ladder_entry *l)
-{
-	switch (l->kind) {
-	case LAD_HANDSHAKE: return hs_type_text(l->type);
-	case LAD_CCS: return "ChangeCipherSpec";
-	case LAD_ALERT: return "alert";
-	case LAD_ENCRYPTED_HS: return "encrypted handshake message";
-	case LAD_APP_DATA: return "application data";
-	case LAD_GAP: return "gap";
-	case LAD_SSLV2_HELLO: return "SSLv2 ClientHello";
-	case LAD_HRR: return "HelloRetryRequest";
-	}
-	return "message";
 }
 
 /* The first predicted finding on `side` whose id is in `ids` (in the
@@ -256,7 +228,43 @@ static int trust_related(int desc)
 	       desc == AL_BAD_CERTIFICATE || desc == AL_HANDSHAKE_FAILURE;
 }
 
-static void one_alert(struct rule_eval *e, const struct tls_alert *a, int first)
+/* A TLS 1.3 rejection read from the protected records (rule_outcome):
+ * what the wire shows, and what it most likely means. */
+static char *inferred_text(const struct rule_eval *e)
+{
+	const struct tls_session *s = e->s;
+	char who_s[128], who_o[128];
+	char *d = rule_delta_text(e->inferred_after.ts_ns, e->inferred_rec.ts_ns), *t;
+	const char *how = s->close_reason == TCP_CLOSE_RST ? "reset (RST)" : "closed (FIN)";
+
+	rule_who(e, e->inferred_side, who_s, sizeof(who_s));
+	rule_who(e, 1 - e->inferred_side, who_o, sizeof(who_o));
+
+	if (e->inferred_side == SIDE_CLIENT)
+		t = xasprintf("Probably rejected by %s (encrypted alert): instead of its Finished, it "
+			      "answered the encrypted flight of %s (frame %llu) with one short "
+			      "encrypted record (%u bytes, frame %llu, %s later), and the connection "
+			      "was %s. Without keys that is what a TLS 1.3 alert looks like: most "
+			      "likely the client refused the server's certificate, but the alert's "
+			      "description is encrypted.",
+			      who_s, who_o, (unsigned long long)e->inferred_after.frame,
+			      e->inferred_rec.len, (unsigned long long)e->inferred_rec.frame, d,
+			      how);
+	else
+		t = xasprintf("Probably rejected by %s (encrypted alert): after the encrypted "
+			      "Finished flight of %s (frame %llu), it sent one short encrypted record "
+			      "(%u bytes, frame %llu, %s later) and no application data, and the "
+			      "connection was %s. Without keys that is what a TLS 1.3 alert looks "
+			      "like: most likely the server refused the client's certificate (or its "
+			      "lack of one), but the alert's description is encrypted.",
+			      who_s, who_o, (unsigned long long)e->inferred_after.frame,
+			      e->inferred_rec.len, (unsigned long long)e->inferred_rec.frame, d,
+			      how);
+	free(d);
+	return t;
+}
+
+static void one_alert(struct rule_eval *e, const struct tls_alert *a, int first, int inferred)
 {
 	const struct tls_session *s = e->s;
 	struct session_report *r = e->r;
@@ -276,8 +284,10 @@ static void one_alert(struct rule_eval *e, const struct tls_alert *a, int first)
 	rule_who(e, other, who_o, sizeof(who_o));
 	rule_addr(s, sender, ra, sizeof(ra));
 
-	if (answered) {
-		delta = delta_text(ch->ts_ns, a->ts_ns);
+	if (inferred) {
+		blame = inferred_text(e);
+	} else if (answered) {
+		delta = rule_delta_text(ch->ts_ns, a->ts_ns);
 		if (ch->n == 0)
 			blame = xasprintf("%s rejected %s, which sent no client certificate, with %s "
 					  "(frame %llu, %s after the empty Certificate in frame %llu).",
@@ -302,9 +312,9 @@ static void one_alert(struct rule_eval *e, const struct tls_alert *a, int first)
 
 		if (l) {
 			free(delta);
-			delta = delta_text(l->ts_ns, a->ts_ns);
+			delta = rule_delta_text(l->ts_ns, a->ts_ns);
 			snprintf(after, sizeof(after), ", %s after the %s in frame %llu", delta,
-				 ladder_name(l), (unsigned long long)l->frame);
+				 rule_ladder_name(l), (unsigned long long)l->frame);
 		}
 		if (desc)
 			blame = xasprintf("%s ended the handshake with %s (frame %llu%s)%s%s.",
@@ -429,9 +439,16 @@ void rule_alerts(struct rule_eval *e)
 	int first = 1;
 
 	for (i = 0; i < s->n_alerts; i++) {
-		if (!is_fatal(s, &s->alerts[i]))
+		if (!rule_alert_fatal(s, &s->alerts[i]))
 			continue;
-		one_alert(e, &s->alerts[i], first);
+		one_alert(e, &s->alerts[i], first, 0);
 		first = 0;
+	}
+	if (first && e->inferred_side >= 0) {
+		/* No alert in sight, but the protected records show one. */
+		struct tls_alert a = { e->inferred_side,      1, -1, -1, e->inferred_rec.ts_ns,
+				       e->inferred_rec.frame, 0 };
+
+		one_alert(e, &a, 1, 1);
 	}
 }

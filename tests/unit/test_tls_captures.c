@@ -414,8 +414,7 @@ static void check_certs(const char *name, const struct expect *e, const struct t
  * application_data record of a direction, in order. The dissector stops
  * reading a connection once both sides sent two of them, so only
  * captures with fewer are compared in full. */
-static void check_protected(const char *name, const struct expect *e,
-			    const struct tls_session *s)
+static void check_protected(const char *name, const struct expect *e, const struct tls_session *s)
 {
 	const struct section *m = nth(e, "messages", 0);
 	struct tls_protected want[2];

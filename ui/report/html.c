@@ -108,7 +108,8 @@ static const char CSS[] =
 	"min-width:120px}\n"
 	".card b{display:block;font-size:22px}.card span{color:var(--mute);font-size:12px}\n"
 	".card.failed b{color:var(--bad)}.card.warning b{color:var(--warn)}"
-	".card.ok b{color:var(--ok)}.card.incomplete b{color:var(--mute)}\n"
+	".card.ok b{color:var(--ok)}.card.incomplete b{color:var(--mute)}"
+	".card.at_risk b{color:var(--bad)}\n"
 	"table{border-collapse:collapse;width:100%;background:#fff;margin:4px 0 8px}\n"
 	"th,td{border:1px solid var(--line);padding:4px 8px;text-align:left;vertical-align:top}\n"
 	"th{background:var(--mutebg);font-weight:600}\n"
@@ -116,7 +117,7 @@ static const char CSS[] =
 	"code,.mono{font-family:ui-monospace,'DejaVu Sans Mono',Consolas,monospace;font-size:12px;"
 	"word-break:break-all}\n"
 	".pill{display:inline-block;border-radius:10px;padding:0 8px;font-size:12px;font-weight:600}\n"
-	".pill.error,.pill.failed,.pill.expired{background:var(--badbg);color:var(--bad)}\n"
+	".pill.error,.pill.failed,.pill.at_risk,.pill.expired{background:var(--badbg);color:var(--bad)}\n"
 	".pill.warning,.pill.expiring{background:var(--warnbg);color:var(--warn)}\n"
 	".pill.info,.pill.incomplete{background:var(--mutebg);color:var(--mute)}\n"
 	".pill.ok{background:var(--okbg);color:var(--ok)}\n"
@@ -381,7 +382,7 @@ static void session_article(FILE *f, const char *file, const struct session_repo
 	const char *v = verdict_str(r->verdict);
 
 	fprintf(f, "<article class=\"session %s\">\n<h3><span class=\"pill %s\">", v, v);
-	h(f, v);
+	h(f, verdict_label(r->verdict));
 	fputs("</span> ", f);
 	hf(f, "%s \u2192 %s", endpoint_str(&s->client, cb, sizeof(cb)),
 	   endpoint_str(&s->server, sb, sizeof(sb)));
@@ -396,6 +397,10 @@ static void session_article(FILE *f, const char *file, const struct session_repo
 	h(f, file);
 	hf(f, ", session %llu, frames %llu-%llu", (unsigned long long)s->id,
 	   (unsigned long long)s->first_frame, (unsigned long long)s->last_frame);
+	if (r->outcome_text && r->outcome_text[0]) {
+		fputs("</dd><dt>outcome</dt><dd>", f);
+		h(f, r->outcome_text);
+	}
 	fputs("</dd><dt>started</dt><dd>", f);
 	h(f, tstr_ns(s->start_ts, tb, sizeof(tb)));
 	fputs("</dd>", f);
@@ -505,7 +510,7 @@ static void html_session(void *st, const struct sink_file *file, const struct se
 	struct hstate *hs = st;
 	if (!r->s)
 		return;
-	if (r->verdict == VERDICT_FAILED && hs->body) {
+	if ((r->verdict == VERDICT_FAILED || r->verdict == VERDICT_AT_RISK) && hs->body) {
 		session_article(hs->body, file->path, r, 1);
 		hs->n_failed++;
 	} else if (r->verdict == VERDICT_WARNING && hs->warn) {
@@ -632,6 +637,7 @@ static void write_page(FILE *f, struct hstate *hs, const struct run_summary *sum
 	fputs("</div>\n<h3>Sessions</h3><div class=\"cards\">\n", f);
 	card(f, "", sum->sessions, "TLS sessions");
 	card(f, "failed", sum->by_verdict[VERDICT_FAILED], "failed");
+	card(f, "at_risk", sum->by_verdict[VERDICT_AT_RISK], "completed, at risk");
 	card(f, "warning", sum->by_verdict[VERDICT_WARNING], "warning");
 	card(f, "ok", sum->by_verdict[VERDICT_OK], "ok");
 	card(f, "incomplete", sum->by_verdict[VERDICT_INCOMPLETE], "incomplete");

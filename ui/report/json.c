@@ -19,7 +19,7 @@
 #include "ui/text/text.h"
 #include "ui/report/report.h"
 
-#define JSON_SCHEMA_VERSION 1
+#define JSON_SCHEMA_VERSION 2
 
 struct jstate {
 	FILE *out;
@@ -315,6 +315,10 @@ static json_t *jsession(const char *file, const struct session_report *r)
 
 	set(o, "findings", jfindings(r));
 	set(o, "verdict", json_string(verdict_str(r->verdict)));
+	set(o, "established", json_boolean(r->established));
+	set(o, "outcome", json_string(outcome_str(r->outcome)));
+	set(o, "outcome_basis", json_string(outcome_basis_str(r->outcome_basis)));
+	set(o, "outcome_text", jstr(r->outcome_text ? r->outcome_text : ""));
 	set(o, "headline", jstr(r->headline ? r->headline : ""));
 	set(o, "judged_at", r->judged_at ? jtime_s(r->judged_at) : json_null());
 
@@ -425,6 +429,7 @@ static void j_end(void *st, const struct run_summary *sum)
 	set(x, "ok", jint((long long)sum->by_verdict[VERDICT_OK]));
 	set(x, "warning", jint((long long)sum->by_verdict[VERDICT_WARNING]));
 	set(x, "failed", jint((long long)sum->by_verdict[VERDICT_FAILED]));
+	set(x, "at_risk", jint((long long)sum->by_verdict[VERDICT_AT_RISK]));
 	set(x, "incomplete", jint((long long)sum->by_verdict[VERDICT_INCOMPLETE]));
 	set(o, "sessions", x);
 

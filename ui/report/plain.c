@@ -81,7 +81,8 @@ static int verdict_color(enum verdict v)
 	switch (v) {
 	case VERDICT_OK: return C_GREEN;
 	case VERDICT_WARNING: return C_YELLOW;
-	case VERDICT_FAILED: return C_RED;
+	case VERDICT_FAILED:
+	case VERDICT_AT_RISK: return C_RED;
 	default: return C_DIM;
 	}
 }
@@ -338,12 +339,16 @@ static void session_block(struct tstate *t, const struct session_report *r)
 		fprintf(f, " (%s)", S(t, r->service));
 	fputc('\n', f);
 
-	fprintf(f, "  Verdict:  %s%s%s\n", C(t, verdict_color(r->verdict)), verdict_str(r->verdict),
-		C(t, C_OFF));
+	fprintf(f, "  Verdict:  %s%s%s\n", C(t, verdict_color(r->verdict)),
+		verdict_label(r->verdict), C(t, C_OFF));
 	if (r->headline && r->headline[0]) {
 		fprintf(f, "  Why:      %s", C(t, C_BOLD));
 		text_wrap(f, S(t, r->headline), 12, 12, WRAP_WIDTH);
 		fputs(C(t, C_OFF), f);
+	}
+	if (r->outcome_text && r->outcome_text[0]) {
+		fputs("  Outcome:  ", f);
+		text_wrap(f, S(t, r->outcome_text), 12, 12, WRAP_WIDTH);
 	}
 	fprintf(f, "  Started:  %s (frames %llu-%llu)%s\n", ui_time_us(s->start_ts, tb, sizeof tb),
 		(unsigned long long)s->first_frame, (unsigned long long)s->last_frame,
@@ -589,10 +594,12 @@ static void t_end(void *st, const struct run_summary *sum)
 		fprintf(f, "  %s%s%s: %s\n", C(t, C_RED), S(t, sum->bad[i].path), C(t, C_OFF),
 			S(t, sum->bad[i].message));
 	fprintf(f,
-		"Sessions:     %llu: %s%llu ok%s, %s%llu warning%s, %s%llu failed%s, %llu incomplete\n",
+		"Sessions:     %llu: %s%llu ok%s, %s%llu warning%s, %s%llu at risk%s, %s%llu failed%s, "
+		"%llu incomplete\n",
 		(unsigned long long)sum->sessions, C(t, C_GREEN),
 		(unsigned long long)sum->by_verdict[VERDICT_OK], C(t, C_OFF), C(t, C_YELLOW),
 		(unsigned long long)sum->by_verdict[VERDICT_WARNING], C(t, C_OFF), C(t, C_RED),
+		(unsigned long long)sum->by_verdict[VERDICT_AT_RISK], C(t, C_OFF), C(t, C_RED),
 		(unsigned long long)sum->by_verdict[VERDICT_FAILED], C(t, C_OFF),
 		(unsigned long long)sum->by_verdict[VERDICT_INCOMPLETE]);
 	if (sum->n_findings) {

@@ -335,7 +335,8 @@ int tui_verdict_role(enum verdict v)
 	switch (v) {
 	case VERDICT_OK: return RL_OK;
 	case VERDICT_WARNING: return RL_WARN;
-	case VERDICT_FAILED: return RL_ERR;
+	case VERDICT_FAILED:
+	case VERDICT_AT_RISK: return RL_ERR;
 	default: return RL_DIM;
 	}
 }

@@ -51,16 +51,6 @@ struct list {
 
 /* ------------------------------------------------------------ cells */
 
-static int verdict_rank(enum verdict v)
-{
-	switch (v) {
-	case VERDICT_FAILED: return 0;
-	case VERDICT_WARNING: return 1;
-	case VERDICT_INCOMPLETE: return 2;
-	default: return 3;
-	}
-}
-
 static void upper(char *s)
 {
 	for (; *s; s++)
@@ -79,7 +69,7 @@ static const char *cell(const struct tui *t, const struct list *L, const struct 
 	buf[0] = 0;
 	switch (c) {
 	case C_VERDICT:
-		snprintf(buf, len, "%s", verdict_str(r->verdict));
+		snprintf(buf, len, "%s", verdict_label(r->verdict));
 		upper(buf);
 		break;
 	case C_TIME: {
@@ -411,7 +401,7 @@ static void list_header(struct tui *t, struct view *v)
 	struct list *L = v->priv;
 	const struct analysis *a = t->a;
 	char title[1024], pb[300], t1[48], t2[48];
-	size_t o = 0, counts[4], bad = 0;
+	size_t o = 0, counts[VERDICT__COUNT], bad = 0;
 	int64_t lo = 0, hi = 0;
 	int have = 0, x;
 
@@ -465,14 +455,19 @@ static void list_header(struct tui *t, struct view *v)
 		snprintf(b, sizeof b, "%zu session%s: ", a->n_sessions,
 			 a->n_sessions == 1 ? "" : "s");
 		x += tui_put(t, 1, x, t->cols - x, RL_BOLD, 0, b);
-		static const enum verdict order[] = { VERDICT_FAILED, VERDICT_WARNING, VERDICT_OK,
+		static const enum verdict order[] = { VERDICT_FAILED, VERDICT_AT_RISK,
+						      VERDICT_WARNING, VERDICT_OK,
 						      VERDICT_INCOMPLETE };
-		for (size_t k = 0; k < 4; k++) {
-			snprintf(b, sizeof b, "%zu %s", counts[order[k]], verdict_str(order[k]));
-			x += tui_put(t, 1, x, t->cols - x,
-				     counts[order[k]] ? tui_verdict_role(order[k]) : RL_NORMAL, 0,
-				     b);
-			x += tui_put(t, 1, x, t->cols - x, RL_NORMAL, 0, k < 3 ? ", " : "");
+		/* Only the verdicts that occur: the filter must fit too. */
+		int any = 0;
+		for (size_t k = 0; k < sizeof order / sizeof order[0]; k++) {
+			if (!counts[order[k]])
+				continue;
+			if (any)
+				x += tui_put(t, 1, x, t->cols - x, RL_NORMAL, 0, ", ");
+			snprintf(b, sizeof b, "%zu %s", counts[order[k]], verdict_label(order[k]));
+			x += tui_put(t, 1, x, t->cols - x, tui_verdict_role(order[k]), 0, b);
+			any = 1;
 		}
 		snprintf(b, sizeof b, "   sort: %s", sort_names[L->sort]);
 		x += tui_put(t, 1, x, t->cols - x, RL_DIM, 0, b);

@@ -591,7 +591,7 @@ static void sess_open(struct tui *t, struct view *v)
 	doc_line(d, IT_HEAD);
 	{
 		char vb[32];
-		snprintf(vb, sizeof vb, "%s", verdict_str(r->verdict));
+		snprintf(vb, sizeof vb, "%s", verdict_label(r->verdict));
 		for (char *p = vb; *p; p++)
 			if (*p >= 'a' && *p <= 'z')
 				*p = (char)(*p - 'a' + 'A');
@@ -601,6 +601,11 @@ static void sess_open(struct tui *t, struct view *v)
 			 tui_s(r->headline && r->headline[0] ? r->headline : "(no summary)", hb,
 			       sizeof hb),
 			 (int)strlen(vb) + 2, 1);
+	}
+	if (r->outcome_text && r->outcome_text[0]) {
+		doc_line(d, IT_HEAD);
+		doc_put(d, RL_DIM, "Outcome: ");
+		doc_wrap(d, IT_HEAD, RL_NORMAL, tui_s(r->outcome_text, hb, sizeof hb), 9, 1);
 	}
 	doc_blank(d, IT_HEAD);
 
