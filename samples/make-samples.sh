@@ -505,7 +505,10 @@ scenarios() {
 	# 17. MRA web on 443 in TLS 1.3: certificates are encrypted.
 	http_get expe.example.com /Cisco/Jabber/version
 	SRV=(-cert $P/expe-public.crt -key $P/expe-public.key -cert_chain $P/fab-inter.crt)
-	CLI=(-tls1_3 -servername expe.example.com -CAfile $TRUST/phone-public-ca-list.pem -verify_return_error)
+	#     The client writes its key log (samples/tls13-443.keys), so the
+	#     same capture can also be read decrypted (--keylog).
+	CLI=(-tls1_3 -servername expe.example.com -CAfile $TRUST/phone-public-ca-list.pem -verify_return_error
+		-keylogfile $HERE/tls13-443.keys)
 	run tls13-443 443 jabber expe server none
 
 	# 18. SIP trunk configured by IP: CUCM dials 10.48.80.47, the C's SAN

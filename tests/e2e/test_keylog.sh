@@ -146,4 +146,20 @@ grep -q "not a key log" "$TMP/err" || fail "--keylog of a capture file: $(cat "$
 "$TLSDIAG" --json --keylog "$DIR/tls13-mtls.keys" "$DIR/$name.pcap" 2>/dev/null | head -1 >"$TMP/other.json"
 jq -e '[.findings[] | select(.id == "not_decrypted") | .message | test("no secrets")] | any' \
 	"$TMP/other.json" >/dev/null || fail "a key log without the session is not reported"
+# The bundled TLS 1.3 sample and its client's key log: the server chain
+# tshark decrypts (Expressway-E's leaf, then the Fabrikam issuing CA) is
+# shown and judged, and the finding says it was decrypted.
+S=$top_srcdir/samples
+"$TLSDIAG" --json --keylog "$S/tls13-443.keys" "$S/tls13-443.pcap" 2>/dev/null | head -1 >"$TMP/s13.json"
+# (The close_notify alerts come after application data both ways, where a
+# session is concluded and tlsdiag stops following it: not compared.)
+tshark_view "$S/tls13-443.pcap" "$S/tls13-443.keys" 443 | grep -v '^alert [a-z]* 0$' |
+	sort -s -k1,2 >"$TMP/s13.tshark"
+tlsdiag_view "$TMP/s13.json" | sort -s -k1,2 >"$TMP/s13.ours"
+[ "$(grep -c 'server cert' "$TMP/s13.tshark")" -eq 2 ] || fail "samples/tls13-443: tshark reads no 2-certificate chain"
+cmp -s "$TMP/s13.tshark" "$TMP/s13.ours" || fail "samples/tls13-443 with its key log differs from tshark"
+[ "$(sorted_ids "$TMP/s13.json")" = "decrypted_with_keylog" ] ||
+	fail "samples/tls13-443 with its key log: findings '$(sorted_ids "$TMP/s13.json")'"
+jq -e '.server_chain[0].subject | test("CN=expe.example.com")' "$TMP/s13.json" >/dev/null ||
+	fail "samples/tls13-443: the leaf is not Expressway-E's"
 finish
