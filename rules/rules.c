@@ -174,9 +174,9 @@ static void rule_tls13(struct rule_eval *e)
 {
 	if (!tls_handshake_hidden(e->s))
 		return;
-	/* side: the chain a user looks for is the server's (the client's, if
-	 * any, is hidden too) */
-	report_add(e->r, "certs_not_visible_tls13", SEV_INFO, SIDE_SERVER, -1, BASIS_OBSERVED,
+	/* About the whole session (both chains are hidden): side -1, which
+	 * JSON writes as null (docs/json.md). */
+	report_add(e->r, "certs_not_visible_tls13", SEV_INFO, -1, -1, BASIS_OBSERVED,
 		   "ServerHello", e->s->sh.frame,
 		   "This session negotiated TLS 1.3: the certificates (and the CertificateRequest and "
 		   "most alerts) are encrypted, so they cannot be checked from the capture.",
