@@ -78,8 +78,26 @@ const char *cert_status_str(enum cert_status s)
 	case CS_BAD_SIGNATURE: return "bad signature";
 	case CS_UNPARSEABLE: return "unparseable";
 	case CS_EXTRA: return "extra";
+	case CS_ISSUER_NOT_SENT: return "issuer not sent";
 	}
 	return "unknown";
+}
+
+enum tone cert_status_tone(enum cert_status s)
+{
+	switch (s) {
+	case CS_TRUSTED_ROOT:
+	case CS_TRUSTED_VIA_STORE:
+	case CS_LINKED: return TONE_GOOD;
+	case CS_UNCHECKED:
+	case CS_EXTRA:
+	case CS_ISSUER_NOT_SENT: return TONE_DIM;
+	case CS_ISSUER_MISSING:
+	case CS_UNTRUSTED_ROOT:
+	case CS_BAD_SIGNATURE:
+	case CS_UNPARSEABLE: return TONE_BAD;
+	}
+	return TONE_DIM;
 }
 
 static char *dup_or_null(const char *s)
@@ -122,6 +140,9 @@ static void chain_view_free(struct chain_view *v)
 	free(v->store_path);
 	free(v->trust_store_name);
 	free(v->rows);
+	for (size_t i = 0; i < v->n_head; i++)
+		free(v->head[i].text);
+	free(v->head);
 	memset(v, 0, sizeof(*v));
 }
 

@@ -79,19 +79,35 @@ struct finding {
 	char *advice;	/* the fix, in the customer's terms (DOMAIN §6) */
 };
 
+/* How a fact reads, for the views to colour: STYLE §8, the rules decide
+ * what is good or bad, every view only maps a tone to its own look. */
+enum tone { TONE_PLAIN = 0, TONE_GOOD, TONE_WARN, TONE_BAD, TONE_DIM };
+
+/* A piece of a sentence with its tone. */
+struct text_span {
+	char *text;
+	enum tone tone;
+};
+
 /* How one certificate of a presented chain stands. */
 enum cert_status {
 	CS_UNCHECKED = 0,     /* nothing to say (no store, no link) */
 	CS_TRUSTED_ROOT,      /* in the receiver's trust store */
 	CS_TRUSTED_VIA_STORE, /* links to a cert in the trust store */
 	CS_LINKED,	      /* signed by the next cert of the path (verified) */
-	CS_ISSUER_MISSING,    /* issuer neither sent nor in any store */
+	CS_ISSUER_MISSING,    /* issuer neither sent nor in the receiver's store */
 	CS_UNTRUSTED_ROOT,    /* self-signed, not in the trust store */
 	CS_BAD_SIGNATURE,     /* the named issuer's key does not verify it */
 	CS_UNPARSEABLE,	      /* certificate could not be decoded */
 	CS_EXTRA,	      /* not on the path from the leaf */
+	CS_ISSUER_NOT_SENT,   /* its issuer was not sent, and no trust store was
+				 given to look for it in: not checked (normal
+				 when the issuer is the root) */
 };
 const char *cert_status_str(enum cert_status s);
+/* Good (trusted, linked), bad (missing, untrusted, bad signature,
+ * unparseable), or neither (not checked, not on the path). */
+enum tone cert_status_tone(enum cert_status s);
 
 /*
  * One row of a chain as every view draws it, in order: the issuer path
@@ -118,6 +134,11 @@ struct chain_row {
 	int status;		      /* enum cert_status of a presented certificate,
 					 or -1 (not judged, or not presented) */
 	const char *name, *url;	      /* MISSING: the issuer's DN, its AIA URL or NULL */
+	/* MISSING: the word to tag it with ("missing", "not sent"), what it
+	 * means ("neither sent nor in the trust store", "not checked: no
+	 * trust store given") and its tone. Static strings. */
+	const char *tag, *note;
+	enum tone tone;
 };
 
 struct chain_view {
@@ -138,8 +159,21 @@ struct chain_view {
 					 the path (not owned), leaf side first */
 	size_t n_store_path;
 	char *trust_store_name; /* the store used for this chain's receiver */
+	/* The Certificate message is only partly in the capture (a gap, or
+	 * the capture ends inside it): `missing` of its `msg_len` bytes were
+	 * not captured; certificates beyond those read were sent when
+	 * `more_sent`. Set before chain_build (rules.c). */
+	int partial;
+	uint32_t msg_len;
+	uint64_t missing;
+	int more_sent;
 	struct chain_row *rows; /* what the views draw (chain_view_rows) */
 	size_t n_rows;
+	/* The chain in a few words, as every view writes it after "Server
+	 * chain (frame 6): ": "2 certificates sent, root not sent (normal);
+	 * not checked: no trust store given" (chain_view_rows). */
+	struct text_span *head;
+	size_t n_head;
 };
 
 struct session_report {

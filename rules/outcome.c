@@ -144,9 +144,9 @@ static const char *not_seen_reason(const struct tls_session *s)
 	if (!closed(s))
 		return s->close_reason == TCP_CLOSE_IDLE ? "the connection went quiet before the "
 							   "handshake finished"
-			       : s->close_reason == TCP_CLOSE_EVICTED
-				       ? "the connection was dropped from the flow table (--max-flows)"
-				       : "the capture ends before the handshake finished";
+		       : s->close_reason == TCP_CLOSE_EVICTED
+			       ? "the connection was dropped from the flow table (--max-flows)"
+			       : "the capture ends before the handshake finished";
 	return NULL;
 }
 
@@ -237,7 +237,8 @@ void rule_outcome_text(struct rule_eval *e)
 				  "Probably rejected by %s (encrypted alert): one short encrypted record "
 				  "(%u bytes, frame %llu, %s after frame %llu), then the connection was "
 				  "%s with no application data from it.",
-				  who, e->inferred_rec.len, (unsigned long long)e->inferred_rec.frame, d,
+				  who, e->inferred_rec.len,
+				  (unsigned long long)e->inferred_rec.frame, d,
 				  (unsigned long long)e->inferred_after.frame, close_word(s));
 			free(d);
 		} else if (r->outcome_alert >= 0) {
@@ -251,11 +252,13 @@ void rule_outcome_text(struct rule_eval *e)
 	}
 	case OUTCOME_COMPLETED:
 		if (r->outcome_basis == OB_DECRYPTED)
-			dbuf_addstr(&b, "Completed: both Finished messages were decrypted and match "
-					"the handshake.");
+			dbuf_addstr(&b,
+				    "Completed: both Finished messages were decrypted and match "
+				    "the handshake.");
 		else if (s->tls13)
-			dbuf_addstr(&b, "Completed: the client sent its Finished, and nothing after it "
-					"looks like a rejection.");
+			dbuf_addstr(&b,
+				    "Completed: the client sent its Finished, and nothing after it "
+				    "looks like a rejection.");
 		else
 			dbuf_addstr(&b, "Completed: both sides sent their Finished.");
 		break;
@@ -266,7 +269,8 @@ void rule_outcome_text(struct rule_eval *e)
 			  close_word(s));
 		if (l && (l->side == SIDE_CLIENT || l->side == SIDE_SERVER))
 			dbuf_addf(&b, "; the last message was the %s's %s (frame %llu)",
-				  side_str(l->side), rule_ladder_name(l), (unsigned long long)l->frame);
+				  side_str(l->side), rule_ladder_name(l),
+				  (unsigned long long)l->frame);
 		dbuf_addstr(&b, ".");
 		break;
 	}

@@ -204,6 +204,8 @@ static char *chain_end_text(const struct rule_eval *e, int side)
 	const struct chain_result *res = &e->cr[side];
 	const struct chain_view *v = &e->r->chain[side];
 
+	if (v->partial)
+		return xstrdup("is only partly in the capture (so where it ends is not known)");
 	if (res->top_self_signed)
 		return xasprintf("ends at the self-signed %s", rule_dn(&res->top->subject));
 	if (res->n_known && res->known_reaches_root && v->missing_issuer)
@@ -288,24 +290,34 @@ static void one_alert(struct rule_eval *e, const struct tls_alert *a, int first,
 		blame = inferred_text(e);
 	} else if (answered) {
 		delta = rule_delta_text(ch->ts_ns, a->ts_ns);
-		if (ch->n == 0)
+		/* A Certificate the capture holds in part is never empty, and
+		 * only a client's empty one means "no client certificate". */
+		const char *part = ch->complete ? "" : ", which the capture holds only in part";
+
+		if (ch->n == 0 && ch->complete && other == SIDE_CLIENT)
 			blame = xasprintf("%s rejected %s, which sent no client certificate, with %s "
 					  "(frame %llu, %s after the empty Certificate in frame %llu).",
 					  who_s, who_o, desc ? desc : "an encrypted alert",
 					  (unsigned long long)a->frame, delta,
 					  (unsigned long long)ch->frame);
+		else if (ch->n == 0 && ch->complete)
+			blame = xasprintf("%s rejected %s, whose Certificate message (frame %llu) was "
+					  "empty, with %s (frame %llu, %s later).",
+					  who_s, who_o, (unsigned long long)ch->frame,
+					  desc ? desc : "an encrypted alert",
+					  (unsigned long long)a->frame, delta);
 		else if (desc)
 			blame = xasprintf("%s rejected the chain of %s with %s (frame %llu, %s after the "
-					  "Certificate in frame %llu).",
+					  "Certificate in frame %llu%s).",
 					  who_s, who_o, desc, (unsigned long long)a->frame, delta,
-					  (unsigned long long)ch->frame);
+					  (unsigned long long)ch->frame, part);
 		else
 			blame = xasprintf("%s sent an encrypted alert (frame %llu, %s after the "
-					  "Certificate of %s in frame %llu) and the handshake ended: "
+					  "Certificate of %s in frame %llu%s) and the handshake ended: "
 					  "most likely it rejected that chain, but the alert's "
 					  "description is encrypted.",
 					  who_s, (unsigned long long)a->frame, delta, who_o,
-					  (unsigned long long)ch->frame);
+					  (unsigned long long)ch->frame, part);
 	} else {
 		const struct ladder_entry *l = last_received(s, a);
 		char after[160] = "";
@@ -351,6 +363,12 @@ static void one_alert(struct rule_eval *e, const struct tls_alert *a, int first,
 					   "finds this (%s, predicted): %s",
 					   desc, w->id, w->message);
 			adv = xstrdup(w->advice);
+		} else if (!ch->complete) {
+			reason = xasprintf(
+				"The capture lost part of that Certificate message (%llu of its %u "
+				"bytes), so tlsdiag cannot tell which certificate %s refused.",
+				(unsigned long long)e->r->chain[other].missing,
+				e->r->chain[other].msg_len, service_role(&e->svc, sender));
 		} else if (st && trust_related(a->desc) && ch->n > 0) {
 			reason = xasprintf(
 				"tlsdiag's own validation against the trust store given for "

@@ -176,8 +176,8 @@ static void rule_tls13(struct rule_eval *e)
 		return;
 	/* About the whole session (both chains are hidden): side -1, which
 	 * JSON writes as null (docs/json.md). */
-	report_add(e->r, "certs_not_visible_tls13", SEV_INFO, -1, -1, BASIS_OBSERVED,
-		   "ServerHello", e->s->sh.frame,
+	report_add(e->r, "certs_not_visible_tls13", SEV_INFO, -1, -1, BASIS_OBSERVED, "ServerHello",
+		   e->s->sh.frame,
 		   "This session negotiated TLS 1.3: the certificates (and the CertificateRequest and "
 		   "most alerts) are encrypted, so they cannot be checked from the capture.",
 		   "To see the certificates, capture a handshake limited to TLS 1.2 (for a test, "
@@ -318,7 +318,7 @@ static void rule_client_auth(struct rule_eval *e)
 		return;
 	rule_who(e, SIDE_CLIENT, who_c, sizeof(who_c));
 	rule_who(e, SIDE_SERVER, who_s, sizeof(who_s));
-	if (cc->present && cc->n == 0) {
+	if (cc->present && cc->n == 0 && cc->complete) {
 		/* A TLS 1.3 client finishes its side of the handshake before the
 		 * server judges its Certificate: a fatal alert then is a refusal. */
 		int accepted = s->handshake_done && !server_fatal_alert(s);
@@ -549,6 +549,36 @@ static void count_problems(struct session_report *r)
 	}
 }
 
+/* ------------------------------------------------------------ partial chains */
+
+/* A Certificate message the capture holds only in part: how much of it is
+ * missing (the dissector's notes) and whether more certificates were sent
+ * than could be read. */
+static void chain_partial(const struct tls_session *s, int side, struct chain_view *v)
+{
+	const struct tls_chain *ch = &s->chain[side];
+	uint64_t read = 0;
+
+	if (!ch->present || ch->complete)
+		return;
+	v->partial = 1;
+	for (size_t i = 0; i < s->n_notes; i++) {
+		const struct tls_note *n = &s->notes[i];
+		uint64_t left = n->msg_len > n->msg_seen ? (uint64_t)n->msg_len - n->msg_seen : 0;
+
+		if (n->side != side || n->msg_type != HS_CERTIFICATE ||
+		    (n->kind != NOTE_GAP && n->kind != NOTE_TRUNCATED))
+			continue;
+		v->msg_len = n->msg_len;
+		v->missing += n->kind == NOTE_GAP && n->bytes < left ? n->bytes : left;
+	}
+	/* Each entry: a 3-byte length and the DER (TLS 1.3: and 2 bytes of
+	 * extensions at least). */
+	for (size_t i = 0; i < ch->n; i++)
+		read += 3 + ch->certs[i]->der_len + (s->tls13 ? 2 : 0);
+	v->more_sent = !ch->compression && ch->declared_len > read;
+}
+
 /* ------------------------------------------------------------ entry point */
 
 void rules_evaluate(const struct rules_ctx *ctx, struct session_report *r)
@@ -583,6 +613,7 @@ void rules_evaluate(const struct rules_ctx *ctx, struct session_report *r)
 		const struct endpoint *receiver = side == SIDE_SERVER ? &s->client : &s->server;
 
 		e.store[side] = trust_for(ctx->trust, receiver);
+		chain_partial(s, side, &r->chain[side]);
 		chain_build(&r->chain[side], &e.cr[side], &s->chain[side], e.store[side],
 			    ctx->trust);
 	}

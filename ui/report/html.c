@@ -152,8 +152,11 @@ static const char CSS[] =
 	".cert.extra{border-color:#e0a100;background:var(--warnbg)}"
 	".cert.extra .st{color:var(--warn)}\n"
 	".cert.unknown{background:var(--mutebg)}\n"
-	".cert.store{border-style:dashed}.cert.missing{border-style:dashed;border-color:var(--bad);"
-	"background:#fff}\n"
+	".cert.store{border-style:dashed}.cert.missing{border-style:dashed;background:#fff}"
+	".cert.bad.missing{border-color:var(--bad)}\n"
+	"p.chainhead{margin:0 0 8px}p.chainhead .good{color:var(--ok)}"
+	"p.chainhead .warn{color:var(--warn);font-weight:600}"
+	"p.chainhead .bad{color:var(--bad);font-weight:600}p.chainhead .dim{color:var(--mute)}\n"
 	".arrow{text-align:center;color:var(--mute);font-size:12px;line-height:1.2;margin:2px 0}\n"
 	".arrow:before{content:'\\25BC';display:block;font-size:14px}\n"
 	".legend{display:flex;flex-wrap:wrap;gap:8px;font-size:12px;margin:6px 0}\n"
@@ -165,22 +168,31 @@ static const char CSS[] =
 	"footer{color:var(--mute);font-size:12px;margin-top:32px}\n"
 	"@media print{details{display:block}article.session{break-inside:avoid}}\n";
 
-struct status_look {
-	const char *cls, *label;
-};
-
-static struct status_look look(enum cert_status s)
+/* A tone's class: the rules decide good and bad, the page its colours. */
+static const char *tone_cls(enum tone t)
 {
-	switch (s) {
-	case CS_TRUSTED_ROOT: return (struct status_look){ "good", "trusted root" };
-	case CS_TRUSTED_VIA_STORE: return (struct status_look){ "good", "chains to trust store" };
-	case CS_LINKED: return (struct status_look){ "linked", "signed by next" };
-	case CS_ISSUER_MISSING: return (struct status_look){ "bad", "issuer missing" };
-	case CS_UNTRUSTED_ROOT: return (struct status_look){ "bad", "root not trusted" };
-	case CS_BAD_SIGNATURE: return (struct status_look){ "bad", "bad signature" };
-	case CS_UNPARSEABLE: return (struct status_look){ "bad", "cannot be decoded" };
-	case CS_EXTRA: return (struct status_look){ "extra", "not on the path" };
-	default: return (struct status_look){ "unknown", "not checked" };
+	switch (t) {
+	case TONE_GOOD: return "good";
+	case TONE_WARN: return "warn";
+	case TONE_BAD: return "bad";
+	case TONE_DIM: return "dim";
+	case TONE_PLAIN: break;
+	}
+	return "plain";
+}
+
+/* A certificate box's class: how it stands (cert_status_tone), linked
+ * certificates in their own colour, those off the path in theirs. */
+static const char *status_cls(enum cert_status s)
+{
+	if (s == CS_LINKED)
+		return "linked";
+	if (s == CS_EXTRA)
+		return "extra";
+	switch (cert_status_tone(s)) {
+	case TONE_GOOD: return "good";
+	case TONE_BAD: return "bad";
+	default: return "unknown";
 	}
 }
 
@@ -188,11 +200,10 @@ static struct status_look look(enum cert_status s)
 static void cert_box(FILE *f, const struct cert_info *c, const char *role, enum cert_status st,
 		     const char *extra_cls, const char *status_label, time_t judged)
 {
-	struct status_look lk = look(st);
 	char nb[40], na[40];
-	fprintf(f, "<div class=\"cert %s%s%s\"><span class=\"st\">", lk.cls, extra_cls ? " " : "",
-		extra_cls ? extra_cls : "");
-	h(f, status_label ? status_label : lk.label);
+	fprintf(f, "<div class=\"cert %s%s%s\"><span class=\"st\">", status_cls(st),
+		extra_cls ? " " : "", extra_cls ? extra_cls : "");
+	h(f, status_label ? status_label : cert_status_str(st));
 	fputs("</span><div class=\"role\">", f);
 	h(f, role);
 	fputs("</div>", f);
@@ -290,13 +301,16 @@ static void chain_diagram(FILE *f, const struct session_report *r, int side)
 	fputs("<div class=\"chain\"><div class=\"title\">", f);
 	hf(f, "%s chain, sent by %s", side == SIDE_SERVER ? "Server" : "Client",
 	   endpoint_str(ep, eb, sizeof(eb)));
-	fputs("</div>\n", f);
-	if (!ch->complete)
-		fputs("<p class=\"muted\">The Certificate message was not seen whole.</p>\n", f);
+	fputs("</div>\n<p class=\"chainhead\">", f);
+	/* The rules' words for the chain as a whole. */
+	for (size_t k = 0; k < cv->n_head; k++) {
+		fprintf(f, "<span class=\"%s\">", tone_cls(cv->head[k].tone));
+		h(f, cv->head[k].text);
+		fputs("</span>", f);
+	}
+	fputs("</p>\n", f);
 	if (ch->n == 0) {
-		fputs("<p class=\"muted\">Empty Certificate message: no certificate was sent.</p>"
-		      "</div>\n",
-		      f);
+		fputs("</div>\n", f);
 		return;
 	}
 
@@ -333,12 +347,12 @@ static void chain_diagram(FILE *f, const struct session_report *r, int side)
 				 r->judged_at);
 		} else if (w->kind == ROW_MISSING) {
 			arrow(f, "issued by");
-			fprintf(f,
-				"<div class=\"cert bad missing\"><span class=\"st\">missing</span>"
-				"<div class=\"role\">%s</div><div class=\"subj\">",
-				cv->reaches_trust == -1
-					? "not sent (no trust store given to look in)"
-					: "not sent, not in the receiver's trust store");
+			fprintf(f, "<div class=\"cert %s missing\"><span class=\"st\">",
+				w->tone == TONE_BAD ? "bad" : "unknown");
+			h(f, w->tag ? w->tag : "missing");
+			fputs("</span><div class=\"role\">", f);
+			h(f, w->note ? w->note : "");
+			fputs("</div><div class=\"subj\">", f);
 			h(f, w->name);
 			fputs("</div>", f);
 			if (w->url) {
@@ -350,14 +364,6 @@ static void chain_diagram(FILE *f, const struct session_report *r, int side)
 			fputs("</div>\n", f);
 		}
 	}
-	if (cv->reaches_trust == 1)
-		fputs("<p class=\"muted\">Reaches the receiver's trust store.</p>\n", f);
-	else if (cv->reaches_trust == 0)
-		fputs("<p><span class=\"pill error\">does not reach the receiver's trust "
-		      "store</span></p>\n",
-		      f);
-	if (cv->path_len && !cv->in_order)
-		fputs("<p><span class=\"pill warning\">sent out of order</span></p>\n", f);
 	for (size_t k = 0; k < cv->n_rows; k++) {
 		const struct chain_row *w = &cv->rows[k];
 		char role[64];

@@ -168,7 +168,19 @@ static json_t *jchain_check(const struct session_report *r, int side)
 	o = json_object();
 	set(o, "frame", jframe(ch->frame));
 	set(o, "complete", json_boolean(ch->complete));
-	set(o, "sent", jint((long long)ch->n));
+	/* A message the capture holds in part has no known count. */
+	set(o, "sent", ch->complete ? jint((long long)ch->n) : json_null());
+	set(o, "read", jint((long long)ch->n));
+	set(o, "missing_bytes", jint((long long)cv->missing));
+	set(o, "more_sent", json_boolean(cv->more_sent));
+	{
+		struct dbuf t;
+		dbuf_init(&t, DBUF_TEXT_MAX);
+		for (size_t k = 0; k < cv->n_head; k++)
+			dbuf_addstr(&t, cv->head[k].text);
+		set(o, "summary", jstr(dbuf_str(&t)));
+		dbuf_free(&t);
+	}
 	set(o, "checked", json_boolean(cv->present));
 	p = json_array();
 	sp = json_array();

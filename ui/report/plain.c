@@ -71,6 +71,18 @@ static const char *C(const struct tstate *t, int c)
 	return t->color ? codes[c] : "";
 }
 
+static int tone_color(enum tone t)
+{
+	switch (t) {
+	case TONE_GOOD: return C_GREEN;
+	case TONE_WARN: return C_YELLOW;
+	case TONE_BAD: return C_RED;
+	case TONE_DIM: return C_DIM;
+	case TONE_PLAIN: break;
+	}
+	return C_OFF;
+}
+
 static int sev_color(enum severity s)
 {
 	return s == SEV_ERROR ? C_RED : s == SEV_WARNING ? C_YELLOW : C_CYAN;
@@ -213,12 +225,8 @@ static void cert_details(struct tstate *t, const struct cert_info *c, int status
 	}
 	if (status >= 0) {
 		enum cert_status cs = (enum cert_status)status;
-		int col = (cs == CS_TRUSTED_ROOT || cs == CS_TRUSTED_VIA_STORE || cs == CS_LINKED)
-				  ? C_GREEN
-			  : cs == CS_UNCHECKED || cs == CS_EXTRA ? C_DIM
-								 : C_RED;
-		fprintf(f, "%*sstatus: %s%s%s\n", (int)ind, "", C(t, col), cert_status_str(cs),
-			C(t, C_OFF));
+		fprintf(f, "%*sstatus: %s%s%s\n", (int)ind, "",
+			C(t, tone_color(cert_status_tone(cs))), cert_status_str(cs), C(t, C_OFF));
 	}
 }
 
@@ -260,26 +268,11 @@ static void chain_block(struct tstate *t, const struct session_report *r, int si
 							: "not seen in the capture");
 		return;
 	}
-	if (ch->n == 0) {
-		fprintf(f, "  %s chain (frame %llu): %sempty: no certificate sent%s\n", who,
-			(unsigned long long)ch->frame, C(t, C_YELLOW), C(t, C_OFF));
-		return;
-	}
-	fprintf(f, "  %s chain (frame %llu): %zu certificate%s sent", who,
-		(unsigned long long)ch->frame, ch->n, ch->n == 1 ? "" : "s");
-	if (cv->present) {
-		fprintf(f, ", root %s", cv->root_sent ? "sent" : "not sent");
-		if (!cv->in_order)
-			fprintf(f, ", %sout of order%s", C(t, C_YELLOW), C(t, C_OFF));
-		if (cv->trust_store_name)
-			fprintf(f, "; checked against %s", S(t, cv->trust_store_name));
-		if (cv->reaches_trust == 1)
-			fprintf(f, ": %sreaches a trusted root%s", C(t, C_GREEN), C(t, C_OFF));
-		else if (cv->reaches_trust == 0)
-			fprintf(f, ": %sdoes not reach a trusted root%s", C(t, C_RED), C(t, C_OFF));
-	}
-	if (!ch->complete)
-		fprintf(f, " %s(message incomplete in the capture)%s", C(t, C_YELLOW), C(t, C_OFF));
+	/* The rules' words for the chain as a whole. */
+	fprintf(f, "  %s chain (frame %llu): ", who, (unsigned long long)ch->frame);
+	for (k = 0; k < cv->n_head; k++)
+		fprintf(f, "%s%s%s", C(t, tone_color(cv->head[k].tone)), S(t, cv->head[k].text),
+			C(t, C_OFF));
 	fputc('\n', f);
 
 	/* The rows the rules laid out: the path as a tree from the leaf, then
@@ -300,9 +293,10 @@ static void chain_block(struct tstate *t, const struct session_report *r, int si
 			break;
 		case ROW_MISSING:
 			base = 4 + 3 * (w->depth ? w->depth - 1 : 0);
-			fprintf(f, "%*s%s %s[missing]%s %s: neither sent nor in a trust store\n",
-				(int)base, "", t->utf8 ? "\u2514\u2500" : "`-", C(t, C_RED),
-				C(t, C_OFF), S(t, w->name));
+			fprintf(f, "%*s%s %s[%s]%s %s: %s\n", (int)base, "",
+				t->utf8 ? "\u2514\u2500" : "`-", C(t, tone_color(w->tone)),
+				w->tag ? w->tag : "missing", C(t, C_OFF), S(t, w->name),
+				w->note ? w->note : "");
 			if (w->url)
 				fprintf(f, "%*s   issuer published at %s\n", (int)base, "",
 					S(t, w->url));

@@ -346,16 +346,21 @@ int tui_sev_role(enum severity s)
 	return s == SEV_ERROR ? RL_ERR : s == SEV_WARNING ? RL_WARN : RL_INFO;
 }
 
+int tui_tone_role(enum tone t)
+{
+	switch (t) {
+	case TONE_GOOD: return RL_OK;
+	case TONE_WARN: return RL_WARN;
+	case TONE_BAD: return RL_ERR;
+	case TONE_DIM: return RL_DIM;
+	case TONE_PLAIN: break;
+	}
+	return RL_NORMAL;
+}
+
 int tui_status_role(enum cert_status s)
 {
-	switch (s) {
-	case CS_TRUSTED_ROOT:
-	case CS_TRUSTED_VIA_STORE:
-	case CS_LINKED: return RL_OK;
-	case CS_UNCHECKED:
-	case CS_EXTRA: return RL_DIM;
-	default: return RL_ERR;
-	}
+	return tui_tone_role(cert_status_tone(s));
 }
 
 const char *tui_clock(int64_t ns, int date, int ms, char *buf, size_t len)

@@ -130,30 +130,12 @@ static void chain_block(struct tui *t, struct doc *d, const struct session_repor
 	doc_line(d, base);
 	doc_putf(d, RL_HEAD, "%s chain", who);
 	doc_putf(d, RL_NORMAL, " (frame %llu): ", (unsigned long long)ch->frame);
-	if (ch->n == 0) {
-		doc_put(d, RL_WARN, "empty: no certificate sent");
+	/* The rules' words for the chain as a whole. */
+	for (size_t k = 0; k < cv->n_head; k++)
+		doc_wrap(d, base, tui_tone_role(cv->head[k].tone),
+			 tui_s(cv->head[k].text, b, sizeof b), 6, 1);
+	if (ch->n == 0)
 		return;
-	}
-	snprintf(b, sizeof b, "%zu certificate%s sent", ch->n, ch->n == 1 ? "" : "s");
-	doc_wrap(d, base, RL_NORMAL, b, 6, 1);
-	if (cv->present) {
-		snprintf(b, sizeof b, ", root %s", cv->root_sent ? "sent" : "not sent");
-		doc_wrap(d, base, RL_NORMAL, b, 6, 1);
-		if (!cv->in_order)
-			doc_wrap(d, base, RL_WARN, ", out of order", 6, 1);
-		if (cv->trust_store_name) {
-			char sb[400];
-			snprintf(b, sizeof b, "; checked against %s",
-				 tui_s(cv->trust_store_name, sb, sizeof sb));
-			doc_wrap(d, base, RL_NORMAL, b, 6, 1);
-		}
-		if (cv->reaches_trust == 1)
-			doc_wrap(d, base, RL_OK, ": reaches a trusted root", 6, 1);
-		else if (cv->reaches_trust == 0)
-			doc_wrap(d, base, RL_ERR, ": does not reach a trusted root", 6, 1);
-	}
-	if (!ch->complete)
-		doc_wrap(d, base, RL_WARN, " (message incomplete in the capture)", 6, 1);
 
 	/* The rows the rules laid out: the path as a tree from the leaf, then
 	 * what was sent off it. */
@@ -177,10 +159,10 @@ static void chain_block(struct tui *t, struct doc *d, const struct session_repor
 		case ROW_MISSING:
 			doc_line(d, base + 199);
 			tree_prefix(t, d, w->depth);
-			doc_put(d, RL_ERR, "[missing] ");
+			doc_putf(d, tui_tone_role(w->tone), "[%s] ", w->tag ? w->tag : "missing");
 			doc_wrap(d, base + 199, RL_BOLD, tui_s(w->name, sb, sizeof sb), ind, 1);
-			doc_wrap(d, base + 199, RL_ERR, ": neither sent nor in a trust store", ind,
-				 1);
+			snprintf(b, sizeof b, ": %s", w->note ? w->note : "");
+			doc_wrap(d, base + 199, tui_tone_role(w->tone), b, ind, 1);
 			if (w->url) {
 				doc_line(d, base + 199);
 				doc_putf(d, RL_NORMAL, "%*s", ind, "");
@@ -270,7 +252,9 @@ static const char *entry_label(const struct tls_session *s, const struct ladder_
 		if (e->type == HS_CERTIFICATE && e->side >= 0 && e->side <= 1 &&
 		    s->chain[e->side].present && s->chain[e->side].frame == e->frame) {
 			size_t n = s->chain[e->side].n;
-			if (n == 0)
+			if (!s->chain[e->side].complete)
+				snprintf(buf, len, "Certificate (partly captured)");
+			else if (n == 0)
 				snprintf(buf, len, "Certificate (empty)");
 			else
 				snprintf(buf, len, "Certificate (%zu cert%s)", n,

@@ -51,7 +51,7 @@ ALL_CAPTURES="tls10-rsa tls11-rsa tls12-rsa tls13-rsa tls12-ecdsa
 tls12-rsa-chain3 tls12-mtls tls12-empty-client-cert tls12-chain3-1byte
 xmpp-starttls alert-before-ccs alert-after-ccs gap-in-certificate
 tls12-sni-alpn tls13-hrr sslv2-hello nonstandard-port tls13-mtls
-tls13-mtls-rejected"
+tls13-mtls-rejected gap-in-leaf"
 
 # $WORK, PIDS, die, log, an empty openssl.cnf, the servers' stdin (fd 9),
 # and the capture helpers (wait_for, start_tcpdump, start_server, ...)
@@ -342,6 +342,19 @@ cap_tls13-mtls-rejected() {
 		"$TRUST_RSA -tls1_3 -cert $PKI/ec-server.crt -key $PKI/ec-server.key -cert_chain $PKI/ec-int.crt"
 	install_capture tls13-mtls-rejected
 }
+cap_gap-in-leaf() {
+	# The client trusts only an unrelated root and rejects the server's
+	# 3-certificate chain with unknown_ca; the server's flight is cut into
+	# 500-byte segments and one segment inside the FIRST certificate (the
+	# leaf) is removed: no certificate of the message can be decoded, yet
+	# the message was not empty and the alert answers the server's chain.
+	openssl_capture gap-in-leaf "$(port 27)" "$RSA3 -tls1_2" \
+		"-CAfile $PKI/other-root.crt -verify_return_error -tls1_2"
+	"$PY" "$TOOL" resegment --mss 500 "$WORK/gap-in-leaf.raw.pcap" "$WORK/gap-in-leaf.seg.pcap"
+	"$PY" "$TOOL" drop-in-certificate --cert 0 "$WORK/gap-in-leaf.seg.pcap" "$WORK/gap-in-leaf.gap.pcap"
+	install_capture gap-in-leaf "$WORK/gap-in-leaf.gap.pcap"
+	"$PY" "$TOOL" canonicalize "$WORK/gap-in-leaf.seg.pcap" "$EXP/gap-in-leaf.orig.pcap"
+}
 cap_nonstandard-port() {
 	openssl_capture nonstandard-port 12345 "$RSA2 -tls1_2" "$TRUST_RSA -tls1_2"
 	install_capture nonstandard-port
@@ -355,7 +368,7 @@ make_expected() {	# make_expected NAME OUTDIR
 	local name=$1 out=$2 pcap=$HERE/$1.pcap extra=()
 	[ -f "$pcap" ] || die "$pcap missing"
 	case $name in
-	gap-in-certificate) extra=(--original "$EXP/gap-in-certificate.orig.pcap") ;;
+	gap-in-certificate | gap-in-leaf) extra=(--original "$EXP/$name.orig.pcap") ;;
 	esac
 	TSHARK=$TSHARK OPENSSL=$OPENSSL "$PY" "$TOOL" expected "${extra[@]}" "$pcap" > "$out/$name.txt.tmp"
 	mv "$out/$name.txt.tmp" "$out/$name.txt"
@@ -363,7 +376,7 @@ make_expected() {	# make_expected NAME OUTDIR
 
 verify_capture() {	# tshark must read it without malformed/error expert items
 	local name=$1 pcap=$HERE/$1.pcap
-	TSHARK=$TSHARK "$PY" "$TOOL" verify "$pcap" $([ "$name" = gap-in-certificate ] && echo --damaged)
+	TSHARK=$TSHARK "$PY" "$TOOL" verify "$pcap" $(case $name in gap-in-*) echo --damaged ;; esac)
 }
 
 ###########################################################################
