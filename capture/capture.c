@@ -123,8 +123,13 @@ static void count_packet(struct capture_result *res, const struct pkt_source *sr
 	uint32_t sl = src->ops->snaplen(src->impl, p->ifindex);
 	if (sl && (res->snaplen == 0 || sl < res->snaplen))
 		res->snaplen = sl;
-	if (p->caplen < p->origlen)
+	if (p->caplen < p->origlen) {
+		if (res->snaplen_cut_packets == 0 || p->caplen < res->cut_min)
+			res->cut_min = p->caplen;
+		if (p->caplen > res->cut_max)
+			res->cut_max = p->caplen;
 		res->snaplen_cut_packets++;
+	}
 }
 
 static void decode_one(struct capture *c, const struct pkt *p)

@@ -50,7 +50,11 @@ const char *alert_text(const struct tls_alert *a, char *buf, size_t len);
 /* A version as words: its name, or the number "0x7f1c" when it has none;
  * NULL for 0 (no version seen). */
 const char *version_text(uint16_t v, char *buf, size_t len);
-/* A handshake message type: its name, or "unknown". */
+/* A handshake message type as a noun: its name ("Certificate"), or
+ * "unknown handshake message" (never a bare "unknown" in a sentence). */
 const char *hs_type_text(int type);
+/* The same with the number of an unknown type: "unknown handshake
+ * message (type 39)". */
+const char *hs_type_words(int type, char *buf, size_t len);
 
 #endif

@@ -279,7 +279,7 @@ static void one_alert(struct rule_eval *e, const struct tls_alert *a, int first,
 						       : "unknown";
 	const struct finding *m = NULL;
 	char who_s[128], who_o[128], ra[80];
-	char *blame = NULL, *reason = NULL, *adv = NULL, *delta = NULL, *msg;
+	char *blame = NULL, *reason = NULL, *ref = NULL, *adv = NULL, *delta = NULL, *msg;
 
 	rule_who(e, sender, who_s, sizeof(who_s));
 	rule_cap(who_s);
@@ -351,18 +351,28 @@ static void one_alert(struct rule_eval *e, const struct tls_alert *a, int first,
 		const struct trust_store *st = e->store[other];
 
 		m = match_finding(r, other, ids_for(a->desc));
+		if (!m)
+			m = worst_on(r, other);
+		/* The predicted finding says what is wrong and how to fix it:
+		 * the headline quotes it whole, the alert's finding refers to it
+		 * (said once). */
 		if (m) {
-			reason = xasprintf(
-				"This agrees with tlsdiag's own validation (%s, predicted): %s",
-				m->id, m->message);
-			adv = xstrdup(m->advice);
-		} else if (worst_on(r, other)) {
-			const struct finding *w = worst_on(r, other);
-
-			reason = xasprintf("tlsdiag's own validation does not match %s exactly, but "
-					   "finds this (%s, predicted): %s",
-					   desc, w->id, w->message);
-			adv = xstrdup(w->advice);
+			if (match_finding(r, other, ids_for(a->desc)) == m) {
+				reason = xasprintf("This agrees with tlsdiag's own validation (%s, "
+						   "predicted): %s",
+						   m->id, m->message);
+				ref = xasprintf("This agrees with tlsdiag's own validation: see %s "
+						"(predicted) for what is wrong.",
+						m->id);
+			} else {
+				reason = xasprintf("The validation tlsdiag does itself does not match "
+						   "%s exactly, but finds this (%s, predicted): %s",
+						   desc, m->id, m->message);
+				ref = xasprintf("The validation tlsdiag does itself does not match %s "
+						"exactly, but finds %s (predicted): see that finding.",
+						desc, m->id);
+			}
+			adv = xasprintf("The fix is the one given for %s.", m->id);
 		} else if (!ch->complete) {
 			reason = xasprintf(
 				"The capture lost part of that Certificate message (%llu of its %u "
@@ -371,7 +381,7 @@ static void one_alert(struct rule_eval *e, const struct tls_alert *a, int first,
 				e->r->chain[other].msg_len, service_role(&e->svc, sender));
 		} else if (st && trust_related(a->desc) && ch->n > 0) {
 			reason = xasprintf(
-				"tlsdiag's own validation against the trust store given for "
+				"The validation tlsdiag does itself against the trust store given for "
 				"%s (%s) finds nothing wrong with that chain: the real trust "
 				"list or settings of %s differ from that store (or the reason "
 				"is revocation or a policy not visible in the capture).",
@@ -416,14 +426,27 @@ static void one_alert(struct rule_eval *e, const struct tls_alert *a, int first,
 					service_role(&e->svc, sender),
 					(unsigned long long)a->frame);
 	}
-	msg = reason ? xasprintf("%s %s", blame, reason) : xstrdup(blame);
-	/* side: who sent it; no certificate of the sender's is meant */
-	report_add(r, "fatal_alert", SEV_ERROR, sender, -1, BASIS_OBSERVED, "alert", a->frame, msg,
-		   adv);
 	/* With no store for the sender, the only word on trust is the peer's:
-	 * record it as observed, never as predicted. */
-	if (answered && desc && a->desc == AL_UNKNOWN_CA && ch->n > 0 && !e->store[other] &&
-	    !match_finding(r, other, ids_unknown_ca)) {
+	 * it is recorded as an observed unknown_ca, which carries the fix. */
+	int obs_uca = answered && desc && a->desc == AL_UNKNOWN_CA && ch->n > 0 &&
+		      !e->store[other] && !match_finding(r, other, ids_unknown_ca);
+	char *uca_adv = obs_uca ? advice_trust(&e->svc, sender) : NULL;
+
+	if (obs_uca && !m) {
+		free(adv);
+		adv = xstrdup("The fix is the one given for unknown_ca.");
+	}
+	msg = reason ? xasprintf("%s %s", blame, reason) : xstrdup(blame);
+	{
+		char *fmsg = ref ? xasprintf("%s %s", blame, ref) : NULL;
+
+		/* side: who sent it; no certificate of the sender's is meant */
+		report_add(r, "fatal_alert", SEV_ERROR, sender, -1, BASIS_OBSERVED, "alert",
+			   a->frame, fmsg ? fmsg : msg, adv);
+		free(fmsg);
+	}
+	/* ... observed, never predicted. */
+	if (obs_uca) {
 		char *end = chain_end_text(e, other);
 		char *u =
 			xasprintf("%s said unknown_ca on the wire (frame %llu): the chain of %s, which "
@@ -435,9 +458,10 @@ static void one_alert(struct rule_eval *e, const struct tls_alert *a, int first,
 			   (int)(e->r->chain[other].path_len
 					 ? e->r->chain[other].path[e->r->chain[other].path_len - 1]
 					 : 0),
-			   BASIS_OBSERVED, "alert", a->frame, u, adv);
+			   BASIS_OBSERVED, "alert", a->frame, u, uca_adv);
 		free(u);
 	}
+	free(uca_adv);
 	if (first) {
 		free(r->headline);
 		r->headline = msg;
@@ -446,6 +470,7 @@ static void one_alert(struct rule_eval *e, const struct tls_alert *a, int first,
 	free(msg);
 	free(blame);
 	free(reason);
+	free(ref);
 	free(adv);
 	free(delta);
 }

@@ -371,9 +371,9 @@ static void rule_client_auth(struct rule_eval *e)
 		  "is unlikely to accept it.",
 		  s->cr.n_ca > 6 ? "; ..." : "", who_c, rule_dn(&cc->certs[0]->issuer));
 	own = advice_trust(&e->svc, SIDE_SERVER);
-	adv = xasprintf("Either add the client certificate's CA to the server's trust list (%s), or "
-			"give %s a certificate from one of the listed CAs.",
-			own, service_role(&e->svc, SIDE_CLIENT));
+	adv = xasprintf("Either add the client certificate's CA to the server's trust list, or "
+			"give %s a certificate from one of the listed CAs. For the trust list: %s",
+			service_role(&e->svc, SIDE_CLIENT), own);
 	report_add(e->r, "ca_not_acceptable", SEV_ERROR, SIDE_CLIENT, 0, BASIS_PREDICTED, "issuer",
 		   s->cr.frame, dbuf_str(&m), adv);
 	dbuf_free(&m);

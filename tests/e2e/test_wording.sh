@@ -78,4 +78,138 @@ for f in "$top_srcdir"/samples/*.pcap "$T"/*.pcap "$top_srcdir"/tests/captures/k
 	fi
 done
 
+# ---- item 7: the classes, over every report ---------------------------------
+LE=$top_srcdir/samples/trust/learningext-ca-chain.pem
+: >"$TMP/all.json"
+: >"$TMP/all.txt"
+runs=0
+one() { # options... capture
+	run_tlsdiag "$TMP/o.txt" "$TMP/err" --report -v "$@"
+	cat "$TMP/o.txt" >>"$TMP/all.txt"
+	run_tlsdiag "$TMP/o.json" "$TMP/err" --json "$@"
+	cat "$TMP/o.json" >>"$TMP/all.json"
+	runs=$((runs + 1))
+}
+for f in "$top_srcdir"/samples/*.pcap; do
+	b=$(basename "$f" .pcap)
+	cmd=$(sed -n 's/^# cmd: \.\/tlsdiag //p' "$top_srcdir/samples/expected/$b.findings" | head -1)
+	opts=${cmd% *}
+	[ "$opts" = "$cmd" ] && opts=""
+	# shellcheck disable=SC2086
+	opts=$(echo "$opts" | sed "s|samples/|$top_srcdir/samples/|g")
+	# shellcheck disable=SC2086
+	one $opts "$f"
+	one --trust "$LE" "$f"
+	one --at 2000-01-01 "$f"
+	one --trust "$LE" --at 2100-01-01 "$f"
+done
+for f in "$T"/*.pcap "$top_srcdir"/tests/captures/capture/*.pcap \
+	"$top_srcdir"/tests/captures/hostile/*.pcap "$top_srcdir"/tests/captures/keylog/*.pcap; do
+	one "$f"
+done
+for f in "$top_srcdir"/tests/captures/keylog/*.pcap; do
+	one --keylog "${f%.pcap}.keys" "$f"
+done
+
+# A capture cut at 100 bytes whose header says 262144 (editcap -s keeps
+# the header's snaplen; so do many capture tools).
+cat >"$TMP/cut.py" <<'EOF'
+import struct, sys
+d = open(sys.argv[1], "rb").read()
+e = "<" if d[:4] in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1") else ">"
+hdr = bytearray(d[:24])
+struct.pack_into(e + "I", hdr, 16, 262144)
+out = [bytes(hdr)]
+o = 24
+while o + 16 <= len(d):
+    ts, us, incl, orig = struct.unpack_from(e + "IIII", d, o)
+    data = d[o + 16:o + 16 + incl]
+    o += 16 + incl
+    n = min(incl, 100)
+    out.append(struct.pack(e + "IIII", ts, us, n, orig) + data[:n])
+open(sys.argv[2], "wb").write(b"".join(out))
+EOF
+"$PY" "$TMP/cut.py" "$top_srcdir/samples/expressway-7001-unknown-ca.pcap" "$TMP/cut100.pcap" ||
+	fail "cannot make the 100-byte capture"
+run_tlsdiag "$TMP/cut.txt" "$TMP/err" --report "$TMP/cut100.pcap"
+grep -q "cut short at 100 bytes by the capture's snapshot length" "$TMP/cut.txt" ||
+	fail "cut100: $(grep -i 'snapshot' "$TMP/cut.txt" | head -1)"
+grep -q '262144' "$TMP/cut.txt" && fail "cut100: the file's 262144 is blamed"
+cat "$TMP/cut.txt" >>"$TMP/all.txt"
+
+cat >"$TMP/classes.py" <<'EOF'
+import json, re, sys, collections
+problems = collections.OrderedDict()
+def bad(kind, text):
+    problems[(kind, text[:160])] = problems.get((kind, text[:160]), 0) + 1
+
+COLLIDE = re.compile(r"\.\)[.,]|\)\.\)|\)\. \(|[^.]\.\.[^.]|,\.|;\.|:\.")
+LOWER = re.compile(r"(?<![ei]\.)[a-z0-9)\]]\. [a-z]")
+UNNAMED = re.compile(r"\bunknown (of|from|is|in frame|\()|'s unknown \(|the unknown in")
+
+def sentences(o):
+    # (.get: the checker also reads older tlsdiag's output, to show what
+    # it got wrong)
+    yield "headline", o["headline"]
+    yield "outcome_text", o.get("outcome_text", "")
+    for f in o["findings"]:
+        yield "message " + f["id"], f["message"]
+        yield "advice " + f["id"], f["advice"]
+    for n in o["notes"]:
+        yield "note", n["text"]
+    for side in ("server_chain_check", "client_chain_check"):
+        if o[side]:
+            yield side, o[side].get("summary", "")
+
+for line in open(sys.argv[1]):
+    try:
+        o = json.loads(line)
+    except ValueError:
+        continue
+    if o.get("type") != "session":
+        continue
+    for kind, t in sentences(o):
+        if not t:
+            continue
+        if COLLIDE.search(t): bad("punctuation", kind + ": " + t)
+        # A chain's summary is a phrase after "Server chain (frame 6): ".
+        if t[0].islower() and "chain_check" not in kind:
+            bad("lower-case start", kind + ": " + t)
+        if LOWER.search(t): bad("lower-case sentence", kind + ": " + t)
+        if UNNAMED.search(t): bad("unnamed message", kind + ": " + t)
+    # "As of now (D), it is valid." only of a certificate valid on D.
+    for f in o["findings"]:
+        m = re.search(r"As of now \((\d{4}-\d\d-\d\d)\), it is valid", f["message"])
+        if not m or f["side"] is None or f["cert"] is None:
+            continue
+        chain = o[f["side"] + "_chain"]
+        c = chain[f["cert"]] if f["cert"] < len(chain) else None
+        if c and not (c["not_before"][:10] <= m.group(1) <= c["not_after"][:10]):
+            bad("as of now", f["message"])
+    # The alert's finding refers to the finding it confirms: said once.
+    others = [f for f in o["findings"] if f["id"] != "fatal_alert"]
+    for f in o["findings"]:
+        if f["id"] != "fatal_alert":
+            continue
+        for g in others:
+            if len(g["message"]) >= 40 and g["message"] in f["message"]:
+                bad("repeated paragraph", "fatal_alert repeats " + g["id"] + ": " + g["message"])
+            if g["advice"] and g["advice"] == f["advice"]:
+                bad("repeated fix", "fatal_alert repeats the fix of " + g["id"] + ": " + g["advice"])
+
+flat = re.sub(r"\s+", " ", open(sys.argv[2], encoding="utf-8", errors="replace").read())
+for m in re.finditer(r"\.\)\.|\)\.\)|\)\. \(", flat):
+    bad("punctuation (text report)", flat[max(0, m.start() - 60):m.end() + 20])
+for m in UNNAMED.finditer(flat):
+    bad("unnamed message (text report)", flat[max(0, m.start() - 40):m.end() + 40])
+for (kind, t), n in problems.items():
+    print("%s (%dx): %s" % (kind, n, t))
+sys.exit(1 if problems else 0)
+EOF
+if ! "$PY" "$TMP/classes.py" "$TMP/all.json" "$TMP/all.txt" >"$TMP/problems" 2>&1; then
+	fail "wording (item 7): $(wc -l <"$TMP/problems") problems"
+	head -30 "$TMP/problems" | sed 's/^/    /'
+fi
+note "$runs reports looked at"
+
 finish

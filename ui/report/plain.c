@@ -501,13 +501,22 @@ static void t_file_end(void *st, const struct sink_file *file, const struct file
 		fprintf(f, "%sReading stopped early: %s%s\n", C(t, C_YELLOW), S(t, fr->cap.message),
 			C(t, C_OFF));
 	/* What the capture itself hides: say it once per file, in plain words. */
-	if (fr->cap.snaplen_cut_packets)
+	if (fr->cap.snaplen_cut_packets) {
+		/* Where they were cut, not what the file's header claims. */
+		char at[64];
+		if (fr->cap.cut_min == fr->cap.cut_max)
+			snprintf(at, sizeof at, "at %u bytes", fr->cap.cut_max);
+		else
+			snprintf(at, sizeof at, "at %u to %u bytes", fr->cap.cut_min,
+				 fr->cap.cut_max);
 		fprintf(f,
-			"%sWarning: %llu packets were cut short by the capture's snapshot length "
-			"(%u bytes): certificates in them are incomplete. Capture again with a full "
-			"snapshot length (tcpdump -s 0).%s\n",
+			"%sWarning: %llu packet%s %s cut short %s by the capture's snapshot length: "
+			"certificates in them are incomplete. Capture again with a full snapshot "
+			"length (tcpdump -s 0).%s\n",
 			C(t, C_YELLOW), (unsigned long long)fr->cap.snaplen_cut_packets,
-			fr->cap.snaplen, C(t, C_OFF));
+			fr->cap.snaplen_cut_packets == 1 ? "" : "s",
+			fr->cap.snaplen_cut_packets == 1 ? "was" : "were", at, C(t, C_OFF));
+	}
 	if (fr->cap.dec.unknown_linktype && fr->cap.dec.tcp)
 		fprintf(f, "%sWarning: %llu packets of link type %d (%s) could not be decoded.%s\n",
 			C(t, C_YELLOW), (unsigned long long)fr->cap.dec.unknown_linktype,
