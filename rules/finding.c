@@ -15,6 +15,7 @@
 
 #include "capture/xalloc.h"
 #include "rules/finding.h"
+#include "rules/ladder.h"
 
 const char *severity_str(enum severity s)
 {
@@ -172,6 +173,7 @@ void session_report_free(struct session_report *r)
 	free(r->headline);
 	free(r->outcome_text);
 	r->outcome_text = NULL;
+	ladder_rows_free(r);
 	free(r->expected_name);
 	free(r->expected_name_source);
 	r->headline = r->expected_name = r->expected_name_source = NULL;

@@ -176,6 +176,22 @@ struct chain_view {
 	size_t n_head;
 };
 
+/* One row of the handshake ladder as every view draws it (rules/ladder.c). */
+struct ladder_row {
+	int side;	/* the sender */
+	int kind;	/* enum ladder_kind of the entry */
+	uint64_t frame; /* frame that completed it */
+	double ms;	/* milliseconds since the ClientHello (or the first entry) */
+	char *label;	/* "Certificate (2 certs)", "Alert: fatal unknown_ca (48)" */
+	enum tone tone; /* bad: the alert that ended the handshake; warn: a gap */
+	int alert;	/* an alert (seen, decrypted or inferred) that ended it */
+	int decrypted;	/* read from a record a key log decrypted */
+	char *note;	/* alert: "answers the server's Certificate (2 certs) (frame
+			    11)", or NULL */
+	int finding;	/* alert: index in the report's findings of its
+			    fatal_alert, or -1 */
+};
+
 struct session_report {
 	struct tls_session *s;
 	const char *service; /* "Expressway traversal zone", ... or NULL */
@@ -192,8 +208,10 @@ struct session_report {
 	int outcome_alert;		  /* index in s->alerts of the alert that ended
 					     it, or -1 */
 	char *outcome_text;		  /* what happened, with its evidence */
-	char *headline;			  /* the blame sentence, or a one-line summary */
-	char *expected_name;		  /* the name the client is taken to have dialled */
+	struct ladder_row *ladder;	  /* the handshake as the views draw it */
+	size_t n_ladder;
+	char *headline;		    /* the blame sentence, or a one-line summary */
+	char *expected_name;	    /* the name the client is taken to have dialled */
 	char *expected_name_source; /* "SNI", "--name 10.0.0.1:5061", "DNS answer (frame 3)" */
 	time_t judged_at;	    /* the time validity was judged at */
 	char **notes;		    /* s->notes in words (rules/notes.c) */

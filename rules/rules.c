@@ -31,6 +31,7 @@
 #include "capture/xalloc.h"
 #include "dissect/x509.h"
 #include "rules/facts.h"
+#include "rules/ladder.h"
 #include "rules/notes.h"
 #include "rules/rule_int.h"
 #include "rules/rules.h"
@@ -642,6 +643,7 @@ void rules_evaluate(const struct rules_ctx *ctx, struct session_report *r)
 	count_problems(r);
 	set_verdict(&e);
 	rule_outcome_text(&e);
+	ladder_rows(r);
 	chain_result_free(&e.cr[0]);
 	chain_result_free(&e.cr[1]);
 	dbuf_free(&e.asof);

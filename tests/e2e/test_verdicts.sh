@@ -121,4 +121,16 @@ print(*db.execute("SELECT verdict, established, outcome FROM sessions").fetchone
 	[ "$got" = "$want" ] || fail "$name: inventory row '$got', expected '$want'"
 done
 
+# ---- the ladder: the same rows in the TUI and on the HTML page ---------------
+# (rules/ladder.c words them once; item 4.) The inferred alert is marked.
+cap=$T/tls13-mtls-rejected.pcap
+run_tlsdiag /dev/null "$TMP/v.err" --tui --script '\n<End>' --dump-screen "$TMP/l.screen" "$cap"
+rm -f "$TMP/l.html"
+run_tlsdiag /dev/null "$TMP/v.err" --report --html "$TMP/l.html" "$cap"
+for label in 'Encrypted record (19 bytes): probably an alert' 'Encrypted handshake messages' \
+	'answers the client'"'"'s Encrypted handshake messages (frame'; do
+	grep -qF "$label" "$TMP/l.screen" || fail "TUI ladder: no '$label'"
+	grep -qF "$(echo "$label" | sed "s/'/\&#39;/g")" "$TMP/l.html" || fail "HTML ladder: no '$label'"
+done
+
 finish

@@ -5,9 +5,12 @@
  * outside the page (a report is mailed around and opened offline). The
  * page holds the run summary (files, sessions by verdict, findings by id,
  * certificates expiring or expired, unreadable files, every unique
- * certificate) and then every failed session with its headline, findings
- * with advice, and each presented chain drawn as boxes from the leaf
- * through its issuers to the root, coloured by how each one stands.
+ * certificate) and then EVERY session, failing first: failed and at-risk
+ * sessions open, the others (warning, incomplete, ok) collapsed, each with
+ * its headline, outcome, findings with advice, each presented chain drawn
+ * as boxes from the leaf through its issuers to the root, coloured by how
+ * each one stands, and the handshake ladder as the TUI draws it (the rows
+ * of rules/ladder.c).
  *
  * The summary comes first on the page but is only known at the end, so
  * sessions are written to a temporary file as they arrive (each is freed
@@ -36,9 +39,10 @@
 struct hstate {
 	char *path;
 	int write_failed; /* the sink's `failed` */
-	FILE *body;	  /* failed sessions, in input order */
-	FILE *warn;	  /* sessions with warnings (shorter) */
-	uint64_t n_failed, n_warn;
+	/* Sessions by verdict rank (verdict_rank: failed, at risk, warning,
+	 * incomplete, ok), each in input order. */
+	FILE *part[VERDICT__COUNT];
+	uint64_t n_part[VERDICT__COUNT];
 	int broken;
 	char inputs[512]; /* what the run was given, for the title */
 };
@@ -165,6 +169,12 @@ static const char CSS[] =
 	".muted{color:var(--mute)}\n"
 	"span.full{display:none}.fp{white-space:nowrap;word-break:normal}\n"
 	"div.wide{overflow-x:auto}td.date{white-space:nowrap}td.dn{word-break:break-word}\n"
+	"table.ladder td{border:none;border-bottom:1px solid var(--mutebg);padding:2px 8px}"
+	"table.ladder td.l{text-align:left}table.ladder td.r{text-align:right}"
+	"table.ladder td.c{text-align:center;color:var(--warn)}"
+	"table.ladder tr.alert td{color:var(--bad);font-weight:600}"
+	"table.ladder tr.why td{color:var(--bad);font-size:12px}"
+	"details.session>summary{font-weight:normal}\n"
 	"footer{color:var(--mute);font-size:12px;margin-top:32px}\n"
 	"@media print{details{display:block}article.session{break-inside:avoid}}\n";
 
@@ -381,6 +391,60 @@ static void chain_diagram(FILE *f, const struct session_report *r, int side)
 	fputs("</div>\n", f);
 }
 
+/* The handshake as the TUI draws it: the rules' rows (rules/ladder.c),
+ * the client's messages on the left, the server's on the right. */
+static void ladder_table(FILE *f, const struct session_report *r)
+{
+	const struct tls_session *s = r->s;
+	char cb[96], sb[96];
+
+	if (!r->n_ladder)
+		return;
+	fputs("<h4>Handshake</h4>\n<div class=\"wide\"><table class=\"ladder\"><tr><th>frame</th>"
+	      "<th>ms</th><th>client ",
+	      f);
+	h(f, endpoint_str(&s->client, cb, sizeof(cb)));
+	fputs("</th><th>server ", f);
+	h(f, endpoint_str(&s->server, sb, sizeof(sb)));
+	fputs("</th></tr>\n", f);
+	for (size_t i = 0; i < r->n_ladder; i++) {
+		const struct ladder_row *w = &r->ladder[i];
+		const char *cls = w->alert ? "alert" : w->kind == LAD_GAP ? "gap" : "";
+
+		fprintf(f, "<tr class=\"%s\"><td class=\"num\">%llu</td><td class=\"num\">", cls,
+			(unsigned long long)w->frame);
+		hf(f, "%.3f", w->ms);
+		fputs("</td>", f);
+		if (w->kind == LAD_GAP) {
+			fputs("<td colspan=\"2\" class=\"c\">", f);
+			hf(f, "%s: ", side_str(w->side));
+			h(f, w->label);
+		} else if (w->side == SIDE_CLIENT) {
+			fputs("<td class=\"l\">", f);
+			h(f, w->label);
+			fputs(" \u2192</td><td>", f);
+		} else {
+			fputs("<td></td><td class=\"r\">\u2190 ", f);
+			h(f, w->label);
+		}
+		fputs("</td></tr>\n", f);
+		if (w->note || (w->finding >= 0 && (size_t)w->finding < r->nf)) {
+			fputs("<tr class=\"why\"><td></td><td></td><td colspan=\"2\">", f);
+			if (w->note) {
+				fputs("\u21b3 ", f);
+				h(f, w->note);
+			}
+			if (w->finding >= 0 && (size_t)w->finding < r->nf) {
+				if (w->note)
+					fputs("<br>", f);
+				h(f, r->f[w->finding].message);
+			}
+			fputs("</td></tr>\n", f);
+		}
+	}
+	fputs("</table></div>\n", f);
+}
+
 static void session_article(FILE *f, const char *file, const struct session_report *r, int full)
 {
 	const struct tls_session *s = r->s;
@@ -478,6 +542,8 @@ static void session_article(FILE *f, const char *file, const struct session_repo
 		fputs("<p class=\"muted\">Certificates not visible: TLS 1.3 encrypts them.</p>\n",
 		      f);
 	}
+	if (full)
+		ladder_table(f, r);
 	fputs("</article>\n", f);
 }
 
@@ -498,8 +564,8 @@ static void html_begin(void *st, const struct ui_opts *o)
 {
 	struct hstate *hs = st;
 	size_t len = 0;
-	hs->body = scratch(hs);
-	hs->warn = scratch(hs);
+	for (int k = 0; k < VERDICT__COUNT; k++)
+		hs->part[k] = scratch(hs);
 	for (int i = 0; o && i < o->n_inputs && len < sizeof(hs->inputs) - 1; i++) {
 		int w = snprintf(hs->inputs + len, sizeof(hs->inputs) - len, "%s%s", i ? " " : "",
 				 o->inputs[i]);
@@ -516,13 +582,28 @@ static void html_session(void *st, const struct sink_file *file, const struct se
 	struct hstate *hs = st;
 	if (!r->s)
 		return;
-	if ((r->verdict == VERDICT_FAILED || r->verdict == VERDICT_AT_RISK) && hs->body) {
-		session_article(hs->body, file->path, r, 1);
-		hs->n_failed++;
-	} else if (r->verdict == VERDICT_WARNING && hs->warn) {
-		session_article(hs->warn, file->path, r, 1);
-		hs->n_warn++;
+	int k = verdict_rank(r->verdict);
+	if (k < 0 || k >= VERDICT__COUNT || !hs->part[k])
+		return;
+	/* Failing sessions open; the others collapsed to their headline. */
+	if (k <= 1) {
+		session_article(hs->part[k], file->path, r, 1);
+	} else {
+		char cb[96], sb[96];
+		const char *v = verdict_str(r->verdict);
+		fprintf(hs->part[k], "<details class=\"session\"><summary><span class=\"pill %s\">",
+			v);
+		h(hs->part[k], verdict_label(r->verdict));
+		fputs("</span> ", hs->part[k]);
+		hf(hs->part[k], "%s \u2192 %s: ", endpoint_str(&r->s->client, cb, sizeof(cb)),
+		   endpoint_str(&r->s->server, sb, sizeof(sb)));
+		fputs("<span class=\"muted\">", hs->part[k]);
+		h(hs->part[k], r->headline ? r->headline : "");
+		fputs("</span></summary>\n", hs->part[k]);
+		session_article(hs->part[k], file->path, r, 1);
+		fputs("</details>\n", hs->part[k]);
 	}
+	hs->n_part[k]++;
 }
 
 static void card(FILE *f, const char *cls, uint64_t n, const char *label)
@@ -705,28 +786,38 @@ static void write_page(FILE *f, struct hstate *hs, const struct run_summary *sum
 	}
 	fputs("</details>\n</section>\n", f);
 
-	fprintf(f, "<section id=\"failed\">\n<h2>Failed sessions (%llu)</h2>\n",
-		(unsigned long long)hs->n_failed);
-	if (hs->n_failed) {
-		fputs("<div class=\"legend\"><span class=\"cert good\">trusted</span>"
-		      "<span class=\"cert linked\">signed by the next certificate</span>"
-		      "<span class=\"cert bad\">rejected / missing / not trusted</span>"
-		      "<span class=\"cert extra\">not on the path</span>"
-		      "<span class=\"cert unknown\">not checked (no trust store given)</span>"
-		      "<span class=\"cert good store\">from the receiver's trust store</span></div>\n",
-		      f);
-		copy_scratch(f, hs->body);
-	} else {
-		fputs("<p class=\"muted\">No failed session.</p>\n", f);
-	}
-	fputs("</section>\n", f);
-	if (hs->n_warn) {
-		fprintf(f,
-			"<section id=\"warnings\">\n<h2>Sessions with warnings (%llu)</h2>\n"
-			"<details><summary>Show them</summary>\n",
-			(unsigned long long)hs->n_warn);
-		copy_scratch(f, hs->warn);
-		fputs("</details>\n</section>\n", f);
+	{
+		static const char *const title[VERDICT__COUNT] = {
+			"Failed sessions", "Completed, but at risk", "Sessions with warnings",
+			"Not seen completely", "Sessions without problems"
+		};
+		static const char *const id[VERDICT__COUNT] = { "failed", "at-risk", "warnings",
+								"incomplete", "ok" };
+		uint64_t failing = hs->n_part[0] + hs->n_part[1];
+		fputs("<section id=\"sessions\">\n<h2>Sessions</h2>\n", f);
+		if (failing)
+			fputs("<div class=\"legend\"><span class=\"cert good\">trusted</span>"
+			      "<span class=\"cert linked\">signed by the next certificate</span>"
+			      "<span class=\"cert bad\">rejected / missing / not trusted</span>"
+			      "<span class=\"cert extra\">not on the path</span>"
+			      "<span class=\"cert unknown\">not checked (no trust store given)</span>"
+			      "<span class=\"cert good store\">from the receiver's trust store</span>"
+			      "</div>\n",
+			      f);
+		else
+			fputs("<p class=\"muted\">No failed session.</p>\n", f);
+		for (int k = 0; k < VERDICT__COUNT; k++) {
+			if (!hs->n_part[k])
+				continue;
+			fprintf(f, "<section id=\"%s\">\n<h3>%s (%llu)</h3>\n", id[k], title[k],
+				(unsigned long long)hs->n_part[k]);
+			if (k > 1)
+				fputs("<p class=\"muted\">Collapsed: open one to see it whole.</p>\n",
+				      f);
+			copy_scratch(f, hs->part[k]);
+			fputs("</section>\n", f);
+		}
+		fputs("</section>\n", f);
 	}
 	fputs("<footer>Generated by tlsdiag " PACKAGE_VERSION ". Validity is judged at each "
 	      "capture's own time; days to expiry count from the time of the run.</footer>\n"
@@ -760,10 +851,9 @@ static void html_free(void *st)
 	struct hstate *hs = st;
 	if (!hs)
 		return;
-	if (hs->body)
-		fclose(hs->body);
-	if (hs->warn)
-		fclose(hs->warn);
+	for (int k = 0; k < VERDICT__COUNT; k++)
+		if (hs->part[k])
+			fclose(hs->part[k]);
 	free(hs->path);
 	free(hs);
 }

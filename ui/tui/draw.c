@@ -206,7 +206,8 @@ void doc_wrap(struct doc *d, int item, int role, const char *text, int indent, i
 {
 	int width = d->width > 10 ? d->width - 1 : 10;
 	const char *p = text ? text : "";
-	int col, need_space = 0;
+	/* Continuing a line, a leading blank separates from what is there. */
+	int col, need_space = cont && p[0] == ' ';
 	char *pad;
 
 	if (indent > width / 2)
