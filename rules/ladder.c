@@ -28,7 +28,8 @@ static char *entry_label(const struct session_report *r, const struct ladder_ent
 	dbuf_init(&b, DBUF_TEXT_MAX);
 	switch (e->kind) {
 	case LAD_HANDSHAKE:
-		if (e->type == HS_CERTIFICATE && (e->side == SIDE_CLIENT || e->side == SIDE_SERVER) &&
+		if (e->type == HS_CERTIFICATE &&
+		    (e->side == SIDE_CLIENT || e->side == SIDE_SERVER) &&
 		    s->chain[e->side].present && s->chain[e->side].frame == e->frame) {
 			const struct tls_chain *ch = &s->chain[e->side];
 
@@ -37,7 +38,8 @@ static char *entry_label(const struct session_report *r, const struct ladder_ent
 			else if (ch->n == 0)
 				dbuf_addstr(&b, "Certificate (empty)");
 			else
-				dbuf_addf(&b, "Certificate (%zu cert%s)", ch->n, ch->n == 1 ? "" : "s");
+				dbuf_addf(&b, "Certificate (%zu cert%s)", ch->n,
+					  ch->n == 1 ? "" : "s");
 		} else if (e->type == HS_SERVER_HELLO && s->version) {
 			dbuf_addf(&b, "ServerHello (%s)", version_text(s->version, vb, sizeof vb));
 		} else {
@@ -57,7 +59,8 @@ static char *entry_label(const struct session_report *r, const struct ladder_ent
 		break;
 	case LAD_APP_DATA: dbuf_addstr(&b, "Application data"); break;
 	case LAD_GAP:
-		dbuf_addf(&b, "capture gap: %u byte%s missing", e->length, e->length == 1 ? "" : "s");
+		dbuf_addf(&b, "capture gap: %u byte%s missing", e->length,
+			  e->length == 1 ? "" : "s");
 		break;
 	case LAD_SSLV2_HELLO: dbuf_addstr(&b, "ClientHello (SSLv2 format)"); break;
 	case LAD_HRR: dbuf_addstr(&b, "HelloRetryRequest"); break;
@@ -152,8 +155,8 @@ void ladder_rows(struct session_report *r)
 		struct ladder_row *w;
 		int fatal = 0;
 
-		if (flight_rest(s, i) && !(r->outcome_basis == OB_INFERRED &&
-					   alert_finding(r, e->side, e->frame) >= 0))
+		if (flight_rest(s, i) &&
+		    !(r->outcome_basis == OB_INFERRED && alert_finding(r, e->side, e->frame) >= 0))
 			continue;
 		w = &r->ladder[r->n_ladder++];
 		w->side = e->side;
@@ -171,7 +174,8 @@ void ladder_rows(struct session_report *r)
 		    alert_finding(r, inf_side, e->frame) >= 0) {
 			/* The short record the rules read as an encrypted alert. */
 			free(w->label);
-			w->label = xasprintf("Encrypted record (%u bytes): probably an alert", e->length);
+			w->label = xasprintf("Encrypted record (%u bytes): probably an alert",
+					     e->length);
 			fatal = 1;
 		}
 		if (!fatal)
@@ -184,8 +188,9 @@ void ladder_rows(struct session_report *r)
 			if (q) {
 				char *what = entry_label(r, q);
 
-				w->note = xasprintf("answers the %s's %s (frame %llu)", side_str(q->side),
-						    what, (unsigned long long)q->frame);
+				w->note = xasprintf("answers the %s's %s (frame %llu)",
+						    side_str(q->side), what,
+						    (unsigned long long)q->frame);
 				free(what);
 			}
 		}
