@@ -66,7 +66,10 @@ enum outcome_basis {
 const char *outcome_basis_str(enum outcome_basis b);
 
 struct finding {
-	const char *id; /* static: "unknown_ca", "expired", ... */
+	const char *id;	  /* static: "unknown_ca", "expired", ... */
+	const char *name; /* static: what a list of sessions shows for it: the
+			     id, or for fatal_alert the alert's name
+			     ("unknown_ca", "encrypted alert") */
 	enum severity sev;
 	int side; /* whose chain it is about (or who sent the alert):
 				  SIDE_CLIENT / SIDE_SERVER, or -1 session-wide */
@@ -78,6 +81,23 @@ struct finding {
 	char *message;	/* one or two sentences, plain words */
 	char *advice;	/* the fix, in the customer's terms (DOMAIN §6) */
 };
+
+/*
+ * Every finding id the rules give, with the lowest and highest severity
+ * they give it and what it means: the one list of ids. docs/tlsdiag.1
+ * (FINDINGS) lists the same ids, severities and meanings; test_findings_doc
+ * compares the two and checks that every id the rules' sources pass to
+ * report_add is here.
+ */
+struct finding_kind {
+	const char *id;
+	enum severity lo, hi;
+	const char *meaning;
+};
+extern const struct finding_kind finding_kinds[];
+extern const size_t n_finding_kinds;
+/* The entry for `id`, or NULL. */
+const struct finding_kind *finding_kind(const char *id);
 
 /* How a fact reads, for the views to colour: STYLE §8, the rules decide
  * what is good or bad, every view only maps a tone to its own look. */

@@ -441,8 +441,12 @@ static void one_alert(struct rule_eval *e, const struct tls_alert *a, int first,
 		char *fmsg = ref ? xasprintf("%s %s", blame, ref) : NULL;
 
 		/* side: who sent it; no certificate of the sender's is meant */
-		report_add(r, "fatal_alert", SEV_ERROR, sender, -1, BASIS_OBSERVED, "alert",
-			   a->frame, fmsg ? fmsg : msg, adv);
+		struct finding *fa = report_add(r, "fatal_alert", SEV_ERROR, sender, -1,
+						BASIS_OBSERVED, "alert", a->frame,
+						fmsg ? fmsg : msg, adv);
+
+		/* Lists name the alert, not the finding: "unknown_ca". */
+		fa->name = desc ? desc : inferred ? "encrypted alert?" : "encrypted alert";
 		free(fmsg);
 	}
 	/* ... observed, never predicted. */

@@ -27,14 +27,28 @@
 enum sort_key { SORT_VERDICT = 0, SORT_TIME, SORT_SERVER, SORT_SERVICE, SORT__COUNT };
 static const char *const sort_names[] = { "verdict", "time", "server", "service" };
 
-enum col_id { C_VERDICT = 0, C_TIME, C_CLIENT, C_SERVER, C_SERVICE, C_TLS, C_SNI, C_WORST, C__N };
-static const char *const col_label[] = { "Verdict", "Time", "Client", "Server",
-					 "Service", "TLS",  "SNI",    "Finding" };
+/* C_FILE only when several files are open; C_FRAME is the session's
+ * first frame in its file. */
+enum col_id {
+	C_VERDICT = 0,
+	C_FILE,
+	C_TIME,
+	C_FRAME,
+	C_CLIENT,
+	C_SERVER,
+	C_SERVICE,
+	C_TLS,
+	C_SNI,
+	C_WORST,
+	C__N
+};
+static const char *const col_label[] = { "Verdict", "File",    "Time", "Frame", "Client",
+					 "Server",  "Service", "TLS",  "SNI",	"Finding" };
 /* Which columns survive when the window is narrow, most wanted first. */
-static const enum col_id col_priority[] = { C_VERDICT, C_SERVER,  C_WORST, C_CLIENT,
-					    C_TIME,    C_SERVICE, C_TLS,   C_SNI };
-static const int col_min[] = { 7, 8, 15, 15, 8, 7, 8, 10 };
-static const int col_cap[] = { 10, 23, 47, 47, 26, 8, 34, 1000 };
+static const enum col_id col_priority[] = { C_VERDICT, C_SERVER,  C_WORST, C_FILE,  C_CLIENT,
+					    C_TIME,    C_SERVICE, C_TLS,   C_FRAME, C_SNI };
+static const int col_min[] = { 7, 8, 8, 5, 15, 15, 8, 7, 8, 10 };
+static const int col_cap[] = { 10, 30, 23, 9, 47, 47, 26, 8, 34, 1000 };
 
 struct list {
 	size_t *rows; /* indices into a->sessions, in display order */
@@ -58,6 +72,12 @@ static void upper(char *s)
 			*s = (char)(*s - 'a' + 'A');
 }
 
+static const char *base_name(const char *p)
+{
+	const char *b = p ? strrchr(p, '/') : NULL;
+	return b ? b + 1 : p ? p : "-";
+}
+
 /* The text of one cell, display-safe. `w` is the column width (time and
  * verdict adapt to it); 0 asks for the full text. */
 static const char *cell(const struct tui *t, const struct list *L, const struct session_report *r,
@@ -78,12 +98,14 @@ static const char *cell(const struct tui *t, const struct list *L, const struct 
 		tui_clock(s->start_ts, date, ms, buf, len);
 		break;
 	}
+	case C_FILE: tui_s(base_name(s->file), buf, len); break;
+	case C_FRAME: snprintf(buf, len, "%llu", (unsigned long long)s->first_frame); break;
 	case C_CLIENT: endpoint_str(&s->client, buf, len); break;
 	case C_SERVER: endpoint_str(&s->server, buf, len); break;
 	case C_SERVICE: tui_s(r->service ? r->service : "", buf, len); break;
 	case C_TLS:
-		if (s->version)
-			version_text(s->version, buf, len);
+		if (s->version) /* the name is returned, not always written */
+			snprintf(buf, len, "%s", version_text(s->version, tmp, sizeof tmp));
 		else if (s->ch.present)
 			snprintf(buf, len, "?");
 		break;
@@ -94,11 +116,12 @@ static const char *cell(const struct tui *t, const struct list *L, const struct 
 			snprintf(buf, len, "-");
 			break;
 		}
-		if (w == 0 || w > (int)strlen(f->id) + 12) {
+		/* The finding's name: a fatal_alert's is the alert's. */
+		if (w == 0 || w > (int)strlen(f->name) + 12) {
 			tui_s(f->message ? f->message : "", tmp, sizeof tmp);
-			snprintf(buf, len, "%s%s%s", f->id, tmp[0] ? ": " : "", tmp);
+			snprintf(buf, len, "%s%s%s", f->name, tmp[0] ? ": " : "", tmp);
 		} else {
-			snprintf(buf, len, "%s", f->id);
+			snprintf(buf, len, "%s", f->name);
 		}
 		break;
 	default: break;
@@ -121,7 +144,7 @@ static int port_match(const struct tls_session *s, const char *v)
 static int finding_match(const struct session_report *r, const char *v)
 {
 	for (size_t i = 0; i < r->nf; i++)
-		if (tui_contains(r->f[i].id, v))
+		if (tui_contains(r->f[i].id, v) || tui_contains(r->f[i].name, v))
 			return 1;
 	return 0;
 }
@@ -224,7 +247,7 @@ static void layout(struct tui *t, struct list *L)
 			int w;
 			if (c == C_WORST) {
 				const struct finding *f = report_worst(r);
-				w = f ? (int)strlen(f->id) : 1;
+				w = f ? (int)strlen(f->name) : 1;
 			} else {
 				cell(t, L, r, (enum col_id)c, 0, buf, sizeof buf);
 				w = text_width(buf, strlen(buf));
@@ -241,10 +264,12 @@ static void layout(struct tui *t, struct list *L)
 	for (size_t k = 0; k < C__N; k++) {
 		enum col_id c = col_priority[k];
 		int m = col_min[c] < want[c] ? col_min[c] : want[c], comf = want[c];
+		if (c == C_FILE && t->a->n_files < 2)
+			continue;
 		if (c == C_WORST || c == C_SERVICE || c == C_SNI)
 			comf = want[c] < (c == C_WORST ? 16 : 12) ? want[c]
 								  : (c == C_WORST ? 16 : 12);
-		if (c == C_TIME)
+		if (c == C_TIME || c == C_FILE)
 			comf = m;
 		if (used + comf + (used ? L->sep : 0) <= avail)
 			m = comf;
@@ -255,7 +280,8 @@ static void layout(struct tui *t, struct list *L)
 	}
 	/* Then widen them in two rounds: first what a line needs to read
 	 * well (time without milliseconds, service and SNI up to 20
-	 * columns), then the rest; the finding column takes what is left. */
+	 * columns, a file name up to 16), then the rest; the finding column
+	 * takes what is left. */
 	for (int round = 0; round < 2; round++) {
 		/* Between the rounds the finding gets room for its message. */
 		if (round == 1 && L->width[C_WORST] && L->width[C_WORST] < 40) {
@@ -276,6 +302,8 @@ static void layout(struct tui *t, struct list *L)
 				target = col_min[C_TIME];
 			if (round == 0 && (c == C_SERVICE || c == C_SNI) && target > 20)
 				target = 20;
+			if (round == 0 && c == C_FILE && target > 16)
+				target = 16;
 			more = target - L->width[c];
 			if (more > avail - used)
 				more = avail - used;
@@ -388,12 +416,6 @@ static void list_open(struct tui *t, struct view *v)
 		v->top = 0;
 	}
 	tui_clamp(t, v);
-}
-
-static const char *base_name(const char *p)
-{
-	const char *b = p ? strrchr(p, '/') : NULL;
-	return b ? b + 1 : p ? p : "-";
 }
 
 static void list_header(struct tui *t, struct view *v)
