@@ -10,7 +10,12 @@
 #  - a Frame column with the session's first frame (3 in
 #    samples/dns-name-mismatch-5061.pcap, whose session starts after a DNS
 #    exchange: the --json first_frame);
-#  - the TLS column shows the version ("TLS 1.2").
+#  - the TLS column shows the version ("TLS 1.2");
+#  - the filter (f) with field:value terms (issue 9, item 9; the matching
+#    itself is rules/select.c's, unit-tested in test_select): ip: is exact
+#    (ip:10.48.80.4 shows nothing where the plain word 10.48.80.4 shows the
+#    10.48.80.47 sessions), finding: takes an alert's name, a bad value is
+#    said and filters nothing.
 
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/e2e/lib.sh"
 need_tlsdiag
@@ -51,5 +56,26 @@ case $r in *'encrypted alert?'*) ;; *) fail "TLS 1.3 inferred rejection: no 'enc
 list "$TMP/one" 160 $S/expressway-7001-unknown-ca.pcap
 head -3 "$TMP/one" | tail -1 | grep -q ' File ' && fail "one file: a File column"
 grep -q unknown_ca "$TMP/one" || fail "one file: no unknown_ca"
+
+# ---- the filter
+filt() { # OUT FILTER FILE...
+	_out=$1 _f=$2
+	shift 2
+	COLUMNS=160 LINES=12 LANG=C.UTF-8 "$TLSDIAG" --tui --script "f$_f\\n" --dump-screen "$_out" \
+		"$@" >/dev/null 2>"$TMP/err" || fail "tlsdiag --tui (filter $_f): $(cat "$TMP/err")"
+}
+set -- $S/expressway-7001-unknown-ca.pcap $S/dns-name-mismatch-5061.pcap $S/tls13-443.pcap
+filt "$TMP/f1" 10.48.80.4 "$@"
+grep -q '(2 shown)' "$TMP/f1" || fail "plain 10.48.80.4: not the two 10.48.80.47 sessions: $(sed -n 2p "$TMP/f1")"
+filt "$TMP/f2" ip:10.48.80.4 "$@"
+grep -q 'No session matches the filter' "$TMP/f2" || fail "ip:10.48.80.4 is not exact: $(sed -n 2p "$TMP/f2")"
+filt "$TMP/f3" ip:10.48.80.47 "$@"
+grep -q '(2 shown)' "$TMP/f3" || fail "ip:10.48.80.47: $(sed -n 2p "$TMP/f3")"
+filt "$TMP/f4" finding:unknown_ca "$@"
+grep -q '(1 shown)' "$TMP/f4" && grep -q '10.48.36.101:7001' "$TMP/f4" ||
+	fail "finding:unknown_ca (the alert's name) does not pick the 7001 session: $(sed -n 2p "$TMP/f4")"
+filt "$TMP/f5" port:http "$@"
+grep -q "port: 'http' is not a port number" "$TMP/f5" || fail "port:http: no error shown"
+grep -q 'filter:' "$TMP/f5" && fail "port:http: a bad filter was applied"
 
 finish

@@ -99,7 +99,8 @@ static size_t man_entries(char *man, struct entry *e, size_t max)
 			p = strstr(line, " (");
 			if (p && p[strlen(p) - 1] == ')') {
 				*p = 0;
-				snprintf(x->sev, sizeof x->sev, "%.*s", (int)(strlen(p + 2) - 1), p + 2);
+				snprintf(x->sev, sizeof x->sev, "%.*s", (int)(strlen(p + 2) - 1),
+					 p + 2);
 			}
 			snprintf(x->id, sizeof x->id, "%s", line);
 			state = 2;
@@ -141,8 +142,8 @@ static void check_man(const char *top)
 			continue;
 		}
 		x->seen = 1;
-		snprintf(want, sizeof want, "%s%s%s", severity_str(k->lo), k->hi != k->lo ? " or " : "",
-			 k->hi != k->lo ? severity_str(k->hi) : "");
+		snprintf(want, sizeof want, "%s%s%s", severity_str(k->lo),
+			 k->hi != k->lo ? " or " : "", k->hi != k->lo ? severity_str(k->hi) : "");
 		CHECK_EQ_STR(x->sev, want);
 		CHECK_EQ_STR(x->meaning, k->meaning);
 	}
@@ -178,7 +179,8 @@ static void check_source(const char *path, int *n_ids)
 			snprintf(id, sizeof id, "%.*s", (int)(g[1].rm_eo - g[1].rm_so),
 				 q + g[1].rm_so);
 			if (!finding_kind(id))
-				fprintf(stderr, "%s: report_add(..., \"%s\", ...) is not in finding_kinds\n",
+				fprintf(stderr,
+					"%s: report_add(..., \"%s\", ...) is not in finding_kinds\n",
 					path, id);
 			CHECK(finding_kind(id) != NULL);
 			(*n_ids)++;

@@ -19,6 +19,7 @@
 
 #include "capture/xalloc.h"
 #include "rules/facts.h"
+#include "rules/select.h"
 #include "ui/text/text.h"
 #include "ui/tui/core.h"
 #include "ui/tui/draw.h"
@@ -55,7 +56,8 @@ struct list {
 	size_t n;
 	enum sort_key sort;
 	char filter[256];
-	int width[C__N]; /* 0: column not shown */
+	struct session_select sel; /* filter, parsed */
+	int width[C__N];	   /* 0: column not shown */
 	int x[C__N];
 	int date;    /* sessions span several days */
 	int sep;     /* blanks between columns */
@@ -132,55 +134,15 @@ static const char *cell(const struct tui *t, const struct list *L, const struct 
 
 /* ------------------------------------------------------------ filter */
 
-static int port_match(const struct tls_session *s, const char *v)
-{
-	char *end;
-	unsigned long p = strtoul(v, &end, 10);
-	if (!*v || *end)
-		return 0;
-	return s->client.port == p || s->server.port == p;
-}
-
-static int finding_match(const struct session_report *r, const char *v)
-{
-	for (size_t i = 0; i < r->nf; i++)
-		if (tui_contains(r->f[i].id, v) || tui_contains(r->f[i].name, v))
-			return 1;
-	return 0;
-}
-
 static const char *row_text(struct tui *t, struct list *L, size_t si);
 
-/* Every word must match: verdict:V port:N id:FINDING, or any text. */
+/* The filter's terms are the rules' (rules/select.h); plain words also
+ * look at the row's cells as drawn. */
 static int filter_match(struct tui *t, struct list *L, size_t si)
 {
-	const struct session_report *r = t->a->sessions[si];
-	char f[256], *save = NULL, *w;
-	int ok = 1;
-	if (!L->filter[0])
+	if (!L->sel.n)
 		return 1;
-	snprintf(f, sizeof f, "%s", L->filter);
-	for (w = strtok_r(f, " \t", &save); w && ok; w = strtok_r(NULL, " \t", &save)) {
-		char *colon = strchr(w, ':');
-		if (colon && colon > w && colon[1]) {
-			size_t kl = (size_t)(colon - w);
-			const char *v = colon + 1;
-			if (!strncasecmp(w, "verdict", kl) || !strncasecmp(w, "v", kl)) {
-				ok = strncasecmp(verdict_str(r->verdict), v, strlen(v)) == 0;
-				continue;
-			}
-			if (!strncasecmp(w, "port", kl)) {
-				ok = port_match(r->s, v);
-				continue;
-			}
-			if (!strncasecmp(w, "id", kl) || !strncasecmp(w, "finding", kl)) {
-				ok = finding_match(r, v);
-				continue;
-			}
-		}
-		ok = tui_contains(row_text(t, L, si), w);
-	}
-	return ok;
+	return select_match(&L->sel, t->a->sessions[si], row_text(t, L, si));
 }
 
 /* ------------------------------------------------------------ sort */
@@ -337,7 +299,7 @@ static void free_text(struct list *L)
 static const char *row_text(struct tui *t, struct list *L, size_t si)
 {
 	const struct session_report *r = t->a->sessions[si];
-	char buf[700], hb[2048];
+	char buf[700];
 	struct dbuf s;
 
 	if (si >= L->n_text) {
@@ -349,17 +311,17 @@ static const char *row_text(struct tui *t, struct list *L, size_t si)
 	if (L->text[si])
 		return L->text[si];
 	dbuf_init(&s, DBUF_TEXT_MAX);
-	for (int c = 0; c < C__N + 2 + (int)r->nf; c++) {
-		const char *piece;
-		if (c < C__N)
-			piece = cell(t, L, r, (enum col_id)c, 0, buf, sizeof buf);
-		else if (c == C__N)
-			piece = tui_s(r->headline ? r->headline : "", hb, sizeof hb);
-		else if (c == C__N + 1)
-			piece = verdict_str(r->verdict);
-		else
-			piece = r->f[c - C__N - 2].id;
-		dbuf_addf(&s, "%s ", piece);
+	for (int c = 0; c < C__N; c++)
+		dbuf_addf(&s, "%s ", cell(t, L, r, (enum col_id)c, 0, buf, sizeof buf));
+	/* Then what the rules search (select_text), display-safe. */
+	{
+		char *all = select_text(r);
+		size_t n = strlen(all) * 4 + 1;
+		char *safe = xcalloc(n, 1);
+
+		dbuf_addstr(&s, tui_s(all, safe, n));
+		free(safe);
+		free(all);
 	}
 	L->text[si] = dbuf_take(&s);
 	return L->text[si];
@@ -552,9 +514,17 @@ static void set_filter(struct tui *t, int ok, const char *text, void *ctx)
 {
 	struct view *v = tui_top(t);
 	struct list *L = v->priv;
+	char err[300];
 	(void)ctx;
 	if (!ok)
 		return;
+	if (select_parse(&L->sel, text, err, sizeof err) < 0) {
+		/* Nothing filtered by half: the filter goes, the reason shows. */
+		L->filter[0] = 0;
+		list_open(t, v);
+		tui_message(t, RL_ERR, "%s", err);
+		return;
+	}
 	snprintf(L->filter, sizeof L->filter, "%s", text);
 	list_open(t, v);
 	if (L->filter[0])
@@ -575,12 +545,13 @@ static int list_handle(struct tui *t, struct view *v, enum ui_action a)
 		tui_message(t, RL_NORMAL, "sorted by %s", sort_names[L->sort]);
 		return 1;
 	case ACT_FILTER:
-		tui_prompt(t, "Filter (text, verdict:V, port:N, id:FINDING):", L->filter,
-			   set_filter, NULL);
+		tui_prompt(t, "Filter (text, ip:, port:, finding:, verdict:, sni:, subject:):",
+			   L->filter, set_filter, NULL);
 		return 1;
 	case ACT_CLEAR_FILTER:
 		if (L->filter[0]) {
 			L->filter[0] = 0;
+			select_free(&L->sel);
 			list_open(t, v);
 			tui_message(t, RL_NORMAL, "filter cleared");
 		}
@@ -604,6 +575,7 @@ static void list_close(struct view *v)
 		return;
 	free(L->rows);
 	free_text(L);
+	select_free(&L->sel);
 	free(L);
 	v->priv = NULL;
 }
