@@ -89,7 +89,7 @@ static const char *tstr_ns(int64_t ns, char *buf, size_t len)
 		snprintf(buf, len, "-");
 		return buf;
 	}
-	return ui_time_us(ns, buf, len);
+	return ui_when_us(ns, buf, len);
 }
 
 /* ------------------------------------------------------------ page parts */
@@ -236,9 +236,9 @@ static void cert_box(FILE *f, const struct cert_info *c, const char *role, enum 
 	fputs("</div><div class=\"det\">issuer ", f);
 	h(f, c->issuer.rfc4514);
 	fputs("<br>valid ", f);
-	h(f, ui_time_s(c->not_before, nb, sizeof(nb)));
+	h(f, ui_when_s(c->not_before, nb, sizeof(nb)));
 	fputs(" to ", f);
-	h(f, ui_time_s(c->not_after, na, sizeof(na)));
+	h(f, ui_when_s(c->not_after, na, sizeof(na)));
 	if (judged && cert_validity(c, judged).state == NOT_YET_VALID)
 		fputs(" <span class=\"pill expired\">not yet valid</span>", f);
 	else if (judged && cert_validity(c, judged).state == EXPIRED)
@@ -638,7 +638,7 @@ static void seen_row(FILE *f, const struct seen_cert *c, const struct run_summar
 	fputs("<td class=\"date\"", f);
 	if (c->parse_ok) {
 		/* the day in the column, the second in the title */
-		ui_time_s(c->not_after, tb, sizeof(tb));
+		ui_when_s(c->not_after, tb, sizeof(tb));
 		fputs(" title=\"", f);
 		h(f, tb);
 		fputs("\">", f);
@@ -709,7 +709,7 @@ static void write_page(FILE *f, struct hstate *hs, const struct run_summary *sum
 	hf(f, "%llu capture file%s, %llu TLS session%s, analysed %s",
 	   (unsigned long long)sum->files, sum->files == 1 ? "" : "s",
 	   (unsigned long long)sum->sessions, sum->sessions == 1 ? "" : "s",
-	   ui_time_s(sum->now, tb, sizeof(tb)));
+	   ui_when_s(sum->now, tb, sizeof(tb)));
 	if (hs->inputs[0]) {
 		fputs(" \u2014 ", f);
 		h(f, hs->inputs);

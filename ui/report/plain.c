@@ -173,8 +173,8 @@ static void cert_details(struct tstate *t, const struct cert_info *c, int status
 	if (c->self_issued)
 		fputs(", self-signed", f);
 	fputc('\n', f);
-	fprintf(f, "%*svalid %s to %s", (int)ind, "", ui_time_s(c->not_before, nb, sizeof nb),
-		ui_time_s(c->not_after, na, sizeof na));
+	fprintf(f, "%*svalid %s to %s", (int)ind, "", ui_when_s(c->not_before, nb, sizeof nb),
+		ui_when_s(c->not_after, na, sizeof na));
 	if (judged) {
 		struct cert_validity v = cert_validity(c, judged);
 		if (v.state == NOT_YET_VALID)
@@ -344,7 +344,7 @@ static void session_block(struct tstate *t, const struct session_report *r)
 		fputs("  Outcome:  ", f);
 		text_wrap(f, S(t, r->outcome_text), 12, 12, WRAP_WIDTH);
 	}
-	fprintf(f, "  Started:  %s (frames %llu-%llu)%s\n", ui_time_us(s->start_ts, tb, sizeof tb),
+	fprintf(f, "  Started:  %s (frames %llu-%llu)%s\n", ui_when_us(s->start_ts, tb, sizeof tb),
 		(unsigned long long)s->first_frame, (unsigned long long)s->last_frame,
 		s->flow_midstream ? ", capture began mid-connection" : "");
 	fprintf(f, "  TLS:      %s", version_label(s->version, vb, sizeof vb));
@@ -398,7 +398,7 @@ static void session_block(struct tstate *t, const struct session_report *r)
 		if (al->frame)
 			fprintf(f, ", frame %llu", (unsigned long long)al->frame);
 		if (al->ts_ns)
-			fprintf(f, ", %s", ui_time_us(al->ts_ns, ts, sizeof ts));
+			fprintf(f, ", %s", ui_when_us(al->ts_ns, ts, sizeof ts));
 		fputc('\n', f);
 	}
 
@@ -559,7 +559,7 @@ static void cert_line(struct tstate *t, const struct seen_cert *c, int expiring_
 			  : c->days_to_expiry <= expiring_days ? C_YELLOW
 							       : C_OFF;
 		fprintf(f, "      issuer %s\n", S(t, c->issuer));
-		fprintf(f, "      expires %s %s(", ui_time_s(c->not_after, na, sizeof na),
+		fprintf(f, "      expires %s %s(", ui_when_s(c->not_after, na, sizeof na),
 			C(t, col));
 		if (c->days_to_expiry < 0)
 			fprintf(f, "expired %ld days ago", -c->days_to_expiry);
@@ -627,7 +627,7 @@ static void t_end(void *st, const struct run_summary *sum)
 		}
 	}
 	fprintf(f, "Certificates: %zu unique (days to expiry as of %s)\n", sum->n_certs,
-		ui_time_s(sum->now, nb, sizeof nb));
+		ui_when_s(sum->now, nb, sizeof nb));
 	for (size_t i = 0; i < sum->n_certs; i++)
 		cert_line(t, &sum->certs[i], sum->expiring_days);
 	for (size_t i = 0; i < sum->n_certs; i++)
@@ -641,7 +641,7 @@ static void t_end(void *st, const struct run_summary *sum)
 			continue;
 		fprintf(f, "  %s%s%s %s", c->days_to_expiry < 0 ? C(t, C_RED) : C(t, C_YELLOW),
 			c->days_to_expiry < 0 ? "EXPIRED" : "expires", C(t, C_OFF),
-			ui_time_s(c->not_after, nb, sizeof nb));
+			ui_when_s(c->not_after, nb, sizeof nb));
 		if (c->days_to_expiry < 0)
 			fprintf(f, " (%ld days ago)", -c->days_to_expiry);
 		else

@@ -364,31 +364,6 @@ int tui_status_role(enum cert_status s)
 	return tui_tone_role(cert_status_tone(s));
 }
 
-const char *tui_clock(int64_t ns, int date, int ms, char *buf, size_t len)
-{
-	time_t s = (time_t)(ns / 1000000000);
-	int64_t rem = ns % 1000000000;
-	struct tm tm;
-	if (rem < 0) {
-		rem += 1000000000;
-		s--;
-	}
-	if (!gmtime_r(&s, &tm)) {
-		snprintf(buf, len, "@%lld", (long long)s);
-		return buf;
-	}
-	if (date)
-		snprintf(buf, len, "%04d-%02d-%02d %02d:%02d:%02d", tm.tm_year + 1900,
-			 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
-	else
-		snprintf(buf, len, "%02d:%02d:%02d", tm.tm_hour, tm.tm_min, tm.tm_sec);
-	if (ms) {
-		size_t o = strlen(buf);
-		snprintf(buf + o, len > o ? len - o : 0, ".%03d", (int)(rem / 1000000));
-	}
-	return buf;
-}
-
 int tui_contains(const char *hay, const char *needle)
 {
 	size_t n = strlen(needle);

@@ -203,8 +203,8 @@ static void cert_open(struct tui *t, struct view *v)
 		kv(d, IT_TOP + 2, "Status", RL_OK, "from the trust store (completes the path)");
 	}
 	if (c->parse_ok) {
-		snprintf(b, sizeof b, "%s to %s", ui_time_s(c->not_before, nb, sizeof nb),
-			 ui_time_s(c->not_after, na, sizeof na));
+		snprintf(b, sizeof b, "%s to %s", ui_when_s(c->not_before, nb, sizeof nb),
+			 ui_when_s(c->not_after, na, sizeof na));
 		kv(d, IT_TOP + 3, "Valid", RL_NORMAL, b);
 		if (judged) {
 			struct cert_validity cv = cert_validity(c, judged);
@@ -237,8 +237,8 @@ static void cert_open(struct tui *t, struct view *v)
 		kv_wire(d, IT_FIELD + 3, "Serial",
 			c->serial_hex && c->serial_hex[0] ? c->serial_hex : "(empty)");
 		kv(d, IT_FIELD + 4, "Not before", RL_NORMAL,
-		   ui_time_s(c->not_before, nb, sizeof nb));
-		kv(d, IT_FIELD + 5, "Not after", RL_NORMAL, ui_time_s(c->not_after, na, sizeof na));
+		   ui_when_s(c->not_before, nb, sizeof nb));
+		kv(d, IT_FIELD + 5, "Not after", RL_NORMAL, ui_when_s(c->not_after, na, sizeof na));
 		if (!kt)
 			snprintf(b, sizeof b, "unknown key type");
 		else if (c->key_type == KEY_ED25519 || c->key_type == KEY_ED448)

@@ -97,7 +97,7 @@ static const char *cell(const struct tui *t, const struct list *L, const struct 
 	case C_TIME: {
 		int ms = w == 0 || w >= (L->date ? 23 : 12);
 		int date = L->date && (w == 0 || w >= 19);
-		tui_clock(s->start_ts, date, ms, buf, len);
+		ui_clock(s->start_ts, date, ms, buf, len);
 		break;
 	}
 	case C_FILE: tui_s(base_name(s->file), buf, len); break;
@@ -352,8 +352,7 @@ static void list_open(struct tui *t, struct view *v)
 		if (filter_match(t, L, i))
 			L->rows[L->n++] = i;
 	}
-	L->date = hi - lo >= (int64_t)SECS_PER_DAY * 1000000000 ||
-		  day_of((time_t)(lo / 1000000000)) != day_of((time_t)(hi / 1000000000));
+	L->date = hi - lo >= (int64_t)SECS_PER_DAY * 1000000000 || ui_day(lo) != ui_day(hi);
 	{
 		struct sort_ctx sc = { t, L };
 		qsort_r(L->rows, L->n, sizeof *L->rows, cmp_rows, &sc);
@@ -417,11 +416,12 @@ static void list_header(struct tui *t, struct view *v)
 		char span[128];
 		int sw = 0;
 		if (have) {
-			int sameday = day_of((time_t)(lo / 1000000000)) ==
-				      day_of((time_t)(hi / 1000000000));
-			snprintf(span, sizeof span, "  %s %s %s UTC ",
-				 tui_clock(lo, 1, 0, t1, sizeof t1), t->g.dash,
-				 tui_clock(hi, !sameday, 0, t2, sizeof t2));
+			int sameday = ui_day(lo) == ui_day(hi);
+			char zb[32];
+			snprintf(span, sizeof span, "  %s %s %s %s ",
+				 ui_clock(lo, 1, 0, t1, sizeof t1), t->g.dash,
+				 ui_clock(hi, !sameday, 0, t2, sizeof t2),
+				 ui_tz_label(lo, zb, sizeof zb));
 			sw = text_width(span, strlen(span));
 			if (sw + 20 > t->cols)
 				sw = 0;

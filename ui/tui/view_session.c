@@ -389,7 +389,7 @@ static void details_block(struct tui *t, struct doc *d, const struct session_rep
 			       sizeof eb));
 		kv(d, it + 7, "Expected name", RL_NORMAL, b);
 	}
-	snprintf(b, sizeof b, "%s, frames %llu-%llu%s", ui_time_us(s->start_ts, tb, sizeof tb),
+	snprintf(b, sizeof b, "%s, frames %llu-%llu%s", ui_when_us(s->start_ts, tb, sizeof tb),
 		 (unsigned long long)s->first_frame, (unsigned long long)s->last_frame,
 		 s->flow_midstream ? ", capture began mid-connection" : "");
 	kv(d, it + 8, "Started", RL_NORMAL, b);
