@@ -15,7 +15,10 @@
 #    itself is rules/select.c's, unit-tested in test_select): ip: is exact
 #    (ip:10.48.80.4 shows nothing where the plain word 10.48.80.4 shows the
 #    10.48.80.47 sessions), finding: takes an alert's name, a bad value is
-#    said and filters nothing.
+#    said and filters nothing;
+#  - chain export (E) of a two-certificate chain: Tab Tab gives .p7b,
+#    openssl reads two certificates from it; a .der name is refused, not
+#    written as concatenated DER (issue 9, item 12).
 
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/e2e/lib.sh"
 need_tlsdiag
@@ -77,5 +80,21 @@ grep -q '(1 shown)' "$TMP/f4" && grep -q '10.48.36.101:7001' "$TMP/f4" ||
 filt "$TMP/f5" port:http "$@"
 grep -q "port: 'http' is not a port number" "$TMP/f5" || fail "port:http: no error shown"
 grep -q 'filter:' "$TMP/f5" && fail "port:http: a bad filter was applied"
+
+# ---- chain export: PKCS#7, never concatenated DER
+OPENSSL=${OPENSSL:-$(command -v openssl)}
+if [ -n "$OPENSSL" ]; then
+	COLUMNS=100 LINES=20 "$TLSDIAG" --tui --script "\\n<Tab>E<C-u>$TMP/c<Tab><Tab>\\n" \
+		--dump-screen "$TMP/e1" $T/tls12-mtls.pcap >/dev/null 2>&1
+	grep -q 'wrote 2 certificates (PKCS#7)' "$TMP/e1" || fail "E, Tab Tab: no PKCS#7 export: $(tail -1 "$TMP/e1")"
+	n=$("$OPENSSL" pkcs7 -inform DER -in "$TMP/c.p7b" -print_certs -noout 2>/dev/null | grep -c '^subject')
+	[ "$n" = 2 ] || fail "the .p7b holds $n certificates for openssl, expected 2"
+	COLUMNS=100 LINES=20 "$TLSDIAG" --tui --script "\\n<Tab>E<C-u>$TMP/c.der\\n" \
+		--dump-screen "$TMP/e2" $T/tls12-mtls.pcap >/dev/null 2>&1
+	grep -q 'not DER' "$TMP/e2" || fail "a chain as .der: not refused: $(tail -1 "$TMP/e2")"
+	[ -e "$TMP/c.der" ] && fail "a chain was written as concatenated DER"
+else
+	note "no openssl: chain export not checked"
+fi
 
 finish
