@@ -101,7 +101,17 @@ const char *hs_type_text(int type)
 {
 	const char *n = tls_hs_type_name(type);
 
-	return n ? n : "unknown";
+	return n ? n : "unknown handshake message";
+}
+
+const char *hs_type_words(int type, char *buf, size_t len)
+{
+	const char *n = tls_hs_type_name(type);
+
+	if (n)
+		return n;
+	snprintf(buf, len, "unknown handshake message (type %d)", type);
+	return buf;
 }
 
 const char *transport_key(enum tls_transport t)

@@ -50,7 +50,8 @@ const char *alert_text(const struct tls_alert *a, char *buf, size_t len);
 /* A version as words: its name, or the number "0x7f1c" when it has none;
  * NULL for 0 (no version seen). */
 const char *version_text(uint16_t v, char *buf, size_t len);
-/* A handshake message type: its name, or "unknown". */
+/* A handshake message type as a noun: its name ("Certificate"), or
+ * "unknown handshake message" (never a bare "unknown" in a sentence). */
 const char *hs_type_text(int type);
 /* The transport as the JSON writes it ("tcp", "udp") and as prose
  * writes it ("TCP", "UDP"). */
@@ -64,5 +65,8 @@ const char *dtls_text(const struct tls_session *s, char *buf, size_t len);
 /* A use_srtp protection profile (RFC 5764 §4.1.2, RFC 7714 §14.2):
  * "SRTP_AES128_CM_HMAC_SHA1_80", or "0x00NN"; NULL for 0 (none). */
 const char *srtp_profile_text(uint16_t p, char *buf, size_t len);
+/* The same with the number of an unknown type: "unknown handshake
+ * message (type 39)". */
+const char *hs_type_words(int type, char *buf, size_t len);
 
 #endif

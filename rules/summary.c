@@ -206,7 +206,7 @@ void summary_add_session(struct run_summary *s, const struct session_report *r, 
 	const struct tls_session *ss = r->s;
 
 	s->sessions++;
-	if ((unsigned)r->verdict < 4)
+	if ((unsigned)r->verdict < VERDICT__COUNT)
 		s->by_verdict[r->verdict]++;
 	for (size_t i = 0; i < r->nf; i++)
 		count_finding(s, r->f[i].id);

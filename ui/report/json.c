@@ -19,7 +19,7 @@
 #include "ui/text/text.h"
 #include "ui/report/report.h"
 
-#define JSON_SCHEMA_VERSION 1
+#define JSON_SCHEMA_VERSION 2
 
 struct jstate {
 	FILE *out;
@@ -168,7 +168,19 @@ static json_t *jchain_check(const struct session_report *r, int side)
 	o = json_object();
 	set(o, "frame", jframe(ch->frame));
 	set(o, "complete", json_boolean(ch->complete));
-	set(o, "sent", jint((long long)ch->n));
+	/* A message the capture holds in part has no known count. */
+	set(o, "sent", ch->complete ? jint((long long)ch->n) : json_null());
+	set(o, "read", jint((long long)ch->n));
+	set(o, "missing_bytes", jint((long long)cv->missing));
+	set(o, "more_sent", json_boolean(cv->more_sent));
+	{
+		struct dbuf t;
+		dbuf_init(&t, DBUF_TEXT_MAX);
+		for (size_t k = 0; k < cv->n_head; k++)
+			dbuf_addstr(&t, cv->head[k].text);
+		set(o, "summary", jstr(dbuf_str(&t)));
+		dbuf_free(&t);
+	}
 	if (ch->lost) {
 		json_t *l = json_object();
 		set(l, "count", jint((long long)ch->lost));
@@ -347,6 +359,10 @@ static json_t *jsession(const char *file, const struct session_report *r)
 
 	set(o, "findings", jfindings(r));
 	set(o, "verdict", json_string(verdict_str(r->verdict)));
+	set(o, "established", json_boolean(r->established));
+	set(o, "outcome", json_string(outcome_str(r->outcome)));
+	set(o, "outcome_basis", json_string(outcome_basis_str(r->outcome_basis)));
+	set(o, "outcome_text", jstr(r->outcome_text ? r->outcome_text : ""));
 	set(o, "headline", jstr(r->headline ? r->headline : ""));
 	set(o, "judged_at", r->judged_at ? jtime_s(r->judged_at) : json_null());
 
@@ -457,6 +473,7 @@ static void j_end(void *st, const struct run_summary *sum)
 	set(x, "ok", jint((long long)sum->by_verdict[VERDICT_OK]));
 	set(x, "warning", jint((long long)sum->by_verdict[VERDICT_WARNING]));
 	set(x, "failed", jint((long long)sum->by_verdict[VERDICT_FAILED]));
+	set(x, "at_risk", jint((long long)sum->by_verdict[VERDICT_AT_RISK]));
 	set(x, "incomplete", jint((long long)sum->by_verdict[VERDICT_INCOMPLETE]));
 	set(o, "sessions", x);
 
