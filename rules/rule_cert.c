@@ -555,6 +555,8 @@ void rule_certs(struct rule_eval *e, int side)
 		int expired = e->at > c->not_after;
 		char ra[80], *when, *msg, *at, *adv;
 
+		if (!c->parse_ok || c->not_before_bad || c->not_after_bad) /* no date to judge */
+			continue;
 		if (!expired && e->at >= c->not_before)
 			continue;
 		rule_addr(e->s, 1 - side, ra, sizeof(ra));
