@@ -26,13 +26,39 @@ long day_of(time_t t);
 
 /* How a certificate stands at a time. A certificate whose notBefore is
  * after `at` is not yet valid, whatever its notAfter says. */
-enum validity { VALID = 0, NOT_YET_VALID, EXPIRED };
+enum validity { VALID = 0, NOT_YET_VALID, EXPIRED, VALIDITY_UNKNOWN };
 struct cert_validity {
 	enum validity state;
 	long days; /* VALID: days left; NOT_YET_VALID: days until it starts;
-		      EXPIRED: days since it ended */
+		      EXPIRED: days since it ended; VALIDITY_UNKNOWN: 0 (a
+		      date did not parse, or the certificate was not decoded:
+		      never "expired in 1970") */
 };
 struct cert_validity cert_validity(const struct cert_info *c, time_t at);
+
+/* A certificate date for display: the time through fmt (the views' own
+ * time formatter, which follows --tz), or "(date does not parse)" when the
+ * field was unreadable. which: 0 notBefore, 1 notAfter. */
+typedef const char *(*time_fmt_fn)(time_t t, char *buf, size_t len);
+const char *cert_date_text(const struct cert_info *c, int which, time_fmt_fn fmt, char *buf,
+			   size_t len);
+
+/* What is unusual about how a certificate decoded, in sentences every view
+ * shows beside its fields: an unknown version number, a signature tlsdiag
+ * cannot check, an unreadable date or key, explicit curve parameters, a
+ * key that cannot sign, unique IDs, extensions that are duplicated or did
+ * not decode. Findings judge; remarks explain what the fields mean. */
+#define CERT_REMARKS_MAX 12
+struct cert_remark {
+	int warn; /* 1: a peer may refuse the certificate for it */
+	char text[240];
+};
+size_t cert_remarks(const struct cert_info *c, struct cert_remark *out, size_t max);
+
+/* One extension as a line: "X509v3 Key Usage (2.5.29.15), critical",
+ * with ", not processed by validators", ", duplicate", ", value does not
+ * decode" as they apply. */
+const char *cert_ext_text(const struct cert_ext *x, char *buf, size_t len);
 
 /* The time a session's certificates were judged at (the report's, or the
  * session's start when no rules ran). */

@@ -62,6 +62,7 @@ static char *now_text(const struct rule_eval *e, const struct cert_info *c, enum
 	case NOT_YET_VALID:
 		return xasprintf(" As of now (%s), it is not valid yet (from %s).", dnow,
 				 c->not_before_str);
+	case VALIDITY_UNKNOWN: break; /* rule_dates runs only on readable dates */
 	}
 	return xstrdup("");
 }
@@ -579,6 +580,8 @@ void rule_certs(struct rule_eval *e, int side)
 		int expired = e->at > c->not_after;
 		char ra[80], *when, *msg, *at, *adv;
 
+		if (!c->parse_ok || c->not_before_bad || c->not_after_bad) /* no date to judge */
+			continue;
 		if (!expired && e->at >= c->not_before)
 			continue;
 		rule_addr(e->s, 1 - side, ra, sizeof(ra));

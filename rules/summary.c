@@ -179,7 +179,9 @@ static size_t cert_entry(struct run_summary *s, const struct cert_info *ci)
 		c.serial_hex = dup_or_null(ci->serial_hex);
 		c.not_before = ci->not_before;
 		c.not_after = ci->not_after;
-		c.days_to_expiry = days_between(s->now, ci->not_after);
+		/* A notAfter that does not parse is never "expired in 1970". */
+		c.days_to_expiry = ci->not_after_bad ? LONG_MAX
+						     : days_between(s->now, ci->not_after);
 	} else {
 		/* Nothing to judge: never "expiring" (views check parse_ok). */
 		c.days_to_expiry = LONG_MAX;

@@ -173,11 +173,15 @@ static void cert_details(struct tstate *t, const struct cert_info *c, int status
 	if (c->self_issued)
 		fputs(", self-signed", f);
 	fputc('\n', f);
-	fprintf(f, "%*svalid %s to %s", (int)ind, "", ui_when_s(c->not_before, nb, sizeof nb),
-		ui_when_s(c->not_after, na, sizeof na));
+	fprintf(f, "%*svalid %s to %s", (int)ind, "",
+		cert_date_text(c, 0, ui_when_s, nb, sizeof nb),
+		cert_date_text(c, 1, ui_when_s, na, sizeof na));
 	if (judged) {
 		struct cert_validity v = cert_validity(c, judged);
-		if (v.state == NOT_YET_VALID)
+		if (v.state == VALIDITY_UNKNOWN)
+			fprintf(f, " %s(validity at the capture not known)%s", C(t, C_YELLOW),
+				C(t, C_OFF));
+		else if (v.state == NOT_YET_VALID)
 			fprintf(f, " %s(not yet valid at the capture: starts in %ld days)%s",
 				C(t, C_RED), v.days, C(t, C_OFF));
 		else if (v.state == EXPIRED)
@@ -218,7 +222,20 @@ static void cert_details(struct tstate *t, const struct cert_info *c, int status
 		}
 		fputc('\n', f);
 	}
+	{
+		struct cert_remark rm[CERT_REMARKS_MAX];
+		size_t n = cert_remarks(c, rm, CERT_REMARKS_MAX);
+		for (size_t i = 0; i < n; i++) {
+			fprintf(f, "%*s%s", (int)ind, "", rm[i].warn ? C(t, C_YELLOW) : "");
+			text_wrap(f, S(t, rm[i].text), ind, ind, WRAP_WIDTH);
+			fputs(rm[i].warn ? C(t, C_OFF) : "", f);
+		}
+	}
 	if (t->verbose > 0) {
+		char xb[512];
+		for (size_t i = 0; i < c->n_exts; i++)
+			fprintf(f, "%*sextension %s\n", (int)ind, "",
+				S(t, cert_ext_text(&c->exts[i], xb, sizeof xb)));
 		fprintf(f, "%*sserial %s\n", (int)ind, "", S(t, c->serial_hex));
 		fprintf(f, "%*ssha256 %s\n", (int)ind, "", c->sha256_hex);
 		fprintf(f, "%*ssha1   %s\n", (int)ind, "", c->sha1_hex);

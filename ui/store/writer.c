@@ -137,8 +137,11 @@ static int64_t cert_id_of(struct db_sink *d, const struct cert_info *ci)
 		bind_text(q, 3, ci->subject.rfc4514);
 		bind_text(q, 4, ci->issuer.rfc4514);
 		bind_text(q, 5, ci->serial_hex);
-		sqlite3_bind_int64(q, 6, (sqlite3_int64)ci->not_before);
-		sqlite3_bind_int64(q, 7, (sqlite3_int64)ci->not_after);
+		/* A date that does not parse is NULL, never 1970. */
+		if (!ci->not_before_bad)
+			sqlite3_bind_int64(q, 6, (sqlite3_int64)ci->not_before);
+		if (!ci->not_after_bad)
+			sqlite3_bind_int64(q, 7, (sqlite3_int64)ci->not_after);
 	}
 	sqlite3_bind_int(q, 8, ci->parse_ok ? 1 : 0);
 	sqlite3_bind_int(q, 9, ci->self_issued);
