@@ -759,6 +759,13 @@ void tcp_table_input(struct tcp_table *t, const struct tcp_seg *s)
 		flow_close(t, f, TCP_CLOSE_FIN);
 }
 
+void tcp_table_advance(struct tcp_table *t, int64_t now_ns)
+{
+	if (now_ns > t->now)
+		t->now = now_ns;
+	expire(t);
+}
+
 void tcp_table_finish(struct tcp_table *t)
 {
 	while (t->lru_tail) {

@@ -143,6 +143,10 @@ struct tcp_table;
 struct tcp_table *tcp_table_new(const struct tcp_config *cfg, const struct tcp_handler *h);
 /* Feed one segment (in capture order). */
 void tcp_table_input(struct tcp_table *t, const struct tcp_seg *s);
+/* Capture time moved on to now_ns without a segment (a live capture's
+ * tick): flows idle for longer than the timeout are closed, as a segment
+ * at that time would. */
+void tcp_table_advance(struct tcp_table *t, int64_t now_ns);
 /* End of input: deliver what can be delivered (holes become gaps) and
  * close every flow with TCP_CLOSE_END. */
 void tcp_table_finish(struct tcp_table *t);

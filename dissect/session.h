@@ -182,6 +182,8 @@ struct tls_session {
 	char *file;  /* capture file name */
 	uint64_t flow_id;
 	struct endpoint client, server; /* from the ClientHello's direction */
+	/* The end and the last frame are when the session was concluded
+	 * (dissect/tls.h): not always the flow's end. */
 	int64_t start_ts, end_ts;
 	uint64_t first_frame, last_frame;
 	int flow_midstream;	 /* TCP handshake not captured */
@@ -211,7 +213,9 @@ struct tls_session {
 	struct tls_note *notes;
 	size_t n_notes, cap_notes;
 
-	int close_reason; /* enum tcp_close_reason */
+	int close_reason; /* enum tcp_close_reason; -1: the session was concluded
+			     while its flow was open (handshake over and data
+			     flowed, or a fatal alert) */
 };
 
 void tls_session_free(struct tls_session *s);

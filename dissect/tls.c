@@ -33,6 +33,7 @@
 #define SCAN_KEEP 16
 #define SCAN_SLICE 16384              /* scanning states take input in slices */
 #define MAX_ALERTS 256
+#define FATAL_GRACE 4 /* records after a fatal alert before concluding */
 
 enum dstate {
 	D_DETECT = 0, /* nothing seen yet */
@@ -77,13 +78,19 @@ struct dir_st {
 };
 
 struct flow_st {
-	struct tls_session *s;
+	struct tls_session *s;  /* NULL once handed over (or dropped) */
 	int client_dir;         /* TCP direction of the ClientHello; -1 unknown */
 	int is_tls, starttls_candidate;
 	int released;
+	int settled;            /* the session was concluded or dropped */
+	int flow_gone;          /* the TCP flow closed while the session waits */
+	struct flow_st *qprev, *qnext; /* the dissector's queue (in_queue) */
+	int in_queue;
 	int alerts_capped;
 	int began_with_gap;     /* a direction's first bytes were missing */
 	uint64_t records_after_done;
+	int fatal_seen;		/* a fatal alert in clear */
+	unsigned records_after_fatal;
 	struct tls_decrypt *dec; /* with a key log; NULL otherwise */
 	struct dir_st d[2];
 };
@@ -94,6 +101,10 @@ struct tls_dissector {
 	void (*emit)(void *ctx, struct tls_session *s);
 	void *ctx;
 	uint64_t next_id;
+	/* Flows that may still become a session, and concluded sessions
+	 * waiting for them, in order of the flows' first packets. */
+	struct flow_st *qhead, *qtail;
+	size_t queued;
 	struct tls_stats st;
 	const struct keylog *keys;  /* --keylog files, SSLKEYLOGFILE (borrowed) */
 	struct keylog *file_keys;   /* this capture's Decryption Secrets Blocks */
@@ -557,6 +568,14 @@ static void mark_decrypted(struct tls_session *s, size_t ladder_from, size_t ale
 static void release_if_done(struct flow_st *fs)
 {
 	struct tls_session *s = fs->s;
+	/* A fatal alert ends the connection (RFC 8446 §6, RFC 5246 §7.2.2):
+	 * what the peers still send right after it (a ChangeCipherSpec and
+	 * an encrypted alert, the other side's alert) is kept, then the
+	 * session is concluded even if the flow stays open. */
+	if (fs->fatal_seen && !fs->released && ++fs->records_after_fatal > FATAL_GRACE) {
+		fs->released = 1;
+		return;
+	}
 	if (fs->released || !s->handshake_done)
 		return;
 	if ((s->app_data[0] && s->app_data[1]) || ++fs->records_after_done > 32)
@@ -634,6 +653,8 @@ static void record_end(struct tls_dissector *d, struct flow_st *fs, int dir)
 			while (cur_u8(&c, &lvl) == PE_OK && cur_u8(&c, &desc) == PE_OK) {
 				struct tls_alert a = { side, 0, lvl, desc, ds->ts, ds->frame };
 				alert_add(fs, &a);
+				if (lvl == TLS_ALERT_FATAL)
+					fs->fatal_seen = 1;
 			}
 		}
 		break;
@@ -1158,17 +1179,23 @@ static void h_open(void *ctx, struct tcp_flow *f)
 	}
 	d->st.flows_seen++;
 	f->user = fs;
+	/* Flows open in order of their first packet: the queue's order. */
+	fs->qprev = d->qtail;
+	if (d->qtail)
+		d->qtail->qnext = fs;
+	else
+		d->qhead = fs;
+	d->qtail = fs;
+	fs->in_queue = 1;
+	d->queued++;
 }
 
 /* Bytes (or a gap) of one direction. Returns TCP_IGNORE once the flow is
  * released: not TLS, or TLS whose handshake is over, so the TCP layer
  * neither buffers nor delivers the rest. */
-static enum tcp_verdict h_data(void *ctx, struct tcp_flow *f, const struct tcp_chunk *ch)
+static enum tcp_verdict data_in(struct tls_dissector *d, struct flow_st *fs, struct tcp_flow *f,
+				const struct tcp_chunk *ch)
 {
-	struct tls_dissector *d = ctx;
-	struct flow_st *fs = f->user;
-	if (fs == NULL || fs->released)
-		return TCP_IGNORE;
 	if (ch->dir != 0 && ch->dir != 1)
 		return TCP_KEEP;
 	struct dir_st *ds = &fs->d[ch->dir];
@@ -1227,6 +1254,24 @@ static enum tcp_verdict h_data(void *ctx, struct tcp_flow *f, const struct tcp_c
 	return fs->released ? TCP_IGNORE : TCP_KEEP;
 }
 
+static void settle(struct tls_dissector *d, struct flow_st *fs, struct tcp_flow *f, int why);
+
+/* A released flow's session is concluded at once: a TLS session whose
+ * handshake is over and whose data flowed has nothing more to show, and
+ * a flow that is not TLS has no session. */
+static enum tcp_verdict h_data(void *ctx, struct tcp_flow *f, const struct tcp_chunk *ch)
+{
+	struct tls_dissector *d = ctx;
+	struct flow_st *fs = f->user;
+	if (fs == NULL || fs->released)
+		return TCP_IGNORE;
+	enum tcp_verdict v = data_in(d, fs, f, ch);
+	if (!fs->released)
+		return v;
+	settle(d, fs, f, -1);
+	return TCP_IGNORE;
+}
+
 /* The stream ended: decode what a half-received message still shows. */
 static void finish_dir(struct tls_dissector *d, struct flow_st *fs, int dir)
 {
@@ -1246,13 +1291,65 @@ static void finish_dir(struct tls_dissector *d, struct flow_st *fs, int dir)
 		       (uint32_t)(ds->hs.len - 4));
 }
 
-static void h_close(void *ctx, struct tcp_flow *f, enum tcp_close_reason why)
+static void queue_unlink(struct tls_dissector *d, struct flow_st *fs)
 {
-	struct tls_dissector *d = ctx;
-	struct flow_st *fs = f->user;
-	if (fs == NULL)
+	if (!fs->in_queue)
 		return;
+	if (fs->qprev)
+		fs->qprev->qnext = fs->qnext;
+	else
+		d->qhead = fs->qnext;
+	if (fs->qnext)
+		fs->qnext->qprev = fs->qprev;
+	else
+		d->qtail = fs->qprev;
+	fs->qprev = fs->qnext = NULL;
+	fs->in_queue = 0;
+	d->queued--;
+}
+
+static void flow_st_free(struct flow_st *fs)
+{
+	for (int i = 0; i < 2; i++) {
+		dbuf_free(&fs->d[i].scan);
+		dbuf_free(&fs->d[i].hs);
+	}
+	tls_decrypt_free(fs->dec);
+	fs->dec = NULL;
+	tls_session_free(fs->s);
+	fs->s = NULL;
+}
+
+/* Hand over every concluded session at the head of the queue: a session
+ * leaves once no flow that began before it may still become one. */
+static void queue_drain(struct tls_dissector *d)
+{
+	while (d->qhead && d->qhead->settled) {
+		struct flow_st *fs = d->qhead;
+		struct tls_session *s = fs->s;
+		queue_unlink(d, fs);
+		d->st.waiting--;
+		fs->s = NULL;
+		s->id = ++d->next_id;
+		d->emit(d->ctx, s);
+		if (fs->flow_gone)
+			free(fs);
+	}
+}
+
+/*
+ * The session of this flow is concluded (the handshake is over and data
+ * flowed, or the flow closed: `why`, or -1 while it is still open), or
+ * the flow turned out to hold none. Its session is filled from the flow
+ * as it stands and waits in the queue for the flows that began before
+ * it; the parsing state goes now.
+ */
+static void settle(struct tls_dissector *d, struct flow_st *fs, struct tcp_flow *f, int why)
+{
 	struct tls_session *s = fs->s;
+	if (fs->settled)
+		return;
+	fs->settled = 1;
 	int keep = fs->is_tls && (s->n_ladder > 0 || s->n_alerts > 0);
 	if (keep) {
 		finish_dir(d, fs, 0);
@@ -1260,7 +1357,6 @@ static void h_close(void *ctx, struct tcp_flow *f, enum tcp_close_reason why)
 		int cd = fs->client_dir < 0 ? 0 : fs->client_dir;
 		s->client = f->ep[cd];
 		s->server = f->ep[1 - cd];
-		s->id = ++d->next_id;
 		s->file = xstrdup(d->file ? d->file : "");
 		s->flow_id = f->id;
 		s->start_ts = s->ch.present ? s->ch.ts_ns : s->ladder ? s->ladder[0].ts_ns : f->first_ts;
@@ -1268,7 +1364,7 @@ static void h_close(void *ctx, struct tcp_flow *f, enum tcp_close_reason why)
 		s->first_frame = f->first_frame;
 		s->last_frame = f->last_frame;
 		s->flow_midstream = f->midstream;
-		s->close_reason = (int)why;
+		s->close_reason = why;
 		uint64_t cut = f->d[0].st.snaplen_cut + f->d[1].st.snaplen_cut;
 		if (cut)
 			(void)note_add(s, NOTE_SNAPLEN, -1, cut, f->last_ts, f->last_frame);
@@ -1280,19 +1376,32 @@ static void h_close(void *ctx, struct tcp_flow *f, enum tcp_close_reason why)
 		    !s->chain[1].present)
 			(void)note_add(s, NOTE_MIDSTREAM, -1, 0, f->first_ts, f->first_frame);
 		d->st.sessions++;
-		d->emit(d->ctx, s);
+		fs->s = NULL; /* the queue holds it */
+		flow_st_free(fs);
+		fs->s = s;
+		if (++d->st.waiting > d->st.peak_waiting)
+			d->st.peak_waiting = d->st.waiting;
 	} else {
 		if (fs->is_tls)
 			d->st.sessions_without_handshake++;
-		tls_session_free(s);
+		flow_st_free(fs);
+		queue_unlink(d, fs);
 	}
-	for (int i = 0; i < 2; i++) {
-		dbuf_free(&fs->d[i].scan);
-		dbuf_free(&fs->d[i].hs);
-	}
-	tls_decrypt_free(fs->dec);
-	free(fs);
+	queue_drain(d);
+}
+
+static void h_close(void *ctx, struct tcp_flow *f, enum tcp_close_reason why)
+{
+	struct tls_dissector *d = ctx;
+	struct flow_st *fs = f->user;
+	if (fs == NULL)
+		return;
 	f->user = NULL;
+	settle(d, fs, f, (int)why);
+	if (fs->in_queue)
+		fs->flow_gone = 1; /* queue_drain frees it */
+	else
+		free(fs);
 }
 
 struct tls_dissector *tls_dissector_new(struct cert_cache *cache, const char *file,
@@ -1336,6 +1445,16 @@ void tls_dissector_free(struct tls_dissector *d)
 {
 	if (d == NULL)
 		return;
+	/* Sessions still waiting for a flow the TCP table never closed: the
+	 * flows' states are the table's (their h_close frees them). */
+	for (struct flow_st *fs = d->qhead, *next; fs; fs = next) {
+		next = fs->qnext;
+		queue_unlink(d, fs);
+		if (fs->flow_gone) {
+			flow_st_free(fs);
+			free(fs);
+		}
+	}
 	keylog_free(d->file_keys);
 	free(d->file);
 	free(d);
