@@ -1567,6 +1567,38 @@ static void cache_tests(void)
 	free(first);
 	certcache_free(cc);
 	certcache_free(NULL);
+
+	/* Holds and the limit: what a session holds stays (the same pointer
+	 * every time), what nobody holds and nobody asked for lately goes,
+	 * and comes back decoded anew when it is seen again. */
+	cc = certcache_new();
+	certcache_set_limit(cc, 8);
+	p1 = certcache_get(cc, a, len); /* held: 1 */
+	CHECK_EQ_INT(p1->cache_refs, 1);
+	CHECK(certcache_get(cc, a2, len) == p1);
+	CHECK_EQ_INT(p1->cache_refs, 2);
+	certcache_put(p1);
+	p2 = certcache_get(cc, b, len2);
+	certcache_put(p2); /* nobody holds the intermediate */
+	size_t made = 2;
+	for (size_t n = 1; n < 200 && n < len; n++, made++)
+		certcache_put(certcache_get(cc, a, n)); /* churn nobody holds */
+	CHECK(certcache_evicted(cc) > 0);
+	CHECK(certcache_count(cc) <= 2 * 8 + 1);
+	CHECK_EQ_INT(certcache_count(cc) + certcache_evicted(cc), made);
+	CHECK(certcache_get(cc, a, len) == p1); /* still held: kept */
+	CHECK_EQ_INT(p1->cache_refs, 2);
+	certcache_put(p1);
+	certcache_put(p1);
+	CHECK_EQ_INT(p1->cache_refs, 0);
+	certcache_put(p1); /* never below 0 */
+	CHECK_EQ_INT(p1->cache_refs, 0);
+	struct cert_info *p2again = certcache_get(cc, b, len2), *fresh = x509_decode(b, len2);
+	CHECK(p2again->parse_ok);
+	CHECK_EQ_STR(p2again->sha256_hex, fresh->sha256_hex);
+	cert_info_free(fresh);
+	certcache_put(NULL);
+	certcache_free(cc);
 	free(a);
 	free(a2);
 	free(b);
