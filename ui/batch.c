@@ -462,6 +462,7 @@ int batch_run(const struct ui_opts *o, struct sink *sinks, size_t n_sinks)
 	}
 
 	summary_init(&sum, time(NULL), o->acfg.expiring_days >= 0 ? o->acfg.expiring_days : 30);
+	sum.max_certs = o->max_certs;
 	b.env = (struct pipeline_env){ &owner.cfg, owner.trust, owner.keys, owner.now };
 	b.in = &in;
 	b.jobs = xcalloc(in.n, sizeof(*b.jobs));

@@ -390,6 +390,7 @@ static json_t *jseen(const struct seen_cert *c)
 	for (size_t i = 0; i < c->n_endpoints; i++)
 		json_array_append_new(a, jstr(c->endpoints[i]));
 	set(o, "endpoints", a);
+	set(o, "endpoints_unlisted", jint((long long)c->endpoints_unlisted));
 	set(o, "sessions", jint((long long)c->sessions));
 	set(o, "first_seen", jtime_ns(c->first_seen_ns));
 	set(o, "last_seen", jtime_ns(c->last_seen_ns));
@@ -442,6 +443,8 @@ static void j_end(void *st, const struct run_summary *sum)
 			json_array_append_new(e, jseen(c));
 	}
 	set(o, "certificates", a);
+	set(o, "certificates_limit", jint((long long)sum->max_certs));
+	set(o, "certificates_unlisted", jint((long long)sum->certs_unlisted));
 	set(o, "expiring", e);
 	set(o, "store_findings", jfindings(&sum->store));
 	emit(j, o);

@@ -573,6 +573,10 @@ static void cert_line(struct tstate *t, const struct seen_cert *c, int expiring_
 		for (size_t i = 0; i < c->n_endpoints; i++)
 			fprintf(f, "%s%s", i ? ", " : "", S(t, c->endpoints[i]));
 	}
+	if (c->endpoints_unlisted)
+		fprintf(f, " and %llu presentation%s by endpoints not listed",
+			(unsigned long long)c->endpoints_unlisted,
+			c->endpoints_unlisted == 1 ? "" : "s");
 	fputc('\n', f);
 }
 
@@ -623,6 +627,12 @@ static void t_end(void *st, const struct run_summary *sum)
 	}
 	fprintf(f, "Certificates: %zu unique (days to expiry as of %s)\n", sum->n_certs,
 		ui_time_s(sum->now, nb, sizeof nb));
+	if (sum->certs_unlisted)
+		fprintf(f,
+			"  %sThe list is full at %zu certificates (--max-certs): certificates not "
+			"listed were presented %llu times more.%s\n",
+			C(t, C_YELLOW), sum->max_certs, (unsigned long long)sum->certs_unlisted,
+			C(t, C_OFF));
 	for (size_t i = 0; i < sum->n_certs; i++)
 		cert_line(t, &sum->certs[i], sum->expiring_days);
 	for (size_t i = 0; i < sum->n_certs; i++)
