@@ -266,11 +266,15 @@ struct signed_parts {
 };
 PE_MUST_USE enum parse_err cert_signed_parts(struct span der, struct signed_parts *sp);
 
-/* ---- signatures (sig.c, sig_nettle.c) ---------------------------------------- */
+/* ---- digests (digest.c) ---------------------------------------------------- */
 
 /* The digest of `s` into out (hash_def len bytes); -1 when the hash is
  * not available. */
 int x509_hash(enum hash_alg h, struct span s, uint8_t *out);
+/* wolfCrypt's enum wc_HashType for h (WC_HASH_TYPE_NONE when it has none). */
+int x509_wc_hash_type(enum hash_alg h);
+
+/* ---- signatures (sig.c, sig_nettle.c) ---------------------------------------- */
 
 /*
  * A signature algorithm with its parameters: how to check it. PE_OK with
