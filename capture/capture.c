@@ -207,28 +207,30 @@ enum src_status capture_pump(struct capture *c, struct pkt_source *src, int time
 
 /* ---- one file ---- */
 
-int capture_run_file(const char *path, struct tcp_table *t, const struct capture_hooks *hooks,
-		     struct capture_result *res)
+int capture_file_open(const char *path, struct pkt_source *src, const struct capture_hooks *hooks,
+		      struct capture_result *res)
 {
 	char err[512];
-	struct pkt_source src;
 	memset(res, 0, sizeof *res);
-	if (pkt_source_file(&src, path, err, sizeof err) != 0) {
+	if (pkt_source_file(src, path, err, sizeof err) != 0) {
 		snprintf(res->message, sizeof res->message, "%s", err);
 		res->status = SRC_ERROR;
 		return -1;
 	}
-	struct source *s = pkt_source_file_src(&src);
+	struct source *s = pkt_source_file_src(src);
 	res->opened = 1;
 	snprintf(res->format, sizeof res->format, "%s", src_format(s));
 	res->compressed = src_compressed(s);
 	if (hooks && hooks->secrets)
 		src_on_secrets(s, hooks->secrets, hooks->ctx);
+	return 0;
+}
 
-	struct capture *c = capture_new(t, hooks, res);
-	while (capture_pump(c, &src, 0, UINT64_MAX) == SRC_OK)
-		;
-	res->bytes_read = src_offset(s);
+void capture_file_done(struct pkt_source *src, struct capture_result *res)
+{
+	struct source *s = pkt_source_file_src(src);
+	if (s)
+		res->bytes_read = src_offset(s);
 	if (res->dec.unknown_linktype && res->dec.tcp == 0 && res->message[0] == 0) {
 		const char *n = linktype_name(res->dec.last_unknown_linktype);
 		snprintf(res->message, sizeof res->message,
@@ -236,6 +238,18 @@ int capture_run_file(const char *path, struct tcp_table *t, const struct capture
 			 res->dec.last_unknown_linktype, n ? " (" : "", n ? n : "", n ? ")" : "",
 			 (unsigned long long)res->dec.unknown_linktype);
 	}
+}
+
+int capture_run_file(const char *path, struct tcp_table *t, const struct capture_hooks *hooks,
+		     struct capture_result *res)
+{
+	struct pkt_source src;
+	if (capture_file_open(path, &src, hooks, res) != 0)
+		return -1;
+	struct capture *c = capture_new(t, hooks, res);
+	while (capture_pump(c, &src, 0, UINT64_MAX) == SRC_OK)
+		;
+	capture_file_done(&src, res);
 	capture_free(c);
 	pkt_source_close(&src);
 	return 0;

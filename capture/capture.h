@@ -133,6 +133,16 @@ enum src_status capture_pump(struct capture *c, struct pkt_source *src, int time
 void capture_free(struct capture *c);
 
 /*
+ * The two ends of capture_run_file, for a caller that pumps the file
+ * itself: open `path` as a source into *src and start *res (zeroed here;
+ * 0, or -1 with res->message when it is not a capture), and when the
+ * pumping is over, complete *res (bytes read, an unsupported link type).
+ */
+int capture_file_open(const char *path, struct pkt_source *src, const struct capture_hooks *hooks,
+		      struct capture_result *res);
+void capture_file_done(struct pkt_source *src, struct capture_result *res);
+
+/*
  * Read `path` ("-" for stdin) packet by packet into `t` (which is not
  * finished here: the caller calls tcp_table_finish). Returns 0 when the
  * file could be opened as a capture (even if it stops early: see

@@ -189,9 +189,59 @@ int span_eq(struct span a, struct span b)
 	return a.n == b.n && (a.n == 0 || memcmp(a.p, b.p, a.n) == 0);
 }
 
+static uint64_t mix64(uint64_t h)
+{
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ULL;
+	return h ^ (h >> 33);
+}
+
+/* Eight bytes at a time (read byte by byte: no alignment or byte-order
+ * assumption), each word folded in with a multiply. */
+uint64_t span_hash64(struct span s)
+{
+	uint64_t h = 0x9e3779b97f4a7c15ULL ^ s.n;
+	size_t i = 0;
+	for (; i + 8 <= s.n; i += 8) {
+		uint64_t w = (uint64_t)s.p[i] | (uint64_t)s.p[i + 1] << 8 |
+			     (uint64_t)s.p[i + 2] << 16 | (uint64_t)s.p[i + 3] << 24 |
+			     (uint64_t)s.p[i + 4] << 32 | (uint64_t)s.p[i + 5] << 40 |
+			     (uint64_t)s.p[i + 6] << 48 | (uint64_t)s.p[i + 7] << 56;
+		h = (h ^ w) * 0x100000001b3ULL;
+		h ^= h >> 29;
+	}
+	uint64_t w = 0;
+	for (unsigned k = 0; i < s.n; i++, k += 8)
+		w |= (uint64_t)s.p[i] << k;
+	return mix64(h ^ w);
+}
+
 uint32_t span_sum16(struct span s, uint32_t acc)
 {
+	/* Every TCP and UDP payload is summed: eight bytes at a time in the
+	 * host's order into 64 bits (no carry is lost), folded, then turned
+	 * to network order, since a one's complement sum does not depend on
+	 * the byte order it is taken in (RFC 1071 2(B)). */
+	uint64_t w64 = 0;
 	size_t i = 0;
+	for (; i + 8 <= s.n; i += 8) {
+		uint64_t w;
+		memcpy(&w, s.p + i, 8);
+		w64 += (w & 0xffffffffu) + (w >> 32);
+	}
+	for (; i + 4 <= s.n; i += 4) {
+		uint32_t w;
+		memcpy(&w, s.p + i, 4);
+		w64 += w;
+	}
+	while (w64 >> 16)
+		w64 = (w64 & 0xffff) + (w64 >> 16);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	w64 = (w64 >> 8 | w64 << 8) & 0xffff;
+#endif
+	acc = (acc & 0xffff) + (acc >> 16) + (uint32_t)w64;
 	for (; i + 1 < s.n; i += 2)
 		acc += (uint32_t)s.p[i] << 8 | s.p[i + 1];
 	if (i < s.n)

@@ -73,6 +73,10 @@ PE_MUST_USE enum parse_err cur_peek_u24(const struct cursor *c, size_t at, uint3
 /* Span helpers (read only through the span's own length). */
 int span_eq(struct span a, struct span b);
 
+/* A fast 64-bit hash of the bytes (not cryptographic: for hash tables,
+ * confirmed by comparing the bytes). */
+uint64_t span_hash64(struct span s);
+
 /* One's-complement sum of 16-bit big-endian words (RFC 1071), folded into
  * `acc` (not finished: call csum_finish). */
 uint32_t span_sum16(struct span s, uint32_t acc);

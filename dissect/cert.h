@@ -194,6 +194,10 @@ struct cert_info {
 	size_t unhandled_critical; /* critical extensions no validator processes */
 
 	int self_issued; /* subject DN == issuer DN (RFC 5280 §7.1) */
+
+	/* The cert cache's (dissect/certcache.h): how many sessions hold it
+	 * (atomic: the thread that frees a session drops its hold). */
+	unsigned cache_refs;
 };
 
 #endif

@@ -139,7 +139,9 @@ struct ddir {
 
 struct dflow {
 	struct tls_hs_conn hc;
-	struct tls_session *s;
+	struct tls_session *s;	   /* NULL once concluded */
+	uint64_t first_frame;	   /* the flow's first datagram */
+	struct dflow *prev, *next; /* open flows, in order of first datagram */
 	int alerts_capped;
 	int limit_noted;
 	uint64_t after_done; /* datagrams since the handshake ended */
@@ -152,7 +154,21 @@ struct dtls_dissector {
 	void (*emit)(void *ctx, struct tls_session *s);
 	void *ctx;
 	struct dtls_stats st;
+	struct dflow *head, *tail; /* flows whose session is not concluded */
 };
+
+static void open_unlink(struct dtls_dissector *d, struct dflow *fs)
+{
+	if (fs->prev)
+		fs->prev->next = fs->next;
+	else if (d->head == fs)
+		d->head = fs->next;
+	if (fs->next)
+		fs->next->prev = fs->prev;
+	else if (d->tail == fs)
+		d->tail = fs->prev;
+	fs->prev = fs->next = NULL;
+}
 
 static int side_of(const struct dflow *fs, int dir)
 {
@@ -460,15 +476,23 @@ static void h_open(void *ctx, struct udp_flow *f)
 	fs->hc.cache = d->cache;
 	fs->hc.client_dir = -1;
 	fs->hc.dtls = 1;
+	fs->first_frame = f->first_frame;
+	fs->prev = d->tail; /* flows open in order of their first datagram */
+	if (d->tail)
+		d->tail->next = fs;
+	else
+		d->head = fs;
+	d->tail = fs;
 	d->st.flows++;
 	f->user = fs;
 }
 
+static void conclude(struct dtls_dissector *d, struct dflow *fs, struct udp_flow *f, int why);
+
 static enum udp_verdict h_data(void *ctx, struct udp_flow *f, int dir, const struct udp_dgram *g)
 {
 	struct dflow *fs = f->user;
-	(void)ctx;
-	if (fs == NULL || (dir != 0 && dir != 1))
+	if (fs == NULL || fs->s == NULL || (dir != 0 && dir != 1))
 		return UDP_IGNORE;
 	struct ddir *dd = &fs->d[dir];
 	struct tls_session *s = fs->s;
@@ -488,8 +512,12 @@ static enum udp_verdict h_data(void *ctx, struct udp_flow *f, int dir, const str
 		}
 	}
 	handshake_done_check(s);
-	if (s->handshake_done && ++fs->after_done > RELEASE_AFTER)
+	if (s->handshake_done && ++fs->after_done > RELEASE_AFTER) {
+		/* Concluded now, as TLS is once data flowed: a media flow
+		 * (DTLS-SRTP) may stay open for the whole call. */
+		conclude(ctx, fs, f, -1);
 		return UDP_IGNORE;
+	}
 	return UDP_KEEP;
 }
 
@@ -523,12 +551,13 @@ static void finish_dir(struct dflow *fs, int dir)
 	}
 }
 
-static void h_close(void *ctx, struct udp_flow *f, enum tcp_close_reason why)
+/* The session is concluded (the flow closed: `why`; or -1: its handshake
+ * is over and data flowed) and handed on; the parsing state goes. */
+static void conclude(struct dtls_dissector *d, struct dflow *fs, struct udp_flow *f, int why)
 {
-	struct dtls_dissector *d = ctx;
-	struct dflow *fs = f->user;
-	if (fs == NULL)
+	if (fs->s == NULL)
 		return;
+	open_unlink(d, fs);
 	finish_dir(fs, 0);
 	finish_dir(fs, 1);
 	struct tls_session *s = fs->s;
@@ -544,20 +573,35 @@ static void h_close(void *ctx, struct udp_flow *f, enum tcp_close_reason why)
 		s->end_ts = f->last_ts;
 		s->first_frame = f->first_frame;
 		s->last_frame = f->last_frame;
-		s->close_reason = (int)why;
+		s->close_reason = why;
 		uint64_t cut = f->st[0].snaplen_cut + f->st[1].snaplen_cut;
 		if (cut)
 			(void)tls_note_add(s, NOTE_SNAPLEN, -1, cut, f->last_ts, f->last_frame);
 		d->st.sessions++;
+		fs->s = fs->hc.s = NULL;
 		d->emit(d->ctx, s);
 	} else {
+		fs->s = fs->hc.s = NULL;
 		tls_session_free(s);
 	}
 	for (int i = 0; i < 2; i++)
 		for (size_t k = 0; k < SLOTS; k++)
 			slot_free(&fs->d[i].slot[k]);
+}
+
+static void h_close(void *ctx, struct udp_flow *f, enum tcp_close_reason why)
+{
+	struct dflow *fs = f->user;
+	if (fs == NULL)
+		return;
+	conclude(ctx, fs, f, (int)why);
 	free(fs);
 	f->user = NULL;
+}
+
+uint64_t dtls_dissector_open_from(const struct dtls_dissector *d)
+{
+	return d->head ? d->head->first_frame : UINT64_MAX;
 }
 
 struct dtls_dissector *dtls_dissector_new(struct cert_cache *cache, const char *file,

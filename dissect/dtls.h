@@ -32,6 +32,11 @@ struct dtls_dissector *dtls_dissector_new(struct cert_cache *cache, const char *
 /* The handler to give udp_table_new(). */
 struct udp_handler dtls_dissector_handler(struct dtls_dissector *d);
 const struct dtls_stats *dtls_dissector_stats(const struct dtls_dissector *d);
+/* The first frame of the oldest flow whose session is not yet concluded
+ * (UINT64_MAX: none): sessions that began before it may be handed on
+ * in order (rules/pipeline.c). A session is concluded when its flow
+ * closes, or once its handshake is over and data flowed. */
+uint64_t dtls_dissector_open_from(const struct dtls_dissector *d);
 void dtls_dissector_free(struct dtls_dissector *d);
 
 /*

@@ -3,6 +3,8 @@
 
 #include <stdlib.h>
 
+#include "dissect/certcache.h"
+
 const char *side_str(int side)
 {
 	return side == SIDE_CLIENT ? "client" : side == SIDE_SERVER ? "server" : "session";
@@ -26,8 +28,11 @@ void tls_session_free(struct tls_session *s)
 	free(s->sh.extensions.v);
 	free(s->sh.ee_extensions.v);
 	free(s->sh.alpn);
-	for (int i = 0; i < 2; i++)
+	for (int i = 0; i < 2; i++) {
+		for (size_t k = 0; k < s->chain[i].n; k++)
+			certcache_put(s->chain[i].certs[k]);
 		free(s->chain[i].certs);
+	}
 	free(s->cr.cert_types.v);
 	free(s->cr.sig_algs.v);
 	for (size_t i = 0; i < s->cr.n_ca; i++) {

@@ -240,6 +240,8 @@ struct tls_session {
 	enum tls_transport transport;
 	struct dtls_info dtls;		/* transport UDP only */
 	struct endpoint client, server; /* from the ClientHello's direction */
+	/* The end and the last frame are when the session was concluded
+	 * (dissect/tls.h): not always the flow's end. */
 	int64_t start_ts, end_ts;
 	uint64_t first_frame, last_frame;
 	int flow_midstream;	 /* TCP handshake not captured */
@@ -270,7 +272,9 @@ struct tls_session {
 	struct tls_note *notes;
 	size_t n_notes, cap_notes;
 
-	int close_reason; /* enum tcp_close_reason (UDP: idle, evicted or end) */
+	int close_reason; /* enum tcp_close_reason (UDP: idle, evicted or end); -1:
+			     the session was concluded while its flow was open
+			     (handshake over and data flowed, or a fatal alert) */
 };
 
 void tls_session_free(struct tls_session *s);

@@ -34,6 +34,7 @@
 #define HUNT_BUDGET (256u * 1024)     /* bytes searched for TLS after joining mid-record */
 #define SCAN_KEEP 16
 #define SCAN_SLICE 16384              /* scanning states take input in slices */
+#define FATAL_GRACE 4 /* records after a fatal alert before concluding */
 
 enum dstate {
 	D_DETECT = 0, /* nothing seen yet */
@@ -85,14 +86,21 @@ struct dir_st {
 
 struct flow_st {
 	struct tls_hs_conn hc;  /* the session, the client's TCP direction */
-	struct tls_session *s;  /* = hc.s */
+	struct tls_session *s;  /* = hc.s; NULL once handed over (or dropped) */
+	uint64_t first_frame;   /* the flow's first packet: the queue's order */
 	int is_tls, starttls_candidate;
 	enum starttls_strength starttls_strength; /* of the name in s->starttls */
 	struct tds_deframe tds[2]; /* TLS inside TDS PRELOGIN packets */
 	int released;
+	int settled;            /* the session was concluded or dropped */
+	int flow_gone;          /* the TCP flow closed while the session waits */
+	struct flow_st *qprev, *qnext; /* the dissector's queue (in_queue) */
+	int in_queue;
 	int alerts_capped;
 	int began_with_gap;     /* a direction's first bytes were missing */
 	uint64_t records_after_done;
+	int fatal_seen;		/* a fatal alert in clear */
+	unsigned records_after_fatal;
 	struct tls_decrypt *dec; /* with a key log; NULL otherwise */
 	struct dir_st d[2];
 };
@@ -103,6 +111,10 @@ struct tls_dissector {
 	void (*emit)(void *ctx, struct tls_session *s);
 	void *ctx;
 	uint64_t next_id;
+	/* Flows that may still become a session, and concluded sessions
+	 * waiting for them, in order of the flows' first packets. */
+	struct flow_st *qhead, *qtail;
+	size_t queued;
 	struct tls_stats st;
 	const struct keylog *keys;  /* --keylog files, SSLKEYLOGFILE (borrowed) */
 	struct keylog *file_keys;   /* this capture's Decryption Secrets Blocks */
@@ -421,6 +433,14 @@ static void mark_decrypted(struct tls_session *s, size_t ladder_from, size_t ale
 static void release_if_done(struct flow_st *fs)
 {
 	struct tls_session *s = fs->s;
+	/* A fatal alert ends the connection (RFC 8446 §6, RFC 5246 §7.2.2):
+	 * what the peers still send right after it (a ChangeCipherSpec and
+	 * an encrypted alert, the other side's alert) is kept, then the
+	 * session is concluded even if the flow stays open. */
+	if (fs->fatal_seen && !fs->released && ++fs->records_after_fatal > FATAL_GRACE) {
+		fs->released = 1;
+		return;
+	}
 	if (fs->released || !s->handshake_done)
 		return;
 	int seen = s->app_data[0] && s->app_data[1] &&
@@ -504,6 +524,8 @@ static void record_end(struct tls_dissector *d, struct flow_st *fs, int dir)
 			while (cur_u8(&c, &lvl) == PE_OK && cur_u8(&c, &desc) == PE_OK) {
 				struct tls_alert a = { side, 0, lvl, desc, ds->ts, ds->frame };
 				alert_add(fs, &a);
+				if (lvl == TLS_ALERT_FATAL)
+					fs->fatal_seen = 1;
 			}
 		}
 		break;
@@ -1005,6 +1027,32 @@ static void h_open(void *ctx, struct tcp_flow *f)
 	}
 	d->st.flows_seen++;
 	f->user = fs;
+	fs->first_frame = f->first_frame;
+	/* Flows open in order of their first packet: the queue's order. */
+	fs->qprev = d->qtail;
+	if (d->qtail)
+		d->qtail->qnext = fs;
+	else
+		d->qhead = fs;
+	d->qtail = fs;
+	fs->in_queue = 1;
+	d->queued++;
+}
+
+/*
+ * Give back a direction's buffers once they are empty and not about to be
+ * needed: the scanning window once records are framed, the handshake
+ * buffer once a large message has been taken (a Certificate of a few KB)
+ * or handshake records are encrypted. A flow that waits for its session
+ * to be concluded (100,000 of them at once) then holds no buffer; either
+ * is made again when bytes come for it.
+ */
+static void dir_trim(struct dir_st *ds)
+{
+	if (ds->scan.p && ds->scan.len == 0 && (ds->st == D_RECORDS || ds->st == D_OFF))
+		dbuf_free(&ds->scan);
+	if (ds->hs.p && ds->hs.len == 0 && (ds->hs.cap > 1024 || (ds->encrypted && !ds->plain)))
+		dbuf_free(&ds->hs);
 }
 
 /* A connection that opens with a TDS PRELOGIN packet carries its TLS
@@ -1030,12 +1078,9 @@ static void tds_detect(struct flow_st *fs, const struct tcp_chunk *ch)
 /* Bytes (or a gap) of one direction. Returns TCP_IGNORE once the flow is
  * released: not TLS, or TLS whose handshake is over, so the TCP layer
  * neither buffers nor delivers the rest. */
-static enum tcp_verdict h_data(void *ctx, struct tcp_flow *f, const struct tcp_chunk *ch)
+static enum tcp_verdict data_in(struct tls_dissector *d, struct flow_st *fs, struct tcp_flow *f,
+				const struct tcp_chunk *ch)
 {
-	struct tls_dissector *d = ctx;
-	struct flow_st *fs = f->user;
-	if (fs == NULL || fs->released)
-		return TCP_IGNORE;
 	if (ch->dir != 0 && ch->dir != 1)
 		return TCP_KEEP;
 	struct dir_st *ds = &fs->d[ch->dir];
@@ -1102,7 +1147,26 @@ static enum tcp_verdict h_data(void *ctx, struct tcp_flow *f, const struct tcp_c
 	} else {
 		dir_input(d, fs, f, ch->dir, ch->data, ch->len);
 	}
+	dir_trim(ds);
 	return fs->released ? TCP_IGNORE : TCP_KEEP;
+}
+
+static void settle(struct tls_dissector *d, struct flow_st *fs, struct tcp_flow *f, int why);
+
+/* A released flow's session is concluded at once: a TLS session whose
+ * handshake is over and whose data flowed has nothing more to show, and
+ * a flow that is not TLS has no session. */
+static enum tcp_verdict h_data(void *ctx, struct tcp_flow *f, const struct tcp_chunk *ch)
+{
+	struct tls_dissector *d = ctx;
+	struct flow_st *fs = f->user;
+	if (fs == NULL || fs->released)
+		return TCP_IGNORE;
+	enum tcp_verdict v = data_in(d, fs, f, ch);
+	if (!fs->released)
+		return v;
+	settle(d, fs, f, -1);
+	return TCP_IGNORE;
 }
 
 /* The stream ended: decode what a half-received message still shows. */
@@ -1125,13 +1189,67 @@ static void finish_dir(struct tls_dissector *d, struct flow_st *fs, int dir)
 		       (uint32_t)(ds->hs.len - 4));
 }
 
-static void h_close(void *ctx, struct tcp_flow *f, enum tcp_close_reason why)
+static void queue_unlink(struct tls_dissector *d, struct flow_st *fs)
 {
-	struct tls_dissector *d = ctx;
-	struct flow_st *fs = f->user;
-	if (fs == NULL)
+	if (!fs->in_queue)
 		return;
+	if (fs->qprev)
+		fs->qprev->qnext = fs->qnext;
+	else
+		d->qhead = fs->qnext;
+	if (fs->qnext)
+		fs->qnext->qprev = fs->qprev;
+	else
+		d->qtail = fs->qprev;
+	fs->qprev = fs->qnext = NULL;
+	fs->in_queue = 0;
+	d->queued--;
+}
+
+static void flow_st_free(struct flow_st *fs)
+{
+	for (int i = 0; i < 2; i++) {
+		dbuf_free(&fs->d[i].scan);
+		dbuf_free(&fs->d[i].hs);
+		dbuf_free(&fs->d[i].cert_before);
+		dbuf_free(&fs->d[i].cert_after);
+	}
+	tls_decrypt_free(fs->dec);
+	fs->dec = NULL;
+	tls_session_free(fs->s);
+	fs->s = NULL;
+}
+
+/* Hand over every concluded session at the head of the queue: a session
+ * leaves once no flow that began before it may still become one. */
+static void queue_drain(struct tls_dissector *d)
+{
+	while (d->qhead && d->qhead->settled) {
+		struct flow_st *fs = d->qhead;
+		struct tls_session *s = fs->s;
+		queue_unlink(d, fs);
+		d->st.waiting--;
+		fs->s = NULL;
+		s->id = ++d->next_id;
+		d->emit(d->ctx, s);
+		if (fs->flow_gone)
+			free(fs);
+	}
+}
+
+/*
+ * The session of this flow is concluded (the handshake is over and data
+ * flowed, or the flow closed: `why`, or -1 while it is still open), or
+ * the flow turned out to hold none. Its session is filled from the flow
+ * as it stands and waits in the queue for the flows that began before
+ * it; the parsing state goes now.
+ */
+static void settle(struct tls_dissector *d, struct flow_st *fs, struct tcp_flow *f, int why)
+{
 	struct tls_session *s = fs->s;
+	if (fs->settled)
+		return;
+	fs->settled = 1;
 	int keep = fs->is_tls && (s->n_ladder > 0 || s->n_alerts > 0);
 	if (keep) {
 		finish_dir(d, fs, 0);
@@ -1139,7 +1257,6 @@ static void h_close(void *ctx, struct tcp_flow *f, enum tcp_close_reason why)
 		int cd = fs->hc.client_dir < 0 ? 0 : fs->hc.client_dir;
 		s->client = f->ep[cd];
 		s->server = f->ep[1 - cd];
-		s->id = ++d->next_id;
 		s->file = xstrdup(d->file ? d->file : "");
 		s->flow_id = f->id;
 		s->start_ts = s->ch.present ? s->ch.ts_ns : s->ladder ? s->ladder[0].ts_ns : f->first_ts;
@@ -1147,7 +1264,7 @@ static void h_close(void *ctx, struct tcp_flow *f, enum tcp_close_reason why)
 		s->first_frame = f->first_frame;
 		s->last_frame = f->last_frame;
 		s->flow_midstream = f->midstream;
-		s->close_reason = (int)why;
+		s->close_reason = why;
 		uint64_t cut = f->d[0].st.snaplen_cut + f->d[1].st.snaplen_cut;
 		if (cut)
 			(void)tls_note_add(s, NOTE_SNAPLEN, -1, cut, f->last_ts, f->last_frame);
@@ -1159,21 +1276,32 @@ static void h_close(void *ctx, struct tcp_flow *f, enum tcp_close_reason why)
 		    !s->chain[1].present)
 			(void)tls_note_add(s, NOTE_MIDSTREAM, -1, 0, f->first_ts, f->first_frame);
 		d->st.sessions++;
-		d->emit(d->ctx, s);
+		fs->s = NULL; /* the queue holds it */
+		flow_st_free(fs);
+		fs->s = s;
+		if (++d->st.waiting > d->st.peak_waiting)
+			d->st.peak_waiting = d->st.waiting;
 	} else {
 		if (fs->is_tls)
 			d->st.sessions_without_handshake++;
-		tls_session_free(s);
+		flow_st_free(fs);
+		queue_unlink(d, fs);
 	}
-	for (int i = 0; i < 2; i++) {
-		dbuf_free(&fs->d[i].scan);
-		dbuf_free(&fs->d[i].hs);
-		dbuf_free(&fs->d[i].cert_before);
-		dbuf_free(&fs->d[i].cert_after);
-	}
-	tls_decrypt_free(fs->dec);
-	free(fs);
+	queue_drain(d);
+}
+
+static void h_close(void *ctx, struct tcp_flow *f, enum tcp_close_reason why)
+{
+	struct tls_dissector *d = ctx;
+	struct flow_st *fs = f->user;
+	if (fs == NULL)
+		return;
 	f->user = NULL;
+	settle(d, fs, f, (int)why);
+	if (fs->in_queue)
+		fs->flow_gone = 1; /* queue_drain frees it */
+	else
+		free(fs);
 }
 
 struct tls_dissector *tls_dissector_new(struct cert_cache *cache, const char *file,
@@ -1217,7 +1345,22 @@ void tls_dissector_free(struct tls_dissector *d)
 {
 	if (d == NULL)
 		return;
+	/* Sessions still waiting for a flow the TCP table never closed: the
+	 * flows' states are the table's (their h_close frees them). */
+	for (struct flow_st *fs = d->qhead, *next; fs; fs = next) {
+		next = fs->qnext;
+		queue_unlink(d, fs);
+		if (fs->flow_gone) {
+			flow_st_free(fs);
+			free(fs);
+		}
+	}
 	keylog_free(d->file_keys);
 	free(d->file);
 	free(d);
+}
+
+uint64_t tls_dissector_pending_from(const struct tls_dissector *d)
+{
+	return d->qhead ? d->qhead->first_frame : UINT64_MAX;
 }

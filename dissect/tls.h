@@ -4,9 +4,17 @@
  * The dissector is a tcp_handler: it detects TLS (a record header, an
  * SSLv2-compatible ClientHello, or TLS after a clear-text STARTTLS
  * preamble), reassembles records and handshake messages in each
- * direction, fills a tls_session, and hands the session over when the
- * flow ends. A flow that is not TLS is released at once; a TLS flow is
- * released once its handshake is over, so bulk data costs nothing.
+ * direction and fills a tls_session. A flow that is not TLS is released
+ * at once; a TLS flow is released once its handshake is over and data
+ * flowed, or at a fatal alert, so bulk data costs nothing.
+ *
+ * A session is concluded when its flow is released or closed (FIN, RST,
+ * idle, evicted, end of input): its end and last frame are those of that
+ * moment. Sessions are handed over in the order of their flows' first
+ * packets: a concluded session waits in a queue (every flow in order of
+ * its first packet, O(1) per flow) while a flow that began before it may
+ * still become a session, and leaves as soon as none does. Sessions are
+ * numbered (id) in that order from 1.
  */
 #ifndef TLSDIAG_TLS_H
 #define TLSDIAG_TLS_H
@@ -21,11 +29,14 @@
 struct tls_stats {
 	uint64_t flows_seen, flows_tls, flows_not_tls, flows_starttls;
 	uint64_t sessions, sessions_without_handshake;
+	/* Concluded sessions waiting for a flow that began before them. */
+	uint64_t waiting, peak_waiting;
 };
 
 struct tls_dissector;
 
-/* `emit` receives each finished session and owns it from then on. */
+/* `emit` receives each concluded session, in order, and owns it from
+ * then on. */
 struct tls_dissector *tls_dissector_new(struct cert_cache *cache, const char *file,
 					void (*emit)(void *ctx, struct tls_session *s), void *ctx);
 /* The handler to give tcp_table_new(). Its data callback answers
@@ -41,5 +52,10 @@ void tls_dissector_set_keylog(struct tls_dissector *d, const struct keylog *keys
  * types are ignored); they apply to the connections that start after it. */
 void tls_dissector_add_secrets(struct tls_dissector *d, uint32_t type, const uint8_t *p, size_t n);
 void tls_dissector_free(struct tls_dissector *d);
+
+/* The first frame of the oldest flow whose session has not been handed
+ * over yet (UINT64_MAX: none): rules/pipeline.c orders DTLS sessions
+ * among TLS ones by it. */
+uint64_t tls_dissector_pending_from(const struct tls_dissector *d);
 
 #endif

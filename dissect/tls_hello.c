@@ -437,13 +437,27 @@ enum parse_err tls13_parse_encrypted_extensions(struct cursor *b, struct tls_ser
 /* ---- fingerprints ---- */
 
 /* A JA3 field: the values in decimal, joined by '-'. */
+/* Decimal digits of v (no printf: a ClientHello has dozens of numbers). */
+static void add_dec(struct dbuf *s, unsigned v)
+{
+	char d[8];
+	size_t n = sizeof d;
+	do {
+		d[--n] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v && n);
+	dbuf_add(s, d + n, sizeof d - n);
+}
+
 static void join_dec(struct dbuf *s, const struct u16list *l, int skip_grease)
 {
 	int first = 1;
 	for (size_t i = 0; i < l->n; i++) {
 		if (skip_grease && tls_is_grease(l->v[i]))
 			continue;
-		dbuf_addf(s, "%s%u", first ? "" : "-", l->v[i]);
+		if (!first)
+			dbuf_add(s, "-", 1);
+		add_dec(s, l->v[i]);
 		first = 0;
 	}
 }
@@ -464,11 +478,63 @@ static int cmp_u16(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/*
+ * The digests of fingerprint strings, remembered: clients send the same
+ * few ClientHello shapes again and again, and an MD5 and two SHA-256 a
+ * handshake were 4% of a handshake-dense run. Keyed by the whole string
+ * (compared, not only hashed), per thread (each pipeline runs on one).
+ */
+#define FP_MEMO 64
+#define FP_MEMO_STR 240
+struct fp_memo {
+	uint64_t h;
+	uint16_t len; /* 0: empty slot */
+	char kind;    /* '5': MD5 (32 hex), '2': SHA-256's first 12 hex */
+	char hex[33];
+	char s[FP_MEMO_STR];
+};
+static _Thread_local struct fp_memo fp_memo[FP_MEMO];
+
+static struct fp_memo *memo_slot(char kind, const char *s, size_t n, int *hit)
+{
+	uint64_t h = 0xcbf29ce484222325ULL ^ (uint64_t)kind;
+	for (size_t i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 0x100000001b3ULL;
+	}
+	struct fp_memo *m = &fp_memo[(h ^ h >> 32) % FP_MEMO];
+	*hit = n < FP_MEMO_STR && m->len == n && m->kind == kind && m->h == h &&
+	       memcmp(m->s, s, n) == 0; /* lint: ok, our string */
+	if (!*hit) {
+		m->len = 0; /* filled by the caller when it fits */
+		m->h = h;
+		m->kind = kind;
+	}
+	return m;
+}
+
+static void memo_fill(struct fp_memo *m, const char *s, size_t n, const char *hex)
+{
+	if (n == 0 || n >= FP_MEMO_STR)
+		return;
+	memcpy(m->s, s, n); /* lint: ok, our string */
+	m->len = (uint16_t)n;
+	size_t hl = strnlen(hex, sizeof m->hex - 1);
+	memcpy(m->hex, hex, hl); /* lint: ok, our string */
+	m->hex[hl] = 0;
+}
+
 /* First 12 hex digits of SHA-256 of `s`, or twelve zeros when empty. */
 static void sha12(const char *s, size_t n, char *out)
 {
 	if (n == 0) {
 		strcpy(out, "000000000000");
+		return;
+	}
+	int hit;
+	struct fp_memo *m = memo_slot('2', s, n, &hit);
+	if (hit) {
+		memcpy(out, m->hex, 13); /* lint: ok, our string */
 		return;
 	}
 	uint8_t dig[WC_SHA256_DIGEST_SIZE];
@@ -479,14 +545,18 @@ static void sha12(const char *s, size_t n, char *out)
 	wc_Sha256Final(&h, dig);
 	wc_Sha256Free(&h);
 	hex_of(dig, sizeof dig, hex);
-	snprintf(out, 13, "%.12s", hex);
+	hex[12] = 0;
+	memcpy(out, hex, 13); /* lint: ok, our string */
+	memo_fill(m, s, n, hex);
 }
 
-/* Sorted (or not), GREASE-free, comma-separated 4-digit hex list. */
-static char *hex_list(const struct u16list *l, int sort, const uint16_t *omit, size_t nomit,
-		      size_t *count)
+/* Sorted (or not), GREASE-free, comma-separated 4-digit hex list,
+ * appended to out; returns how many values it holds. */
+static size_t hex_list(struct dbuf *out, const struct u16list *l, int sort, const uint16_t *omit,
+		       size_t nomit)
 {
-	uint16_t *v = xcalloc(l->n + 1, sizeof *v);
+	static const char hx[] = "0123456789abcdef";
+	uint16_t small[64], *v = l->n <= 64 ? small : xcalloc(l->n, sizeof *v);
 	size_t n = 0;
 	for (size_t i = 0; i < l->n; i++) {
 		int skip = tls_is_grease(l->v[i]);
@@ -495,16 +565,16 @@ static char *hex_list(const struct u16list *l, int sort, const uint16_t *omit, s
 		if (!skip)
 			v[n++] = l->v[i];
 	}
-	if (sort)
+	if (sort && n > 1)
 		qsort(v, n, sizeof *v, cmp_u16);
-	struct dbuf s;
-	dbuf_init(&s, DBUF_TEXT_MAX);
-	for (size_t i = 0; i < n; i++)
-		dbuf_addf(&s, "%s%04x", i ? "," : "", v[i]);
-	free(v);
-	if (count)
-		*count = n;
-	return dbuf_take(&s);
+	for (size_t i = 0; i < n; i++) {
+		char h[5] = { ',', hx[v[i] >> 12], hx[(v[i] >> 8) & 15], hx[(v[i] >> 4) & 15],
+			      hx[v[i] & 15] };
+		dbuf_add(out, i ? h : h + 1, i ? 5 : 4);
+	}
+	if (v != small)
+		free(v);
+	return n;
 }
 
 void tls_fingerprint(struct tls_client_hello *ch)
@@ -513,7 +583,8 @@ void tls_fingerprint(struct tls_client_hello *ch)
 	struct dbuf j;
 	size_t len;
 	dbuf_init(&j, DBUF_TEXT_MAX);
-	dbuf_addf(&j, "%u,", ch->legacy_version);
+	add_dec(&j, ch->legacy_version);
+	dbuf_addstr(&j, ",");
 	join_dec(&j, &ch->ciphers, 1);
 	dbuf_addstr(&j, ",");
 	join_dec(&j, &ch->extensions, 1);
@@ -525,13 +596,20 @@ void tls_fingerprint(struct tls_client_hello *ch)
 	free(ch->ja3_string);
 	ch->ja3_string = dbuf_take(&j);
 	const char *s = ch->ja3_string;
-	uint8_t md[WC_MD5_DIGEST_SIZE];
-	wc_Md5 m;
-	wc_InitMd5(&m);
-	wc_Md5Update(&m, (const byte *)s, (word32)len);
-	wc_Md5Final(&m, md);
-	wc_Md5Free(&m);
-	hex_of(md, sizeof md, ch->ja3);
+	int hit;
+	struct fp_memo *mm = memo_slot('5', s, len, &hit);
+	if (hit) {
+		memcpy(ch->ja3, mm->hex, 33); /* lint: ok, our string */
+	} else {
+		uint8_t md[WC_MD5_DIGEST_SIZE];
+		wc_Md5 m;
+		wc_InitMd5(&m);
+		wc_Md5Update(&m, (const byte *)s, (word32)len);
+		wc_Md5Final(&m, md);
+		wc_Md5Free(&m);
+		hex_of(md, sizeof md, ch->ja3);
+		memo_fill(mm, s, len, ch->ja3);
+	}
 
 	/* JA4_a: t, version, d|i, ciphers count, extensions count, ALPN. */
 	uint16_t best = 0;
@@ -588,17 +666,21 @@ void tls_fingerprint(struct tls_client_hello *ch)
 	/* JA4_b: sorted ciphers. JA4_c: sorted extensions without SNI and
 	 * ALPN, then "_" and the signature algorithms in offered order. */
 	char b12[13], c12[13];
-	char *cl = hex_list(&ch->ciphers, 1, NULL, 0, NULL);
-	sha12(cl, strlen(cl), b12);
-	free(cl);
+	struct dbuf t;
+	dbuf_init(&t, DBUF_TEXT_MAX);
+	(void)hex_list(&t, &ch->ciphers, 1, NULL, 0);
+	sha12((const char *)t.p, t.len, b12);
+	dbuf_reset(&t);
 	static const uint16_t omit[] = { EXT_SERVER_NAME, EXT_ALPN };
-	size_t nex;
-	char *el = hex_list(&ch->extensions, 1, omit, 2, &nex);
-	char *sl = hex_list(&ch->sig_algs, 0, NULL, 0, NULL);
-	char *cstr = xasprintf("%s%s%s", el, sl[0] ? "_" : "", sl);
-	sha12(cstr, nex ? strlen(cstr) : 0, c12);
-	free(el);
-	free(sl);
-	free(cstr);
+	size_t nex = hex_list(&t, &ch->extensions, 1, omit, 2);
+	struct dbuf u;
+	dbuf_init(&u, DBUF_TEXT_MAX);
+	if (hex_list(&u, &ch->sig_algs, 0, NULL, 0) > 0) { /* no "_" without them */
+		dbuf_add(&t, "_", 1);
+		dbuf_add(&t, u.p, u.len);
+	}
+	sha12((const char *)t.p, nex ? t.len : 0, c12);
+	dbuf_free(&u);
+	dbuf_free(&t);
 	snprintf(ch->ja4, sizeof ch->ja4, "%s_%s_%s", a, b12, c12);
 }

@@ -1,7 +1,7 @@
 /*
- * analysis.c - one run: trust stores loaded once, then each capture file
- * read, dissected and judged. The order of sessions is the order their
- * connections began in the capture.
+ * analysis.c - a run's trust stores and key logs, loaded once, and the
+ * TUI's store of sessions: each capture file read through the store's
+ * pipeline, its sessions kept in the order they began in the capture.
  */
 #include "rules/analysis.h"
 
@@ -65,127 +65,47 @@ int analysis_init(struct analysis *a, struct analysis_config *cfg, char *err, si
 	return 0;
 }
 
-void analysis_init_shared(struct analysis *a, struct analysis_config *cfg,
-			  const struct analysis *owner)
+/* The store's pipeline hands each session over here. */
+static void store_session(void *ctx, struct session_report *r)
 {
-	memset(a, 0, sizeof *a);
-	a->cfg = *cfg;
-	memset(cfg, 0, sizeof *cfg);
-	a->certs = certcache_new();
-	a->now = time(NULL);
-	a->trust = owner->trust;
-	a->trust_borrowed = 1;
-	a->keys = owner->keys;
-	for (size_t i = 0; i < owner->store_report.nf; i++) {
-		const struct finding *f = &owner->store_report.f[i];
-		report_add(&a->store_report, f->id, f->sev, f->side, f->cert, f->basis, f->field,
-			   f->frame, f->message, f->advice);
-	}
+	analysis_add_session(ctx, r);
 }
 
-struct collect {
-	struct tls_session **v;
-	size_t n, cap;
-};
-
-static void collect_session(void *ctx, struct tls_session *s)
+static int fails(const struct session_report *r)
 {
-	struct collect *c = ctx;
-	VEC_PUSH(c->v, c->n, c->cap, s);
+	return r->verdict == VERDICT_FAILED;
 }
 
-/* What the capture hooks of one file feed. */
-struct file_hooks {
-	struct dns_table *dns;
-	struct tls_dissector *td;
-};
-
-static void collect_dns(void *ctx, const struct dns_seen *d)
+void analysis_add_session(struct analysis *a, struct session_report *r)
 {
-	struct dns_table *t = ((struct file_hooks *)ctx)->dns;
-	if (t->n >= 100000)
+	VEC_PUSH(a->sessions, a->n_sessions, a->cap_sessions, r);
+	if (!fails(r))
+		a->n_others++;
+	if (a->keep_others == 0 || a->n_others <= a->keep_others)
 		return;
-	VEC_PUSH(t->v, t->n, t->cap, *d);
-}
-
-/* pcapng Decryption Secrets Blocks: the capture's own key log. */
-static void collect_secrets(void *ctx, uint32_t type, const uint8_t *p, size_t n)
-{
-	tls_dissector_add_secrets(((struct file_hooks *)ctx)->td, type, p, n);
-}
-
-static int by_first_frame(const void *x, const void *y)
-{
-	const struct tls_session *a = *(struct tls_session *const *)x;
-	const struct tls_session *b = *(struct tls_session *const *)y;
-	if (a->first_frame != b->first_frame)
-		return a->first_frame < b->first_frame ? -1 : 1;
-	return a->flow_id < b->flow_id ? -1 : a->flow_id > b->flow_id;
+	size_t oldest = 0;
+	while (fails(a->sessions[oldest]))
+		oldest++;
+	session_report_destroy(a->sessions[oldest]);
+	memmove(a->sessions + oldest, a->sessions + oldest + 1,
+		(a->n_sessions - oldest - 1) * sizeof *a->sessions);
+	a->n_sessions--;
+	a->n_others--;
+	a->dropped++;
 }
 
 int analysis_add_file(struct analysis *a, const char *path)
 {
-	struct file_report fr = { 0 };
-	struct collect col = { 0 };
-	struct dns_table dns = { 0 };
-	fr.path = xstrdup(path);
-
-	struct tls_dissector *td = tls_dissector_new(a->certs, path, collect_session, &col);
-	struct tcp_handler h = tls_dissector_handler(td);
-	struct tcp_table *t = tcp_table_new(&a->cfg.tcp, &h);
-	tls_dissector_set_keylog(td, a->keys);
-	/* DTLS over UDP: its sessions join the same collection */
-	struct dtls_dissector *dd = dtls_dissector_new(a->certs, path, collect_session, &col);
-	struct udp_handler uh = dtls_dissector_handler(dd);
-	struct udp_config ucfg;
-	udp_config_default(&ucfg);
-	struct udp_table *ut = udp_table_new(&ucfg, &uh);
-	struct file_hooks fh = { &dns, td };
-	struct capture_hooks hooks = {
-		.ctx = &fh,
-		.dns = a->cfg.keep_dns ? collect_dns : NULL,
-		.secrets = collect_secrets,
-		.udp = ut,
-	};
-	int rc;
-	char ferr[512];
-	if (a->cfg.filter &&
-	    (hooks.filter = pkt_filter_new(a->cfg.filter, ferr, sizeof ferr)) == NULL) {
-		/* The command line checked it; only a caller that did not gets here. */
-		snprintf(fr.cap.message, sizeof fr.cap.message, "filter \"%s\": %s", a->cfg.filter,
-			 ferr);
-		fr.cap.status = SRC_ERROR;
-		rc = -1;
-	} else {
-		rc = capture_run_file(path, t, &hooks, &fr.cap);
+	struct file_report fr;
+	memset(&fr, 0, sizeof fr);
+	if (a->pipe == NULL) {
+		struct pipeline_env env = { &a->cfg, a->trust, a->keys, a->now };
+		a->pipe = pipeline_new(&env, store_session, a);
 	}
-	pkt_filter_free(hooks.filter);
-	tcp_table_finish(t);
-	udp_table_finish(ut);
-	fr.ok = rc == 0;
-	fr.tcp = *tcp_table_stats(t);
-
-	if (col.n > 1) /* qsort(NULL, 0) is undefined (UBSan) */
-		qsort(col.v, col.n, sizeof *col.v, by_first_frame);
-	fr.first_session = a->n_sessions;
-	fr.n_sessions = col.n;
-	struct rules_ctx rc_ctx = { &a->cfg, a->trust, &dns, a->now };
-	for (size_t i = 0; i < col.n; i++) {
-		struct tls_session *s = col.v[i];
-		s->id = i + 1;
-		struct session_report *r = xcalloc(1, sizeof *r);
-		r->s = s;
-		rules_evaluate(&rc_ctx, r);
-		VEC_PUSH(a->sessions, a->n_sessions, a->cap_sessions, r);
-	}
+	size_t first = a->n_sessions;
+	int rc = pipeline_run_file(a->pipe, path, &fr);
+	fr.first_session = first;
 	VEC_PUSH(a->files, a->n_files, a->cap_files, fr);
-
-	free(col.v);
-	free(dns.v);
-	tcp_table_free(t);
-	tls_dissector_free(td);
-	udp_table_free(ut);
-	dtls_dissector_free(dd);
 	return rc;
 }
 
@@ -200,13 +120,10 @@ void analysis_free(struct analysis *a)
 {
 	if (a == NULL)
 		return;
-	for (size_t i = 0; i < a->n_sessions; i++) {
-		tls_session_free(a->sessions[i]->s);
-		a->sessions[i]->s = NULL;
-		session_report_free(a->sessions[i]); /* contents only */
-		free(a->sessions[i]);
-	}
+	for (size_t i = 0; i < a->n_sessions; i++)
+		session_report_destroy(a->sessions[i]);
 	free(a->sessions);
+	pipeline_free(a->pipe); /* after its sessions: they hold its certificates */
 	for (size_t i = 0; i < a->n_files; i++)
 		free(a->files[i].path);
 	free(a->files);

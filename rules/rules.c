@@ -131,19 +131,9 @@ static void expected_name(struct rule_eval *e)
 		return;
 	}
 	if (e->ctx->dns && (!cfg || cfg->keep_dns)) {
-		const struct dns_seen *d = NULL;
+		const struct dns_seen *d = dns_table_find(e->ctx->dns, s->server.family,
+							  s->server.addr, s->start_ts);
 
-		for (i = 0; i < e->ctx->dns->n; i++) {
-			const struct dns_seen *x = &e->ctx->dns->v[i];
-
-			if (x->family != s->server.family ||
-			    memcmp(x->addr, s->server.addr, x->family == 6 ? 16 : 4) != 0)
-				continue;
-			if (x->ts_ns > s->start_ts || !x->name[0])
-				continue;
-			if (!d || x->ts_ns >= d->ts_ns)
-				d = x;
-		}
 		if (d) {
 			r->expected_name = xstrndup(d->name, strnlen(d->name, sizeof(d->name)));
 			r->expected_name_source = xasprintf("DNS answer (frame %llu)",
@@ -196,6 +186,8 @@ static void rule_decryption(struct rule_eval *e)
 	int hidden_alert = 0;
 	size_t i;
 
+	if (dc->status == DECRYPT_NONE)
+		return; /* no key log: nothing to say (and no hex to spell) */
 	for (i = 0; i < s->n_alerts; i++)
 		hidden_alert |= s->alerts[i].encrypted;
 	for (i = 0; i < 32; i++)

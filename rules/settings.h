@@ -55,11 +55,28 @@ void analysis_config_copy(struct analysis_config *dst, const struct analysis_con
 /* Parse "IP[:PORT]=VALUE" ("[v6]:port=VALUE" for IPv6). 0 ok, -1 bad. */
 int target_value_parse(const char *spec, struct target_value *out);
 
-/* DNS answers seen in a capture (learned expected names). */
+/* DNS answers seen in a capture (learned expected names), by address
+ * (rules/dns.c): the latest DNS_KEEP answers of each address, in two
+ * generations of at most DNS_GEN addresses (when the current one fills up
+ * the older is dropped), so a capture of any length costs bounded memory
+ * and a lookup is one probe. Zeroed is empty. */
+#define DNS_KEEP 4
+#define DNS_GEN 8192
+struct dns_addr;
 struct dns_table {
-	struct dns_seen *v;
-	size_t n, cap;
+	struct dns_gen {
+		struct dns_addr *e; /* open addressing, cap a power of two */
+		size_t n, cap;
+	} gen[2]; /* [0] the current generation */
+	uint64_t answers, dropped;
 };
+/* Remember an answer (copied; one without a name is ignored). */
+void dns_table_add(struct dns_table *t, const struct dns_seen *d);
+/* The answer for this address seen latest at or before `ts` (among the
+ * answers kept), or NULL. */
+const struct dns_seen *dns_table_find(const struct dns_table *t, uint8_t family,
+				      const uint8_t addr[16], int64_t ts);
+void dns_table_free(struct dns_table *t);
 
 struct trust_ctx; /* rules/trust.h */
 

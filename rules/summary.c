@@ -11,6 +11,7 @@
  */
 #include <limits.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -86,6 +87,19 @@ static void cert_table_rebuild(struct run_summary *s, struct cert_table *t, size
 	}
 }
 
+/* Is (cert, kind, text) remembered? */
+static int pair_known(const struct pair_table *t, size_t cert, int kind, const char *text)
+{
+	if (t->cap == 0)
+		return 0;
+	uint64_t h = hash_bytes(text, strlen(text), (uint64_t)cert * 2 + (uint64_t)kind + 1);
+	for (size_t i = (size_t)h & (t->cap - 1); t->e[i].text; i = (i + 1) & (t->cap - 1))
+		if (t->e[i].hash == h && t->e[i].cert == cert && t->e[i].kind == kind &&
+		    strcmp(t->e[i].text, text) == 0)
+			return 1;
+	return 0;
+}
+
 /* Returns 1 when (cert, kind, text) is new (and remembers it), 0 if seen. */
 static int pair_add(struct pair_table *t, size_t cert, int kind, const char *text)
 {
@@ -127,6 +141,7 @@ void summary_init(struct run_summary *s, time_t now, int expiring_days)
 	memset(s, 0, sizeof(*s));
 	s->now = now;
 	s->expiring_days = expiring_days;
+	s->max_certs = SUMMARY_MAX_CERTS;
 	struct summary_priv *p = xcalloc(1, sizeof(*p));
 	p->certs.cap = 256;
 	p->certs.slot = xcalloc(p->certs.cap, sizeof(*p->certs.slot));
@@ -159,7 +174,8 @@ static char *dup_or_null(const char *p)
 	return p ? xstrdup(p) : NULL;
 }
 
-/* The certificate's entry, made when new. */
+/* The certificate's entry, made when new; SIZE_MAX when it is new and
+ * the table is full. */
 static size_t cert_entry(struct run_summary *s, const struct cert_info *ci)
 {
 	struct summary_priv *p = s->index;
@@ -167,6 +183,8 @@ static size_t cert_entry(struct run_summary *s, const struct cert_info *ci)
 	size_t slot = cert_lookup(s, &p->certs, ci->sha256_hex, &found);
 	if (found)
 		return p->certs.slot[slot] - 1;
+	if (s->max_certs && s->n_certs >= s->max_certs)
+		return SIZE_MAX;
 
 	struct seen_cert c;
 	memset(&c, 0, sizeof(c));
@@ -216,7 +234,7 @@ void summary_add_session(struct run_summary *s, const struct session_report *r, 
 		return;
 
 	/* The same certificate in both chains of one session counts once. */
-	size_t *counted = NULL, n_counted = 0;
+	size_t counted[2 * 64], n_counted = 0; /* a chain holds at most 64 (tls_cert.c) */
 	for (int side = 0; side < 2; side++) {
 		const struct tls_chain *ch = &ss->chain[side];
 		const struct endpoint *ep = side == SIDE_CLIENT ? &ss->client : &ss->server;
@@ -228,11 +246,19 @@ void summary_add_session(struct run_summary *s, const struct session_report *r, 
 			if (!ci)
 				continue;
 			size_t k = cert_entry(s, ci);
+			if (k == SIZE_MAX) {
+				s->certs_unlisted++;
+				continue;
+			}
 			struct seen_cert *c = &s->certs[k];
 			if (file && pair_add(&p->pairs, k, 0, file))
 				push_str(&c->files, &c->n_files, file);
-			if (pair_add(&p->pairs, k, 1, epbuf))
-				push_str(&c->endpoints, &c->n_endpoints, epbuf);
+			if (c->n_endpoints < SUMMARY_ENDPOINTS) {
+				if (pair_add(&p->pairs, k, 1, epbuf))
+					push_str(&c->endpoints, &c->n_endpoints, epbuf);
+			} else if (!pair_known(&p->pairs, k, 1, epbuf)) {
+				c->endpoints_unlisted++;
+			}
 			if (ts < c->first_seen_ns)
 				c->first_seen_ns = ts;
 			if (ts > c->last_seen_ns)
@@ -242,12 +268,11 @@ void summary_add_session(struct run_summary *s, const struct session_report *r, 
 				dup |= counted[j] == k;
 			if (!dup) {
 				c->sessions++;
-				counted = xreallocarray(counted, n_counted + 1, sizeof(*counted));
-				counted[n_counted++] = k;
+				if (n_counted < sizeof counted / sizeof counted[0])
+					counted[n_counted++] = k;
 			}
 		}
 	}
-	free(counted);
 }
 
 void summary_add_file(struct run_summary *s, const struct file_report *f)

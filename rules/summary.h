@@ -4,7 +4,9 @@
  * by SHA-256 with where each was seen, certificates expiring soon, the
  * files that could not be read, and the trust store lint. It grows one
  * session and one file at a time, and owns copies of everything it keeps,
- * so a session can be freed as soon as it is added.
+ * so a session can be freed as soon as it is added. It is bounded: past
+ * max_certs unique certificates and SUMMARY_ENDPOINTS endpoints of one
+ * certificate it only counts (and the views say so).
  */
 #ifndef TLSDIAG_SUMMARY_H
 #define TLSDIAG_SUMMARY_H
@@ -24,7 +26,9 @@ struct seen_cert {
 	char **files;
 	size_t n_files;
 	char **endpoints;
-	size_t n_endpoints; /* "ip:port" of the presenter */
+	size_t n_endpoints;	     /* "ip:port" of the presenter, at most
+					SUMMARY_ENDPOINTS distinct ones */
+	uint64_t endpoints_unlisted; /* presentations by an endpoint not listed */
 	int64_t first_seen_ns, last_seen_ns;
 	uint64_t sessions;
 	long days_to_expiry; /* relative to summary->now, floor */
@@ -50,14 +54,22 @@ struct run_summary {
 	uint64_t by_verdict[VERDICT__COUNT]; /* enum verdict */
 	struct id_count *findings;	     /* by id, sorted by id at the end */
 	size_t n_findings, cap_findings;
-	struct seen_cert *certs; /* unique, by SHA-256 */
+	struct seen_cert *certs; /* unique, by SHA-256 (at most max_certs) */
 	size_t n_certs, cap_certs;
+	size_t max_certs;	     /* 0: no limit (summary_init: SUMMARY_MAX_CERTS) */
+	uint64_t certs_unlisted;     /* presentations of certificates past max_certs */
 	void *index;		     /* private: sha256 -> cert */
 	uint64_t bytes;		     /* capture bytes read */
 	struct session_report store; /* the trust store lint: run-wide
 						     findings (side -1), a copy */
 	int store_added;
 };
+
+/* What one summary keeps at most, so a run of any length has a bounded
+ * summary: unique certificates (--max-certs; past it, certificates not
+ * yet listed are only counted) and distinct endpoints per certificate. */
+#define SUMMARY_MAX_CERTS 10000
+#define SUMMARY_ENDPOINTS 32
 
 void summary_init(struct run_summary *s, time_t now, int expiring_days);
 /* One session, from capture `file` (may be NULL): its verdict and

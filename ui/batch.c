@@ -1,19 +1,32 @@
 /*
- * batch.c - run every input through analysis and the sinks (ui/ui.h).
+ * batch.c - run every input through a pipeline and the sinks (ui/ui.h).
  *
  * Inputs are expanded first: files as given, directories walked
  * recursively for names that look like captures (sorted, so a run is
- * deterministic), "-" for standard input. Then `-j N` worker threads
- * analyse one file each into their own `struct analysis`, while the main
- * thread hands each file's sessions to the sinks one by one, strictly in
- * input order (a reorder window), then the file's end, adds them to the
- * run summary and frees the analysis. Workers never run
- * more than a window of files ahead of the oldest unfinished one, so
- * memory stays bounded however many files a run has.
+ * deterministic), "-" for standard input. Then `-j N` worker threads each
+ * run a pipeline (rules/pipeline.h) over one file at a time: reading,
+ * decoding, reassembly, dissection and the rules. Each judged session is
+ * queued on its file's job as soon as it is concluded; the main thread
+ * takes the sessions of the oldest unfinished file as they come, hands
+ * each to every sink and to the run summary, and frees it; when that
+ * file's worker is done, the file's end follows, and the next file's
+ * queue is taken. So output is in input order, one session at a time,
+ * and the same for any -j (sessions within a file come in the order of
+ * their first packets). A single file uses two threads: its worker
+ * reads and judges while the main thread writes.
  *
- *   main:    expand -> [skip?] -> queue ... wait(i) -> per session: sinks.session,
- *            summary; per file: sinks.file_end, summary -> free
- *   workers:          take next queued -> analysis_init -> analysis_add_file -> done
+ *   main:    expand -> [skip?] -> queue jobs ... for each job in order:
+ *              take its sessions as they come -> sinks.session, summary,
+ *              free -> when done: sinks.file_end, summary
+ *   workers: take next queued job -> pipeline_run_file -> each session
+ *              queued on the job (waits while the queue is full) -> done
+ *
+ * Memory is bounded: a job holds at most JOB_QUEUE sessions (its worker
+ * waits for the main thread beyond that), the jobs after the oldest hold
+ * at most AHEAD_QUEUED sessions between them, and workers never run more
+ * than a window of files ahead of the oldest unfinished one. A worker's
+ * pipeline (and its certificate cache) serves all its files; the
+ * pipelines are freed after the last session is.
  *
  * Sinks only ever run on the main thread. A file that cannot be read is
  * reported on stderr and in the summary; it never stops the batch.
@@ -30,6 +43,7 @@
 
 #include "dissect/x509.h"
 #include "capture/xalloc.h"
+#include "rules/pipeline.h"
 #include "rules/summary.h"
 #include "ui/sink.h"
 #include "ui/text/text.h"
@@ -141,32 +155,74 @@ void ui_free_inputs(struct inputs *in)
 
 /* ------------------------------------------------------------ the run */
 
+#define JOB_QUEUE 256	  /* sessions one job may hold for the main thread */
+#define AHEAD_QUEUED 1024 /* ... and the jobs after the oldest, together */
+
 enum job_state { JOB_WAITING = 0, JOB_QUEUED, JOB_RUNNING, JOB_DONE, JOB_SKIPPED };
+
+/* Sessions handed over by a worker, not yet taken by the main thread. */
+struct report_queue {
+	struct session_report **v;
+	size_t n, cap;
+};
 
 struct job {
 	enum job_state state;
-	struct analysis a;
+	struct report_queue q;
+	struct file_report fr; /* at JOB_DONE */
 };
 
 struct batch {
 	pthread_mutex_t mu;
-	pthread_cond_t cv_work; /* workers: something was queued, or stop */
-	pthread_cond_t cv_done; /* main: a job finished */
-	const struct analysis_config *cfg;
-	const struct analysis *owner; /* holds the trust stores every job borrows */
+	pthread_cond_t cv_work;	 /* workers: something was queued, or stop */
+	pthread_cond_t cv_done;	 /* main: a session was queued, or a job finished */
+	pthread_cond_t cv_space; /* workers: the main thread took sessions */
+	struct pipeline_env env;
 	const struct inputs *in;
 	struct job *jobs;
 	size_t dispatched; /* jobs [0, dispatched) are queued or skipped */
 	size_t next_take;  /* the next job a worker looks at */
+	size_t current;	   /* the job the main thread is emitting */
+	size_t ahead;	   /* sessions queued on jobs after `current` */
 	int stop;
+	struct pipeline **pipes; /* one per worker, freed by the main thread */
 	/* progress */
 	size_t files_done;
 	uint64_t bytes_done;
 };
 
+/* What a worker's pipeline emits to. */
+struct worker_ctx {
+	struct batch *b;
+	size_t job;
+	size_t index; /* the worker's number */
+};
+
+/* A judged session, on the worker's thread: onto its job's queue, after
+ * waiting for room. */
+static void queue_report(void *arg, struct session_report *r)
+{
+	struct worker_ctx *w = arg;
+	struct batch *b = w->b;
+	struct job *j = &b->jobs[w->job];
+	pthread_mutex_lock(&b->mu);
+	while (!b->stop &&
+	       (j->q.n >= JOB_QUEUE || (w->job != b->current && b->ahead >= AHEAD_QUEUED)))
+		pthread_cond_wait(&b->cv_space, &b->mu);
+	VEC_PUSH(j->q.v, j->q.n, j->q.cap, r);
+	if (w->job != b->current)
+		b->ahead++;
+	if (j->q.n == 1 && w->job == b->current)
+		pthread_cond_broadcast(&b->cv_done);
+	pthread_mutex_unlock(&b->mu);
+}
+
 static void *worker(void *arg)
 {
-	struct batch *b = arg;
+	struct worker_ctx *w = arg;
+	struct batch *b = w->b;
+	struct pipeline *p = pipeline_new(&b->env, queue_report, w);
+	b->pipes[w->index] = p;
 	for (;;) {
 		size_t i;
 		pthread_mutex_lock(&b->mu);
@@ -187,27 +243,14 @@ static void *worker(void *arg)
 		b->jobs[i].state = JOB_RUNNING;
 		pthread_mutex_unlock(&b->mu);
 
-		struct job *j = &b->jobs[i];
-		const char *path = b->in->v[i].path;
-		struct analysis_config cfg;
-		analysis_config_copy(&cfg, b->cfg);
-		/* Trust stores are loaded once (b->owner) and shared read-only. */
-		analysis_init_shared(&j->a, &cfg, b->owner);
-		(void)analysis_add_file(&j->a, path);
-		if (j->a.n_files == 0) {
-			/* The analysis said nothing about the file: keep it
-			 * visible as a bad file all the same. */
-			struct file_report f;
-			memset(&f, 0, sizeof(f));
-			f.path = xstrdup(path);
-			snprintf(f.cap.message, sizeof(f.cap.message), "could not be read");
-			f.cap.status = SRC_ERROR;
-			f.first_session = j->a.n_sessions;
-			VEC_PUSH(j->a.files, j->a.n_files, j->a.cap_files, f);
-		}
+		struct file_report fr;
+		memset(&fr, 0, sizeof fr);
+		w->job = i;
+		(void)pipeline_run_file(p, b->in->v[i].path, &fr);
 
 		pthread_mutex_lock(&b->mu);
-		j->state = JOB_DONE;
+		b->jobs[i].fr = fr;
+		b->jobs[i].state = JOB_DONE;
 		b->files_done++;
 		b->bytes_done += b->in->v[i].size;
 		pthread_cond_broadcast(&b->cv_done);
@@ -285,53 +328,97 @@ static int has_error_finding(const struct session_report *r)
 	return 0;
 }
 
-/* What the main thread does with one finished analysis, in input order:
- * each file's sessions to every sink, one at a time, then the file's end.
- * `index` numbers the files of the run. */
-static void emit(const struct analysis *a, struct sink *sinks, size_t n_sinks,
-		 struct run_summary *sum, struct progress *pg, int *errors, size_t *readable,
-		 size_t index)
+/* What the main thread does with the sessions and the end of a file, in
+ * input order. */
+struct emitter {
+	struct sink *sinks;
+	size_t n_sinks;
+	struct run_summary *sum;
+	struct progress *pg;
+	int errors;
+	size_t readable;
+};
+
+static void emit_session(struct emitter *e, const struct sink_file *file, struct session_report *r)
 {
-	/* The trust store lint is the same in every analysis of a run. */
-	summary_add_store(sum, &a->store_report);
-	if (has_error_finding(&a->store_report))
-		*errors = 1;
-	for (size_t fi = 0; fi < a->n_files; fi++) {
-		const struct file_report *f = &a->files[fi];
-		struct sink_file file = { f->path ? f->path : "-", index + fi };
-		int damaged = f->ok && f->cap.status != SRC_EOF && f->cap.status != SRC_OK;
-		if (f->ok)
-			(*readable)++;
-		if (!f->ok || damaged) {
-			char pbuf[512], mbuf[700];
-			const char *path = f->path ? f->path : "-";
-			const char *msg = f->cap.message[0] ? f->cap.message : "could not be read";
-			size_t pl = strlen(path);
-			/* Some messages already start with the path. */
-			if (strncmp(msg, path, pl) == 0 && msg[pl] == ':' && msg[pl + 1] == ' ')
-				msg += pl + 2;
-			progress_clear(pg);
-			fprintf(stderr, "tlsdiag: %s: %s%s\n",
-				ui_sanitize_buf(path, pbuf, sizeof(pbuf)),
-				ui_sanitize_buf(msg, mbuf, sizeof(mbuf)),
-				damaged ? " (sessions before that point are reported)" : "");
-		}
-		for (size_t i = f->first_session; i < f->first_session + f->n_sessions; i++) {
-			const struct session_report *r = i < a->n_sessions ? a->sessions[i] : NULL;
-			if (!r)
-				continue;
-			for (size_t k = 0; k < n_sinks; k++)
-				if (sinks[k].ops->session)
-					sinks[k].ops->session(sinks[k].st, &file, r);
-			summary_add_session(sum, r, f->path);
-			if (has_error_finding(r))
-				*errors = 1;
-		}
-		for (size_t k = 0; k < n_sinks; k++)
-			if (sinks[k].ops->file_end)
-				sinks[k].ops->file_end(sinks[k].st, &file, f);
-		summary_add_file(sum, f);
+	for (size_t k = 0; k < e->n_sinks; k++)
+		if (e->sinks[k].ops->session)
+			e->sinks[k].ops->session(e->sinks[k].st, file, r);
+	summary_add_session(e->sum, r, file->path);
+	if (has_error_finding(r))
+		e->errors = 1;
+	session_report_destroy(r);
+}
+
+static void emit_file_end(struct emitter *e, const struct sink_file *file,
+			  const struct file_report *f)
+{
+	int damaged = f->ok && f->cap.status != SRC_EOF && f->cap.status != SRC_OK;
+	if (f->ok)
+		e->readable++;
+	if (!f->ok || damaged) {
+		char pbuf[512], mbuf[700];
+		const char *path = file->path;
+		const char *msg = f->cap.message[0] ? f->cap.message : "could not be read";
+		size_t pl = strlen(path);
+		/* Some messages already start with the path. */
+		if (strncmp(msg, path, pl) == 0 && msg[pl] == ':' && msg[pl + 1] == ' ')
+			msg += pl + 2;
+		progress_clear(e->pg);
+		fprintf(stderr, "tlsdiag: %s: %s%s\n", ui_sanitize_buf(path, pbuf, sizeof(pbuf)),
+			ui_sanitize_buf(msg, mbuf, sizeof(mbuf)),
+			damaged ? " (sessions before that point are reported)" : "");
 	}
+	for (size_t k = 0; k < e->n_sinks; k++)
+		if (e->sinks[k].ops->file_end)
+			e->sinks[k].ops->file_end(e->sinks[k].st, file, f);
+	summary_add_file(e->sum, f);
+}
+
+/* Wait for the next file in input order, handing its sessions to the
+ * sinks as they come (redrawing the bar), then its end. */
+static void emit_job(struct batch *b, struct emitter *e, size_t i)
+{
+	struct job *j = &b->jobs[i];
+	struct sink_file file = { b->in->v[i].path, i };
+	struct report_queue take = { 0 };
+
+	pthread_mutex_lock(&b->mu);
+	b->current = i;
+	b->ahead -= j->q.n; /* they are the current job's now */
+	pthread_cond_broadcast(&b->cv_space);
+	for (;;) {
+		if (j->q.n > 0) {
+			/* Take them all at once; the worker fills a fresh array. */
+			struct report_queue q = j->q;
+			j->q = take;
+			take = q;
+			pthread_cond_broadcast(&b->cv_space);
+			pthread_mutex_unlock(&b->mu);
+			for (size_t k = 0; k < take.n; k++)
+				emit_session(e, &file, take.v[k]);
+			take.n = 0;
+			pthread_mutex_lock(&b->mu);
+			progress_draw(e->pg, b->files_done, b->bytes_done, 0);
+			continue;
+		}
+		if (j->state == JOB_DONE)
+			break;
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += 250 * 1000 * 1000;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&b->cv_done, &b->mu, &ts);
+		progress_draw(e->pg, b->files_done, b->bytes_done, 0);
+	}
+	pthread_mutex_unlock(&b->mu);
+	free(take.v);
+	emit_file_end(e, &file, &j->fr);
+	free(j->fr.path);
+	memset(&j->fr, 0, sizeof j->fr);
 }
 
 int batch_run(const struct ui_opts *o, struct sink *sinks, size_t n_sinks)
@@ -341,9 +428,11 @@ int batch_run(const struct ui_opts *o, struct sink *sinks, size_t n_sinks)
 	struct run_summary sum;
 	struct progress pg;
 	struct analysis owner;
+	struct emitter em;
 	pthread_t *th = NULL;
-	size_t n_threads = 0, skipped = 0, readable = 0, analysed = 0;
-	int errors = 0, rc = EXIT_USAGE, fatal = 0;
+	struct worker_ctx *wc = NULL;
+	size_t n_threads = 0, skipped = 0, analysed = 0;
+	int rc = EXIT_USAGE, fatal = 0;
 
 	memset(&in, 0, sizeof(in));
 	memset(&b, 0, sizeof(b));
@@ -357,7 +446,7 @@ int batch_run(const struct ui_opts *o, struct sink *sinks, size_t n_sinks)
 	}
 
 	/* Load the trust stores once, failing early on a bad --trust file
-	 * before any output starts; every file's analysis borrows them. */
+	 * before any output starts; every pipeline borrows them. */
 	{
 		struct analysis_config cfg;
 		char err[512] = "";
@@ -373,13 +462,15 @@ int batch_run(const struct ui_opts *o, struct sink *sinks, size_t n_sinks)
 	}
 
 	summary_init(&sum, time(NULL), o->acfg.expiring_days >= 0 ? o->acfg.expiring_days : 30);
-	b.cfg = &o->acfg;
-	b.owner = &owner;
+	sum.max_certs = o->max_certs;
+	b.env = (struct pipeline_env){ &owner.cfg, owner.trust, owner.keys, owner.now };
 	b.in = &in;
 	b.jobs = xcalloc(in.n, sizeof(*b.jobs));
+	b.current = SIZE_MAX; /* no job yet: every session queued counts as ahead */
 	pthread_mutex_init(&b.mu, NULL);
 	pthread_cond_init(&b.cv_work, NULL);
 	pthread_cond_init(&b.cv_done, NULL);
+	pthread_cond_init(&b.cv_space, NULL);
 
 	size_t jobs = (size_t)(o->jobs > 0 ? o->jobs : default_jobs());
 	if (jobs > in.n)
@@ -392,14 +483,22 @@ int batch_run(const struct ui_opts *o, struct sink *sinks, size_t n_sinks)
 	pg.total = in.n;
 	for (size_t i = 0; i < in.n; i++)
 		pg.total_bytes += in.v[i].size;
+	em = (struct emitter){ sinks, n_sinks, &sum, &pg, 0, 0 };
 
 	for (size_t k = 0; k < n_sinks; k++)
 		if (sinks[k].ops->begin)
 			sinks[k].ops->begin(sinks[k].st, o);
+	/* The trust store lint is the same for every file of a run. */
+	summary_add_store(&sum, &owner.store_report);
+	if (has_error_finding(&owner.store_report))
+		em.errors = 1;
 
 	th = xcalloc(jobs, sizeof(*th));
+	wc = xcalloc(jobs, sizeof(*wc));
+	b.pipes = xcalloc(jobs, sizeof(*b.pipes));
 	for (size_t t = 0; t < jobs; t++) {
-		if (pthread_create(&th[t], NULL, worker, &b) != 0)
+		wc[t] = (struct worker_ctx){ &b, 0, t };
+		if (pthread_create(&th[t], NULL, worker, &wc[t]) != 0)
 			break;
 		n_threads++;
 	}
@@ -432,46 +531,37 @@ int batch_run(const struct ui_opts *o, struct sink *sinks, size_t n_sinks)
 			pthread_mutex_unlock(&b.mu);
 		}
 
-		/* Wait for the next file in input order, redrawing the bar. */
-		pthread_mutex_lock(&b.mu);
-		while (b.jobs[next].state != JOB_DONE && b.jobs[next].state != JOB_SKIPPED) {
-			struct timespec ts;
-			clock_gettime(CLOCK_REALTIME, &ts);
-			ts.tv_nsec += 250 * 1000 * 1000;
-			if (ts.tv_nsec >= 1000000000L) {
-				ts.tv_sec++;
-				ts.tv_nsec -= 1000000000L;
-			}
-			pthread_cond_timedwait(&b.cv_done, &b.mu, &ts);
-			progress_draw(&pg, b.files_done, b.bytes_done, 0);
-		}
-		size_t done = b.files_done;
-		uint64_t bytes = b.bytes_done;
-		pthread_mutex_unlock(&b.mu);
-
-		struct job *j = &b.jobs[next];
-		if (j->state == JOB_SKIPPED) {
+		if (b.jobs[next].state == JOB_SKIPPED) {
 			skipped++;
 		} else {
 			analysed++;
-			emit(&j->a, sinks, n_sinks, &sum, &pg, &errors, &readable, next);
-			analysis_free(&j->a);
-			memset(&j->a, 0, sizeof(j->a));
+			emit_job(&b, &em, next);
 		}
-		progress_draw(&pg, done, bytes, 0);
+		pthread_mutex_lock(&b.mu);
+		progress_draw(&pg, b.files_done, b.bytes_done, 0);
+		pthread_mutex_unlock(&b.mu);
 	}
 
 	pthread_mutex_lock(&b.mu);
 	b.stop = 1;
 	pthread_cond_broadcast(&b.cv_work);
+	pthread_cond_broadcast(&b.cv_space);
 	pthread_mutex_unlock(&b.mu);
 	for (size_t t = 0; t < n_threads; t++)
 		pthread_join(th[t], NULL);
 	free(th);
-	/* After a fatal stop, jobs that finished but were not emitted. */
-	for (size_t i = 0; i < in.n; i++)
-		if (b.jobs[i].state == JOB_DONE)
-			analysis_free(&b.jobs[i].a);
+	free(wc);
+	/* After a fatal stop, what was never emitted. */
+	for (size_t i = 0; i < in.n; i++) {
+		for (size_t k = 0; k < b.jobs[i].q.n; k++)
+			session_report_destroy(b.jobs[i].q.v[k]);
+		free(b.jobs[i].q.v);
+		free(b.jobs[i].fr.path);
+	}
+	/* After every session: they held the pipelines' certificates. */
+	for (size_t t = 0; t < jobs; t++)
+		pipeline_free(b.pipes[t]);
+	free(b.pipes);
 	progress_clear(&pg);
 	analysis_free(&owner); /* after the workers: they borrowed its stores */
 	x509_thread_done();    /* the trust store load ran on this thread */
@@ -488,9 +578,9 @@ int batch_run(const struct ui_opts *o, struct sink *sinks, size_t n_sinks)
 
 	if (fatal)
 		rc = EXIT_USAGE;
-	else if (errors)
+	else if (em.errors)
 		rc = EXIT_FINDINGS;
-	else if (analysed > 0 && readable == 0)
+	else if (analysed > 0 && em.readable == 0)
 		rc = EXIT_USAGE; /* nothing could be read */
 	else
 		rc = EXIT_CLEAN;
@@ -498,6 +588,7 @@ int batch_run(const struct ui_opts *o, struct sink *sinks, size_t n_sinks)
 	summary_free(&sum);
 	pthread_cond_destroy(&b.cv_work);
 	pthread_cond_destroy(&b.cv_done);
+	pthread_cond_destroy(&b.cv_space);
 	pthread_mutex_destroy(&b.mu);
 	free(b.jobs);
 	ui_free_inputs(&in);

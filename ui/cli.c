@@ -21,6 +21,7 @@
 #include "capture/units.h"
 #include "capture/xalloc.h"
 #include "config.h"
+#include "rules/summary.h"
 #include "ui/text/text.h"
 
 enum {
@@ -43,6 +44,7 @@ enum {
 	O_MAX_FLOWS,
 	O_MAX_BUFFER,
 	O_IDLE_TIMEOUT,
+	O_MAX_CERTS,
 	O_NO_COLOR,
 	O_COLOR,
 	O_SCRIPT,
@@ -72,6 +74,7 @@ static const struct option long_opts[] = {
 	{ "max-flows", required_argument, 0, O_MAX_FLOWS },
 	{ "max-buffer", required_argument, 0, O_MAX_BUFFER },
 	{ "idle-timeout", required_argument, 0, O_IDLE_TIMEOUT },
+	{ "max-certs", required_argument, 0, O_MAX_CERTS },
 	{ "filter", required_argument, 0, 'f' },
 	{ "list-interfaces", no_argument, 0, O_LIST_IFACES },
 	{ "no-color", no_argument, 0, O_NO_COLOR },
@@ -128,6 +131,8 @@ void cli_help(FILE *out)
 	      "                        (default 4M; suffixes K, M, G)\n"
 	      "  --idle-timeout SECONDS\n"
 	      "                        close a flow idle this long in capture time (default 300)\n"
+	      "  --max-certs N         unique certificates the summary lists (default 10000;\n"
+	      "                        past it, it counts the others; 0: no limit)\n"
 	      "  -f, --filter FILTER   read only packets FILTER accepts (tcpdump's syntax,\n"
 	      "                        pcap-filter(7)); not with --db or --streams\n"
 	      "  --no-color            no colour (so does a non-empty NO_COLOR variable)\n"
@@ -370,6 +375,7 @@ int cli_parse(int argc, char **argv, struct ui_opts *o, struct cli_extra *x, FIL
 	unsigned long long v;
 
 	memset(o, 0, sizeof *o);
+	o->max_certs = SUMMARY_MAX_CERTS;
 	memset(x, 0, sizeof *x);
 	x->color_mode = -1;
 	analysis_config_init(&o->acfg);
@@ -509,6 +515,13 @@ int cli_parse(int argc, char **argv, struct ui_opts *o, struct cli_extra *x, FIL
 					err,
 					"--max-buffer: expected BYTES (e.g. 65536, 4M), got '%s'",
 					optarg);
+			break;
+		case O_MAX_CERTS:
+			if (parse_ull(optarg, 0, 100000000, &v))
+				return usage_error(
+					err, "--max-certs: expected a number 0-100000000, got '%s'",
+					optarg);
+			o->max_certs = (size_t)v;
 			break;
 		case O_IDLE_TIMEOUT:
 			if (parse_seconds(optarg, &o->acfg.tcp.idle_timeout_ns))

@@ -4,12 +4,15 @@
  * certificate export.
  *
  * Outputs take sessions, not files. The batch driver (ui/batch.c) hands
- * every sink the sessions of a run one at a time, in a deterministic order
- * (files in input order; within a file, by each session's first packet),
- * then file_end with what reading the file showed, and after the last
- * file end with the run summary. A sink whose format needs a file's totals
- * before its sessions (the text report's file header) keeps that file's
- * sessions until file_end; none keeps a session beyond its file.
+ * every sink the sessions of a run one at a time, as each is concluded,
+ * in a deterministic order (files in input order; within a file, by each
+ * session's first packet), then file_end with what reading the file
+ * showed, and after the last file end with the run summary. No sink keeps
+ * a file's sessions: a sink writes (or spools) each session when it comes
+ * and frees what it made of it (the text report prints a file's name
+ * before its sessions and its totals at its end; the HTML page spools
+ * rendered sessions to temporary files). A live capture (issue 12) drives
+ * the same interface, so a sink never waits for a file's end to write.
  *
  *   begin -> ( session* file_end )* -> end -> free
  *

@@ -25,6 +25,7 @@ struct ui_opts {
 	const char *export_dir; /* --export-certs DIR */
 	int export_der;		/* --export-format der */
 	int jobs;		/* -j N (0: all cores) */
+	size_t max_certs;	/* --max-certs N: the summary's unique certificates */
 	int color;		/* 1 / 0 (decided in main from tty + NO_COLOR) */
 	int progress;		/* progress bar on stderr */
 	int verbose;

@@ -119,6 +119,7 @@ usage_err "bad --export-format" --export-format p12 "$HOSTILE"
 usage_err "bad --max-buffer" --max-buffer 4X "$HOSTILE"
 usage_err "bad --idle-timeout" --idle-timeout 0 "$HOSTILE"
 usage_err "bad --max-flows" --max-flows 0 "$HOSTILE"
+usage_err "bad --max-certs" --max-certs -1 "$HOSTILE"
 usage_err "db without FILE" db
 
 # Good values are accepted (exit is not 2).
@@ -298,6 +299,21 @@ run_tlsdiag "$TMP/o" "$TMP/e" --streams --max-flows 10 --max-buffer 1M --idle-ti
 	--dump-streams "$TMP/dump" "$CORPUS/tcp_in_order.pcap"
 [ "$rc" -eq 0 ] || fail "--streams with limits: exit status $rc"
 ls "$TMP/dump"/tcp_in_order.pcap.flow1.* >/dev/null 2>&1 || fail "--dump-streams wrote nothing"
+
+# ---- --max-certs: the summary lists that many, counts the rest, says so ------
+run_tlsdiag "$TMP/o" "$TMP/e" --json -q --max-certs 2 "$TLSCAP"
+/usr/bin/python3 - "$TMP/o" <<'EOF2' || fail "--max-certs 2: the JSON summary does not list 2 and count the rest"
+import json, sys
+s = [json.loads(l) for l in open(sys.argv[1])][-1]
+sys.exit(0 if len(s["certificates"]) == 2 and s["certificates_limit"] == 2
+         and s["certificates_unlisted"] > 0 else 1)
+EOF2
+run_tlsdiag "$TMP/o" "$TMP/e" --report -q --max-certs 2 "$TLSCAP"
+grep -q '^Certificates: 2 unique' "$TMP/o" && grep -q 'The list is full at 2 certificates (--max-certs)' "$TMP/o" ||
+	fail "--max-certs 2: the text summary does not say the list is full"
+run_tlsdiag "$TMP/o" "$TMP/e" --json -q --max-certs 0 "$TLSCAP"
+grep -q '"certificates_limit":0,"certificates_unlisted":0' "$TMP/o" ||
+	fail "--max-certs 0: not unlimited"
 
 # ---- an output that was asked for but could not be written: exit 2 -----------
 run_tlsdiag "$TMP/o" "$TMP/e" --report -q --html "$TMP/no/such/dir/r.html" "$TLSCAP/tls12-rsa.pcap"

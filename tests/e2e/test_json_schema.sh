@@ -162,7 +162,8 @@ summary = {
     "type": "summary", "schema_version": 2, "now": "2026-11-23T04:05:06Z",
     "expiring_days": 30, "files": {"total": 1, "ok": 1, "partial": 0, "failed": []},
     "sessions": {"total": 1, "ok": 0, "warning": 0, "failed": 1, "at_risk": 0, "incomplete": 0},
-    "findings": {"unknown_ca": 1}, "certificates": [], "expiring": [], "store_findings": [],
+    "findings": {"unknown_ca": 1}, "certificates": [], "certificates_limit": 10000,
+    "certificates_unlisted": 0, "expiring": [], "store_findings": [],
 }
 problems = 0
 def expect(ok, what, obj):

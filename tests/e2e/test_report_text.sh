@@ -45,8 +45,13 @@ for exp in "$EXP"/*.txt; do
 	grep -q "$ESC" "$out" && fail "$name: colour in a pipe"
 
 	frames=$(kv "$exp" capture 1 frames)
-	grep -q "^== .*$name.pcap (pcap, $frames packets, [0-9]* TLS sessions\{0,1\}) ==\$" "$out" ||
-		fail "$name: file line with $frames packets missing: $(grep '^==' "$out" | head -1)"
+	# The file's name first; its totals at its end, after its sessions.
+	grep -q "^== .*$name.pcap ==\$" "$out" ||
+		fail "$name: no file header: $(grep '^==' "$out" | head -1)"
+	grep -q "^End of .*$name.pcap: pcap, $frames packets, [0-9]* TLS sessions\{0,1\}\.\$" "$out" ||
+		fail "$name: file totals with $frames packets missing: $(grep '^End of' "$out" | head -1)"
+	[ "$(grep -n -m1 '^Session 1:' "$out" | cut -d: -f1)" -lt "$(grep -n -m1 '^End of' "$out" | cut -d: -f1)" ] ||
+		fail "$name: the file's totals come before its sessions"
 
 	ver=$(kv "$exp" server_hello 1 supported_version)
 	[ -n "$ver" ] || ver=$(kv "$exp" server_hello 1 version)

@@ -262,7 +262,7 @@ static inline void setup_free(struct setup *u)
 		free(u->cfg.names[i].spec);
 	}
 	free(u->cfg.names);
-	free(u->dns.v);
+	dns_table_free(&u->dns);
 }
 
 /* ------------------------------------------------------------ expectations */

@@ -445,7 +445,28 @@ static void test_text(const struct analysis *a)
 	CHECK(has(out, "Expiring within 30 days (or expired): 2"));
 	CHECK(has(out, "in 12 days"));
 	CHECK(has(out, "EXPIRED"));
+	/* The file's name heads it, its totals end it, after its sessions. */
+	CHECK(has(out, "== zone.pcap ==\n\nSession 1: "));
+	CHECK(has(out, "\nEnd of zone.pcap: pcap, 40 packets, 3 TLS sessions.\n"));
+	CHECK(strstr(out, "Session 3: ") < strstr(out, "End of zone.pcap"));
 	free(out);
+
+	/* Streaming: a session is written when it comes, before its file ends. */
+	{
+		char *buf = NULL;
+		size_t len = 0;
+		FILE *f = open_memstream(&buf, &len);
+		struct sink t = sink_text_new(f, &o);
+		struct sink_file file = { a->files[0].path, 0 };
+		t.ops->begin(t.st, &o);
+		t.ops->session(t.st, &file, a->sessions[0]);
+		fflush(f);
+		CHECK(buf && has(buf, "== zone.pcap ==\n\nSession 1: "));
+		CHECK(buf && strstr(buf, "End of") == NULL);
+		t.ops->free(t.st);
+		fclose(f);
+		free(buf);
+	}
 
 	/* Colour: only our SGR sequences, the hostile ones still escaped. */
 	o.color = 1;

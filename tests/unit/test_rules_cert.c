@@ -197,11 +197,11 @@ static void test_names(void)
 		snprintf(d.name, sizeof(d.name), "srv9.example.com");
 		d.ts_ns = (int64_t)D_2026_06_01 * NS - NS;
 		d.frame = 3;
-		VEC_PUSH(u.dns.v, u.dns.n, u.dns.cap, d);
+		dns_table_add(&u.dns, &d);
 		snprintf(d.name, sizeof(d.name), "late.example.com");
 		d.ts_ns = (int64_t)D_2026_06_01 * NS + 5 * NS; /* after: ignored */
 		d.frame = 30;
-		VEC_PUSH(u.dns.v, u.dns.n, u.dns.cap, d);
+		dns_table_add(&u.dns, &d);
 	}
 	s = sess(7001);
 	free(s->ch.sni);

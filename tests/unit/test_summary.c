@@ -396,11 +396,81 @@ static void test_empty(void)
 	CHECK(1);
 }
 
+/* The bounds: past max_certs unique certificates only counts; past
+ * SUMMARY_ENDPOINTS endpoints of a certificate only counts. */
+static void test_bounds(void)
+{
+	struct run_summary s;
+	struct cert_info *c[5];
+	char name[16];
+	for (int i = 0; i < 5; i++) {
+		snprintf(name, sizeof name, "c%d", i);
+		c[i] = mk_cert(name, NOW + (i + 1) * DAY, 1);
+	}
+	summary_init(&s, NOW, 30);
+	CHECK_EQ_INT(s.max_certs, SUMMARY_MAX_CERTS);
+	s.max_certs = 3;
+	for (int i = 0; i < 5; i++) {
+		struct session_report *r = mk_session("a.pcap", 2, VERDICT_OK);
+		set_chain(r->s, SIDE_SERVER, &c[i], 1, 1000);
+		summary_add_session(&s, r, "a.pcap");
+		free_session(r);
+	}
+	{ /* c0 again (listed), c4 again (not) */
+		struct cert_info *two[2] = { c[0], c[4] };
+		struct session_report *r = mk_session("a.pcap", 2, VERDICT_OK);
+		set_chain(r->s, SIDE_SERVER, two, 2, 1000);
+		summary_add_session(&s, r, "a.pcap");
+		free_session(r);
+	}
+	CHECK_EQ_INT(s.n_certs, 3);
+	CHECK_EQ_INT(s.certs_unlisted, 3); /* c3, c4, c4 */
+	CHECK_EQ_INT(s.sessions, 6);
+	const struct seen_cert *sc = find_cert(&s, "CN=c0");
+	CHECK(sc != NULL && sc->sessions == 2);
+
+	/* One certificate presented from many client ports. */
+	for (unsigned port = 0; port < SUMMARY_ENDPOINTS + 10; port++) {
+		struct session_report *r = mk_session("a.pcap", 2, VERDICT_OK);
+		r->s->client = ep4(9, (uint16_t)(40000 + port));
+		set_chain(r->s, SIDE_CLIENT, &c[1], 1, 2000);
+		summary_add_session(&s, r, "a.pcap");
+		if (port == 0) /* the same endpoint again: listed, not counted */
+			summary_add_session(&s, r, "a.pcap");
+		free_session(r);
+	}
+	sc = find_cert(&s, "CN=c1");
+	CHECK(sc != NULL);
+	if (sc) {
+		CHECK_EQ_INT(sc->n_endpoints, SUMMARY_ENDPOINTS);
+		/* the server it was presented by first, then 31 client ports */
+		CHECK_EQ_INT(sc->endpoints_unlisted, 10 + 1);
+		CHECK_EQ_INT(sc->sessions, 1 + SUMMARY_ENDPOINTS + 10 + 1);
+	}
+	summary_finish(&s);
+	summary_free(&s);
+
+	summary_init(&s, NOW, 30);
+	s.max_certs = 0; /* no limit */
+	for (int i = 0; i < 5; i++) {
+		struct session_report *r = mk_session("a.pcap", 2, VERDICT_OK);
+		set_chain(r->s, SIDE_SERVER, &c[i], 1, 1000);
+		summary_add_session(&s, r, "a.pcap");
+		free_session(r);
+	}
+	CHECK_EQ_INT(s.n_certs, 5);
+	CHECK_EQ_INT(s.certs_unlisted, 0);
+	summary_free(&s);
+	for (int i = 0; i < 5; i++)
+		free_cert(c[i]);
+}
+
 int main(void)
 {
 	test_basic();
 	test_days_floor();
 	test_growth();
 	test_empty();
+	test_bounds();
 	return t_done("test_summary");
 }

@@ -697,6 +697,10 @@ static void seen_row(FILE *f, const struct seen_cert *c, const struct run_summar
 	}
 	if (c->n_endpoints > 6)
 		hf(f, " and %zu more", c->n_endpoints - 6);
+	if (c->endpoints_unlisted)
+		hf(f, " (and %llu presentation%s by endpoints not listed)",
+		   (unsigned long long)c->endpoints_unlisted,
+		   c->endpoints_unlisted == 1 ? "" : "s");
 	fputs("</td><td>", f);
 	hf(f, "%llu session%s in %zu file%s", (unsigned long long)c->sessions,
 	   c->sessions == 1 ? "" : "s", c->n_files, c->n_files == 1 ? "" : "s");
@@ -810,6 +814,11 @@ static void write_page(FILE *f, struct hstate *hs, const struct run_summary *sum
 	}
 
 	fprintf(f, "<details><summary>All unique certificates (%zu)</summary>\n", sum->n_certs);
+	if (sum->certs_unlisted)
+		hf(f,
+		   "The list holds at most %zu certificates (--max-certs): certificates not listed "
+		   "were presented %llu times more.",
+		   sum->max_certs, (unsigned long long)sum->certs_unlisted);
 	if (sum->n_certs) {
 		seen_head(f, 0);
 		for (size_t i = 0; i < sum->n_certs; i++)

@@ -1,8 +1,9 @@
 /*
  * plain.c - the plain-text report (`tlsdiag --report`, and what a
- * pipe gets by default): one block per TLS session, then a run summary.
+ * pipe gets by default): one block per TLS session as it comes, each
+ * file's totals at its end, then a run summary.
  *
- *   == capture.pcap (pcap, 24 packets, 1 TLS session) ==
+ *   == capture.pcap ==
  *
  *   Session 1: 10.48.80.47:51234 -> 10.48.36.101:7001 (Expressway traversal zone)
  *     Verdict:  FAILED
@@ -12,6 +13,12 @@
  *       [0] CN=expe.example.com          leaf at top,
  *           status: linked
  *       └─ [1] CN=learningext-ISSUING-CA  each issuer one step in
+ *
+ *   End of capture.pcap: pcap, 24 packets, 1 TLS session.
+ *   (what the capture hides: snaplen cuts, evictions, ...)
+ *
+ * Sessions are written as the sinks get them (ui/sink.h), so a file's
+ * header knows only its name: the counts come with its end.
  *
  * A view only: every sentence comes from the model (session, chain view,
  * findings, summary); nothing is judged here. Every string that came from
@@ -31,11 +38,8 @@
 #define WRAP_WIDTH 100
 
 struct tstate {
-	FILE *out;  /* where the report goes */
-	FILE *f;    /* where a block is written now: out, or a
-				      file's sessions until its header can be */
-	char *held; /* the current file's sessions, until file_end */
-	size_t n_held;
+	FILE *out;   /* where the report goes */
+	int in_file; /* the current file's header was printed */
 	const struct ui_opts *o;
 	int utf8, color, verbose;
 	uint64_t files;
@@ -140,8 +144,8 @@ static void strlist_line(struct tstate *t, const char *prefix, const struct strl
 {
 	for (size_t i = 0; i < l->n; i++) {
 		if (*first)
-			fputs(", ", t->f);
-		fprintf(t->f, "%s%s", prefix, S(t, l->v[i]));
+			fputs(", ", t->out);
+		fprintf(t->out, "%s%s", prefix, S(t, l->v[i]));
 		(*first)++;
 	}
 	(void)indent;
@@ -152,7 +156,7 @@ static void strlist_line(struct tstate *t, const char *prefix, const struct strl
 static void cert_details(struct tstate *t, const struct cert_info *c, int status, size_t ind,
 			 time_t judged)
 {
-	FILE *f = t->f;
+	FILE *f = t->out;
 	char kb[96], nb[32], na[32];
 
 	if (!c->parse_ok) {
@@ -252,9 +256,9 @@ static size_t tree_node(struct tstate *t, size_t d, const char *label, const cha
 {
 	size_t base = 4 + 3 * (d ? d - 1 : 0);
 	if (d == 0)
-		fprintf(t->f, "%*s%s %s%s%s\n", 4, "", label, C(t, C_BOLD), subject, C(t, C_OFF));
+		fprintf(t->out, "%*s%s %s%s%s\n", 4, "", label, C(t, C_BOLD), subject, C(t, C_OFF));
 	else
-		fprintf(t->f, "%*s%s %s %s%s%s\n", (int)base, "", t->utf8 ? "\u2514\u2500" : "`-",
+		fprintf(t->out, "%*s%s %s %s%s%s\n", (int)base, "", t->utf8 ? "\u2514\u2500" : "`-",
 			label, C(t, C_BOLD), subject, C(t, C_OFF));
 	return (d == 0 ? 4 : base + 3) + 4;
 }
@@ -273,7 +277,7 @@ static void chain_block(struct tstate *t, const struct session_report *r, int si
 	const struct tls_session *s = r->s;
 	const struct tls_chain *ch = &s->chain[side];
 	const struct chain_view *cv = &r->chain[side];
-	FILE *f = t->f;
+	FILE *f = t->out;
 	const char *who = side == SIDE_SERVER ? "Server" : "Client";
 	time_t judged = report_judged_at(r);
 	size_t k;
@@ -340,7 +344,7 @@ static void chain_block(struct tstate *t, const struct session_report *r, int si
 static void session_block(struct tstate *t, const struct session_report *r)
 {
 	const struct tls_session *s = r->s;
-	FILE *f = t->f;
+	FILE *f = t->out;
 	char cb[80], sb[80], tb[48], vb[32], xb[32];
 
 	fprintf(f, "%sSession %llu%s: %s -> %s", C(t, C_BOLD), (unsigned long long)s->id,
@@ -480,16 +484,20 @@ static void t_begin(void *st, const struct ui_opts *o)
 	(void)o;
 }
 
-/* A session's block waits for its file's header (which counts them). */
+/* The file's header: its name, before its first session (or its end). */
+static void file_header(struct tstate *t, const struct sink_file *file)
+{
+	const char *bar = t->utf8 ? "\u2550\u2550" : "==";
+	fprintf(t->out, "%s%s %s %s%s\n\n", C(t, C_BOLD), bar, S(t, file->path), bar, C(t, C_OFF));
+	t->in_file = 1;
+}
+
+/* A session is printed as it comes: the file's totals follow at its end. */
 static void t_session(void *st, const struct sink_file *file, const struct session_report *r)
 {
 	struct tstate *t = st;
-	(void)file;
-	if (!t->f) {
-		t->f = open_memstream(&t->held, &t->n_held);
-		if (!t->f)
-			t->f = t->out; /* no memory for it: no header first, but the text */
-	}
+	if (!t->in_file)
+		file_header(t, file);
 	if (r->s)
 		session_block(t, r);
 	arena_reset(t);
@@ -500,23 +508,27 @@ static void t_file_end(void *st, const struct sink_file *file, const struct file
 	struct tstate *t = st;
 	FILE *f = t->out;
 	const char *bar = t->utf8 ? "\u2550\u2550" : "==";
-	(void)file;
 
-	if (t->f && t->f != t->out)
-		fclose(t->f);
-	t->f = t->out;
 	t->files++;
-	fprintf(f, "%s%s %s", C(t, C_BOLD), bar, S(t, fr->path ? fr->path : "-"));
 	if (!fr->ok) {
-		fprintf(f, ": %scannot be read%s: %s %s%s\n\n", C(t, C_RED), C(t, C_BOLD),
+		if (t->in_file) /* sessions came before it failed: cannot happen */
+			fputc('\n', f);
+		fprintf(f, "%s%s %s: %scannot be read%s: %s %s%s\n\n", C(t, C_BOLD), bar,
+			S(t, file->path), C(t, C_RED), C(t, C_BOLD),
 			S(t, fr->cap.message[0] ? fr->cap.message : "unknown reason"), bar,
 			C(t, C_OFF));
 		goto out;
 	}
-	fprintf(f, " (%s%s, %llu packets, %zu TLS session%s) %s%s\n",
+	if (!t->in_file)
+		file_header(t, file);
+	fprintf(f, "%sEnd of %s: %s%s, %llu packets", C(t, C_BOLD), S(t, file->path),
 		fr->cap.format[0] ? S(t, fr->cap.format) : "capture",
-		fr->cap.compressed ? ", gzip" : "", (unsigned long long)fr->cap.packets,
-		fr->n_sessions, fr->n_sessions == 1 ? "" : "s", bar, C(t, C_OFF));
+		fr->cap.compressed ? ", gzip" : "", (unsigned long long)fr->cap.packets);
+	if (fr->n_sessions)
+		fprintf(f, ", %zu TLS session%s.%s\n", fr->n_sessions,
+			fr->n_sessions == 1 ? "" : "s", C(t, C_OFF));
+	else
+		fprintf(f, ". No TLS session found.%s\n", C(t, C_OFF));
 	if (fr->cap.status != SRC_EOF && fr->cap.status != SRC_OK && fr->cap.message[0])
 		fprintf(f, "%sReading stopped early: %s%s\n", C(t, C_YELLOW), S(t, fr->cap.message),
 			C(t, C_OFF));
@@ -552,16 +564,9 @@ static void t_file_end(void *st, const struct sink_file *file, const struct file
 			"incomplete; raise the limits.%s\n",
 			C(t, C_YELLOW), (unsigned long long)fr->tcp.evicted,
 			(unsigned long long)fr->tcp.buffer_overflows, C(t, C_OFF));
-	if (fr->n_sessions == 0)
-		fputs("No TLS session found.\n", f);
 	fputc('\n', f);
-	if (t->held)
-		fwrite(t->held, 1, t->n_held, f);
 out:
-	free(t->held);
-	t->held = NULL;
-	t->n_held = 0;
-	t->f = NULL;
+	t->in_file = 0;
 	arena_reset(t);
 	fflush(f);
 }
@@ -596,6 +601,10 @@ static void cert_line(struct tstate *t, const struct seen_cert *c, int expiring_
 		for (size_t i = 0; i < c->n_endpoints; i++)
 			fprintf(f, "%s%s", i ? ", " : "", S(t, c->endpoints[i]));
 	}
+	if (c->endpoints_unlisted)
+		fprintf(f, " and %llu presentation%s by endpoints not listed",
+			(unsigned long long)c->endpoints_unlisted,
+			c->endpoints_unlisted == 1 ? "" : "s");
 	fputc('\n', f);
 }
 
@@ -648,6 +657,12 @@ static void t_end(void *st, const struct run_summary *sum)
 	}
 	fprintf(f, "Certificates: %zu unique (days to expiry as of %s)\n", sum->n_certs,
 		ui_when_s(sum->now, nb, sizeof nb));
+	if (sum->certs_unlisted)
+		fprintf(f,
+			"  %sThe list is full at %zu certificates (--max-certs): certificates not "
+			"listed were presented %llu times more.%s\n",
+			C(t, C_YELLOW), sum->max_certs, (unsigned long long)sum->certs_unlisted,
+			C(t, C_OFF));
 	for (size_t i = 0; i < sum->n_certs; i++)
 		cert_line(t, &sum->certs[i], sum->expiring_days);
 	for (size_t i = 0; i < sum->n_certs; i++)
@@ -683,9 +698,6 @@ static void t_free(void *st)
 		return;
 	arena_reset(t);
 	free(t->arena);
-	if (t->f && t->f != t->out)
-		fclose(t->f);
-	free(t->held);
 	free(t);
 }
 
