@@ -443,8 +443,13 @@ static void release_if_done(struct flow_st *fs)
 	}
 	if (fs->released || !s->handshake_done)
 		return;
+	/* TLS 1.3 without keys: the server's first records after the
+	 * client's flight tell accepted (tickets, data) from rejected (one
+	 * short encrypted alert, then FIN: rules/outcome.c), so the session
+	 * is not concluded before the server sent two of them. */
+	const struct tls_protected *sv = &s->prot[SIDE_SERVER];
 	int seen = s->app_data[0] && s->app_data[1] &&
-		   (!s->tls13 || (s->prot[0].n >= 2 && s->prot[1].n >= 2));
+		   (!s->tls13 || (s->prot[SIDE_CLIENT].n >= 2 && sv->n - sv->n_before_peer >= 2));
 	if (seen || ++fs->records_after_done > 32)
 		fs->released = 1; /* h_data tells the TCP layer: ignore the rest */
 }
