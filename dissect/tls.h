@@ -43,6 +43,10 @@ struct tls_dissector *tls_dissector_new(struct cert_cache *cache, const char *fi
  * TCP_IGNORE for a flow that is not TLS, or once the handshake is over. */
 struct tcp_handler tls_dissector_handler(struct tls_dissector *d);
 const struct tls_stats *tls_dissector_stats(const struct tls_dissector *d);
+/* The first frame of the oldest flow that may still hand over a session
+ * (UINT64_MAX: none): every session handed over later begins at or after
+ * it. */
+uint64_t tls_dissector_oldest_frame(const struct tls_dissector *d);
 /* Secrets to decrypt TLS with (--keylog, SSLKEYLOGFILE): borrowed, and
  * read only, so one store may serve dissectors in several threads. */
 void tls_dissector_set_keylog(struct tls_dissector *d, const struct keylog *keys);

@@ -19,7 +19,13 @@
  *   pipeline_close(). Across inputs it keeps the certificate cache.
  * - A concluded session waits in the dissector's queue while a flow that
  *   began before it may still become a session (so sessions leave in the
- *   order of their first packets); once handed to emit, its report and
+ *   order of their first packets). DTLS sessions (dissect/dtls.h, over the
+ *   UDP flow table) come when their UDP flow ends; TLS and DTLS sessions
+ *   meet in the pipeline's own queue (`pend`, by first frame), which lets
+ *   a session go once no flow of either kind that began before it is open
+ *   (a capture without DTLS flows waits for nothing; one long DTLS flow
+ *   holds back the sessions that began after it). Once handed to emit,
+ *   its report and
  *   session belong to the receiver, who destroys them when done. The
  *   certificates its chains point at stay in the pipeline's cache while
  *   any session holds them (an atomic count), so the pipeline must
@@ -43,8 +49,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "capture/udp.h"
 #include "capture/xalloc.h"
 #include "dissect/certcache.h"
+#include "dissect/dtls.h"
 #include "dissect/tls.h"
 #include "rules/rules.h"
 
@@ -62,6 +70,15 @@ struct pipeline {
 	struct pkt_filter *filter;
 	struct tcp_table *t;
 	struct tls_dissector *td;
+	struct udp_table *ut; /* DTLS over UDP */
+	struct dtls_dissector *dd;
+	struct udp_handler uh; /* the DTLS dissector's, which ours wraps */
+	uint64_t *uopen;       /* first frames of the open UDP flows, rising */
+	size_t n_uopen, cap_uopen;
+	/* Sessions handed over by either dissector, by first frame, waiting
+	 * while a flow of the other that began before them is open. */
+	struct tls_session **pend;
+	size_t pend_head, n_pend, cap_pend;
 	struct dns_table dns;
 	size_t n_sessions;
 };
@@ -77,16 +94,104 @@ struct pipeline *pipeline_new(const struct pipeline_env *env, pipeline_emit_fn e
 	return p;
 }
 
-/* The dissector's sessions, in order: judged and handed on. */
+/* A session in its place: judged, numbered and handed on. */
+static void judge(struct pipeline *p, struct tls_session *s)
+{
+	struct session_report *r = xcalloc(1, sizeof *r);
+	struct rules_ctx rc = { p->env.cfg, p->env.trust, &p->dns, p->env.now };
+	s->id = ++p->n_sessions;
+	r->s = s;
+	rules_evaluate(&rc, r);
+	p->emit(p->ctx, r);
+}
+
+/*
+ * TLS sessions come from their dissector in order of their flows' first
+ * packets; DTLS sessions when their UDP flow ends. A waiting session
+ * leaves once no flow that began before it is open in either (a capture
+ * without DTLS flows waits for nothing).
+ */
+static void release(struct pipeline *p)
+{
+	uint64_t mark = p->td ? tls_dissector_oldest_frame(p->td) : UINT64_MAX;
+	if (p->n_uopen && p->uopen[0] < mark)
+		mark = p->uopen[0];
+	while (p->pend_head < p->n_pend && p->pend[p->pend_head]->first_frame < mark)
+		judge(p, p->pend[p->pend_head++]);
+	if (p->pend_head == p->n_pend)
+		p->pend_head = p->n_pend = 0;
+	else if (p->pend_head > 1024 && p->pend_head * 2 > p->n_pend) {
+		memmove(p->pend, p->pend + p->pend_head,
+			(p->n_pend - p->pend_head) * sizeof *p->pend);
+		p->n_pend -= p->pend_head;
+		p->pend_head = 0;
+	}
+}
+
+static int before(const struct tls_session *a, const struct tls_session *b)
+{
+	return a->first_frame != b->first_frame ? a->first_frame < b->first_frame
+						: a->flow_id < b->flow_id;
+}
+
+/* Either dissector's session: put in its place among those waiting. */
 static void on_session(void *ctx, struct tls_session *s)
 {
 	struct pipeline *p = ctx;
-	struct session_report *r = xcalloc(1, sizeof *r);
-	struct rules_ctx rc = { p->env.cfg, p->env.trust, &p->dns, p->env.now };
-	r->s = s;
-	rules_evaluate(&rc, r);
-	p->n_sessions++;
-	p->emit(p->ctx, r);
+	if (p->n_pend == p->cap_pend) {
+		p->cap_pend = p->cap_pend ? 2 * p->cap_pend : 16;
+		p->pend = xreallocarray(p->pend, p->cap_pend, sizeof *p->pend);
+	}
+	size_t i = p->n_pend;
+	while (i > p->pend_head && before(s, p->pend[i - 1])) {
+		p->pend[i] = p->pend[i - 1];
+		i--;
+	}
+	p->pend[i] = s;
+	p->n_pend++;
+	release(p);
+}
+
+/* The DTLS dissector's UDP handler, wrapped to know which UDP flows are
+ * open (created in capture order: their first frames rise). */
+static int u_want(void *ctx, const struct udp_dgram *d)
+{
+	struct pipeline *p = ctx;
+	return p->uh.want ? p->uh.want(p->uh.ctx, d) : 1;
+}
+
+static void u_open(void *ctx, struct udp_flow *f)
+{
+	struct pipeline *p = ctx;
+	VEC_PUSH(p->uopen, p->n_uopen, p->cap_uopen, f->first_frame);
+	if (p->uh.open)
+		p->uh.open(p->uh.ctx, f);
+}
+
+static enum udp_verdict u_data(void *ctx, struct udp_flow *f, int dir, const struct udp_dgram *d)
+{
+	struct pipeline *p = ctx;
+	return p->uh.data ? p->uh.data(p->uh.ctx, f, dir, d) : UDP_KEEP;
+}
+
+static void u_close(void *ctx, struct udp_flow *f, enum tcp_close_reason why)
+{
+	struct pipeline *p = ctx;
+	if (p->uh.close)
+		p->uh.close(p->uh.ctx, f, why); /* its session, if any, comes now */
+	size_t lo = 0, hi = p->n_uopen;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (p->uopen[mid] < f->first_frame)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < p->n_uopen && p->uopen[lo] == f->first_frame) {
+		memmove(p->uopen + lo, p->uopen + lo + 1, (p->n_uopen - lo - 1) * sizeof *p->uopen);
+		p->n_uopen--;
+	}
+	release(p);
 }
 
 static void on_dns(void *ctx, const struct dns_seen *d)
@@ -112,6 +217,13 @@ static int begin(struct pipeline *p, const char *name)
 	tls_dissector_set_keylog(p->td, p->env.keys);
 	struct tcp_handler h = tls_dissector_handler(p->td);
 	p->t = tcp_table_new(&cfg->tcp, &h);
+	/* DTLS over UDP: its sessions join the same ordered stream */
+	p->dd = dtls_dissector_new(p->certs, name, on_session, p);
+	p->uh = dtls_dissector_handler(p->dd);
+	struct udp_handler uw = { p, u_want, u_open, u_data, u_close };
+	struct udp_config ucfg;
+	udp_config_default(&ucfg);
+	p->ut = udp_table_new(&ucfg, &uw);
 	if (cfg->filter) {
 		char ferr[512];
 		p->filter = pkt_filter_new(cfg->filter, ferr, sizeof ferr);
@@ -134,6 +246,7 @@ static void hooks_of(struct pipeline *p, struct capture_hooks *h)
 	h->dns = p->env.cfg->keep_dns ? on_dns : NULL;
 	h->secrets = on_secrets;
 	h->filter = p->filter;
+	h->udp = p->ut;
 }
 
 int pipeline_open_file(struct pipeline *p, const char *path)
@@ -168,18 +281,23 @@ enum src_status pipeline_pump(struct pipeline *p, int timeout_ms, uint64_t max_p
 {
 	if (!p->open || p->cap == NULL || p->src.ops == NULL)
 		return p->fr.cap.status != SRC_OK ? p->fr.cap.status : SRC_ERROR;
-	return capture_pump(p->cap, &p->src, timeout_ms, max_packets);
+	enum src_status st = capture_pump(p->cap, &p->src, timeout_ms, max_packets);
+	release(p); /* a flow that was not TLS may have let sessions go */
+	return st;
 }
 
 void pipeline_tick(struct pipeline *p, int64_t now_ns)
 {
 	if (p->open && p->t)
 		tcp_table_advance(p->t, now_ns);
+	if (p->open)
+		release(p);
 }
 
 size_t pipeline_waiting(const struct pipeline *p)
 {
-	return p->open && p->td ? tls_dissector_stats(p->td)->waiting : 0;
+	return (p->open && p->td ? tls_dissector_stats(p->td)->waiting : 0) +
+	       (p->n_pend - p->pend_head);
 }
 
 void pipeline_close(struct pipeline *p, struct file_report *fr)
@@ -189,6 +307,8 @@ void pipeline_close(struct pipeline *p, struct file_report *fr)
 	if (p->cap)
 		capture_file_done(&p->src, &p->fr.cap);
 	tcp_table_finish(p->t); /* the last sessions are emitted here */
+	udp_table_finish(p->ut);
+	release(p);
 	p->fr.ok = p->cap != NULL && p->fr.cap.opened;
 	p->fr.tcp = *tcp_table_stats(p->t);
 	p->fr.n_sessions = p->n_sessions;
@@ -197,11 +317,16 @@ void pipeline_close(struct pipeline *p, struct file_report *fr)
 	pkt_filter_free(p->filter);
 	tcp_table_free(p->t);
 	tls_dissector_free(p->td);
+	udp_table_free(p->ut);
+	dtls_dissector_free(p->dd);
+	p->n_uopen = 0;
 	dns_table_free(&p->dns);
 	p->cap = NULL;
 	p->filter = NULL;
 	p->t = NULL;
 	p->td = NULL;
+	p->ut = NULL;
+	p->dd = NULL;
 	p->open = 0;
 	if (fr)
 		*fr = p->fr;
@@ -225,6 +350,8 @@ void pipeline_free(struct pipeline *p)
 		return;
 	pipeline_close(p, NULL);
 	certcache_free(p->certs);
+	free(p->uopen);
+	free(p->pend);
 	free(p);
 }
 

@@ -403,6 +403,18 @@ static void jchain_check(struct jw *o, const char *key, const struct session_rep
 	set(o, "frame", jframe(ch->frame));
 	set(o, "complete", json_boolean(ch->complete));
 	set(o, "sent", jint((long long)ch->n));
+	if (ch->lost) {
+		obj_open(o, "lost");
+		set(o, "count", jint((long long)ch->lost));
+		set(o, "exact", json_boolean(ch->lost_exact));
+		set(o, "before_index", jint((long long)ch->lost_at));
+		set(o, "from", jint((long long)ch->lost_from));
+		set(o, "to",
+		    ch->lost_to == UINT32_MAX ? json_null() : jint((long long)ch->lost_to));
+		obj_close(o);
+	} else {
+		set(o, "lost", json_null());
+	}
 	set(o, "checked", json_boolean(cv->present));
 	arr_open(o, "path");
 	for (size_t k = 0; cv->present && k < cv->path_len; k++)
@@ -465,11 +477,31 @@ static const char *note_kind_str(enum tls_note_kind k)
 	case NOTE_LIMIT: return "limit";
 	case NOTE_SNAPLEN: return "snaplen";
 	case NOTE_MIDSTREAM: return "midstream";
+	case NOTE_CERTS_LOST: return "certs_lost";
 	}
 	return "other";
 }
 
 /* ------------------------------------------------------------ session */
+
+/* DTLS over UDP: what only a datagram transport shows; null for TCP. */
+static void jdtls(struct jw *o, const char *key, const struct tls_session *s)
+{
+	const struct dtls_info *d = &s->dtls;
+	char pb[16];
+	if (s->transport != TRANSPORT_UDP) {
+		set(o, key, json_null());
+		return;
+	}
+	obj_open(o, key);
+	set(o, "hello_verify", json_boolean(d->hello_verify));
+	set(o, "retransmitted_fragments",
+	    jint((long long)(d->retransmitted[0] + d->retransmitted[1])));
+	set(o, "connection_id", json_boolean(d->cid[0] || d->cid[1]));
+	set(o, "srtp_profile", jstr(srtp_profile_text(s->sh.srtp_profile, pb, sizeof pb)));
+	set(o, "other_datagrams", jint((long long)(d->other_datagrams[0] + d->other_datagrams[1])));
+	obj_close(o);
+}
 
 static void jsession(struct jstate *j, const char *file, const struct session_report *r)
 {
@@ -486,6 +518,8 @@ static void jsession(struct jstate *j, const char *file, const struct session_re
 	jendpoint(o, "client", &s->client);
 	jendpoint(o, "server", &s->server);
 	obj_close(o);
+	set(o, "transport", json_string(transport_key(s->transport)));
+	jdtls(o, "dtls", s);
 	set(o, "start", jtime_ns(s->start_ts));
 	set(o, "end", jtime_ns(s->end_ts));
 	set(o, "first_frame", jframe(s->first_frame));
