@@ -37,8 +37,8 @@
 #include "capture/decode.h"
 
 #define TCP_RECENT_BYTES 2048
-#define TCP_ALT_ISNS 2
 #define TCP_LINGER_NS (30LL * 1000000000) /* a closed flow, capture time */
+#define TCP_ALT_ISNS 2
 
 struct tcp_config {
 	size_t max_flows;	 /* default 100000 */

@@ -272,9 +272,10 @@ struct tls_session {
 	struct tls_note *notes;
 	size_t n_notes, cap_notes;
 
-	int close_reason; /* enum tcp_close_reason (UDP: idle, evicted or end); -1:
-			     the session was concluded while its flow was open
-			     (handshake over and data flowed, or a fatal alert) */
+	int close_reason; /* enum tcp_close_reason (UDP: idle, evicted or end);
+			     -1: the session was concluded while its flow was
+			     open (handshake over and data flowed, or a fatal
+			     alert) */
 };
 
 void tls_session_free(struct tls_session *s);

@@ -87,7 +87,6 @@ struct dir_st {
 struct flow_st {
 	struct tls_hs_conn hc;  /* the session, the client's TCP direction */
 	struct tls_session *s;  /* = hc.s; NULL once handed over (or dropped) */
-	uint64_t first_frame;   /* the flow's first packet: the queue's order */
 	int is_tls, starttls_candidate;
 	enum starttls_strength starttls_strength; /* of the name in s->starttls */
 	struct tds_deframe tds[2]; /* TLS inside TDS PRELOGIN packets */
@@ -95,6 +94,7 @@ struct flow_st {
 	int settled;            /* the session was concluded or dropped */
 	int flow_gone;          /* the TCP flow closed while the session waits */
 	struct flow_st *qprev, *qnext; /* the dissector's queue (in_queue) */
+	uint64_t first_frame;          /* the flow's */
 	int in_queue;
 	int alerts_capped;
 	int began_with_gap;     /* a direction's first bytes were missing */
@@ -1222,7 +1222,7 @@ static void flow_st_free(struct flow_st *fs)
 	tls_decrypt_free(fs->dec);
 	fs->dec = NULL;
 	tls_session_free(fs->s);
-	fs->s = NULL;
+	fs->s = fs->hc.s = NULL;
 }
 
 /* Hand over every concluded session at the head of the queue: a session
@@ -1320,6 +1320,11 @@ struct tls_dissector *tls_dissector_new(struct cert_cache *cache, const char *fi
 	return d;
 }
 
+uint64_t tls_dissector_oldest_frame(const struct tls_dissector *d)
+{
+	return d->qhead ? d->qhead->first_frame : UINT64_MAX;
+}
+
 struct tcp_handler tls_dissector_handler(struct tls_dissector *d)
 {
 	struct tcp_handler h = { d, h_open, h_data, h_close };
@@ -1363,9 +1368,4 @@ void tls_dissector_free(struct tls_dissector *d)
 	keylog_free(d->file_keys);
 	free(d->file);
 	free(d);
-}
-
-uint64_t tls_dissector_pending_from(const struct tls_dissector *d)
-{
-	return d->qhead ? d->qhead->first_frame : UINT64_MAX;
 }

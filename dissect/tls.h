@@ -43,6 +43,10 @@ struct tls_dissector *tls_dissector_new(struct cert_cache *cache, const char *fi
  * TCP_IGNORE for a flow that is not TLS, or once the handshake is over. */
 struct tcp_handler tls_dissector_handler(struct tls_dissector *d);
 const struct tls_stats *tls_dissector_stats(const struct tls_dissector *d);
+/* The first frame of the oldest flow that may still hand over a session
+ * (UINT64_MAX: none): every session handed over later begins at or after
+ * it. */
+uint64_t tls_dissector_oldest_frame(const struct tls_dissector *d);
 /* Secrets to decrypt TLS with (--keylog, SSLKEYLOGFILE): borrowed, and
  * read only, so one store may serve dissectors in several threads. */
 void tls_dissector_set_keylog(struct tls_dissector *d, const struct keylog *keys);
@@ -52,10 +56,5 @@ void tls_dissector_set_keylog(struct tls_dissector *d, const struct keylog *keys
  * types are ignored); they apply to the connections that start after it. */
 void tls_dissector_add_secrets(struct tls_dissector *d, uint32_t type, const uint8_t *p, size_t n);
 void tls_dissector_free(struct tls_dissector *d);
-
-/* The first frame of the oldest flow whose session has not been handed
- * over yet (UINT64_MAX: none): rules/pipeline.c orders DTLS sessions
- * among TLS ones by it. */
-uint64_t tls_dissector_pending_from(const struct tls_dissector *d);
 
 #endif

@@ -11,7 +11,6 @@
 #include <string.h>
 
 #include "capture/xalloc.h"
-#include "dissect/dtls.h"
 #include "dissect/keylog.h"
 #include "dissect/tls.h"
 #include "rules/rules.h"

@@ -4,8 +4,7 @@
  *
  *   packet source ──capture_pump──> decode ──> tcp_table ──> tls_dissector
  *      (file, live,     (capture/)     (capture/)  (capture/)   (dissect/)
- *       followed file)                    └──────> udp_table ──> dtls_dissector
- *                                                                   │
+ *       followed file)                                              │
  *                 ┌─────────────── concluded sessions, in order ────┘
  *                 v
  *     rules_evaluate (rules/) ──> emit(report) ──> the caller: sinks, a
@@ -20,7 +19,13 @@
  *   pipeline_close(). Across inputs it keeps the certificate cache.
  * - A concluded session waits in the dissector's queue while a flow that
  *   began before it may still become a session (so sessions leave in the
- *   order of their first packets); once handed to emit, its report and
+ *   order of their first packets). DTLS sessions (dissect/dtls.h, over the
+ *   UDP flow table) come when their UDP flow ends; TLS and DTLS sessions
+ *   meet in the pipeline's own queue (`pend`, by first frame), which lets
+ *   a session go once no flow of either kind that began before it is open
+ *   (a capture without DTLS flows waits for nothing; one long DTLS flow
+ *   holds back the sessions that began after it). Once handed to emit,
+ *   its report and
  *   session belong to the receiver, who destroys them when done. The
  *   certificates its chains point at stay in the pipeline's cache while
  *   any session holds them (an atomic count), so the pipeline must
@@ -51,12 +56,6 @@
 #include "dissect/tls.h"
 #include "rules/rules.h"
 
-/* Sessions concluded but not yet handed on (see release()). */
-struct held {
-	struct tls_session **v;
-	size_t head, n, cap; /* v[head .. n) */
-};
-
 struct pipeline {
 	struct pipeline_env env;
 	pipeline_emit_fn emit;
@@ -72,8 +71,11 @@ struct pipeline {
 	struct tcp_table *t;
 	struct tls_dissector *td;
 	struct udp_table *ut; /* DTLS over UDP */
-	struct dtls_dissector *ud;
-	struct held tls, dtls; /* in order of first frame, each */
+	struct dtls_dissector *dd;
+	/* Sessions handed over by either dissector, by first frame, waiting
+	 * while a flow of the other that began before them is open. */
+	struct tls_session **pend;
+	size_t pend_head, n_pend, cap_pend;
 	struct dns_table dns;
 	size_t n_sessions;
 };
@@ -89,8 +91,8 @@ struct pipeline *pipeline_new(const struct pipeline_env *env, pipeline_emit_fn e
 	return p;
 }
 
-/* A session, judged and handed on: numbered in the order they leave. */
-static void judge_emit(struct pipeline *p, struct tls_session *s)
+/* A session in its place: judged, numbered and handed on. */
+static void judge(struct pipeline *p, struct tls_session *s)
 {
 	struct session_report *r = xcalloc(1, sizeof *r);
 	struct rules_ctx rc = { p->env.cfg, p->env.trust, &p->dns, p->env.now };
@@ -100,80 +102,52 @@ static void judge_emit(struct pipeline *p, struct tls_session *s)
 	p->emit(p->ctx, r);
 }
 
-static struct tls_session *held_peek(const struct held *h)
-{
-	return h->head < h->n ? h->v[h->head] : NULL;
-}
-
-/* Insert in order of first frame (TLS sessions arrive in order: at the
- * end; DTLS ones nearly so). */
-static void held_add(struct held *h, struct tls_session *s)
-{
-	if (h->head == h->n)
-		h->head = h->n = 0;
-	if (h->n == h->cap) {
-		if (h->head > 0) { /* slide down before growing */
-			memmove(h->v, h->v + h->head, (h->n - h->head) * sizeof *h->v);
-			h->n -= h->head;
-			h->head = 0;
-		}
-		if (h->n == h->cap) {
-			h->cap = h->cap ? 2 * h->cap : 16;
-			h->v = xreallocarray(h->v, h->cap, sizeof *h->v);
-		}
-	}
-	size_t i = h->n++;
-	while (i > h->head && h->v[i - 1]->first_frame > s->first_frame) {
-		h->v[i] = h->v[i - 1];
-		i--;
-	}
-	h->v[i] = s;
-}
-
 /*
- * TLS sessions come from the TLS dissector in order of their flows' first
- * packets, DTLS ones from the DTLS dissector in theirs. A session leaves
- * once no flow that began before it, on either side, may still become a
- * session (each dissector says where its oldest open flow began), so the
- * two merge into one order; `all` at the end of an input.
+ * TLS sessions come from their dissector in order of their flows' first
+ * packets; DTLS sessions when their UDP flow ends. A waiting session
+ * leaves once no flow that began before it is open in either (a capture
+ * without DTLS flows waits for nothing).
  */
-static void release(struct pipeline *p, int all)
+static void release(struct pipeline *p)
 {
-	for (;;) {
-		struct tls_session *a = held_peek(&p->tls), *b = held_peek(&p->dtls), *s;
-		struct held *from;
-		if (a && (!b || a->first_frame <= b->first_frame)) {
-			s = a;
-			from = &p->tls;
-		} else if (b) {
-			s = b;
-			from = &p->dtls;
-		} else {
-			return;
-		}
-		if (!all) {
-			uint64_t open = p->td ? tls_dissector_pending_from(p->td) : UINT64_MAX;
-			uint64_t uopen = p->ud ? dtls_dissector_open_from(p->ud) : UINT64_MAX;
-			if (s->first_frame >= (open < uopen ? open : uopen))
-				return;
-		}
-		from->head++;
-		judge_emit(p, s);
+	uint64_t mark = p->td ? tls_dissector_oldest_frame(p->td) : UINT64_MAX;
+	uint64_t umark = p->dd ? dtls_dissector_open_from(p->dd) : UINT64_MAX;
+	if (umark < mark)
+		mark = umark;
+	while (p->pend_head < p->n_pend && p->pend[p->pend_head]->first_frame < mark)
+		judge(p, p->pend[p->pend_head++]);
+	if (p->pend_head == p->n_pend)
+		p->pend_head = p->n_pend = 0;
+	else if (p->pend_head > 1024 && p->pend_head * 2 > p->n_pend) {
+		memmove(p->pend, p->pend + p->pend_head,
+			(p->n_pend - p->pend_head) * sizeof *p->pend);
+		p->n_pend -= p->pend_head;
+		p->pend_head = 0;
 	}
 }
 
+static int before(const struct tls_session *a, const struct tls_session *b)
+{
+	return a->first_frame != b->first_frame ? a->first_frame < b->first_frame
+						: a->flow_id < b->flow_id;
+}
+
+/* Either dissector's session: put in its place among those waiting. */
 static void on_session(void *ctx, struct tls_session *s)
 {
 	struct pipeline *p = ctx;
-	held_add(&p->tls, s);
-	release(p, 0);
-}
-
-static void on_dtls_session(void *ctx, struct tls_session *s)
-{
-	struct pipeline *p = ctx;
-	held_add(&p->dtls, s);
-	release(p, 0);
+	if (p->n_pend == p->cap_pend) {
+		p->cap_pend = p->cap_pend ? 2 * p->cap_pend : 16;
+		p->pend = xreallocarray(p->pend, p->cap_pend, sizeof *p->pend);
+	}
+	size_t i = p->n_pend;
+	while (i > p->pend_head && before(s, p->pend[i - 1])) {
+		p->pend[i] = p->pend[i - 1];
+		i--;
+	}
+	p->pend[i] = s;
+	p->n_pend++;
+	release(p);
 }
 
 static void on_dns(void *ctx, const struct dns_seen *d)
@@ -199,8 +173,9 @@ static int begin(struct pipeline *p, const char *name)
 	tls_dissector_set_keylog(p->td, p->env.keys);
 	struct tcp_handler h = tls_dissector_handler(p->td);
 	p->t = tcp_table_new(&cfg->tcp, &h);
-	p->ud = dtls_dissector_new(p->certs, name, on_dtls_session, p);
-	struct udp_handler uh = dtls_dissector_handler(p->ud);
+	/* DTLS over UDP: its sessions join the same ordered stream */
+	p->dd = dtls_dissector_new(p->certs, name, on_session, p);
+	struct udp_handler uh = dtls_dissector_handler(p->dd);
 	struct udp_config ucfg;
 	udp_config_default(&ucfg);
 	p->ut = udp_table_new(&ucfg, &uh);
@@ -262,7 +237,7 @@ enum src_status pipeline_pump(struct pipeline *p, int timeout_ms, uint64_t max_p
 	if (!p->open || p->cap == NULL || p->src.ops == NULL)
 		return p->fr.cap.status != SRC_OK ? p->fr.cap.status : SRC_ERROR;
 	enum src_status st = capture_pump(p->cap, &p->src, timeout_ms, max_packets);
-	release(p, 0); /* flows that ended without a session moved the mark */
+	release(p); /* a flow that was not TLS may have let sessions go */
 	return st;
 }
 
@@ -271,15 +246,13 @@ void pipeline_tick(struct pipeline *p, int64_t now_ns)
 	if (p->open && p->t)
 		tcp_table_advance(p->t, now_ns);
 	if (p->open)
-		release(p, 0);
+		release(p);
 }
 
 size_t pipeline_waiting(const struct pipeline *p)
 {
-	if (!p->open)
-		return 0;
-	return (p->td ? tls_dissector_stats(p->td)->waiting : 0) + (p->tls.n - p->tls.head) +
-	       (p->dtls.n - p->dtls.head);
+	return (p->open && p->td ? tls_dissector_stats(p->td)->waiting : 0) +
+	       (p->n_pend - p->pend_head);
 }
 
 void pipeline_close(struct pipeline *p, struct file_report *fr)
@@ -288,9 +261,9 @@ void pipeline_close(struct pipeline *p, struct file_report *fr)
 		return;
 	if (p->cap)
 		capture_file_done(&p->src, &p->fr.cap);
-	tcp_table_finish(p->t); /* the last sessions are concluded here */
+	tcp_table_finish(p->t); /* the last sessions are emitted here */
 	udp_table_finish(p->ut);
-	release(p, 1);
+	release(p);
 	p->fr.ok = p->cap != NULL && p->fr.cap.opened;
 	p->fr.tcp = *tcp_table_stats(p->t);
 	p->fr.n_sessions = p->n_sessions;
@@ -300,18 +273,14 @@ void pipeline_close(struct pipeline *p, struct file_report *fr)
 	tcp_table_free(p->t);
 	tls_dissector_free(p->td);
 	udp_table_free(p->ut);
-	dtls_dissector_free(p->ud);
-	free(p->tls.v);
-	free(p->dtls.v);
-	memset(&p->tls, 0, sizeof p->tls);
-	memset(&p->dtls, 0, sizeof p->dtls);
+	dtls_dissector_free(p->dd);
 	dns_table_free(&p->dns);
 	p->cap = NULL;
 	p->filter = NULL;
 	p->t = NULL;
 	p->td = NULL;
 	p->ut = NULL;
-	p->ud = NULL;
+	p->dd = NULL;
 	p->open = 0;
 	if (fr)
 		*fr = p->fr;
@@ -335,6 +304,7 @@ void pipeline_free(struct pipeline *p)
 		return;
 	pipeline_close(p, NULL);
 	certcache_free(p->certs);
+	free(p->pend);
 	free(p);
 }
 

@@ -98,6 +98,38 @@ static void test_files(const struct pipeline_env *env)
 	pipeline_free(p);
 }
 
+/* DTLS and TLS in one capture: the DTLS flow begins first and lasts to
+ * the end, the TLS session concludes inside it; the TLS session waits,
+ * and both leave in the order of their first packets, numbered so.
+ * data/dtls12-and-tls12.pcap is tests/captures/dtls/dtls12-rsa.pcap with
+ * tests/captures/tls/tls12-rsa.pcap merged in 0.5 ms after its start
+ * (editcap -t 891976.271245, mergecap -F pcap). */
+static void test_dtls_and_tls(const struct pipeline_env *env)
+{
+	struct pipeline *p = pipeline_new(env, collect, NULL);
+	struct file_report fr;
+	CHECK_EQ_INT(pipeline_open_file(p, DATA_DIR "/dtls12-and-tls12.pcap"), 0);
+	while (pipeline_pump(p, 0, 1) == SRC_OK)
+		;
+	CHECK_EQ_INT(ngot, 0); /* the TLS session waits for the open DTLS flow */
+	CHECK_EQ_INT(pipeline_waiting(p), 1);
+	memset(&fr, 0, sizeof fr);
+	pipeline_close(p, &fr);
+	CHECK_EQ_INT(fr.n_sessions, 2);
+	CHECK_EQ_INT(ngot, 2);
+	if (ngot == 2) {
+		CHECK_EQ_INT(got[0]->s->transport, TRANSPORT_UDP);
+		CHECK_EQ_INT(got[0]->s->id, 1);
+		CHECK_EQ_INT(got[0]->s->first_frame, 1);
+		CHECK_EQ_INT(got[1]->s->transport, TRANSPORT_TCP);
+		CHECK_EQ_INT(got[1]->s->id, 2);
+		CHECK(got[1]->s->first_frame > 1);
+	}
+	free(fr.path);
+	drop_all();
+	pipeline_free(p);
+}
+
 /* A session still in its handshake leaves when its flow idles out on a
  * tick, before the input ends. */
 static void test_tick(const struct pipeline_env *env)
@@ -166,6 +198,7 @@ int main(void)
 	test_packet_by_packet(&env);
 	test_files(&env);
 	test_tick(&env);
+	test_dtls_and_tls(&env);
 	test_store_bound();
 	analysis_config_free(&cfg);
 	x509_thread_done();
