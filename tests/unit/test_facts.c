@@ -32,6 +32,7 @@ static void test_validity(void)
 	struct cert_validity v;
 
 	memset(&c, 0, sizeof c);
+	c.parse_ok = 1;
 	c.not_before = 1000000;
 	c.not_after = 1000000 + 10 * 86400;
 	v = cert_validity(&c, 1000000 + 86400 + 5);
@@ -50,6 +51,15 @@ static void test_validity(void)
 	c.not_before = c.not_after + 86400;
 	v = cert_validity(&c, c.not_after + 3600);
 	CHECK_EQ_INT(v.state, NOT_YET_VALID);
+	/* A date that does not parse (or a certificate not decoded) is never
+	 * judged: not "expired in 1970". */
+	c.not_after_bad = 1;
+	v = cert_validity(&c, c.not_after + 3 * 86400);
+	CHECK_EQ_INT(v.state, VALIDITY_UNKNOWN);
+	CHECK_EQ_INT(v.days, 0);
+	c.not_after_bad = 0;
+	c.parse_ok = 0;
+	CHECK_EQ_INT(cert_validity(&c, 0).state, VALIDITY_UNKNOWN);
 }
 
 static void test_cn(void)
