@@ -177,6 +177,11 @@ void pipeline_tick(struct pipeline *p, int64_t now_ns)
 		tcp_table_advance(p->t, now_ns);
 }
 
+const struct tcp_table_stats *pipeline_tcp_stats(const struct pipeline *p)
+{
+	return p->open && p->t ? tcp_table_stats(p->t) : NULL;
+}
+
 size_t pipeline_waiting(const struct pipeline *p)
 {
 	return p->open && p->td ? tls_dissector_stats(p->td)->waiting : 0;

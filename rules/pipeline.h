@@ -78,6 +78,10 @@ enum src_status pipeline_pump(struct pipeline *p, int timeout_ms, uint64_t max_p
  * flows are closed and their sessions emitted. */
 void pipeline_tick(struct pipeline *p, int64_t now_ns);
 
+/* The open input's flow table figures (NULL when none is open): a live
+ * capture's statistics. */
+const struct tcp_table_stats *pipeline_tcp_stats(const struct pipeline *p);
+
 /* Sessions concluded but waiting for a flow that began before them. */
 size_t pipeline_waiting(const struct pipeline *p);
 

@@ -1,0 +1,184 @@
+#!/bin/sh
+# test_live.sh - `tlsdiag -i` for real, in a private network namespace the
+# test makes itself (unshare -n: only its own loopback, nothing outside
+# captured or disturbed), with openssl s_server/s_client handshakes:
+#
+#  - a client rejecting the server's chain: the session, with unknown_ca,
+#    is in the streamed --json output within a second of the handshake,
+#    while tlsdiag still runs (line-buffered, one line per session);
+#  - the process parsing packets is not root (dropped to nobody; no
+#    capabilities), and -Z with an unknown user refuses to start;
+#  - -f goes to the kernel: a handshake on another port is not seen;
+#  - a flow that stays open but idle is concluded by wall clock
+#    (--idle-timeout 1), without any further packet;
+#  - SIGUSR1 prints the figures on stderr and the capture goes on; SIGHUP
+#    reopens -o FILE after it was moved away (log rotation);
+#  - SIGINT ends cleanly: the open flows' sessions and the summary are
+#    written, the final figures printed, exit status 1 (findings);
+#  - -w DIR writes a pcapng ring that tlsdiag reads back with the same
+#    session.
+#
+# Needs root (or CAP_NET_RAW + CAP_SYS_ADMIN) and unshare; skips (77)
+# with the reason otherwise.
+. "${top_srcdir:-.}/tests/e2e/lib.sh"
+
+: "${OPENSSL:=openssl}"
+PY=/usr/bin/python3
+PKI=$top_srcdir/tests/bench/pki
+
+if [ -z "$TLSDIAG_LIVE_NETNS" ]; then
+	need_tlsdiag
+	need_tool "$OPENSSL" openssl
+	need_tool "$PY" python3
+	command -v unshare >/dev/null 2>&1 || skip "unshare not available"
+	command -v ip >/dev/null 2>&1 || skip "ip (iproute2) not available"
+	[ "$(id -u)" = 0 ] || skip "capturing needs root (CAP_NET_RAW) and a network namespace"
+	unshare -n true 2>/dev/null || skip "cannot make a network namespace (unshare -n)"
+	TLSDIAG_LIVE_NETNS=1 exec unshare -n sh "$0" "$@"
+fi
+
+ip link set lo up || skip "cannot bring up loopback in the namespace"
+make_tmp
+chmod 755 "$TMP"
+cleanup_pids=
+trap 'for p in $cleanup_pids; do kill "$p" 2>/dev/null; done; rm -rf "$TMP"' EXIT
+
+ms() { date +%s%3N; }
+
+# wait_for FILE PATTERN MS: 0 when a line of FILE matches within MS.
+wait_for() {
+	_end=$(($(ms) + $3))
+	while [ "$(ms)" -lt "$_end" ]; do
+		grep -q "$2" "$1" 2>/dev/null && return 0
+		sleep 0.02
+	done
+	return 1
+}
+
+server() { # PORT: a server sending only its leaf (the client lacks the issuer)
+	"$OPENSSL" s_server -accept "$1" -cert "$PKI/b-server.crt" -key "$PKI/b-server.key" \
+		-quiet </dev/null >/dev/null 2>&1 &
+	cleanup_pids="$cleanup_pids $!"
+	i=0
+	while ! "$PY" -c "import socket,sys; socket.create_connection(('127.0.0.1',$1),1)" \
+		2>/dev/null && [ $i -lt 100 ]; do
+		sleep 0.05
+		i=$((i + 1))
+	done
+}
+
+client() { # PORT: TLS 1.2 so that the chain is visible; rejects unknown_ca
+	echo | "$OPENSSL" s_client -connect "127.0.0.1:$1" -tls1_2 -servername www.bench.test \
+		-CAfile "$PKI/a-root.crt" -verify_return_error >/dev/null 2>&1
+}
+
+# -Z with a user that does not exist: refused before anything is captured.
+"$TLSDIAG" -i lo --json -Z no-such-user-tlsdiag >/dev/null 2>"$TMP/z.err"
+rc=$?
+[ $rc = 2 ] || fail "-Z no-such-user: exit $rc, expected 2"
+grep -q "no-such-user-tlsdiag" "$TMP/z.err" || fail "-Z no-such-user: no message naming it"
+
+# -o FILE's directory: the user it drops to makes the next file there.
+mkdir "$TMP/log" && chown nobody "$TMP/log" || fail "cannot make a directory for nobody"
+
+server 4433
+server 4434
+# The silent server: accepts and never answers (the handshake stays open).
+"$PY" -c '
+import socket, time
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", 4435)); s.listen(8)
+c = []
+while True:
+    c.append(s.accept()[0])
+' &
+cleanup_pids="$cleanup_pids $!"
+
+"$TLSDIAG" -i lo -f 'tcp port 4433 or tcp port 4435' --json --idle-timeout 1 \
+	-w "$TMP/ring" -o "$TMP/log/out.json" 2>"$TMP/err.txt" &
+T=$!
+cleanup_pids="$cleanup_pids $T"
+sleep 0.5 # pcap_activate
+
+# 1. The rejected handshake, in the stream within a second.
+client 4433
+t0=$(ms)
+if wait_for "$TMP/log/out.json" '"type":"session".*"port":4433' 1000; then
+	note "session streamed $(($(ms) - t0)) ms after the handshake"
+else
+	fail "no session for port 4433 in the JSON stream within a second"
+fi
+grep '"port":4433' "$TMP/log/out.json" | grep -q '"id":"unknown_ca"' ||
+	fail "the session has no unknown_ca finding"
+
+# 2. The parsing process is not root, and holds no capability.
+uid=$(awk '/^Uid:/ { print $2, $3, $4, $5 }' "/proc/$T/status")
+case " $uid " in
+*" 0 "*) fail "tlsdiag still runs as root: Uid $uid" ;;
+esac
+[ "$(awk '/^Uid:/ { print $3 }' "/proc/$T/status")" = "$(id -u nobody)" ] ||
+	fail "tlsdiag is not nobody: Uid $uid"
+grep -q '^CapEff:[[:space:]]*0*$' "/proc/$T/status" || fail "tlsdiag holds capabilities"
+
+# 3. The filter is in the kernel: port 4434 never reaches tlsdiag.
+client 4434
+
+# 4. Idle by wall clock: the handshake to the silent server concludes
+#    after --idle-timeout 1 with no packet after it.
+"$PY" -c '
+import socket, time
+c = socket.create_connection(("127.0.0.1", 4435))
+# A TLS 1.2 ClientHello, then silence for 4 s.
+import ssl
+ctx = ssl.create_default_context(); ctx.check_hostname = False
+ctx.verify_mode = ssl.CERT_NONE
+o = ssl.MemoryBIO(); i = ssl.MemoryBIO()
+t = ctx.wrap_bio(i, o, server_hostname="idle.example")
+try:
+    t.do_handshake()
+except ssl.SSLWantReadError:
+    pass
+c.sendall(o.read())
+time.sleep(4)
+' &
+idle=$!
+t0=$(ms)
+if wait_for "$TMP/log/out.json" '"port":4435' 3000; then
+	note "idle session concluded $(($(ms) - t0)) ms after its ClientHello"
+	kill -0 $idle 2>/dev/null || fail "the idle connection was already closed"
+else
+	fail "the idle flow was not concluded by wall clock (--idle-timeout 1)"
+fi
+
+# 5. SIGUSR1: the figures on stderr, the capture goes on.
+kill -USR1 $T
+wait_for "$TMP/err.txt" 'so far: .* packets' 2000 || fail "SIGUSR1 printed no figures"
+grep 'so far' "$TMP/err.txt" | grep -q 'kernel drops 0' ||
+	fail "SIGUSR1 figures lack the kernel drops: $(cat "$TMP/err.txt")"
+
+# 6. SIGHUP reopens -o FILE.
+mv "$TMP/log/out.json" "$TMP/log/out.json.1"
+kill -HUP $T
+sleep 0.3
+client 4433
+wait_for "$TMP/log/out.json" '"port":4433' 1000 || fail "after SIGHUP, no session in the new -o FILE"
+
+# 7. SIGINT: clean end, summary written, figures printed, exit 1.
+kill -INT $T
+wait $T
+rc=$?
+[ $rc = 1 ] || fail "exit status $rc after SIGINT, expected 1 (findings)"
+grep -q '"type":"summary"' "$TMP/log/out.json" || fail "no summary after SIGINT"
+grep -q 'at the end: .* packets' "$TMP/err.txt" || fail "no final figures on stderr"
+grep -q '"port":4434' "$TMP/log/out.json" "$TMP/log/out.json.1" && fail "port 4434 was captured despite -f"
+n=$(cat "$TMP/log/out.json.1" "$TMP/log/out.json" | grep -c '"type":"session"')
+[ "$n" = 3 ] || fail "$n sessions, expected 3 (two rejected, one idle)"
+kill $idle 2>/dev/null
+
+# 8. The -w ring holds what was captured, as a capture tlsdiag reads.
+ls "$TMP"/ring/tlsdiag-*.pcapng >/dev/null 2>&1 || fail "-w wrote no pcapng file"
+"$TLSDIAG" --json "$TMP"/ring/tlsdiag-*.pcapng >"$TMP/ring.json" 2>/dev/null
+n=$(grep -c '"id":"unknown_ca"' "$TMP/ring.json")
+[ "$n" = 2 ] || fail "the -w ring has $n unknown_ca sessions, expected 2"
+
+finish
