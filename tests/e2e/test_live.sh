@@ -16,7 +16,9 @@
 #  - SIGINT ends cleanly: the open flows' sessions and the summary are
 #    written, the final figures printed, exit status 1 (findings);
 #  - -w DIR writes a pcapng ring that tlsdiag reads back with the same
-#    session.
+#    session;
+#  - kernel drops (a small -B, tlsdiag stopped during a flood) are in the
+#    figures, and the session open meanwhile gets capture_gap.
 #
 # Needs root (or CAP_NET_RAW + CAP_SYS_ADMIN) and unshare; skips (77)
 # with the reason otherwise.
@@ -180,5 +182,52 @@ ls "$TMP"/ring/tlsdiag-*.pcapng >/dev/null 2>&1 || fail "-w wrote no pcapng file
 "$TLSDIAG" --json "$TMP"/ring/tlsdiag-*.pcapng >"$TMP/ring.json" 2>/dev/null
 n=$(grep -c '"id":"unknown_ca"' "$TMP/ring.json")
 [ "$n" = 2 ] || fail "the -w ring has $n unknown_ca sessions, expected 2"
+
+# 9. Kernel drops mark the sessions open meanwhile with capture_gap: a
+#    handshake left open (the silent server), tlsdiag stopped while a
+#    flood overflows its small buffer (-B 2048), then resumed.
+"$TLSDIAG" -i lo -B 2048 --json --idle-timeout 1 -o "$TMP/gap.json" 2>"$TMP/gap.err" &
+G=$!
+cleanup_pids="$cleanup_pids $G"
+sleep 0.5
+"$PY" -c '
+import socket, ssl, time
+c = socket.create_connection(("127.0.0.1", 4435))
+ctx = ssl.create_default_context(); ctx.check_hostname = False
+ctx.verify_mode = ssl.CERT_NONE
+o = ssl.MemoryBIO(); i = ssl.MemoryBIO()
+t = ctx.wrap_bio(i, o, server_hostname="gap.example")
+try:
+    t.do_handshake()
+except ssl.SSLWantReadError:
+    pass
+c.sendall(o.read())
+time.sleep(3)
+' &
+idle=$!
+sleep 0.2
+kill -STOP $G
+"$PY" -c '
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+for n in range(20000):
+    s.sendto(b"x" * 1000, ("127.0.0.1", 9))
+'
+kill -CONT $G
+if wait_for "$TMP/gap.json" '"type":"session"' 3000; then
+	grep '"type":"session"' "$TMP/gap.json" | grep -q '"id":"capture_gap"' ||
+		fail "kernel drops, but the session open meanwhile has no capture_gap"
+else
+	fail "no session after the drops"
+fi
+kill -USR1 $G
+wait_for "$TMP/gap.err" 'so far: .*kernel drops [1-9]' 2000 ||
+	fail "SIGUSR1 shows no kernel drops: $(cat "$TMP/gap.err")"
+kill -TERM $G
+wait $G
+grep -q '"type":"summary"' "$TMP/gap.json" || fail "no summary after SIGTERM"
+grep -q 'at the end: .*1 with a capture gap' "$TMP/gap.err" ||
+	fail "the final figures do not count the session with a capture gap"
+kill $idle 2>/dev/null
 
 finish
