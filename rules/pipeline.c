@@ -110,6 +110,7 @@ static int begin(struct pipeline *p, const char *name)
 	p->open = 1;
 	p->td = tls_dissector_new(p->certs, name, on_session, p);
 	tls_dissector_set_keylog(p->td, p->env.keys);
+	tls_dissector_set_unordered(p->td, p->env.in_conclusion_order);
 	struct tcp_handler h = tls_dissector_handler(p->td);
 	p->t = tcp_table_new(&cfg->tcp, &h);
 	if (cfg->filter) {

@@ -45,6 +45,10 @@ struct pipeline_env {
 	struct trust_ctx *trust;   /* may be NULL: no store */
 	const struct keylog *keys; /* --keylog, SSLKEYLOGFILE, or NULL */
 	time_t now;		   /* "as of now" for the rules */
+	/* Emit each session as soon as it concludes, not in the order of
+	 * first packets (live capture: a stalled handshake must not hold
+	 * back the sessions after it until its idle timeout). */
+	int in_conclusion_order;
 };
 
 /*

@@ -264,8 +264,9 @@ static void reopen_output(const struct ui_opts *o)
 	fflush(stdout);
 	int fd = open(o->output_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
 	if (fd < 0 || dup2(fd, STDOUT_FILENO) < 0) {
-		fprintf(stderr, "tlsdiag: warning: -o %s cannot be reopened (%s); still writing to "
-				"the file it was\n",
+		fprintf(stderr,
+			"tlsdiag: warning: -o %s cannot be reopened (%s); still writing to "
+			"the file it was\n",
 			ui_sanitize_buf(o->output_path, b, sizeof b), strerror(errno));
 	}
 	if (fd >= 0)
@@ -277,8 +278,12 @@ static int open_live(const struct ui_opts *o, struct driver *d, struct pkt_sourc
 {
 	struct privdrop_plan plan;
 	char err[1024], b[1100];
-	struct live_config lc = { (const char *const *)o->ifaces, (size_t)o->n_ifaces,
-				  o->snaplen, o->no_promisc, o->buffer_kib, o->acfg.filter };
+	struct live_config lc = { (const char *const *)o->ifaces,
+				  (size_t)o->n_ifaces,
+				  o->snaplen,
+				  o->no_promisc,
+				  o->buffer_kib,
+				  o->acfg.filter };
 	if (privdrop_plan(o->user, &plan, err, sizeof err) != 0) {
 		fprintf(stderr, "tlsdiag: -Z: %s\n", ui_sanitize_buf(err, b, sizeof b));
 		return -1;
@@ -398,7 +403,7 @@ int live_run(const struct ui_opts *o, struct sink *sinks, size_t n_sinks)
 	struct analysis_config pcfg = owner.cfg;
 	if (d.live)
 		pcfg.filter = NULL;
-	struct pipeline_env env = { &pcfg, owner.trust, owner.keys, owner.now };
+	struct pipeline_env env = { &pcfg, owner.trust, owner.keys, owner.now, 1 };
 	struct pipeline *p = pipeline_new(&env, on_session, &d);
 	char *name = source_name(o);
 	d.file = (struct sink_file){ name, 0 };
