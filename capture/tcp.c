@@ -549,6 +549,12 @@ static void dir_acked(struct tcp_table *t, struct tcp_flow *f, int dir, uint32_t
 		deliver(t, f, dir, NULL, (size_t)(to - d->next_off), d->ooo->ts_ns, d->ooo->frame);
 		drain(t, f, dir);
 	}
+	/* The receiver has every byte delivered and nothing is held: the ring
+	 * goes until bytes are delivered again (a retransmission of bytes
+	 * already acknowledged is then counted, not compared). A flow that
+	 * waits between flights holds no ring. */
+	if (d->recent && !d->ooo && aoff >= (int64_t)d->next_off)
+		recent_free(d);
 }
 
 /* Deliver everything held, holes as gaps; then a trailing gap for bytes the

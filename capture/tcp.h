@@ -22,7 +22,9 @@
  * hole is declared a gap), flows idle for idle_timeout are closed. All
  * evictions are counted. A flow the handler ignores (its data callback
  * returned TCP_IGNORE) buffers nothing.
- * Each direction that delivered data also keeps its last TCP_RECENT_BYTES.
+ * Each direction that delivered data also keeps its last TCP_RECENT_BYTES
+ * until the peer acknowledges all of them (so a retransmission of bytes
+ * already acknowledged is counted but cannot be compared).
  */
 #ifndef TLSDIAG_TCP_H
 #define TLSDIAG_TCP_H

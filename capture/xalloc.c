@@ -38,21 +38,29 @@ char *xstrdup(const char *s)
 
 char *xstrndup(const char *s, size_t n)
 {
-	char *d = xcalloc(n + 1, 1);
+	char *d = xreallocarray(NULL, n + 1, 1);
 	if (n)
 		memcpy(d, s, n);
+	d[n] = 0;
 	return d;
 }
 
 char *xasprintf(const char *fmt, ...)
 {
+	/* One formatting pass when the result fits the stack buffer (most
+	 * do); two only for a longer one. */
+	char small[512];
 	va_list ap;
 	va_start(ap, fmt);
-	int n = vsnprintf(NULL, 0, fmt, ap);
+	int n = vsnprintf(small, sizeof small, fmt, ap);
 	va_end(ap);
 	if (n < 0)
 		oom();
-	char *s = xcalloc((size_t)n + 1, 1);
+	char *s = xreallocarray(NULL, (size_t)n + 1, 1);
+	if ((size_t)n < sizeof small) {
+		memcpy(s, small, (size_t)n + 1);
+		return s;
+	}
 	va_start(ap, fmt);
 	vsnprintf(s, (size_t)n + 1, fmt, ap);
 	va_end(ap);
@@ -114,11 +122,21 @@ int dbuf_addf(struct dbuf *b, const char *fmt, ...)
 {
 	va_list ap;
 	int n;
+	size_t room = b->p ? b->cap - b->len + 1 : 0; /* with the NUL's byte */
 
+	/* Straight into the spare room: one pass when it fits. */
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	n = vsnprintf(room ? (char *)b->p + b->len : NULL, room, fmt, ap);
 	va_end(ap);
-	if (n < 0 || dbuf_reserve(b, (size_t)n) != 0)
+	if (n < 0)
+		return -1;
+	if ((size_t)n < room && (size_t)n <= b->max - b->len) {
+		b->len += (size_t)n;
+		return 0;
+	}
+	if (room)
+		b->p[b->len] = 0; /* what was tried does not count */
+	if (dbuf_reserve(b, (size_t)n) != 0)
 		return -1;
 	va_start(ap, fmt);
 	vsnprintf((char *)b->p + b->len, (size_t)n + 1, fmt, ap);
@@ -134,8 +152,10 @@ const char *dbuf_str(const struct dbuf *b)
 
 char *dbuf_take(struct dbuf *b)
 {
-	char *s = xstrndup(dbuf_str(b), b->len);
-	dbuf_free(b);
+	/* The buffer itself (it always ends in a NUL): no copy. */
+	char *s = b->p ? (char *)b->p : xstrdup("");
+	b->p = NULL;
+	b->len = b->cap = 0;
 	return s;
 }
 

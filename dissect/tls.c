@@ -1191,6 +1191,22 @@ static void h_open(void *ctx, struct tcp_flow *f)
 	d->queued++;
 }
 
+/*
+ * Give back a direction's buffers once they are empty and not about to be
+ * needed: the scanning window once records are framed, the handshake
+ * buffer once a large message has been taken (a Certificate of a few KB)
+ * or handshake records are encrypted. A flow that waits for its session
+ * to be concluded (100,000 of them at once) then holds no buffer; either
+ * is made again when bytes come for it.
+ */
+static void dir_trim(struct dir_st *ds)
+{
+	if (ds->scan.p && ds->scan.len == 0 && (ds->st == D_RECORDS || ds->st == D_OFF))
+		dbuf_free(&ds->scan);
+	if (ds->hs.p && ds->hs.len == 0 && (ds->hs.cap > 1024 || (ds->encrypted && !ds->plain)))
+		dbuf_free(&ds->hs);
+}
+
 /* Bytes (or a gap) of one direction. Returns TCP_IGNORE once the flow is
  * released: not TLS, or TLS whose handshake is over, so the TCP layer
  * neither buffers nor delivers the rest. */
@@ -1252,6 +1268,7 @@ static enum tcp_verdict data_in(struct tls_dissector *d, struct flow_st *fs, str
 	ds->ts = ch->ts_ns;
 	ds->frame = ch->frame;
 	dir_input(d, fs, f, ch->dir, ch->data, ch->len);
+	dir_trim(ds);
 	return fs->released ? TCP_IGNORE : TCP_KEEP;
 }
 

@@ -397,13 +397,27 @@ enum parse_err tls13_parse_encrypted_extensions(struct cursor *b, struct tls_ser
 /* ---- fingerprints ---- */
 
 /* A JA3 field: the values in decimal, joined by '-'. */
+/* Decimal digits of v (no printf: a ClientHello has dozens of numbers). */
+static void add_dec(struct dbuf *s, unsigned v)
+{
+	char d[8];
+	size_t n = sizeof d;
+	do {
+		d[--n] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v && n);
+	dbuf_add(s, d + n, sizeof d - n);
+}
+
 static void join_dec(struct dbuf *s, const struct u16list *l, int skip_grease)
 {
 	int first = 1;
 	for (size_t i = 0; i < l->n; i++) {
 		if (skip_grease && tls_is_grease(l->v[i]))
 			continue;
-		dbuf_addf(s, "%s%u", first ? "" : "-", l->v[i]);
+		if (!first)
+			dbuf_add(s, "-", 1);
+		add_dec(s, l->v[i]);
 		first = 0;
 	}
 }
@@ -442,11 +456,13 @@ static void sha12(const char *s, size_t n, char *out)
 	snprintf(out, 13, "%.12s", hex);
 }
 
-/* Sorted (or not), GREASE-free, comma-separated 4-digit hex list. */
-static char *hex_list(const struct u16list *l, int sort, const uint16_t *omit, size_t nomit,
-		      size_t *count)
+/* Sorted (or not), GREASE-free, comma-separated 4-digit hex list,
+ * appended to out; returns how many values it holds. */
+static size_t hex_list(struct dbuf *out, const struct u16list *l, int sort, const uint16_t *omit,
+		       size_t nomit)
 {
-	uint16_t *v = xcalloc(l->n + 1, sizeof *v);
+	static const char hx[] = "0123456789abcdef";
+	uint16_t small[64], *v = l->n <= 64 ? small : xcalloc(l->n, sizeof *v);
 	size_t n = 0;
 	for (size_t i = 0; i < l->n; i++) {
 		int skip = tls_is_grease(l->v[i]);
@@ -455,16 +471,16 @@ static char *hex_list(const struct u16list *l, int sort, const uint16_t *omit, s
 		if (!skip)
 			v[n++] = l->v[i];
 	}
-	if (sort)
+	if (sort && n > 1)
 		qsort(v, n, sizeof *v, cmp_u16);
-	struct dbuf s;
-	dbuf_init(&s, DBUF_TEXT_MAX);
-	for (size_t i = 0; i < n; i++)
-		dbuf_addf(&s, "%s%04x", i ? "," : "", v[i]);
-	free(v);
-	if (count)
-		*count = n;
-	return dbuf_take(&s);
+	for (size_t i = 0; i < n; i++) {
+		char h[5] = { ',', hx[v[i] >> 12], hx[(v[i] >> 8) & 15], hx[(v[i] >> 4) & 15],
+			      hx[v[i] & 15] };
+		dbuf_add(out, i ? h : h + 1, i ? 5 : 4);
+	}
+	if (v != small)
+		free(v);
+	return n;
 }
 
 void tls_fingerprint(struct tls_client_hello *ch)
@@ -473,7 +489,8 @@ void tls_fingerprint(struct tls_client_hello *ch)
 	struct dbuf j;
 	size_t len;
 	dbuf_init(&j, DBUF_TEXT_MAX);
-	dbuf_addf(&j, "%u,", ch->legacy_version);
+	add_dec(&j, ch->legacy_version);
+	dbuf_addstr(&j, ",");
 	join_dec(&j, &ch->ciphers, 1);
 	dbuf_addstr(&j, ",");
 	join_dec(&j, &ch->extensions, 1);
@@ -544,17 +561,21 @@ void tls_fingerprint(struct tls_client_hello *ch)
 	/* JA4_b: sorted ciphers. JA4_c: sorted extensions without SNI and
 	 * ALPN, then "_" and the signature algorithms in offered order. */
 	char b12[13], c12[13];
-	char *cl = hex_list(&ch->ciphers, 1, NULL, 0, NULL);
-	sha12(cl, strlen(cl), b12);
-	free(cl);
+	struct dbuf t;
+	dbuf_init(&t, DBUF_TEXT_MAX);
+	(void)hex_list(&t, &ch->ciphers, 1, NULL, 0);
+	sha12((const char *)t.p, t.len, b12);
+	dbuf_reset(&t);
 	static const uint16_t omit[] = { EXT_SERVER_NAME, EXT_ALPN };
-	size_t nex;
-	char *el = hex_list(&ch->extensions, 1, omit, 2, &nex);
-	char *sl = hex_list(&ch->sig_algs, 0, NULL, 0, NULL);
-	char *cstr = xasprintf("%s%s%s", el, sl[0] ? "_" : "", sl);
-	sha12(cstr, nex ? strlen(cstr) : 0, c12);
-	free(el);
-	free(sl);
-	free(cstr);
+	size_t nex = hex_list(&t, &ch->extensions, 1, omit, 2);
+	struct dbuf u;
+	dbuf_init(&u, DBUF_TEXT_MAX);
+	if (hex_list(&u, &ch->sig_algs, 0, NULL, 0) > 0) { /* no "_" without them */
+		dbuf_add(&t, "_", 1);
+		dbuf_add(&t, u.p, u.len);
+	}
+	sha12((const char *)t.p, nex ? t.len : 0, c12);
+	dbuf_free(&u);
+	dbuf_free(&t);
 	snprintf(ch->ja4, sizeof ch->ja4, "%s_%s_%s", a, b12, c12);
 }

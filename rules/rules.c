@@ -185,6 +185,8 @@ static void rule_decryption(struct rule_eval *e)
 	int hidden_alert = 0;
 	size_t i;
 
+	if (dc->status == DECRYPT_NONE)
+		return; /* no key log: nothing to say (and no hex to spell) */
 	for (i = 0; i < s->n_alerts; i++)
 		hidden_alert |= s->alerts[i].encrypted;
 	for (i = 0; i < 32; i++)

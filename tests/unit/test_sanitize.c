@@ -7,6 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
+#include "capture/xalloc.h"
 #include "tests/unit/t.h"
 #include "ui/text/text.h"
 #include "ui/ui.h"
@@ -204,8 +207,73 @@ static void test_exhaustive(void)
 	CHECK_EQ_INT(changed, 0);
 }
 
+/* ui_json_quote writes what jansson wrote for json_string(ui_sanitize_json(s)):
+ * hostile strings, then 200,000 pseudo-random ones over an alphabet of
+ * controls, quotes, backslashes, ASCII, and valid and broken UTF-8. */
+static int quote_matches(const char *s, size_t n)
+{
+	struct dbuf b;
+	char *san = ui_sanitize_json(s), *want;
+	json_t *j = json_string(san);
+	dbuf_init(&b, 1 << 20);
+	want = j ? json_dumps(j, JSON_ENCODE_ANY | JSON_COMPACT) : NULL;
+	int ok = want && ui_json_quote(&b, s, n) == 0 && strcmp(dbuf_str(&b), want) == 0;
+	if (!ok)
+		fprintf(stderr, "  json quote: %s vs %s\n", dbuf_str(&b), want ? want : "(null)");
+	free(want);
+	json_decref(j);
+	free(san);
+	dbuf_free(&b);
+	return ok;
+}
+
+static void test_json_quote(void)
+{
+	static const char *const fixed[] = {
+		"",
+		"plain",
+		"\"quoted\"",
+		"back\\slash",
+		"\x1b]0;pwned\x07",
+		"tab\tnl\ncr\rbs\bff\fvt\v",
+		"\x7f del",
+		"caf\xc3\xa9",
+		"bad \xff\xfe",
+		"\xe2\x80\xae rlo",
+		"\xf0\x9f\x98\x80 emoji",
+		"\xed\xa0\x80 surrogate",
+		"\xc0\xaf overlong",
+		"/slash/",
+	};
+	for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
+		CHECK(quote_matches(fixed[i], strlen(fixed[i])));
+	static const unsigned char alpha[] = { 0x01, 0x08, 0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x1b,
+					       0x1f, '"',  '\\', '/',  'a',  ' ',  0x7f, 0x80,
+					       0xbf, 0xc2, 0xc3, 0xa9, 0xe2, 0x80, 0xae, 0xed,
+					       0xa0, 0xf0, 0x9f, 0x98, 0xf4, 0x90, 0xff, 0xc0 };
+	unsigned long long x = 2463534242ULL;
+	int bad = 0;
+	for (int i = 0; i < 200000 && bad < 5; i++) {
+		char s[48];
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		size_t n = x % 40;
+		for (size_t k = 0; k < n; k++) {
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			s[k] = (char)alpha[x % sizeof alpha];
+		}
+		s[n] = 0;
+		bad += !quote_matches(s, n);
+	}
+	CHECK_EQ_INT(bad, 0);
+}
+
 int main(void)
 {
+	test_json_quote();
 	test_plain();
 	test_escapes();
 	test_invalid_utf8();

@@ -5,12 +5,23 @@
  * docs/tlsdiag.schema.json; bump JSON_SCHEMA_VERSION on any incompatible
  * change.
  *
- * Strings are the raw UTF-8 values (jansson escapes what JSON needs);
- * bytes that are not valid UTF-8 come out as the four characters \xNN
- * (ui_sanitize_json), since jansson refuses invalid UTF-8.
+ * Written straight into one reused line buffer, never built as a tree:
+ * each session is one write of one line. The field list below is the one
+ * source of what a line holds: set(o, "key", value) in the order of the
+ * output, with value helpers named as jansson's were (json_string,
+ * json_boolean, json_null, ...) and objects and arrays opened and closed
+ * around their members. The bytes are what jansson's json_dumps
+ * (JSON_COMPACT | JSON_PRESERVE_ORDER) wrote for the same fields, so
+ * consumers see no change; test_report and test_json_schema read them
+ * with jansson and the schema.
+ *
+ * Strings are the raw UTF-8 values; bytes that are not valid UTF-8 come
+ * out as the four characters \xNN (ui_json_quote). What a certificate
+ * looks like in JSON depends on the certificate alone (but its index,
+ * frame and status): it is rendered once and reused by SHA-256 from a
+ * small cache, since the same chains come again and again.
  * A view only: nothing is judged here.
  */
-#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,170 +31,364 @@
 #include "ui/report/report.h"
 
 #define JSON_SCHEMA_VERSION 1
+#define JSON_LINE_MAX ((size_t)256 << 20) /* one session's line, at most */
+#define CERT_FRAGS 1024			  /* rendered certificates kept */
+
+/* ------------------------------------------------------------ the writer */
+
+/* One line being written: where each open object or array stands. */
+struct jw {
+	struct dbuf b;
+	int depth;
+	unsigned char more[64]; /* a member was written at this depth */
+	int failed;		/* over the ceiling */
+};
+
+/* A certificate's JSON but its index, frame and status. */
+struct cert_frag {
+	char sha256_hex[65]; /* the key: what the line prints as "sha256" */
+	int used;
+	char *text; /* "subject": ... "sha256":"..." then, at `tail`,
+		       "parse_error":... */
+	size_t len, tail;
+};
 
 struct jstate {
 	FILE *out;
 	const struct ui_opts *o;
+	struct jw w;
+	struct cert_frag frags[CERT_FRAGS]; /* direct mapped by SHA-256 */
 };
+
+/* A value, written where set() or item() puts it. */
+enum jv_kind { V_NULL, V_BOOL, V_INT, V_STR, V_TIME_US, V_TIME_S };
+struct jv {
+	enum jv_kind k;
+	long long i;
+	const char *s; /* V_STR: borrowed until written */
+};
+
+static void raw(struct jw *w, const char *s, size_t n)
+{
+	if (dbuf_add(&w->b, s, n) != 0)
+		w->failed = 1;
+}
+
+#define RAW(w, lit) raw((w), (lit), sizeof(lit) - 1)
+
+/* The comma before a member or item, and its key. */
+static void member(struct jw *w, const char *key)
+{
+	if (w->more[w->depth])
+		RAW(w, ",");
+	w->more[w->depth] = 1;
+	if (key) {
+		if (ui_json_quote(&w->b, key, strlen(key)) != 0)
+			w->failed = 1;
+		RAW(w, ":");
+	}
+}
+
+static void quote(struct jw *w, const char *s)
+{
+	if (ui_json_quote(&w->b, s, strlen(s)) != 0)
+		w->failed = 1;
+}
+
+static void value(struct jw *w, struct jv v)
+{
+	char b[48];
+	int n;
+	switch (v.k) {
+	case V_NULL: RAW(w, "null"); break;
+	case V_BOOL:
+		if (v.i)
+			RAW(w, "true");
+		else
+			RAW(w, "false");
+		break;
+	case V_INT:
+		n = snprintf(b, sizeof b, "%lld", v.i);
+		raw(w, b, (size_t)n);
+		break;
+	case V_STR: quote(w, v.s); break;
+	case V_TIME_US: quote(w, ui_time_us((int64_t)v.i, b, sizeof b)); break;
+	case V_TIME_S: quote(w, ui_time_s((time_t)v.i, b, sizeof b)); break;
+	}
+}
+
+static void set(struct jw *w, const char *key, struct jv v)
+{
+	member(w, key);
+	value(w, v);
+}
+
+static void item(struct jw *w, struct jv v)
+{
+	member(w, NULL);
+	value(w, v);
+}
+
+static void open_(struct jw *w, const char *key, int array)
+{
+	member(w, key);
+	if (array)
+		RAW(w, "[");
+	else
+		RAW(w, "{");
+	if (w->depth + 1 < (int)sizeof w->more)
+		w->depth++;
+	w->more[w->depth] = 0;
+}
+
+static void close_(struct jw *w, int array)
+{
+	if (w->depth > 0)
+		w->depth--;
+	if (array)
+		RAW(w, "]");
+	else
+		RAW(w, "}");
+}
+
+#define obj_open(w, key) open_((w), (key), 0)
+#define obj_close(w) close_((w), 0)
+#define arr_open(w, key) open_((w), (key), 1)
+#define arr_close(w) close_((w), 1)
+
+/* Start a line: one object. */
+static void line_begin(struct jw *w)
+{
+	dbuf_reset(&w->b);
+	w->depth = 0;
+	w->more[0] = 0;
+	w->failed = 0;
+	RAW(w, "{");
+	w->depth = 1;
+	w->more[1] = 0;
+}
+
+static void line_end(struct jstate *j)
+{
+	struct jw *w = &j->w;
+	RAW(w, "}\n");
+	if (w->failed) {
+		fputs("{\"type\":\"error\",\"message\":\"cannot encode an object\"}\n", j->out);
+		return;
+	}
+	fwrite(w->b.p, 1, w->b.len, j->out);
+}
 
 /* ------------------------------------------------------------ values */
 
-static json_t *jstr(const char *s)
+static struct jv json_null(void)
 {
-	char *c;
-	json_t *v;
-	if (!s)
-		return json_null();
-	c = ui_sanitize_json(s);
-	v = json_string(c);
-	free(c);
-	return v ? v : json_null();
+	return (struct jv){ V_NULL, 0, NULL };
+}
+
+static struct jv json_boolean(int b)
+{
+	return (struct jv){ V_BOOL, b != 0, NULL };
+}
+
+static struct jv jint(long long v)
+{
+	return (struct jv){ V_INT, v, NULL };
+}
+
+/* Our own words (static strings, formatted numbers): as they are. */
+static struct jv json_string(const char *s)
+{
+	return s ? (struct jv){ V_STR, 0, s } : json_null();
+}
+
+/* A string from the wire or from the rules: the JSON form. */
+static struct jv jstr(const char *s)
+{
+	return json_string(s);
 }
 
 /* NULL or "" as null. */
-static json_t *jstr_opt(const char *s)
+static struct jv jstr_opt(const char *s)
 {
 	return s && s[0] ? jstr(s) : json_null();
 }
 
-static json_t *jint(long long v)
+static struct jv jframe(uint64_t f)
 {
-	return json_integer((json_int_t)v);
+	return f ? jint((long long)f) : json_null();
 }
 
-static json_t *jframe(uint64_t f)
+static struct jv jtime_ns(int64_t ns)
 {
-	return f ? json_integer((json_int_t)f) : json_null();
+	return ns ? (struct jv){ V_TIME_US, ns, NULL } : json_null();
 }
 
-static json_t *jtime_ns(int64_t ns)
+static struct jv jtime_s(time_t t)
 {
-	char b[48];
-	return ns ? json_string(ui_time_us(ns, b, sizeof b)) : json_null();
+	return (struct jv){ V_TIME_S, (long long)t, NULL };
 }
 
-static json_t *jtime_s(time_t t)
+static void jstrlist(struct jw *w, const char *key, const struct strlist *l)
 {
-	char b[48];
-	return json_string(ui_time_s(t, b, sizeof b));
-}
-
-static json_t *jstrlist(const struct strlist *l)
-{
-	json_t *a = json_array();
+	arr_open(w, key);
 	for (size_t i = 0; i < l->n; i++)
-		json_array_append_new(a, jstr(l->v[i]));
-	return a;
+		item(w, jstr(l->v[i]));
+	arr_close(w);
 }
 
-static void set(json_t *o, const char *k, json_t *v)
-{
-	json_object_set_new(o, k, v ? v : json_null());
-}
-
-static json_t *jendpoint(const struct endpoint *e)
+static void jendpoint(struct jw *w, const char *key, const struct endpoint *e)
 {
 	char b[80];
-	json_t *o = json_object();
-	set(o, "ip", json_string(endpoint_addr_str(e, b, sizeof b)));
-	set(o, "port", jint(e->port));
-	return o;
-}
-
-static json_t *jversion(uint16_t v)
-{
-	char b[16];
-	return v ? json_string(version_text(v, b, sizeof b)) : json_null();
+	obj_open(w, key);
+	set(w, "ip", json_string(endpoint_addr_str(e, b, sizeof b)));
+	set(w, "port", jint(e->port));
+	obj_close(w);
 }
 
 /* ------------------------------------------------------------ certificates */
 
-static json_t *jcert(const struct cert_info *c, int index, int status, uint64_t frame)
+/* What depends on the certificate alone: from "subject" to "sha256", and
+ * "parse_error" after the per-use members. */
+static void cert_body(struct jw *w, const struct cert_info *c)
 {
-	json_t *o = json_object(), *san, *key;
 	const char *ku[9];
 	size_t nku;
 
-	if (index >= 0)
-		set(o, "index", jint(index));
-	set(o, "subject", c->parse_ok ? jstr(c->subject.rfc4514) : json_null());
-	set(o, "issuer", c->parse_ok ? jstr(c->issuer.rfc4514) : json_null());
-	set(o, "serial", c->parse_ok ? jstr(c->serial_hex) : json_null());
-	set(o, "not_before",
+	set(w, "subject", c->parse_ok ? jstr(c->subject.rfc4514) : json_null());
+	set(w, "issuer", c->parse_ok ? jstr(c->issuer.rfc4514) : json_null());
+	set(w, "serial", c->parse_ok ? jstr(c->serial_hex) : json_null());
+	set(w, "not_before",
 	    c->parse_ok && !c->not_before_bad ? jtime_s(c->not_before) : json_null());
-	set(o, "not_after", c->parse_ok && !c->not_after_bad ? jtime_s(c->not_after) : json_null());
-	san = json_object();
-	set(san, "dns", jstrlist(&c->san_dns));
-	set(san, "ip", jstrlist(&c->san_ip));
-	set(o, "san", san);
-	set(o, "eku", jstrlist(&c->eku_names));
-	json_t *kua = json_array();
+	set(w, "not_after", c->parse_ok && !c->not_after_bad ? jtime_s(c->not_after) : json_null());
+	obj_open(w, "san");
+	jstrlist(w, "dns", &c->san_dns);
+	jstrlist(w, "ip", &c->san_ip);
+	obj_close(w);
+	jstrlist(w, "eku", &c->eku_names);
+	arr_open(w, "key_usage");
 	nku = c->has_key_usage ? ui_key_usage_names(c->key_usage, ku) : 0;
 	for (size_t i = 0; i < nku; i++)
-		json_array_append_new(kua, json_string(ku[i]));
-	set(o, "key_usage", kua);
-	key = json_object();
+		item(w, json_string(ku[i]));
+	arr_close(w);
+	obj_open(w, "key");
 	{
 		const char *kt = ui_key_type_str(c->key_type);
-		set(key, "type", kt ? json_string(kt) : json_null());
-		set(key, "bits", c->key_bits > 0 ? jint(c->key_bits) : json_null());
-		set(key, "curve", jstr_opt(c->key_curve));
+		set(w, "type", kt ? json_string(kt) : json_null());
+		set(w, "bits", c->key_bits > 0 ? jint(c->key_bits) : json_null());
+		set(w, "curve", jstr_opt(c->key_curve));
 	}
-	set(o, "key", key);
-	set(o, "signature", c->parse_ok ? jstr_opt(c->sig_alg) : json_null());
-	set(o, "is_ca", json_boolean(c->parse_ok && c->is_ca));
-	set(o, "self_signed", json_boolean(c->parse_ok && c->self_issued));
-	set(o, "sha1", json_string(c->sha1_hex));
-	set(o, "sha256", json_string(c->sha256_hex));
-	set(o, "frame", jframe(frame));
-	set(o, "status",
-	    status >= 0 ? json_string(cert_status_str((enum cert_status)status)) : json_null());
-	set(o, "parse_error",
-	    c->parse_ok ? json_null() : jstr(c->parse_error ? c->parse_error : "unparseable"));
-	return o;
+	obj_close(w);
+	set(w, "signature", c->parse_ok ? jstr_opt(c->sig_alg) : json_null());
+	set(w, "is_ca", json_boolean(c->parse_ok && c->is_ca));
+	set(w, "self_signed", json_boolean(c->parse_ok && c->self_issued));
+	set(w, "sha1", json_string(c->sha1_hex));
+	set(w, "sha256", json_string(c->sha256_hex));
 }
 
-static json_t *jchain(const struct session_report *r, int side)
+static void cert_tail(struct jw *w, const struct cert_info *c)
+{
+	set(w, "parse_error",
+	    c->parse_ok ? json_null() : jstr(c->parse_error ? c->parse_error : "unparseable"));
+}
+
+/* The certificate's fragment, rendered on first need. */
+static const struct cert_frag *cert_frag(struct jstate *j, const struct cert_info *c)
+{
+	/* Keyed by the printed fingerprint, not the binary one: a hand-made
+	 * cert_info (tests, tools) may fill only the text. */
+	size_t slot = 0;
+	for (size_t i = 0; i < 8 && c->sha256_hex[i]; i++)
+		slot = slot * 31 + (unsigned char)c->sha256_hex[i];
+	slot %= CERT_FRAGS;
+	struct cert_frag *f = &j->frags[slot];
+	if (f->used && strcmp(f->sha256_hex, c->sha256_hex) == 0)
+		return f;
+	struct jw w;
+	memset(&w, 0, sizeof w);
+	dbuf_init(&w.b, JSON_LINE_MAX);
+	w.more[0] = 1; /* every member of it follows "index" */
+	cert_body(&w, c);
+	size_t tail = w.b.len;
+	cert_tail(&w, c);
+	if (w.failed) {
+		dbuf_free(&w.b);
+		return NULL;
+	}
+	free(f->text);
+	f->len = w.b.len;
+	f->tail = tail;
+	f->text = dbuf_take(&w.b);
+	memcpy(f->sha256_hex, c->sha256_hex, sizeof f->sha256_hex);
+	f->used = c->sha256_hex[0] != 0; /* no fingerprint: never found again */
+	return f;
+}
+
+static void jcert(struct jstate *j, const struct cert_info *c, int index, int status,
+		  uint64_t frame)
+{
+	struct jw *w = &j->w;
+	const struct cert_frag *f = cert_frag(j, c);
+	obj_open(w, NULL);
+	if (index >= 0)
+		set(w, "index", jint(index));
+	if (f) {
+		if (index < 0 && f->len)
+			raw(w, f->text + 1, f->tail - 1); /* no comma before the first */
+		else
+			raw(w, f->text, f->tail);
+		w->more[w->depth] = 1;
+	} else {
+		cert_body(w, c);
+	}
+	set(w, "frame", jframe(frame));
+	set(w, "status",
+	    status >= 0 ? json_string(cert_status_str((enum cert_status)status)) : json_null());
+	if (f)
+		raw(w, f->text + f->tail, f->len - f->tail);
+	else
+		cert_tail(w, c);
+	obj_close(w);
+}
+
+static void jchain(struct jstate *j, const char *key, const struct session_report *r, int side)
 {
 	const struct tls_chain *ch = &r->s->chain[side];
 	const struct chain_view *cv = &r->chain[side];
-	json_t *a = json_array();
-	if (!ch->present)
-		return a;
-	for (size_t i = 0; i < ch->n; i++) {
+	arr_open(&j->w, key);
+	for (size_t i = 0; ch->present && i < ch->n; i++) {
 		int st = cv->present && cv->status && i < cv->n ? (int)cv->status[i] : -1;
-		json_array_append_new(a, jcert(ch->certs[i], (int)i, st, ch->frame));
+		jcert(j, ch->certs[i], (int)i, st, ch->frame);
 	}
-	return a;
+	arr_close(&j->w);
 }
 
 /* How the chain was judged: null when no Certificate message was seen. */
-static json_t *jchain_check(const struct session_report *r, int side)
+static void jchain_check(struct jw *o, const char *key, const struct session_report *r, int side)
 {
 	const struct tls_chain *ch = &r->s->chain[side];
 	const struct chain_view *cv = &r->chain[side];
-	json_t *o, *p, *sp;
-	if (!ch->present)
-		return json_null();
-	o = json_object();
+	if (!ch->present) {
+		set(o, key, json_null());
+		return;
+	}
+	obj_open(o, key);
 	set(o, "frame", jframe(ch->frame));
 	set(o, "complete", json_boolean(ch->complete));
 	set(o, "sent", jint((long long)ch->n));
 	set(o, "checked", json_boolean(cv->present));
-	p = json_array();
-	sp = json_array();
-	if (cv->present) {
-		for (size_t k = 0; k < cv->path_len; k++)
-			json_array_append_new(p, jint((long long)cv->path[k]));
-		for (size_t k = 0; k < cv->n_store_path; k++) {
-			json_t *c = json_object();
-			set(c, "subject", jstr(cv->store_path[k]->subject.rfc4514));
-			set(c, "sha256", json_string(cv->store_path[k]->sha256_hex));
-			json_array_append_new(sp, c);
-		}
+	arr_open(o, "path");
+	for (size_t k = 0; cv->present && k < cv->path_len; k++)
+		item(o, jint((long long)cv->path[k]));
+	arr_close(o);
+	arr_open(o, "store_completed");
+	for (size_t k = 0; cv->present && k < cv->n_store_path; k++) {
+		obj_open(o, NULL);
+		set(o, "subject", jstr(cv->store_path[k]->subject.rfc4514));
+		set(o, "sha256", json_string(cv->store_path[k]->sha256_hex));
+		obj_close(o);
 	}
-	set(o, "path", p);
-	set(o, "store_completed", sp);
+	arr_close(o);
 	set(o, "in_order", cv->present ? json_boolean(cv->in_order) : json_null());
 	set(o, "root_sent", cv->present ? json_boolean(cv->root_sent) : json_null());
 	set(o, "reaches_trust",
@@ -192,14 +397,14 @@ static json_t *jchain_check(const struct session_report *r, int side)
 	set(o, "missing_issuer", cv->present ? jstr(cv->missing_issuer) : json_null());
 	set(o, "missing_issuer_url", cv->present ? jstr(cv->missing_issuer_url) : json_null());
 	set(o, "trust_store", cv->present ? jstr(cv->trust_store_name) : json_null());
-	return o;
+	obj_close(o);
 }
 
 /* ------------------------------------------------------------ findings */
 
-static json_t *jfinding(const struct finding *f)
+static void jfinding(struct jw *o, const struct finding *f)
 {
-	json_t *o = json_object();
+	obj_open(o, NULL);
 	set(o, "id", json_string(f->id));
 	set(o, "severity", json_string(severity_str(f->sev)));
 	set(o, "side",
@@ -211,15 +416,15 @@ static json_t *jfinding(const struct finding *f)
 	set(o, "advice", jstr(f->advice ? f->advice : ""));
 	set(o, "field", jstr(f->field));
 	set(o, "frame", jframe(f->frame));
-	return o;
+	obj_close(o);
 }
 
-static json_t *jfindings(const struct session_report *r)
+static void jfindings(struct jw *o, const char *key, const struct session_report *r)
 {
-	json_t *a = json_array();
+	arr_open(o, key);
 	for (size_t i = 0; i < r->nf; i++)
-		json_array_append_new(a, jfinding(&r->f[i]));
-	return a;
+		jfinding(o, &r->f[i]);
+	arr_close(o);
 }
 
 static const char *note_kind_str(enum tls_note_kind k)
@@ -239,20 +444,21 @@ static const char *note_kind_str(enum tls_note_kind k)
 
 /* ------------------------------------------------------------ session */
 
-static json_t *jsession(const char *file, const struct session_report *r)
+static void jsession(struct jstate *j, const char *file, const struct session_report *r)
 {
 	const struct tls_session *s = r->s;
-	json_t *o = json_object(), *flow, *tls, *a;
+	struct jw *o = &j->w;
 	char b[16];
 
+	line_begin(o);
 	set(o, "type", json_string("session"));
 	set(o, "schema_version", jint(JSON_SCHEMA_VERSION));
 	set(o, "file", jstr(file ? file : (s->file ? s->file : "-")));
 	set(o, "session", jint((long long)s->id));
-	flow = json_object();
-	set(flow, "client", jendpoint(&s->client));
-	set(flow, "server", jendpoint(&s->server));
-	set(o, "flow", flow);
+	obj_open(o, "flow");
+	jendpoint(o, "client", &s->client);
+	jendpoint(o, "server", &s->server);
+	obj_close(o);
 	set(o, "start", jtime_ns(s->start_ts));
 	set(o, "end", jtime_ns(s->end_ts));
 	set(o, "first_frame", jframe(s->first_frame));
@@ -260,93 +466,85 @@ static json_t *jsession(const char *file, const struct session_report *r)
 	set(o, "service", jstr(r->service));
 	set(o, "starttls", jstr(s->starttls));
 
-	tls = json_object();
-	set(tls, "version", jversion(s->version));
-	set(tls, "sni", s->ch.present ? jstr(s->ch.sni) : json_null());
-	set(tls, "alpn", jstrlist(&s->ch.alpn));
-	set(tls, "alpn_selected", jstr(s->sh.alpn));
+	obj_open(o, "tls");
+	{
+		char vb[16];
+		set(o, "version",
+		    s->version ? json_string(version_text(s->version, vb, sizeof vb))
+			       : json_null());
+	}
+	set(o, "sni", s->ch.present ? jstr(s->ch.sni) : json_null());
+	jstrlist(o, "alpn", &s->ch.alpn);
+	set(o, "alpn_selected", jstr(s->sh.alpn));
 	if (s->sh.present) {
 		const char *cn = tls_cipher_name(s->sh.cipher);
 		if (!cn) {
 			snprintf(b, sizeof b, "0x%04x", s->sh.cipher);
 			cn = b;
 		}
-		set(tls, "cipher", json_string(cn));
+		set(o, "cipher", json_string(cn));
 	} else {
-		set(tls, "cipher", json_null());
+		set(o, "cipher", json_null());
 	}
-	set(tls, "ja3", s->ch.present ? jstr_opt(s->ch.ja3) : json_null());
-	set(tls, "ja4", s->ch.present ? jstr_opt(s->ch.ja4) : json_null());
-	set(o, "tls", tls);
+	set(o, "ja3", s->ch.present ? jstr_opt(s->ch.ja3) : json_null());
+	set(o, "ja4", s->ch.present ? jstr_opt(s->ch.ja4) : json_null());
+	obj_close(o);
 
 	set(o, "tls13_certs_hidden", json_boolean(tls_handshake_hidden(s)));
-	set(o, "server_chain", jchain(r, SIDE_SERVER));
-	set(o, "client_chain", jchain(r, SIDE_CLIENT));
-	set(o, "server_chain_check", jchain_check(r, SIDE_SERVER));
-	set(o, "client_chain_check", jchain_check(r, SIDE_CLIENT));
+	jchain(j, "server_chain", r, SIDE_SERVER);
+	jchain(j, "client_chain", r, SIDE_CLIENT);
+	jchain_check(o, "server_chain_check", r, SIDE_SERVER);
+	jchain_check(o, "client_chain_check", r, SIDE_CLIENT);
 	set(o, "client_cert_requested", json_boolean(s->cr.present));
-	a = json_array();
+	arr_open(o, "acceptable_cas");
 	for (size_t i = 0; i < s->cr.n_ca; i++)
-		json_array_append_new(a, jstr(s->cr.ca_names[i]));
-	set(o, "acceptable_cas", a);
+		item(o, jstr(s->cr.ca_names[i]));
+	arr_close(o);
 	set(o, "expected_name", jstr(r->expected_name));
 	set(o, "expected_name_source", jstr(r->expected_name_source));
 
-	a = json_array();
+	arr_open(o, "alerts");
 	for (size_t i = 0; i < s->n_alerts; i++) {
 		const struct tls_alert *al = &s->alerts[i];
-		json_t *x = json_object();
 		int known = !al->encrypted;
-		set(x, "from", json_string(side_str(al->side)));
-		set(x, "level",
+		obj_open(o, NULL);
+		set(o, "from", json_string(side_str(al->side)));
+		set(o, "level",
 		    known && al->level == 1   ? json_string("warning")
 		    : known && al->level == 2 ? json_string("fatal")
 					      : json_null());
-		set(x, "description",
+		set(o, "description",
 		    known && tls_alert_name(al->desc) ? json_string(tls_alert_name(al->desc))
 						      : json_null());
-		set(x, "code", known && al->desc >= 0 ? jint(al->desc) : json_null());
-		set(x, "frame", jframe(al->frame));
-		set(x, "time", jtime_ns(al->ts_ns));
-		set(x, "encrypted", json_boolean(al->encrypted));
-		json_array_append_new(a, x);
+		set(o, "code", known && al->desc >= 0 ? jint(al->desc) : json_null());
+		set(o, "frame", jframe(al->frame));
+		set(o, "time", jtime_ns(al->ts_ns));
+		set(o, "encrypted", json_boolean(al->encrypted));
+		obj_close(o);
 	}
-	set(o, "alerts", a);
+	arr_close(o);
 
-	set(o, "findings", jfindings(r));
+	jfindings(o, "findings", r);
 	set(o, "verdict", json_string(verdict_str(r->verdict)));
 	set(o, "headline", jstr(r->headline ? r->headline : ""));
 	set(o, "judged_at", r->judged_at ? jtime_s(r->judged_at) : json_null());
 
-	a = json_array();
+	arr_open(o, "notes");
 	for (size_t i = 0; i < s->n_notes; i++) {
 		const struct tls_note *n = &s->notes[i];
-		json_t *x = json_object();
-		set(x, "kind", json_string(note_kind_str(n->kind)));
-		set(x, "side",
+		obj_open(o, NULL);
+		set(o, "kind", json_string(note_kind_str(n->kind)));
+		set(o, "side",
 		    n->side == SIDE_CLIENT || n->side == SIDE_SERVER
 			    ? json_string(side_str(n->side))
 			    : json_null());
-		set(x, "in_handshake", json_boolean(n->in_handshake));
-		set(x, "frame", jframe(n->frame));
-		set(x, "text", jstr(i < r->n_notes ? r->notes[i] : ""));
-		json_array_append_new(a, x);
+		set(o, "in_handshake", json_boolean(n->in_handshake));
+		set(o, "frame", jframe(n->frame));
+		set(o, "text", jstr(i < r->n_notes ? r->notes[i] : ""));
+		obj_close(o);
 	}
-	set(o, "notes", a);
-	return o;
-}
-
-static void emit(struct jstate *j, json_t *o)
-{
-	char *line = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	if (line) {
-		fputs(line, j->out);
-		fputc('\n', j->out);
-		free(line);
-	} else {
-		fputs("{\"type\":\"error\",\"message\":\"cannot encode an object\"}\n", j->out);
-	}
-	json_decref(o);
+	arr_close(o);
+	line_end(j);
 }
 
 /* ------------------------------------------------------------ sink */
@@ -361,7 +559,7 @@ static void j_session(void *st, const struct sink_file *file, const struct sessi
 {
 	struct jstate *j = st;
 	if (r->s)
-		emit(j, jsession(file->path, r));
+		jsession(j, file->path, r);
 }
 
 static void j_file_end(void *st, const struct sink_file *file, const struct file_report *fr)
@@ -372,9 +570,9 @@ static void j_file_end(void *st, const struct sink_file *file, const struct file
 	fflush(j->out);
 }
 
-static json_t *jseen(const struct seen_cert *c)
+static void jseen(struct jw *o, const struct seen_cert *c)
 {
-	json_t *o = json_object(), *a;
+	obj_open(o, NULL);
 	set(o, "sha256", json_string(c->sha256_hex));
 	set(o, "subject", c->parse_ok ? jstr(c->subject) : json_null());
 	set(o, "issuer", c->parse_ok ? jstr(c->issuer) : json_null());
@@ -382,78 +580,85 @@ static json_t *jseen(const struct seen_cert *c)
 	set(o, "not_before", c->parse_ok ? jtime_s(c->not_before) : json_null());
 	set(o, "not_after", c->parse_ok ? jtime_s(c->not_after) : json_null());
 	set(o, "days_to_expiry", c->parse_ok ? jint(c->days_to_expiry) : json_null());
-	a = json_array();
+	arr_open(o, "files");
 	for (size_t i = 0; i < c->n_files; i++)
-		json_array_append_new(a, jstr(c->files[i]));
-	set(o, "files", a);
-	a = json_array();
+		item(o, jstr(c->files[i]));
+	arr_close(o);
+	arr_open(o, "endpoints");
 	for (size_t i = 0; i < c->n_endpoints; i++)
-		json_array_append_new(a, jstr(c->endpoints[i]));
-	set(o, "endpoints", a);
+		item(o, jstr(c->endpoints[i]));
+	arr_close(o);
 	set(o, "endpoints_unlisted", jint((long long)c->endpoints_unlisted));
 	set(o, "sessions", jint((long long)c->sessions));
 	set(o, "first_seen", jtime_ns(c->first_seen_ns));
 	set(o, "last_seen", jtime_ns(c->last_seen_ns));
-	return o;
+	obj_close(o);
 }
 
 static void j_end(void *st, const struct run_summary *sum)
 {
 	struct jstate *j = st;
-	json_t *o = json_object(), *x, *a, *e;
+	struct jw *o = &j->w;
 
+	line_begin(o);
 	set(o, "type", json_string("summary"));
 	set(o, "schema_version", jint(JSON_SCHEMA_VERSION));
 	set(o, "now", jtime_s(sum->now));
 	set(o, "expiring_days", jint(sum->expiring_days));
 
-	x = json_object();
-	set(x, "total", jint((long long)sum->files));
-	set(x, "ok", jint((long long)sum->files_ok));
-	set(x, "partial", jint((long long)sum->files_partial));
-	a = json_array();
+	obj_open(o, "files");
+	set(o, "total", jint((long long)sum->files));
+	set(o, "ok", jint((long long)sum->files_ok));
+	set(o, "partial", jint((long long)sum->files_partial));
+	arr_open(o, "failed");
 	for (size_t i = 0; i < sum->n_bad; i++) {
-		json_t *b = json_object();
-		set(b, "path", jstr(sum->bad[i].path ? sum->bad[i].path : ""));
-		set(b, "message", jstr(sum->bad[i].message ? sum->bad[i].message : ""));
-		json_array_append_new(a, b);
+		obj_open(o, NULL);
+		set(o, "path", jstr(sum->bad[i].path ? sum->bad[i].path : ""));
+		set(o, "message", jstr(sum->bad[i].message ? sum->bad[i].message : ""));
+		obj_close(o);
 	}
-	set(x, "failed", a);
-	set(o, "files", x);
+	arr_close(o);
+	obj_close(o);
 
-	x = json_object();
-	set(x, "total", jint((long long)sum->sessions));
-	set(x, "ok", jint((long long)sum->by_verdict[VERDICT_OK]));
-	set(x, "warning", jint((long long)sum->by_verdict[VERDICT_WARNING]));
-	set(x, "failed", jint((long long)sum->by_verdict[VERDICT_FAILED]));
-	set(x, "incomplete", jint((long long)sum->by_verdict[VERDICT_INCOMPLETE]));
-	set(o, "sessions", x);
+	obj_open(o, "sessions");
+	set(o, "total", jint((long long)sum->sessions));
+	set(o, "ok", jint((long long)sum->by_verdict[VERDICT_OK]));
+	set(o, "warning", jint((long long)sum->by_verdict[VERDICT_WARNING]));
+	set(o, "failed", jint((long long)sum->by_verdict[VERDICT_FAILED]));
+	set(o, "incomplete", jint((long long)sum->by_verdict[VERDICT_INCOMPLETE]));
+	obj_close(o);
 
-	x = json_object();
+	obj_open(o, "findings");
 	for (size_t i = 0; i < sum->n_findings; i++)
-		set(x, sum->findings[i].id, jint((long long)sum->findings[i].count));
-	set(o, "findings", x);
+		set(o, sum->findings[i].id, jint((long long)sum->findings[i].count));
+	obj_close(o);
 
-	a = json_array();
-	e = json_array();
-	for (size_t i = 0; i < sum->n_certs; i++) {
-		const struct seen_cert *c = &sum->certs[i];
-		json_array_append_new(a, jseen(c));
-		if (c->parse_ok && c->days_to_expiry <= sum->expiring_days)
-			json_array_append_new(e, jseen(c));
-	}
-	set(o, "certificates", a);
+	arr_open(o, "certificates");
+	for (size_t i = 0; i < sum->n_certs; i++)
+		jseen(o, &sum->certs[i]);
+	arr_close(o);
 	set(o, "certificates_limit", jint((long long)sum->max_certs));
 	set(o, "certificates_unlisted", jint((long long)sum->certs_unlisted));
-	set(o, "expiring", e);
-	set(o, "store_findings", jfindings(&sum->store));
-	emit(j, o);
+	arr_open(o, "expiring");
+	for (size_t i = 0; i < sum->n_certs; i++) {
+		const struct seen_cert *c = &sum->certs[i];
+		if (c->parse_ok && c->days_to_expiry <= sum->expiring_days)
+			jseen(o, c);
+	}
+	arr_close(o);
+	jfindings(o, "store_findings", &sum->store);
+	line_end(j);
 	fflush(j->out);
 }
 
 static void j_free(void *st)
 {
 	struct jstate *j = st;
+	if (!j)
+		return;
+	for (size_t i = 0; i < CERT_FRAGS; i++)
+		free(j->frags[i].text);
+	dbuf_free(&j->w.b);
 	free(j);
 }
 
@@ -471,5 +676,6 @@ struct sink sink_json_new(FILE *out, const struct ui_opts *o)
 	struct jstate *j = xcalloc(1, sizeof *j);
 	j->out = out;
 	j->o = o;
+	dbuf_init(&j->w.b, JSON_LINE_MAX);
 	return (struct sink){ &json_ops, j };
 }

@@ -162,6 +162,60 @@ char *ui_sanitize_json(const char *s)
 	return s ? sanitize_new(s, SAN_JSON) : NULL;
 }
 
+int ui_json_quote(struct dbuf *b, const char *str, size_t n)
+{
+	static const char hex[] = "0123456789abcdef", HEX[] = "0123456789ABCDEF";
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i = 0, run = 0; /* s[run..i) is copied as it is */
+	int rc = dbuf_add(b, "\"", 1);
+
+	while (i < n) {
+		unsigned char c = s[i];
+		char esc[8];
+		size_t k = 0, len = 1;
+		uint32_t cp;
+		if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+			i++;
+			continue;
+		}
+		if (c >= 0x80) {
+			len = utf8_seq(s + i, n - i, &cp);
+			if (len) { /* valid UTF-8: as it is */
+				i += len;
+				continue;
+			}
+			len = 1; /* the JSON form's \xNN, its backslash escaped */
+			memcpy(esc, "\\\\x", 3);
+			esc[3] = hex[c >> 4];
+			esc[4] = hex[c & 15];
+			k = 5;
+		} else if (c == '"' || c == '\\') {
+			esc[0] = '\\';
+			esc[1] = (char)c;
+			k = 2;
+		} else {
+			static const char short_esc[] = "btn\0fr"; /* 8..13, 11 has none */
+			esc[0] = '\\';
+			if (c >= 8 && c <= 13 && c != 11) {
+				esc[1] = short_esc[c - 8];
+				k = 2;
+			} else {
+				memcpy(esc + 1, "u00", 3);
+				esc[4] = HEX[c >> 4];
+				esc[5] = HEX[c & 15];
+				k = 6;
+			}
+		}
+		rc |= dbuf_add(b, s + run, i - run);
+		rc |= dbuf_add(b, esc, k);
+		i += len;
+		run = i;
+	}
+	rc |= dbuf_add(b, s + run, i - run);
+	rc |= dbuf_add(b, "\"", 1);
+	return rc ? -1 : 0;
+}
+
 int ui_is_clean(const char *s)
 {
 	size_t n = strlen(s);

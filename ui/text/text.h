@@ -48,6 +48,17 @@ size_t ui_sanitize_mem(const char *s, size_t n, enum san_mode mode, char *out, s
 /* JSON form of a NUL-terminated string; a new string (NULL for NULL). */
 char *ui_sanitize_json(const char *s);
 
+struct dbuf;
+/*
+ * Append s as a JSON string literal (quotes included) to b: the JSON form
+ * above (valid UTF-8 as it is, any other byte as the four characters
+ * \xNN), then JSON's escapes (\" \\ \b \f \n \r \t, other control
+ * characters \u00XX), byte for byte what jansson's json_dumps writes for
+ * json_string(ui_sanitize_json(s)). One pass, no allocation. 0, or -1
+ * over b's ceiling.
+ */
+int ui_json_quote(struct dbuf *b, const char *s, size_t n);
+
 /* 1 when s (NUL-terminated) is valid UTF-8 that the terminal form keeps
  * unchanged. */
 int ui_is_clean(const char *s);
