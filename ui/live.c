@@ -46,6 +46,7 @@
 #include "rules/pipeline.h"
 #include "rules/rules.h"
 #include "rules/summary.h"
+#include "ui/live.h"
 #include "ui/sink.h"
 #include "ui/text/text.h"
 
@@ -135,7 +136,7 @@ static void tap_close(void *impl)
 static const struct pkt_source_ops tap_ops = { tap_next, tap_message, tap_snaplen, tap_stats,
 					       tap_close };
 
-/* ------------------------------------------------------------ the run */
+/* ------------------------------------------------------------ the feed */
 
 #define GAP_SPANS 16
 
@@ -144,34 +145,25 @@ struct gap_span {
 	uint64_t drops;
 };
 
-struct driver {
+struct live_feed {
 	const struct ui_opts *o;
-	struct sink *sinks;
-	size_t n_sinks;
-	struct sink_file file;
-	struct run_summary sum;
-	int errors;
-	struct tap *tap; /* owned by the pipeline's source */
+	struct pipeline *p;
+	char *name;
+	pipeline_emit_fn emit;
+	void *ctx;
+	struct analysis_config pcfg; /* the run's, without -f when live */
+	struct tap *tap;	     /* owned by the pipeline's source; NULL once closed */
 	struct ring *ring;
-	struct follow *follow; /* borrowed from the source, for its figures */
 	int live;
+	int64_t next_tick; /* CLOCK_MONOTONIC */
 	/* drops seen so far, and the intervals they happened in */
 	uint64_t drops;
 	int64_t last_tick_ts; /* capture time of the last tick */
 	struct gap_span gaps[GAP_SPANS];
 	size_t n_gaps;
-	uint64_t gap_sessions;
-	uint64_t sessions;
-	int write_failed;
+	struct live_figures fig;
+	struct pkt_source_stats last_src; /* the source's, as last read */
 };
-
-static int has_error_finding(const struct session_report *r)
-{
-	for (size_t i = 0; i < r->nf; i++)
-		if (r->f[i].sev == SEV_ERROR)
-			return 1;
-	return 0;
-}
 
 /* Concluded because nothing more came (idle, evicted, the end): its
  * lost packets may be why, so its last packet's time says little. */
@@ -181,100 +173,61 @@ static int concluded_by_silence(const struct tls_session *s)
 	       s->close_reason == TCP_CLOSE_END;
 }
 
-static void on_session(void *ctx, struct session_report *r)
+static void feed_session(void *ctx, struct session_report *r)
 {
-	struct driver *d = ctx;
+	struct live_feed *f = ctx;
 	uint64_t drops = 0;
-	for (size_t i = 0; i < d->n_gaps; i++)
-		if (r->s->start_ts <= d->gaps[i].to &&
-		    (r->s->end_ts >= d->gaps[i].from || concluded_by_silence(r->s)))
-			drops += d->gaps[i].drops;
+	for (size_t i = 0; i < f->n_gaps; i++)
+		if (r->s->start_ts <= f->gaps[i].to &&
+		    (r->s->end_ts >= f->gaps[i].from || concluded_by_silence(r->s)))
+			drops += f->gaps[i].drops;
 	if (drops) {
 		rules_add_capture_gap(r, drops);
-		d->gap_sessions++;
+		f->fig.gap_sessions++;
 	}
-	d->sessions++;
-	for (size_t k = 0; k < d->n_sinks; k++)
-		if (d->sinks[k].ops->session)
-			d->sinks[k].ops->session(d->sinks[k].st, &d->file, r);
-	summary_add_session(&d->sum, r, d->file.path);
-	if (has_error_finding(r))
-		d->errors = 1;
-	session_report_destroy(r);
+	f->fig.sessions++;
+	if (r->verdict <= VERDICT_INCOMPLETE)
+		f->fig.by_verdict[r->verdict]++;
+	f->emit(f->ctx, r);
+}
+
+static void feed_read_source(struct live_feed *f)
+{
+	if (f->tap)
+		tap_stats(f->tap, &f->last_src);
+	f->fig.packets = f->last_src.packets;
+	f->fig.bytes = f->last_src.bytes;
+	f->fig.kernel_drops = f->last_src.kernel_drops;
+	f->fig.iface_drops = f->last_src.iface_drops;
+	const struct tcp_table_stats *ts = f->p ? pipeline_tcp_stats(f->p) : NULL;
+	if (ts) {
+		f->fig.flows = ts->flows;
+		f->fig.open_flows = ts->active;
+		f->fig.evicted = ts->evicted;
+	}
 }
 
 /* Drops grew since the last tick: remember the interval (the oldest go
  * when there are too many: a session that old is long concluded). */
-static void note_drops(struct driver *d, int64_t now_ts)
+static void note_drops(struct live_feed *f, int64_t now_ts)
 {
-	struct pkt_source_stats st;
-	tap_stats(d->tap, &st);
-	uint64_t drops = st.kernel_drops + st.iface_drops;
-	if (drops > d->drops) {
-		struct gap_span g = { d->last_tick_ts ? d->last_tick_ts : now_ts, now_ts,
-				      drops - d->drops };
-		if (d->n_gaps == GAP_SPANS) {
-			memmove(d->gaps, d->gaps + 1, sizeof d->gaps[0] * (GAP_SPANS - 1));
-			d->n_gaps--;
+	feed_read_source(f);
+	uint64_t drops = f->fig.kernel_drops + f->fig.iface_drops;
+	if (drops > f->drops) {
+		struct gap_span g = { f->last_tick_ts ? f->last_tick_ts : now_ts, now_ts,
+				      drops - f->drops };
+		if (f->n_gaps == GAP_SPANS) {
+			memmove(f->gaps, f->gaps + 1, sizeof f->gaps[0] * (GAP_SPANS - 1));
+			f->n_gaps--;
 		}
-		d->gaps[d->n_gaps++] = g;
-		d->drops = drops;
+		f->gaps[f->n_gaps++] = g;
+		f->drops = drops;
 	}
-	d->last_tick_ts = now_ts;
-}
-
-static void print_stats(struct driver *d, const struct pkt_source_stats *sst,
-			const struct tcp_table_stats *ts, FILE *f, const char *when)
-{
-	const struct pkt_source_stats st = *sst;
-	fprintf(f,
-		"tlsdiag: %s: %llu packets, %llu bytes; kernel drops %llu, interface drops %llu; "
-		"flows %llu (open %llu, evicted %llu); sessions %llu (ok %llu, warning %llu, "
-		"failed %llu, incomplete %llu; %llu with a capture gap)\n",
-		when, (unsigned long long)st.packets, (unsigned long long)st.bytes,
-		(unsigned long long)st.kernel_drops, (unsigned long long)st.iface_drops,
-		(unsigned long long)(ts ? ts->flows : 0), (unsigned long long)(ts ? ts->active : 0),
-		(unsigned long long)(ts ? ts->evicted : 0), (unsigned long long)d->sessions,
-		(unsigned long long)d->sum.by_verdict[VERDICT_OK],
-		(unsigned long long)d->sum.by_verdict[VERDICT_WARNING],
-		(unsigned long long)d->sum.by_verdict[VERDICT_FAILED],
-		(unsigned long long)d->sum.by_verdict[VERDICT_INCOMPLETE],
-		(unsigned long long)d->gap_sessions);
-	if (d->ring) {
-		struct ring_stats rs;
-		char b[600];
-		ring_get_stats(d->ring, &rs);
-		fprintf(f, "tlsdiag: %s: -w: %llu packets in %llu files (%llu removed), %s%s\n",
-			when, (unsigned long long)rs.packets, (unsigned long long)rs.files,
-			(unsigned long long)rs.removed,
-			ui_sanitize_buf(ring_current(d->ring), b, sizeof b),
-			ring_message(d->ring)[0] ? "; stopped writing" : "");
-	}
-	fflush(f);
-}
-
-/* Reopen -o FILE (SIGHUP, after log rotation) under the same stream.
- * When it cannot be opened (the user dropped to may not create files
- * there), writing goes on to the old file, with a warning. */
-static void reopen_output(const struct ui_opts *o)
-{
-	char b[600];
-	if (!o->output_path)
-		return;
-	fflush(stdout);
-	int fd = open(o->output_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-	if (fd < 0 || dup2(fd, STDOUT_FILENO) < 0) {
-		fprintf(stderr,
-			"tlsdiag: warning: -o %s cannot be reopened (%s); still writing to "
-			"the file it was\n",
-			ui_sanitize_buf(o->output_path, b, sizeof b), strerror(errno));
-	}
-	if (fd >= 0)
-		close(fd);
+	f->last_tick_ts = now_ts;
 }
 
 /* The interfaces, the ring and the privilege drop, in that order. */
-static int open_live(const struct ui_opts *o, struct driver *d, struct pkt_source *src)
+static int open_live(const struct ui_opts *o, struct live_feed *f, struct pkt_source *src)
 {
 	struct privdrop_plan plan;
 	char err[1024], b[1100];
@@ -315,8 +268,8 @@ static int open_live(const struct ui_opts *o, struct driver *d, struct pkt_sourc
 		snprintf(appl, sizeof appl, "tlsdiag %s", PACKAGE_VERSION);
 		struct ring_config rc = { o->ring_dir, "tlsdiag", o->ring_size, o->ring_files,
 					  appl };
-		d->ring = ring_open(&rc, err, sizeof err);
-		if (d->ring == NULL) {
+		f->ring = ring_open(&rc, err, sizeof err);
+		if (f->ring == NULL) {
 			fprintf(stderr, "tlsdiag: -w: %s\n", ui_sanitize_buf(err, b, sizeof b));
 			live_close(l);
 			return -1;
@@ -324,14 +277,14 @@ static int open_live(const struct ui_opts *o, struct driver *d, struct pkt_sourc
 		for (size_t i = 0; i < live_iface_count(l); i++) {
 			struct live_iface_stats s;
 			live_iface_stats(l, i, &s);
-			ring_add_iface(d->ring, (uint32_t)i, s.linktype, s.snaplen, s.name);
+			ring_add_iface(f->ring, (uint32_t)i, s.linktype, s.snaplen, s.name);
 		}
 	}
 	live_as_source(l, src);
 	return 0;
 }
 
-static int open_follow(const struct ui_opts *o, struct driver *d, struct pkt_source *src)
+static int open_follow(const struct ui_opts *o, struct pkt_source *src)
 {
 	char err[1024], b[1100];
 	struct follow_config fc = { o->follow_path, &g_stop, 0 };
@@ -343,12 +296,12 @@ static int open_follow(const struct ui_opts *o, struct driver *d, struct pkt_sou
 			return -1;
 		}
 	}
-	d->follow = follow_open(&fc, err, sizeof err);
-	if (d->follow == NULL) {
+	struct follow *fw = follow_open(&fc, err, sizeof err);
+	if (fw == NULL) {
 		fprintf(stderr, "tlsdiag: --follow: %s\n", ui_sanitize_buf(err, b, sizeof b));
 		return -1;
 	}
-	follow_as_source(d->follow, src);
+	follow_as_source(fw, src);
 	return 0;
 }
 
@@ -364,20 +317,188 @@ static char *source_name(const struct ui_opts *o)
 	return dbuf_take(&b);
 }
 
+struct live_feed *live_feed_new(const struct ui_opts *o, const struct analysis *owner,
+				pipeline_emit_fn emit, void *ctx)
+{
+	struct live_feed *f = xcalloc(1, sizeof *f);
+	struct pkt_source src = { 0 };
+	f->o = o;
+	f->emit = emit;
+	f->ctx = ctx;
+	f->live = o->n_ifaces > 0;
+	if ((f->live ? open_live(o, f, &src) : open_follow(o, &src)) != 0) {
+		free(f);
+		return NULL;
+	}
+	/* Live capture filters in the kernel: not again in user space. */
+	f->pcfg = owner->cfg;
+	if (f->live)
+		f->pcfg.filter = NULL;
+	struct pipeline_env env = { &f->pcfg, owner->trust, owner->keys, owner->now, 1 };
+	f->p = pipeline_new(&env, feed_session, f);
+	f->name = source_name(o);
+	f->tap = xcalloc(1, sizeof *f->tap);
+	f->tap->inner = src;
+	f->tap->ring = f->ring;
+	struct pkt_source tapped = { &tap_ops, f->tap };
+	pipeline_open_source(f->p, f->name, &tapped);
+	f->next_tick = clock_ns(CLOCK_MONOTONIC);
+	return f;
+}
+
+const char *live_feed_name(const struct live_feed *f)
+{
+	return f->name;
+}
+
+enum src_status live_feed_step(struct live_feed *f, int timeout_ms, uint64_t max_packets)
+{
+	enum src_status st = pipeline_pump(f->p, timeout_ms, max_packets);
+	int64_t mono = clock_ns(CLOCK_MONOTONIC);
+	if (mono >= f->next_tick) {
+		f->next_tick = mono + 250000000LL;
+		int64_t now_ts = f->tap->last_ts ? f->tap->last_ts + (clock_ns(CLOCK_REALTIME) -
+								      f->tap->last_wall)
+						 : clock_ns(CLOCK_REALTIME);
+		note_drops(f, now_ts);
+		if (f->tap->last_ts)
+			pipeline_tick(f->p, now_ts);
+		if (f->ring)
+			ring_flush(f->ring);
+	}
+	return st;
+}
+
+const struct live_figures *live_feed_figures(struct live_feed *f)
+{
+	feed_read_source(f);
+	return &f->fig;
+}
+
+void live_feed_close(struct live_feed *f, struct file_report *fr)
+{
+	if (f->tap) {
+		note_drops(f, f->tap->last_ts ? f->tap->last_ts : clock_ns(CLOCK_REALTIME));
+		feed_read_source(f);
+	}
+	f->tap = NULL;
+	pipeline_close(f->p, fr); /* closes the tap and the source: the last sessions */
+	if (fr) {
+		f->fig.flows = fr->tcp.flows;
+		f->fig.open_flows = fr->tcp.active;
+		f->fig.evicted = fr->tcp.evicted;
+	}
+	ring_close(f->ring);
+	f->ring = NULL;
+}
+
+void live_feed_free(struct live_feed *f)
+{
+	if (f == NULL)
+		return;
+	if (f->tap)
+		live_feed_close(f, NULL);
+	pipeline_free(f->p);
+	free(f->name);
+	free(f);
+}
+
+/* ------------------------------------------------------------ the run */
+
+struct driver {
+	struct sink *sinks;
+	size_t n_sinks;
+	struct sink_file file;
+	struct run_summary sum;
+	int errors;
+};
+
+static int has_error_finding(const struct session_report *r)
+{
+	for (size_t i = 0; i < r->nf; i++)
+		if (r->f[i].sev == SEV_ERROR)
+			return 1;
+	return 0;
+}
+
+static void on_session(void *ctx, struct session_report *r)
+{
+	struct driver *d = ctx;
+	for (size_t k = 0; k < d->n_sinks; k++)
+		if (d->sinks[k].ops->session)
+			d->sinks[k].ops->session(d->sinks[k].st, &d->file, r);
+	summary_add_session(&d->sum, r, d->file.path);
+	if (has_error_finding(r))
+		d->errors = 1;
+	session_report_destroy(r);
+}
+
+void live_figures_line(const struct live_figures *g, char *buf, size_t len)
+{
+	snprintf(buf, len,
+		 "%llu packets, %llu bytes; kernel drops %llu, interface drops %llu; flows %llu "
+		 "(open %llu, evicted %llu); sessions %llu (ok %llu, warning %llu, failed %llu, "
+		 "incomplete %llu; %llu with a capture gap)",
+		 (unsigned long long)g->packets, (unsigned long long)g->bytes,
+		 (unsigned long long)g->kernel_drops, (unsigned long long)g->iface_drops,
+		 (unsigned long long)g->flows, (unsigned long long)g->open_flows,
+		 (unsigned long long)g->evicted, (unsigned long long)g->sessions,
+		 (unsigned long long)g->by_verdict[VERDICT_OK],
+		 (unsigned long long)g->by_verdict[VERDICT_WARNING],
+		 (unsigned long long)g->by_verdict[VERDICT_FAILED],
+		 (unsigned long long)g->by_verdict[VERDICT_INCOMPLETE],
+		 (unsigned long long)g->gap_sessions);
+}
+
+static void print_stats(struct live_feed *f, const struct live_figures *g, FILE *out,
+			const char *when)
+{
+	char line[600], b[600];
+	live_figures_line(g, line, sizeof line);
+	fprintf(out, "tlsdiag: %s: %s\n", when, line);
+	if (f->ring) {
+		struct ring_stats rs;
+		ring_get_stats(f->ring, &rs);
+		fprintf(out, "tlsdiag: %s: -w: %llu packets in %llu files (%llu removed), %s%s\n",
+			when, (unsigned long long)rs.packets, (unsigned long long)rs.files,
+			(unsigned long long)rs.removed,
+			ui_sanitize_buf(ring_current(f->ring), b, sizeof b),
+			ring_message(f->ring)[0] ? "; stopped writing" : "");
+	}
+	fflush(out);
+}
+
+/* Reopen -o FILE (SIGHUP, after log rotation) under the same stream.
+ * When it cannot be opened (the user dropped to may not create files
+ * there), writing goes on to the old file, with a warning. */
+static void reopen_output(const struct ui_opts *o)
+{
+	char b[600];
+	if (!o->output_path)
+		return;
+	fflush(stdout);
+	int fd = open(o->output_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+	if (fd < 0 || dup2(fd, STDOUT_FILENO) < 0) {
+		fprintf(stderr,
+			"tlsdiag: warning: -o %s cannot be reopened (%s); still writing to "
+			"the file it was\n",
+			ui_sanitize_buf(o->output_path, b, sizeof b), strerror(errno));
+	}
+	if (fd >= 0)
+		close(fd);
+}
+
 int live_run(const struct ui_opts *o, struct sink *sinks, size_t n_sinks)
 {
 	struct analysis owner;
 	struct driver d;
-	struct pkt_source src = { 0 };
 	struct file_report fr;
 	char err[512];
-	int rc, failed_source = 0;
+	int rc, failed_source = 0, write_failed = 0;
 
 	memset(&d, 0, sizeof d);
-	d.o = o;
 	d.sinks = sinks;
 	d.n_sinks = n_sinks;
-	d.live = o->n_ifaces > 0;
 	catch_signals();
 
 	/* Trust stores first: a bad --trust fails before anything opens. */
@@ -392,26 +513,14 @@ int live_run(const struct ui_opts *o, struct sink *sinks, size_t n_sinks)
 			return EXIT_USAGE;
 		}
 	}
-	if ((d.live ? open_live(o, &d, &src) : open_follow(o, &d, &src)) != 0) {
+	struct live_feed *f = live_feed_new(o, &owner, on_session, &d);
+	if (f == NULL) {
 		analysis_free(&owner);
 		x509_thread_done();
 		return EXIT_USAGE;
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
-
-	/* Live capture filters in the kernel: not again in user space. */
-	struct analysis_config pcfg = owner.cfg;
-	if (d.live)
-		pcfg.filter = NULL;
-	struct pipeline_env env = { &pcfg, owner.trust, owner.keys, owner.now, 1 };
-	struct pipeline *p = pipeline_new(&env, on_session, &d);
-	char *name = source_name(o);
-	d.file = (struct sink_file){ name, 0 };
-
-	d.tap = xcalloc(1, sizeof *d.tap);
-	d.tap->inner = src;
-	d.tap->ring = d.ring;
-	struct pkt_source tapped = { &tap_ops, d.tap };
+	d.file = (struct sink_file){ live_feed_name(f), 0 };
 
 	summary_init(&d.sum, time(NULL), o->acfg.expiring_days >= 0 ? o->acfg.expiring_days : 30);
 	d.sum.max_certs = o->max_certs;
@@ -421,57 +530,36 @@ int live_run(const struct ui_opts *o, struct sink *sinks, size_t n_sinks)
 	summary_add_store(&d.sum, &owner.store_report);
 	if (has_error_finding(&owner.store_report))
 		d.errors = 1;
-	pipeline_open_source(p, name, &tapped);
 	fflush(stdout);
 
-	int64_t next_tick = clock_ns(CLOCK_MONOTONIC);
 	while (!g_stop) {
-		enum src_status st = pipeline_pump(p, 100, 4096);
+		enum src_status st = live_feed_step(f, 100, 4096);
 		if (st != SRC_OK && st != SRC_AGAIN) {
 			failed_source = st != SRC_EOF;
 			break;
 		}
-		int64_t mono = clock_ns(CLOCK_MONOTONIC);
-		if (mono >= next_tick) {
-			next_tick = mono + 250000000LL;
-			int64_t now_ts = d.tap->last_ts
-						 ? d.tap->last_ts + (clock_ns(CLOCK_REALTIME) -
-								     d.tap->last_wall)
-						 : clock_ns(CLOCK_REALTIME);
-			note_drops(&d, now_ts);
-			if (d.tap->last_ts)
-				pipeline_tick(p, now_ts);
-			if (d.ring)
-				ring_flush(d.ring);
-		}
 		if (g_stats) {
-			struct pkt_source_stats sst;
 			g_stats = 0;
-			tap_stats(d.tap, &sst);
-			print_stats(&d, &sst, pipeline_tcp_stats(p), stderr, "so far");
+			print_stats(f, live_feed_figures(f), stderr, "so far");
 		}
 		if (g_reopen) {
 			g_reopen = 0;
 			reopen_output(o);
 		}
-		if (fflush(stdout) != 0 && !d.write_failed) {
+		if (fflush(stdout) != 0 && !write_failed) {
 			perror("tlsdiag: output");
-			d.write_failed = 1;
+			write_failed = 1;
 		}
 	}
 
 	/* The end: every open flow's session, then the figures. */
-	struct pkt_source_stats sst;
-	tap_stats(d.tap, &sst);
-	note_drops(&d, d.tap->last_ts ? d.tap->last_ts : clock_ns(CLOCK_REALTIME));
 	memset(&fr, 0, sizeof fr);
-	pipeline_close(p, &fr); /* closes the tap and the source */
-	d.tap = NULL;
+	live_feed_close(f, &fr);
 	if (o->verbose >= 0)
-		print_stats(&d, &sst, &fr.tcp, stderr, "at the end");
+		print_stats(f, &f->fig, stderr, "at the end");
 	if (failed_source) {
 		char b[700];
-		fprintf(stderr, "tlsdiag: %s: %s\n", ui_sanitize_buf(name, err, sizeof err),
+		fprintf(stderr, "tlsdiag: %s: %s\n", ui_sanitize_buf(d.file.path, err, sizeof err),
 			ui_sanitize_buf(fr.cap.message[0] ? fr.cap.message : "capture failed", b,
 					sizeof b));
 	}
@@ -483,14 +571,12 @@ int live_run(const struct ui_opts *o, struct sink *sinks, size_t n_sinks)
 	for (size_t k = 0; k < n_sinks; k++)
 		if (sinks[k].ops->end)
 			sinks[k].ops->end(sinks[k].st, &d.sum);
-	ring_close(d.ring);
 
-	rc = failed_source || d.write_failed ? EXIT_USAGE : d.errors ? EXIT_FINDINGS : EXIT_CLEAN;
+	rc = failed_source || write_failed ? EXIT_USAGE : d.errors ? EXIT_FINDINGS : EXIT_CLEAN;
 	summary_free(&d.sum);
 	free(fr.path);
-	pipeline_free(p);
+	live_feed_free(f); /* after every session: they hold its certificates */
 	analysis_free(&owner);
 	x509_thread_done();
-	free(name);
 	return rc;
 }
