@@ -65,7 +65,7 @@ int main(int argc, char **argv)
 	case MODE_AUTO:
 		/* Extra outputs ask for a batch run; a terminal gets the TUI. */
 		if (opts.html_path || opts.db_path || opts.export_dir || opts.output_path ||
-		    opts.n_ifaces || opts.follow_path || !isatty(STDOUT_FILENO))
+		    !isatty(STDOUT_FILENO))
 			opts.mode = MODE_REPORT;
 		else
 			opts.mode = MODE_TUI;
@@ -74,11 +74,6 @@ int main(int argc, char **argv)
 	}
 	opts.progress = !extra.quiet && opts.mode != MODE_TUI && isatty(STDERR_FILENO);
 
-	if (opts.mode == MODE_TUI && (opts.n_ifaces || opts.follow_path)) {
-		fputs("tlsdiag: the TUI does not capture live yet: use --report or --json\n",
-		      stderr);
-		return EXIT_USAGE;
-	}
 	if (opts.mode == MODE_TUI) {
 		if (opts.html_path || opts.db_path || opts.export_dir)
 			fputs("tlsdiag: --html, --db and --export-certs are ignored with --tui\n",
