@@ -388,8 +388,6 @@ void live_feed_close(struct live_feed *f, struct file_report *fr)
 		f->fig.open_flows = fr->tcp.active;
 		f->fig.evicted = fr->tcp.evicted;
 	}
-	ring_close(f->ring);
-	f->ring = NULL;
 }
 
 void live_feed_free(struct live_feed *f)
@@ -398,6 +396,7 @@ void live_feed_free(struct live_feed *f)
 		return;
 	if (f->tap)
 		live_feed_close(f, NULL);
+	ring_close(f->ring);
 	pipeline_free(f->p);
 	free(f->name);
 	free(f);
@@ -557,6 +556,8 @@ int live_run(const struct ui_opts *o, struct sink *sinks, size_t n_sinks)
 	live_feed_close(f, &fr);
 	if (o->verbose >= 0)
 		print_stats(f, &f->fig, stderr, "at the end");
+	ring_close(f->ring); /* after its figures */
+	f->ring = NULL;
 	if (failed_source) {
 		char b[700];
 		fprintf(stderr, "tlsdiag: %s: %s\n", ui_sanitize_buf(d.file.path, err, sizeof err),

@@ -78,7 +78,7 @@ def main():
         s.recv(64)
         s.close()
         done += 1
-        if done == 1000 and seconds == 0:
+        if done == 1000:
             if not wait_sessions(out, done):
                 print("lag: %d sessions written of %d" % (sessions_written(out), done))
             print("rss1k %d" % rss_kb(pid), flush=True)

@@ -16,7 +16,7 @@
 #  - SIGINT ends cleanly: the open flows' sessions and the summary are
 #    written, the final figures printed, exit status 1 (findings);
 #  - -w DIR writes a pcapng ring that tlsdiag reads back with the same
-#    session;
+#    session; -C and -W bound its files' size and number;
 #  - kernel drops (a small -B, tlsdiag stopped during a flood) are in the
 #    figures, and the session open meanwhile gets capture_gap.
 #
@@ -183,6 +183,25 @@ ls "$TMP"/ring/tlsdiag-*.pcapng >/dev/null 2>&1 || fail "-w wrote no pcapng file
 n=$(grep -c '"id":"unknown_ca"' "$TMP/ring.json")
 [ "$n" = 2 ] || fail "the -w ring has $n unknown_ca sessions, expected 2"
 
+# 8b. -C/-W bound the ring: 4 KiB files, 2 kept, whatever was captured.
+"$TLSDIAG" -i lo -f 'tcp port 4433' --json -w "$TMP/small" -C 4K -W 2 >/dev/null \
+	2>"$TMP/small.err" &
+W=$!
+cleanup_pids="$cleanup_pids $W"
+sleep 0.5
+for i in 1 2 3 4; do client 4433; done
+sleep 0.3
+kill -INT $W
+wait $W
+n=$(ls "$TMP"/small/tlsdiag-*.pcapng 2>/dev/null | wc -l)
+[ "$n" = 2 ] || fail "-W 2: $n files in the ring"
+for f in "$TMP"/small/tlsdiag-*.pcapng; do
+	sz=$(stat -c %s "$f")
+	[ "$sz" -le 4096 ] || fail "-C 4K: $f has $sz bytes"
+done
+grep -q 'at the end: -w: .* packets in [3-9][0-9]* files ([1-9][0-9]* removed)' \
+	"$TMP/small.err" || fail "the final figures do not show the ring rotating: $(cat "$TMP/small.err")"
+
 # 9. Kernel drops mark the sessions open meanwhile with capture_gap: a
 #    handshake left open (the silent server), tlsdiag stopped while a
 #    flood overflows its small buffer (-B 2048), then resumed.
@@ -202,10 +221,22 @@ try:
 except ssl.SSLWantReadError:
     pass
 c.sendall(o.read())
+open("'"$TMP/gap.sent"'", "w").close()
 time.sleep(3)
 ' &
 idle=$!
-sleep 0.2
+# Stop it only once it has taken the handshake's packets (SYN to the
+# ClientHello's ACK: 5), as its figures (SIGUSR1) say.
+i=0
+while [ $i -lt 60 ]; do
+	if [ -e "$TMP/gap.sent" ]; then
+		kill -USR1 $G
+		sleep 0.05
+		grep -q 'so far: \([5-9]\|[1-9][0-9][0-9]*\) packets' "$TMP/gap.err" && break
+	fi
+	sleep 0.05
+	i=$((i + 1))
+done
 kill -STOP $G
 "$PY" -c '
 import socket
