@@ -220,7 +220,28 @@ uint64_t span_hash64(struct span s)
 
 uint32_t span_sum16(struct span s, uint32_t acc)
 {
+	/* Every TCP and UDP payload is summed: eight bytes at a time in the
+	 * host's order into 64 bits (no carry is lost), folded, then turned
+	 * to network order, since a one's complement sum does not depend on
+	 * the byte order it is taken in (RFC 1071 2(B)). */
+	uint64_t w64 = 0;
 	size_t i = 0;
+	for (; i + 8 <= s.n; i += 8) {
+		uint64_t w;
+		memcpy(&w, s.p + i, 8);
+		w64 += (w & 0xffffffffu) + (w >> 32);
+	}
+	for (; i + 4 <= s.n; i += 4) {
+		uint32_t w;
+		memcpy(&w, s.p + i, 4);
+		w64 += w;
+	}
+	while (w64 >> 16)
+		w64 = (w64 & 0xffff) + (w64 >> 16);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	w64 = (w64 >> 8 | w64 << 8) & 0xffff;
+#endif
+	acc = (acc & 0xffff) + (acc >> 16) + (uint32_t)w64;
 	for (; i + 1 < s.n; i += 2)
 		acc += (uint32_t)s.p[i] << 8 | s.p[i + 1];
 	if (i < s.n)

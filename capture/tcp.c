@@ -33,12 +33,17 @@ struct tcp_seg_node {
 	uint8_t data[];
 };
 
+struct flow_list {
+	struct tcp_flow *head, *tail;
+};
+
 struct tcp_table {
 	struct tcp_config cfg;
 	struct tcp_handler h;
 	struct tcp_flow **buckets;
 	size_t nbuckets;
-	struct tcp_flow *lru_head, *lru_tail; /* head: most recently active */
+	struct flow_list lru;	 /* open flows; head: most recently active */
+	struct flow_list closed; /* closed flows lingering, the same way */
 	uint64_t next_id;
 	int64_t now;
 	struct tcp_table_stats st;
@@ -61,6 +66,7 @@ void tcp_config_default(struct tcp_config *c)
 	c->max_flows = 100000;
 	c->max_buffer = 4u * 1024 * 1024;
 	c->idle_timeout_ns = 300LL * 1000000000;
+	c->linger_ns = TCP_LINGER_NS;
 }
 
 struct tcp_table *tcp_table_new(const struct tcp_config *cfg, const struct tcp_handler *h)
@@ -114,31 +120,48 @@ static size_t bucket_of(const struct tcp_table *t, const struct endpoint *a,
 
 /* ---- LRU ---- */
 
-static void lru_unlink(struct tcp_table *t, struct tcp_flow *f)
+/* A flow is on one of two lists: open flows, or closed flows lingering
+ * (state TCP_CLOSED), each by last activity. */
+static struct flow_list *list_of(struct tcp_table *t, const struct tcp_flow *f)
+{
+	return f->state == TCP_CLOSED ? &t->closed : &t->lru;
+}
+
+static void list_unlink(struct flow_list *l, struct tcp_flow *f)
 {
 	if (f->lru_prev)
 		f->lru_prev->lru_next = f->lru_next;
-	else
-		t->lru_head = f->lru_next;
+	else if (l->head == f)
+		l->head = f->lru_next;
 	if (f->lru_next)
 		f->lru_next->lru_prev = f->lru_prev;
-	else
-		t->lru_tail = f->lru_prev;
+	else if (l->tail == f)
+		l->tail = f->lru_prev;
 	f->lru_prev = f->lru_next = NULL;
+}
+
+static void list_front(struct flow_list *l, struct tcp_flow *f)
+{
+	if (l->head == f)
+		return;
+	if (f->lru_prev || f->lru_next || l->tail == f)
+		list_unlink(l, f);
+	f->lru_next = l->head;
+	if (l->head)
+		l->head->lru_prev = f;
+	l->head = f;
+	if (l->tail == NULL)
+		l->tail = f;
+}
+
+static void lru_unlink(struct tcp_table *t, struct tcp_flow *f)
+{
+	list_unlink(list_of(t, f), f);
 }
 
 static void lru_front(struct tcp_table *t, struct tcp_flow *f)
 {
-	if (t->lru_head == f)
-		return;
-	if (f->lru_prev || f->lru_next || t->lru_tail == f)
-		lru_unlink(t, f);
-	f->lru_next = t->lru_head;
-	if (t->lru_head)
-		t->lru_head->lru_prev = f;
-	t->lru_head = f;
-	if (t->lru_tail == NULL)
-		t->lru_tail = f;
+	list_front(list_of(t, f), f);
 }
 
 /* ---- delivery ---- */
@@ -589,7 +612,9 @@ static void flow_close(struct tcp_table *t, struct tcp_flow *f, enum tcp_close_r
 	free_ooo(t, &f->d[1]);
 	recent_free(&f->d[0]);
 	recent_free(&f->d[1]);
+	lru_unlink(t, f); /* from the open flows to the lingering ones */
 	f->state = TCP_CLOSED;
+	lru_front(t, f);
 	switch (why) {
 	case TCP_CLOSE_FIN: t->st.closed_fin++; break;
 	case TCP_CLOSE_RST: t->st.closed_rst++; break;
@@ -625,15 +650,18 @@ static void flow_end(struct tcp_table *t, struct tcp_flow *f, enum tcp_close_rea
 	flow_destroy(t, f);
 }
 
-/* Close flows idle for longer than the timeout (capture time). */
+/* Close flows idle for longer than the timeout, and let closed flows go
+ * after lingering (capture time). */
 static void expire(struct tcp_table *t)
 {
 	/* 128-bit: timestamps are arbitrary (hostile) 64-bit values. */
-	while (t->lru_tail &&
-	       (__int128)t->now - t->lru_tail->last_ts > (__int128)t->cfg.idle_timeout_ns) {
-		struct tcp_flow *f = t->lru_tail;
-		flow_end(t, f, f->state == TCP_CLOSED ? TCP_CLOSE_FIN : TCP_CLOSE_IDLE);
-	}
+	int64_t linger = t->cfg.linger_ns < t->cfg.idle_timeout_ns ? t->cfg.linger_ns
+								   : t->cfg.idle_timeout_ns;
+	while (t->closed.tail && (__int128)t->now - t->closed.tail->last_ts > (__int128)linger)
+		flow_destroy(t, t->closed.tail);
+	while (t->lru.tail &&
+	       (__int128)t->now - t->lru.tail->last_ts > (__int128)t->cfg.idle_timeout_ns)
+		flow_end(t, t->lru.tail, TCP_CLOSE_IDLE);
 }
 
 static struct tcp_flow *lookup(struct tcp_table *t, const struct tcp_seg *s, int *dir)
@@ -654,10 +682,10 @@ static struct tcp_flow *lookup(struct tcp_table *t, const struct tcp_seg *s, int
 
 static struct tcp_flow *create(struct tcp_table *t, const struct tcp_seg *s, int *dir)
 {
-	if (t->st.active >= t->cfg.max_flows && t->lru_tail) {
-		struct tcp_flow *v = t->lru_tail;
-		flow_end(t, v, v->state == TCP_CLOSED ? TCP_CLOSE_FIN : TCP_CLOSE_EVICTED);
-	}
+	if (t->st.active >= t->cfg.max_flows && t->closed.tail)
+		flow_destroy(t, t->closed.tail); /* a lingering flow goes first */
+	else if (t->st.active >= t->cfg.max_flows && t->lru.tail)
+		flow_end(t, t->lru.tail, TCP_CLOSE_EVICTED);
 	struct tcp_flow *f = xcalloc(1, sizeof *f);
 	int src_is_client;
 	if ((s->flags & (TCPF_SYN | TCPF_ACK)) == TCPF_SYN) {
@@ -756,12 +784,15 @@ void tcp_table_input(struct tcp_table *t, const struct tcp_seg *s)
 		flow_close(t, f, TCP_CLOSE_RST);
 		return;
 	}
+	/* An ignored flow delivers nothing: its FINs end it without waiting
+	 * for the bytes before them. */
 	for (int i = 0; i < 2; i++)
-		if (f->d[i].fin_seen && f->d[i].next_off >= f->d[i].fin_off &&
+		if (f->d[i].fin_seen && (f->ignored || f->d[i].next_off >= f->d[i].fin_off) &&
 		    f->state != TCP_CLOSED)
 			f->state = TCP_CLOSING;
-	if (f->d[0].fin_seen && f->d[1].fin_seen && f->d[0].next_off >= f->d[0].fin_off &&
-	    f->d[1].next_off >= f->d[1].fin_off)
+	if (f->d[0].fin_seen && f->d[1].fin_seen &&
+	    (f->ignored ||
+	     (f->d[0].next_off >= f->d[0].fin_off && f->d[1].next_off >= f->d[1].fin_off)))
 		flow_close(t, f, TCP_CLOSE_FIN);
 }
 
@@ -774,10 +805,10 @@ void tcp_table_advance(struct tcp_table *t, int64_t now_ns)
 
 void tcp_table_finish(struct tcp_table *t)
 {
-	while (t->lru_tail) {
-		struct tcp_flow *f = t->lru_tail;
-		flow_end(t, f, TCP_CLOSE_END);
-	}
+	while (t->lru.tail)
+		flow_end(t, t->lru.tail, TCP_CLOSE_END);
+	while (t->closed.tail)
+		flow_destroy(t, t->closed.tail);
 }
 
 void tcp_table_free(struct tcp_table *t)

@@ -20,8 +20,10 @@
  * Memory: at most max_flows flows (the least recently active is evicted),
  * at most max_buffer bytes held out of order per direction (past that the
  * hole is declared a gap), flows idle for idle_timeout are closed. All
- * evictions are counted. A flow the handler ignores (its data callback
- * returned TCP_IGNORE) buffers nothing.
+ * evictions are counted; a closed flow lingers for linger_ns (so late ACKs
+ * and retransmissions are still counted), then leaves. A flow the handler
+ * ignores (its data callback returned TCP_IGNORE) buffers nothing, and its
+ * two FINs close it.
  * Each direction that delivered data also keeps its last TCP_RECENT_BYTES
  * until the peer acknowledges all of them (so a retransmission of bytes
  * already acknowledged is counted but cannot be compared).
@@ -35,11 +37,13 @@
 #include "capture/decode.h"
 
 #define TCP_RECENT_BYTES 2048
+#define TCP_LINGER_NS (30LL * 1000000000) /* a closed flow, capture time */
 
 struct tcp_config {
 	size_t max_flows;	 /* default 100000 */
 	size_t max_buffer;	 /* out-of-order bytes per direction, default 4 MiB */
 	int64_t idle_timeout_ns; /* default 300 s (capture time) */
+	int64_t linger_ns;	 /* closed flows, default TCP_LINGER_NS (at most the above) */
 };
 void tcp_config_default(struct tcp_config *c);
 

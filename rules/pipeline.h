@@ -61,7 +61,7 @@ typedef void (*pipeline_emit_fn)(void *ctx, struct session_report *r);
 struct pipeline;
 
 /* Certificates that no session holds kept for reuse (the cache's limit). */
-#define PIPELINE_CERTS_KEPT 4096
+#define PIPELINE_CERTS_KEPT 256
 
 struct pipeline *pipeline_new(const struct pipeline_env *env, pipeline_emit_fn emit, void *ctx);
 

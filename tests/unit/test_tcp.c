@@ -893,6 +893,9 @@ static void test_ignore(void)
 	CHECK_EQ_INT(tcp_table_stats(R.t)->buffered_bytes, 0);
 	tx(CLI, C + 12, S + 5, FA, NULL);
 	tx(SRV, S + 5, C + 13, FA, NULL);
+	/* Its FINs end it: nothing before them is waited for. */
+	CHECK_EQ_INT(fr(1)->closes, 1);
+	CHECK_EQ_INT(fr(1)->why, TCP_CLOSE_FIN);
 	finish();
 	CHECK_EQ_STR(fr(1)->text[0], "abc");
 	CHECK_EQ_STR(fr(1)->text[1], "");
@@ -902,6 +905,76 @@ static void test_ignore(void)
 	CHECK_EQ_INT(fr(1)->st[1].dropped_ignored, 4);
 	CHECK_EQ_INT(fr(1)->st[0].payload_segments, 4);
 	CHECK_EQ_INT(tcp_table_stats(R.t)->ignored_flows, 1);
+	end();
+}
+
+/* A closed flow lingers (late segments are counted) for linger_ns of
+ * capture time, then leaves; a lingering flow is the first to make room. */
+static void test_linger(void)
+{
+	struct tcp_config cfg;
+	tcp_config_default(&cfg);
+	CHECK_EQ_INT(cfg.linger_ns, 30LL * 1000000000);
+	start_cfg(&cfg);
+	R.cport = 40001;
+	handshake();			 /* 1-3 */
+	tx(CLI, C + 1, S + 1, PA, "ab"); /* 4 */
+	tx(CLI, C + 3, S + 1, FA, NULL); /* 5 */
+	tx(SRV, S + 1, C + 4, FA, NULL); /* 6 */
+	tx(CLI, C + 4, S + 2, A, NULL);	 /* 7 */
+	CHECK_EQ_INT(fr(1)->closes, 1);
+	CHECK_EQ_INT(fr(1)->why, TCP_CLOSE_FIN);
+	R.ts_base = 20LL * 1000000000;
+	tx(CLI, C + 1, S + 1, PA, "ab"); /* 8 at 20 s: a late retransmission */
+	CHECK_EQ_INT(fr(1)->releases, 0);
+	R.cport = 40002;
+	R.ts_base = 51LL * 1000000000; /* 31 s after its last segment */
+	tx(CLI, C, 0, TCPF_SYN, NULL); /* 9: flow 2 */
+	CHECK_EQ_INT(fr(1)->releases, 1);
+	CHECK_EQ_INT(fr(1)->released_segments, 6);
+	CHECK_EQ_INT(fr(1)->released_last_frame, 8);
+	CHECK_EQ_INT(tcp_table_stats(R.t)->active, 1);
+	CHECK_EQ_INT(tcp_table_stats(R.t)->closed_fin, 1);
+	CHECK_EQ_INT(tcp_table_stats(R.t)->closed_idle, 0);
+	finish();
+	end();
+
+	/* Room for a new flow: the lingering one goes, not the open one. */
+	cfg.max_flows = 2;
+	start_cfg(&cfg);
+	R.cport = 40001;
+	handshake(); /* flow 1 */
+	tx(CLI, C + 1, S + 1, FA, NULL);
+	tx(SRV, S + 1, C + 2, FA, NULL);
+	R.cport = 40002;
+	handshake(); /* flow 2, open, more recent */
+	R.cport = 40001;
+	tx(CLI, C + 2, S + 2, A, NULL); /* flow 1 lingers, most recently active */
+	R.cport = 40003;
+	tx(CLI, C, 0, TCPF_SYN, NULL); /* flow 3 */
+	CHECK_EQ_INT(fr(1)->releases, 1);
+	CHECK_EQ_INT(fr(2)->closes, 0);
+	CHECK_EQ_INT(tcp_table_stats(R.t)->evicted, 0);
+	finish();
+	end();
+}
+
+/* Bytes the peer acknowledged leave the ring of recent bytes: a
+ * retransmission of them is counted, not compared. */
+static void test_ring_acked(void)
+{
+	start();
+	handshake();
+	tx(CLI, C + 1, S + 1, PA, "abc"); /* 4 */
+	tx(CLI, C + 1, S + 1, PA, "aXc"); /* 5: compared: differs */
+	tx(SRV, S + 1, C + 4, A, NULL);	  /* 6: all of it acknowledged */
+	tx(CLI, C + 1, S + 1, PA, "aYc"); /* 7: not compared */
+	tx(CLI, C + 4, S + 1, PA, "de");  /* 8: the ring again */
+	tx(CLI, C + 4, S + 1, PA, "dZ");  /* 9: compared: differs */
+	finish();
+	CHECK_EQ_STR(fr(1)->text[0], "abcde");
+	CHECK_EQ_INT(fr(1)->st[0].retransmits, 3);
+	CHECK_EQ_INT(fr(1)->st[0].overlap_conflicts, 2);
 	end();
 }
 
@@ -1006,6 +1079,8 @@ int main(void)
 	test_idle();
 	test_max_buffer();
 	test_ignore();
+	test_linger();
+	test_ring_acked();
 	test_snaplen_cut();
 	test_tfo();
 	test_ipv6_and_free();
