@@ -28,33 +28,34 @@
 PY=/usr/bin/python3
 PKI=$top_srcdir/tests/bench/pki
 
-if [ -z "$TLSDIAG_LIVE_NETNS" ]; then
-	need_tlsdiag
-	need_tool "$OPENSSL" openssl
-	need_tool "$PY" python3
-	command -v unshare >/dev/null 2>&1 || skip "unshare not available"
-	command -v ip >/dev/null 2>&1 || skip "ip (iproute2) not available"
-	[ "$(id -u)" = 0 ] || skip "capturing needs root (CAP_NET_RAW) and a network namespace"
-	unshare -n true 2>/dev/null || skip "cannot make a network namespace (unshare -n)"
-	TLSDIAG_LIVE_NETNS=1 exec unshare -n sh "$0" "$@"
-fi
-
-ip link set lo up || skip "cannot bring up loopback in the namespace"
+need_tlsdiag
+need_tool "$OPENSSL" openssl
+need_tool "$PY" python3
+live_netns "$0" "$@"
 make_tmp
 chmod 755 "$TMP"
 cleanup_pids=
 trap 'for p in $cleanup_pids; do kill "$p" 2>/dev/null; done; rm -rf "$TMP"' EXIT
 
-ms() { date +%s%3N; }
-
-# wait_for FILE PATTERN MS: 0 when a line of FILE matches within MS.
-wait_for() {
-	_end=$(($(ms) + $3))
-	while [ "$(ms)" -lt "$_end" ]; do
-		grep -q "$2" "$1" 2>/dev/null && return 0
-		sleep 0.02
-	done
-	return 1
+# hello PORT SECONDS [MARKER]: a TLS 1.2 ClientHello to PORT, then
+# silence for SECONDS (MARKER made once it is sent); in the background.
+hello() {
+	"$PY" -c '
+import socket, ssl, sys, time
+c = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+ctx = ssl.create_default_context(); ctx.check_hostname = False
+ctx.verify_mode = ssl.CERT_NONE
+o = ssl.MemoryBIO(); i = ssl.MemoryBIO()
+t = ctx.wrap_bio(i, o, server_hostname="idle.example")
+try:
+    t.do_handshake()
+except ssl.SSLWantReadError:
+    pass
+c.sendall(o.read())
+if len(sys.argv) > 3:
+    open(sys.argv[3], "w").close()
+time.sleep(float(sys.argv[2]))
+' "$@" &
 }
 
 server() { # PORT: a server sending only its leaf (the client lacks the issuer)
@@ -105,7 +106,7 @@ sleep 0.5 # pcap_activate
 # 1. The rejected handshake, in the stream within a second.
 client 4433
 t0=$(ms)
-if wait_for "$TMP/log/out.json" '"type":"session".*"port":4433' 1000; then
+if wait_line "$TMP/log/out.json" '"type":"session".*"port":4433' 1000; then
 	note "session streamed $(($(ms) - t0)) ms after the handshake"
 else
 	fail "no session for port 4433 in the JSON stream within a second"
@@ -127,25 +128,10 @@ client 4434
 
 # 4. Idle by wall clock: the handshake to the silent server concludes
 #    after --idle-timeout 1 with no packet after it.
-"$PY" -c '
-import socket, time
-c = socket.create_connection(("127.0.0.1", 4435))
-# A TLS 1.2 ClientHello, then silence for 4 s.
-import ssl
-ctx = ssl.create_default_context(); ctx.check_hostname = False
-ctx.verify_mode = ssl.CERT_NONE
-o = ssl.MemoryBIO(); i = ssl.MemoryBIO()
-t = ctx.wrap_bio(i, o, server_hostname="idle.example")
-try:
-    t.do_handshake()
-except ssl.SSLWantReadError:
-    pass
-c.sendall(o.read())
-time.sleep(4)
-' &
+hello 4435 4
 idle=$!
 t0=$(ms)
-if wait_for "$TMP/log/out.json" '"port":4435' 3000; then
+if wait_line "$TMP/log/out.json" '"port":4435' 3000; then
 	note "idle session concluded $(($(ms) - t0)) ms after its ClientHello"
 	kill -0 $idle 2>/dev/null || fail "the idle connection was already closed"
 else
@@ -154,7 +140,7 @@ fi
 
 # 5. SIGUSR1: the figures on stderr, the capture goes on.
 kill -USR1 $T
-wait_for "$TMP/err.txt" 'so far: .* packets' 2000 || fail "SIGUSR1 printed no figures"
+wait_line "$TMP/err.txt" 'so far: .* packets' 2000 || fail "SIGUSR1 printed no figures"
 grep 'so far' "$TMP/err.txt" | grep -q 'kernel drops 0' ||
 	fail "SIGUSR1 figures lack the kernel drops: $(cat "$TMP/err.txt")"
 
@@ -163,7 +149,7 @@ mv "$TMP/log/out.json" "$TMP/log/out.json.1"
 kill -HUP $T
 sleep 0.3
 client 4433
-wait_for "$TMP/log/out.json" '"port":4433' 1000 || fail "after SIGHUP, no session in the new -o FILE"
+wait_line "$TMP/log/out.json" '"port":4433' 1000 || fail "after SIGHUP, no session in the new -o FILE"
 
 # 7. SIGINT: clean end, summary written, figures printed, exit 1.
 kill -INT $T
@@ -209,21 +195,7 @@ grep -q 'at the end: -w: .* packets in [3-9][0-9]* files ([1-9][0-9]* removed)' 
 G=$!
 cleanup_pids="$cleanup_pids $G"
 sleep 0.5
-"$PY" -c '
-import socket, ssl, time
-c = socket.create_connection(("127.0.0.1", 4435))
-ctx = ssl.create_default_context(); ctx.check_hostname = False
-ctx.verify_mode = ssl.CERT_NONE
-o = ssl.MemoryBIO(); i = ssl.MemoryBIO()
-t = ctx.wrap_bio(i, o, server_hostname="gap.example")
-try:
-    t.do_handshake()
-except ssl.SSLWantReadError:
-    pass
-c.sendall(o.read())
-open("'"$TMP/gap.sent"'", "w").close()
-time.sleep(3)
-' &
+hello 4435 3 "$TMP/gap.sent"
 idle=$!
 # Stop it only once it has taken the handshake's packets (SYN to the
 # ClientHello's ACK: 5), as its figures (SIGUSR1) say.
@@ -245,14 +217,14 @@ for n in range(20000):
     s.sendto(b"x" * 1000, ("127.0.0.1", 9))
 '
 kill -CONT $G
-if wait_for "$TMP/gap.json" '"type":"session"' 3000; then
+if wait_line "$TMP/gap.json" '"type":"session"' 3000; then
 	grep '"type":"session"' "$TMP/gap.json" | grep -q '"id":"capture_gap"' ||
 		fail "kernel drops, but the session open meanwhile has no capture_gap"
 else
 	fail "no session after the drops"
 fi
 kill -USR1 $G
-wait_for "$TMP/gap.err" 'so far: .*kernel drops [1-9]' 2000 ||
+wait_line "$TMP/gap.err" 'so far: .*kernel drops [1-9]' 2000 ||
 	fail "SIGUSR1 shows no kernel drops: $(cat "$TMP/gap.err")"
 kill -TERM $G
 wait $G

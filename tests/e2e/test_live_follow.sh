@@ -18,32 +18,15 @@ PY=/usr/bin/python3
 PKI=$top_srcdir/tests/bench/pki
 TCPDUMP=$(command -v tcpdump || echo /usr/bin/tcpdump)
 
-if [ -z "$TLSDIAG_LIVE_NETNS" ]; then
-	need_tlsdiag
-	need_tool "$OPENSSL" openssl
-	need_tool "$PY" python3
-	need_tool "$TCPDUMP" tcpdump
-	command -v unshare >/dev/null 2>&1 || skip "unshare not available"
-	command -v ip >/dev/null 2>&1 || skip "ip (iproute2) not available"
-	[ "$(id -u)" = 0 ] || skip "tcpdump needs root (CAP_NET_RAW) and a network namespace"
-	unshare -n true 2>/dev/null || skip "cannot make a network namespace (unshare -n)"
-	TLSDIAG_LIVE_NETNS=1 exec unshare -n sh "$0" "$@"
-fi
-
-ip link set lo up || skip "cannot bring up loopback in the namespace"
+need_tlsdiag
+need_tool "$OPENSSL" openssl
+need_tool "$PY" python3
+need_tool "$TCPDUMP" tcpdump
+live_netns "$0" "$@"
 make_tmp
 cleanup_pids=
 trap 'for p in $cleanup_pids; do kill "$p" 2>/dev/null; done; rm -rf "$TMP"' EXIT
 
-ms() { date +%s%3N; }
-wait_for() { # FILE PATTERN MS
-	_end=$(($(ms) + $3))
-	while [ "$(ms)" -lt "$_end" ]; do
-		grep -q "$2" "$1" 2>/dev/null && return 0
-		sleep 0.02
-	done
-	return 1
-}
 
 "$OPENSSL" s_server -accept 4433 -cert "$PKI/b-server.crt" -key "$PKI/b-server.key" \
 	-quiet </dev/null >/dev/null 2>&1 &
@@ -75,12 +58,12 @@ cleanup_pids="$cleanup_pids $D"
 "$TLSDIAG" --follow "$TMP/cap" --json -o "$TMP/out.json" 2>"$TMP/err.txt" &
 T=$!
 cleanup_pids="$cleanup_pids $T"
-wait_for "$TMP/tcpdump.err" 'listening on' 3000 || fail "tcpdump did not start"
+wait_line "$TMP/tcpdump.err" 'listening on' 3000 || fail "tcpdump did not start"
 sleep 0.3
 
 client
 t0=$(ms)
-if wait_for "$TMP/out.json" '"type":"session"' 1000; then
+if wait_line "$TMP/out.json" '"type":"session"' 1000; then
 	note "session streamed $(($(ms) - t0)) ms after the handshake"
 else
 	fail "no session in the --follow stream within a second"
@@ -101,7 +84,7 @@ c.close()
 sleep 0.5
 ls "$TMP"/cap? >/dev/null 2>&1 || fail "tcpdump wrote no ring ($(ls "$TMP"))"
 client
-wait_for "$TMP/out.json" '"session":2,' 2000 || fail "no session after the ring rotated"
+wait_line "$TMP/out.json" '"session":2,' 2000 || fail "no session after the ring rotated"
 
 kill -TERM $T
 wait $T

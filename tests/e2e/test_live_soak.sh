@@ -22,18 +22,10 @@ PY=/usr/bin/python3
 PKI=$top_srcdir/tests/bench/pki
 N=${SOAK_CONNECTIONS:-10000}
 
-if [ -z "$TLSDIAG_LIVE_NETNS" ]; then
-	need_tlsdiag
-	need_tool "$OPENSSL" openssl
-	need_tool "$PY" python3
-	command -v unshare >/dev/null 2>&1 || skip "unshare not available"
-	command -v ip >/dev/null 2>&1 || skip "ip (iproute2) not available"
-	[ "$(id -u)" = 0 ] || skip "capturing needs root (CAP_NET_RAW) and a network namespace"
-	unshare -n true 2>/dev/null || skip "cannot make a network namespace (unshare -n)"
-	TLSDIAG_LIVE_NETNS=1 exec unshare -n sh "$0" "$@"
-fi
-
-ip link set lo up || skip "cannot bring up loopback in the namespace"
+need_tlsdiag
+need_tool "$OPENSSL" openssl
+need_tool "$PY" python3
+live_netns "$0" "$@"
 make_tmp
 cleanup_pids=
 trap 'for p in $cleanup_pids; do kill "$p" 2>/dev/null; done; rm -rf "$TMP"' EXIT

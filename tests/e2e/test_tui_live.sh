@@ -19,18 +19,11 @@ PKI=$top_srcdir/tests/bench/pki
 TMUXBIN=${TMUX:-}
 [ -x "$TMUXBIN" ] || TMUXBIN=$(command -v tmux 2>/dev/null)
 
-if [ -z "$TLSDIAG_LIVE_NETNS" ]; then
-	need_tlsdiag
-	need_tool "$OPENSSL" openssl
-	need_tool "$TMUXBIN" tmux
-	command -v unshare >/dev/null 2>&1 || skip "unshare not available"
-	command -v ip >/dev/null 2>&1 || skip "ip (iproute2) not available"
-	[ "$(id -u)" = 0 ] || skip "capturing needs root (CAP_NET_RAW) and a network namespace"
-	unshare -n true 2>/dev/null || skip "cannot make a network namespace (unshare -n)"
-	TMUX="$TMUXBIN" TLSDIAG_LIVE_NETNS=1 exec unshare -n sh "$0" "$@"
-fi
-
-ip link set lo up || skip "cannot bring up loopback in the namespace"
+need_tlsdiag
+need_tool "$OPENSSL" openssl
+need_tool "$TMUXBIN" tmux
+export TMUX="$TMUXBIN" # tmux itself runs without it (tm)
+live_netns "$0" "$@"
 make_tmp
 chmod 755 "$TMP"
 SOCK=tlsdiag-live-$$
