@@ -545,9 +545,12 @@ int live_run(const struct ui_opts *o, struct sink *sinks, size_t n_sinks)
 			g_reopen = 0;
 			reopen_output(o);
 		}
-		if (fflush(stdout) != 0 && !write_failed) {
+		if (fflush(stdout) != 0 || ferror(stdout)) {
+			/* Nobody reads (a closed pipe) or the disk is full:
+			 * capturing on would only lose more. */
 			perror("tlsdiag: output");
 			write_failed = 1;
+			break;
 		}
 	}
 

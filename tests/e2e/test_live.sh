@@ -13,6 +13,7 @@
 #    (--idle-timeout 1), without any further packet;
 #  - SIGUSR1 prints the figures on stderr and the capture goes on; SIGHUP
 #    reopens -o FILE after it was moved away (log rotation);
+#  - a reader that goes away (| head) ends the capture;
 #  - SIGINT ends cleanly: the open flows' sessions and the summary are
 #    written, the final figures printed, exit status 1 (findings);
 #  - -w DIR writes a pcapng ring that tlsdiag reads back with the same
@@ -168,6 +169,28 @@ ls "$TMP"/ring/tlsdiag-*.pcapng >/dev/null 2>&1 || fail "-w wrote no pcapng file
 "$TLSDIAG" --json "$TMP"/ring/tlsdiag-*.pcapng >"$TMP/ring.json" 2>/dev/null
 n=$(grep -c '"id":"unknown_ca"' "$TMP/ring.json")
 [ "$n" = 2 ] || fail "the -w ring has $n unknown_ca sessions, expected 2"
+
+# 8a. A reader that goes away (| head) ends the capture (exit status 2).
+mkfifo "$TMP/pipe"
+"$TLSDIAG" -i lo -f 'tcp port 4433' --json >"$TMP/pipe" 2>"$TMP/pipe.err" &
+P=$!
+cleanup_pids="$cleanup_pids $P"
+head -c 1 <"$TMP/pipe" >/dev/null &
+sleep 0.5
+client 4433
+client 4433
+i=0
+while kill -0 $P 2>/dev/null && [ $i -lt 60 ]; do
+	sleep 0.05
+	i=$((i + 1))
+done
+if kill -0 $P 2>/dev/null; then
+	fail "tlsdiag goes on capturing after its reader went away"
+else
+	wait $P
+	rc=$?
+	[ $rc = 2 ] || fail "exit status $rc after its reader went away, expected 2"
+fi
 
 # 8b. -C/-W bound the ring: 4 KiB files, 2 kept, whatever was captured.
 "$TLSDIAG" -i lo -f 'tcp port 4433' --json -w "$TMP/small" -C 4K -W 2 >/dev/null \
