@@ -158,7 +158,7 @@ struct live_feed {
 	int64_t next_tick; /* CLOCK_MONOTONIC */
 	/* drops seen so far, and the intervals they happened in */
 	uint64_t drops;
-	int64_t last_tick_ts; /* capture time of the last tick */
+	int64_t last_look_ts; /* capture time drops were last read */
 	struct gap_span gaps[GAP_SPANS];
 	size_t n_gaps;
 	struct live_figures fig;
@@ -207,14 +207,15 @@ static void feed_read_source(struct live_feed *f)
 	}
 }
 
-/* Drops grew since the last tick: remember the interval (the oldest go
- * when there are too many: a session that old is long concluded). */
+/* Drops grew since the last look (every step): remember the interval
+ * (the oldest go when there are too many: a session that old is long
+ * concluded). */
 static void note_drops(struct live_feed *f, int64_t now_ts)
 {
 	feed_read_source(f);
 	uint64_t drops = f->fig.kernel_drops + f->fig.iface_drops;
 	if (drops > f->drops) {
-		struct gap_span g = { f->last_tick_ts ? f->last_tick_ts : now_ts, now_ts,
+		struct gap_span g = { f->last_look_ts ? f->last_look_ts : now_ts, now_ts,
 				      drops - f->drops };
 		if (f->n_gaps == GAP_SPANS) {
 			memmove(f->gaps, f->gaps + 1, sizeof f->gaps[0] * (GAP_SPANS - 1));
@@ -223,7 +224,7 @@ static void note_drops(struct live_feed *f, int64_t now_ts)
 		f->gaps[f->n_gaps++] = g;
 		f->drops = drops;
 	}
-	f->last_tick_ts = now_ts;
+	f->last_look_ts = now_ts;
 }
 
 /* The interfaces, the ring and the privilege drop, in that order. */
@@ -351,18 +352,24 @@ const char *live_feed_name(const struct live_feed *f)
 	return f->name;
 }
 
+/* The capture clock: the last packet's time plus the wall time since. */
+static int64_t feed_now(const struct live_feed *f)
+{
+	int64_t wall = clock_ns(CLOCK_REALTIME);
+	return f->tap->last_ts ? f->tap->last_ts + (wall - f->tap->last_wall) : wall;
+}
+
 enum src_status live_feed_step(struct live_feed *f, int timeout_ms, uint64_t max_packets)
 {
+	/* Drops first: the packets taken next may be the ones right after
+	 * a loss (the flows they close must know it). */
+	note_drops(f, feed_now(f));
 	enum src_status st = pipeline_pump(f->p, timeout_ms, max_packets);
 	int64_t mono = clock_ns(CLOCK_MONOTONIC);
 	if (mono >= f->next_tick) {
 		f->next_tick = mono + 250000000LL;
-		int64_t now_ts = f->tap->last_ts ? f->tap->last_ts + (clock_ns(CLOCK_REALTIME) -
-								      f->tap->last_wall)
-						 : clock_ns(CLOCK_REALTIME);
-		note_drops(f, now_ts);
 		if (f->tap->last_ts)
-			pipeline_tick(f->p, now_ts);
+			pipeline_tick(f->p, feed_now(f));
 		if (f->ring)
 			ring_flush(f->ring);
 	}
@@ -377,10 +384,8 @@ const struct live_figures *live_feed_figures(struct live_feed *f)
 
 void live_feed_close(struct live_feed *f, struct file_report *fr)
 {
-	if (f->tap) {
-		note_drops(f, f->tap->last_ts ? f->tap->last_ts : clock_ns(CLOCK_REALTIME));
-		feed_read_source(f);
-	}
+	if (f->tap)
+		note_drops(f, feed_now(f));
 	f->tap = NULL;
 	pipeline_close(f->p, fr); /* closes the tap and the source: the last sessions */
 	if (fr) {
