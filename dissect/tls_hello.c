@@ -438,11 +438,63 @@ static int cmp_u16(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/*
+ * The digests of fingerprint strings, remembered: clients send the same
+ * few ClientHello shapes again and again, and an MD5 and two SHA-256 a
+ * handshake were 4% of a handshake-dense run. Keyed by the whole string
+ * (compared, not only hashed), per thread (each pipeline runs on one).
+ */
+#define FP_MEMO 64
+#define FP_MEMO_STR 240
+struct fp_memo {
+	uint64_t h;
+	uint16_t len; /* 0: empty slot */
+	char kind;    /* '5': MD5 (32 hex), '2': SHA-256's first 12 hex */
+	char hex[33];
+	char s[FP_MEMO_STR];
+};
+static _Thread_local struct fp_memo fp_memo[FP_MEMO];
+
+static struct fp_memo *memo_slot(char kind, const char *s, size_t n, int *hit)
+{
+	uint64_t h = 0xcbf29ce484222325ULL ^ (uint64_t)kind;
+	for (size_t i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 0x100000001b3ULL;
+	}
+	struct fp_memo *m = &fp_memo[(h ^ h >> 32) % FP_MEMO];
+	*hit = n < FP_MEMO_STR && m->len == n && m->kind == kind && m->h == h &&
+	       memcmp(m->s, s, n) == 0; /* lint: ok, our string */
+	if (!*hit) {
+		m->len = 0; /* filled by the caller when it fits */
+		m->h = h;
+		m->kind = kind;
+	}
+	return m;
+}
+
+static void memo_fill(struct fp_memo *m, const char *s, size_t n, const char *hex)
+{
+	if (n == 0 || n >= FP_MEMO_STR)
+		return;
+	memcpy(m->s, s, n); /* lint: ok, our string */
+	m->len = (uint16_t)n;
+	size_t hl = strnlen(hex, sizeof m->hex - 1);
+	memcpy(m->hex, hex, hl); /* lint: ok, our string */
+	m->hex[hl] = 0;
+}
+
 /* First 12 hex digits of SHA-256 of `s`, or twelve zeros when empty. */
 static void sha12(const char *s, size_t n, char *out)
 {
 	if (n == 0) {
 		strcpy(out, "000000000000");
+		return;
+	}
+	int hit;
+	struct fp_memo *m = memo_slot('2', s, n, &hit);
+	if (hit) {
+		memcpy(out, m->hex, 13); /* lint: ok, our string */
 		return;
 	}
 	uint8_t dig[WC_SHA256_DIGEST_SIZE];
@@ -453,7 +505,9 @@ static void sha12(const char *s, size_t n, char *out)
 	wc_Sha256Final(&h, dig);
 	wc_Sha256Free(&h);
 	hex_of(dig, sizeof dig, hex);
-	snprintf(out, 13, "%.12s", hex);
+	hex[12] = 0;
+	memcpy(out, hex, 13); /* lint: ok, our string */
+	memo_fill(m, s, n, hex);
 }
 
 /* Sorted (or not), GREASE-free, comma-separated 4-digit hex list,
@@ -502,13 +556,20 @@ void tls_fingerprint(struct tls_client_hello *ch)
 	free(ch->ja3_string);
 	ch->ja3_string = dbuf_take(&j);
 	const char *s = ch->ja3_string;
-	uint8_t md[WC_MD5_DIGEST_SIZE];
-	wc_Md5 m;
-	wc_InitMd5(&m);
-	wc_Md5Update(&m, (const byte *)s, (word32)len);
-	wc_Md5Final(&m, md);
-	wc_Md5Free(&m);
-	hex_of(md, sizeof md, ch->ja3);
+	int hit;
+	struct fp_memo *mm = memo_slot('5', s, len, &hit);
+	if (hit) {
+		memcpy(ch->ja3, mm->hex, 33); /* lint: ok, our string */
+	} else {
+		uint8_t md[WC_MD5_DIGEST_SIZE];
+		wc_Md5 m;
+		wc_InitMd5(&m);
+		wc_Md5Update(&m, (const byte *)s, (word32)len);
+		wc_Md5Final(&m, md);
+		wc_Md5Free(&m);
+		hex_of(md, sizeof md, ch->ja3);
+		memo_fill(mm, s, len, ch->ja3);
+	}
 
 	/* JA4_a: t, version, d|i, ciphers count, extensions count, ALPN. */
 	uint16_t best = 0;

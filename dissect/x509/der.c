@@ -224,6 +224,23 @@ uint8_t *span_dup(struct span s)
 
 /* ---- object identifiers ------------------------------------------------------ */
 
+/* v in decimal at out, at least `width` digits (zeros before); returns
+ * how many (at most 20). */
+static size_t dec_digits(char *out, uint64_t v, size_t width)
+{
+	char d[20];
+	size_t n = 0;
+	do {
+		d[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	while (n < width)
+		d[n++] = '0';
+	for (size_t i = 0; i < n; i++)
+		out[i] = d[n - 1 - i];
+	return n;
+}
+
 /*
  * Arcs can be longer than 64 bits (2.25.<UUID>), so each is accumulated in
  * limbs of base 10^9. A leading 0x80 (not the shortest form) is refused as
@@ -261,6 +278,9 @@ enum parse_err oid_text(struct cursor o, char *out, size_t outlen)
 			}
 		} while (b & 0x80);
 
+		/* Digits without printf: every name attribute has an OID. */
+		char arc[2 + 8 * 9 + 1];
+		size_t k = 0;
 		if (first) {
 			/* The first subidentifier is 40 * arc1 + arc2 (X.690 §8.19.4). */
 			uint64_t v, arc1;
@@ -268,19 +288,22 @@ enum parse_err oid_text(struct cursor o, char *out, size_t outlen)
 				return PE_UNSUPPORTED;
 			v = limb[0] + (nl == 2 ? (uint64_t)limb[1] * 1000000000u : 0);
 			arc1 = v < 40 ? 0 : v < 80 ? 1 : 2;
-			w = snprintf(out + pos, outlen - pos, "%u.%llu", (unsigned)arc1,
-				     (unsigned long long)(v - 40 * arc1));
+			arc[k++] = (char)('0' + arc1);
+			arc[k++] = '.';
+			k += dec_digits(arc + k, v - 40 * arc1, 0);
 			first = 0;
 		} else {
-			char arc[8 * 9 + 1];
-			int k = snprintf(arc, sizeof arc, "%u", limb[nl - 1]);
-			for (i = nl - 1; i-- > 0 && k > 0 && (size_t)k < sizeof arc;)
-				k += snprintf(arc + k, sizeof arc - (size_t)k, "%09u", limb[i]);
-			w = snprintf(out + pos, outlen - pos, ".%s", arc);
+			arc[k++] = '.';
+			k += dec_digits(arc + k, limb[nl - 1], 0);
+			for (i = nl - 1; i-- > 0;)
+				k += dec_digits(arc + k, limb[i], 9);
 		}
-		if (w < 0 || (size_t)w >= outlen - pos)
+		w = (int)k;
+		if ((size_t)w >= outlen - pos)
 			return PE_LIMIT;
-		pos += (size_t)w;
+		memcpy(out + pos, arc, k); /* lint: ok, our own digits */
+		pos += k;
+		out[pos] = 0;
 	}
 	return PE_OK;
 }

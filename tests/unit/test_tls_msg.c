@@ -389,6 +389,26 @@ static void test_ja4_spec_example(void)
 	bb_free(&b);
 }
 
+/* Fingerprint digests are remembered per thread: the same hello again,
+ * after another, gets the same (tshark's) values from the memo. */
+static void test_fingerprint_memo(void)
+{
+	struct bb a = { 0 }, o = { 0 };
+	build_spec_hello(&a);
+	build_old_hello(&o);
+	for (int round = 0; round < 3; round++) {
+		struct result r = run(P_CH, a.p, a.n);
+		CHECK_EQ_STR(r.s->ch.ja4, "t13d1516h2_8daaf6152771_e5627efa2ab1");
+		CHECK_EQ_STR(r.s->ch.ja3, JA3_SPEC);
+		done(&r);
+		r = run(P_CH, o.p, o.n);
+		CHECK_EQ_STR(r.s->ch.ja3, JA3_OLD);
+		done(&r);
+	}
+	bb_free(&a);
+	bb_free(&o);
+}
+
 static void test_ja3_tshark(void)
 {
 	struct bb b = { 0 };
@@ -1245,6 +1265,7 @@ int main(int argc, char **argv)
 	test_ja4_spec_example();
 	test_ja4_details();
 	test_ja3_tshark();
+	test_fingerprint_memo();
 	test_ch_hostile();
 	test_ch_max();
 	test_sslv2();

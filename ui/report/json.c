@@ -70,7 +70,14 @@ struct jv {
 
 static void raw(struct jw *w, const char *s, size_t n)
 {
-	if (dbuf_add(&w->b, s, n) != 0)
+	struct dbuf *b = &w->b;
+	if (b->p && n <= b->cap - b->len) { /* the common case: it fits */
+		memcpy(b->p + b->len, s, n);
+		b->len += n;
+		b->p[b->len] = 0;
+		return;
+	}
+	if (dbuf_add(b, s, n) != 0)
 		w->failed = 1;
 }
 
@@ -82,7 +89,18 @@ static void member(struct jw *w, const char *key)
 	if (w->more[w->depth])
 		RAW(w, ",");
 	w->more[w->depth] = 1;
-	if (key) {
+	if (!key)
+		return;
+	/* Keys are our own words: as they are, unless one needs escaping. */
+	size_t n = 0;
+	while (key[n] && (unsigned char)key[n] >= 0x20 && (unsigned char)key[n] < 0x80 &&
+	       key[n] != '"' && key[n] != '\\')
+		n++;
+	if (key[n] == 0) {
+		RAW(w, "\"");
+		raw(w, key, n);
+		RAW(w, "\":");
+	} else {
 		if (ui_json_quote(&w->b, key, strlen(key)) != 0)
 			w->failed = 1;
 		RAW(w, ":");
@@ -107,10 +125,19 @@ static void value(struct jw *w, struct jv v)
 		else
 			RAW(w, "false");
 		break;
-	case V_INT:
-		n = snprintf(b, sizeof b, "%lld", v.i);
-		raw(w, b, (size_t)n);
+	case V_INT: { /* digits from the end, as %lld writes them */
+		unsigned long long u = v.i < 0 ? 0ULL - (unsigned long long)v.i
+					       : (unsigned long long)v.i;
+		n = (int)sizeof b;
+		do {
+			b[--n] = (char)('0' + u % 10);
+			u /= 10;
+		} while (u);
+		if (v.i < 0)
+			b[--n] = '-';
+		raw(w, b + n, sizeof b - (size_t)n);
 		break;
+	}
 	case V_STR: quote(w, v.s); break;
 	case V_TIME_US: quote(w, ui_time_us((int64_t)v.i, b, sizeof b)); break;
 	case V_TIME_S: quote(w, ui_time_s((time_t)v.i, b, sizeof b)); break;
