@@ -116,6 +116,7 @@ struct tls_dissector {
 	struct flow_st *qhead, *qtail;
 	size_t queued;
 	struct tls_stats st;
+	int unordered;		    /* emit each session as it concludes (live) */
 	const struct keylog *keys;  /* --keylog files, SSLKEYLOGFILE (borrowed) */
 	struct keylog *file_keys;   /* this capture's Decryption Secrets Blocks */
 };
@@ -1286,6 +1287,15 @@ static void settle(struct tls_dissector *d, struct flow_st *fs, struct tcp_flow 
 		fs->s = s;
 		if (++d->st.waiting > d->st.peak_waiting)
 			d->st.peak_waiting = d->st.waiting;
+		if (d->unordered) {
+			/* Out of turn: the flow stays with its owner (h_close
+			 * frees it, as it is no longer queued). */
+			queue_unlink(d, fs);
+			d->st.waiting--;
+			fs->s = NULL;
+			s->id = ++d->next_id;
+			d->emit(d->ctx, s);
+		}
 	} else {
 		if (fs->is_tls)
 			d->st.sessions_without_handshake++;
@@ -1323,6 +1333,11 @@ struct tls_dissector *tls_dissector_new(struct cert_cache *cache, const char *fi
 uint64_t tls_dissector_oldest_frame(const struct tls_dissector *d)
 {
 	return d->qhead ? d->qhead->first_frame : UINT64_MAX;
+}
+
+void tls_dissector_set_unordered(struct tls_dissector *d, int on)
+{
+	d->unordered = on;
 }
 
 struct tcp_handler tls_dissector_handler(struct tls_dissector *d)

@@ -55,6 +55,11 @@ void tls_dissector_set_keylog(struct tls_dissector *d, const struct keylog *keys
 /* The secrets of a Decryption Secrets Block of this capture (other
  * types are ignored); they apply to the connections that start after it. */
 void tls_dissector_add_secrets(struct tls_dissector *d, uint32_t type, const uint8_t *p, size_t n);
+/* Hand each session over as soon as it is concluded, numbered in that
+ * order, instead of in the order of first packets (a live capture: one
+ * handshake stalled for the idle timeout must not hold back every session
+ * after it). Set before the first segment. */
+void tls_dissector_set_unordered(struct tls_dissector *d, int on);
 void tls_dissector_free(struct tls_dissector *d);
 
 #endif

@@ -114,6 +114,8 @@ static void release(struct pipeline *p)
 	uint64_t umark = p->dd ? dtls_dissector_open_from(p->dd) : UINT64_MAX;
 	if (umark < mark)
 		mark = umark;
+	if (p->env.in_conclusion_order) /* live: each session as it concludes */
+		mark = UINT64_MAX;
 	while (p->pend_head < p->n_pend && p->pend[p->pend_head]->first_frame < mark)
 		judge(p, p->pend[p->pend_head++]);
 	if (p->pend_head == p->n_pend)
@@ -171,6 +173,7 @@ static int begin(struct pipeline *p, const char *name)
 	p->open = 1;
 	p->td = tls_dissector_new(p->certs, name, on_session, p);
 	tls_dissector_set_keylog(p->td, p->env.keys);
+	tls_dissector_set_unordered(p->td, p->env.in_conclusion_order);
 	struct tcp_handler h = tls_dissector_handler(p->td);
 	p->t = tcp_table_new(&cfg->tcp, &h);
 	/* DTLS over UDP: its sessions join the same ordered stream */
@@ -247,6 +250,11 @@ void pipeline_tick(struct pipeline *p, int64_t now_ns)
 		tcp_table_advance(p->t, now_ns);
 	if (p->open)
 		release(p);
+}
+
+const struct tcp_table_stats *pipeline_tcp_stats(const struct pipeline *p)
+{
+	return p->open && p->t ? tcp_table_stats(p->t) : NULL;
 }
 
 size_t pipeline_waiting(const struct pipeline *p)

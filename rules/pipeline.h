@@ -45,6 +45,10 @@ struct pipeline_env {
 	struct trust_ctx *trust;   /* may be NULL: no store */
 	const struct keylog *keys; /* --keylog, SSLKEYLOGFILE, or NULL */
 	time_t now;		   /* "as of now" for the rules */
+	/* Emit each session as soon as it concludes, not in the order of
+	 * first packets (live capture: a stalled handshake must not hold
+	 * back the sessions after it until its idle timeout). */
+	int in_conclusion_order;
 };
 
 /*
@@ -77,6 +81,10 @@ enum src_status pipeline_pump(struct pipeline *p, int timeout_ms, uint64_t max_p
 /* Capture time is now_ns without a packet (a live capture's tick): idle
  * flows are closed and their sessions emitted. */
 void pipeline_tick(struct pipeline *p, int64_t now_ns);
+
+/* The open input's flow table figures (NULL when none is open): a live
+ * capture's statistics. */
+const struct tcp_table_stats *pipeline_tcp_stats(const struct pipeline *p);
 
 /* Sessions concluded but waiting for a flow that began before them. */
 size_t pipeline_waiting(const struct pipeline *p);

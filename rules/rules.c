@@ -640,3 +640,22 @@ void rules_evaluate(const struct rules_ctx *ctx, struct session_report *r)
 	chain_result_free(&e.cr[1]);
 	dbuf_free(&e.asof);
 }
+
+void rules_add_capture_gap(struct session_report *r, uint64_t drops)
+{
+	char *m = xasprintf("The capture dropped %llu packet%s (no room in the kernel buffer, or "
+			    "dropped by the interface) while this session was open: what it "
+			    "shows may be incomplete.",
+			    (unsigned long long)drops, drops == 1 ? "" : "s");
+	const struct finding *f =
+		report_add(r, "capture_gap", SEV_WARNING, -1, -1, BASIS_OBSERVED, "pcap_stats", 0,
+			   m,
+			   "Give the capture a larger kernel buffer (-B), capture less (-f), or "
+			   "capture where there is less traffic.");
+	if (r->verdict == VERDICT_OK) {
+		r->verdict = VERDICT_WARNING;
+		free(r->headline);
+		r->headline = xstrdup(f->message);
+	}
+	free(m);
+}

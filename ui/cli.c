@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "capture/live.h"
+#include "capture/ring.h"
 #include "capture/units.h"
 #include "capture/xalloc.h"
 #include "config.h"
@@ -51,6 +52,9 @@ enum {
 	O_DUMP_SCREEN,
 	O_LIST_IFACES,
 	O_TZ,
+	O_NO_PROMISC,
+	O_FOLLOW,
+	O_KEEP,
 };
 
 static const struct option long_opts[] = {
@@ -77,6 +81,17 @@ static const struct option long_opts[] = {
 	{ "max-certs", required_argument, 0, O_MAX_CERTS },
 	{ "filter", required_argument, 0, 'f' },
 	{ "list-interfaces", no_argument, 0, O_LIST_IFACES },
+	{ "interface", required_argument, 0, 'i' },
+	{ "snapshot-length", required_argument, 0, 's' },
+	{ "no-promisc", no_argument, 0, O_NO_PROMISC },
+	{ "buffer-size", required_argument, 0, 'B' },
+	{ "user", required_argument, 0, 'Z' },
+	{ "write", required_argument, 0, 'w' },
+	{ "ring-size", required_argument, 0, 'C' },
+	{ "ring-files", required_argument, 0, 'W' },
+	{ "follow", required_argument, 0, O_FOLLOW },
+	{ "output", required_argument, 0, 'o' },
+	{ "keep", required_argument, 0, O_KEEP },
 	{ "no-color", no_argument, 0, O_NO_COLOR },
 	{ "color", required_argument, 0, O_COLOR },
 	{ "tz", required_argument, 0, O_TZ },
@@ -130,7 +145,8 @@ void cli_help(FILE *out)
 	      "  --max-buffer BYTES    out-of-order bytes buffered per direction\n"
 	      "                        (default 4M; suffixes K, M, G)\n"
 	      "  --idle-timeout SECONDS\n"
-	      "                        close a flow idle this long in capture time (default 300)\n"
+	      "                        close a flow idle this long in capture time (default 300;\n"
+	      "                        live: by the wall clock)\n"
 	      "  --max-certs N         unique certificates the summary lists (default 10000;\n"
 	      "                        past it, it counts the others; 0: no limit)\n"
 	      "  -f, --filter FILTER   read only packets FILTER accepts (tcpdump's syntax,\n"
@@ -143,6 +159,28 @@ void cli_help(FILE *out)
 	      "  --list-interfaces     list the interfaces libpcap can capture on, and exit\n"
 	      "  -V, --version         print the version and exit\n"
 	      "  -h, --help            print this help and exit\n"
+	      "\n"
+	      "Live capture (runs until SIGINT or SIGTERM; SIGUSR1 prints figures,\n"
+	      "SIGHUP reopens -o FILE):\n"
+	      "  -i, --interface IFACE capture on IFACE instead of reading files (repeatable;\n"
+	      "                        'any': every interface); -f filters in the kernel\n"
+	      "  --follow FILE         read FILE while tcpdump -w FILE writes it (also its\n"
+	      "                        -C/-W ring of files), like tail -f\n"
+	      "  -s, --snapshot-length BYTES\n"
+	      "                        bytes kept of each packet (default 262144)\n"
+	      "  --no-promisc          do not put the interfaces in promiscuous mode\n"
+	      "  -B, --buffer-size KIB kernel capture buffer in KiB (default 32768)\n"
+	      "  -Z, --user USER       drop to USER once the interfaces are open (default\n"
+	      "                        nobody when started as root; -Z root keeps root)\n"
+	      "  -w, --write DIR       also write what is captured to DIR as a ring of pcapng\n"
+	      "                        files (tlsdiag-TIME-N.pcapng)\n"
+	      "  -C, --ring-size SIZE  -w file size, in millions of bytes as tcpdump -C, or\n"
+	      "                        with a K, M or G suffix (default 100)\n"
+	      "  -W, --ring-files N    -w files kept (default 10)\n"
+	      "  -o, --output FILE     write the report (--report, --json) to FILE, appending;\n"
+	      "                        SIGHUP reopens it (log rotation)\n"
+	      "  --keep N              the TUI keeps every failing session and the latest N\n"
+	      "                        others (default 10000)\n"
 	      "\n"
 	      "Testing the TUI (not for everyday use):\n"
 	      "  --script KEYS         feed KEYS to the TUI instead of the keyboard\n"
@@ -395,7 +433,7 @@ int cli_parse(int argc, char **argv, struct ui_opts *o, struct cli_extra *x, FIL
 
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":f:j:qvVh", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":f:j:qvVhi:s:B:Z:w:C:W:o:", long_opts, NULL)) != -1) {
 		rc = 0;
 		switch (c) {
 		case O_REPORT: rc = set_mode(err, o, MODE_REPORT, "--report"); break;
@@ -568,6 +606,70 @@ int cli_parse(int argc, char **argv, struct ui_opts *o, struct cli_extra *x, FIL
 			x->exit_now = 1;
 			x->status = list_interfaces(out, err);
 			return 0;
+		case 'i':
+			if (!optarg[0])
+				return usage_error(err, "-i: empty interface name");
+			if (o->n_ifaces >= LIVE_MAX_IFACES)
+				return usage_error(err, "-i: at most %d interfaces",
+						   LIVE_MAX_IFACES);
+			o->ifaces = xreallocarray(o->ifaces, (size_t)o->n_ifaces + 1,
+						  sizeof *o->ifaces);
+			o->ifaces[o->n_ifaces++] = optarg;
+			break;
+		case O_FOLLOW:
+			if (!optarg[0] || strcmp(optarg, "-") == 0)
+				return usage_error(err, "--follow: expected a FILE name");
+			o->follow_path = optarg;
+			break;
+		case 's':
+			/* tcpdump: 0 means the default (262144). */
+			if (parse_ull(optarg, 0, LIVE_DEFAULT_SNAPLEN, &v))
+				return usage_error(err, "-s: expected BYTES 0-%d, got '%s'",
+						   LIVE_DEFAULT_SNAPLEN, optarg);
+			o->snaplen = (int)v;
+			break;
+		case O_NO_PROMISC: o->no_promisc = 1; break;
+		case 'B':
+			if (parse_ull(optarg, 1, 4194304, &v))
+				return usage_error(err, "-B: expected KiB 1-4194304, got '%s'",
+						   optarg);
+			o->buffer_kib = (int)v;
+			break;
+		case 'Z':
+			if (!optarg[0])
+				return usage_error(err, "-Z: empty USER");
+			o->user = optarg;
+			break;
+		case 'w':
+			if (!optarg[0])
+				return usage_error(err, "-w: empty DIR");
+			o->ring_dir = optarg;
+			break;
+		case 'C':
+			if (ring_parse_size(optarg, &o->ring_size))
+				return usage_error(err,
+						   "-C: expected a size in millions of bytes, or with "
+						   "K, M or G (e.g. 100, 512M), got '%s'",
+						   optarg);
+			break;
+		case 'W':
+			if (parse_ull(optarg, 1, 1000000, &v))
+				return usage_error(err, "-W: expected a number 1-1000000, got '%s'",
+						   optarg);
+			o->ring_files = (unsigned)v;
+			break;
+		case 'o':
+			if (!optarg[0])
+				return usage_error(err, "-o: empty FILE");
+			o->output_path = optarg;
+			break;
+		case O_KEEP:
+			if (parse_ull(optarg, 1, 100000000, &v))
+				return usage_error(err,
+						   "--keep: expected a number 1-100000000, got '%s'",
+						   optarg);
+			o->keep = (size_t)v;
+			break;
 		case O_SCRIPT: o->tui_script = optarg; break;
 		case O_DUMP_SCREEN: o->tui_dump = optarg; break;
 		case ':':
@@ -607,10 +709,34 @@ int cli_parse(int argc, char **argv, struct ui_opts *o, struct cli_extra *x, FIL
 	if (o->mode == MODE_STREAMS && (o->html_path || o->db_path || o->export_dir))
 		return usage_error(err,
 				   "--streams cannot be combined with --html, --db or --export-certs");
+	if (o->n_ifaces || o->follow_path) {
+		if (o->n_ifaces && o->follow_path)
+			return usage_error(err, "-i and --follow cannot be used together");
+		if (optind < argc)
+			return usage_error(err, "-i and --follow read no files ('%s')",
+					   argv[optind]);
+		if (o->mode == MODE_STREAMS)
+			return usage_error(err,
+					   "--streams is for capture files, not -i or --follow");
+		if (o->ring_dir && !o->n_ifaces)
+			return usage_error(err,
+					   "-w is for -i (--follow reads a file already written)");
+		if (o->html_path || o->export_dir)
+			return usage_error(err, "--html and --export-certs are for capture files");
+		/* The inventory commits a capture at its end: not yet for a
+		 * capture that has none. */
+		if (o->db_path)
+			return usage_error(err,
+					   "--db is for capture files (not yet with -i or --follow)");
+		return 0;
+	}
 	/* The inventory holds whole captures: a filtered run would store part
 	 * of one as if it were all of it. */
 	if (o->acfg.filter && (o->db_path || o->mode == MODE_STREAMS))
 		return usage_error(err, "-f cannot be combined with --db or --streams");
+	if (o->ring_dir || o->ring_size || o->ring_files || o->user || o->snaplen ||
+	    o->buffer_kib || o->no_promisc)
+		return usage_error(err, "-w, -C, -W, -Z, -s, -B and --no-promisc need -i");
 	if (optind >= argc)
 		return usage_error(err,
 				   "no input: give capture files, directories or - for standard input");
@@ -630,5 +756,7 @@ int cli_parse(int argc, char **argv, struct ui_opts *o, struct cli_extra *x, FIL
 
 void cli_free(struct ui_opts *o)
 {
+	free(o->ifaces);
+	o->ifaces = NULL;
 	analysis_config_free(&o->acfg);
 }

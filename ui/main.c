@@ -4,6 +4,7 @@
  * TUI, the batch run with its sinks (text or JSON on standard output,
  * plus HTML, SQLite and certificate export), --streams, or `tlsdiag db`.
  */
+#include <errno.h>
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -63,7 +64,8 @@ int main(int argc, char **argv)
 				   stdout);
 	case MODE_AUTO:
 		/* Extra outputs ask for a batch run; a terminal gets the TUI. */
-		if (opts.html_path || opts.db_path || opts.export_dir || !isatty(STDOUT_FILENO))
+		if (opts.html_path || opts.db_path || opts.export_dir || opts.output_path ||
+		    !isatty(STDOUT_FILENO))
 			opts.mode = MODE_REPORT;
 		else
 			opts.mode = MODE_TUI;
@@ -79,6 +81,12 @@ int main(int argc, char **argv)
 		return tui_run(&opts);
 	}
 
+	if (opts.output_path && freopen(opts.output_path, "a", stdout) == NULL) {
+		char pb[600];
+		fprintf(stderr, "tlsdiag: -o %s: %s\n",
+			ui_sanitize_buf(opts.output_path, pb, sizeof pb), strerror(errno));
+		return EXIT_USAGE;
+	}
 	if (opts.mode == MODE_JSON)
 		sinks[n++] = sink_json_new(stdout, &opts);
 	else
@@ -100,7 +108,10 @@ int main(int argc, char **argv)
 	if (opts.export_dir)
 		sinks[n++] = sink_export_new(opts.export_dir, opts.export_der, stderr);
 
-	rc = batch_run(&opts, sinks, n);
+	if (opts.n_ifaces || opts.follow_path)
+		rc = live_run(&opts, sinks, n);
+	else
+		rc = batch_run(&opts, sinks, n);
 	for (size_t i = 0; i < n; i++)
 		if (sinks[i].ops->failed && sinks[i].ops->failed(sinks[i].st))
 			rc = EXIT_USAGE; /* a report that was asked for is missing */

@@ -70,4 +70,9 @@ struct sink {
  * (ui/batch.c). Returns the exit code. */
 int batch_run(const struct ui_opts *o, struct sink *sinks, size_t n_sinks);
 
+/* Capture from interfaces (-i) or follow a file being written (--follow)
+ * until SIGINT/SIGTERM, handing each session to the sinks as it
+ * concludes (ui/live.c). Returns the exit code. */
+int live_run(const struct ui_opts *o, struct sink *sinks, size_t n_sinks);
+
 #endif

@@ -34,6 +34,19 @@ struct ui_opts {
 	const char *tui_dump;	  /* --dump-screen FILE */
 	char **db_args;		  /* `tlsdiag db ...` */
 	int n_db_args;
+	/* live capture (ui/live.c) */
+	char **ifaces; /* -i IFACE (repeatable) */
+	int n_ifaces;
+	const char *follow_path; /* --follow FILE */
+	int snaplen;		 /* -s (0: default) */
+	int no_promisc;		 /* --no-promisc */
+	int buffer_kib;		 /* -B KiB (0: default) */
+	const char *user;	 /* -Z USER, or NULL */
+	const char *ring_dir;	 /* -w DIR */
+	uint64_t ring_size;	 /* -C (bytes; 0: default) */
+	unsigned ring_files;	 /* -W (0: default) */
+	const char *output_path; /* -o FILE: the report instead of standard output */
+	size_t keep;		 /* --keep N: the TUI's non-failing sessions (live) */
 };
 
 /* Exit codes (documented in the man page): */

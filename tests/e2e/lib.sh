@@ -260,3 +260,33 @@ streams_check_file() {
 		sed 's/^/    | /' "$TMP/out.$_name" "$TMP/err.$_name"
 	fi
 }
+
+# live_netns SCRIPT ARGS...: the live capture tests run in a private
+# network namespace (unshare -n: only their own loopback, nothing outside
+# captured or disturbed). Outside it, check what that needs (root or
+# CAP_NET_RAW + CAP_SYS_ADMIN, unshare, ip), skipping (77) with the
+# reason, and run SCRIPT again inside; inside, bring loopback up.
+live_netns() {
+	if [ -z "$TLSDIAG_LIVE_NETNS" ]; then
+		command -v unshare >/dev/null 2>&1 || skip "unshare not available"
+		command -v ip >/dev/null 2>&1 || skip "ip (iproute2) not available"
+		[ "$(id -u)" = 0 ] ||
+			skip "capturing needs root (CAP_NET_RAW) and a network namespace"
+		unshare -n true 2>/dev/null || skip "cannot make a network namespace (unshare -n)"
+		TLSDIAG_LIVE_NETNS=1 exec unshare -n sh "$@"
+	fi
+	ip link set lo up || skip "cannot bring up loopback in the namespace"
+}
+
+# ms: milliseconds since the epoch.
+ms() { date +%s%3N; }
+
+# wait_line FILE REGEX MS: 0 when a line of FILE matches within MS.
+wait_line() {
+	_end=$(($(ms) + $3))
+	while [ "$(ms)" -lt "$_end" ]; do
+		grep -q "$2" "$1" 2>/dev/null && return 0
+		sleep 0.02
+	done
+	return 1
+}

@@ -309,6 +309,30 @@ static void test_tick(void)
 	o_stop();
 }
 
+/* In conclusion order (live capture): a stalled handshake holds nothing
+ * back; sessions are numbered as they leave. */
+static void test_unordered(void)
+{
+	o_start();
+	tls_dissector_set_unordered(O.d, 1);
+	o_syn(0);
+	o_hello(0); /* never answered */
+	o_syn(1);
+	o_full(1);
+	CHECK_EQ_INT(O.ns, 1);
+	if (O.ns == 1) {
+		CHECK_EQ_INT(O.s[0]->client.port, 40001);
+		CHECK_EQ_INT(O.s[0]->id, 1);
+	}
+	tcp_table_finish(O.t);
+	CHECK_EQ_INT(O.ns, 2);
+	if (O.ns == 2) {
+		CHECK_EQ_INT(O.s[1]->client.port, 40000);
+		CHECK_EQ_INT(O.s[1]->id, 2);
+	}
+	o_stop();
+}
+
 int main(void)
 {
 	if (fixture_init() != 0)
@@ -319,6 +343,7 @@ int main(void)
 	test_not_sessions();
 	test_end_of_input();
 	test_tick();
+	test_unordered();
 	x509_free_list(pki, npki);
 	return t_done("tls_order");
 }

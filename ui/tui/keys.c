@@ -54,6 +54,8 @@ const struct key_binding tui_keys[] = {
 	  "filter: words to find, verdict:V port:N id:FINDING (all must match; empty clears)",
 	  "f filter" },
 	{ 27, "Esc", ACT_CLEAR_FILTER, SCR_LIST, "clear the filter", NULL },
+	{ 'F', "F", ACT_FOLLOW, SCR_LIST,
+	  "live capture: follow, keeping the newest session selected (F again stops)", NULL },
 	{ 'e', "e", ACT_EXPORT, SCR_SESSION | SCR_CERT,
 	  "export the certificate (PEM, or DER for a .der name)", "e export" },
 	{ 'E', "E", ACT_EXPORT_CHAIN, SCR_SESSION | SCR_CERT,

@@ -32,11 +32,13 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include <wchar.h>
 
 #include "capture/xalloc.h"
 #include "dissect/x509.h"
+#include "ui/live.h"
 #include "ui/text/text.h"
 #include "ui/tui/core.h"
 #include "ui/tui/draw.h"
@@ -158,6 +160,100 @@ static int load(const struct ui_opts *o, struct analysis *a)
 	return 0;
 }
 
+/* ------------------------------------------------------------ live */
+
+/* A live capture (-i, --follow): the feed's sessions go to the store
+ * (every failing one and the latest --keep others) when the list is on
+ * top; while a session or certificate is open they wait, since the
+ * store may let the one shown go. */
+#define LIVE_PENDING_MAX 4096
+
+static struct {
+	struct live_feed *feed;
+	struct session_report **pending;
+	size_t n, cap;
+	uint64_t held_back; /* waiting sessions that did not fail, let go */
+	int ended;
+	char title[1024];
+} live;
+
+static void live_emit(void *ctx, struct session_report *r)
+{
+	(void)ctx;
+	if (live.n >= LIVE_PENDING_MAX && r->verdict != VERDICT_FAILED) {
+		session_report_destroy(r);
+		live.held_back++;
+		return;
+	}
+	VEC_PUSH(live.pending, live.n, live.cap, r);
+}
+
+static int load_live(const struct ui_opts *o, struct analysis *a)
+{
+	struct analysis_config cfg;
+	char err[512] = "";
+	analysis_config_copy(&cfg, &o->acfg);
+	if (analysis_init(a, &cfg, err, sizeof err) != 0) {
+		fprintf(stderr, "tlsdiag: %s\n", err[0] ? err : "cannot load the trust stores");
+		return -1;
+	}
+	a->keep_others = o->keep ? o->keep : 10000;
+	live.feed = live_feed_new(o, a, live_emit, NULL);
+	return live.feed ? 0 : -1;
+}
+
+static void live_set_title(struct tui *t)
+{
+	const struct live_figures *g = live_feed_figures(live.feed);
+	char nb[300];
+	snprintf(live.title, sizeof live.title,
+		 "tlsdiag  %s%s: %llu packets, %llu dropped; %llu sessions, %llu left the view",
+		 ui_sanitize_buf(live_feed_name(live.feed), nb, sizeof nb),
+		 live.ended ? " (ended)" : "", (unsigned long long)g->packets,
+		 (unsigned long long)(g->kernel_drops + g->iface_drops),
+		 (unsigned long long)g->sessions,
+		 (unsigned long long)(t->a->dropped + live.held_back));
+	t->live_title = live.title;
+}
+
+/* On every idle tick: packets for up to 100 ms, then the sessions. */
+static int live_poll(struct tui *t)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	double end = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9 + 0.1;
+	while (!live.ended) {
+		enum src_status st = live_feed_step(live.feed, 0, 4096);
+		if (st != SRC_OK && st != SRC_AGAIN)
+			live.ended = 1;
+		if (st != SRC_OK)
+			break;
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		if ((double)ts.tv_sec + (double)ts.tv_nsec / 1e9 >= end)
+			break;
+	}
+	live_set_title(t);
+	if (live.n == 0 || t->depth != 1)
+		return 0;
+	tui_list_remember(t);
+	for (size_t i = 0; i < live.n; i++)
+		analysis_add_session(t->a, live.pending[i]);
+	live.n = 0;
+	return 1;
+}
+
+static void live_end(void)
+{
+	if (!live.feed)
+		return;
+	live_feed_close(live.feed, NULL);
+	for (size_t i = 0; i < live.n; i++)
+		session_report_destroy(live.pending[i]);
+	free(live.pending);
+	live.pending = NULL;
+	live.n = live.cap = 0;
+}
+
 /* ------------------------------------------------------------ terminal */
 
 static int locale_utf8(void)
@@ -264,12 +360,13 @@ int tui_run(const struct ui_opts *o)
 		free(script);
 		return EXIT_USAGE;
 	}
-	if (o->n_inputs == 0) {
+	int is_live = o->n_ifaces > 0 || o->follow_path != NULL;
+	if (o->n_inputs == 0 && !is_live) {
 		fputs("tlsdiag: no input files\n", stderr);
 		free(script);
 		return EXIT_USAGE;
 	}
-	if (load(o, &a) != 0) {
+	if ((is_live ? load_live(o, &a) : load(o, &a)) != 0) {
 		analysis_free(&a);
 		free(script);
 		return EXIT_USAGE;
@@ -278,6 +375,11 @@ int tui_run(const struct ui_opts *o)
 	memset(&t, 0, sizeof t);
 	t.o = o;
 	t.a = &a;
+	if (is_live) {
+		t.poll = live_poll;
+		live_set_title(&t);
+		signal(SIGUSR1, SIG_IGN); /* the figures are on the screen */
+	}
 	t.utf8 = locale_utf8();
 	atexit(restore_terminal);
 	if (term_open(&io, headless) != 0) {
@@ -285,7 +387,9 @@ int tui_run(const struct ui_opts *o)
 		term_close(&io);
 		fprintf(stderr, "tlsdiag: cannot start the terminal UI (TERM=%s)\n",
 			term ? term : "unset");
+		live_end();
 		analysis_free(&a);
+		live_feed_free(live.feed);
 		free(script);
 		return EXIT_USAGE;
 	}
@@ -360,6 +464,7 @@ int tui_run(const struct ui_opts *o)
 	while (t.depth)
 		tui_pop(&t);
 	term_close(&io);
+	live_end();
 	if (rc == -1) {
 		fprintf(stderr, "tlsdiag: cannot write %s: %s\n", o->tui_dump, strerror(errno));
 		rc = EXIT_USAGE;
@@ -367,6 +472,8 @@ int tui_run(const struct ui_opts *o)
 	if (got_signal)
 		fprintf(stderr, "tlsdiag: interrupted\n");
 	analysis_free(&a);
+	live_feed_free(live.feed); /* after the sessions: they hold its certificates */
+	live.feed = NULL;
 	x509_thread_done(); /* the analysis ran on this thread */
 	free(script);
 	return rc;

@@ -63,6 +63,7 @@ enum ui_action {
 	ACT_EXPORT_CHAIN,
 	ACT_HELP,
 	ACT_REDRAW,
+	ACT_FOLLOW, /* live: keep the newest session selected */
 	ACT__COUNT
 };
 
@@ -219,6 +220,8 @@ struct tui {
 	 * 1 when sessions were added to `a`, and every view re-reads the
 	 * model (the list keeps its selection by session). NULL for files. */
 	int (*poll)(struct tui *t);
+	/* Live: the list's title (source and figures), or NULL for files. */
+	const char *live_title;
 	int quit;
 	int exit_code;
 };

@@ -63,6 +63,9 @@ struct list {
 	int sep;     /* blanks between columns */
 	char **text; /* per session index: search text (lazy) */
 	size_t n_text;
+	int follow;	  /* F: the newest session stays selected (live) */
+	uint64_t keep_id; /* the selection, as tui_list_remember saw it */
+	int have_keep;
 };
 
 /* ------------------------------------------------------------ cells */
@@ -335,7 +338,7 @@ static void list_open(struct tui *t, struct view *v)
 	const struct session_report *keep = NULL;
 	int64_t lo = 0, hi = 0;
 
-	if (L->n && v->cur < L->n)
+	if (L->n && v->cur < L->n && !L->have_keep)
 		keep = t->a->sessions[L->rows[v->cur]];
 	free(L->rows);
 	free_text(L);
@@ -361,6 +364,27 @@ static void list_open(struct tui *t, struct view *v)
 	v->header_rows = 3;
 	layout(t, L);
 
+	/* Live: the newest session, or the one selected before the store
+	 * changed (a live capture numbers its sessions once). */
+	if (L->follow || L->have_keep) {
+		size_t best = SIZE_MAX;
+		for (size_t k = 0; k < L->n; k++) {
+			uint64_t id = t->a->sessions[L->rows[k]]->s->id;
+			if (L->follow
+				    ? best == SIZE_MAX || id > t->a->sessions[L->rows[best]]->s->id
+				    : id == L->keep_id)
+				best = k;
+		}
+		L->have_keep = 0;
+		if (best != SIZE_MAX) {
+			if (L->follow)
+				tui_focus(t, v, best);
+			else
+				v->cur = best;
+		}
+		tui_clamp(t, v);
+		return;
+	}
 	/* The same session stays selected (found by file and id). */
 	if (keep) {
 		for (size_t k = 0; k < L->n; k++) {
@@ -388,6 +412,11 @@ static void list_header(struct tui *t, struct view *v)
 	int64_t lo = 0, hi = 0;
 	int have = 0, x;
 
+	if (t->live_title) {
+		tui_fill(t, 0, 0, RL_TITLE, 0);
+		tui_put(t, 0, 1, t->cols - 2, RL_TITLE, 0, t->live_title);
+		goto counts;
+	}
 	/* Row 0: the capture file(s) and the time they span. */
 	for (size_t i = 0; i < a->n_files; i++) {
 		const struct file_report *f = &a->files[i];
@@ -431,6 +460,7 @@ static void list_header(struct tui *t, struct view *v)
 			tui_put(t, 0, t->cols - sw, sw, RL_TITLE, 0, span);
 	}
 
+counts:
 	/* Row 1: counts by verdict, sort and filter. */
 	analysis_counts(a, counts);
 	x = 1;
@@ -548,6 +578,17 @@ static int list_handle(struct tui *t, struct view *v, enum ui_action a)
 		tui_prompt(t, "Filter (text, ip:, port:, finding:, verdict:, sni:, subject:):",
 			   L->filter, set_filter, NULL);
 		return 1;
+	case ACT_FOLLOW:
+		if (!t->live_title) {
+			tui_message(t, RL_NORMAL, "F follows a live capture (-i, --follow)");
+			return 1;
+		}
+		L->follow = !L->follow;
+		list_open(t, v);
+		tui_message(t, RL_NORMAL,
+			    L->follow ? "following the newest session (F: stop)"
+				      : "stopped following");
+		return 1;
 	case ACT_CLEAR_FILTER:
 		if (L->filter[0]) {
 			L->filter[0] = 0;
@@ -578,6 +619,18 @@ static void list_close(struct view *v)
 	select_free(&L->sel);
 	free(L);
 	v->priv = NULL;
+}
+
+void tui_list_remember(struct tui *t)
+{
+	struct view *v = t->depth ? t->stack[0] : NULL;
+	struct list *L;
+	if (!v || v->ops != &tui_list_ops || !(L = v->priv))
+		return;
+	if (L->n && v->cur < L->n) {
+		L->keep_id = t->a->sessions[L->rows[v->cur]]->s->id;
+		L->have_keep = 1;
+	}
 }
 
 const struct view_ops tui_list_ops = {

@@ -21,6 +21,9 @@ void tui_open_session(struct tui *t, struct session_report *r);
 void tui_open_cert(struct tui *t, struct session_report *r, int side, int idx,
 		   const struct cert_info *c);
 void tui_open_help(struct tui *t, enum tui_screen from);
+/* Live: note which session the list has selected before the store
+ * changes (sessions may leave it), so that it stays selected. */
+void tui_list_remember(struct tui *t);
 
 /* Export (view_cert.c): prompt for a path and write the certificate, or the
  * whole presented chain of `side` when chain is 1. */
