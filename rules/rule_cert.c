@@ -543,12 +543,15 @@ void rule_certs(struct rule_eval *e, int side)
 	const struct chain_result *res = &e->cr[side];
 	size_t i;
 
+	/* With the leaf lost, certs[0] is a CA certificate sent after it. */
+	int leaf = !rule_leaf_lost(ch);
+
 	for (i = 0; i < ch->n; i++) {
 		const struct cert_info *c = ch->certs[i];
 		int on_path = v->status && v->status[i] != CS_EXTRA &&
 			      v->status[i] != CS_UNPARSEABLE;
-		int self_signed = i == 0 ? res->leaf_self_signed
-					 : (c == res->top && res->top_self_signed);
+		int self_signed = i == 0 && leaf ? res->leaf_self_signed
+						 : (c == res->top && res->top_self_signed);
 
 		if (!c->parse_ok || (res->dup_of && res->dup_of[i] >= 0))
 			continue;
@@ -560,7 +563,7 @@ void rule_certs(struct rule_eval *e, int side)
 		rule_key(e, side, i, c, ch->frame);
 		rule_oid(e, side, i, c, ch->frame);
 		rule_san_len(e, side, i, c, ch->frame);
-		if (i == 0) {
+		if (i == 0 && leaf) {
 			rule_leaf_ku(e, side, c, ch->frame);
 			rule_eku(e, side, i, c, ch->frame);
 			rule_wildcard(e, side, c, ch->frame);
@@ -673,7 +676,7 @@ void rule_names(struct rule_eval *e)
 	int from_guess;
 	size_t k;
 
-	if (!ch->present || ch->n == 0 || !r->expected_name)
+	if (!ch->present || ch->n == 0 || !r->expected_name || rule_leaf_lost(ch))
 		return;
 	c = ch->certs[0];
 	if (!c->parse_ok)

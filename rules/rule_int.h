@@ -91,6 +91,14 @@ struct rule_eval {
 	const char *not_seen_why; /* OUTCOME_NOT_SEEN: why (static) */
 };
 
+/* The capture lost the first entries of the Certificate message: ch->certs[0]
+ * is not the leaf (the dissector reads on after the hole), so no leaf rule
+ * may judge it. */
+static inline int rule_leaf_lost(const struct tls_chain *ch)
+{
+	return !ch->complete && ch->lost && ch->lost_at == 0;
+}
+
 /* Shared helpers (rule_util.c). */
 /* "Expressway-E 10.48.36.101", "the client 10.0.0.1" into buf (>= 128). */
 const char *rule_who(const struct rule_eval *e, int side, char *buf, size_t len);

@@ -319,7 +319,7 @@ static void rule_client_auth(struct rule_eval *e)
 		return;
 	rule_who(e, SIDE_CLIENT, who_c, sizeof(who_c));
 	rule_who(e, SIDE_SERVER, who_s, sizeof(who_s));
-	if (cc->present && cc->n == 0 && cc->complete) {
+	if (cc->present && cc->n == 0 && cc->complete) { /* cut by the capture: not empty */
 		/* A TLS 1.3 client finishes its side of the handshake before the
 		 * server judges its Certificate: a fatal alert then is a refusal. */
 		int accepted = s->handshake_done && !server_fatal_alert(s);
@@ -341,7 +341,8 @@ static void rule_client_auth(struct rule_eval *e)
 		free(own);
 		return;
 	}
-	if (!cc->present || cc->n == 0 || s->cr.n_ca == 0)
+	/* Part of a chain is no ground to say none of its issuers is listed. */
+	if (!cc->present || cc->n == 0 || s->cr.n_ca == 0 || !cc->complete)
 		return;
 	/* Acceptable when any issuer on the client's path (or any CA it sent)
 	 * is one of the names the server listed. */

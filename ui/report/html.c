@@ -481,6 +481,12 @@ static void session_article(FILE *f, const char *file, const struct session_repo
 			fputs(" (certificates encrypted)", f);
 		fputs("</dd>", f);
 	}
+	char dtb[320];
+	if (dtls_text(s, dtb, sizeof dtb)) {
+		fputs("<dt>transport</dt><dd>", f);
+		h(f, dtb);
+		fputs("</dd>", f);
+	}
 	if (s->ch.sni) {
 		fputs("<dt>SNI</dt><dd>", f);
 		h(f, s->ch.sni);

@@ -353,6 +353,9 @@ static void session_block(struct tstate *t, const struct session_report *r)
 	if (s->starttls)
 		fprintf(f, ", STARTTLS (%s)", S(t, s->starttls));
 	fputc('\n', f);
+	char db[320];
+	if (dtls_text(s, db, sizeof db))
+		fprintf(f, "  DTLS:     %s\n", db);
 	if (s->ch.present) {
 		fprintf(f, "  SNI:      %s\n", s->ch.sni ? S(t, s->ch.sni) : "(none)");
 		if (s->ch.alpn.n || s->sh.alpn) {

@@ -5,7 +5,7 @@
  * WAL mode with synchronous=NORMAL keeps committed transactions across
  * a crash of the process (writer.c writes each capture in one).
  *
- * Schema (PRAGMA user_version = 2; an older database is brought up to
+ * Schema (PRAGMA user_version = 3; an older database is brought up to
  * date when opened, MIGRATIONS below):
  *
  *   captures      id, path UNIQUE, size, mtime_ns, sha256, analysed_at,
@@ -15,6 +15,7 @@
  *                 client_ip, client_port, server_ip, server_port, sni,
  *                 version, tls13, service, verdict, headline,
  *                 expected_name, start_ns, end_ns, first_frame, last_frame,
+ *                 transport ('tcp' | 'udp': TLS or DTLS),
  *                 established (0/1), outcome (outcome_str)
  *   certificates  id, sha256 UNIQUE, sha1, subject, issuer, serial,
  *                 not_before, not_after, parse_ok, self_issued, is_ca,
@@ -70,6 +71,7 @@ static const char SCHEMA[] =
 	"  expected_name TEXT,\n"
 	"  start_ns INTEGER, end_ns INTEGER,\n"
 	"  first_frame INTEGER, last_frame INTEGER,\n"
+	"  transport TEXT NOT NULL DEFAULT 'tcp',\n"
 	"  established INTEGER, outcome TEXT\n"
 	");\n"
 	"CREATE INDEX sessions_capture ON sessions(capture_id);\n"
@@ -116,7 +118,9 @@ static const char SCHEMA[] =
 
 /* From version i + 1 to i + 2 (the SCHEMA above is the latest whole). */
 static const char *const MIGRATIONS[] = {
-	/* 1 -> 2: what happened, apart from the verdict (issue 9) */
+	/* 1 -> 2: the transport (DTLS); every session before was TLS over TCP */
+	"ALTER TABLE sessions ADD COLUMN transport TEXT NOT NULL DEFAULT 'tcp';\n",
+	/* 2 -> 3: what happened, apart from the verdict (issue 9) */
 	"ALTER TABLE sessions ADD COLUMN established INTEGER;\n"
 	"ALTER TABLE sessions ADD COLUMN outcome TEXT;\n",
 };

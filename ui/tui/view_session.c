@@ -362,6 +362,8 @@ static void details_block(struct tui *t, struct doc *d, const struct session_rep
 	kv(d, it + 1, "TLS", RL_NORMAL, b);
 	if (s->starttls)
 		kv(d, it + 2, "STARTTLS", RL_NORMAL, tui_s(s->starttls, sb, sizeof sb));
+	if (dtls_text(s, b, sizeof b))
+		kv(d, it + 2, "DTLS", RL_NORMAL, b);
 	if (s->ch.present) {
 		kv(d, it + 3, "SNI", s->ch.sni ? RL_NORMAL : RL_DIM,
 		   s->ch.sni ? tui_s(s->ch.sni, sb, sizeof sb) : "(none)");
