@@ -28,7 +28,10 @@ struct cert_validity cert_validity(const struct cert_info *c, time_t at)
 {
 	struct cert_validity v;
 
-	if (at < c->not_before) {
+	if (c->not_before_bad || c->not_after_bad) {
+		v.state = DATES_BAD;
+		v.days = 0;
+	} else if (at < c->not_before) {
 		v.state = NOT_YET_VALID;
 		v.days = days_between(at, c->not_before);
 	} else if (at > c->not_after) {

@@ -25,8 +25,10 @@ long days_between(time_t from, time_t to);
 long day_of(time_t t);
 
 /* How a certificate stands at a time. A certificate whose notBefore is
- * after `at` is not yet valid, whatever its notAfter says. */
-enum validity { VALID = 0, NOT_YET_VALID, EXPIRED };
+ * after `at` is not yet valid, whatever its notAfter says. DATES_BAD: a
+ * date does not parse, so nothing can be said (never "expired in 1970";
+ * days is 0). */
+enum validity { VALID = 0, NOT_YET_VALID, EXPIRED, DATES_BAD };
 struct cert_validity {
 	enum validity state;
 	long days; /* VALID: days left; NOT_YET_VALID: days until it starts;

@@ -263,6 +263,8 @@ void session_report_free(struct session_report *r)
 	free(r->headline);
 	free(r->outcome_text);
 	r->outcome_text = NULL;
+	free(r->decryption_text);
+	r->decryption_text = NULL;
 	ladder_rows_free(r);
 	free(r->expected_name);
 	free(r->expected_name_source);

@@ -228,7 +228,12 @@ struct session_report {
 	int outcome_alert;		  /* index in s->alerts of the alert that ended
 					     it, or -1 */
 	char *outcome_text;		  /* what happened, with its evidence */
-	struct ladder_row *ladder;	  /* the handshake as the views draw it */
+	/* Key-log decryption (--keylog): "none" (no key log given), "no_keys",
+	 * "unsupported", "decrypted", "wrong_key" (static), and in words,
+	 * or NULL with "none". */
+	const char *decryption;
+	char *decryption_text;
+	struct ladder_row *ladder; /* the handshake as the views draw it */
 	size_t n_ladder;
 	char *headline;		    /* the blame sentence, or a one-line summary */
 	char *expected_name;	    /* the name the client is taken to have dialled */

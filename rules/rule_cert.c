@@ -62,6 +62,7 @@ static char *now_text(const struct rule_eval *e, const struct cert_info *c, enum
 	case NOT_YET_VALID:
 		return xasprintf(" As of now (%s), it is not valid yet (from %s).", dnow,
 				 c->not_before_str);
+	case DATES_BAD: break; /* rule_dates does not run then */
 	}
 	return xstrdup("");
 }

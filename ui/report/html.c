@@ -236,13 +236,15 @@ static void cert_box(FILE *f, const struct cert_info *c, const char *role, enum 
 	fputs("</div><div class=\"det\">issuer ", f);
 	h(f, c->issuer.rfc4514);
 	fputs("<br>valid ", f);
-	h(f, ui_when_s(c->not_before, nb, sizeof(nb)));
+	h(f, ui_cert_date(c->not_before, c->not_before_bad, nb, sizeof(nb)));
 	fputs(" to ", f);
-	h(f, ui_when_s(c->not_after, na, sizeof(na)));
+	h(f, ui_cert_date(c->not_after, c->not_after_bad, na, sizeof(na)));
 	if (judged && cert_validity(c, judged).state == NOT_YET_VALID)
 		fputs(" <span class=\"pill expired\">not yet valid</span>", f);
 	else if (judged && cert_validity(c, judged).state == EXPIRED)
 		fputs(" <span class=\"pill expired\">expired</span>", f);
+	else if (judged && cert_validity(c, judged).state == DATES_BAD)
+		fputs(" <span class=\"pill expiring\">not judged: a date does not parse</span>", f);
 	fputs("<br>", f);
 	hf(f, "%s %d", ui_key_type_str(c->key_type) ? ui_key_type_str(c->key_type) : "unknown key",
 	   c->key_bits);
@@ -471,6 +473,10 @@ static void session_article(FILE *f, const char *file, const struct session_repo
 		fputs("</dd><dt>outcome</dt><dd>", f);
 		h(f, r->outcome_text);
 	}
+	if (r->decryption_text) {
+		fputs("</dd><dt>key log</dt><dd>", f);
+		h(f, r->decryption_text);
+	}
 	fputs("</dd><dt>started</dt><dd>", f);
 	h(f, tstr_ns(s->start_ts, tb, sizeof(tb)));
 	fputs("</dd>", f);
@@ -644,7 +650,7 @@ static void seen_row(FILE *f, const struct seen_cert *c, const struct run_summar
 	fputs("<td class=\"date\"", f);
 	if (c->parse_ok) {
 		/* the day in the column, the second in the title */
-		ui_when_s(c->not_after, tb, sizeof(tb));
+		ui_cert_date(c->not_after, c->not_after_bad, tb, sizeof(tb));
 		fputs(" title=\"", f);
 		h(f, tb);
 		fputs("\">", f);

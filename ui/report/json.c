@@ -367,6 +367,7 @@ static json_t *jsession(const char *file, const struct session_report *r)
 	set(o, "outcome", json_string(outcome_str(r->outcome)));
 	set(o, "outcome_basis", json_string(outcome_basis_str(r->outcome_basis)));
 	set(o, "outcome_text", jstr(r->outcome_text ? r->outcome_text : ""));
+	set(o, "decryption", json_string(r->decryption ? r->decryption : "none"));
 	set(o, "headline", jstr(r->headline ? r->headline : ""));
 	set(o, "judged_at", r->judged_at ? jtime_s(r->judged_at) : json_null());
 
@@ -431,9 +432,11 @@ static json_t *jseen(const struct seen_cert *c)
 	set(o, "subject", c->parse_ok ? jstr(c->subject) : json_null());
 	set(o, "issuer", c->parse_ok ? jstr(c->issuer) : json_null());
 	set(o, "serial", c->parse_ok ? jstr(c->serial_hex) : json_null());
-	set(o, "not_before", c->parse_ok ? jtime_s(c->not_before) : json_null());
-	set(o, "not_after", c->parse_ok ? jtime_s(c->not_after) : json_null());
-	set(o, "days_to_expiry", c->parse_ok ? jint(c->days_to_expiry) : json_null());
+	set(o, "not_before",
+	    c->parse_ok && !c->not_before_bad ? jtime_s(c->not_before) : json_null());
+	set(o, "not_after", c->parse_ok && !c->not_after_bad ? jtime_s(c->not_after) : json_null());
+	set(o, "days_to_expiry",
+	    c->parse_ok && !c->not_after_bad ? jint(c->days_to_expiry) : json_null());
 	a = json_array();
 	for (size_t i = 0; i < c->n_files; i++)
 		json_array_append_new(a, jstr(c->files[i]));

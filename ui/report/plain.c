@@ -173,11 +173,15 @@ static void cert_details(struct tstate *t, const struct cert_info *c, int status
 	if (c->self_issued)
 		fputs(", self-signed", f);
 	fputc('\n', f);
-	fprintf(f, "%*svalid %s to %s", (int)ind, "", ui_when_s(c->not_before, nb, sizeof nb),
-		ui_when_s(c->not_after, na, sizeof na));
+	fprintf(f, "%*svalid %s to %s", (int)ind, "",
+		ui_cert_date(c->not_before, c->not_before_bad, nb, sizeof nb),
+		ui_cert_date(c->not_after, c->not_after_bad, na, sizeof na));
 	if (judged) {
 		struct cert_validity v = cert_validity(c, judged);
-		if (v.state == NOT_YET_VALID)
+		if (v.state == DATES_BAD)
+			fprintf(f, " %s(not judged: a date does not parse)%s", C(t, C_YELLOW),
+				C(t, C_OFF));
+		else if (v.state == NOT_YET_VALID)
 			fprintf(f, " %s(not yet valid at the capture: starts in %ld days)%s",
 				C(t, C_RED), v.days, C(t, C_OFF));
 		else if (v.state == EXPIRED)
@@ -343,6 +347,10 @@ static void session_block(struct tstate *t, const struct session_report *r)
 	if (r->outcome_text && r->outcome_text[0]) {
 		fputs("  Outcome:  ", f);
 		text_wrap(f, S(t, r->outcome_text), 12, 12, WRAP_WIDTH);
+	}
+	if (r->decryption_text) {
+		fputs("  Keys:     ", f);
+		text_wrap(f, S(t, r->decryption_text), 12, 12, WRAP_WIDTH);
 	}
 	fprintf(f, "  Started:  %s (frames %llu-%llu)%s\n", ui_when_us(s->start_ts, tb, sizeof tb),
 		(unsigned long long)s->first_frame, (unsigned long long)s->last_frame,
@@ -562,8 +570,8 @@ static void cert_line(struct tstate *t, const struct seen_cert *c, int expiring_
 			  : c->days_to_expiry <= expiring_days ? C_YELLOW
 							       : C_OFF;
 		fprintf(f, "      issuer %s\n", S(t, c->issuer));
-		fprintf(f, "      expires %s %s(", ui_when_s(c->not_after, na, sizeof na),
-			C(t, col));
+		fprintf(f, "      expires %s %s(",
+			ui_cert_date(c->not_after, c->not_after_bad, na, sizeof na), C(t, col));
 		if (c->days_to_expiry < 0)
 			fprintf(f, "expired %ld days ago", -c->days_to_expiry);
 		else
@@ -644,7 +652,7 @@ static void t_end(void *st, const struct run_summary *sum)
 			continue;
 		fprintf(f, "  %s%s%s %s", c->days_to_expiry < 0 ? C(t, C_RED) : C(t, C_YELLOW),
 			c->days_to_expiry < 0 ? "EXPIRED" : "expires", C(t, C_OFF),
-			ui_when_s(c->not_after, nb, sizeof nb));
+			ui_cert_date(c->not_after, c->not_after_bad, nb, sizeof nb));
 		if (c->days_to_expiry < 0)
 			fprintf(f, " (%ld days ago)", -c->days_to_expiry);
 		else

@@ -204,12 +204,15 @@ static void cert_open(struct tui *t, struct view *v)
 		kv(d, IT_TOP + 2, "Status", RL_OK, "from the trust store (completes the path)");
 	}
 	if (c->parse_ok) {
-		snprintf(b, sizeof b, "%s to %s", ui_when_s(c->not_before, nb, sizeof nb),
-			 ui_when_s(c->not_after, na, sizeof na));
+		snprintf(b, sizeof b, "%s to %s",
+			 ui_cert_date(c->not_before, c->not_before_bad, nb, sizeof nb),
+			 ui_cert_date(c->not_after, c->not_after_bad, na, sizeof na));
 		kv(d, IT_TOP + 3, "Valid", RL_NORMAL, b);
 		if (judged) {
 			struct cert_validity cv = cert_validity(c, judged);
-			if (cv.state == NOT_YET_VALID)
+			if (cv.state == DATES_BAD)
+				snprintf(b, sizeof b, "not judged: a date does not parse");
+			else if (cv.state == NOT_YET_VALID)
 				snprintf(b, sizeof b,
 					 "not yet valid at the capture: starts %ld days later",
 					 cv.days);
@@ -238,8 +241,9 @@ static void cert_open(struct tui *t, struct view *v)
 		kv_wire(d, IT_FIELD + 3, "Serial",
 			c->serial_hex && c->serial_hex[0] ? c->serial_hex : "(empty)");
 		kv(d, IT_FIELD + 4, "Not before", RL_NORMAL,
-		   ui_when_s(c->not_before, nb, sizeof nb));
-		kv(d, IT_FIELD + 5, "Not after", RL_NORMAL, ui_when_s(c->not_after, na, sizeof na));
+		   ui_cert_date(c->not_before, c->not_before_bad, nb, sizeof nb));
+		kv(d, IT_FIELD + 5, "Not after", RL_NORMAL,
+		   ui_cert_date(c->not_after, c->not_after_bad, na, sizeof na));
 		if (!kt)
 			snprintf(b, sizeof b, "unknown key type");
 		else if (c->key_type == KEY_ED25519 || c->key_type == KEY_ED448)
