@@ -50,6 +50,16 @@ static void test_validity(void)
 	c.not_before = c.not_after + 86400;
 	v = cert_validity(&c, c.not_after + 3600);
 	CHECK_EQ_INT(v.state, NOT_YET_VALID);
+	/* A date that does not parse (value 0): nothing is said, never
+	 * "expired in 1970". */
+	c.not_before = 1000000;
+	c.not_after = 0;
+	c.not_after_bad = 1;
+	v = cert_validity(&c, 1000000 + 86400);
+	CHECK_EQ_INT(v.state, DATES_BAD);
+	c.not_after_bad = 0;
+	c.not_before_bad = 1;
+	CHECK_EQ_INT(cert_validity(&c, 1000000 + 86400).state, DATES_BAD);
 }
 
 static void test_cn(void)

@@ -63,6 +63,8 @@ const char *ui_key_type_str(int key_type)
 	case KEY_ED25519: return "Ed25519";
 	case KEY_ED448: return "Ed448";
 	case KEY_DSA: return "DSA";
+	case KEY_X25519: return "X25519";
+	case KEY_X448: return "X448";
 	}
 	return NULL;
 }

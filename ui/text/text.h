@@ -101,7 +101,8 @@ const char *ui_cert_date(time_t t, int bad, char *buf, size_t len);
 /* The display zone's name at ns: "UTC", "CET", "UTC+05:30". */
 const char *ui_tz_label(int64_t ns, char *buf, size_t len);
 
-/* "RSA", "EC", "Ed25519", "Ed448", "DSA", or NULL when unknown. */
+/* "RSA", "EC", "Ed25519", "Ed448", "DSA", "X25519", "X448" (key agreement
+ * only), or NULL when unknown. */
 const char *ui_key_type_str(int key_type);
 /* Names of the KU_* bits set in ku, in RFC 5280 order ("digitalSignature",
  * "keyEncipherment", ...); returns how many were written to names (<= 9). */
