@@ -248,6 +248,8 @@ struct finding *report_add(struct session_report *r, const char *id, enum severi
 			   int cert, enum basis basis, const char *field, uint64_t frame,
 			   const char *message, const char *advice);
 void session_report_free(struct session_report *r);
+/* Free r->ladder (session_report_free does; rules/ladder.c makes it). */
+void ladder_rows_free(struct session_report *r);
 /* The most severe finding (first of the highest severity), or NULL. */
 const struct finding *report_worst(const struct session_report *r);
 
