@@ -199,6 +199,20 @@ struct tls_decryption {
 	int finished_ok[2];	   /* ... and its verify_data matches the transcript */
 };
 
+/* What the session ran over: TLS over TCP, or DTLS over UDP. */
+enum tls_transport { TRANSPORT_TCP = 0, TRANSPORT_UDP = 1 };
+
+/* DTLS over UDP (dissect/dtls.c): what only a datagram transport has. */
+struct dtls_info {
+	uint64_t records[2];	     /* DTLS records, by sender */
+	uint64_t retransmitted[2];   /* handshake fragments seen again (flights resent) */
+	uint64_t fragments[2];	     /* handshake fragments (a message may need several) */
+	uint64_t other_datagrams[2]; /* datagrams of the flow that were not DTLS
+					  (STUN, RTP/SRTP: RFC 7983) */
+	int hello_verify;	     /* a HelloVerifyRequest (cookie exchange) was seen */
+	int cid[2];		     /* records with a connection ID (RFC 9146, RFC 9147) */
+};
+
 /* One protected record, as the wire shows it without keys. */
 struct tls_record_seen {
 	uint32_t len; /* record length: ciphertext and AEAD tag (or MAC) */
@@ -217,20 +231,6 @@ struct tls_protected {
 	struct tls_record_seen first, last;
 	uint32_t n_before_peer; /* of them, sent before the other side's first
 				   one (valid once the other side sent one) */
-};
-
-/* What the session ran over: TLS over TCP, or DTLS over UDP. */
-enum tls_transport { TRANSPORT_TCP = 0, TRANSPORT_UDP = 1 };
-
-/* DTLS over UDP (dissect/dtls.c): what only a datagram transport has. */
-struct dtls_info {
-	uint64_t records[2];	     /* DTLS records, by sender */
-	uint64_t retransmitted[2];   /* handshake fragments seen again (flights resent) */
-	uint64_t fragments[2];	     /* handshake fragments (a message may need several) */
-	uint64_t other_datagrams[2]; /* datagrams of the flow that were not DTLS
-					  (STUN, RTP/SRTP: RFC 7983) */
-	int hello_verify;	     /* a HelloVerifyRequest (cookie exchange) was seen */
-	int cid[2];		     /* records with a connection ID (RFC 9146, RFC 9147) */
 };
 
 struct tls_session {

@@ -512,7 +512,8 @@ static void record_end(struct tls_dissector *d, struct flow_st *fs, int dir)
 		if (ds->rec_enc) {
 			ds->enc_records++;
 			if (!s->encrypted_hs[side])
-				tls_ladder_add(s, LAD_ENCRYPTED_HS, side, 0, outer_len, ds->ts, ds->frame);
+				tls_ladder_add(s, LAD_ENCRYPTED_HS, side, 0, outer_len, ds->ts,
+					   ds->frame);
 			s->encrypted_hs[side] = 1;
 		}
 		break;
@@ -521,7 +522,8 @@ static void record_end(struct tls_dissector *d, struct flow_st *fs, int dir)
 		    !s->encrypted_hs[SIDE_CLIENT]) {
 			/* TLS 1.3: the flights up to the client's Finished. */
 			if (!s->encrypted_hs[side])
-				tls_ladder_add(s, LAD_ENCRYPTED_HS, side, 0, outer_len, ds->ts, ds->frame);
+				tls_ladder_add(s, LAD_ENCRYPTED_HS, side, 0, outer_len, ds->ts,
+					   ds->frame);
 			s->encrypted_hs[side] = 1;
 		} else {
 			if (!s->app_data[side])

@@ -296,13 +296,6 @@ done:
 	for (i = 0; i < n; i++) {
 		if (used[i])
 			continue;
-		/* In a message the capture holds in part, what does not link may
-		 * have linked through what was lost: never "not on the path". */
-		if (v->partial) {
-			if (v->status[i] != CS_UNPARSEABLE)
-				v->status[i] = CS_UNCHECKED;
-			continue;
-		}
 		if (v->status[i] != CS_UNPARSEABLE)
 			v->status[i] = CS_EXTRA;
 		if (res->dup_of[i] < 0)
@@ -369,30 +362,21 @@ static void chain_view_head(struct chain_view *v, const struct tls_chain *ch, in
 		if (v->missing && v->msg_len)
 			snprintf(miss, sizeof(miss), ": %llu of its %u bytes are missing",
 				 (unsigned long long)v->missing, v->msg_len);
-		/* The dissector reads on after a hole of known length: the
-		 * certificates before it, those after it, and how many it took
-		 * (ch->lost, at least that many unless lost_exact). */
-		size_t before = ch->lost && ch->lost_at <= n ? ch->lost_at : n;
-		char lost[64] = "";
-
-		if (ch->lost)
-			snprintf(lost, sizeof(lost), ", %s%zu lost",
-				 ch->lost_exact ? "" : "at least ", ch->lost);
-		else if (v->more_sent)
-			snprintf(lost, sizeof(lost), ", more were sent");
 		if (n == 0)
 			head_add(v, TONE_WARN,
-				 "only partly captured%s, so no certificate could be read%s", miss,
-				 lost);
-		else if (before == n)
+				 "only partly captured%s, so no certificate could be read", miss);
+		else if (ch->lost && ch->lost_at < n)
+			/* Decoded on both sides of the hole (dissect/tls_hs.c). */
 			head_add(v, TONE_WARN,
-				 "only partly captured%s; %zu certificate%s read before the gap%s",
-				 miss, n, n == 1 ? "" : "s", lost);
+				 "only partly captured%s; %s%zu certificate%s lost in the gap, "
+				 "%zu read around it",
+				 miss, ch->lost_exact ? "" : "at least ", ch->lost,
+				 ch->lost == 1 ? "" : "s", n);
 		else
 			head_add(v, TONE_WARN,
-				 "only partly captured%s; %zu certificate%s read (%zu before the "
-				 "gap, %zu after it)%s",
-				 miss, n, n == 1 ? "" : "s", before, n - before, lost);
+				 "only partly captured%s; %zu certificate%s read before the gap%s",
+				 miss, n, n == 1 ? "" : "s",
+				 v->more_sent ? ", more were sent" : "");
 		head_add(v, TONE_DIM, "; the chain cannot be judged as a whole");
 		return;
 	}
@@ -432,10 +416,6 @@ void chain_view_rows(struct chain_view *v, const struct tls_chain *ch, const int
 		return;
 	v->rows = xcalloc(n + v->n_store_path + 1, sizeof(*v->rows));
 	on_path = xcalloc(n, 1);
-	/* A partly captured message: what was read, in the order it was sent
-	 * (the path through the hole is not known). */
-	if (v->partial)
-		judged = 0;
 	for (k = 0; k < (judged ? v->path_len : n); k++) {
 		i = judged ? v->path[k] : k;
 		if (i >= n || on_path[i])

@@ -62,7 +62,7 @@ static char *now_text(const struct rule_eval *e, const struct cert_info *c, enum
 	case NOT_YET_VALID:
 		return xasprintf(" As of now (%s), it is not valid yet (from %s).", dnow,
 				 c->not_before_str);
-	case DATES_BAD: break; /* rule_dates does not run then */
+	case VALIDITY_UNKNOWN: break; /* rule_dates runs only on readable dates */
 	}
 	return xstrdup("");
 }
@@ -544,15 +544,13 @@ void rule_certs(struct rule_eval *e, int side)
 	const struct chain_result *res = &e->cr[side];
 	size_t i;
 
-	/* With the leaf lost, certs[0] is a CA certificate sent after it. */
-	int leaf = !rule_leaf_lost(ch);
-
 	for (i = 0; i < ch->n; i++) {
 		const struct cert_info *c = ch->certs[i];
 		int on_path = v->status && v->status[i] != CS_EXTRA &&
 			      v->status[i] != CS_UNPARSEABLE;
-		int self_signed = i == 0 && leaf ? res->leaf_self_signed
-						 : (c == res->top && res->top_self_signed);
+		int leaf = i == 0 && !chain_leaf_lost(ch);
+		int self_signed = i == 0 ? res->leaf_self_signed
+					 : (c == res->top && res->top_self_signed);
 
 		if (!c->parse_ok || (res->dup_of && res->dup_of[i] >= 0))
 			continue;
@@ -564,7 +562,7 @@ void rule_certs(struct rule_eval *e, int side)
 		rule_key(e, side, i, c, ch->frame);
 		rule_oid(e, side, i, c, ch->frame);
 		rule_san_len(e, side, i, c, ch->frame);
-		if (i == 0 && leaf) {
+		if (leaf) {
 			rule_leaf_ku(e, side, c, ch->frame);
 			rule_eku(e, side, i, c, ch->frame);
 			rule_wildcard(e, side, c, ch->frame);
@@ -582,6 +580,8 @@ void rule_certs(struct rule_eval *e, int side)
 		int expired = e->at > c->not_after;
 		char ra[80], *when, *msg, *at, *adv;
 
+		if (!c->parse_ok || c->not_before_bad || c->not_after_bad) /* no date to judge */
+			continue;
 		if (!expired && e->at >= c->not_before)
 			continue;
 		rule_addr(e->s, 1 - side, ra, sizeof(ra));
@@ -677,7 +677,7 @@ void rule_names(struct rule_eval *e)
 	int from_guess;
 	size_t k;
 
-	if (!ch->present || ch->n == 0 || !r->expected_name || rule_leaf_lost(ch))
+	if (!ch->present || ch->n == 0 || !r->expected_name || chain_leaf_lost(ch))
 		return;
 	c = ch->certs[0];
 	if (!c->parse_ok)

@@ -163,8 +163,8 @@ void rule_chain_trust(struct rule_eval *e, int side)
 	const char *url = v->missing_issuer_url;
 	int last = last_path_index(v);
 
-	/* an undecodable leaf: nothing can be said about its path */
-	if (!ch->certs[0]->parse_ok)
+	/* an undecodable or lost leaf: nothing can be said about its path */
+	if (!ch->certs[0]->parse_ok || chain_leaf_lost(ch))
 		return;
 	dbuf_init(&msg, DBUF_TEXT_MAX);
 	rule_who(e, recv, who_r, sizeof(who_r));

@@ -91,14 +91,6 @@ struct rule_eval {
 	const char *not_seen_why; /* OUTCOME_NOT_SEEN: why (static) */
 };
 
-/* The capture lost the first entries of the Certificate message: ch->certs[0]
- * is not the leaf (the dissector reads on after the hole), so no leaf rule
- * may judge it. */
-static inline int rule_leaf_lost(const struct tls_chain *ch)
-{
-	return !ch->complete && ch->lost && ch->lost_at == 0;
-}
-
 /* Shared helpers (rule_util.c). */
 /* "Expressway-E 10.48.36.101", "the client 10.0.0.1" into buf (>= 128). */
 const char *rule_who(const struct rule_eval *e, int side, char *buf, size_t len);
@@ -114,6 +106,14 @@ const char *rule_dn(const struct dn *d);
 const char *rule_day(time_t t, char buf[32]);
 /* "0.6 ms", "12 ms", "1.25 s" from one time to a later one (caller frees). */
 char *rule_delta_text(int64_t from_ns, int64_t to_ns);
+/* The capture lost the first entries of a Certificate message (a gap
+ * before certs[0]): certs[0] is then not the leaf, and no rule about the
+ * leaf (names, key usage, EKU for TLS, self-signed leaf, the client
+ * certificate's issuer) may judge it. */
+static inline int chain_leaf_lost(const struct tls_chain *ch)
+{
+	return ch->lost && ch->lost_at == 0;
+}
 /* A ladder entry as words: "Certificate", "ChangeCipherSpec", "alert". */
 const char *rule_ladder_name(const struct ladder_entry *l);
 

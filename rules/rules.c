@@ -414,7 +414,7 @@ static void rule_client_auth(struct rule_eval *e)
 		if (is_dn_in_request(&s->cr, &v->store_path[i]->subject) ||
 		    is_dn_in_request(&s->cr, &v->store_path[i]->issuer))
 			return;
-	if (!cc->certs[0]->parse_ok)
+	if (!cc->certs[0]->parse_ok || chain_leaf_lost(cc))
 		return;
 	dbuf_init(&m, DBUF_TEXT_MAX);
 	dbuf_addf(&m, "%s's CertificateRequest (frame %llu) lists %zu acceptable CA name%s (",

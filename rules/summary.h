@@ -20,7 +20,6 @@ struct seen_cert {
 	char *subject, *issuer;
 	char *serial_hex;
 	time_t not_before, not_after;
-	int not_before_bad, not_after_bad; /* the date does not parse (dissect/cert.h) */
 	int parse_ok;
 	char **files;
 	size_t n_files;

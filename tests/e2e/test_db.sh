@@ -12,7 +12,7 @@
 #    exactly that directory; a run killed at a random point over a large
 #    directory leaves a database that passes integrity_check with every
 #    stored capture complete, and the next run goes on from there;
-#  - a database of schema 1 (no sessions.established, sessions.outcome) is
+#  - a database of schema 1 (no sessions.transport, established, outcome) is
 #    brought up to schema 2 when opened, its rows kept;
 #  - `db expiring|failing|where|stats` print what the database holds
 #    (checked against python's sqlite3), and usage errors exit 2.
@@ -49,7 +49,7 @@ DB=$TMP/t.db
 run_tlsdiag "$TMP/o1" "$TMP/e1" -q --json --db "$DB" "$D"
 [ "$rc" -le 1 ] || fail "first run: exit status $rc"
 ! grep -q 'skipped' "$TMP/e1" || fail "first run: skipped something"
-[ "$(q "$DB" 'PRAGMA user_version')" = 3 ] || fail "user_version is not 3"
+[ "$(q "$DB" 'PRAGMA user_version')" = 2 ] || fail "user_version is not 2"
 [ "$(q "$DB" "SELECT count(*) FROM sessions WHERE transport <> 'tcp'")" = 0 ] ||
 	fail "a TLS session stored with another transport"
 [ "$(q "$DB" 'PRAGMA journal_mode')" = wal ] || fail "journal_mode is not wal"
@@ -229,18 +229,19 @@ OLD=$TMP/old.db
 run_tlsdiag /dev/null "$TMP/eo" -q --report --db "$OLD" "$top_srcdir/samples/tvs-2445-healthy.pcap"
 "$PY" -c 'import sqlite3, sys
 c = sqlite3.connect(sys.argv[1])
-c.execute("ALTER TABLE sessions DROP COLUMN transport")
 c.execute("ALTER TABLE sessions DROP COLUMN established")
 c.execute("ALTER TABLE sessions DROP COLUMN outcome")
+c.execute("ALTER TABLE sessions DROP COLUMN transport")
 c.execute("PRAGMA user_version = 1")
 c.commit()' "$OLD" || fail "cannot make a schema 1 database"
 run_tlsdiag /dev/null "$TMP/eo" -q --report --db "$OLD" "$top_srcdir/samples/rsa-8192-5061.pcap"
 [ "$rc" -le 1 ] || fail "schema 1 database: exit status $rc: $(head -2 "$TMP/eo")"
-[ "$(q "$OLD" 'PRAGMA user_version')" = 3 ] || fail "schema 1 database not brought up to 3"
-[ "$(q "$OLD" "SELECT DISTINCT transport FROM sessions")" = tcp ] || fail "schema 1 database: transport not tcp"
+[ "$(q "$OLD" 'PRAGMA user_version')" = 2 ] || fail "schema 1 database not brought up to 2"
 [ "$(q "$OLD" "SELECT count(*) FROM sessions")" = 2 ] || fail "schema 1 database: rows lost"
 [ "$(q "$OLD" "SELECT verdict, established, outcome FROM sessions WHERE server_port = 5061")" = "at_risk|1|completed" ] ||
 	fail "schema 1 database: the new session has no outcome"
+[ "$(q "$OLD" "SELECT group_concat(transport) FROM sessions")" = "tcp,tcp" ] ||
+	fail "schema 1 database: its sessions are not marked TLS over TCP"
 
 # ---- kill -9 while blocked: exactly the first directory is stored ----------
 K=$TMP/kill.db

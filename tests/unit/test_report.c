@@ -15,7 +15,6 @@
 
 #include "capture/xalloc.h"
 #include "rules/chain.h"
-#include "rules/facts.h"
 #include "rules/notes.h"
 #include "rules/summary.h"
 #include "t.h"
@@ -754,46 +753,11 @@ static void test_duplicate(void)
 	free_cert(c);
 }
 
-/* A notAfter that does not parse (the decoder's not_after_bad, value 0):
- * the text report and the HTML page say so, never a date in 1970 and never
- * "expired"; the rules' validity is DATES_BAD. */
-static void test_bad_date(void)
-{
-	struct analysis a;
-	struct cert_info *c = mk_cert("CN=baddate.example.com", "CN=learningext-ISSUING-CA",
-				      T0 - 5 * DAY, 0, 0);
-	struct ui_opts o;
-	char *out, *page;
-	size_t n;
-
-	c->not_after_bad = 1;
-	CHECK_EQ_INT(cert_validity(c, T0).state, DATES_BAD);
-	memset(&o, 0, sizeof o);
-	mini(&a, &c, 1, 1, NULL);
-	out = run_sink(sink_text_new, &o, &a, &n);
-	CHECK(has(out, " to (date does not parse) (not judged: a date does not parse)"));
-	CHECK(!has(out, "1970"));
-	CHECK(!has(out, "(expired"));
-	CHECK(!has(out, "days left"));
-	free(out);
-	page = html_page(&a);
-	CHECK(page != NULL);
-	if (page) {
-		CHECK(has(page,
-			  " to (date does not parse) <span class=\"pill expiring\">not judged"));
-		CHECK(!has(page, "1970"));
-		free(page);
-	}
-	mini_free(&a);
-	free_cert(c);
-}
-
 int main(void)
 {
 	struct analysis a;
 	build(&a);
 	test_text(&a);
-	test_bad_date();
 	test_json(&a);
 	teardown(&a);
 	test_html();

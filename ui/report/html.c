@@ -125,6 +125,7 @@ static const char CSS[] =
 	".pill.warning,.pill.expiring{background:var(--warnbg);color:var(--warn)}\n"
 	".pill.info,.pill.incomplete{background:var(--mutebg);color:var(--mute)}\n"
 	".pill.ok{background:var(--okbg);color:var(--ok)}\n"
+	".remark{color:var(--mute)}.remark.warn{color:var(--warn)}\n"
 	"article.session{background:#fff;border:1px solid var(--line);border-left:6px solid "
 	"var(--bad);border-radius:8px;padding:12px 16px;margin:16px 0}\n"
 	"article.session.warning{border-left-color:#e0a100}\n"
@@ -236,15 +237,15 @@ static void cert_box(FILE *f, const struct cert_info *c, const char *role, enum 
 	fputs("</div><div class=\"det\">issuer ", f);
 	h(f, c->issuer.rfc4514);
 	fputs("<br>valid ", f);
-	h(f, ui_cert_date(c->not_before, c->not_before_bad, nb, sizeof(nb)));
+	h(f, cert_date_text(c, 0, ui_when_s, nb, sizeof(nb)));
 	fputs(" to ", f);
-	h(f, ui_cert_date(c->not_after, c->not_after_bad, na, sizeof(na)));
-	if (judged && cert_validity(c, judged).state == NOT_YET_VALID)
+	h(f, cert_date_text(c, 1, ui_when_s, na, sizeof(na)));
+	if (judged && cert_validity(c, judged).state == VALIDITY_UNKNOWN)
+		fputs(" <span class=\"pill warning\">validity not known</span>", f);
+	else if (judged && cert_validity(c, judged).state == NOT_YET_VALID)
 		fputs(" <span class=\"pill expired\">not yet valid</span>", f);
 	else if (judged && cert_validity(c, judged).state == EXPIRED)
 		fputs(" <span class=\"pill expired\">expired</span>", f);
-	else if (judged && cert_validity(c, judged).state == DATES_BAD)
-		fputs(" <span class=\"pill expiring\">not judged: a date does not parse</span>", f);
 	fputs("<br>", f);
 	hf(f, "%s %d", ui_key_type_str(c->key_type) ? ui_key_type_str(c->key_type) : "unknown key",
 	   c->key_bits);
@@ -278,9 +279,32 @@ static void cert_box(FILE *f, const struct cert_info *c, const char *role, enum 
 		if (total > shown)
 			hf(f, " and %zu more", total - shown);
 	}
+	{
+		struct cert_remark rm[CERT_REMARKS_MAX];
+		size_t n = cert_remarks(c, rm, CERT_REMARKS_MAX);
+		for (size_t i = 0; i < n; i++) {
+			fputs(rm[i].warn ? "<br><span class=\"remark warn\">"
+					 : "<br><span class=\"remark\">",
+			      f);
+			h(f, rm[i].text);
+			fputs("</span>", f);
+		}
+	}
 	fputs("<br>SHA-256 <span class=\"mono\">", f);
 	h(f, c->sha256_hex);
-	fputs("</span></div></div>\n", f);
+	fputs("</span>", f);
+	if (c->n_exts) {
+		char xb[512];
+		fprintf(f, "<details class=\"exts\"><summary>%zu extension%s</summary><ul>",
+			c->n_exts, c->n_exts == 1 ? "" : "s");
+		for (size_t i = 0; i < c->n_exts; i++) {
+			fputs("<li>", f);
+			h(f, cert_ext_text(&c->exts[i], xb, sizeof xb));
+			fputs("</li>", f);
+		}
+		fputs("</ul></details>", f);
+	}
+	fputs("</div></div>\n", f);
 }
 
 static void arrow(FILE *f, const char *text)
@@ -650,7 +674,7 @@ static void seen_row(FILE *f, const struct seen_cert *c, const struct run_summar
 	fputs("<td class=\"date\"", f);
 	if (c->parse_ok) {
 		/* the day in the column, the second in the title */
-		ui_cert_date(c->not_after, c->not_after_bad, tb, sizeof(tb));
+		ui_when_s(c->not_after, tb, sizeof(tb));
 		fputs(" title=\"", f);
 		h(f, tb);
 		fputs("\">", f);

@@ -128,9 +128,32 @@ static json_t *jcert(const struct cert_info *c, int index, int status, uint64_t 
 		set(key, "type", kt ? json_string(kt) : json_null());
 		set(key, "bits", c->key_bits > 0 ? jint(c->key_bits) : json_null());
 		set(key, "curve", jstr_opt(c->key_curve));
+		set(key, "algorithm", c->parse_ok ? jstr_opt(c->key_alg) : json_null());
 	}
 	set(o, "key", key);
 	set(o, "signature", c->parse_ok ? jstr_opt(c->sig_alg) : json_null());
+	set(o, "signature_checked", json_boolean(c->parse_ok && c->sig_known));
+	set(o, "version", c->parse_ok && c->version ? jint(c->version) : json_null());
+	{
+		json_t *xa = json_array(), *ra = json_array();
+		struct cert_remark rm[CERT_REMARKS_MAX];
+		size_t nrm = cert_remarks(c, rm, CERT_REMARKS_MAX);
+		for (size_t i = 0; i < c->n_exts; i++) {
+			const struct cert_ext *x = &c->exts[i];
+			json_t *xo = json_object();
+			set(xo, "oid", jstr_opt(x->oid));
+			set(xo, "name", jstr_opt(x->name));
+			set(xo, "critical", json_boolean(x->critical));
+			set(xo, "handled", json_boolean(x->handled));
+			set(xo, "duplicate", json_boolean(x->duplicate));
+			set(xo, "decoded", json_boolean(!x->undecodable));
+			json_array_append_new(xa, xo);
+		}
+		for (size_t i = 0; i < nrm; i++)
+			json_array_append_new(ra, jstr(rm[i].text));
+		set(o, "extensions", xa);
+		set(o, "remarks", ra);
+	}
 	set(o, "is_ca", json_boolean(c->parse_ok && c->is_ca));
 	set(o, "self_signed", json_boolean(c->parse_ok && c->self_issued));
 	set(o, "sha1", json_string(c->sha1_hex));
@@ -168,12 +191,8 @@ static json_t *jchain_check(const struct session_report *r, int side)
 	o = json_object();
 	set(o, "frame", jframe(ch->frame));
 	set(o, "complete", json_boolean(ch->complete));
-	/* The count is known when the whole message is, or when the entries
-	 * the capture lost are known exactly (dissect: chain `lost`). */
-	set(o, "sent",
-	    ch->complete		 ? jint((long long)ch->n)
-	    : ch->lost && ch->lost_exact ? jint((long long)(ch->n + ch->lost))
-					 : json_null());
+	/* A message the capture holds in part has no known count. */
+	set(o, "sent", ch->complete ? jint((long long)ch->n) : json_null());
 	set(o, "read", jint((long long)ch->n));
 	set(o, "missing_bytes", jint((long long)cv->missing));
 	set(o, "more_sent", json_boolean(cv->more_sent));
@@ -432,11 +451,9 @@ static json_t *jseen(const struct seen_cert *c)
 	set(o, "subject", c->parse_ok ? jstr(c->subject) : json_null());
 	set(o, "issuer", c->parse_ok ? jstr(c->issuer) : json_null());
 	set(o, "serial", c->parse_ok ? jstr(c->serial_hex) : json_null());
-	set(o, "not_before",
-	    c->parse_ok && !c->not_before_bad ? jtime_s(c->not_before) : json_null());
-	set(o, "not_after", c->parse_ok && !c->not_after_bad ? jtime_s(c->not_after) : json_null());
-	set(o, "days_to_expiry",
-	    c->parse_ok && !c->not_after_bad ? jint(c->days_to_expiry) : json_null());
+	set(o, "not_before", c->parse_ok ? jtime_s(c->not_before) : json_null());
+	set(o, "not_after", c->parse_ok ? jtime_s(c->not_after) : json_null());
+	set(o, "days_to_expiry", c->parse_ok ? jint(c->days_to_expiry) : json_null());
 	a = json_array();
 	for (size_t i = 0; i < c->n_files; i++)
 		json_array_append_new(a, jstr(c->files[i]));

@@ -174,12 +174,12 @@ static void cert_details(struct tstate *t, const struct cert_info *c, int status
 		fputs(", self-signed", f);
 	fputc('\n', f);
 	fprintf(f, "%*svalid %s to %s", (int)ind, "",
-		ui_cert_date(c->not_before, c->not_before_bad, nb, sizeof nb),
-		ui_cert_date(c->not_after, c->not_after_bad, na, sizeof na));
+		cert_date_text(c, 0, ui_when_s, nb, sizeof nb),
+		cert_date_text(c, 1, ui_when_s, na, sizeof na));
 	if (judged) {
 		struct cert_validity v = cert_validity(c, judged);
-		if (v.state == DATES_BAD)
-			fprintf(f, " %s(not judged: a date does not parse)%s", C(t, C_YELLOW),
+		if (v.state == VALIDITY_UNKNOWN)
+			fprintf(f, " %s(validity at the capture not known)%s", C(t, C_YELLOW),
 				C(t, C_OFF));
 		else if (v.state == NOT_YET_VALID)
 			fprintf(f, " %s(not yet valid at the capture: starts in %ld days)%s",
@@ -222,7 +222,20 @@ static void cert_details(struct tstate *t, const struct cert_info *c, int status
 		}
 		fputc('\n', f);
 	}
+	{
+		struct cert_remark rm[CERT_REMARKS_MAX];
+		size_t n = cert_remarks(c, rm, CERT_REMARKS_MAX);
+		for (size_t i = 0; i < n; i++) {
+			fprintf(f, "%*s%s", (int)ind, "", rm[i].warn ? C(t, C_YELLOW) : "");
+			text_wrap(f, S(t, rm[i].text), ind, ind, WRAP_WIDTH);
+			fputs(rm[i].warn ? C(t, C_OFF) : "", f);
+		}
+	}
 	if (t->verbose > 0) {
+		char xb[512];
+		for (size_t i = 0; i < c->n_exts; i++)
+			fprintf(f, "%*sextension %s\n", (int)ind, "",
+				S(t, cert_ext_text(&c->exts[i], xb, sizeof xb)));
 		fprintf(f, "%*sserial %s\n", (int)ind, "", S(t, c->serial_hex));
 		fprintf(f, "%*ssha256 %s\n", (int)ind, "", c->sha256_hex);
 		fprintf(f, "%*ssha1   %s\n", (int)ind, "", c->sha1_hex);
@@ -570,8 +583,8 @@ static void cert_line(struct tstate *t, const struct seen_cert *c, int expiring_
 			  : c->days_to_expiry <= expiring_days ? C_YELLOW
 							       : C_OFF;
 		fprintf(f, "      issuer %s\n", S(t, c->issuer));
-		fprintf(f, "      expires %s %s(",
-			ui_cert_date(c->not_after, c->not_after_bad, na, sizeof na), C(t, col));
+		fprintf(f, "      expires %s %s(", ui_when_s(c->not_after, na, sizeof na),
+			C(t, col));
 		if (c->days_to_expiry < 0)
 			fprintf(f, "expired %ld days ago", -c->days_to_expiry);
 		else
@@ -652,7 +665,7 @@ static void t_end(void *st, const struct run_summary *sum)
 			continue;
 		fprintf(f, "  %s%s%s %s", c->days_to_expiry < 0 ? C(t, C_RED) : C(t, C_YELLOW),
 			c->days_to_expiry < 0 ? "EXPIRED" : "expires", C(t, C_OFF),
-			ui_cert_date(c->not_after, c->not_after_bad, nb, sizeof nb));
+			ui_when_s(c->not_after, nb, sizeof nb));
 		if (c->days_to_expiry < 0)
 			fprintf(f, " (%ld days ago)", -c->days_to_expiry);
 		else

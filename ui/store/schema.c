@@ -5,7 +5,7 @@
  * WAL mode with synchronous=NORMAL keeps committed transactions across
  * a crash of the process (writer.c writes each capture in one).
  *
- * Schema (PRAGMA user_version = 3; an older database is brought up to
+ * Schema (PRAGMA user_version = 2; an older database is brought up to
  * date when opened, MIGRATIONS below):
  *
  *   captures      id, path UNIQUE, size, mtime_ns, sha256, analysed_at,
@@ -118,9 +118,9 @@ static const char SCHEMA[] =
 
 /* From version i + 1 to i + 2 (the SCHEMA above is the latest whole). */
 static const char *const MIGRATIONS[] = {
-	/* 1 -> 2: the transport (DTLS); every session before was TLS over TCP */
-	"ALTER TABLE sessions ADD COLUMN transport TEXT NOT NULL DEFAULT 'tcp';\n",
-	/* 2 -> 3: what happened, apart from the verdict (issue 9) */
+	/* 1 -> 2: TLS or DTLS (every version-1 session was TLS over TCP), and
+	 * what happened apart from the verdict (issue 9) */
+	"ALTER TABLE sessions ADD COLUMN transport TEXT NOT NULL DEFAULT 'tcp';\n"
 	"ALTER TABLE sessions ADD COLUMN established INTEGER;\n"
 	"ALTER TABLE sessions ADD COLUMN outcome TEXT;\n",
 };

@@ -254,12 +254,3 @@ const char *ui_tz_label(int64_t ns, char *buf, size_t len)
 	}
 	return buf;
 }
-
-const char *ui_cert_date(time_t t, int bad, char *buf, size_t len)
-{
-	if (bad) {
-		snprintf(buf, len, "(date does not parse)");
-		return buf;
-	}
-	return ui_when_s(t, buf, len);
-}

@@ -95,14 +95,10 @@ const char *ui_when_us(int64_t ns, char *buf, size_t len);
 const char *ui_clock(int64_t ns, int date, int ms, char *buf, size_t len);
 /* The calendar day of ns in the display zone (equal for the same day). */
 long ui_day(int64_t ns);
-/* A certificate's notBefore/notAfter: ui_when_s, or "(date does not
- * parse)" when the decoder could not read it (`bad`): never 1970. */
-const char *ui_cert_date(time_t t, int bad, char *buf, size_t len);
 /* The display zone's name at ns: "UTC", "CET", "UTC+05:30". */
 const char *ui_tz_label(int64_t ns, char *buf, size_t len);
 
-/* "RSA", "EC", "Ed25519", "Ed448", "DSA", "X25519", "X448" (key agreement
- * only), or NULL when unknown. */
+/* "RSA", "EC", "Ed25519", "Ed448", "DSA", or NULL when unknown. */
 const char *ui_key_type_str(int key_type);
 /* Names of the KU_* bits set in ku, in RFC 5280 order ("digitalSignature",
  * "keyEncipherment", ...); returns how many were written to names (<= 9). */

@@ -204,14 +204,13 @@ static void cert_open(struct tui *t, struct view *v)
 		kv(d, IT_TOP + 2, "Status", RL_OK, "from the trust store (completes the path)");
 	}
 	if (c->parse_ok) {
-		snprintf(b, sizeof b, "%s to %s",
-			 ui_cert_date(c->not_before, c->not_before_bad, nb, sizeof nb),
-			 ui_cert_date(c->not_after, c->not_after_bad, na, sizeof na));
+		snprintf(b, sizeof b, "%s to %s", cert_date_text(c, 0, ui_when_s, nb, sizeof nb),
+			 cert_date_text(c, 1, ui_when_s, na, sizeof na));
 		kv(d, IT_TOP + 3, "Valid", RL_NORMAL, b);
 		if (judged) {
 			struct cert_validity cv = cert_validity(c, judged);
-			if (cv.state == DATES_BAD)
-				snprintf(b, sizeof b, "not judged: a date does not parse");
+			if (cv.state == VALIDITY_UNKNOWN)
+				snprintf(b, sizeof b, "validity at the capture not known");
 			else if (cv.state == NOT_YET_VALID)
 				snprintf(b, sizeof b,
 					 "not yet valid at the capture: starts %ld days later",
@@ -221,7 +220,20 @@ static void cert_open(struct tui *t, struct view *v)
 					 cv.days);
 			else
 				snprintf(b, sizeof b, "%ld days left at the capture", cv.days);
-			kv(d, IT_TOP + 3, "", cv.state != VALID ? RL_ERR : RL_NORMAL, b);
+			kv(d, IT_TOP + 3, "",
+			   cv.state == VALIDITY_UNKNOWN ? RL_WARN
+			   : cv.state != VALID		? RL_ERR
+							: RL_NORMAL,
+			   b);
+		}
+		/* How it decoded, where it is unusual. */
+		struct cert_remark rm[CERT_REMARKS_MAX];
+		size_t nrm = cert_remarks(c, rm, CERT_REMARKS_MAX);
+		for (size_t i = 0; i < nrm; i++) {
+			kv(d, IT_TOP + 4, i ? "" : "Decoding", rm[i].warn ? RL_WARN : RL_NORMAL,
+			   "");
+			doc_wrap(d, IT_TOP + 4, rm[i].warn ? RL_WARN : RL_NORMAL,
+				 tui_s(rm[i].text, b, sizeof b), 21, 1);
 		}
 	}
 	fingerprint(d, IT_FP, "SHA-256", c->sha256, sizeof c->sha256);
@@ -236,14 +248,17 @@ static void cert_open(struct tui *t, struct view *v)
 		const char *kt = ui_key_type_str(c->key_type);
 		dn_rows(d, IT_FIELD, "Subject", &c->subject);
 		dn_rows(d, IT_FIELD + 1, "Issuer", &c->issuer);
-		snprintf(b, sizeof b, "%d", c->version);
-		kv(d, IT_FIELD + 2, "Version", RL_NORMAL, b);
+		if (c->version)
+			snprintf(b, sizeof b, "%d", c->version);
+		else
+			snprintf(b, sizeof b, "field holds %ld (not v1-v3)", c->version_num);
+		kv(d, IT_FIELD + 2, "Version", c->version ? RL_NORMAL : RL_WARN, b);
 		kv_wire(d, IT_FIELD + 3, "Serial",
 			c->serial_hex && c->serial_hex[0] ? c->serial_hex : "(empty)");
-		kv(d, IT_FIELD + 4, "Not before", RL_NORMAL,
-		   ui_cert_date(c->not_before, c->not_before_bad, nb, sizeof nb));
-		kv(d, IT_FIELD + 5, "Not after", RL_NORMAL,
-		   ui_cert_date(c->not_after, c->not_after_bad, na, sizeof na));
+		kv(d, IT_FIELD + 4, "Not before", c->not_before_bad ? RL_WARN : RL_NORMAL,
+		   cert_date_text(c, 0, ui_when_s, nb, sizeof nb));
+		kv(d, IT_FIELD + 5, "Not after", c->not_after_bad ? RL_WARN : RL_NORMAL,
+		   cert_date_text(c, 1, ui_when_s, na, sizeof na));
 		if (!kt)
 			snprintf(b, sizeof b, "unknown key type");
 		else if (c->key_type == KEY_ED25519 || c->key_type == KEY_ED448)
@@ -257,11 +272,12 @@ static void cert_open(struct tui *t, struct view *v)
 		kv(d, IT_FIELD + 6, "Public key", RL_NORMAL, b);
 		{
 			char sa[256], so[256];
-			snprintf(b, sizeof b, "%s%s%s%s%s",
+			snprintf(b, sizeof b, "%s%s%s%s%s%s",
 				 tui_s(c->sig_alg ? c->sig_alg : "unknown", sa, sizeof sa),
 				 c->sig_alg_oid ? " (" : "",
 				 c->sig_alg_oid ? tui_s(c->sig_alg_oid, so, sizeof so) : "",
-				 c->sig_alg_oid ? ")" : "", c->sig_sha1 ? "  weak: SHA-1/MD5" : "");
+				 c->sig_alg_oid ? ")" : "", c->sig_sha1 ? "  weak: SHA-1/MD5" : "",
+				 c->sig_known ? "" : "  not checked");
 			kv(d, IT_FIELD + 7, "Signature", c->sig_sha1 ? RL_WARN : RL_NORMAL, b);
 		}
 		if (c->has_san) {
@@ -334,6 +350,13 @@ static void cert_open(struct tui *t, struct view *v)
 		if (c->spki_der_len) {
 			snprintf(b, sizeof b, "%zu bytes", c->spki_der_len);
 			kv(d, IT_FIELD + 20, "Public key info", RL_NORMAL, b);
+		}
+		for (size_t i = 0; i < c->n_exts; i++) {
+			char xb[512];
+			const struct cert_ext *x = &c->exts[i];
+			kv(d, IT_FIELD + 24, i ? "" : "Extensions",
+			   x->duplicate || (x->critical && !x->handled) ? RL_WARN : RL_NORMAL,
+			   tui_s(cert_ext_text(x, xb, sizeof xb), b, sizeof b));
 		}
 	}
 	snprintf(b, sizeof b, "%zu bytes", c->der_len);
