@@ -155,6 +155,7 @@ session = {
     "findings": [finding], "verdict": "failed", "established": False,
     "outcome": "rejected_by_client", "outcome_basis": "alert",
     "outcome_text": "Rejected by Expressway-C: fatal unknown_ca (48) in frame 6.",
+    "decryption": "none",
     "headline": "C rejected E",
     "judged_at": "2026-11-23T04:05:06Z", "notes": [],
 }

@@ -113,6 +113,16 @@ static void free_cert(struct cert_info *c)
 	free(c);
 }
 
+/* The chain's words (chain_view_rows makes them). */
+static void free_head(struct chain_view *v)
+{
+	for (size_t k = 0; k < v->n_head; k++)
+		free(v->head[k].text);
+	free(v->head);
+	v->head = NULL;
+	v->n_head = 0;
+}
+
 static struct cert_info *certs[5];
 
 static struct session_report *mk_session(uint64_t id)
@@ -290,6 +300,7 @@ static void teardown(struct analysis *a)
 			free(r->chain[side].missing_issuer);
 			free(r->chain[side].ends_at);
 			free(r->chain[side].rows);
+			free_head(&r->chain[side]);
 			memset(&r->chain[side], 0, sizeof r->chain[side]);
 			memset(&s->chain[side], 0, sizeof s->chain[side]);
 		}
@@ -666,6 +677,7 @@ static void mini_free(struct analysis *a)
 	free(r->chain[SIDE_SERVER].status);
 	free(r->chain[SIDE_SERVER].path);
 	free(r->chain[SIDE_SERVER].rows);
+	free_head(&r->chain[SIDE_SERVER]);
 	free(r->s->chain[SIDE_SERVER].certs);
 	free(r->s->file);
 	free(r->s);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dissect/cert.h"
 #include "tests/unit/t.h"
 #include "ui/text/text.h"
 #include "ui/ui.h"
@@ -204,8 +205,18 @@ static void test_exhaustive(void)
 	CHECK_EQ_INT(changed, 0);
 }
 
+/* Key types by name (fmt.c): X25519 and X448 are named, not "unknown". */
+static void test_key_types(void)
+{
+	CHECK_EQ_STR(ui_key_type_str(KEY_X25519), "X25519");
+	CHECK_EQ_STR(ui_key_type_str(KEY_X448), "X448");
+	CHECK_EQ_STR(ui_key_type_str(KEY_RSA), "RSA");
+	CHECK(ui_key_type_str(-1) == NULL);
+}
+
 int main(void)
 {
+	test_key_types();
 	test_plain();
 	test_escapes();
 	test_invalid_utf8();

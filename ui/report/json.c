@@ -386,6 +386,7 @@ static json_t *jsession(const char *file, const struct session_report *r)
 	set(o, "outcome", json_string(outcome_str(r->outcome)));
 	set(o, "outcome_basis", json_string(outcome_basis_str(r->outcome_basis)));
 	set(o, "outcome_text", jstr(r->outcome_text ? r->outcome_text : ""));
+	set(o, "decryption", json_string(r->decryption ? r->decryption : "none"));
 	set(o, "headline", jstr(r->headline ? r->headline : ""));
 	set(o, "judged_at", r->judged_at ? jtime_s(r->judged_at) : json_null());
 

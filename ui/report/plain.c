@@ -361,6 +361,10 @@ static void session_block(struct tstate *t, const struct session_report *r)
 		fputs("  Outcome:  ", f);
 		text_wrap(f, S(t, r->outcome_text), 12, 12, WRAP_WIDTH);
 	}
+	if (r->decryption_text) {
+		fputs("  Keys:     ", f);
+		text_wrap(f, S(t, r->decryption_text), 12, 12, WRAP_WIDTH);
+	}
 	fprintf(f, "  Started:  %s (frames %llu-%llu)%s\n", ui_when_us(s->start_ts, tb, sizeof tb),
 		(unsigned long long)s->first_frame, (unsigned long long)s->last_frame,
 		s->flow_midstream ? ", capture began mid-connection" : "");

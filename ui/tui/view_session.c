@@ -513,6 +513,11 @@ static void sess_open(struct tui *t, struct view *v)
 		doc_put(d, RL_DIM, "Outcome: ");
 		doc_wrap(d, IT_HEAD, RL_NORMAL, tui_s(r->outcome_text, hb, sizeof hb), 9, 1);
 	}
+	if (r->decryption_text) {
+		doc_line(d, IT_HEAD);
+		doc_put(d, RL_DIM, "Keys: ");
+		doc_wrap(d, IT_HEAD, RL_NORMAL, tui_s(r->decryption_text, hb, sizeof hb), 6, 1);
+	}
 	doc_blank(d, IT_HEAD);
 
 	if (tls_handshake_hidden(r->s)) {
