@@ -54,7 +54,7 @@ static const struct dialect PG_DIALECT = {
 	.begin_write = "BEGIN",
 	/* Workers starting together: one makes or migrates the schema. */
 	.lock_schema = "SELECT pg_advisory_xact_lock(7470100616)",
-	.version_get = "SELECT max(version) FROM tlsdiag_schema",
+	.version_get = "SELECT coalesce(max(version), 0) FROM tlsdiag_schema",
 	.version_set = { "DELETE FROM tlsdiag_schema; INSERT INTO tlsdiag_schema VALUES (", ")" },
 	.version_make = "CREATE TABLE IF NOT EXISTS tlsdiag_schema (version BIGINT NOT NULL)",
 	.count_tables = "SELECT count(*) FROM pg_catalog.pg_tables WHERE schemaname = "

@@ -272,8 +272,8 @@ static int cmd_where(struct db *db, const char *what)
 	int rc = EXIT_CLEAN;
 	struct db_stmt *cs = db_prepare(
 		db, "SELECT id, sha256, subject, issuer, not_after, parse_ok FROM certificates c"
-		    " WHERE (?1 IS NOT NULL AND sha256 {ilike} ?1 ESCAPE '\\')"
-		    "  OR (?2 IS NOT NULL AND subject {ilike} ?2 ESCAPE '\\')"
+		    /* A NULL pattern matches nothing. */
+		    " WHERE sha256 {ilike} ?1 ESCAPE '\\' OR subject {ilike} ?2 ESCAPE '\\'"
 		    " ORDER BY subject, sha256");
 	struct db_stmt *ws = db_prepare(
 		db, "SELECT p.path, s.num, cc.side, cc.idx, s.client_ip, s.client_port, s.server_ip,"
