@@ -13,7 +13,10 @@
 #    directory leaves a database that passes integrity_check with every
 #    stored capture complete, and the next run goes on from there;
 #  - `db expiring|failing|where|stats` print what the database holds
-#    (checked against python's sqlite3), and usage errors exit 2.
+#    (checked against python's sqlite3), and usage errors exit 2;
+#  - other judging options (--at) analyse every capture again, the same
+#    options skip it again; every capture's claim ends 'done'; a version 1
+#    database is migrated to 2 with its rows, a newer one refused.
 
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/e2e/lib.sh"
 need_tlsdiag
@@ -47,7 +50,7 @@ DB=$TMP/t.db
 run_tlsdiag "$TMP/o1" "$TMP/e1" -q --json --db "$DB" "$D"
 [ "$rc" -le 1 ] || fail "first run: exit status $rc"
 ! grep -q 'skipped' "$TMP/e1" || fail "first run: skipped something"
-[ "$(q "$DB" 'PRAGMA user_version')" = 1 ] || fail "user_version is not 1"
+[ "$(q "$DB" 'PRAGMA user_version')" = 2 ] || fail "user_version is not 2"
 [ "$(q "$DB" 'PRAGMA journal_mode')" = wal ] || fail "journal_mode is not wal"
 [ "$(q "$DB" 'SELECT count(*) FROM captures')" -eq "$nfiles" ] ||
 	fail "captures: $(q "$DB" 'SELECT count(*) FROM captures'), expected $nfiles"
@@ -139,6 +142,38 @@ got=$(q "$DB" "SELECT count(*) FROM sessions s JOIN captures c ON c.id = s.captu
 [ "$got" -eq "$want" ] || fail "rewritten capture: $got sessions stored, the new contents have $want"
 [ "$(q "$DB" 'SELECT count(*) FROM captures')" -eq "$nfiles" ] || fail "re-analysis added capture rows"
 [ -z "$(q "$DB" 'PRAGMA foreign_key_check')" ] || fail "foreign keys broken after re-analysis"
+
+# ---- other judging options: analysed again, then skipped again -------------
+run_tlsdiag "$TMP/o4" "$TMP/e4" -q --json --at 2030-01-01 --db "$DB" "$D"
+! grep -q 'skipped' "$TMP/e4" || fail "--at changed: something was skipped: $(cat "$TMP/e4")"
+[ "$(q "$DB" 'SELECT count(DISTINCT fingerprint) FROM captures')" = 1 ] ||
+	fail "--at changed: not every capture has the new fingerprint"
+run_tlsdiag "$TMP/o4" "$TMP/e4" -q --json --at 2030-01-01 --db "$DB" "$D"
+grep -q "skipped $nfiles unchanged" "$TMP/e4" || fail "same --at again: $(cat "$TMP/e4")"
+run_tlsdiag "$TMP/o4" "$TMP/e4" -q --json --db "$DB" "$D"
+! grep -q 'skipped' "$TMP/e4" || fail "back to no --at: something was skipped"
+[ "$(q "$DB" "SELECT count(*) FROM work WHERE state = 'done'")" -eq "$nfiles" ] ||
+	fail "work: $(q "$DB" "SELECT state, count(*) FROM work GROUP BY state") (expected $nfiles done)"
+[ "$(q "$DB" 'SELECT count(*) FROM captures WHERE sensor IS NULL OR sensor = ""')" = 0 ] ||
+	fail "captures without their sensor"
+
+# ---- a version 1 database is migrated, its rows kept ------------------------
+M=$TMP/v1.db
+cp "$DB" "$M"
+q "$M" "DROP TABLE work" >/dev/null
+q "$M" "ALTER TABLE captures DROP COLUMN fingerprint" >/dev/null
+q "$M" "ALTER TABLE captures DROP COLUMN sensor" >/dev/null
+q "$M" "PRAGMA user_version = 1" >/dev/null
+run_tlsdiag "$TMP/o" "$TMP/e" db "$M" stats
+[ "$rc" -eq 2 ] && grep -q "schema 1 is older" "$TMP/e" || fail "db on a version 1 file: $rc $(cat "$TMP/e")"
+run_tlsdiag "$TMP/o" "$TMP/e" -q --json --db "$M" "$D"
+[ "$(q "$M" 'PRAGMA user_version')" = 2 ] || fail "version 1 not migrated to 2"
+[ "$(q "$M" 'SELECT count(*) FROM captures')" -eq "$nfiles" ] || fail "migration lost captures"
+[ "$(q "$M" "SELECT count(*) FROM work WHERE state = 'done'")" -eq "$nfiles" ] ||
+	fail "after migration: work table not filled"
+q "$M" "PRAGMA user_version = 99" >/dev/null
+run_tlsdiag "$TMP/o" "$TMP/e" db "$M" stats
+[ "$rc" -eq 2 ] && grep -q "newer tlsdiag" "$TMP/e" || fail "db on a newer schema: $rc $(cat "$TMP/e")"
 
 # ---- db subcommands against the database ------------------------------------
 run_tlsdiag "$TMP/st" "$TMP/e" db "$DB" stats

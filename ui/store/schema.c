@@ -6,11 +6,12 @@
  * one row of PostgreSQL's table tlsdiag_schema; MIGRATIONS[i] takes a
  * database from version i to i + 1, in the transaction that opens it.
  *
- * Schema (version 1):
+ * Schema (version 2; what version 1 lacks is marked 2):
  *
  *   captures      id, path UNIQUE, size, mtime_ns, sha256, analysed_at,
  *                 status ('ok' | 'partial' | 'bad'), message, format,
- *                 compressed, packets, first_ts_ns, last_ts_ns, n_sessions
+ *                 compressed, packets, first_ts_ns, last_ts_ns, n_sessions,
+ *                 fingerprint (2), sensor (2)
  *   sessions      id, capture_id -> captures, num (1-based in its file),
  *                 client_ip, client_port, server_ip, server_port, sni,
  *                 version, tls13, service, verdict, headline,
@@ -23,6 +24,8 @@
  *   findings      id, session_id -> sessions, finding, severity, sev_rank,
  *                 side, cert_idx, cert_id, basis, field, frame, message,
  *                 advice
+ *   work (2)      path PRIMARY KEY, state ('claimed' | 'done'), claimed_by,
+ *                 lease_until
  */
 #include <errno.h>
 #include <stdio.h>
@@ -114,6 +117,21 @@ static const char SCHEMA_V1[] =
 	"CREATE INDEX findings_session ON findings(session_id);\n"
 	"CREATE INDEX findings_finding ON findings(finding);\n";
 
+/* Version 2: work shared by several processes (claim.c). A capture's row
+ * says which judging options judged it (judging.c) and which sensor or
+ * host stored it; `work` holds one claim per capture path: 'claimed' by
+ * "host:pid" until lease_until (the database's clock, ms), or 'done'
+ * (committed with the capture's rows). */
+static const char SCHEMA_V2[] =
+	"ALTER TABLE captures ADD COLUMN fingerprint {text};\n"
+	"ALTER TABLE captures ADD COLUMN sensor {text};\n"
+	"CREATE TABLE work (\n"
+	"  path {text} PRIMARY KEY,\n"
+	"  state {text} NOT NULL CHECK (state IN ('claimed','done')),\n"
+	"  claimed_by {text},\n"
+	"  lease_until {int}\n"
+	");\n";
+
 /* ------------------------------------------------------------ helpers */
 
 /* SHA-256 of a file's bytes as stored on disk (compressed or not). */
@@ -201,6 +219,7 @@ int64_t mtime_ns(const struct stat *st)
  * in backend.h's spelling, rendered for the database's dialect. */
 static const char *const MIGRATIONS[] = {
 	SCHEMA_V1,
+	SCHEMA_V2,
 };
 _Static_assert(sizeof(MIGRATIONS) / sizeof(MIGRATIONS[0]) == DB_SCHEMA_VERSION,
 	       "one migration per schema version");

@@ -13,7 +13,7 @@
 #include "ui/store/backend.h"
 #include "ui/store/store.h"
 
-#define DB_SCHEMA_VERSION 1
+#define DB_SCHEMA_VERSION 2
 
 /* Connect to a database (an SQLite file or a PostgreSQL conninfo) and
  * check or make the schema (creating an SQLite file only when `create`).
@@ -26,6 +26,10 @@ int file_sha256(const char *path, char hex[65]);
 /* The key of a capture: its absolute path, "." and ".." resolved by the
  * text alone (links are not followed). A new string. */
 char *db_key_path(const char *path);
+/* The judging options' fingerprint (judging.c): 64 hex digits, a new
+ * string. */
+struct analysis_config;
+char *judging_fingerprint(const struct analysis_config *c);
 /* A file's mtime in nanoseconds. */
 int64_t mtime_ns(const struct stat *st);
 

@@ -17,6 +17,7 @@
 
 #include "capture/xalloc.h"
 #include "rules/facts.h"
+#include "ui/store/claim.h"
 #include "ui/store/store_int.h"
 #include "ui/text/text.h"
 
@@ -35,10 +36,12 @@ enum {
 };
 
 static const char *const QUERIES[Q_COUNT] = {
-	[Q_FIND_CAPTURE] = "SELECT id, size, mtime_ns, sha256 FROM captures WHERE path = ?1",
+	[Q_FIND_CAPTURE] = "SELECT id, size, mtime_ns, sha256, fingerprint FROM captures "
+			   "WHERE path = ?1",
 	[Q_DEL_CAPTURE] = "DELETE FROM captures WHERE path = ?1",
-	[Q_INS_CAPTURE] = "INSERT INTO captures (path, size, mtime_ns, sha256, analysed_at, status) "
-			  "VALUES (?1, ?2, ?3, ?4, ?5, 'bad') RETURNING id",
+	[Q_INS_CAPTURE] = "INSERT INTO captures (path, size, mtime_ns, sha256, analysed_at, status, "
+			  "fingerprint, sensor) VALUES (?1, ?2, ?3, ?4, ?5, 'bad', ?6, ?7) "
+			  "RETURNING id",
 	[Q_END_CAPTURE] =
 		"UPDATE captures SET status = ?2, message = ?3, format = ?4, compressed = ?5, "
 		"packets = ?6, first_ts_ns = ?7, last_ts_ns = ?8, n_sessions = ?9 WHERE id = ?1",
@@ -72,8 +75,13 @@ struct db_sink {
 	struct db *db;
 	char *path;
 	struct db_stmt *q[Q_COUNT];
+	struct claimer *claims;
+	char *fingerprint; /* of this run's judging options */
+	char **claimed;	   /* keys claimed and not yet stored */
+	size_t n_claimed;
+	int dead; /* the connection is lost for good: store nothing more */
 	time_t run_at;
-	uint64_t stored, failed;
+	uint64_t stored, failed, lost_claims;
 	int warned;
 	/* The capture being written (one transaction). */
 	int in_file;	 /* its transaction is open */
@@ -102,27 +110,128 @@ static int64_t step_id(struct db_stmt *st)
 	return id;
 }
 
-static int ds_skip(void *stp, const char *path)
+/* The connection is gone (a server restart, pg_terminate_backend, the
+ * network): its open transaction died with it. Reconnect, waiting
+ * 0.2, 0.4 ... 3.2 s between attempts; after the last, give up for good
+ * with one clear message. 0 when connected again. */
+static int recover(struct db_sink *d)
 {
-	struct db_sink *d = stp;
-	struct stat st;
-	char hex[65];
-	int skip = 0;
-	if (!d->db || stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+	char why[sizeof(d->db->err)];
+	if (d->dead)
+		return -1;
+	if (d->db->fail != DBF_LOST)
 		return 0;
-	char *key = db_key_path(path);
+	snprintf(why, sizeof(why), "%s", d->db->err);
+	for (int i = 0; i < 5; i++) {
+		struct timespec ts = { 0, 200L * 1000 * 1000 };
+		for (int k = 0; k < i; k++) {
+			ts.tv_nsec *= 2;
+			if (ts.tv_nsec >= 1000L * 1000 * 1000) {
+				ts.tv_sec += ts.tv_nsec / (1000L * 1000 * 1000);
+				ts.tv_nsec %= 1000L * 1000 * 1000;
+			}
+		}
+		nanosleep(&ts, NULL);
+		if (db_reconnect(d->db) == 0) {
+			fprintf(stderr, "tlsdiag: %s: connection lost, connected again (%s)\n",
+				d->db->shown, why);
+			return 0;
+		}
+	}
+	fprintf(stderr,
+		"tlsdiag: %s: connection lost and not regained after 5 attempts (%s); "
+		"storing stops here: run again to store the captures left\n",
+		d->db->shown, d->db->err);
+	d->dead = 1;
+	return -1;
+}
+
+static int claimed_index(const struct db_sink *d, const char *key)
+{
+	for (size_t i = 0; i < d->n_claimed; i++)
+		if (strcmp(d->claimed[i], key) == 0)
+			return (int)i;
+	return -1;
+}
+
+static void claimed_forget(struct db_sink *d, int i)
+{
+	if (i < 0)
+		return;
+	free(d->claimed[i]);
+	d->claimed[i] = d->claimed[--d->n_claimed];
+}
+
+/* Stored, with the same size, mtime, contents and judging options? */
+static int stored_unchanged(struct db_sink *d, const char *path, const char *key,
+			    const struct stat *st)
+{
+	char hex[65];
+	int same = 0;
 	struct db_stmt *q = Q(d, Q_FIND_CAPTURE);
 	db_bind_text(q, 1, key);
-	if (db_step(q) == DB_ROW && db_col_int64(q, 1) == (int64_t)st.st_size &&
-	    db_col_int64(q, 2) == mtime_ns(&st) && db_col_text(q, 3)) {
+	if (db_step(q) == DB_ROW && db_col_int64(q, 1) == (int64_t)st->st_size &&
+	    db_col_int64(q, 2) == mtime_ns(st) && db_col_text(q, 3) && db_col_text(q, 4) &&
+	    strcmp(db_col_text(q, 4), d->fingerprint) == 0) {
 		char stored[65];
 		snprintf(stored, sizeof(stored), "%s", db_col_text(q, 3));
 		db_reset(q);
 		/* Same size and time: the contents decide. */
 		if (file_sha256(path, hex) == 0 && strcmp(hex, stored) == 0)
-			skip = 1;
+			same = 1;
 	}
 	db_reset(q);
+	return same;
+}
+
+/*
+ * Before a capture is analysed: skip it when it is stored unchanged, or
+ * when another process has claimed it; else claim it for this one.
+ */
+static int ds_skip(void *stp, const char *path)
+{
+	struct db_sink *d = stp;
+	struct stat st;
+	int skip = 0, was_done = 0;
+	if (d->dead)
+		return 1; /* stopped: analysing what cannot be stored is waste */
+	if (!d->db || stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+		return 0;
+	char *key = db_key_path(path);
+	claim_renew(d->claims, 0);
+	if (stored_unchanged(d, path, key, &st)) {
+		skip = 1;
+		goto out;
+	}
+	int r = claim_take(d->claims, key, &was_done);
+	if (r == CLAIM_ERROR && recover(d) == 0)
+		r = claim_take(d->claims, key, &was_done);
+	if (r == CLAIM_ERROR) {
+		/* Analyse it anyway: the report is still wanted. */
+		if (!d->dead && !d->warned) {
+			fprintf(stderr, "tlsdiag: %s: cannot claim captures: %s\n", d->db->shown,
+				d->db->err);
+			d->warned = 1;
+		}
+		skip = d->dead;
+		goto out;
+	}
+	if (r == CLAIM_OTHERS) {
+		skip = 1;
+		goto out;
+	}
+	if (was_done && stored_unchanged(d, path, key, &st)) {
+		/* Another process stored it between the look and the claim. */
+		(void)claim_done(d->claims, key);
+		skip = 1;
+		goto out;
+	}
+	if (claimed_index(d, key) < 0) {
+		d->claimed = xreallocarray(d->claimed, d->n_claimed + 1, sizeof(*d->claimed));
+		d->claimed[d->n_claimed++] = key;
+		key = NULL;
+	}
+out:
 	free(key);
 	return skip;
 }
@@ -249,20 +358,28 @@ static int store_session(struct db_sink *d, int64_t capture_id, const struct ses
 }
 
 /* A statement of the capture's transaction failed: roll it back, say so
- * once, and store nothing more of this capture. */
+ * once, store nothing more of this capture, and give its claim back (once
+ * connected again, when the connection was lost) for the next run. */
 static void file_fail(struct db_sink *d, const char *path, int rollback)
 {
+	char *key = db_key_path(path);
 	if (rollback)
 		db_rollback(d->db);
 	d->in_file = 0;
 	d->file_failed = 1;
 	d->failed++;
 	if (!d->warned) {
-		char pb[512];
-		fprintf(stderr, "tlsdiag: %s: cannot store %s: %s\n", d->path,
-			ui_sanitize_buf(path, pb, sizeof(pb)), d->db->err);
+		char pb[512], eb[1100];
+		fprintf(stderr, "tlsdiag: %s: cannot store %s: %s\n", d->db->shown,
+			ui_sanitize_buf(path, pb, sizeof(pb)),
+			ui_sanitize_buf(d->db->err, eb, sizeof(eb)));
 		d->warned = 1;
 	}
+	int i = claimed_index(d, key);
+	if (i >= 0 && recover(d) == 0)
+		claim_release(d->claims, key);
+	claimed_forget(d, i);
+	free(key);
 }
 
 /* Open the capture's transaction: its old row goes, its new row comes
@@ -297,6 +414,8 @@ static void file_begin(struct db_sink *d, const char *path)
 	if (have_hash)
 		db_bind_text(q, 4, hex);
 	db_bind_int64(q, 5, (int64_t)d->run_at);
+	db_bind_text(q, 6, d->fingerprint);
+	db_bind_text(q, 7, claimer_host(d->claims));
 	d->capture_id = step_id(q);
 	if (d->capture_id < 0)
 		file_fail(d, path, 1);
@@ -360,10 +479,25 @@ static void ds_file_end(void *stp, const struct sink_file *file, const struct fi
 		if (step_done(q) != 0)
 			goto fail;
 	}
+	char *key = db_key_path(path);
+	int ci = claimed_index(d, key), cd = ci >= 0 ? claim_done(d->claims, key) : 0;
+	free(key);
+	if (cd < 0)
+		goto fail;
+	if (cd > 0) {
+		/* Our lease ran out and another process took the capture
+		 * over: its rows are the ones to keep. */
+		db_rollback(d->db);
+		claimed_forget(d, ci);
+		d->lost_claims++;
+		goto out;
+	}
 	if (db_commit(d->db) != 0)
 		goto fail;
+	claimed_forget(d, ci);
 	d->in_file = 0;
 	d->stored++;
+	claim_renew(d->claims, 0);
 	goto out;
 fail:
 	file_fail(d, path, 1);
@@ -388,8 +522,18 @@ static void ds_end(void *stp, const struct run_summary *sum)
 	struct db_sink *d = stp;
 	(void)sum;
 	if (d->failed)
-		fprintf(stderr, "tlsdiag: %s: %llu capture%s could not be stored\n", d->path,
-			(unsigned long long)d->failed, d->failed == 1 ? "" : "s");
+		fprintf(stderr, "tlsdiag: %s: %llu capture%s could not be stored\n",
+			d->db ? d->db->shown : d->path, (unsigned long long)d->failed,
+			d->failed == 1 ? "" : "s");
+	if (d->lost_claims)
+		fprintf(stderr,
+			"tlsdiag: %s: %llu capture%s taken over by another process (lease "
+			"expired)\n",
+			d->db ? d->db->shown : d->path, (unsigned long long)d->lost_claims,
+			d->lost_claims == 1 ? "" : "s");
+	/* Claims taken for captures never delivered go back. */
+	for (size_t i = 0; d->db && !d->dead && i < d->n_claimed; i++)
+		claim_release(d->claims, d->claimed[i]);
 	/* Fold SQLite's WAL back so the file alone is the whole database. */
 	if (d->db && d->db->d->kind == DB_SQLITE)
 		(void)db_exec(d->db, "PRAGMA wal_checkpoint(PASSIVE)");
@@ -402,6 +546,11 @@ static void ds_free(void *stp)
 		return;
 	for (int i = 0; i < Q_COUNT; i++)
 		db_finalize(d->q[i]);
+	claimer_free(d->claims);
+	for (size_t i = 0; i < d->n_claimed; i++)
+		free(d->claimed[i]);
+	free(d->claimed);
+	free(d->fingerprint);
 	db_close(d->db);
 	free(d->path);
 	free(d);
@@ -421,7 +570,6 @@ struct sink sink_db_new(const char *path, const struct ui_opts *o, char *err, si
 {
 	struct db_sink *d;
 	struct db *db;
-	(void)o;
 	db = store_open(path, 1, err, errlen);
 	if (!db)
 		return (struct sink){ NULL, NULL };
@@ -430,5 +578,7 @@ struct sink sink_db_new(const char *path, const struct ui_opts *o, char *err, si
 	d->path = xstrdup(path);
 	for (int i = 0; i < Q_COUNT; i++)
 		d->q[i] = db_prepare(db, QUERIES[i]);
+	d->claims = claimer_new(db);
+	d->fingerprint = judging_fingerprint(&o->acfg);
 	return (struct sink){ &db_ops, d };
 }
