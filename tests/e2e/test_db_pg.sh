@@ -6,7 +6,14 @@
 #    key=value conninfo) gives identical `db stats|expiring|failing|where`;
 #  - a second run skips every capture; the schema is versioned;
 #  - an unreachable server: exit 2 with libpq's message, at the start of a
-#    run and for `tlsdiag db`.
+#    run and for `tlsdiag db`;
+#  - three workers over 200 captures, one killed with SIGKILL midway and
+#    started again: every capture stored exactly once (the captures each
+#    run analysed add up to 200), every claim 'done', and stats, expiring
+#    and failing equal to one process's SQLite inventory;
+#  - the connection terminated midway (pg_terminate_backend): the worker
+#    connects again and goes on, nothing half-written; the server stopped
+#    midway: bounded retries, then a clear message and exit 2.
 
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/e2e/lib.sh"
 . "$top_srcdir/tests/e2e/pg-lib.sh"
@@ -82,5 +89,116 @@ pg_sql 'CREATE TABLE captures (x int)' other
 run_tlsdiag "$TMP/o" "$TMP/e" -q --db "host=$PGDIR port=$PGPORT_T user=tlsdiag dbname=other" "$D"
 [ "$rc" -eq 2 ] && grep -q "not one of tlsdiag's" "$TMP/e" ||
 	fail "--db on someone else's database: status $rc, $(cat "$TMP/e")"
+
+# ---- three workers, one killed and restarted --------------------------------
+W=$TMP/work
+mkdir -p "$W"
+i=0
+while [ $i -lt 5 ]; do
+	for f in "$D"/a/*.pcap; do
+		[ "$f" = "$D/a/junk.pcap" ] && continue
+		[ "$(ls "$W" | wc -l)" -lt 200 ] && cp "$f" "$W/$i-$(basename "$f")"
+	done
+	i=$((i + 1))
+done
+nw=$(ls "$W" | wc -l)
+[ "$nw" -eq 200 ] || note "$nw captures in the shared archive"
+pg_sql 'CREATE DATABASE workers' postgres
+WDB="host=$PGDIR port=$PGPORT_T user=tlsdiag dbname=workers"
+wsql() { pg_sql "$1" workers; }
+# One process into SQLite: what the workers must add up to.
+run_tlsdiag "$TMP/one" "$TMP/eone" -q --json -j 1 --db "$TMP/one.db" "$W"
+for w in 1 2 3; do
+	TLSDIAG_HOST=w$w "$TLSDIAG" -q --json -j 1 --db "$WDB" "$W" >"$TMP/w$w.out" 2>"$TMP/w$w.err" &
+	eval "pid$w=\$!"
+done
+i=0
+while [ "$(wsql "SELECT count(*) FROM captures WHERE sensor = 'w1'" 2>/dev/null || echo 0)" -lt 10 ] &&
+	[ $i -lt 600 ]; do
+	sleep 0.05
+	i=$((i + 1))
+done
+# shellcheck disable=SC2154
+kill -9 "$pid1"
+wait "$pid1" 2>/dev/null
+killed=$(wsql "SELECT count(*) FROM captures WHERE sensor = 'w1'")
+[ "$killed" -lt "$nw" ] || note "worker 1 stored everything before it was killed"
+TLSDIAG_HOST=w1 "$TLSDIAG" -q --json -j 1 --db "$WDB" "$W" >"$TMP/w1.out" 2>"$TMP/w1.err" &
+pid1=$!
+for p in "$pid1" "$pid2" "$pid3"; do
+	wait "$p"
+	[ $? -le 1 ] || fail "a worker exited with status $?"
+done
+for w in 1 2 3; do
+	grep -q -e Sanitizer -e 'runtime error' -e 'cannot' "$TMP/w$w.err" &&
+		fail "worker $w: $(cat "$TMP/w$w.err")"
+done
+[ "$(wsql 'SELECT count(*) FROM captures')" -eq "$nw" ] ||
+	fail "workers: $(wsql 'SELECT count(*) FROM captures') captures stored, expected $nw"
+[ "$(wsql "SELECT count(*) FROM work WHERE state = 'done'")" -eq "$nw" ] ||
+	fail "workers: claims left: $(wsql "SELECT state, count(*) FROM work GROUP BY state")"
+analysed=$killed
+for w in 1 2 3; do
+	n=$(grep '"type":"summary"' "$TMP/w$w.out" | grep -o '"files":{"total":[0-9]*' | grep -o '[0-9]*$')
+	analysed=$((analysed + ${n:-0}))
+done
+[ "$analysed" -eq "$nw" ] ||
+	fail "workers analysed $analysed captures in all ($killed by the killed one), expected exactly $nw"
+[ "$(wsql 'SELECT count(*) FROM captures c WHERE n_sessions !=
+	(SELECT count(*) FROM sessions s WHERE s.capture_id = c.id)')" = 0 ] ||
+	fail "workers: a capture is stored without all its sessions"
+for q in "stats" "expiring 36500" "failing"; do
+	# shellcheck disable=SC2086
+	run_tlsdiag "$TMP/ql" "$TMP/el" db "$TMP/one.db" $q
+	# shellcheck disable=SC2086
+	run_tlsdiag "$TMP/qp" "$TMP/ep" db "$WDB" $q
+	sed -i '/^database /d; /^analysed /d' "$TMP/ql" "$TMP/qp"
+	cmp -s "$TMP/ql" "$TMP/qp" || fail "workers vs one process, db $q:$(diff "$TMP/ql" "$TMP/qp" | head)"
+done
+
+# ---- the connection terminated midway --------------------------------------
+pg_sql 'CREATE DATABASE lost' postgres
+LDB="host=$PGDIR port=$PGPORT_T user=tlsdiag dbname=lost"
+"$TLSDIAG" -q --json -j 1 --db "$LDB" "$W" >"$TMP/l.out" 2>"$TMP/l.err" &
+pid=$!
+i=0
+while [ "$(pg_sql 'SELECT count(*) FROM captures' lost 2>/dev/null || echo 0)" -lt 10 ] && [ $i -lt 600 ]; do
+	sleep 0.05
+	i=$((i + 1))
+done
+nterm=$(pg_sql "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+	WHERE application_name = 'tlsdiag' AND datname = 'lost'" postgres)
+[ "$nterm" = 1 ] || fail "terminated connection: $nterm backends terminated, expected 1"
+note "terminated at $(pg_sql "SELECT count(*) FROM captures" lost) captures"
+wait $pid
+lrc=$?
+[ "$lrc" -le 1 ] || fail "terminated connection: exit status $lrc: $(cat "$TMP/l.err")"
+grep -q "connection lost, connected again" "$TMP/l.err" ||
+	fail "terminated connection: no word of it: $(cat "$TMP/l.err")"
+[ "$(pg_sql 'SELECT count(*) FROM captures c WHERE n_sessions !=
+	(SELECT count(*) FROM sessions s WHERE s.capture_id = c.id)' lost)" = 0 ] ||
+	fail "terminated connection: a capture half written"
+run_tlsdiag "$TMP/o" "$TMP/e" -q --json --db "$LDB" "$W"
+[ "$(pg_sql 'SELECT count(*) FROM captures' lost)" -eq "$nw" ] ||
+	fail "terminated connection, run again: $(pg_sql 'SELECT count(*) FROM captures' lost) captures"
+
+# ---- the server stopped midway: bounded retries, then a clear stop ----------
+pg_sql 'CREATE DATABASE gone' postgres
+GDB="host=$PGDIR port=$PGPORT_T user=tlsdiag dbname=gone"
+"$TLSDIAG" -q --json -j 1 --db "$GDB" "$W" >"$TMP/g.out" 2>"$TMP/g.err" &
+pid=$!
+i=0
+while [ "$(pg_sql 'SELECT count(*) FROM captures' gone 2>/dev/null || echo 0)" -lt 10 ] && [ $i -lt 600 ]; do
+	sleep 0.05
+	i=$((i + 1))
+done
+pg_as "$PGBIN/pg_ctl" -D "$PGDIR/data" -m immediate -w stop >/dev/null 2>&1
+t0=$(date +%s)
+wait $pid
+grc=$?
+[ "$grc" -eq 2 ] || fail "server stopped: exit status $grc, expected 2: $(cat "$TMP/g.err")"
+grep -q "not regained after 5 attempts" "$TMP/g.err" ||
+	fail "server stopped: no clear message: $(cat "$TMP/g.err")"
+[ $(($(date +%s) - t0)) -lt 60 ] || fail "server stopped: the worker took over a minute to give up"
 
 finish

@@ -136,12 +136,14 @@ static int cmd_failing(struct db *db)
 {
 	int n = 0, rc;
 	/* Per server endpoint: failed and total sessions, then the latest
-	 * failed session's worst finding and headline. */
+	 * failed session's worst finding and headline. Ties (copies of one
+	 * capture) are broken by the data, not by the order of storing. */
 	struct db_stmt *st = db_prepare(
-		db, "WITH f AS (SELECT s.*, row_number() OVER (PARTITION BY s.server_ip,"
-		    "   s.server_port ORDER BY s.start_ns DESC, s.id DESC) AS rn,"
+		db, "WITH f AS (SELECT s.*, c.path, row_number() OVER (PARTITION BY s.server_ip,"
+		    "   s.server_port ORDER BY s.start_ns DESC, c.path DESC, s.num DESC) AS rn,"
 		    "   count(*) OVER (PARTITION BY s.server_ip, s.server_port) AS nfail"
-		    "   FROM sessions s WHERE s.verdict = 'failed')"
+		    "   FROM sessions s JOIN captures c ON c.id = s.capture_id"
+		    "   WHERE s.verdict = 'failed')"
 		    " SELECT f.server_ip, f.server_port, f.nfail,"
 		    "  (SELECT count(*) FROM sessions t WHERE t.server_ip = f.server_ip"
 		    "   AND t.server_port = f.server_port),"
@@ -150,8 +152,8 @@ static int cmd_failing(struct db *db)
 		    "   ORDER BY x.sev_rank DESC, x.id LIMIT 1),"
 		    "  (SELECT x.message FROM findings x WHERE x.session_id = f.id"
 		    "   ORDER BY x.sev_rank DESC, x.id LIMIT 1),"
-		    "  f.headline, c.path, f.num, f.service"
-		    " FROM f JOIN captures c ON c.id = f.capture_id WHERE f.rn = 1"
+		    "  f.headline, f.path, f.num, f.service"
+		    " FROM f WHERE f.rn = 1"
 		    " ORDER BY f.start_ns DESC, f.server_ip, f.server_port");
 	while ((rc = next_row(st)) == DB_ROW) {
 		char ip[80], tb[40], fid[80], msg[2048], head[2048], path[1024], svc[256];

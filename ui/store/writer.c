@@ -556,6 +556,13 @@ static void ds_free(void *stp)
 	free(d);
 }
 
+/* Storing stopped for good (the connection could not be regained). */
+static int ds_failed(const void *stp)
+{
+	const struct db_sink *d = stp;
+	return d->dead;
+}
+
 static const struct sink_ops db_ops = {
 	.name = "db",
 	.begin = ds_begin,
@@ -564,6 +571,7 @@ static const struct sink_ops db_ops = {
 	.end = ds_end,
 	.free = ds_free,
 	.skip = ds_skip,
+	.failed = ds_failed,
 };
 
 struct sink sink_db_new(const char *path, const struct ui_opts *o, char *err, size_t errlen)
