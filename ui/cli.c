@@ -86,7 +86,7 @@ static const struct option long_opts[] = {
 void cli_help(FILE *out)
 {
 	fputs("Usage: tlsdiag [OPTIONS] FILE|DIR|- ...\n"
-	      "       tlsdiag db FILE COMMAND [ARGS...]\n"
+	      "       tlsdiag db FILE|CONNINFO COMMAND [ARGS...]\n"
 	      "Find TLS handshakes in packet captures (pcap, pcapng, gzip) and say in plain\n"
 	      "words who rejected whom and why.\n"
 	      "\n"
@@ -99,7 +99,10 @@ void cli_help(FILE *out)
 	      "\n"
 	      "More outputs (with any mode but --tui and --streams):\n"
 	      "  --html FILE           also write a self-contained HTML report to FILE\n"
-	      "  --db FILE             also store the run in the SQLite database FILE\n"
+	      "  --db FILE|CONNINFO    also store the run in the SQLite database FILE, or in\n"
+	      "                        PostgreSQL (postgresql://... URI or key=value\n"
+	      "                        conninfo; password from ~/.pgpass or PGPASSWORD);\n"
+	      "                        processes sharing one PostgreSQL split the work\n"
 	      "  --export-certs DIR    write every presented certificate and chain to DIR\n"
 	      "  --export-format FMT   pem (default) or der, for --export-certs\n"
 	      "\n"

@@ -13,7 +13,8 @@
 # package made ("postgres"), or "nobody", which owns PGDIR (made with
 # mktemp -d outside $TMP, whose mode lets nobody else in).  pg_stop (also
 # run by the EXIT trap) stops it at once and removes PGDIR.  Skips (77)
-# only when the binaries are missing.
+# only when the binaries are missing.  fsync is off (a test's data need
+# not survive a power cut) unless PG_FSYNC=on.
 
 pg_start() {
 	PGBIN=
@@ -35,7 +36,7 @@ pg_start() {
 		--no-sync >"$PGDIR/initdb.log" 2>&1 ||
 		{ cat "$PGDIR/initdb.log"; fail "initdb failed"; finish; }
 	pg_as "$PGBIN/pg_ctl" -D "$PGDIR/data" -l "$PGDIR/log" -w -t 60 \
-		-o "-k $PGDIR -p $PGPORT_T -c listen_addresses='' -c fsync=off -c max_connections=30" \
+		-o "-k $PGDIR -p $PGPORT_T -c listen_addresses='' -c fsync=${PG_FSYNC:-off} -c max_connections=30" \
 		start >/dev/null 2>&1 || { cat "$PGDIR/log"; fail "pg_ctl start failed"; finish; }
 	PGCONN="host=$PGDIR port=$PGPORT_T user=tlsdiag dbname=tlsdiag"
 	PGURI="postgresql://tlsdiag@/tlsdiag?host=$PGDIR&port=$PGPORT_T"

@@ -15,7 +15,8 @@
 #include "ui/text/text.h"
 
 static const char DB_USAGE[] =
-	"usage: tlsdiag db FILE expiring [DAYS]   certificates expiring within DAYS (30) or expired\n"
+	"usage: tlsdiag db FILE|CONNINFO COMMAND (CONNINFO: postgresql://... or key=value)\n"
+	"       tlsdiag db FILE expiring [DAYS]   certificates expiring within DAYS (30) or expired\n"
 	"       tlsdiag db FILE failing           endpoints with failed sessions, latest finding\n"
 	"       tlsdiag db FILE where SHA256|PREFIX|TEXT\n"
 	"                                         where a certificate was seen (fingerprint,\n"
