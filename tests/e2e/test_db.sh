@@ -13,7 +13,10 @@
 #    directory leaves a database that passes integrity_check with every
 #    stored capture complete, and the next run goes on from there;
 #  - `db expiring|failing|where|stats` print what the database holds
-#    (checked against python's sqlite3), and usage errors exit 2;
+#    (checked against python's sqlite3): expiring one row per certificate
+#    (endpoints counted; -v lists them), failing each endpoint once with
+#    its findings, where by fingerprint, subject, IP or IP:PORT; usage
+#    errors exit 2;
 #  - other judging options (--at) analyse every capture again, the same
 #    options skip it again; every capture's claim ends 'done'; a version 1
 #    database is migrated to 2 with its rows, a newer one refused.
@@ -204,6 +207,23 @@ want=$(q "$DB" "SELECT sha256 FROM certificates c WHERE parse_ok = 1 AND not_aft
 [ "$got" = "$want" ] || fail "db expiring 0: listed [$got], database has [$want]"
 grep -c EXPIRED "$TMP/ex0" >/dev/null || [ -z "$want" ] || fail "db expiring 0: expired ones not flagged"
 
+# One row per certificate; -v adds where it was seen.
+want=$(q "$DB" "SELECT sha256 FROM certificates c WHERE parse_ok = 1
+	AND not_after <= strftime('%s','now') + 36500 * 86400
+	AND EXISTS (SELECT 1 FROM chain_certs cc WHERE cc.cert_id = c.id)" | sort | tr '\n' ' ')
+[ "$(grep -cE '\b[0-9a-f]{64}\b' "$TMP/ex")" -eq "$(echo "$want" | wc -w)" ] ||
+	fail "db expiring: not one row per certificate"
+run_tlsdiag "$TMP/exv" "$TMP/e" db "$DB" expiring -v 36500
+[ "$(grep -c '^    seen at ' "$TMP/exv")" -eq "$(echo "$want" | wc -w)" ] ||
+	fail "db expiring -v: not one 'seen at' line per certificate"
+! grep -q 'seen at' "$TMP/ex" || fail "db expiring without -v lists endpoints"
+sha1=$(echo "$want" | cut -d' ' -f1)
+neps=$(q "$DB" "SELECT count(DISTINCT CASE cc.side WHEN 'server' THEN s.server_ip || ':' || s.server_port
+	ELSE s.client_ip || ':' || s.client_port END) FROM chain_certs cc JOIN sessions s ON s.id = cc.session_id
+	JOIN certificates c ON c.id = cc.cert_id WHERE c.sha256 = '$sha1'")
+grep "$sha1" "$TMP/ex" | awk -v n="$neps" '$5 != n { exit 1 }' ||
+	fail "db expiring: endpoint count of $sha1 is not $neps: $(grep "$sha1" "$TMP/ex")"
+
 run_tlsdiag "$TMP/fl" "$TMP/e" db "$DB" failing
 [ "$rc" -eq 0 ] || fail "db failing: exit status $rc"
 got=$(grep -E '^[^ ].* failed of ' "$TMP/fl" | awk '{print $1, $2}' | sort | tr '\n' ' ')
@@ -212,6 +232,19 @@ want=$(q "$DB" "SELECT server_ip || ':' || server_port || ' ' || count(*) FROM s
 [ "$got" = "$want" ] || fail "db failing: listed [$got], database has [$want]"
 if [ -n "$want" ]; then
 	grep -q 'latest finding: ' "$TMP/fl" || fail "db failing: no latest finding"
+fi
+
+[ "$(grep -cE '^[^ ].* failed of ' "$TMP/fl")" -eq "$(($(echo "$want" | wc -w) / 2))" ] ||
+	[ -z "$want" ] || fail "db failing: an endpoint listed more than once"
+# Each endpoint's findings: every finding of its failed sessions, once.
+ep=$(q "$DB" "SELECT server_ip || '|' || server_port FROM sessions WHERE verdict = 'failed'
+	GROUP BY server_ip, server_port ORDER BY count(*) DESC, server_ip LIMIT 1")
+if [ -n "$ep" ]; then
+	fwant=$(q "$DB" "SELECT DISTINCT x.finding FROM findings x JOIN sessions s ON s.id = x.session_id
+		WHERE s.verdict = 'failed' AND s.server_ip = '${ep%|*}' AND s.server_port = ${ep#*|}" | sort | tr '\n' ' ')
+	fgot=$(grep -A1 "^${ep%|*}:${ep#*|} " "$TMP/fl" | sed -n 's/^    findings: //p' |
+		tr ',' '\n' | sed 's/^ *//; s/ (.*//' | sort | tr '\n' ' ')
+	[ "$fgot" = "$fwant" ] || fail "db failing: findings of ${ep%|*}:${ep#*|}: [$fgot], database has [$fwant]"
 fi
 
 sha=$(q "$DB" "SELECT sha256 FROM certificates c ORDER BY
@@ -234,11 +267,35 @@ if [ -n "$cn" ]; then
 	want=$(q "$DB" "SELECT count(*) FROM certificates WHERE subject LIKE '%$cn%'")
 	[ "$n_match" -eq "$want" ] || fail "db where '$cn': $n_match certificates, database has $want"
 fi
+# An endpoint: IP:PORT and IP alone.
+sep=$(q "$DB" "SELECT s.server_ip || '|' || s.server_port FROM chain_certs cc JOIN sessions s
+	ON s.id = cc.session_id WHERE cc.side = 'server' ORDER BY s.server_ip, s.server_port LIMIT 1")
+sip=${sep%|*}
+sport=${sep#*|}
+run_tlsdiag "$TMP/wh" "$TMP/e" db "$DB" where "$sip:$sport"
+[ "$rc" -eq 0 ] || fail "db where $sip:$sport: exit status $rc"
+got=$(grep -E '^[0-9a-f]{64}$' "$TMP/wh" | sort | tr '\n' ' ')
+want=$(q "$DB" "SELECT DISTINCT c.sha256 FROM certificates c JOIN chain_certs cc ON cc.cert_id = c.id
+	JOIN sessions s ON s.id = cc.session_id WHERE (cc.side = 'server' AND s.server_ip = '$sip'
+	AND s.server_port = $sport) OR (cc.side = 'client' AND s.client_ip = '$sip' AND s.client_port = $sport)" |
+	sort | tr '\n' ' ')
+[ -n "$want" ] && [ "$got" = "$want" ] || fail "db where $sip:$sport: [$got], database has [$want]"
+run_tlsdiag "$TMP/wh" "$TMP/e" db "$DB" where "$sip"
+got=$(grep -E '^[0-9a-f]{64}$' "$TMP/wh" | sort | tr '\n' ' ')
+want=$(q "$DB" "SELECT DISTINCT c.sha256 FROM certificates c JOIN chain_certs cc ON cc.cert_id = c.id
+	JOIN sessions s ON s.id = cc.session_id WHERE (cc.side = 'server' AND s.server_ip = '$sip')
+	OR (cc.side = 'client' AND s.client_ip = '$sip')" | sort | tr '\n' ' ')
+[ "$got" = "$want" ] || fail "db where $sip: [$got], database has [$want]"
+run_tlsdiag "$TMP/wh" "$TMP/e" db "$DB" where "192.0.2.99:1"
+[ "$rc" -eq 1 ] && grep -q "no certificate was presented by" "$TMP/wh" ||
+	fail "db where (an endpoint never seen): $rc $(cat "$TMP/wh")"
+
 run_tlsdiag "$TMP/wh" "$TMP/e" db "$DB" where "no such certificate anywhere"
 [ "$rc" -eq 1 ] || fail "db where (no match): exit status $rc, expected 1"
 
 # usage errors
-for args in "bogus" "expiring abc" "expiring -3" "expiring 5 6" "where" "failing extra" ""; do
+for args in "bogus" "expiring abc" "expiring -3" "expiring 5 6" "expiring -v 5 6" "where" \
+	"failing extra" ""; do
 	# shellcheck disable=SC2086
 	run_tlsdiag "$TMP/o" "$TMP/e" db "$DB" $args
 	[ "$rc" -eq 2 ] || fail "db DB $args: exit status $rc, expected 2"

@@ -47,9 +47,13 @@ run_tlsdiag "$TMP/o2" "$TMP/e2" -q --db "$PGURI" "$D"
 # The same answers from both (the database line and the run times aside).
 sha=$(pg_sql "SELECT sha256 FROM certificates c ORDER BY
 	(SELECT count(*) FROM chain_certs cc WHERE cc.cert_id = c.id) DESC, sha256 LIMIT 1")
+sep=$(pg_sql "SELECT s.server_ip || '|' || s.server_port FROM sessions s WHERE s.verdict = 'failed'
+	ORDER BY s.server_ip, s.server_port LIMIT 1")
+sip=${sep%|*}
+sport=${sep#*|}
 compare() {
-	for q in "stats" "expiring 36500" "expiring 0" "failing" "where $sha" "where CN=" \
-		"where nothing-matches-this"; do
+	for q in "stats" "expiring 36500" "expiring -v 36500" "expiring 0" "failing" "where $sha" \
+		"where CN=" "where nothing-matches-this" "where $sip" "where $sip:$sport"; do
 		# shellcheck disable=SC2086
 		run_tlsdiag "$TMP/ql" "$TMP/el" db "$LITE" $q
 		rl=$rc

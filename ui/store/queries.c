@@ -1,7 +1,9 @@
 /*
- * queries.c - `tlsdiag db FILE expiring|failing|where|stats`: what the
- * inventory knows, read back for a person (every text sanitised).
+ * queries.c - `tlsdiag db FILE|CONNINFO expiring|failing|where|stats`:
+ * what the inventory knows, read back for a person (every text
+ * sanitised), with the same SQL and the same answers on both databases.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -16,11 +18,13 @@
 
 static const char DB_USAGE[] =
 	"usage: tlsdiag db FILE|CONNINFO COMMAND (CONNINFO: postgresql://... or key=value)\n"
-	"       tlsdiag db FILE expiring [DAYS]   certificates expiring within DAYS (30) or expired\n"
-	"       tlsdiag db FILE failing           endpoints with failed sessions, latest finding\n"
-	"       tlsdiag db FILE where SHA256|PREFIX|TEXT\n"
+	"       tlsdiag db FILE expiring [-v] [DAYS]\n"
+	"                                         certificates expiring within DAYS (30) or\n"
+	"                                         expired, one row each (-v: where seen)\n"
+	"       tlsdiag db FILE failing           each endpoint with failed sessions, its findings\n"
+	"       tlsdiag db FILE where SHA256|PREFIX|IP[:PORT]|TEXT\n"
 	"                                         where a certificate was seen (fingerprint,\n"
-	"                                         fingerprint prefix or subject substring)\n"
+	"                                         prefix, presenting endpoint or subject text)\n"
 	"       tlsdiag db FILE stats             what the database holds\n";
 
 __attribute__((format(printf, 1, 2))) static int db_usage(const char *fmt, ...)
@@ -93,7 +97,7 @@ static void cert_endpoints(struct db *db, int64_t cert_id, struct dbuf *out)
 	db_finalize(st);
 }
 
-static int cmd_expiring(struct db *db, int days)
+static int cmd_expiring(struct db *db, int days, int verbose)
 {
 	time_t now = time(NULL);
 	int n = 0, rc;
@@ -107,21 +111,25 @@ static int cmd_expiring(struct db *db, int days)
 		    " ORDER BY c.not_after, c.subject, c.sha256");
 	db_bind_int64(st, 1, (int64_t)now + (int64_t)days * SECS_PER_DAY);
 	while ((rc = next_row(st)) == DB_ROW) {
-		char sha[80], subj[1024], eps[2048], tb[40];
+		char sha[80], subj[1024], eps[4096], tb[40];
 		int64_t na = db_col_int64(st, 2);
 		long d = days_between(now, (time_t)na);
 		struct dbuf ep;
+		size_t n_ep = 0;
 		dbuf_init(&ep, DBUF_TEXT_MAX);
 		cert_endpoints(db, db_col_int64(st, 4), &ep);
+		if (ep.len)
+			n_ep = 1;
+		for (const char *p = dbuf_str(&ep); *p; p++)
+			n_ep += *p == ' ';
 		if (n++ == 0)
-			printf("%-20s %6s  %-8s  %-64s  %s\n", "NOT AFTER", "DAYS", "STATE",
-			       "SHA-256", "SUBJECT / SEEN AT");
-		printf("%-20s %6ld  %-8s  %s  %s\n", fmt_time(na, tb, sizeof(tb)), d,
-		       na < now ? "EXPIRED" : "expiring", col(st, 0, sha, sizeof(sha)),
-		       col(st, 1, subj, sizeof(subj)));
-		printf("%-20s %6s  %-8s  %-64s  seen at %s (%lld session%s)\n", "", "", "", "",
-		       ui_sanitize_buf(dbuf_str(&ep), eps, sizeof(eps)),
-		       (long long)db_col_int64(st, 3), db_col_int64(st, 3) == 1 ? "" : "s");
+			printf("%-20s %6s  %-8s  %-64s  %9s %8s  %s\n", "NOT AFTER", "DAYS", "STATE",
+			       "SHA-256", "ENDPOINTS", "SESSIONS", "SUBJECT");
+		printf("%-20s %6ld  %-8s  %s  %9zu %8lld  %s\n", fmt_time(na, tb, sizeof(tb)), d,
+		       na < now ? "EXPIRED" : "expiring", col(st, 0, sha, sizeof(sha)), n_ep,
+		       (long long)db_col_int64(st, 3), col(st, 1, subj, sizeof(subj)));
+		if (verbose)
+			printf("    seen at %s\n", ui_sanitize_buf(dbuf_str(&ep), eps, sizeof(eps)));
 		dbuf_free(&ep);
 	}
 	db_finalize(st);
@@ -131,6 +139,32 @@ static int cmd_expiring(struct db *db, int days)
 		printf("no certificate expires within %d day%s (none expired)\n", days,
 		       days == 1 ? "" : "s");
 	return EXIT_CLEAN;
+}
+
+/* Every finding of an endpoint's failed sessions, once, with how many
+ * sessions had it: the most severe first. */
+static void endpoint_findings(struct db *db, const char *ip, int64_t port)
+{
+	struct db_stmt *st = db_prepare(
+		db, "SELECT x.finding, count(DISTINCT x.session_id), max(x.sev_rank)"
+		    " FROM findings x JOIN sessions s ON s.id = x.session_id"
+		    " WHERE s.verdict = 'failed' AND s.server_ip = ?1 AND s.server_port = ?2"
+		    " GROUP BY x.finding ORDER BY max(x.sev_rank) DESC, count(DISTINCT x.session_id)"
+		    " DESC, x.finding");
+	struct dbuf b;
+	dbuf_init(&b, DBUF_TEXT_MAX);
+	db_bind_text(st, 1, ip);
+	db_bind_int64(st, 2, port);
+	while (next_row(st) == DB_ROW)
+		dbuf_addf(&b, "%s%s (%lld)", b.len ? ", " : "",
+			  db_col_text(st, 0) ? db_col_text(st, 0) : "",
+			  (long long)db_col_int64(st, 1));
+	db_finalize(st);
+	if (b.len) {
+		char fb[4096];
+		printf("    findings: %s\n", ui_sanitize_buf(dbuf_str(&b), fb, sizeof(fb)));
+	}
+	dbuf_free(&b);
 }
 
 static int cmd_failing(struct db *db)
@@ -168,6 +202,7 @@ static int cmd_failing(struct db *db)
 		       db_col_int64(st, 3) == 1 ? "" : "s", fmt_ns(st, 4, tb, sizeof(tb)),
 		       has_svc ? "  (" : "", has_svc ? col(st, 10, svc, sizeof(svc)) : "",
 		       has_svc ? ")" : "");
+		endpoint_findings(db, db_col_text(st, 0), db_col_int64(st, 1));
 		if (!db_col_null(st, 5))
 			printf("    latest finding: %s: %s\n", col(st, 5, fid, sizeof(fid)),
 			       col(st, 6, msg, sizeof(msg)));
@@ -225,6 +260,14 @@ static char *like_pattern(const char *s, int prefix_only)
 	return p;
 }
 
+/* Every session that presented certificate ?1. */
+static const char WHERE_SEEN[] =
+	"SELECT p.path, s.num, cc.side, cc.idx, s.client_ip, s.client_port, s.server_ip,"
+	" s.server_port, s.start_ns, s.verdict, s.sni, cc.status"
+	" FROM chain_certs cc JOIN sessions s ON s.id = cc.session_id"
+	" JOIN captures p ON p.id = s.capture_id WHERE cc.cert_id = ?1"
+	" ORDER BY s.start_ns, p.path, s.num, cc.side, cc.idx";
+
 /* Where one certificate (the current row of cs) was seen. */
 static void print_sightings(struct db_stmt *cs, struct db_stmt *ws)
 {
@@ -268,8 +311,80 @@ static void print_sightings(struct db_stmt *cs, struct db_stmt *ws)
 		printf("  seen: nowhere any more\n");
 }
 
+/* "IP", "IP:PORT", "[IPv6]:PORT" or "IPv6": the address as stored
+ * (inet_ntop's form) and the port (-1: any); 0, or -1 when not one. */
+static int parse_ip_port(const char *what, char *ip, size_t iplen, long *port)
+{
+	char buf[128];
+	unsigned char a[16];
+	const char *colon;
+	*port = -1;
+	if (strlen(what) >= sizeof(buf))
+		return -1;
+	snprintf(buf, sizeof(buf), "%s", what);
+	if (buf[0] == '[') {
+		char *close = strchr(buf, ']');
+		if (!close)
+			return -1;
+		*close = '\0';
+		if (close[1] == ':') {
+			char *end;
+			*port = strtol(close + 2, &end, 10);
+			if (end == close + 2 || *end || *port < 0 || *port > 65535)
+				return -1;
+		} else if (close[1]) {
+			return -1;
+		}
+		memmove(buf, buf + 1, strlen(buf + 1) + 1);
+	} else if ((colon = strchr(buf, ':')) && colon == strrchr(buf, ':')) {
+		char *end;
+		*port = strtol(colon + 1, &end, 10);
+		if (end == colon + 1 || *end || *port < 0 || *port > 65535)
+			return -1;
+		buf[colon - buf] = '\0';
+	}
+	if (inet_pton(AF_INET, buf, a) == 1)
+		return inet_ntop(AF_INET, a, ip, (socklen_t)iplen) ? 0 : -1;
+	if (inet_pton(AF_INET6, buf, a) == 1)
+		return inet_ntop(AF_INET6, a, ip, (socklen_t)iplen) ? 0 : -1;
+	return -1;
+}
+
 static int cmd_where(struct db *db, const char *what)
 {
+	char ip[INET6_ADDRSTRLEN];
+	long port;
+	if (parse_ip_port(what, ip, sizeof(ip), &port) == 0) {
+		/* The certificates an endpoint presented (as a server, or as a
+		 * client in mutual TLS). */
+		struct db_stmt *cs = db_prepare(
+			db, "SELECT id, sha256, subject, issuer, not_after, parse_ok FROM certificates c"
+			    " WHERE EXISTS (SELECT 1 FROM chain_certs cc JOIN sessions s"
+			    "  ON s.id = cc.session_id WHERE cc.cert_id = c.id AND"
+			    "  ((cc.side = 'server' AND s.server_ip = ?1 AND"
+			    "    (?2 < 0 OR s.server_port = ?2)) OR"
+			    "   (cc.side = 'client' AND s.client_ip = ?1 AND"
+			    "    (?2 < 0 OR s.client_port = ?2))))"
+			    " ORDER BY subject, sha256");
+		struct db_stmt *ws = db_prepare(db, WHERE_SEEN);
+		int n = 0, r;
+		db_bind_text(cs, 1, ip);
+		db_bind_int64(cs, 2, port);
+		while ((r = next_row(cs)) == DB_ROW) {
+			if (n++)
+				printf("\n");
+			print_sightings(cs, ws);
+		}
+		db_finalize(cs);
+		db_finalize(ws);
+		if (r == DB_ERROR)
+			return EXIT_USAGE;
+		if (n)
+			return EXIT_CLEAN;
+		char wb[512];
+		printf("no certificate was presented by %s\n", ui_sanitize_buf(what, wb, sizeof(wb)));
+		return EXIT_FINDINGS;
+	}
 	char *hex = hex_prefix(what);
 	int n = 0;
 	int rc = EXIT_CLEAN;
@@ -278,12 +393,7 @@ static int cmd_where(struct db *db, const char *what)
 		    /* A NULL pattern matches nothing. */
 		    " WHERE sha256 {ilike} ?1 ESCAPE '\\' OR subject {ilike} ?2 ESCAPE '\\'"
 		    " ORDER BY subject, sha256");
-	struct db_stmt *ws = db_prepare(
-		db, "SELECT p.path, s.num, cc.side, cc.idx, s.client_ip, s.client_port, s.server_ip,"
-		    " s.server_port, s.start_ns, s.verdict, s.sni, cc.status"
-		    " FROM chain_certs cc JOIN sessions s ON s.id = cc.session_id"
-		    " JOIN captures p ON p.id = s.capture_id WHERE cc.cert_id = ?1"
-		    " ORDER BY s.start_ns, p.path, s.num, cc.side, cc.idx");
+	struct db_stmt *ws = db_prepare(db, WHERE_SEEN);
 	char *hexpat = hex ? like_pattern(hex, 1) : NULL;
 	char *subjpat = like_pattern(what, 0);
 	/* A fingerprint-looking text is tried as one first; subject text is
@@ -383,18 +493,27 @@ int db_command(const struct ui_opts *o)
 	if (o->n_db_args < 1)
 		return db_usage("missing COMMAND after %s", o->db_path);
 	cmd = o->db_args[0];
-	int days = 30;
+	int days = 30, verbose = 0;
 	if (strcmp(cmd, "expiring") == 0) {
-		if (o->n_db_args > 2)
-			return db_usage("expiring: too many arguments (%s ...)", o->db_args[2]);
-		if (o->n_db_args == 2) {
+		const char *arg = NULL;
+		for (int i = 1; i < o->n_db_args; i++) {
+			if (strcmp(o->db_args[i], "-v") == 0 ||
+			    strcmp(o->db_args[i], "--verbose") == 0)
+				verbose = 1;
+			else if (!arg)
+				arg = o->db_args[i];
+			else
+				return db_usage("expiring: too many arguments (%s ...)",
+						o->db_args[i]);
+		}
+		if (arg) {
 			char *end;
 			errno = 0;
-			long v = strtol(o->db_args[1], &end, 10);
-			if (errno || end == o->db_args[1] || *end || v < 0 || v > 36500)
+			long v = strtol(arg, &end, 10);
+			if (errno || end == arg || *end || v < 0 || v > 36500)
 				return db_usage("expiring: DAYS must be a number of days 0-36500, "
 						"not '%s'",
-						o->db_args[1]);
+						arg);
 			days = (int)v;
 		}
 	} else if (strcmp(cmd, "failing") == 0 || strcmp(cmd, "stats") == 0) {
@@ -402,7 +521,8 @@ int db_command(const struct ui_opts *o)
 			return db_usage("too many arguments (%s ...)", o->db_args[1]);
 	} else if (strcmp(cmd, "where") == 0) {
 		if (o->n_db_args != 2 || !o->db_args[1][0])
-			return db_usage("where: expected one SHA256, prefix or subject text");
+			return db_usage("where: expected one SHA256, prefix, IP[:PORT] or subject "
+					"text");
 	} else {
 		return db_usage("unknown command '%s'", cmd);
 	}
@@ -414,7 +534,7 @@ int db_command(const struct ui_opts *o)
 		return EXIT_USAGE;
 	}
 	if (strcmp(cmd, "expiring") == 0)
-		rc = cmd_expiring(db, days);
+		rc = cmd_expiring(db, days, verbose || o->verbose);
 	else if (strcmp(cmd, "failing") == 0)
 		rc = cmd_failing(db);
 	else if (strcmp(cmd, "where") == 0)
