@@ -9,8 +9,9 @@
 #    run and for `tlsdiag db`;
 #  - three workers over 200 captures, one killed with SIGKILL midway and
 #    started again: every capture stored exactly once (the captures each
-#    run analysed add up to 200), every claim 'done', and stats, expiring
-#    and failing equal to one process's SQLite inventory;
+#    runs reported add up to the inventory's), every claim 'done', and
+#    stats, expiring, failing and report equal to one process's SQLite
+#    inventory; `db report --html` from the database alone;
 #  - the connection terminated midway (pg_terminate_backend): the worker
 #    connects again and goes on, nothing half-written; the server stopped
 #    midway: bounded retries, then a clear message and exit 2.
@@ -126,6 +127,8 @@ done
 kill -9 "$pid1"
 wait "$pid1" 2>/dev/null
 killed=$(wsql "SELECT count(*) FROM captures WHERE sensor = 'w1'")
+killed_sessions=$(wsql "SELECT count(*) FROM sessions s JOIN captures c ON c.id = s.capture_id
+	WHERE c.sensor = 'w1'")
 [ "$killed" -lt "$nw" ] || note "worker 1 stored everything before it was killed"
 TLSDIAG_HOST=w1 "$TLSDIAG" -q --json -j 1 --db "$WDB" "$W" >"$TMP/w1.out" 2>"$TMP/w1.err" &
 pid1=$!
@@ -141,24 +144,35 @@ done
 	fail "workers: $(wsql 'SELECT count(*) FROM captures') captures stored, expected $nw"
 [ "$(wsql "SELECT count(*) FROM work WHERE state = 'done'")" -eq "$nw" ] ||
 	fail "workers: claims left: $(wsql "SELECT state, count(*) FROM work GROUP BY state")"
-analysed=$killed
+# Sessions reported by the runs that finished, plus those the killed one
+# had stored: each capture's sessions exactly once.
+analysed=$killed_sessions
 for w in 1 2 3; do
-	n=$(grep '"type":"summary"' "$TMP/w$w.out" | grep -o '"files":{"total":[0-9]*' | grep -o '[0-9]*$')
-	analysed=$((analysed + ${n:-0}))
+	analysed=$((analysed + $(grep -c '"type":"session"' "$TMP/w$w.out")))
 done
-[ "$analysed" -eq "$nw" ] ||
-	fail "workers analysed $analysed captures in all ($killed by the killed one), expected exactly $nw"
+want=$(wsql 'SELECT count(*) FROM sessions')
+[ "$analysed" -eq "$want" ] ||
+	fail "workers reported $analysed sessions in all ($killed_sessions stored by the killed one), the inventory has $want: some capture was analysed twice or not at all"
+for w in 1 2 3; do
+	[ "$(grep '"type":"summary"' "$TMP/w$w.out" | grep -o '"files":{"total":[0-9]*' | grep -o '[0-9]*$')" -le "$nw" ] ||
+		fail "worker $w: summary counts more than $nw captures"
+done
 [ "$(wsql 'SELECT count(*) FROM captures c WHERE n_sessions !=
 	(SELECT count(*) FROM sessions s WHERE s.capture_id = c.id)')" = 0 ] ||
 	fail "workers: a capture is stored without all its sessions"
-for q in "stats" "expiring 36500" "failing"; do
+for q in "stats" "expiring 36500" "failing" "report"; do
 	# shellcheck disable=SC2086
 	run_tlsdiag "$TMP/ql" "$TMP/el" db "$TMP/one.db" $q
 	# shellcheck disable=SC2086
 	run_tlsdiag "$TMP/qp" "$TMP/ep" db "$WDB" $q
-	sed -i '/^database /d; /^analysed /d' "$TMP/ql" "$TMP/qp"
+	sed -i '/^database /d; /^analysed /d; s/ as of [0-9TZ:-]*//' "$TMP/ql" "$TMP/qp"
 	cmp -s "$TMP/ql" "$TMP/qp" || fail "workers vs one process, db $q:$(diff "$TMP/ql" "$TMP/qp" | head)"
 done
+
+run_tlsdiag "$TMP/qp" "$TMP/ep" db "$WDB" report --html "$TMP/r.html"
+[ "$rc" -le 1 ] || fail "db report --html: exit status $rc: $(cat "$TMP/ep")"
+grep -q "Files: *$nw " "$TMP/qp" || fail "db report: not $nw files: $(grep Files "$TMP/qp")"
+[ -s "$TMP/r.html" ] && grep -q '</html>' "$TMP/r.html" || fail "db report --html: no page"
 
 # ---- the connection terminated midway --------------------------------------
 pg_sql 'CREATE DATABASE lost' postgres

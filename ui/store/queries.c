@@ -25,7 +25,10 @@ static const char DB_USAGE[] =
 	"       tlsdiag db FILE where SHA256|PREFIX|IP[:PORT]|TEXT\n"
 	"                                         where a certificate was seen (fingerprint,\n"
 	"                                         prefix, presenting endpoint or subject text)\n"
-	"       tlsdiag db FILE stats             what the database holds\n";
+	"       tlsdiag db FILE stats             what the database holds\n"
+	"       tlsdiag db FILE report [--html OUT]\n"
+	"                                         the run summary of everything stored (text,\n"
+	"                                         and an HTML page with --html)\n";
 
 __attribute__((format(printf, 1, 2))) static int db_usage(const char *fmt, ...)
 {
@@ -494,6 +497,7 @@ int db_command(const struct ui_opts *o)
 		return db_usage("missing COMMAND after %s", o->db_path);
 	cmd = o->db_args[0];
 	int days = 30, verbose = 0;
+	const char *html = NULL;
 	if (strcmp(cmd, "expiring") == 0) {
 		const char *arg = NULL;
 		for (int i = 1; i < o->n_db_args; i++) {
@@ -519,6 +523,14 @@ int db_command(const struct ui_opts *o)
 	} else if (strcmp(cmd, "failing") == 0 || strcmp(cmd, "stats") == 0) {
 		if (o->n_db_args > 1)
 			return db_usage("too many arguments (%s ...)", o->db_args[1]);
+	} else if (strcmp(cmd, "report") == 0) {
+		for (int i = 1; i < o->n_db_args; i++) {
+			if (strcmp(o->db_args[i], "--html") == 0 && i + 1 < o->n_db_args && !html)
+				html = o->db_args[++i];
+			else
+				return db_usage("report: unexpected '%s' (report [--html FILE])",
+						o->db_args[i]);
+		}
 	} else if (strcmp(cmd, "where") == 0) {
 		if (o->n_db_args != 2 || !o->db_args[1][0])
 			return db_usage("where: expected one SHA256, prefix, IP[:PORT] or subject "
@@ -539,6 +551,8 @@ int db_command(const struct ui_opts *o)
 		rc = cmd_failing(db);
 	else if (strcmp(cmd, "where") == 0)
 		rc = cmd_where(db, o->db_args[1]);
+	else if (strcmp(cmd, "report") == 0)
+		rc = db_report(db, o, html);
 	else
 		rc = cmd_stats(db);
 	db_close(db);

@@ -26,6 +26,21 @@ int file_sha256(const char *path, char hex[65]);
 /* The key of a capture: its absolute path, "." and ".." resolved by the
  * text alone (links are not followed). A new string. */
 char *db_key_path(const char *path);
+/* `tlsdiag db ... report [--html FILE]` (report.c): the exit status. */
+struct ui_opts;
+int db_report(struct db *db, const struct ui_opts *o, const char *html);
+/* Strings a run summary points at (finding ids) live as long as it. */
+struct str_pool {
+	char **v;
+	size_t n;
+};
+void str_pool_free(struct str_pool *p);
+/* A stored capture (by key) added to a run's summary, as if analysed:
+ * 1, 0 when it is not stored, -1 on error; *errors set when it has an
+ * error finding. */
+struct run_summary;
+int db_summary_add_capture(struct db *db, const char *key, struct run_summary *sum,
+			   struct str_pool *pool, int *errors);
 /* The judging options' fingerprint (judging.c): 64 hex digits, a new
  * string. */
 struct analysis_config;

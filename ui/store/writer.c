@@ -78,6 +78,7 @@ struct db_sink {
 	struct claimer *claims;
 	char *fingerprint; /* of this run's judging options */
 	char **claimed;	   /* keys claimed and not yet stored */
+	struct str_pool pool; /* finding ids of skipped captures in the summary */
 	size_t n_claimed;
 	int dead; /* the connection is lost for good: store nothing more */
 	time_t run_at;
@@ -551,9 +552,24 @@ static void ds_free(void *stp)
 		free(d->claimed[i]);
 	free(d->claimed);
 	free(d->fingerprint);
+	str_pool_free(&d->pool);
 	db_close(d->db);
 	free(d->path);
 	free(d);
+}
+
+/* A capture skipped (stored unchanged, or another process's): what the
+ * inventory holds of it goes into this run's summary. */
+static int ds_skipped(void *stp, const char *path, struct run_summary *sum)
+{
+	struct db_sink *d = stp;
+	int errors = 0;
+	if (!d->db || d->dead)
+		return 0;
+	char *key = db_key_path(path);
+	(void)db_summary_add_capture(d->db, key, sum, &d->pool, &errors);
+	free(key);
+	return errors;
 }
 
 /* Storing stopped for good (the connection could not be regained). */
@@ -571,6 +587,7 @@ static const struct sink_ops db_ops = {
 	.end = ds_end,
 	.free = ds_free,
 	.skip = ds_skip,
+	.skipped = ds_skipped,
 	.failed = ds_failed,
 };
 
