@@ -175,6 +175,12 @@ run_tlsdiag "$TMP/o4" "$TMP/e4" -q --json --db "$DB" "$D"
 	fail "work: $(q "$DB" "SELECT state, count(*) FROM work GROUP BY state") (expected $nfiles done)"
 [ "$(q "$DB" 'SELECT count(*) FROM captures WHERE sensor IS NULL OR sensor = ""')" = 0 ] ||
 	fail "captures without their sensor"
+[ "$(q "$DB" 'SELECT DISTINCT sensor FROM captures')" = "$(hostname)" ] ||
+	fail "sensor is not the host name: $(q "$DB" 'SELECT DISTINCT sensor FROM captures')"
+touch "$touched"
+run_tlsdiag "$TMP/o4" "$TMP/e4" -q --json --sensor span-7 --db "$DB" "$D"
+[ "$(q "$DB" "SELECT sensor FROM captures WHERE path = '$touched'")" = span-7 ] ||
+	fail "--sensor span-7 not stored: $(q "$DB" "SELECT sensor FROM captures WHERE path = '$touched'")"
 
 # ---- a version 1 database is migrated, its rows kept ------------------------
 M=$TMP/v1.db

@@ -77,6 +77,7 @@ struct db_sink {
 	struct db_stmt *q[Q_COUNT];
 	struct claimer *claims;
 	char *fingerprint; /* of this run's judging options */
+	const char *sensor; /* --sensor, or NULL: the host */
 	char **claimed;	   /* keys claimed and not yet stored */
 	struct str_pool pool; /* finding ids of skipped captures in the summary */
 	size_t n_claimed;
@@ -416,7 +417,7 @@ static void file_begin(struct db_sink *d, const char *path)
 		db_bind_text(q, 4, hex);
 	db_bind_int64(q, 5, (int64_t)d->run_at);
 	db_bind_text(q, 6, d->fingerprint);
-	db_bind_text(q, 7, claimer_host(d->claims));
+	db_bind_text(q, 7, d->sensor ? d->sensor : claimer_host(d->claims));
 	d->capture_id = step_id(q);
 	if (d->capture_id < 0)
 		file_fail(d, path, 1);
@@ -605,5 +606,6 @@ struct sink sink_db_new(const char *path, const struct ui_opts *o, char *err, si
 		d->q[i] = db_prepare(db, QUERIES[i]);
 	d->claims = claimer_new(db);
 	d->fingerprint = judging_fingerprint(&o->acfg);
+	d->sensor = o->sensor;
 	return (struct sink){ &db_ops, d };
 }
