@@ -20,7 +20,7 @@
 #    reports them in its summary; usage errors exit 2;
 #  - other judging options (--at) analyse every capture again, the same
 #    options skip it again; every capture's claim ends 'done'; a version 1
-#    database is migrated to 2 with its rows, a newer one refused.
+#    database is migrated to 3 with its rows, a newer one refused.
 
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/e2e/lib.sh"
 need_tlsdiag
@@ -55,7 +55,9 @@ run_tlsdiag "$TMP/o1" "$TMP/e1" -q --json --db "$DB" "$D"
 [ "$rc" -le 1 ] || fail "first run: exit status $rc"
 rc1=$rc
 ! grep -q 'skipped' "$TMP/e1" || fail "first run: skipped something"
-[ "$(q "$DB" 'PRAGMA user_version')" = 2 ] || fail "user_version is not 2"
+[ "$(q "$DB" 'PRAGMA user_version')" = 3 ] || fail "user_version is not 3"
+[ "$(q "$DB" "SELECT count(*) FROM sessions WHERE transport <> 'tcp'")" = 0 ] ||
+	fail "a TLS session stored with another transport"
 [ "$(q "$DB" 'PRAGMA journal_mode')" = wal ] || fail "journal_mode is not wal"
 [ "$(q "$DB" 'SELECT count(*) FROM captures')" -eq "$nfiles" ] ||
 	fail "captures: $(q "$DB" 'SELECT count(*) FROM captures'), expected $nfiles"
@@ -188,11 +190,14 @@ cp "$DB" "$M"
 q "$M" "DROP TABLE work" >/dev/null
 q "$M" "ALTER TABLE captures DROP COLUMN fingerprint" >/dev/null
 q "$M" "ALTER TABLE captures DROP COLUMN sensor" >/dev/null
+q "$M" "ALTER TABLE sessions DROP COLUMN transport" >/dev/null
 q "$M" "PRAGMA user_version = 1" >/dev/null
 run_tlsdiag "$TMP/o" "$TMP/e" db "$M" stats
 [ "$rc" -eq 2 ] && grep -q "schema 1 is older" "$TMP/e" || fail "db on a version 1 file: $rc $(cat "$TMP/e")"
 run_tlsdiag "$TMP/o" "$TMP/e" -q --json --db "$M" "$D"
-[ "$(q "$M" 'PRAGMA user_version')" = 2 ] || fail "version 1 not migrated to 2"
+[ "$(q "$M" 'PRAGMA user_version')" = 3 ] || fail "version 1 not migrated to 3"
+[ "$(q "$M" "SELECT count(*) FROM sessions WHERE transport <> 'tcp'")" = 0 ] ||
+	fail "version 1 sessions migrated with a transport other than tcp"
 [ "$(q "$M" 'SELECT count(*) FROM captures')" -eq "$nfiles" ] || fail "migration lost captures"
 [ "$(q "$M" "SELECT count(*) FROM work WHERE state = 'done'")" -eq "$nfiles" ] ||
 	fail "after migration: work table not filled"

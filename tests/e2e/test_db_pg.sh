@@ -175,30 +175,37 @@ grep -q "Files: *$nw " "$TMP/qp" || fail "db report: not $nw files: $(grep Files
 [ -s "$TMP/r.html" ] && grep -q '</html>' "$TMP/r.html" || fail "db report --html: no page"
 
 # ---- the connection terminated midway --------------------------------------
+# The worker stores the archive, then waits on a FIFO (its connection idle
+# and alive): the backend is terminated there, and the FIFO's capture and
+# a few more after it go on through a new connection.
 pg_sql 'CREATE DATABASE lost' postgres
 LDB="host=$PGDIR port=$PGPORT_T user=tlsdiag dbname=lost"
-"$TLSDIAG" -q --json -j 1 --db "$LDB" "$W" >"$TMP/l.out" 2>"$TMP/l.err" &
+W2=$TMP/work2
+mkdir -p "$W2"
+for f in $(ls "$W" | head -5); do cp "$W/$f" "$W2/x-$f"; done
+mkfifo "$TMP/fifo.pcap"
+"$TLSDIAG" -q --json -j 1 --db "$LDB" "$W" "$TMP/fifo.pcap" "$W2" >"$TMP/l.out" 2>"$TMP/l.err" &
 pid=$!
 i=0
-while [ "$(pg_sql 'SELECT count(*) FROM captures' lost 2>/dev/null || echo 0)" -lt 10 ] && [ $i -lt 600 ]; do
+while [ "$(pg_sql 'SELECT count(*) FROM captures' lost 2>/dev/null || echo 0)" -lt "$nw" ] &&
+	[ $i -lt 1200 ]; do
 	sleep 0.05
 	i=$((i + 1))
 done
 nterm=$(pg_sql "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
 	WHERE application_name = 'tlsdiag' AND datname = 'lost'" postgres)
 [ "$nterm" = 1 ] || fail "terminated connection: $nterm backends terminated, expected 1"
-note "terminated at $(pg_sql "SELECT count(*) FROM captures" lost) captures"
+cat "$(ls "$W"/* | head -1)" >"$TMP/fifo.pcap"
 wait $pid
 lrc=$?
 [ "$lrc" -le 1 ] || fail "terminated connection: exit status $lrc: $(cat "$TMP/l.err")"
 grep -q "connection lost, connected again" "$TMP/l.err" ||
 	fail "terminated connection: no word of it: $(cat "$TMP/l.err")"
+[ "$(pg_sql "SELECT count(*) FROM captures WHERE path NOT LIKE '%fifo.pcap'" lost)" -eq $((nw + 5)) ] ||
+	fail "terminated connection: $(pg_sql 'SELECT count(*) FROM captures' lost) captures stored, expected $((nw + 5)) besides the FIFO"
 [ "$(pg_sql 'SELECT count(*) FROM captures c WHERE n_sessions !=
 	(SELECT count(*) FROM sessions s WHERE s.capture_id = c.id)' lost)" = 0 ] ||
 	fail "terminated connection: a capture half written"
-run_tlsdiag "$TMP/o" "$TMP/e" -q --json --db "$LDB" "$W"
-[ "$(pg_sql 'SELECT count(*) FROM captures' lost)" -eq "$nw" ] ||
-	fail "terminated connection, run again: $(pg_sql 'SELECT count(*) FROM captures' lost) captures"
 
 # ---- the server stopped midway: bounded retries, then a clear stop ----------
 pg_sql 'CREATE DATABASE gone' postgres

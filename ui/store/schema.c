@@ -6,16 +6,17 @@
  * one row of PostgreSQL's table tlsdiag_schema; MIGRATIONS[i] takes a
  * database from version i to i + 1, in the transaction that opens it.
  *
- * Schema (version 2; what version 1 lacks is marked 2):
+ * Schema (version 3; what came with versions 2 and 3 is marked so):
  *
  *   captures      id, path UNIQUE, size, mtime_ns, sha256, analysed_at,
  *                 status ('ok' | 'partial' | 'bad'), message, format,
  *                 compressed, packets, first_ts_ns, last_ts_ns, n_sessions,
- *                 fingerprint (2), sensor (2)
+ *                 fingerprint (3), sensor (3)
  *   sessions      id, capture_id -> captures, num (1-based in its file),
  *                 client_ip, client_port, server_ip, server_port, sni,
  *                 version, tls13, service, verdict, headline,
- *                 expected_name, start_ns, end_ns, first_frame, last_frame
+ *                 expected_name, start_ns, end_ns, first_frame, last_frame,
+ *                 transport (2: 'tcp' | 'udp': TLS or DTLS)
  *   certificates  id, sha256 UNIQUE, sha1, subject, issuer, serial,
  *                 not_before, not_after, parse_ok, self_issued, is_ca,
  *                 key_type, key_bits, sig_alg, san_dns, der
@@ -24,7 +25,7 @@
  *   findings      id, session_id -> sessions, finding, severity, sev_rank,
  *                 side, cert_idx, cert_id, basis, field, frame, message,
  *                 advice
- *   work (2)      path PRIMARY KEY, state ('claimed' | 'done'), claimed_by,
+ *   work (3)      path PRIMARY KEY, state ('claimed' | 'done'), claimed_by,
  *                 lease_until
  */
 #include <errno.h>
@@ -117,12 +118,17 @@ static const char SCHEMA_V1[] =
 	"CREATE INDEX findings_session ON findings(session_id);\n"
 	"CREATE INDEX findings_finding ON findings(finding);\n";
 
-/* Version 2: work shared by several processes (claim.c). A capture's row
+/* Version 2: the transport of a session (TLS over TCP, DTLS over UDP);
+ * version 1 knew only TCP. */
+static const char SCHEMA_V2[] =
+	"ALTER TABLE sessions ADD COLUMN transport {text} NOT NULL DEFAULT 'tcp';\n";
+
+/* Version 3: work shared by several processes (claim.c). A capture's row
  * says which judging options judged it (judging.c) and which sensor or
  * host stored it; `work` holds one claim per capture path: 'claimed' by
  * "host:pid" until lease_until (the database's clock, ms), or 'done'
  * (committed with the capture's rows). */
-static const char SCHEMA_V2[] =
+static const char SCHEMA_V3[] =
 	"ALTER TABLE captures ADD COLUMN fingerprint {text};\n"
 	"ALTER TABLE captures ADD COLUMN sensor {text};\n"
 	"CREATE TABLE work (\n"
@@ -220,6 +226,7 @@ int64_t mtime_ns(const struct stat *st)
 static const char *const MIGRATIONS[] = {
 	SCHEMA_V1,
 	SCHEMA_V2,
+	SCHEMA_V3,
 };
 _Static_assert(sizeof(MIGRATIONS) / sizeof(MIGRATIONS[0]) == DB_SCHEMA_VERSION,
 	       "one migration per schema version");

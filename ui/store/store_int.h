@@ -13,7 +13,7 @@
 #include "ui/store/backend.h"
 #include "ui/store/store.h"
 
-#define DB_SCHEMA_VERSION 2
+#define DB_SCHEMA_VERSION 3
 
 /* Connect to a database (an SQLite file or a PostgreSQL conninfo) and
  * check or make the schema (creating an SQLite file only when `create`).

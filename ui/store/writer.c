@@ -48,8 +48,8 @@ static const char *const QUERIES[Q_COUNT] = {
 	[Q_INS_SESSION] =
 		"INSERT INTO sessions (capture_id, num, client_ip, client_port, server_ip, "
 		"server_port, sni, version, tls13, service, verdict, headline, expected_name, "
-		"start_ns, end_ns, first_frame, last_frame) VALUES "
-		"(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17) "
+		"start_ns, end_ns, first_frame, last_frame, transport) VALUES "
+		"(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18) "
 		"RETURNING id",
 	/* Another worker may store the same certificate at the same time:
 	 * the first one's row stays. */
@@ -306,6 +306,7 @@ static int store_session(struct db_sink *d, int64_t capture_id, const struct ses
 	db_bind_int64(q, 15, s->end_ts);
 	db_bind_int64(q, 16, (int64_t)s->first_frame);
 	db_bind_int64(q, 17, (int64_t)s->last_frame);
+	db_bind_text(q, 18, transport_key(s->transport));
 	sid = step_id(q);
 	if (sid < 0)
 		return -1;
@@ -391,7 +392,8 @@ static void file_begin(struct db_sink *d, const char *path)
 	struct stat st;
 	int have_stat = strcmp(path, "-") != 0 && stat(path, &st) == 0;
 	char hex[65];
-	int have_hash = have_stat && file_sha256(path, hex) == 0;
+	/* A FIFO or a device cannot be read twice: only files are hashed. */
+	int have_hash = have_stat && S_ISREG(st.st_mode) && file_sha256(path, hex) == 0;
 	char *key = db_key_path(path);
 	struct db_stmt *q;
 
