@@ -61,7 +61,7 @@ char *judging_fingerprint(const struct analysis_config *c)
 	for (size_t i = 0; i < c->n_trust; i++)
 		add_contents(&b, "trust",
 			     strcmp(c->trust_paths[i], "system") == 0 ? TRUST_SYSTEM_BUNDLE
-								     : c->trust_paths[i]);
+								      : c->trust_paths[i]);
 	for (size_t i = 0; i < c->n_trust_for; i++) {
 		dbuf_addf(&b, "trust-for %s\n", c->trust_for[i].spec ? c->trust_for[i].spec : "");
 		add_contents(&b, "trust-for-store", c->trust_for[i].value);

@@ -86,14 +86,15 @@ static int next_row(struct db_stmt *st)
  * presented, space-separated, in byte order. */
 static void cert_endpoints(struct db *db, int64_t cert_id, struct dbuf *out)
 {
-	struct db_stmt *st = db_prepare(
-		db, "SELECT DISTINCT CASE cc.side WHEN 'client' THEN"
-		    " (CASE WHEN s.client_ip LIKE '%:%' THEN '[' || s.client_ip || ']'"
-		    "  ELSE s.client_ip END) || ':' || s.client_port"
-		    " ELSE (CASE WHEN s.server_ip LIKE '%:%' THEN '[' || s.server_ip || ']'"
-		    "  ELSE s.server_ip END) || ':' || s.server_port END AS ep"
-		    " FROM chain_certs cc JOIN sessions s ON s.id = cc.session_id"
-		    " WHERE cc.cert_id = ?1 ORDER BY ep");
+	struct db_stmt *st =
+		db_prepare(db,
+			   "SELECT DISTINCT CASE cc.side WHEN 'client' THEN"
+			   " (CASE WHEN s.client_ip LIKE '%:%' THEN '[' || s.client_ip || ']'"
+			   "  ELSE s.client_ip END) || ':' || s.client_port"
+			   " ELSE (CASE WHEN s.server_ip LIKE '%:%' THEN '[' || s.server_ip || ']'"
+			   "  ELSE s.server_ip END) || ':' || s.server_port END AS ep"
+			   " FROM chain_certs cc JOIN sessions s ON s.id = cc.session_id"
+			   " WHERE cc.cert_id = ?1 ORDER BY ep");
 	db_bind_int64(st, 1, cert_id);
 	for (int n = 0; next_row(st) == DB_ROW; n++)
 		dbuf_addf(out, "%s%s", n ? " " : "", db_col_text(st, 0) ? db_col_text(st, 0) : "");
@@ -104,14 +105,14 @@ static int cmd_expiring(struct db *db, int days, int verbose)
 {
 	time_t now = time(NULL);
 	int n = 0, rc;
-	struct db_stmt *st = db_prepare(
-		db, "SELECT c.sha256, c.subject, c.not_after,"
-		    " (SELECT count(DISTINCT cc.session_id) FROM chain_certs cc"
-		    "  WHERE cc.cert_id = c.id), c.id"
-		    " FROM certificates c"
-		    " WHERE c.parse_ok = 1 AND c.not_after <= ?1"
-		    " AND EXISTS (SELECT 1 FROM chain_certs cc WHERE cc.cert_id = c.id)"
-		    " ORDER BY c.not_after, c.subject, c.sha256");
+	struct db_stmt *st =
+		db_prepare(db, "SELECT c.sha256, c.subject, c.not_after,"
+			       " (SELECT count(DISTINCT cc.session_id) FROM chain_certs cc"
+			       "  WHERE cc.cert_id = c.id), c.id"
+			       " FROM certificates c"
+			       " WHERE c.parse_ok = 1 AND c.not_after <= ?1"
+			       " AND EXISTS (SELECT 1 FROM chain_certs cc WHERE cc.cert_id = c.id)"
+			       " ORDER BY c.not_after, c.subject, c.sha256");
 	db_bind_int64(st, 1, (int64_t)now + (int64_t)days * SECS_PER_DAY);
 	while ((rc = next_row(st)) == DB_ROW) {
 		char sha[80], subj[1024], eps[4096], tb[40];
@@ -126,13 +127,14 @@ static int cmd_expiring(struct db *db, int days, int verbose)
 		for (const char *p = dbuf_str(&ep); *p; p++)
 			n_ep += *p == ' ';
 		if (n++ == 0)
-			printf("%-20s %6s  %-8s  %-64s  %9s %8s  %s\n", "NOT AFTER", "DAYS", "STATE",
-			       "SHA-256", "ENDPOINTS", "SESSIONS", "SUBJECT");
+			printf("%-20s %6s  %-8s  %-64s  %9s %8s  %s\n", "NOT AFTER", "DAYS",
+			       "STATE", "SHA-256", "ENDPOINTS", "SESSIONS", "SUBJECT");
 		printf("%-20s %6ld  %-8s  %s  %9zu %8lld  %s\n", fmt_time(na, tb, sizeof(tb)), d,
 		       na < now ? "EXPIRED" : "expiring", col(st, 0, sha, sizeof(sha)), n_ep,
 		       (long long)db_col_int64(st, 3), col(st, 1, subj, sizeof(subj)));
 		if (verbose)
-			printf("    seen at %s\n", ui_sanitize_buf(dbuf_str(&ep), eps, sizeof(eps)));
+			printf("    seen at %s\n",
+			       ui_sanitize_buf(dbuf_str(&ep), eps, sizeof(eps)));
 		dbuf_free(&ep);
 	}
 	db_finalize(st);
@@ -148,12 +150,13 @@ static int cmd_expiring(struct db *db, int days, int verbose)
  * sessions had it: the most severe first. */
 static void endpoint_findings(struct db *db, const char *ip, int64_t port)
 {
-	struct db_stmt *st = db_prepare(
-		db, "SELECT x.finding, count(DISTINCT x.session_id), max(x.sev_rank)"
-		    " FROM findings x JOIN sessions s ON s.id = x.session_id"
-		    " WHERE s.verdict = 'failed' AND s.server_ip = ?1 AND s.server_port = ?2"
-		    " GROUP BY x.finding ORDER BY max(x.sev_rank) DESC, count(DISTINCT x.session_id)"
-		    " DESC, x.finding");
+	struct db_stmt *st =
+		db_prepare(db,
+			   "SELECT x.finding, count(DISTINCT x.session_id), max(x.sev_rank)"
+			   " FROM findings x JOIN sessions s ON s.id = x.session_id"
+			   " WHERE s.verdict = 'failed' AND s.server_ip = ?1 AND s.server_port = ?2"
+			   " GROUP BY x.finding ORDER BY max(x.sev_rank) DESC, count(DISTINCT x.session_id)"
+			   " DESC, x.finding");
 	struct dbuf b;
 	dbuf_init(&b, DBUF_TEXT_MAX);
 	db_bind_text(st, 1, ip);
@@ -176,23 +179,24 @@ static int cmd_failing(struct db *db)
 	/* Per server endpoint: failed and total sessions, then the latest
 	 * failed session's worst finding and headline. Ties (copies of one
 	 * capture) are broken by the data, not by the order of storing. */
-	struct db_stmt *st = db_prepare(
-		db, "WITH f AS (SELECT s.*, c.path, row_number() OVER (PARTITION BY s.server_ip,"
-		    "   s.server_port ORDER BY s.start_ns DESC, c.path DESC, s.num DESC) AS rn,"
-		    "   count(*) OVER (PARTITION BY s.server_ip, s.server_port) AS nfail"
-		    "   FROM sessions s JOIN captures c ON c.id = s.capture_id"
-		    "   WHERE s.verdict = 'failed')"
-		    " SELECT f.server_ip, f.server_port, f.nfail,"
-		    "  (SELECT count(*) FROM sessions t WHERE t.server_ip = f.server_ip"
-		    "   AND t.server_port = f.server_port),"
-		    "  f.start_ns,"
-		    "  (SELECT x.finding FROM findings x WHERE x.session_id = f.id"
-		    "   ORDER BY x.sev_rank DESC, x.id LIMIT 1),"
-		    "  (SELECT x.message FROM findings x WHERE x.session_id = f.id"
-		    "   ORDER BY x.sev_rank DESC, x.id LIMIT 1),"
-		    "  f.headline, f.path, f.num, f.service"
-		    " FROM f WHERE f.rn = 1"
-		    " ORDER BY f.start_ns DESC, f.server_ip, f.server_port");
+	struct db_stmt *st =
+		db_prepare(db,
+			   "WITH f AS (SELECT s.*, c.path, row_number() OVER (PARTITION BY s.server_ip,"
+			   "   s.server_port ORDER BY s.start_ns DESC, c.path DESC, s.num DESC) AS rn,"
+			   "   count(*) OVER (PARTITION BY s.server_ip, s.server_port) AS nfail"
+			   "   FROM sessions s JOIN captures c ON c.id = s.capture_id"
+			   "   WHERE s.verdict = 'failed')"
+			   " SELECT f.server_ip, f.server_port, f.nfail,"
+			   "  (SELECT count(*) FROM sessions t WHERE t.server_ip = f.server_ip"
+			   "   AND t.server_port = f.server_port),"
+			   "  f.start_ns,"
+			   "  (SELECT x.finding FROM findings x WHERE x.session_id = f.id"
+			   "   ORDER BY x.sev_rank DESC, x.id LIMIT 1),"
+			   "  (SELECT x.message FROM findings x WHERE x.session_id = f.id"
+			   "   ORDER BY x.sev_rank DESC, x.id LIMIT 1),"
+			   "  f.headline, f.path, f.num, f.service"
+			   " FROM f WHERE f.rn = 1"
+			   " ORDER BY f.start_ns DESC, f.server_ip, f.server_port");
 	while ((rc = next_row(st)) == DB_ROW) {
 		char ip[80], tb[40], fid[80], msg[2048], head[2048], path[1024], svc[256];
 		const char *ipt = col(st, 0, ip, sizeof(ip));
@@ -200,11 +204,10 @@ static int cmd_failing(struct db *db)
 		int has_svc = !db_col_null(st, 10);
 		n++;
 		printf("%s%s%s:%d  %lld failed of %lld session%s  last %s%s%s%s\n", v6 ? "[" : "",
-		       ipt, v6 ? "]" : "", (int)db_col_int64(st, 1),
-		       (long long)db_col_int64(st, 2), (long long)db_col_int64(st, 3),
-		       db_col_int64(st, 3) == 1 ? "" : "s", fmt_ns(st, 4, tb, sizeof(tb)),
-		       has_svc ? "  (" : "", has_svc ? col(st, 10, svc, sizeof(svc)) : "",
-		       has_svc ? ")" : "");
+		       ipt, v6 ? "]" : "", (int)db_col_int64(st, 1), (long long)db_col_int64(st, 2),
+		       (long long)db_col_int64(st, 3), db_col_int64(st, 3) == 1 ? "" : "s",
+		       fmt_ns(st, 4, tb, sizeof(tb)), has_svc ? "  (" : "",
+		       has_svc ? col(st, 10, svc, sizeof(svc)) : "", has_svc ? ")" : "");
 		endpoint_findings(db, db_col_text(st, 0), db_col_int64(st, 1));
 		if (!db_col_null(st, 5))
 			printf("    latest finding: %s: %s\n", col(st, 5, fid, sizeof(fid)),
@@ -361,14 +364,15 @@ static int cmd_where(struct db *db, const char *what)
 		/* The certificates an endpoint presented (as a server, or as a
 		 * client in mutual TLS). */
 		struct db_stmt *cs = db_prepare(
-			db, "SELECT id, sha256, subject, issuer, not_after, parse_ok FROM certificates c"
-			    " WHERE EXISTS (SELECT 1 FROM chain_certs cc JOIN sessions s"
-			    "  ON s.id = cc.session_id WHERE cc.cert_id = c.id AND"
-			    "  ((cc.side = 'server' AND s.server_ip = ?1 AND"
-			    "    (?2 < 0 OR s.server_port = ?2)) OR"
-			    "   (cc.side = 'client' AND s.client_ip = ?1 AND"
-			    "    (?2 < 0 OR s.client_port = ?2))))"
-			    " ORDER BY subject, sha256");
+			db,
+			"SELECT id, sha256, subject, issuer, not_after, parse_ok FROM certificates c"
+			" WHERE EXISTS (SELECT 1 FROM chain_certs cc JOIN sessions s"
+			"  ON s.id = cc.session_id WHERE cc.cert_id = c.id AND"
+			"  ((cc.side = 'server' AND s.server_ip = ?1 AND"
+			"    (?2 < 0 OR s.server_port = ?2)) OR"
+			"   (cc.side = 'client' AND s.client_ip = ?1 AND"
+			"    (?2 < 0 OR s.client_port = ?2))))"
+			" ORDER BY subject, sha256");
 		struct db_stmt *ws = db_prepare(db, WHERE_SEEN);
 		int n = 0, r;
 		db_bind_text(cs, 1, ip);
@@ -385,17 +389,19 @@ static int cmd_where(struct db *db, const char *what)
 		if (n)
 			return EXIT_CLEAN;
 		char wb[512];
-		printf("no certificate was presented by %s\n", ui_sanitize_buf(what, wb, sizeof(wb)));
+		printf("no certificate was presented by %s\n",
+		       ui_sanitize_buf(what, wb, sizeof(wb)));
 		return EXIT_FINDINGS;
 	}
 	char *hex = hex_prefix(what);
 	int n = 0;
 	int rc = EXIT_CLEAN;
-	struct db_stmt *cs = db_prepare(
-		db, "SELECT id, sha256, subject, issuer, not_after, parse_ok FROM certificates c"
-		    /* A NULL pattern matches nothing. */
-		    " WHERE sha256 {ilike} ?1 ESCAPE '\\' OR subject {ilike} ?2 ESCAPE '\\'"
-		    " ORDER BY subject, sha256");
+	struct db_stmt *cs =
+		db_prepare(db,
+			   "SELECT id, sha256, subject, issuer, not_after, parse_ok FROM certificates c"
+			   /* A NULL pattern matches nothing. */
+			   " WHERE sha256 {ilike} ?1 ESCAPE '\\' OR subject {ilike} ?2 ESCAPE '\\'"
+			   " ORDER BY subject, sha256");
 	struct db_stmt *ws = db_prepare(db, WHERE_SEEN);
 	char *hexpat = hex ? like_pattern(hex, 1) : NULL;
 	char *subjpat = like_pattern(what, 0);
@@ -452,11 +458,12 @@ static int cmd_stats(struct db *db)
 	       (long long)scalar(db, "SELECT count(*) FROM sessions WHERE verdict = 'failed'"),
 	       (long long)scalar(db, "SELECT count(*) FROM sessions WHERE verdict = 'incomplete'"));
 	struct db_stmt *st = db_prepare(
-		db, "SELECT count(*),"
-		    " coalesce(sum(CASE WHEN parse_ok = 1 AND not_after < ?1 THEN 1 ELSE 0 END), 0),"
-		    " coalesce(sum(CASE WHEN parse_ok = 1 AND not_after >= ?1 AND not_after <= ?2"
-		    "  THEN 1 ELSE 0 END), 0)"
-		    " FROM certificates");
+		db,
+		"SELECT count(*),"
+		" coalesce(sum(CASE WHEN parse_ok = 1 AND not_after < ?1 THEN 1 ELSE 0 END), 0),"
+		" coalesce(sum(CASE WHEN parse_ok = 1 AND not_after >= ?1 AND not_after <= ?2"
+		"  THEN 1 ELSE 0 END), 0)"
+		" FROM certificates");
 	db_bind_int64(st, 1, (int64_t)now);
 	db_bind_int64(st, 2, (int64_t)now + 30 * SECS_PER_DAY);
 	int rc = next_row(st);
@@ -468,10 +475,12 @@ static int cmd_stats(struct db *db)
 	if (rc == DB_ERROR)
 		return EXIT_USAGE;
 	printf("findings      %lld\n", (long long)scalar(db, "SELECT count(*) FROM findings"));
-	st = db_prepare(db, "SELECT finding, count(*) FROM findings GROUP BY finding ORDER BY finding");
+	st = db_prepare(db,
+			"SELECT finding, count(*) FROM findings GROUP BY finding ORDER BY finding");
 	while ((rc = next_row(st)) == DB_ROW) {
 		char id[128];
-		printf("  %-28s %lld\n", col(st, 0, id, sizeof(id)), (long long)db_col_int64(st, 1));
+		printf("  %-28s %lld\n", col(st, 0, id, sizeof(id)),
+		       (long long)db_col_int64(st, 1));
 	}
 	db_finalize(st);
 	if (rc == DB_ERROR)

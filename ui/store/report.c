@@ -55,7 +55,8 @@ static void endpoint_of(const char *ip, int64_t port, struct endpoint *e)
 static struct cert_info *cert_of(struct db_stmt *q)
 {
 	struct cert_info *c = xcalloc(1, sizeof(*c));
-	snprintf(c->sha256_hex, sizeof(c->sha256_hex), "%s", db_col_text(q, 3) ? db_col_text(q, 3) : "");
+	snprintf(c->sha256_hex, sizeof(c->sha256_hex), "%s",
+		 db_col_text(q, 3) ? db_col_text(q, 3) : "");
 	c->parse_ok = (int)db_col_int64(q, 4);
 	if (db_col_text(q, 5))
 		c->subject.rfc4514 = xstrdup(db_col_text(q, 5));
@@ -82,9 +83,10 @@ static void cert_drop(struct cert_info *c)
 static int session_of(struct db *db, int64_t sid, struct session_report *r, struct str_pool *pool)
 {
 	struct db_stmt *q = db_prepare(
-		db, "SELECT cc.side, cc.idx, 0, c.sha256, c.parse_ok, c.subject, c.issuer, c.serial,"
-		    " c.not_before, c.not_after FROM chain_certs cc JOIN certificates c"
-		    " ON c.id = cc.cert_id WHERE cc.session_id = ?1 ORDER BY cc.side, cc.idx");
+		db,
+		"SELECT cc.side, cc.idx, 0, c.sha256, c.parse_ok, c.subject, c.issuer, c.serial,"
+		" c.not_before, c.not_after FROM chain_certs cc JOIN certificates c"
+		" ON c.id = cc.cert_id WHERE cc.session_id = ?1 ORDER BY cc.side, cc.idx");
 	int rc;
 	db_bind_int64(q, 1, sid);
 	while ((rc = db_step(q)) == DB_ROW) {
@@ -143,9 +145,10 @@ static int rebuild(struct db *db, const char *key, struct run_summary *sum, stru
 	struct db_stmt *cq = db_prepare(
 		db, key ? "SELECT id, path, status, message, size FROM captures WHERE path = ?1"
 			: "SELECT id, path, status, message, size FROM captures ORDER BY path");
-	struct db_stmt *sq = db_prepare(
-		db, "SELECT id, verdict, client_ip, client_port, server_ip, server_port, start_ns"
-		    " FROM sessions WHERE capture_id = ?1 ORDER BY num, id");
+	struct db_stmt *sq =
+		db_prepare(db,
+			   "SELECT id, verdict, client_ip, client_port, server_ip, server_port, start_ns"
+			   " FROM sessions WHERE capture_id = ?1 ORDER BY num, id");
 	int rc = 0, r, n = 0;
 	if (key)
 		db_bind_text(cq, 1, key);
@@ -195,8 +198,9 @@ int db_summary_add_capture(struct db *db, const char *key, struct run_summary *s
 	int n = rebuild(db, key, sum, pool);
 	if (n > 0) {
 		struct db_stmt *q = db_prepare(
-			db, "SELECT count(*) FROM findings x JOIN sessions s ON s.id = x.session_id"
-			    " JOIN captures c ON c.id = s.capture_id WHERE c.path = ?1 AND x.sev_rank >= 2");
+			db,
+			"SELECT count(*) FROM findings x JOIN sessions s ON s.id = x.session_id"
+			" JOIN captures c ON c.id = s.capture_id WHERE c.path = ?1 AND x.sev_rank >= 2");
 		db_bind_text(q, 1, key);
 		if (db_step(q) == DB_ROW && db_col_int64(q, 0) > 0)
 			*errors = 1;
@@ -233,7 +237,8 @@ int db_report(struct db *db, const struct ui_opts *o, const char *html)
 		sinks[i].ops->free(sinks[i].st);
 	}
 	/* As a run's: 1 when some finding is an error. */
-	if (rc == EXIT_CLEAN && db_scalar(db, "SELECT count(*) FROM findings WHERE sev_rank >= 2", 0))
+	if (rc == EXIT_CLEAN &&
+	    db_scalar(db, "SELECT count(*) FROM findings WHERE sev_rank >= 2", 0))
 		rc = EXIT_FINDINGS;
 out:
 	summary_free(&sum);

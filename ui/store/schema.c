@@ -128,15 +128,14 @@ static const char SCHEMA_V2[] =
  * host stored it; `work` holds one claim per capture path: 'claimed' by
  * "host:pid" until lease_until (the database's clock, ms), or 'done'
  * (committed with the capture's rows). */
-static const char SCHEMA_V3[] =
-	"ALTER TABLE captures ADD COLUMN fingerprint {text};\n"
-	"ALTER TABLE captures ADD COLUMN sensor {text};\n"
-	"CREATE TABLE work (\n"
-	"  path {text} PRIMARY KEY,\n"
-	"  state {text} NOT NULL CHECK (state IN ('claimed','done')),\n"
-	"  claimed_by {text},\n"
-	"  lease_until {int}\n"
-	");\n";
+static const char SCHEMA_V3[] = "ALTER TABLE captures ADD COLUMN fingerprint {text};\n"
+				"ALTER TABLE captures ADD COLUMN sensor {text};\n"
+				"CREATE TABLE work (\n"
+				"  path {text} PRIMARY KEY,\n"
+				"  state {text} NOT NULL CHECK (state IN ('claimed','done')),\n"
+				"  claimed_by {text},\n"
+				"  lease_until {int}\n"
+				");\n";
 
 /* ------------------------------------------------------------ helpers */
 
@@ -266,12 +265,14 @@ static int check_schema(struct db *db, int create, char *err, size_t errlen)
 		}
 	}
 	if (v < DB_SCHEMA_VERSION && !create) {
-		snprintf(err, errlen, "%s: schema %d is older than %d: run tlsdiag --db on it first",
-			 db->shown, v, DB_SCHEMA_VERSION);
+		snprintf(err, errlen,
+			 "%s: schema %d is older than %d: run tlsdiag --db on it first", db->shown,
+			 v, DB_SCHEMA_VERSION);
 		return -1;
 	}
 	for (; v < DB_SCHEMA_VERSION; v++) {
-		char *set = xasprintf("%s%d%s", db->d->version_set[0], v + 1, db->d->version_set[1]);
+		char *set = xasprintf("%s%d%s", db->d->version_set[0], v + 1,
+				      db->d->version_set[1]);
 		int rc = db_exec(db, MIGRATIONS[v]) != 0 || db_exec(db, set) != 0 ? -1 : 0;
 		free(set);
 		if (rc != 0) {

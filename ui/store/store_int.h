@@ -9,7 +9,6 @@
 #include <stdint.h>
 #include <sys/stat.h>
 
-
 #include "ui/store/backend.h"
 #include "ui/store/store.h"
 

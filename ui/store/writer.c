@@ -76,9 +76,9 @@ struct db_sink {
 	char *path;
 	struct db_stmt *q[Q_COUNT];
 	struct claimer *claims;
-	char *fingerprint; /* of this run's judging options */
-	const char *sensor; /* --sensor, or NULL: the host */
-	char **claimed;	   /* keys claimed and not yet stored */
+	char *fingerprint;    /* of this run's judging options */
+	const char *sensor;   /* --sensor, or NULL: the host */
+	char **claimed;	      /* keys claimed and not yet stored */
 	struct str_pool pool; /* finding ids of skipped captures in the summary */
 	size_t n_claimed;
 	int dead; /* the connection is lost for good: store nothing more */
@@ -330,7 +330,8 @@ static int store_session(struct db_sink *d, int64_t capture_id, const struct ses
 			db_bind_int64(q, 3, (int64_t)i);
 			db_bind_int64(q, 4, cid);
 			db_bind_text(q, 5,
-				  cv->status && i < cv->n ? cert_status_str(cv->status[i]) : NULL);
+				     cv->status && i < cv->n ? cert_status_str(cv->status[i])
+							     : NULL);
 			if (step_done(q) != 0)
 				return -1;
 		}
