@@ -105,6 +105,16 @@ static struct db_stmt *Q(struct claimer *c, int i)
 	return c->q[i];
 }
 
+/* Run C_INSERT or C_TAKE for key, as us, with our lease. */
+static int claim_write(struct claimer *c, int which, const char *key)
+{
+	struct db_stmt *q = Q(c, which);
+	db_bind_text(q, 1, key);
+	db_bind_text(q, 2, c->me);
+	db_bind_int64(q, 3, c->lease_ms);
+	return db_step(q) == DB_ERROR ? -1 : 0;
+}
+
 int claim_take(struct claimer *c, const char *key, int *was_done)
 {
 	struct db_stmt *q;
@@ -112,13 +122,9 @@ int claim_take(struct claimer *c, const char *key, int *was_done)
 	*was_done = 0;
 	if (db_begin(c->db) != 0)
 		return CLAIM_ERROR;
-	q = Q(c, C_INSERT);
-	db_bind_text(q, 1, key);
-	db_bind_text(q, 2, c->me);
-	db_bind_int64(q, 3, c->lease_ms);
-	if (db_step(q) == DB_ERROR)
+	if (claim_write(c, C_INSERT, key) != 0)
 		goto fail;
-	if (db_changes(q) == 1) {
+	if (db_changes(c->q[C_INSERT]) == 1) {
 		rc = CLAIM_MINE;
 		goto commit;
 	}
@@ -136,11 +142,7 @@ int claim_take(struct claimer *c, const char *key, int *was_done)
 	db_reset(q);
 	if (!take)
 		goto commit;
-	q = Q(c, C_TAKE);
-	db_bind_text(q, 1, key);
-	db_bind_text(q, 2, c->me);
-	db_bind_int64(q, 3, c->lease_ms);
-	if (db_step(q) == DB_ERROR)
+	if (claim_write(c, C_TAKE, key) != 0)
 		goto fail;
 	*was_done = done;
 	rc = CLAIM_MINE;
