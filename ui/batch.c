@@ -452,6 +452,10 @@ int batch_run(const struct ui_opts *o, struct sink *sinks, size_t n_sinks)
 		struct job *j = &b.jobs[next];
 		if (j->state == JOB_SKIPPED) {
 			skipped++;
+			for (size_t k = 0; k < n_sinks; k++)
+				if (sinks[k].ops->skipped &&
+				    sinks[k].ops->skipped(sinks[k].st, in.v[next].path, &sum))
+					errors = 1;
 		} else {
 			analysed++;
 			emit(&j->a, sinks, n_sinks, &sum, &pg, &errors, &readable, next);
