@@ -197,6 +197,11 @@ static void build(struct analysis *a)
 	r->s->sh.present = 1;
 	r->s->sh.cipher = 0xc030;
 	r->s->sh.alpn = xstrdup("h2");
+	/* rules/ids.c's values (test_ids checks them): the view prints them */
+	snprintf(r->ids.community_id, sizeof r->ids.community_id, "1:LQU9qZlK+B5F3KDmev6m5PMibrg=");
+	snprintf(r->ids.ja3s, sizeof r->ids.ja3s, "098e26e2609212ac1bfac552fbe04127");
+	r->ids.ja3s_full = xstrdup("771,49199,65281-0-11-35-23");
+	snprintf(r->ids.ja4s, sizeof r->ids.ja4s, "t120400_c030_4e8089b08790");
 	set_chain(r, SIDE_SERVER, certs, 2, 11);
 	r->chain[SIDE_SERVER].status[0] = CS_LINKED;
 	r->chain[SIDE_SERVER].status[1] = CS_ISSUER_MISSING;
@@ -530,7 +535,17 @@ static void test_json(const struct analysis *a)
 	if (!(s1 && s2 && s3 && sum))
 		goto out;
 	CHECK_EQ_STR(jget_s(s1, "type"), "session");
-	CHECK_EQ_INT(json_integer_value(json_object_get(s1, "schema_version")), 1);
+	CHECK_EQ_INT(json_integer_value(json_object_get(s1, "schema_version")), 2);
+	CHECK_EQ_STR(jget_s(s1, "timestamp"), "2026-11-23T04:05:06.123456Z");
+	CHECK_EQ_STR(jget_s(s1, "community_id"), "1:LQU9qZlK+B5F3KDmev6m5PMibrg=");
+	CHECK_EQ_STR(jget_s(s1, "tls.ja3s"), "098e26e2609212ac1bfac552fbe04127");
+	CHECK_EQ_STR(jget_s(s1, "tls.ja3s_full"), "771,49199,65281-0-11-35-23");
+	CHECK_EQ_STR(jget_s(s1, "tls.ja4s"), "t120400_c030_4e8089b08790");
+	/* Not computed: null, never "" */
+	CHECK(json_is_null(json_object_get(s2, "community_id")));
+	CHECK(json_is_null(json_object_get(json_object_get(s2, "tls"), "ja3s")));
+	CHECK(json_is_null(json_object_get(json_object_get(s2, "tls"), "ja3s_full")));
+	CHECK(json_is_null(json_object_get(json_object_get(s2, "tls"), "ja4s")));
 	CHECK_EQ_STR(jget_s(s1, "file"), "zone.pcap");
 	CHECK_EQ_STR(jget_s(s1, "flow.client.ip"), "10.48.80.47");
 	CHECK_EQ_INT(json_integer_value(
@@ -609,6 +624,9 @@ static void test_json(const struct analysis *a)
 	CHECK_EQ_INT(json_array_size(json_object_get(s3, "notes")), 1);
 
 	CHECK_EQ_STR(jget_s(sum, "type"), "summary");
+	CHECK_EQ_INT(json_integer_value(json_object_get(sum, "schema_version")), 2);
+	CHECK(jget_s(sum, "timestamp") && strlen(jget_s(sum, "timestamp")) == 27 &&
+	      strcmp(jget_s(sum, "timestamp") + 19, ".000000Z") == 0);
 	CHECK_EQ_INT(json_integer_value(json_object_get(json_object_get(sum, "sessions"), "total")),
 		     3);
 	CHECK_EQ_INT(json_integer_value(

@@ -19,7 +19,7 @@
 #include "ui/text/text.h"
 #include "ui/report/report.h"
 
-#define JSON_SCHEMA_VERSION 1
+#define JSON_SCHEMA_VERSION 2
 
 struct jstate {
 	FILE *out;
@@ -247,12 +247,14 @@ static json_t *jsession(const char *file, const struct session_report *r)
 
 	set(o, "type", json_string("session"));
 	set(o, "schema_version", jint(JSON_SCHEMA_VERSION));
+	set(o, "timestamp", jtime_ns(s->start_ts));
 	set(o, "file", jstr(file ? file : (s->file ? s->file : "-")));
 	set(o, "session", jint((long long)s->id));
 	flow = json_object();
 	set(flow, "client", jendpoint(&s->client));
 	set(flow, "server", jendpoint(&s->server));
 	set(o, "flow", flow);
+	set(o, "community_id", jstr_opt(r->ids.community_id));
 	set(o, "start", jtime_ns(s->start_ts));
 	set(o, "end", jtime_ns(s->end_ts));
 	set(o, "first_frame", jframe(s->first_frame));
@@ -277,6 +279,9 @@ static json_t *jsession(const char *file, const struct session_report *r)
 	}
 	set(tls, "ja3", s->ch.present ? jstr_opt(s->ch.ja3) : json_null());
 	set(tls, "ja4", s->ch.present ? jstr_opt(s->ch.ja4) : json_null());
+	set(tls, "ja3s", jstr_opt(r->ids.ja3s));
+	set(tls, "ja3s_full", jstr_opt(r->ids.ja3s_full));
+	set(tls, "ja4s", jstr_opt(r->ids.ja4s));
 	set(o, "tls", tls);
 
 	set(o, "tls13_certs_hidden", json_boolean(tls_handshake_hidden(s)));
@@ -403,6 +408,7 @@ static void j_end(void *st, const struct run_summary *sum)
 
 	set(o, "type", json_string("summary"));
 	set(o, "schema_version", jint(JSON_SCHEMA_VERSION));
+	set(o, "timestamp", jtime_ns((int64_t)sum->now * 1000000000));
 	set(o, "now", jtime_s(sum->now));
 	set(o, "expiring_days", jint(sum->expiring_days));
 
