@@ -465,6 +465,9 @@ static void test_text(const struct analysis *a)
 	o.verbose = 1;
 	out = run_sink(sink_text_new, &o, a, &n);
 	CHECK(has(out, "JA3:      fbe7e189e37a07ee33706f86bc746344"));
+	CHECK(has(out, "JA3S:     098e26e2609212ac1bfac552fbe04127\n"));
+	CHECK(has(out, "JA4S:     t120400_c030_4e8089b08790\n"));
+	CHECK(has(out, "Community ID: 1:LQU9qZlK+B5F3KDmev6m5PMibrg=\n"));
 	CHECK(has(out, "sha256 "));
 	free(out);
 
