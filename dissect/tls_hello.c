@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include <wolfssl/options.h>
+#include <wolfssl/wolfcrypt/hash.h>
 #include <wolfssl/wolfcrypt/md5.h>
 #include <wolfssl/wolfcrypt/sha256.h>
 
@@ -420,11 +421,8 @@ static void hex_of(const uint8_t *d, size_t n, char *out)
 void tls_md5_hex(const char *s, size_t n, char out[33])
 {
 	uint8_t md[WC_MD5_DIGEST_SIZE];
-	wc_Md5 m;
-	wc_InitMd5(&m);
-	wc_Md5Update(&m, (const byte *)s, (word32)n);
-	wc_Md5Final(&m, md);
-	wc_Md5Free(&m);
+	if (wc_Md5Hash((const byte *)s, (word32)n, md) != 0)
+		memset(md, 0, sizeof md);
 	hex_of(md, sizeof md, out);
 }
 
@@ -436,17 +434,13 @@ static int cmp_u16(const void *a, const void *b)
 
 void tls_ja4_hash12(const char *s, size_t n, char out[13])
 {
-	if (n == 0) {
+	uint8_t dig[WC_SHA256_DIGEST_SIZE];
+	char hex[2 * WC_SHA256_DIGEST_SIZE + 1];
+
+	if (n == 0 || wc_Sha256Hash((const byte *)s, (word32)n, dig) != 0) {
 		strcpy(out, "000000000000");
 		return;
 	}
-	uint8_t dig[WC_SHA256_DIGEST_SIZE];
-	char hex[2 * WC_SHA256_DIGEST_SIZE + 1];
-	wc_Sha256 h;
-	wc_InitSha256(&h);
-	wc_Sha256Update(&h, (const byte *)s, (word32)n);
-	wc_Sha256Final(&h, dig);
-	wc_Sha256Free(&h);
 	hex_of(dig, sizeof dig, hex);
 	snprintf(out, 13, "%.12s", hex);
 }

@@ -46,25 +46,37 @@ static void test_community_id(void)
 	struct endpoint a = ep("10.0.0.1", 1), b = ep("2001:db8::1", 2);
 	char out[COMMUNITY_ID_SIZE];
 
-	/* baseline_deflt.json (seed 0) */
-	cid_both_ways("2001:470:e5bf:dead:4957:2174:e82c:4887", 63943, "2607:f8b0:400c:c03::1a", 25,
-		      6, 0, "1:/qFaeAR+gFe1KYjMzVDsMv+wgU4=");
-	cid_both_ways("128.232.110.120", 34855, "66.35.250.204", 80, 6, 0,
-		      "1:LQU9qZlK+B5F3KDmev6m5PMibrg=");
-	cid_both_ways("192.168.1.52", 54585, "8.8.8.8", 53, 17, 0,
-		      "1:d/FP5EW3wiY1vCndhwleRRKHowQ=");
-	cid_both_ways("192.168.170.8", 7, "192.168.170.56", 7, 132, 0,
-		      "1:MP2EtRCAUIZvTw6MxJHLV7N7JDs=");
-	/* baseline_seed1.json */
-	cid_both_ways("2001:470:e5bf:dead:4957:2174:e82c:4887", 63943, "2607:f8b0:400c:c03::1a", 25,
-		      6, 1, "1:eJYTW6AOzFLlSUoESovMjnu7rMw=");
-	cid_both_ways("128.232.110.120", 34855, "66.35.250.204", 80, 6, 1,
-		      "1:3V71V58M3Ksw/yuFALMcW0LAHvc=");
-	cid_both_ways("192.168.1.52", 54585, "8.8.8.8", 53, 17, 1,
-		      "1:Q9We8WO3piVF8yEQBNJF4uiSVrI=");
-	/* One address, two ports: the ports decide the order (worked with
-	 * Python's hashlib, the same code reproducing the vectors above). */
-	cid_both_ways("10.0.0.1", 5061, "10.0.0.1", 443, 6, 0, "1:ss7RxBh7lHEmt8eNQFj/535W+EQ=");
+	static const struct {
+		const char *sa;
+		uint16_t sp;
+		const char *da;
+		uint16_t dp;
+		uint8_t proto;
+		uint16_t seed;
+		const char *want;
+	} vec[] = {
+		/* baseline_deflt.json (seed 0) */
+		{ "2001:470:e5bf:dead:4957:2174:e82c:4887", 63943, "2607:f8b0:400c:c03::1a", 25, 6,
+		  0, "1:/qFaeAR+gFe1KYjMzVDsMv+wgU4=" },
+		{ "128.232.110.120", 34855, "66.35.250.204", 80, 6, 0,
+		  "1:LQU9qZlK+B5F3KDmev6m5PMibrg=" },
+		{ "192.168.1.52", 54585, "8.8.8.8", 53, 17, 0, "1:d/FP5EW3wiY1vCndhwleRRKHowQ=" },
+		{ "192.168.170.8", 7, "192.168.170.56", 7, 132, 0,
+		  "1:MP2EtRCAUIZvTw6MxJHLV7N7JDs=" },
+		/* baseline_seed1.json */
+		{ "2001:470:e5bf:dead:4957:2174:e82c:4887", 63943, "2607:f8b0:400c:c03::1a", 25, 6,
+		  1, "1:eJYTW6AOzFLlSUoESovMjnu7rMw=" },
+		{ "128.232.110.120", 34855, "66.35.250.204", 80, 6, 1,
+		  "1:3V71V58M3Ksw/yuFALMcW0LAHvc=" },
+		{ "192.168.1.52", 54585, "8.8.8.8", 53, 17, 1, "1:Q9We8WO3piVF8yEQBNJF4uiSVrI=" },
+		/* One address, two ports: the ports decide the order (worked with
+		 * Python's hashlib, the same code reproducing the vectors above). */
+		{ "10.0.0.1", 5061, "10.0.0.1", 443, 6, 0, "1:ss7RxBh7lHEmt8eNQFj/535W+EQ=" },
+	};
+
+	for (size_t i = 0; i < sizeof vec / sizeof vec[0]; i++)
+		cid_both_ways(vec[i].sa, vec[i].sp, vec[i].da, vec[i].dp, vec[i].proto, vec[i].seed,
+			      vec[i].want);
 
 	/* What it does not hash: ICMP (its "ports" are type and code), two
 	 * families, no address. */
@@ -79,8 +91,32 @@ static void test_community_id(void)
 static void set_list(struct u16list *l, const uint16_t *v, size_t n)
 {
 	l->v = xcalloc(n + 1, sizeof *l->v);
-	memcpy(l->v, v, n * sizeof *v);
+	if (n)
+		memcpy(l->v, v, n * sizeof *v);
 	l->n = n;
+}
+
+/* The ServerHello sh with these extensions: its JA4S is want_ja4s, its
+ * JA3S string and MD5 want_ja3s and want_md5 (NULL: not checked). */
+static void server_is(struct tls_server_hello *sh, const uint16_t *ext, size_t n,
+		      const char *want_ja4s, const char *want_ja3s, const char *want_md5)
+{
+	char out[32], md5[33];
+	char *full;
+
+	set_list(&sh->extensions, ext, n);
+	ids_ja4s(sh, 't', out, sizeof out);
+	ids_ja3s(sh, md5, &full);
+	if (want_ja4s)
+		CHECK_EQ_STR(out, want_ja4s);
+	if (want_ja3s) {
+		CHECK_EQ_STR(full, want_ja3s);
+		CHECK_EQ_STR(md5, want_md5);
+	}
+	free(full);
+	free(sh->extensions.v);
+	sh->extensions.v = NULL;
+	sh->extensions.n = 0;
 }
 
 static void test_ja4s(void)
@@ -97,49 +133,31 @@ static void test_ja4s(void)
 	sh.present = 1;
 	sh.legacy_version = sh.version = 0x0303;
 	sh.cipher = 0xc030;
-	set_list(&sh.extensions, spec, 4);
-	ids_ja4s(&sh, 't', out, sizeof out);
-	CHECK_EQ_STR(out, "t120400_c030_4e8089b08790");
-	free(sh.extensions.v);
-
+	server_is(&sh, spec, 4, "t120400_c030_4e8089b08790", NULL, NULL);
 	/* GREASE is neither counted nor hashed. */
-	set_list(&sh.extensions, greased, 5);
-	ids_ja4s(&sh, 't', out, sizeof out);
-	CHECK_EQ_STR(out, "t120400_c030_4e8089b08790");
-	free(sh.extensions.v);
+	server_is(&sh, greased, 5, "t120400_c030_4e8089b08790", NULL, NULL);
 
 	/* The README's TLS 1.3 example: supported_versions and key_share. The
 	 * ALPN a key log read from EncryptedExtensions stays out: JA4S is
 	 * the ServerHello's, with or without keys. */
-	sh.legacy_version = 0x0303;
 	sh.version = 0x0304;
 	sh.cipher = 0x1301;
 	sh.alpn = (char *)"h2";
-	set_list(&sh.extensions, t13, 2);
-	ids_ja4s(&sh, 't', out, sizeof out);
-	CHECK_EQ_STR(out, "t130200_1301_a56c5b993250");
-	free(sh.extensions.v);
+	server_is(&sh, t13, 2, "t130200_1301_a56c5b993250", NULL, NULL);
 
 	/* TLS 1.2 with ALPN in the ServerHello; then a value that does not
 	 * start and end with a letter or digit (its hex's first and last). */
 	sh.version = 0x0303;
 	sh.cipher = 0xc02f;
-	set_list(&sh.extensions, alpn, 3);
-	ids_ja4s(&sh, 't', out, sizeof out);
-	CHECK_EQ_STR(out, "t1203h2_c02f_26b1f9d0693b");
+	server_is(&sh, alpn, 3, "t1203h2_c02f_26b1f9d0693b", NULL, NULL);
 	sh.alpn = (char *)"\x01x-";
-	ids_ja4s(&sh, 't', out, sizeof out);
-	CHECK_EQ_STR(out, "t12030d_c02f_26b1f9d0693b");
-	free(sh.extensions.v);
+	server_is(&sh, alpn, 3, "t12030d_c02f_26b1f9d0693b", NULL, NULL);
 
 	/* No extensions at all (an old server): a hash of nothing is zeros. */
-	sh.extensions.v = NULL;
-	sh.extensions.n = 0;
 	sh.alpn = NULL;
 	sh.version = 0x0301;
 	sh.cipher = 0x002f;
-	ids_ja4s(&sh, 't', out, sizeof out);
-	CHECK_EQ_STR(out, "t100000_002f_000000000000");
+	server_is(&sh, NULL, 0, "t100000_002f_000000000000", NULL, NULL);
 
 	sh.present = 0;
 	ids_ja4s(&sh, 't', out, sizeof out);
@@ -158,32 +176,18 @@ static void test_ja3s(void)
 	sh.present = 1;
 	sh.legacy_version = 0x0303;
 	sh.cipher = 0xc02f;
-	set_list(&sh.extensions, ext, 5);
-	ids_ja3s(&sh, md5, &full);
-	CHECK_EQ_STR(full, "771,49199,65281-0-11-35-23");
-	CHECK_EQ_STR(md5, "098e26e2609212ac1bfac552fbe04127");
-	free(full);
-	free(sh.extensions.v);
+	server_is(&sh, ext, 5, NULL, "771,49199,65281-0-11-35-23",
+		  "098e26e2609212ac1bfac552fbe04127");
 
 	/* TLS 1.3: legacy_version (771), not the negotiated one; no GREASE. */
 	sh.version = 0x0304;
 	sh.cipher = 0x1301;
-	set_list(&sh.extensions, greased, 3);
-	ids_ja3s(&sh, md5, &full);
-	CHECK_EQ_STR(full, "771,4865,43-51");
-	CHECK_EQ_STR(md5, "f4febc55ea12b31ae17cfb7e614afda8");
-	free(full);
-	free(sh.extensions.v);
+	server_is(&sh, greased, 3, NULL, "771,4865,43-51", "f4febc55ea12b31ae17cfb7e614afda8");
 
 	/* No extensions: the third field is empty, its comma stays. */
-	sh.extensions.v = NULL;
-	sh.extensions.n = 0;
 	sh.legacy_version = 0x0301;
 	sh.cipher = 0x002f;
-	ids_ja3s(&sh, md5, &full);
-	CHECK_EQ_STR(full, "769,47,");
-	CHECK_EQ_STR(md5, "18e962e106761869a61045bed0e81c2c");
-	free(full);
+	server_is(&sh, NULL, 0, NULL, "769,47,", "18e962e106761869a61045bed0e81c2c");
 
 	sh.present = 0;
 	ids_ja3s(&sh, md5, &full);
