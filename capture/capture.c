@@ -123,15 +123,21 @@ static void count_packet(struct capture_result *res, const struct pkt_source *sr
 	uint32_t sl = src->ops->snaplen(src->impl, p->ifindex);
 	if (sl && (res->snaplen == 0 || sl < res->snaplen))
 		res->snaplen = sl;
-	if (p->caplen < p->origlen)
-		res->snaplen_cut_packets++;
 }
 
 static void decode_one(struct capture *c, const struct pkt *p)
 {
 	struct decoded *out = &c->out;
-	switch (decode_packet(c->dec, p, out, &c->res->dec)) {
+	enum decode_result r = decode_packet(c->dec, p, out, &c->res->dec);
+	/* A frame short only of its link trailer (FCS, padding) lost nothing. */
+	if (p->caplen < p->origlen && !out->trailer_cut)
+		c->res->snaplen_cut_packets++;
+	switch (r) {
 	case DEC_TCP: tcp_table_input(c->t, &out->tcp); break;
+	case DEC_UDP:
+		if (c->hooks.udp)
+			udp_table_input(c->hooks.udp, &out->udp);
+		break;
 	case DEC_DNS:
 		if (c->hooks.dns)
 			for (size_t i = 0; i < out->n_dns; i++)
@@ -175,6 +181,8 @@ enum src_status capture_pump(struct capture *c, struct pkt_source *src, int time
 		}
 		if (keep == 0) {
 			res->filtered_out++;
+			if (p.caplen < p.origlen)
+				res->snaplen_cut_packets++;
 		} else {
 			if (c->hooks.packet)
 				c->hooks.packet(c->hooks.ctx, &p);

@@ -5,7 +5,7 @@
  * file another program is still writing (follow.c); they all hand out
  * struct pkt through one small interface, and one loop (capture_pump)
  * takes them through the optional BPF filter and decode_packet() into the
- * TCP table. capture_run_file() is that loop over one file.
+ * TCP table (and UDP datagrams into a UDP table, when one is given). capture_run_file() is that loop over one file.
  */
 #ifndef TLSDIAG_CAPTURE_H
 #define TLSDIAG_CAPTURE_H
@@ -16,6 +16,7 @@
 #include "capture/filter.h"
 #include "capture/source.h"
 #include "capture/tcp.h"
+#include "capture/udp.h"
 
 #define CAPTURE_MAX_LINKTYPES 8
 
@@ -80,7 +81,8 @@ struct capture_result {
 	int linktypes[CAPTURE_MAX_LINKTYPES];
 	int nlinktypes;
 	uint32_t snaplen;	      /* smallest interface snaplen seen (0 unknown) */
-	uint64_t snaplen_cut_packets; /* packets with caplen < origlen */
+	uint64_t snaplen_cut_packets; /* packets with caplen < origlen, but not those
+				       missing only the link trailer (decoded.trailer_cut) */
 	struct decode_stats dec;
 };
 
@@ -98,6 +100,9 @@ struct capture_hooks {
 	void (*packet)(void *ctx, const struct pkt *p);
 	/* A pcapng Decryption Secrets Block: its secrets type and data (may be NULL). */
 	void (*secrets)(void *ctx, uint32_t type, const uint8_t *p, size_t n);
+	/* UDP datagrams go to this table (borrowed; may be NULL: dropped).
+	 * The caller finishes it, as the TCP table. */
+	struct udp_table *udp;
 };
 
 struct capture;

@@ -55,7 +55,8 @@ struct dctx {
 	struct decoded *out;
 	struct decode_stats *st;
 	int depth;
-	int cut; /* caplen < origlen */
+	int cut;      /* caplen < origlen */
+	int ip_whole; /* the outermost IP datagram: -1 not seen, 1 captured whole */
 };
 
 static enum decode_result dec_ether(struct dctx *x, struct cursor *c);
@@ -422,7 +423,28 @@ static enum decode_result dec_l4(struct dctx *x, uint8_t family, const uint8_t *
 				return DEC_DNS;
 			}
 		}
-		return DEC_SKIP;
+		/* RFC 768: the length covers the 8-byte header; the IP
+		 * datagram's length bounds it. */
+		if (ulen < 8 || ulen > wire_len)
+			return DEC_BAD;
+		struct udp_dgram *u = &x->out->udp;
+		size_t alen = family == 6 ? 16 : 4;
+		memset(u, 0, sizeof *u);
+		u->src.family = u->dst.family = family;
+		/* src and dst were copied out of the packet by cur_copy */
+		memcpy(u->src.addr, src, alen); /* lint: ok */
+		memcpy(u->dst.addr, dst, alen); /* lint: ok */
+		u->src.port = sp;
+		u->dst.port = dp;
+		u->wire_len = (uint32_t)ulen - 8;
+		u->payload = cur_rest(c);
+		if (u->payload.n > u->wire_len)
+			u->payload.n = u->wire_len; /* Ethernet padding */
+		if (u->payload.n < u->wire_len)
+			x->st->snaplen_cut++;
+		u->ts_ns = x->p->ts_ns;
+		u->frame = x->p->frame;
+		return DEC_UDP;
 	}
 	if (proto != 6) {
 		x->st->other_l4++;
@@ -619,6 +641,8 @@ static enum decode_result dec_ipv4(struct dctx *x, struct cursor *c)
 	size_t avail = cur_left(c) < plen ? cur_left(c) : plen;
 	if (cur_sub(c, avail, &pl) != PE_OK)
 		return DEC_BAD;
+	if (x->ip_whole < 0)
+		x->ip_whole = tot != 0 && avail >= plen;
 	uint32_t foff = (uint32_t)(frag & 0x1fff) * 8;
 	int more = (frag & 0x2000) != 0;
 	if (foff || more) {
@@ -702,6 +726,8 @@ static enum decode_result dec_ipv6(struct dctx *x, struct cursor *c)
 	struct cursor pl;
 	if (cur_sub(c, avail, &pl) != PE_OK)
 		return DEC_BAD;
+	if (x->ip_whole < 0)
+		x->ip_whole = plen != 0 && avail >= len;
 	for (int atomic = 0; atomic < 4; atomic++) {
 		if (v6_skip_ext(&pl, &nh, &len) != PE_OK)
 			goto cut;
@@ -764,12 +790,13 @@ static enum decode_result dec_ip(struct dctx *x, struct cursor *c)
 enum decode_result decode_packet(struct decoder *d, const struct pkt *p, struct decoded *out,
 				 struct decode_stats *st)
 {
-	struct dctx x = { d, p, out, st, 0, p->caplen < p->origlen };
+	struct dctx x = { d, p, out, st, 0, p->caplen < p->origlen, -1 };
 	struct cursor c;
 	st->frames++;
 	out->n_dns = 0;
 	cur_init(&c, p->data, p->caplen);
 	enum decode_result r = dec_link(&x, &c, p->linktype);
+	out->trailer_cut = x.cut && x.ip_whole == 1;
 	if (r == DEC_BAD && x.cut)
 		r = DEC_SKIP;
 	if (r == DEC_BAD)

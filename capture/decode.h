@@ -1,8 +1,9 @@
 /*
- * decode.h - one captured frame down to a TCP segment: link layer
+ * decode.h - one captured frame down to a TCP segment or a UDP datagram: link layer
  * (Ethernet, 802.1Q/QinQ, SLL, SLL2, raw IP, NULL/loopback), tunnels
  * (GRE, ERSPAN II/III), IPv4 with fragment reassembly, IPv6 with
- * extension headers (and its fragments), TCP header and payload.
+ * extension headers (and its fragments), TCP header and payload, UDP
+ * header and payload.
  *
  * Checksums are verified but a bad one never drops the packet (checksum
  * offload makes them normal in host captures); it is counted.
@@ -49,6 +50,16 @@ struct tcp_seg {
 	uint64_t frame;
 };
 
+/* One UDP datagram (RFC 768), for the UDP flow table (capture/udp.h). */
+struct udp_dgram {
+	struct endpoint src, dst;
+	struct span payload; /* borrowed: valid until the next decode call */
+	uint32_t wire_len;   /* payload length the UDP header announced;
+				  > payload.n when the snaplen cut it */
+	int64_t ts_ns;
+	uint64_t frame;
+};
+
 /* Counters of what decoding saw; all additive across files. */
 struct decode_stats {
 	uint64_t frames, ipv4, ipv6, tcp, udp, other_l4, non_ip;
@@ -74,9 +85,10 @@ struct dns_seen {
 enum decode_result {
 	DEC_TCP = 0, /* out->tcp is set */
 	DEC_DNS,     /* out->dns holds n_dns answers */
-	DEC_SKIP,    /* not TCP (or a fragment held for reassembly) */
+	DEC_SKIP,    /* not TCP or UDP (or a fragment held for reassembly) */
 	DEC_BAD,     /* counted in stats->malformed */
 	DEC_UNKNOWN_LINK,
+	DEC_UDP, /* out->udp is set (any UDP datagram but DNS answers and VXLAN) */
 };
 
 struct decoder;
@@ -87,8 +99,13 @@ void decoder_free(struct decoder *d);
 #define DECODE_MAX_DNS 16
 struct decoded {
 	struct tcp_seg tcp;
+	struct udp_dgram udp;
 	struct dns_seen dns[DECODE_MAX_DNS];
 	size_t n_dns;
+	/* caplen < origlen, but the outermost IP datagram was captured whole:
+	 * only the link-layer trailer (Ethernet FCS, padding) is missing, so
+	 * no payload was lost. */
+	int trailer_cut;
 };
 
 /* Decode one packet. Spans in `out` borrow from pkt->data or from the

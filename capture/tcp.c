@@ -517,11 +517,79 @@ static void dir_data(struct tcp_table *t, struct tcp_flow *f, int dir, const str
 		hold(t, f, dir, uoff, cur_rest(&pc), s->ts_ns, s->frame);
 }
 
+/* Nothing of this direction delivered yet: its ISN may still change. */
+static int dir_fresh(const struct tcp_dir *d)
+{
+	return d->next_off == 0 && d->st.bytes == 0 && d->st.gaps == 0;
+}
+
+/* A repeated SYN (SYN-ACK) with another ISN: remember it, the peer's ACK
+ * will say which one the connection uses. */
+static void syn_alt_isn(struct tcp_dir *d, uint32_t isn)
+{
+	if (isn == d->isn || !dir_fresh(d))
+		return;
+	for (size_t i = 0; i < d->n_alt_isn; i++)
+		if (d->alt_isn[i] == isn)
+			return;
+	if (d->n_alt_isn < TCP_ALT_ISNS)
+		d->alt_isn[d->n_alt_isn++] = isn;
+	else
+		d->alt_isn[TCP_ALT_ISNS - 1] = isn; /* the latest replaces the last */
+}
+
+/* The peer acknowledges `ack`, which is one of the other ISNs (plus bytes
+ * held ahead): move the stream's origin there. Held segments were placed
+ * against the old ISN; they move by the same distance (those that would
+ * fall before the new start are dropped). */
+static void take_alt_isn(struct tcp_table *t, struct tcp_dir *d, uint32_t ack)
+{
+	uint32_t isn = 0;
+	int found = 0;
+	for (size_t i = 0; i < d->n_alt_isn && !found; i++) {
+		int32_t ahead = (int32_t)(ack - d->alt_isn[i]);
+		/* the ACK covers the new ISN and at most what is held */
+		if (ahead >= 0 && (uint64_t)ahead <= d->ooo_bytes + (d->fin_seen ? 1u : 0u) &&
+		    (int32_t)(ack - d->isn) != 0) {
+			isn = d->alt_isn[i];
+			found = 1;
+		}
+	}
+	if (!found)
+		return;
+	int64_t shift = (int32_t)(isn - d->isn);
+	struct tcp_seg_node **pp = &d->ooo;
+	while (*pp) {
+		struct tcp_seg_node *n = *pp;
+		int64_t off = (int64_t)n->off - shift;
+		if (off < 0) {
+			*pp = n->next;
+			d->ooo_bytes -= n->len;
+			account(t, -(long)n->len);
+			free(n);
+			continue;
+		}
+		n->off = (uint64_t)off;
+		pp = &n->next;
+	}
+	if (d->fin_seen) {
+		int64_t fo = (int64_t)d->fin_off - shift;
+		d->fin_off = fo > 0 ? (uint64_t)fo : 0;
+	}
+	d->alt_isn[0] = d->isn;
+	d->n_alt_isn = 1;
+	d->isn = isn;
+}
+
 /* The peer acknowledged `ack` for direction dir. */
 static void dir_acked(struct tcp_table *t, struct tcp_flow *f, int dir, uint32_t ack,
 		      const struct tcp_seg *s)
 {
 	struct tcp_dir *d = &f->d[dir];
+	if (d->n_alt_isn && d->started && dir_fresh(d) && !f->ignored) {
+		take_alt_isn(t, d, ack);
+		drain(t, f, dir);
+	}
 	if (!d->have_peer_ack || (int32_t)(ack - d->peer_ack) > 0) {
 		d->have_peer_ack = 1;
 		d->peer_ack = ack;
@@ -724,6 +792,8 @@ void tcp_table_input(struct tcp_table *t, const struct tcp_seg *s)
 			d->started = 1;
 			d->isn = s->seq + 1;
 			d->next_off = 0;
+		} else {
+			syn_alt_isn(d, s->seq + 1);
 		}
 		if (s->flags & TCPF_ACK)
 			f->state = TCP_OPEN;

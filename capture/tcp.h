@@ -33,6 +33,7 @@
 #include "capture/decode.h"
 
 #define TCP_RECENT_BYTES 2048
+#define TCP_ALT_ISNS 2
 
 struct tcp_config {
 	size_t max_flows;	 /* default 100000 */
@@ -78,9 +79,13 @@ struct tcp_dir {
 	size_t ooo_bytes;
 	int have_peer_ack; /* the other side acknowledged something */
 	uint32_t peer_ack; /* highest ack the peer sent for this dir */
-	uint8_t *recent;   /* ring of the last delivered bytes, indexed
+	/* Other ISNs offered by repeated SYNs (SYN-ACKs) before any byte of
+	 * this direction was delivered: the peer's ACK picks one. */
+	uint32_t alt_isn[TCP_ALT_ISNS];
+	uint8_t n_alt_isn;
+	uint8_t *recent; /* ring of the last delivered bytes, indexed
 				     by stream offset % TCP_RECENT_BYTES */
-	size_t recent_n;   /* valid bytes before next_off in it */
+	size_t recent_n; /* valid bytes before next_off in it */
 	struct tcp_dir_stats st;
 };
 

@@ -23,8 +23,17 @@ const struct tok tls_content_types[] = {
 };
 
 static const struct tok versions[] = {
-	{ 0x0002, "SSL 2.0" }, { 0x0300, "SSL 3.0" }, { 0x0301, "TLS 1.0" }, { 0x0302, "TLS 1.1" },
-	{ 0x0303, "TLS 1.2" }, { 0x0304, "TLS 1.3" }, { 0, NULL },
+	{ 0x0002, "SSL 2.0" },
+	{ 0x0300, "SSL 3.0" },
+	{ 0x0301, "TLS 1.0" },
+	{ 0x0302, "TLS 1.1" },
+	{ 0x0303, "TLS 1.2" },
+	{ 0x0304, "TLS 1.3" },
+	{ 0x0100, "DTLS 1.0 (OpenSSL pre-standard)" },
+	{ 0xfeff, "DTLS 1.0" },
+	{ 0xfefd, "DTLS 1.2" },
+	{ 0xfefc, "DTLS 1.3" },
+	{ 0, NULL },
 };
 
 const char *tls_version_name(uint16_t v)
@@ -32,6 +41,22 @@ const char *tls_version_name(uint16_t v)
 	if (TLS_V1_3_DRAFT(v))
 		return "TLS 1.3 (draft)";
 	return tok_name(versions, v);
+}
+
+int tls_version_is_dtls(uint16_t v)
+{
+	return v == DTLS_V1_0 || v == DTLS_V1_2 || v == DTLS_V1_3 || v == DTLS_V1_0_OPENSSL;
+}
+
+uint16_t tls_version_equiv(uint16_t v)
+{
+	switch (v) {
+	case DTLS_V1_0_OPENSSL:
+	case DTLS_V1_0: return TLS_V1_1;
+	case DTLS_V1_2: return TLS_V1_2;
+	case DTLS_V1_3: return TLS_V1_3;
+	}
+	return v;
 }
 
 const struct tok tls_hs_types[] = {
@@ -256,6 +281,8 @@ static const struct tok exts[] = {
 	{ 49, "post_handshake_auth" },
 	{ 50, "signature_algorithms_cert" },
 	{ 51, "key_share" },
+	{ 53, "connection_id (draft)" },
+	{ 54, "connection_id" },
 	{ 57, "quic_transport_parameters" },
 	{ 0x4469, "application_settings" },
 	{ 0xfe0d, "encrypted_client_hello" },

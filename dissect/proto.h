@@ -40,11 +40,21 @@ enum tls_version {
 	TLS_V1_1 = 0x0302,
 	TLS_V1_2 = 0x0303,
 	TLS_V1_3 = 0x0304,
+	/* DTLS (RFC 6347 §4.1, RFC 9147 §5.3): the one's complement of
+	 * 1.x; DTLS 1.0 is TLS 1.1's, there is no DTLS 1.1. */
+	DTLS_V1_0_OPENSSL = 0x0100, /* OpenSSL's DTLS before RFC 4347 ("DTLS1_BAD_VER") */
+	DTLS_V1_0 = 0xfeff,
+	DTLS_V1_2 = 0xfefd,
+	DTLS_V1_3 = 0xfefc,
 };
 /* Drafts of TLS 1.3 were 0x7fNN (draft-ietf-tls-tls13-NN). */
 #define TLS_V1_3_DRAFT(v) (((v)&0xff00) == 0x7f00)
-/* "TLS 1.2", "TLS 1.3 (draft)", or NULL. */
+/* "TLS 1.2", "DTLS 1.2", "TLS 1.3 (draft)", or NULL. */
 const char *tls_version_name(uint16_t v);
+/* A DTLS version as the TLS version it is based on (DTLS 1.0 is TLS 1.1,
+ * 1.2 is 1.2, 1.3 is 1.3); any other version as it is. */
+uint16_t tls_version_equiv(uint16_t v);
+int tls_version_is_dtls(uint16_t v);
 
 /* HandshakeType (RFC 8446 §4, RFC 5246 §7.4, RFC 6066, RFC 8879). */
 enum tls_hs_type {
@@ -79,12 +89,15 @@ enum tls_ext {
 	EXT_SUPPORTED_GROUPS = 10,
 	EXT_EC_POINT_FORMATS = 11,
 	EXT_SIGNATURE_ALGORITHMS = 13,
+	EXT_USE_SRTP = 14, /* RFC 5764 §4.1.1 */
 	EXT_ALPN = 16,
 	EXT_PADDING = 21,
 	EXT_SESSION_TICKET = 35,
 	EXT_SUPPORTED_VERSIONS = 43,
 	EXT_CERTIFICATE_AUTHORITIES = 47,
 	EXT_KEY_SHARE = 51,
+	EXT_CONNECTION_ID_DRAFT = 53, /* draft-ietf-tls-dtls-connection-id */
+	EXT_CONNECTION_ID = 54,	      /* RFC 9146 §3 */
 	EXT_RENEGOTIATION_INFO = 0xff01,
 };
 /* "server_name", or NULL. */

@@ -54,6 +54,7 @@ struct u16list {
 struct tls_client_hello {
 	int present;
 	int sslv2; /* SSLv2-compatible format */
+	int dtls;  /* a DTLS ClientHello (with a cookie) */
 	uint16_t legacy_version;
 	struct u16list versions; /* supported_versions */
 	struct u16list ciphers;
@@ -66,6 +67,10 @@ struct tls_client_hello {
 	char ja3[33]; /* MD5 hex */
 	char *ja3_string;
 	char ja4[64];
+	/* DTLS: connection_id (RFC 9146 §3), the CID the client wants in
+	 * the records it receives */
+	int cid_present;
+	uint8_t cid_len;
 	int64_t ts_ns;
 	uint64_t frame;
 };
@@ -80,6 +85,11 @@ struct tls_server_hello {
 	struct u16list ee_extensions; /* TLS 1.3 EncryptedExtensions (decrypted) */
 	char *alpn;		      /* ServerHello, or TLS 1.3 EncryptedExtensions */
 	uint16_t key_share_group;
+	/* DTLS: the CID the server wants in the records it receives
+	 * (RFC 9146 §3), and the use_srtp profile it chose (RFC 5764 §4.1.1) */
+	int cid_present;
+	uint8_t cid_len;
+	uint16_t srtp_profile;
 	int64_t ts_ns;
 	uint64_t frame;
 };
@@ -89,7 +99,15 @@ struct tls_chain {
 	int complete;		  /* the whole message was decoded */
 	struct cert_info **certs; /* owned by the cert cache */
 	size_t n;
-	size_t declared_len;  /* certificate_list length as announced */
+	size_t declared_len; /* certificate_list length as announced */
+	/* Entries the capture lost (a gap inside the message, or its end):
+	 * `lost` of them (exactly, or at least that many when !lost_exact),
+	 * bytes [lost_from, lost_to) of certificate_list, before certs[lost_at]
+	 * (certificates after the hole follow in certs[]). 0 when none. */
+	size_t lost;
+	int lost_exact;
+	uint32_t lost_from, lost_to;
+	size_t lost_at;
 	uint16_t compression; /* RFC 8879 algorithm it was sent compressed with, or 0 */
 	int64_t ts_ns;
 	uint64_t frame;
@@ -129,6 +147,9 @@ enum tls_note_kind {
 	NOTE_RECORD_GAP, /* bytes of a protected record (msg_len long) are missing:
 			    it could not be decrypted */
 	NOTE_BAD_ALERT,	 /* a decrypted alert record that is not one 2-byte alert */
+	NOTE_CERTS_LOST, /* entries of a Certificate the capture lost: `cap` of them
+			    (at least, unless `msg_seen` is 1), `bytes` bytes of the
+			    certificate_list; the chain's lost* fields say where */
 };
 
 /* Which of our caps a NOTE_LIMIT hit (its value is in `cap`). */
@@ -177,10 +198,26 @@ struct tls_decryption {
 	int finished_ok[2];	   /* ... and its verify_data matches the transcript */
 };
 
+/* What the session ran over: TLS over TCP, or DTLS over UDP. */
+enum tls_transport { TRANSPORT_TCP = 0, TRANSPORT_UDP = 1 };
+
+/* DTLS over UDP (dissect/dtls.c): what only a datagram transport has. */
+struct dtls_info {
+	uint64_t records[2];	     /* DTLS records, by sender */
+	uint64_t retransmitted[2];   /* handshake fragments seen again (flights resent) */
+	uint64_t fragments[2];	     /* handshake fragments (a message may need several) */
+	uint64_t other_datagrams[2]; /* datagrams of the flow that were not DTLS
+					  (STUN, RTP/SRTP: RFC 7983) */
+	int hello_verify;	     /* a HelloVerifyRequest (cookie exchange) was seen */
+	int cid[2];		     /* records with a connection ID (RFC 9146, RFC 9147) */
+};
+
 struct tls_session {
-	uint64_t id; /* 1-based within its file */
-	char *file;  /* capture file name */
-	uint64_t flow_id;
+	uint64_t id;	  /* 1-based within its file */
+	char *file;	  /* capture file name */
+	uint64_t flow_id; /* the TCP or UDP flow's (each counts on its own) */
+	enum tls_transport transport;
+	struct dtls_info dtls;		/* transport UDP only */
 	struct endpoint client, server; /* from the ClientHello's direction */
 	int64_t start_ts, end_ts;
 	uint64_t first_frame, last_frame;
@@ -211,7 +248,7 @@ struct tls_session {
 	struct tls_note *notes;
 	size_t n_notes, cap_notes;
 
-	int close_reason; /* enum tcp_close_reason */
+	int close_reason; /* enum tcp_close_reason (UDP: idle, evicted or end) */
 };
 
 void tls_session_free(struct tls_session *s);

@@ -23,7 +23,9 @@
 #include <string.h>
 
 #include "capture/xalloc.h"
+#include "dissect/starttls.h"
 #include "dissect/tls_decrypt.h"
+#include "dissect/tls_hs.h"
 #include "dissect/tls_msg.h"
 
 #define MAX_RECORD_LEN (16384 + 2048)
@@ -32,7 +34,6 @@
 #define HUNT_BUDGET (256u * 1024)     /* bytes searched for TLS after joining mid-record */
 #define SCAN_KEEP 16
 #define SCAN_SLICE 16384              /* scanning states take input in slices */
-#define MAX_ALERTS 256
 
 enum dstate {
 	D_DETECT = 0, /* nothing seen yet */
@@ -65,6 +66,12 @@ struct dir_st {
 	/* handshake layer */
 	struct dbuf hs;
 	uint64_t hs_skip;       /* bytes of a broken message still to drop */
+	/* A Certificate with a hole of known length: its bytes before the
+	 * hole (header included), the hole, and (while hs_skip runs) what
+	 * follows up to the message's end. */
+	int cert_holed;
+	struct dbuf cert_before, cert_after;
+	uint64_t cert_hole;
 	int hs_desync;          /* message boundaries lost until next record */
 	int hs_check_start;     /* validate the first message after a resync */
 	/* joined mid-record before knowing the flow is TLS: a header only
@@ -77,9 +84,11 @@ struct dir_st {
 };
 
 struct flow_st {
-	struct tls_session *s;
-	int client_dir;         /* TCP direction of the ClientHello; -1 unknown */
+	struct tls_hs_conn hc;  /* the session, the client's TCP direction */
+	struct tls_session *s;  /* = hc.s */
 	int is_tls, starttls_candidate;
+	enum starttls_strength starttls_strength; /* of the name in s->starttls */
+	struct tds_deframe tds[2]; /* TLS inside TDS PRELOGIN packets */
 	int released;
 	int alerts_capped;
 	int began_with_gap;     /* a direction's first bytes were missing */
@@ -103,55 +112,7 @@ struct tls_dissector {
 
 static int side_of(const struct flow_st *fs, int dir)
 {
-	int cd = fs->client_dir < 0 ? 0 : fs->client_dir;
-	return dir == cd ? SIDE_CLIENT : SIDE_SERVER;
-}
-
-/* Returns the new entry, or NULL once the ladder is full. */
-static struct ladder_entry *ladder_add(struct tls_session *s, enum ladder_kind k, int side,
-				       int type, uint32_t len, int64_t ts, uint64_t frame)
-{
-	struct ladder_entry e = { k, side, type, len, ts, frame };
-	if (s->n_ladder >= 4096)
-		return NULL;
-	VEC_PUSH(s->ladder, s->n_ladder, s->cap_ladder, e);
-	return &s->ladder[s->n_ladder - 1];
-}
-
-static void ladder_add_incomplete(struct tls_session *s, int side, int type, uint32_t len,
-				  int64_t ts, uint64_t frame)
-{
-	struct ladder_entry *e = ladder_add(s, LAD_HANDSHAKE, side, type, len, ts, frame);
-	if (e)
-		e->incomplete = 1;
-}
-
-/* A note of kind k about no message in particular; returns it (to add
- * the message, the parser's verdict or the cap) or NULL once there are 256. */
-static struct tls_note *note_add(struct tls_session *s, enum tls_note_kind k, int side,
-				 uint64_t bytes, int64_t ts, uint64_t frame)
-{
-	struct tls_note n = { k, side, !s->handshake_done, bytes, ts, frame, -1, 0, 0, PE_OK,
-			      LIMIT_PARSER, 0 };
-	if (s->n_notes >= 256)
-		return NULL;
-	VEC_PUSH(s->notes, s->n_notes, s->cap_notes, n);
-	return &s->notes[s->n_notes - 1];
-}
-
-/* The same about handshake message `type` of `len` bytes, `seen` of them
- * captured. */
-static struct tls_note *note_msg(struct tls_session *s, enum tls_note_kind k, int side,
-				 uint64_t bytes, int64_t ts, uint64_t frame, int type, uint32_t len,
-				 uint32_t seen)
-{
-	struct tls_note *n = note_add(s, k, side, bytes, ts, frame);
-	if (n) {
-		n->msg_type = type;
-		n->msg_len = len;
-		n->msg_seen = seen;
-	}
-	return n;
+	return tls_hs_side(&fs->hc, dir);
 }
 
 static int plausible_header(uint8_t type, uint8_t maj, uint8_t min, uint16_t len)
@@ -160,143 +121,15 @@ static int plausible_header(uint8_t type, uint8_t maj, uint8_t min, uint16_t len
 	       len <= MAX_RECORD_LEN;
 }
 
-/* The client's TCP direction is known now. Until then direction 0 was
- * taken for the client; if that was wrong, turn round what was recorded. */
-static void set_client_dir(struct flow_st *fs, int dir)
-{
-	struct tls_session *s = fs->s;
-	if (fs->client_dir >= 0)
-		return;
-	fs->client_dir = dir;
-	if (dir == 0)
-		return;
-	for (size_t i = 0; i < s->n_ladder; i++)
-		s->ladder[i].side = 1 - s->ladder[i].side;
-	for (size_t i = 0; i < s->n_alerts; i++)
-		s->alerts[i].side = 1 - s->alerts[i].side;
-	for (size_t i = 0; i < s->n_notes; i++)
-		if (s->notes[i].side >= 0)
-			s->notes[i].side = 1 - s->notes[i].side;
-	struct tls_chain c = s->chain[0];
-	s->chain[0] = s->chain[1];
-	s->chain[1] = c;
-	int *pairs[] = { s->ccs, s->encrypted_hs, s->app_data };
-	for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
-		int t = pairs[i][0];
-		pairs[i][0] = pairs[i][1];
-		pairs[i][1] = t;
-	}
-}
-
 /* ---- handshake messages ---- */
 
 static void got_message(struct tls_dissector *d, struct flow_st *fs, int dir, uint8_t type,
 			struct cursor *body, uint32_t len)
 {
-	struct tls_session *s = fs->s;
 	struct dir_st *ds = &fs->d[dir];
-	enum parse_err e = PE_OK;
-
-	/* Messages only one side sends tell the roles (a mid-stream join may
-	 * have named the directions the other way round). */
-	switch (type) {
-	case HS_CLIENT_HELLO:
-	case HS_CLIENT_KEY_EXCHANGE:
-	case HS_CERTIFICATE_VERIFY:
-		set_client_dir(fs, dir);
-		break;
-	case HS_SERVER_HELLO:
-	case HS_SERVER_KEY_EXCHANGE:
-	case HS_CERTIFICATE_REQUEST:
-	case HS_SERVER_HELLO_DONE:
-	case HS_NEW_SESSION_TICKET:
-		set_client_dir(fs, 1 - dir);
-		break;
-	}
-	int side = side_of(fs, dir);
-
-	switch (type) {
-	case HS_CLIENT_HELLO:
-		if (!s->ch.present) {
-			e = tls_parse_client_hello(body, &s->ch);
-			s->ch.ts_ns = ds->ts;
-			s->ch.frame = ds->frame;
-		}
-		break;
-	case HS_SERVER_HELLO: {
-		struct tls_server_hello sh = { 0 };
-		e = tls_parse_server_hello(body, &sh);
-		if (sh.hrr) {
-			s->sh.hrr = 1;
-			free(sh.extensions.v);
-			free(sh.alpn);
-			ladder_add(s, LAD_HRR, side, type, len, ds->ts, ds->frame);
-			return;
-		}
-		if (!s->sh.present) {
-			int hrr = s->sh.hrr;
-			s->sh = sh;
-			s->sh.hrr = hrr;
-			s->sh.ts_ns = ds->ts;
-			s->sh.frame = ds->frame;
-			s->version = sh.version;
-			if (sh.version == TLS_V1_3 || TLS_V1_3_DRAFT(sh.version)) {
-				/* Everything after the ServerHello is encrypted. */
-				s->tls13 = 1;
-				fs->d[0].encrypted = fs->d[1].encrypted = 1;
-			}
-		} else {
-			free(sh.extensions.v);
-			free(sh.alpn);
-		}
-		break;
-	}
-	case HS_CERTIFICATE:
-	case HS_COMPRESSED_CERTIFICATE:
-		if (!s->chain[side].present) {
-			/* TLS 1.3 handshakes are read here once decrypted. */
-			e = type == HS_COMPRESSED_CERTIFICATE
-				    ? tls_parse_compressed_certificate(body, d->cache, &s->chain[side])
-			    : s->tls13 ? tls13_parse_certificate(body, 0, d->cache, &s->chain[side])
-				       : tls_parse_certificate(body, 0, d->cache, &s->chain[side]);
-			s->chain[side].ts_ns = ds->ts;
-			s->chain[side].frame = ds->frame;
-		}
-		break;
-	case HS_ENCRYPTED_EXTENSIONS:
-		e = tls13_parse_encrypted_extensions(body, &s->sh);
-		break;
-	case HS_SERVER_KEY_EXCHANGE:
-		s->ske_present = 1;
-		if (tls_parse_ske_group(body, &s->ske_group) != PE_OK)
-			s->ske_group = 0;
-		break;
-	case HS_CERTIFICATE_REQUEST:
-		if (!s->cr.present) {
-			e = s->tls13 ? tls13_parse_cert_request(body, &s->cr)
-				     : tls_parse_cert_request(body, s->version ? s->version : TLS_V1_2,
-							      &s->cr);
-			s->cr.ts_ns = ds->ts;
-			s->cr.frame = ds->frame;
-		}
-		break;
-	case HS_CERTIFICATE_VERIFY:
-		/* In TLS 1.3 (decrypted) the server sends one too. */
-		if (side == SIDE_CLIENT)
-			s->cert_verify_present = 1;
-		if (s->version >= 0x0303)
-			e = tls_parse_cert_verify(body, &s->cert_verify_alg[side]);
-		break;
-	default:
-		break;
-	}
-	ladder_add(s, LAD_HANDSHAKE, side, type, len, ds->ts, ds->frame);
-	if (e != PE_OK && e != PE_UNSUPPORTED) {
-		struct tls_note *n = note_msg(s, e == PE_LIMIT ? NOTE_LIMIT : NOTE_MALFORMED, side, 0,
-					      ds->ts, ds->frame, type, len, len);
-		if (n)
-			n->err = e;
-	}
+	(void)d;
+	if (tls_hs_message(&fs->hc, dir, type, body, len, ds->ts, ds->frame) & TLS_HS_ENCRYPT)
+		fs->d[0].encrypted = fs->d[1].encrypted = 1;
 }
 
 static int plausible_hs_type(uint8_t t)
@@ -338,6 +171,27 @@ static void decrypt_message(struct tls_dissector *d, struct flow_st *fs, int dir
 	}
 }
 
+/* The Certificate with a hole is over (its end came, `whole`, or another
+ * hole or the capture's end cut what followed): decode what was kept. */
+static void cert_hole_done(struct flow_st *fs, int dir, int whole)
+{
+	struct dir_st *ds = &fs->d[dir];
+	struct cursor c;
+	uint8_t type;
+	uint32_t len;
+	if (!ds->cert_holed)
+		return;
+	ds->cert_holed = 0;
+	cur_init(&c, ds->cert_before.p, ds->cert_before.len);
+	if (cur_u8(&c, &type) == PE_OK && cur_u24(&c, &len) == PE_OK) {
+		struct span after = { ds->cert_after.p, ds->cert_after.len };
+		tls_hs_cut_certificate(&fs->hc, dir, len, cur_rest(&c), ds->cert_hole, after, whole,
+				       ds->ts, ds->frame);
+	}
+	dbuf_reset(&ds->cert_before);
+	dbuf_reset(&ds->cert_after);
+}
+
 /* Feed handshake-record payload bytes. */
 static void hs_feed(struct tls_dissector *d, struct flow_st *fs, int dir, const uint8_t *p,
 		    size_t n)
@@ -354,8 +208,12 @@ static void hs_feed(struct tls_dissector *d, struct flow_st *fs, int dir, const 
 			if (ds->hs_skip < k)
 				k = (size_t)ds->hs_skip;
 			ds->hs_skip -= k;
-			if (cur_skip(&in, k) != PE_OK)
+			if (cur_bytes(&in, k, &piece) != PE_OK)
 				return;
+			if (ds->cert_holed && dbuf_add(&ds->cert_after, piece.p, piece.n) != 0)
+				cert_hole_done(fs, dir, 0);
+			if (ds->hs_skip == 0 && ds->cert_holed)
+				cert_hole_done(fs, dir, 1);
 			continue;
 		}
 		/* Add at most what completes the message being gathered, so a
@@ -383,7 +241,7 @@ static void hs_take(struct tls_dissector *d, struct flow_st *fs, int dir, const 
 	struct dir_st *ds = &fs->d[dir];
 	if (dbuf_add(&ds->hs, p, n) != 0) {
 		/* Over our ceiling: drop this message and say so. */
-		struct tls_note *nt = note_add(fs->s, NOTE_LIMIT, side_of(fs, dir), 0, ds->ts, ds->frame);
+		struct tls_note *nt = tls_note_add(fs->s, NOTE_LIMIT, side_of(fs, dir), 0, ds->ts, ds->frame);
 		if (nt) {
 			nt->limit = LIMIT_MESSAGE;
 			nt->cap = MAX_HS_MSG;
@@ -411,8 +269,8 @@ static void hs_take(struct tls_dissector *d, struct flow_st *fs, int dir, const 
 			/* Its length is known: skip exactly that much and go on
 			 * with the next message. */
 			int side = side_of(fs, dir);
-			ladder_add_incomplete(fs->s, side, type, len, ds->ts, ds->frame);
-			struct tls_note *nt = note_msg(fs->s, NOTE_LIMIT, side, 0, ds->ts, ds->frame,
+			tls_ladder_add_incomplete(fs->s, side, type, len, ds->ts, ds->frame);
+			struct tls_note *nt = tls_note_msg(fs->s, NOTE_LIMIT, side, 0, ds->ts, ds->frame,
 						       type, len, 0);
 			if (nt) {
 				nt->limit = LIMIT_MESSAGE;
@@ -437,22 +295,13 @@ static void cut_message(struct tls_dissector *d, struct flow_st *fs, int dir, ui
 			uint32_t len)
 {
 	struct dir_st *ds = &fs->d[dir];
-	struct tls_session *s = fs->s;
-	int side = side_of(fs, dir);
-	if (type == HS_CERTIFICATE && !s->chain[side].present) {
-		struct cursor body;
-		cur_init(&body, ds->hs.p, ds->hs.len);
-		/* past the 4-byte header (the caller read it from these bytes) */
-		enum parse_err pe = cur_skip(&body, 4);
-		if (pe == PE_OK)
-			pe = s->tls13 ? tls13_parse_certificate(&body, 1, d->cache, &s->chain[side])
-				     : tls_parse_certificate(&body, 1, d->cache, &s->chain[side]);
-		(void)pe; /* PE_SHORT is expected: the list is cut */
-		s->chain[side].complete = 0;
-		s->chain[side].ts_ns = ds->ts;
-		s->chain[side].frame = ds->frame;
-	}
-	ladder_add_incomplete(s, side, type, len, ds->ts, ds->frame);
+	struct cursor body;
+	(void)d;
+	cur_init(&body, ds->hs.p, ds->hs.len);
+	/* past the 4-byte header (the caller read it from these bytes) */
+	if (cur_skip(&body, 4) != PE_OK)
+		cur_init(&body, NULL, 0);
+	tls_hs_cut_message(&fs->hc, dir, type, len, cur_rest(&body), ds->ts, ds->frame);
 }
 
 /* `g` bytes of handshake payload were lost. */
@@ -466,6 +315,7 @@ static void hs_gap(struct tls_dissector *d, struct flow_st *fs, int dir, uint64_
 		uint64_t k = ds->hs_skip < g ? ds->hs_skip : g;
 		ds->hs_skip -= k;
 		g -= k;
+		cert_hole_done(fs, dir, 0); /* a second hole: what followed the first is cut */
 		if (g == 0)
 			return;
 		ds->hs_desync = 1;
@@ -483,8 +333,19 @@ static void hs_gap(struct tls_dissector *d, struct flow_st *fs, int dir, uint64_
 	}
 	int side = side_of(fs, dir);
 	uint64_t have = ds->hs.len - 4, missing = (uint64_t)len - have;
+	tls_note_msg(s, NOTE_GAP, side, g, ds->ts, ds->frame, type, len, (uint32_t)have);
+	if (type == HS_CERTIFICATE && !s->tls13 && g < missing && !s->chain[side].present) {
+		/* The hole's length is exact: keep what comes after it up to the
+		 * message's end, so certificates after it can be decoded too. */
+		struct dbuf t = ds->cert_before;
+		ds->cert_before = ds->hs;
+		ds->hs = t;
+		ds->cert_holed = 1;
+		ds->cert_hole = g;
+		ds->hs_skip = missing - g;
+		return;
+	}
 	cut_message(d, fs, dir, type, len);
-	note_msg(s, NOTE_GAP, side, g, ds->ts, ds->frame, type, len, (uint32_t)have);
 	dbuf_reset(&ds->hs);
 	if (g < missing)
 		ds->hs_skip = missing - g;
@@ -512,7 +373,7 @@ static int decrypt_record(struct tls_dissector *d, struct flow_st *fs, int dir)
 		/* A gap inside it: none of it can be read, so a handshake
 		 * message being gathered is cut there. */
 		if (ds->hs.len == 0 && !fs->s->handshake_done) {
-			struct tls_note *nt = note_add(fs->s, NOTE_RECORD_GAP, side, ds->rec_lost,
+			struct tls_note *nt = tls_note_add(fs->s, NOTE_RECORD_GAP, side, ds->rec_lost,
 						       ds->ts, ds->frame);
 			if (nt)
 				nt->msg_len = (uint32_t)ds->rlen;
@@ -539,7 +400,7 @@ static int decrypt_record(struct tls_dissector *d, struct flow_st *fs, int dir)
 		if (type == TLS_CT_ALERT && (pt.n != 2 || cur_u8(&c, &lvl) != PE_OK || (lvl != 1 && lvl != 2))) {
 			/* Decrypted, so not an encrypted alert: a malformed one
 			 * (one alert per record, RFC 8446 §5.1). */
-			(void)note_add(fs->s, NOTE_BAD_ALERT, side, 0, ds->ts, ds->frame);
+			(void)tls_note_add(fs->s, NOTE_BAD_ALERT, side, 0, ds->ts, ds->frame);
 			ds->rtype = 0;
 		}
 	}
@@ -566,20 +427,7 @@ static void release_if_done(struct flow_st *fs)
 /* Alerts are capped: a peer may send any number of them. */
 static void alert_add(struct flow_st *fs, const struct tls_alert *a)
 {
-	struct tls_session *s = fs->s;
-	if (s->n_alerts >= MAX_ALERTS) {
-		struct tls_note *n =
-			fs->alerts_capped ? NULL : note_add(s, NOTE_LIMIT, a->side, 0, a->ts_ns, a->frame);
-		if (n) {
-			n->limit = LIMIT_ALERTS;
-			n->cap = MAX_ALERTS;
-		}
-		fs->alerts_capped = 1;
-		return;
-	}
-	VEC_PUSH(s->alerts, s->n_alerts, s->cap_alerts, *a);
-	ladder_add(s, LAD_ALERT, a->side, (int)(s->n_alerts - 1), a->encrypted ? 0 : 2, a->ts_ns,
-		   a->frame);
+	tls_alert_add(fs->s, a, &fs->alerts_capped);
 }
 
 static void record_end(struct tls_dissector *d, struct flow_st *fs, int dir)
@@ -598,7 +446,7 @@ static void record_end(struct tls_dissector *d, struct flow_st *fs, int dir)
 	switch (ds->rtype) {
 	case TLS_CT_CHANGE_CIPHER_SPEC:
 		if (!ds->rec_broken) {
-			ladder_add(s, LAD_CCS, side, 0, 1, ds->ts, ds->frame);
+			tls_ladder_add(s, LAD_CCS, side, 0, 1, ds->ts, ds->frame);
 			s->ccs[side] = 1;
 			/* In TLS 1.3 a CCS is only middlebox compatibility (and may
 			 * come before the real ServerHello, after a HelloRetryRequest):
@@ -642,7 +490,7 @@ static void record_end(struct tls_dissector *d, struct flow_st *fs, int dir)
 		if (ds->rec_enc) {
 			ds->enc_records++;
 			if (!s->encrypted_hs[side])
-				ladder_add(s, LAD_ENCRYPTED_HS, side, 0, 0, ds->ts, ds->frame);
+				tls_ladder_add(s, LAD_ENCRYPTED_HS, side, 0, 0, ds->ts, ds->frame);
 			s->encrypted_hs[side] = 1;
 		}
 		break;
@@ -651,11 +499,11 @@ static void record_end(struct tls_dissector *d, struct flow_st *fs, int dir)
 		    !s->encrypted_hs[SIDE_CLIENT]) {
 			/* TLS 1.3: the flights up to the client's Finished. */
 			if (!s->encrypted_hs[side])
-				ladder_add(s, LAD_ENCRYPTED_HS, side, 0, 0, ds->ts, ds->frame);
+				tls_ladder_add(s, LAD_ENCRYPTED_HS, side, 0, 0, ds->ts, ds->frame);
 			s->encrypted_hs[side] = 1;
 		} else {
 			if (!s->app_data[side])
-				ladder_add(s, LAD_APP_DATA, side, 0, 0, ds->ts, ds->frame);
+				tls_ladder_add(s, LAD_APP_DATA, side, 0, 0, ds->ts, ds->frame);
 			s->app_data[side] = 1;
 		}
 		break;
@@ -722,10 +570,10 @@ static long sslv2_hello(struct flow_st *fs, int dir)
 	struct tls_session *s = fs->s;
 	if (tls_parse_sslv2_hello(&rec, &s->ch) != PE_OK)
 		return -1;
-	set_client_dir(fs, dir);
+	tls_hs_set_client_dir(&fs->hc, dir);
 	s->ch.ts_ns = ds->ts;
 	s->ch.frame = ds->frame;
-	ladder_add(s, LAD_SSLV2_HELLO, side_of(fs, dir), HS_CLIENT_HELLO, (uint32_t)len, ds->ts,
+	tls_ladder_add(s, LAD_SSLV2_HELLO, side_of(fs, dir), HS_CLIENT_HELLO, (uint32_t)len, ds->ts,
 		   ds->frame);
 	return (long)(2 + len);
 }
@@ -756,45 +604,15 @@ static long find_tls_start(const struct dbuf *b, int client)
 	return -1;
 }
 
-static const char *starttls_proto(const uint8_t *p, size_t n)
+/* Name the outer protocol; a surer recogniser renames it (the client's
+ * LHLO after a "220" greeting that SMTP, LMTP and FTP share). */
+static void starttls_name(struct flow_st *fs, const struct starttls_match *m)
 {
-	struct cursor c;
-	struct span s;
-	cur_init(&c, p, n);
-	if (cur_bytes(&c, n < 16 ? n : 16, &s) != PE_OK)
-		return NULL;
-	char t[17] = { 0 };
-	for (size_t i = 0; i < s.n; i++) {
-		uint8_t ch = 0;
-		struct cursor cc;
-		cur_init(&cc, s.p, s.n);
-		if (cur_peek_u8(&cc, i, &ch) != PE_OK)
-			break;
-		t[i] = (char)(ch ? ch : ' ');
-	}
-	if (!strncmp(t, "<?xml", 5) || !strncmp(t, "<stream", 7))
-		return "xmpp";
-	if (!strncmp(t, "220", 3) || !strncasecmp(t, "EHLO", 4) || !strncasecmp(t, "HELO", 4))
-		return "smtp";
-	if (!strncmp(t, "* OK", 4) || !strncmp(t, "a001", 4))
-		return "imap";
-	if (!strncmp(t, "+OK", 3))
-		return "pop3";
-	if (!strncasecmp(t, "AUTH TLS", 8))
-		return "ftp";
-	if (!strncmp(t, "CONNECT ", 8) || !strncmp(t, "HTTP/1.", 7))
-		return "http-connect";
-	/* PostgreSQL SSLRequest: length 8, code 80877103 (t[] has NULs
-	 * turned into spaces, so look at the bytes). */
-	static const uint8_t pg[8] = { 0, 0, 0, 8, 0x04, 0xd2, 0x16, 0x2f };
-	struct span pgs = { pg, sizeof pg }, head;
-	struct cursor hc;
-	cur_init(&hc, p, n);
-	if (cur_bytes(&hc, sizeof pg, &head) == PE_OK && span_eq(head, pgs))
-		return "postgresql";
-	if ((uint8_t)t[0] == 0x30 && n >= 7)
-		return "ldap"; /* BER SEQUENCE: an LDAP message (StartTLS extended op) */
-	return NULL;
+	if (m->name == NULL || m->strength <= fs->starttls_strength)
+		return;
+	free(fs->s->starttls);
+	fs->s->starttls = xstrdup(m->name);
+	fs->starttls_strength = m->strength;
 }
 
 static void flow_not_tls(struct tls_dissector *d, struct flow_st *fs)
@@ -843,16 +661,17 @@ static long detect(struct tls_dissector *d, struct flow_st *fs, struct tcp_flow 
 			return used;
 		}
 	}
-	const char *proto = starttls_proto(ds->scan.p, ds->scan.len);
+	struct starttls_match m;
+	struct span first = { ds->scan.p, ds->scan.len };
+	enum starttls_strength known = starttls_recognise(first, &m);
 	if (fs->is_tls && !fs->starttls_candidate) {
 		/* The other direction is TLS: this one was joined inside a
 		 * record; look for the next record header. */
 		ds->st = D_RESYNC;
 		return -1;
 	}
-	if (proto || fs->starttls_candidate) {
-		if (proto && fs->s->starttls == NULL)
-			fs->s->starttls = xstrdup(proto);
+	if (known != STARTTLS_NO || fs->starttls_candidate) {
+		starttls_name(fs, &m);
 		fs->starttls_candidate = 1;
 		ds->st = D_CLEAR;
 		return -1;
@@ -874,8 +693,8 @@ static long detect(struct tls_dissector *d, struct flow_st *fs, struct tcp_flow 
 static long scan_clear(struct tls_dissector *d, struct flow_st *fs, int dir)
 {
 	struct dir_st *ds = &fs->d[dir];
-	int client = fs->client_dir < 0 ? (fs->s->ch.present ? 0 : 1) : dir == fs->client_dir;
-	if (fs->client_dir < 0 && fs->s->ch.present)
+	int client = fs->hc.client_dir < 0 ? (fs->s->ch.present ? 0 : 1) : dir == fs->hc.client_dir;
+	if (fs->hc.client_dir < 0 && fs->s->ch.present)
 		client = 0;
 	long at = find_tls_start(&ds->scan, client || !fs->s->ch.present);
 	if (at < 0 && fs->s->ch.present)
@@ -1018,7 +837,7 @@ static size_t feed_records(struct tls_dissector *d, struct flow_st *fs, int dir,
 				break;
 			if (!plausible_header(t, maj, min, len)) {
 				/* no message: bytes where a record header should be */
-				(void)note_add(fs->s, NOTE_MALFORMED, side_of(fs, dir), 0, ds->ts,
+				(void)tls_note_add(fs->s, NOTE_MALFORMED, side_of(fs, dir), 0, ds->ts,
 					       ds->frame);
 				ds->st = D_RESYNC;
 				dbuf_reset(&ds->scan);
@@ -1151,13 +970,37 @@ static void h_open(void *ctx, struct tcp_flow *f)
 	struct tls_dissector *d = ctx;
 	struct flow_st *fs = xcalloc(1, sizeof *fs);
 	fs->s = xcalloc(1, sizeof *fs->s);
-	fs->client_dir = -1;
+	fs->hc.s = fs->s;
+	fs->hc.cache = d->cache;
+	fs->hc.client_dir = -1;
 	for (int i = 0; i < 2; i++) {
 		dbuf_init(&fs->d[i].scan, CLEAR_BUDGET);
 		dbuf_init(&fs->d[i].hs, MAX_HS_MSG + 4);
+		dbuf_init(&fs->d[i].cert_before, MAX_HS_MSG + 4);
+		dbuf_init(&fs->d[i].cert_after, MAX_HS_MSG + 4);
 	}
 	d->st.flows_seen++;
 	f->user = fs;
+}
+
+/* A connection that opens with a TDS PRELOGIN packet carries its TLS
+ * handshake inside PRELOGIN packets: de-frame both directions from their
+ * first byte on (the client speaks first in TDS). */
+static void tds_detect(struct flow_st *fs, const struct tcp_chunk *ch)
+{
+	struct starttls_match m;
+	struct span first = { ch->data, ch->len };
+	if (fs->d[1 - ch->dir].clear_bytes || fs->d[1 - ch->dir].scan.len ||
+	    fs->d[1 - ch->dir].st != D_DETECT)
+		return;
+	if (starttls_recognise(first, &m) == STARTTLS_NO || m.framing != STARTTLS_FRAME_TDS)
+		return;
+	starttls_name(fs, &m);
+	fs->starttls_candidate = 1;
+	for (int i = 0; i < 2; i++) {
+		fs->tds[i].on = 1;
+		fs->d[i].st = D_CLEAR;
+	}
 }
 
 /* Bytes (or a gap) of one direction. Returns TCP_IGNORE once the flow is
@@ -1177,6 +1020,7 @@ static enum tcp_verdict h_data(void *ctx, struct tcp_flow *f, const struct tcp_c
 	if (ch->data == NULL && ch->off == 0)
 		fs->began_with_gap = 1;
 	if (ch->data == NULL) { /* a capture gap */
+		fs->tds[ch->dir].on = 0; /* TDS framing is lost with it */
 		/* Messages cut by the gap keep the frame of their last bytes
 		 * seen; what follows the gap takes the gap's frame. */
 		uint64_t g = ch->len;
@@ -1200,14 +1044,14 @@ static enum tcp_verdict h_data(void *ctx, struct tcp_flow *f, const struct tcp_c
 				ds->st = D_RESYNC;
 				dbuf_reset(&ds->scan);
 				if (!fs->s->handshake_done && ds->hs_desync == 0 && ds->hs.len == 0) {
-					(void)note_add(fs->s, NOTE_GAP, side_of(fs, ch->dir), ch->len,
+					(void)tls_note_add(fs->s, NOTE_GAP, side_of(fs, ch->dir), ch->len,
 						       ds->ts, ds->frame);
 				}
 				ds->hs_desync = 1;
 				dbuf_reset(&ds->hs);
 			}
 			if (fs->is_tls)
-				ladder_add(fs->s, LAD_GAP, side_of(fs, ch->dir), 0, (uint32_t)ch->len,
+				tls_ladder_add(fs->s, LAD_GAP, side_of(fs, ch->dir), 0, (uint32_t)ch->len,
 					   ch->ts_ns, ch->frame);
 		} else if (ds->st == D_CLEAR || ds->st == D_RESYNC) {
 			dbuf_reset(&ds->scan);
@@ -1223,7 +1067,17 @@ static enum tcp_verdict h_data(void *ctx, struct tcp_flow *f, const struct tcp_c
 	}
 	ds->ts = ch->ts_ns;
 	ds->frame = ch->frame;
-	dir_input(d, fs, f, ch->dir, ch->data, ch->len);
+	if (ch->off == 0 && ds->st == D_DETECT && !fs->is_tls)
+		tds_detect(fs, ch);
+	if (fs->tds[ch->dir].on) {
+		struct cursor in;
+		struct span piece;
+		cur_init(&in, ch->data, ch->len);
+		while (!fs->released && tds_deframe_next(&fs->tds[ch->dir], &in, &piece))
+			dir_input(d, fs, f, ch->dir, piece.p, piece.n);
+	} else {
+		dir_input(d, fs, f, ch->dir, ch->data, ch->len);
+	}
 	return fs->released ? TCP_IGNORE : TCP_KEEP;
 }
 
@@ -1235,6 +1089,7 @@ static void finish_dir(struct tls_dissector *d, struct flow_st *fs, int dir)
 	struct cursor c;
 	uint8_t type;
 	uint32_t len;
+	cert_hole_done(fs, dir, 0);
 	if (ds->hs.len == 0 || ds->hs_desync)
 		return;
 	cur_init(&c, ds->hs.p, ds->hs.len);
@@ -1242,7 +1097,7 @@ static void finish_dir(struct tls_dissector *d, struct flow_st *fs, int dir)
 		return;
 	int side = side_of(fs, dir);
 	cut_message(d, fs, dir, type, len);
-	(void)note_msg(s, NOTE_TRUNCATED, side, len - (ds->hs.len - 4), ds->ts, ds->frame, type, len,
+	(void)tls_note_msg(s, NOTE_TRUNCATED, side, len - (ds->hs.len - 4), ds->ts, ds->frame, type, len,
 		       (uint32_t)(ds->hs.len - 4));
 }
 
@@ -1257,7 +1112,7 @@ static void h_close(void *ctx, struct tcp_flow *f, enum tcp_close_reason why)
 	if (keep) {
 		finish_dir(d, fs, 0);
 		finish_dir(d, fs, 1);
-		int cd = fs->client_dir < 0 ? 0 : fs->client_dir;
+		int cd = fs->hc.client_dir < 0 ? 0 : fs->hc.client_dir;
 		s->client = f->ep[cd];
 		s->server = f->ep[1 - cd];
 		s->id = ++d->next_id;
@@ -1271,14 +1126,14 @@ static void h_close(void *ctx, struct tcp_flow *f, enum tcp_close_reason why)
 		s->close_reason = (int)why;
 		uint64_t cut = f->d[0].st.snaplen_cut + f->d[1].st.snaplen_cut;
 		if (cut)
-			(void)note_add(s, NOTE_SNAPLEN, -1, cut, f->last_ts, f->last_frame);
+			(void)tls_note_add(s, NOTE_SNAPLEN, -1, cut, f->last_ts, f->last_frame);
 		/* Only when the stream's start is missing too (no TCP handshake,
 		 * or a gap at offset 0): a hello cut short by the snaplen is not
 		 * a late start. */
 		if ((f->midstream || fs->began_with_gap) && !s->ch.present && !s->sh.present &&
 		    s->n_ladder &&
 		    !s->chain[1].present)
-			(void)note_add(s, NOTE_MIDSTREAM, -1, 0, f->first_ts, f->first_frame);
+			(void)tls_note_add(s, NOTE_MIDSTREAM, -1, 0, f->first_ts, f->first_frame);
 		d->st.sessions++;
 		d->emit(d->ctx, s);
 	} else {
@@ -1289,6 +1144,8 @@ static void h_close(void *ctx, struct tcp_flow *f, enum tcp_close_reason why)
 	for (int i = 0; i < 2; i++) {
 		dbuf_free(&fs->d[i].scan);
 		dbuf_free(&fs->d[i].hs);
+		dbuf_free(&fs->d[i].cert_before);
+		dbuf_free(&fs->d[i].cert_after);
 	}
 	tls_decrypt_free(fs->dec);
 	free(fs);

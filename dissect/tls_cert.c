@@ -93,6 +93,112 @@ enum parse_err tls13_parse_certificate(struct cursor *b, int partial, struct cer
 	return certificate(b, partial, 1, cache, out);
 }
 
+/* Entries of complete DER tile `c` from its position: each a u24 length
+ * and one whole certificate that decodes (its outer SEQUENCE exactly that
+ * long), up to the end when `to_end`, else at least one. Returns how many
+ * entries, 0 when the position is not an entry boundary. */
+static size_t tiles(struct cursor c, int to_end)
+{
+	size_t k = 0;
+	while (cur_left(&c)) {
+		uint32_t n;
+		struct span der;
+		if (cur_u24(&c, &n) != PE_OK || n == 0 || cur_bytes(&c, n, &der) != PE_OK)
+			return to_end ? 0 : k;
+		struct cert_info *ci = x509_decode(der.p, der.n);
+		int ok = ci && ci->parse_ok;
+		cert_info_free(ci);
+		if (!ok)
+			return to_end ? 0 : k;
+		k++;
+	}
+	return k;
+}
+
+enum parse_err tls_parse_certificate_holed(struct span before, uint64_t hole, struct span after,
+					   int after_whole, struct cert_cache *cache,
+					   struct tls_chain *out)
+{
+	struct cursor b, a;
+	uint32_t total, n;
+	cur_init(&b, before.p, before.n);
+	out->present = 1;
+	out->complete = 0;
+	out->lost = 1; /* the entry the hole is in, at least */
+	out->lost_exact = 0;
+	out->lost_at = out->n;
+	if (cur_u24(&b, &total) != PE_OK) {
+		out->lost_to = UINT32_MAX; /* the list's very length was lost */
+		return PE_SHORT;
+	}
+	out->declared_len = total;
+	/* Whole entries before the hole. */
+	uint64_t o = 0; /* list offset of the entry being read */
+	struct span der;
+	while (cur_left(&b) >= 3) {
+		struct cursor e = b;
+		if (cur_u24(&e, &n) != PE_OK || cur_bytes(&e, n, &der) != PE_OK)
+			break;
+		TRY(chain_add(out, cache, der));
+		b = e;
+		o += 3 + (uint64_t)n;
+	}
+	out->lost_at = out->n;
+	out->lost_from = (uint32_t)(o < total ? o : total);
+	/* Where the entry cut by the hole ends, when its length was seen. */
+	int64_t next = -1;
+	if (cur_left(&b) >= 3 && cur_u24(&b, &n) == PE_OK)
+		next = (int64_t)(o + 3 + n);
+	uint64_t at = (uint64_t)before.n - 3 + hole; /* list offset of after[0] */
+	out->lost_to = total;
+	if (at > total)
+		return PE_SHORT;
+	cur_init(&a, after.p, after.n);
+	/* The bytes after the hole that belong to the list. */
+	if ((uint64_t)cur_left(&a) > total - at)
+		cur_init(&a, after.p, (size_t)(total - at));
+	int whole = after_whole || (uint64_t)after.n >= total - at;
+	uint64_t start = UINT64_MAX;
+	if (next >= 0 && (uint64_t)next >= at && (uint64_t)next <= at + cur_left(&a)) {
+		struct cursor t = a;
+		if (cur_skip(&t, (size_t)((uint64_t)next - at)) == PE_OK &&
+		    (cur_left(&t) == 0 || tiles(t, whole) > 0)) {
+			start = (uint64_t)next;
+			out->lost_exact = 1;
+		}
+	}
+	/* Otherwise the first position from which whole entries tile the
+	 * rest: conservative, every one must decode completely. */
+	for (size_t i = 0; start == UINT64_MAX && i + 3 < cur_left(&a); i++) {
+		struct cursor t = a;
+		uint8_t tag;
+		if (cur_skip(&t, i) != PE_OK || cur_peek_u8(&t, 3, &tag) != PE_OK || tag != 0x30)
+			continue;
+		if (tiles(t, whole) > 0)
+			start = at + i;
+	}
+	if (start == UINT64_MAX)
+		return PE_SHORT;
+	out->lost_to = (uint32_t)start;
+	if (cur_skip(&a, (size_t)(start - at)) != PE_OK)
+		return PE_SHORT;
+	while (cur_left(&a)) {
+		struct cursor e = a;
+		struct cert_info *ci;
+		int ok;
+		if (cur_u24(&e, &n) != PE_OK || cur_bytes(&e, n, &der) != PE_OK)
+			break;
+		ci = x509_decode(der.p, der.n);
+		ok = ci && ci->parse_ok;
+		cert_info_free(ci);
+		if (!ok)
+			break;
+		TRY(chain_add(out, cache, der));
+		a = e;
+	}
+	return PE_SHORT;
+}
+
 /* supported_signature_algorithms<2..2^16-2>, appended to `out`. */
 static enum parse_err sig_algs(struct cursor *b, struct u16list *out)
 {

@@ -129,6 +129,30 @@ static enum parse_err ext_alpn(struct cursor *ext, struct strlist *out)
 	return e;
 }
 
+/* RFC 9146 §3: opaque cid<0..2^8-1> */
+static enum parse_err ext_cid(struct cursor *ext, int *present, uint8_t *len)
+{
+	struct cursor cid;
+	TRY(cur_sub_u8(ext, &cid));
+	TRY(cur_expect_end(ext));
+	*present = 1;
+	*len = (uint8_t)cur_left(&cid);
+	return PE_OK;
+}
+
+/* RFC 5764 §4.1.1: SRTPProtectionProfiles<2..2^16-1>, srtp_mki<0..255>;
+ * the server's holds exactly one profile. */
+static enum parse_err ext_use_srtp(struct cursor *ext, uint16_t *profile)
+{
+	struct cursor l, mki;
+	TRY(cur_sub_u16(ext, &l));
+	if (cur_left(&l) != 2)
+		return PE_MALFORMED;
+	TRY(cur_u16(&l, profile));
+	TRY(cur_sub_u8(ext, &mki));
+	return cur_expect_end(ext);
+}
+
 static enum parse_err ch_extension(uint16_t type, struct cursor *ext, struct tls_client_hello *ch)
 {
 	struct cursor l;
@@ -166,6 +190,8 @@ static enum parse_err ch_extension(uint16_t type, struct cursor *ext, struct tls
 			return PE_MALFORMED;
 		TRY(read_u16_list(&l, &ch->versions));
 		return cur_expect_end(ext);
+	case EXT_CONNECTION_ID:
+	case EXT_CONNECTION_ID_DRAFT: return ext_cid(ext, &ch->cid_present, &ch->cid_len);
 	}
 	return PE_OK;
 }
@@ -184,14 +210,16 @@ static int seen_before(struct typeset *s, uint16_t type)
 	return was;
 }
 
-static enum parse_err client_hello(struct cursor *b, struct tls_client_hello *ch)
+static enum parse_err client_hello(struct cursor *b, struct tls_client_hello *ch, int dtls)
 {
-	struct cursor sid, cs, comp, exts;
+	struct cursor sid, cookie, cs, comp, exts;
 	TRY(cur_u16(b, &ch->legacy_version));
 	TRY(cur_skip(b, 32));
 	TRY(cur_sub_u8(b, &sid));
 	if (cur_left(&sid) > 32)
 		return PE_MALFORMED;
+	if (dtls) /* RFC 6347 §4.2.1: opaque cookie<0..2^8-1> (RFC 9147: legacy_cookie) */
+		TRY(cur_sub_u8(b, &cookie));
 	TRY(cur_sub_u16(b, &cs));
 	if (cur_left(&cs) == 0 || cur_left(&cs) % 2) /* <2..2^16-2> */
 		return PE_MALFORMED;
@@ -224,9 +252,18 @@ static enum parse_err client_hello(struct cursor *b, struct tls_client_hello *ch
 	return worst;
 }
 
+enum parse_err dtls_parse_client_hello(struct cursor *b, struct tls_client_hello *ch)
+{
+	ch->dtls = 1;
+	enum parse_err e = client_hello(b, ch, 1);
+	if (ch->present)
+		tls_fingerprint(ch);
+	return e;
+}
+
 enum parse_err tls_parse_client_hello(struct cursor *b, struct tls_client_hello *ch)
 {
-	enum parse_err e = client_hello(b, ch);
+	enum parse_err e = client_hello(b, ch, 0);
 	/* Whatever could be read of a hello gets a fingerprint, so a session
 	 * never shows a ClientHello without one. */
 	if (ch->present)
@@ -288,6 +325,9 @@ static enum parse_err sh_extension(uint16_t type, struct cursor *ext, int is_hrr
 		TRY(cur_expect_end(ext));
 		sh->version = v;
 		return PE_OK;
+	case EXT_CONNECTION_ID:
+	case EXT_CONNECTION_ID_DRAFT: return ext_cid(ext, &sh->cid_present, &sh->cid_len);
+	case EXT_USE_SRTP: return ext_use_srtp(ext, &sh->srtp_profile);
 	case EXT_ALPN: { /* exactly one ProtocolName (RFC 7301 §3.1) */
 		struct strlist l = { 0 };
 		enum parse_err e = is_hrr ? PE_MALFORMED : ext_alpn(ext, &l);
@@ -478,6 +518,10 @@ const char *tls_ja4_version(uint16_t v)
 	case TLS_V1_0: return "10";
 	case SSL_V3: return "s3";
 	case SSL_V2: return "s2";
+	/* JA4 for DTLS: protocol 'd', versions "d1", "d2", "d3" */
+	case DTLS_V1_3: return "d3";
+	case DTLS_V1_2: return "d2";
+	case DTLS_V1_0: return "d1";
 	}
 	return "00";
 }
@@ -542,8 +586,8 @@ void tls_fingerprint(struct tls_client_hello *ch)
 	char alpn[3];
 	tls_ja4_alpn(ch->alpn.n ? ch->alpn.v[0] : NULL, alpn);
 	char a[16];
-	snprintf(a, sizeof a, "t%s%c%02zu%02zu%s", ver, sni ? 'd' : 'i', ncs > 99 ? 99 : ncs,
-		 next > 99 ? 99 : next, alpn);
+	snprintf(a, sizeof a, "%c%s%c%02zu%02zu%s", ch->dtls ? 'd' : 't', ver, sni ? 'd' : 'i',
+		 ncs > 99 ? 99 : ncs, next > 99 ? 99 : next, alpn);
 
 	/* JA4_b: sorted ciphers. JA4_c: sorted extensions without SNI and
 	 * ALPN, then "_" and the signature algorithms in offered order. */

@@ -16,6 +16,10 @@
  * supported_groups, ec_point_formats, signature_algorithms, ALPN,
  * supported_versions. Fills ja3/ja4 too. */
 PE_MUST_USE enum parse_err tls_parse_client_hello(struct cursor *body, struct tls_client_hello *ch);
+/* RFC 6347 §4.2.1 / RFC 9147 §5.3: the DTLS ClientHello (a cookie after
+ * the session id); sets ch->dtls. */
+PE_MUST_USE enum parse_err dtls_parse_client_hello(struct cursor *body,
+						   struct tls_client_hello *ch);
 /* RFC 5246 Appendix E.2: SSLv2-compatible ClientHello (the whole record
  * after its 2-byte header). */
 PE_MUST_USE enum parse_err tls_parse_sslv2_hello(struct cursor *rec, struct tls_client_hello *ch);
@@ -25,6 +29,18 @@ PE_MUST_USE enum parse_err tls_parse_server_hello(struct cursor *body, struct tl
  * (capture gap) still yields every certificate that is complete. */
 PE_MUST_USE enum parse_err tls_parse_certificate(struct cursor *body, int partial,
 						 struct cert_cache *cache, struct tls_chain *out);
+/* RFC 5246 §7.4.2 with a hole of exactly `hole` bytes in the body:
+ * `before` is the body up to the hole, `after` what follows it (up to the
+ * message's end when `after_whole`, else cut again). Every certificate
+ * wholly before the hole; then, where the entry boundaries can be found
+ * again after it (the entry cut by the hole announced its length, or one
+ * position from which entries of complete, decodable DER tile the rest of
+ * the list), every certificate after it. The lost entries go to
+ * out->lost*; out->complete stays 0. */
+PE_MUST_USE enum parse_err tls_parse_certificate_holed(struct span before, uint64_t hole,
+						       struct span after, int after_whole,
+						       struct cert_cache *cache,
+						       struct tls_chain *out);
 /* RFC 5246 §7.4.4 (RFC 4346 §7.4.4 before TLS 1.2: no signature algorithms).
  * Each CA name is kept as DER and named in RFC 4514 form (x509_dn_string). */
 PE_MUST_USE enum parse_err tls_parse_cert_request(struct cursor *body, uint16_t version,
@@ -72,7 +88,8 @@ void tls_ja4_hash12(const char *s, size_t n, char out[13]);
  * The caller frees the string. */
 char *tls_ja4_hex_list(const struct u16list *l, int sort, const uint16_t *omit, size_t nomit,
 		       size_t *count);
-/* A version in JA4's two characters: "13", "12", ..., "s3", "00" unknown. */
+/* A version in JA4's two characters: "13", "12", ..., "s3", "d2" (DTLS 1.2), "00"
+ * unknown. */
 const char *tls_ja4_version(uint16_t v);
 /* An ALPN value in JA4's two characters: its first and last characters
  * when both are ASCII letters or digits, else the first and last digits

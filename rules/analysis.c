@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "capture/xalloc.h"
+#include "dissect/dtls.h"
 #include "dissect/keylog.h"
 #include "dissect/tls.h"
 #include "rules/rules.h"
@@ -133,11 +134,18 @@ int analysis_add_file(struct analysis *a, const char *path)
 	struct tcp_handler h = tls_dissector_handler(td);
 	struct tcp_table *t = tcp_table_new(&a->cfg.tcp, &h);
 	tls_dissector_set_keylog(td, a->keys);
+	/* DTLS over UDP: its sessions join the same collection */
+	struct dtls_dissector *dd = dtls_dissector_new(a->certs, path, collect_session, &col);
+	struct udp_handler uh = dtls_dissector_handler(dd);
+	struct udp_config ucfg;
+	udp_config_default(&ucfg);
+	struct udp_table *ut = udp_table_new(&ucfg, &uh);
 	struct file_hooks fh = { &dns, td };
 	struct capture_hooks hooks = {
 		.ctx = &fh,
 		.dns = a->cfg.keep_dns ? collect_dns : NULL,
 		.secrets = collect_secrets,
+		.udp = ut,
 	};
 	int rc;
 	char ferr[512];
@@ -153,6 +161,7 @@ int analysis_add_file(struct analysis *a, const char *path)
 	}
 	pkt_filter_free(hooks.filter);
 	tcp_table_finish(t);
+	udp_table_finish(ut);
 	fr.ok = rc == 0;
 	fr.tcp = *tcp_table_stats(t);
 
@@ -175,6 +184,8 @@ int analysis_add_file(struct analysis *a, const char *path)
 	free(dns.v);
 	tcp_table_free(t);
 	tls_dissector_free(td);
+	udp_table_free(ut);
+	dtls_dissector_free(dd);
 	return rc;
 }
 

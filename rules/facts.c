@@ -103,3 +103,53 @@ const char *hs_type_text(int type)
 
 	return n ? n : "unknown";
 }
+
+const char *transport_key(enum tls_transport t)
+{
+	return t == TRANSPORT_UDP ? "udp" : "tcp";
+}
+
+const char *transport_text(enum tls_transport t)
+{
+	return t == TRANSPORT_UDP ? "UDP" : "TCP";
+}
+
+const char *srtp_profile_text(uint16_t p, char *buf, size_t len)
+{
+	switch (p) {
+	case 0: return NULL;
+	case 0x0001: return "SRTP_AES128_CM_HMAC_SHA1_80";
+	case 0x0002: return "SRTP_AES128_CM_HMAC_SHA1_32";
+	case 0x0005: return "SRTP_NULL_HMAC_SHA1_80";
+	case 0x0006: return "SRTP_NULL_HMAC_SHA1_32";
+	case 0x0007: return "SRTP_AEAD_AES_128_GCM";
+	case 0x0008: return "SRTP_AEAD_AES_256_GCM";
+	}
+	snprintf(buf, len, "0x%04x", p);
+	return buf;
+}
+
+const char *dtls_text(const struct tls_session *s, char *buf, size_t len)
+{
+	const struct dtls_info *d = &s->dtls;
+	char pb[16];
+	if (s->transport != TRANSPORT_UDP || len == 0)
+		return NULL;
+	uint64_t re = d->retransmitted[0] + d->retransmitted[1];
+	uint64_t other = d->other_datagrams[0] + d->other_datagrams[1];
+	const char *srtp = srtp_profile_text(s->sh.srtp_profile, pb, sizeof pb);
+	size_t o = (size_t)snprintf(buf, len, "over UDP");
+	if (d->hello_verify && o < len)
+		o += (size_t)snprintf(buf + o, len - o, "; cookie exchange (HelloVerifyRequest)");
+	if (re && o < len)
+		o += (size_t)snprintf(buf + o, len - o, "; %llu handshake fragment%s retransmitted",
+				      (unsigned long long)re, re == 1 ? "" : "s");
+	if (srtp && o < len)
+		o += (size_t)snprintf(buf + o, len - o, "; DTLS-SRTP %s", srtp);
+	if ((d->cid[0] || d->cid[1]) && o < len)
+		o += (size_t)snprintf(buf + o, len - o, "; connection ID");
+	if (other && o < len)
+		snprintf(buf + o, len - o, "; %llu other datagram%s (STUN, RTP) on the same port",
+			 (unsigned long long)other, other == 1 ? "" : "s");
+	return buf;
+}

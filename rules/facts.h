@@ -52,5 +52,17 @@ const char *alert_text(const struct tls_alert *a, char *buf, size_t len);
 const char *version_text(uint16_t v, char *buf, size_t len);
 /* A handshake message type: its name, or "unknown". */
 const char *hs_type_text(int type);
+/* The transport as the JSON writes it ("tcp", "udp") and as prose
+ * writes it ("TCP", "UDP"). */
+const char *transport_key(enum tls_transport t);
+const char *transport_text(enum tls_transport t);
+/* What a DTLS session's transport showed, for every view: "over UDP;
+ * cookie exchange (HelloVerifyRequest); 2 handshake fragments
+ * retransmitted; DTLS-SRTP SRTP_AES128_CM_HMAC_SHA1_80; connection ID;
+ * 40 other datagrams (STUN, RTP) on the same port". NULL over TCP. */
+const char *dtls_text(const struct tls_session *s, char *buf, size_t len);
+/* A use_srtp protection profile (RFC 5764 §4.1.2, RFC 7714 §14.2):
+ * "SRTP_AES128_CM_HMAC_SHA1_80", or "0x00NN"; NULL for 0 (none). */
+const char *srtp_profile_text(uint16_t p, char *buf, size_t len);
 
 #endif

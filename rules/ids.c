@@ -114,12 +114,12 @@ void ids_ja4s(const struct tls_server_hello *sh, char transport, char *out, size
 
 void session_ids_compute(const struct tls_session *s, struct session_ids *ids)
 {
-	/* TLS runs over TCP; DTLS (UDP) sessions say so when the model
-	 * carries their transport. */
-	ids_community_id(&s->client, &s->server, PROTO_TCP, 0, ids->community_id);
+	int udp = s->transport == TRANSPORT_UDP; /* DTLS */
+
+	ids_community_id(&s->client, &s->server, udp ? PROTO_UDP : PROTO_TCP, 0, ids->community_id);
 	free(ids->ja3s_full);
 	ids_ja3s(&s->sh, ids->ja3s, &ids->ja3s_full);
-	ids_ja4s(&s->sh, 't', ids->ja4s, sizeof ids->ja4s);
+	ids_ja4s(&s->sh, udp ? 'd' : 't', ids->ja4s, sizeof ids->ja4s);
 }
 
 void session_ids_free(struct session_ids *ids)

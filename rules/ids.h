@@ -53,7 +53,8 @@ void ids_ja3s(const struct tls_server_hello *sh, char md5[33], char **full);
  */
 void ids_ja4s(const struct tls_server_hello *sh, char transport, char *out, size_t len);
 
-/* All of them for a session; session_ids_free() releases them. */
+/* All of them for a session (its flow TCP, or UDP for DTLS: JA4S 'd');
+ * session_ids_free() releases them. */
 void session_ids_compute(const struct tls_session *s, struct session_ids *ids);
 void session_ids_free(struct session_ids *ids);
 

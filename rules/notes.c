@@ -84,6 +84,14 @@ char *note_text(const struct tls_note *n)
 			  (unsigned long long)n->bytes, who, n->msg_len,
 			  (unsigned long long)n->frame);
 		break;
+	case NOTE_CERTS_LOST:
+		dbuf_addf(&b,
+			  "%s%llu certificate%s of the %s's chain %s not captured (%llu bytes of its "
+			  "certificate list are missing, frame %llu); the others are shown",
+			  n->msg_seen ? "" : "at least ", (unsigned long long)n->cap,
+			  n->cap == 1 ? "" : "s", who, n->cap == 1 ? "was" : "were",
+			  (unsigned long long)n->bytes, (unsigned long long)n->frame);
+		break;
 	case NOTE_BAD_ALERT:
 		dbuf_addf(&b,
 			  "a decrypted alert record from the %s (frame %llu) is not one 2-byte alert",

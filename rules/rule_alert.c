@@ -278,7 +278,7 @@ static void one_alert(struct rule_eval *e, const struct tls_alert *a, int first)
 
 	if (answered) {
 		delta = delta_text(ch->ts_ns, a->ts_ns);
-		if (ch->n == 0)
+		if (ch->n == 0 && ch->complete)
 			blame = xasprintf("%s rejected %s, which sent no client certificate, with %s "
 					  "(frame %llu, %s after the empty Certificate in frame %llu).",
 					  who_s, who_o, desc ? desc : "an encrypted alert",

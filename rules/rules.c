@@ -318,7 +318,7 @@ static void rule_client_auth(struct rule_eval *e)
 		return;
 	rule_who(e, SIDE_CLIENT, who_c, sizeof(who_c));
 	rule_who(e, SIDE_SERVER, who_s, sizeof(who_s));
-	if (cc->present && cc->n == 0) {
+	if (cc->present && cc->n == 0 && cc->complete) { /* cut by the capture: not empty */
 		/* A TLS 1.3 client finishes its side of the handshake before the
 		 * server judges its Certificate: a fatal alert then is a refusal. */
 		int accepted = s->handshake_done && !server_fatal_alert(s);

@@ -28,5 +28,30 @@ refuse snaplen-not-late "capture starts after" "$c/snaplen96.pcap"
 refuse snaplen-garbage-alert "Alert:    level" "$c/snaplen96.pcap"
 refuse clean-snaplen "snapshot length" "$c/lt_ethernet.pcap"
 refuse clean-evicted "evicted" "$c/tcp_interleaved.pcap"
+# Frames short only of their Ethernet FCS (origlen = caplen + 4, as a
+# capture that records the wire length with the FCS gives): the IP
+# datagrams are whole, nothing was lost, nothing to warn about.
+if [ -x /usr/bin/python3 ]; then
+	tmp=$(mktemp -d) && trap 'rm -rf "$tmp"' EXIT
+	/usr/bin/python3 - "$top_srcdir/tests/captures/tls/tls12-rsa.pcap" "$tmp/fcs.pcap" <<'PY'
+import struct, sys
+d = open(sys.argv[1], 'rb').read()
+out, i = bytearray(d[:24]), 24
+while i + 16 <= len(d):
+    ts, us, cl, ol = struct.unpack('<IIII', d[i:i + 16])
+    out += struct.pack('<IIII', ts, us, cl, cl + 4) + d[i + 16:i + 16 + cl]
+    i += 16 + cl
+open(sys.argv[2], 'wb').write(out)
+PY
+	refuse fcs-not-snaplen "snapshot length" "$tmp/fcs.pcap"
+	expect fcs-chain "CN=server.tlsdiag.test" "$tmp/fcs.pcap"
+	refuse fcs-no-gap "gap" "$tmp/fcs.pcap"
+fi
+# A Certificate message with a hole (issue 14 item 4): the root after the
+# hole is decoded, the certificate the hole cut is said to be lost.
+t=$top_srcdir/tests/captures/tls
+expect certs-lost "1 certificate of the server's chain was not captured" -v "$t/gap-in-certificate.pcap"
+expect certs-after-hole "CN=tlsdiag Test RSA Root CA,O=tlsdiag tests,C=US" -v "$t/gap-in-certificate.pcap"
+refuse certs-lost-not-empty "empty: no certificate sent" -v "$t/gap-in-certificate.pcap"
 [ $fail = 0 ] && echo "all checks passed"
 exit $fail

@@ -77,11 +77,12 @@ def ossl(der):
 for cap in caps:
     name = os.path.relpath(cap, top)
     r = subprocess.run([tshark, "-r", cap, "-n", "-o", "tcp.desegment_tcp_streams:TRUE", "-o", "tcp.reassemble_out_of_order:TRUE",
-                        "-d", "tcp.port==5222,xmpp", "-T", "fields", "-e", "tls.handshake.certificate"],
+                        "-d", "tcp.port==5222,xmpp", "-T", "fields", "-e", "tls.handshake.certificate",
+                        "-e", "dtls.handshake.certificate"],
                        capture_output=True, text=True)
     want = []
     for line in r.stdout.splitlines():
-        for h in line.split(","):
+        for h in line.replace("\t", ",").split(","):
             h = h.strip().replace(":", "")
             if h:
                 want.append(bytes.fromhex(h))
@@ -106,9 +107,21 @@ for cap in caps:
     # purpose, and only the export check below applies.
     if name.endswith("tcp_overlap_conflict.pcap"):
         want = []
+    # Where tshark does not follow TLS after a clear-text preamble (IRC
+    # STARTTLS, RDP's X.224 negotiation), the capture's expected file says
+    # source=openssl and test_starttls.sh compares with the server's
+    # configured chain; here only the export check below applies.
+    stem = re.sub(r"\.pcap(ng)?$", "", os.path.basename(cap))
+    try:
+        with open(os.path.join(os.path.dirname(cap), "expected", stem + ".txt")) as f:
+            if re.search(r"^source=openssl", f.read(), re.M):
+                want = []
+                name += " (tshark blind)"
+    except OSError:
+        pass
     want_fp = sorted(hashlib.sha256(x).hexdigest() for x in want)
     got_fp = sorted(c["sha256"] for c in got if not c.get("parse_error"))
-    if "gap" not in name and "overlap_conflict" not in name and want_fp != got_fp:
+    if "gap" not in name and "overlap_conflict" not in name and "tshark blind" not in name and want_fp != got_fp:
         fail(f"{name}: tshark sees {len(want_fp)} certificates, tlsdiag {len(got_fp)}")
     byfp = {c["sha256"]: c for c in got}
     pairs = []

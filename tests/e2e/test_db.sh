@@ -47,7 +47,9 @@ DB=$TMP/t.db
 run_tlsdiag "$TMP/o1" "$TMP/e1" -q --json --db "$DB" "$D"
 [ "$rc" -le 1 ] || fail "first run: exit status $rc"
 ! grep -q 'skipped' "$TMP/e1" || fail "first run: skipped something"
-[ "$(q "$DB" 'PRAGMA user_version')" = 1 ] || fail "user_version is not 1"
+[ "$(q "$DB" 'PRAGMA user_version')" = 2 ] || fail "user_version is not 2"
+[ "$(q "$DB" "SELECT count(*) FROM sessions WHERE transport <> 'tcp'")" = 0 ] ||
+	fail "a TLS session stored with another transport"
 [ "$(q "$DB" 'PRAGMA journal_mode')" = wal ] || fail "journal_mode is not wal"
 [ "$(q "$DB" 'SELECT count(*) FROM captures')" -eq "$nfiles" ] ||
 	fail "captures: $(q "$DB" 'SELECT count(*) FROM captures'), expected $nfiles"

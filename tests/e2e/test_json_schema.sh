@@ -147,6 +147,7 @@ session = {
     "flow": {"client": {"ip": "10.48.80.47", "port": 51234},
              "server": {"ip": "10.48.36.101", "port": 7001}},
     "community_id": "1:LQU9qZlK+B5F3KDmev6m5PMibrg=",
+    "transport": "tcp", "dtls": None,
     "start": "2026-11-23T04:05:06.123456Z", "end": "2026-11-23T04:05:06.223456Z",
     "first_frame": 1, "last_frame": 9, "service": "Expressway traversal zone",
     "starttls": None,
@@ -211,6 +212,13 @@ s = copy.deepcopy(session); s["server_chain"][0]["sha256"] = "AB:CD"; expect(Fal
 s = copy.deepcopy(session); del s["server_chain"][0]["key"]; expect(False, "certificate without key", s)
 s = copy.deepcopy(session); s["alerts"][0]["encrypted"] = True; expect(False, "encrypted alert with a description", s)
 s = copy.deepcopy(session); s["flow"]["client"]["port"] = 70000; expect(False, "port 70000", s)
+s = copy.deepcopy(session); s["transport"] = "sctp"; expect(False, "transport 'sctp'", s)
+s = copy.deepcopy(session); del s["transport"]; expect(False, "session without transport", s)
+s = copy.deepcopy(session); s["transport"] = "udp"; s["dtls"] = {"hello_verify": True,
+    "retransmitted_fragments": 2, "connection_id": False,
+    "srtp_profile": "SRTP_AES128_CM_HMAC_SHA1_80", "other_datagrams": 40}
+expect(True, "DTLS session", s)
+s["dtls"]["retransmitted_fragments"] = -1; expect(False, "negative retransmissions", s)
 s = copy.deepcopy(summary); del s["files"]; expect(False, "summary without files", s)
 s = copy.deepcopy(summary); s["findings"]["Bad-Id"] = 1; expect(False, "finding id with capitals", s)
 expect(False, "type 'x'", {"type": "x", "schema_version": 2})

@@ -45,6 +45,19 @@ static void check(const struct decoded *out, enum decode_result r, const uint8_t
 		sink = acc;
 		if (s->src.family != 4 && s->src.family != 6)
 			abort();
+	} else if (r == DEC_UDP) {
+		const struct udp_dgram *u = &out->udp;
+		if (u->payload.n > u->wire_len)
+			abort();
+		if (u->payload.n && u->payload.p >= frame && u->payload.p < frame + n &&
+		    (size_t)(u->payload.p - frame) + u->payload.n > n)
+			abort();
+		uint8_t acc = 0;
+		for (size_t i = 0; i < u->payload.n; i++)
+			acc ^= u->payload.p[i]; /* ASan: every byte readable */
+		sink = acc;
+		if (u->src.family != 4 && u->src.family != 6)
+			abort();
 	} else if (r == DEC_DNS) {
 		if (out->n_dns == 0 || out->n_dns > DECODE_MAX_DNS)
 			abort();

@@ -4,7 +4,9 @@
  * Input: selector(1) body...  The selector picks the parser:
  *   0 ClientHello  1 SSLv2 hello  2 ServerHello  3 Certificate (whole)
  *   4 Certificate (partial, as after a gap)  5 CertificateRequest TLS 1.2
- *   6 CertificateRequest TLS 1.0/1.1  7 ServerKeyExchange (ECDHE group)
+ *   6 CertificateRequest TLS 1.0/1.1  7 ServerKeyExchange (ECDHE group);
+ * 4 also reads the body with a hole (tls_parse_certificate_holed): where
+ * and how long from the last two bytes
  * (selector % 8). Whatever the result, the model must be self-consistent
  * (checked with abort(), so libFuzzer reports it) and free cleanly.
  */
@@ -96,6 +98,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			need(s->chain[1].certs[i] != NULL && s->chain[1].certs[i]->der_len > 0);
 		if (s->chain[1].complete)
 			need(e == PE_OK || e == PE_TRAILING);
+		if (which % 8 == 4) {
+			/* The same body with a hole (issue 14 item 4): its place
+			 * and length from the body's last two bytes. */
+			struct span all = rest;
+			if (all.n >= 2) {
+				size_t at = all.p[all.n - 1] * all.n / 256,
+				       hole = all.p[all.n - 2] * 4u;
+				struct span before = { all.p, at },
+					    after = { all.p + at, all.n - at };
+				struct tls_chain h = { 0 };
+				e = tls_parse_certificate_holed(before, hole, after, all.p[0] & 1,
+								cc, &h);
+				need(h.present && !h.complete && h.lost >= 1);
+				need(h.lost_at <= h.n);
+				for (size_t i = 0; i < h.n; i++)
+					need(h.certs[i] != NULL && h.certs[i]->der_len > 0);
+				free(h.certs);
+			}
+		}
 		break;
 	case 5:
 	case 6:

@@ -1062,7 +1062,7 @@ static void test_dns(void)
 	CHECK_EQ_INT(dec(LT_ETHERNET, f, dns_frame(f, m, n, 5353)), DEC_DNS);
 	m[2] &= 0x7f;
 	fresh();
-	CHECK_EQ_INT(dec(LT_ETHERNET, f, dns_frame(f, m, n, 53)), DEC_SKIP);
+	CHECK_EQ_INT(dec(LT_ETHERNET, f, dns_frame(f, m, n, 53)), DEC_UDP);
 	CHECK_EQ_INT(ST.dns_answers, 0);
 	m[2] |= 0x80;
 
@@ -1104,7 +1104,7 @@ static void test_dns(void)
 		k += w16(m3 + k, 4);
 		k += wmem(m3 + k, a4, 4);
 		fresh();
-		CHECK_EQ_INT(dec(LT_ETHERNET, f, dns_frame(f, m3, k, 53)), DEC_SKIP);
+		CHECK_EQ_INT(dec(LT_ETHERNET, f, dns_frame(f, m3, k, 53)), DEC_UDP);
 		CHECK_EQ_INT(OUT.n_dns, 0);
 		keep(LT_ETHERNET, f, dns_frame(f, m3, k, 53), "dns loop");
 		/* Two pointers at each other, one label between them. */
@@ -1114,12 +1114,12 @@ static void test_dns(void)
 		k += w16(m3 + k, 0xc000 | (unsigned)(at + 4));
 		k += w16(m3 + k, 0xc000 | (unsigned)at);
 		fresh();
-		CHECK_EQ_INT(dec(LT_ETHERNET, f, dns_frame(f, m3, k, 53)), DEC_SKIP);
+		CHECK_EQ_INT(dec(LT_ETHERNET, f, dns_frame(f, m3, k, 53)), DEC_UDP);
 		/* The question name itself a loop. */
 		memcpy(m3, m, 12);
 		w16(m3 + 12, 0xc00c);
 		fresh();
-		CHECK_EQ_INT(dec(LT_ETHERNET, f, dns_frame(f, m3, 30, 53)), DEC_SKIP);
+		CHECK_EQ_INT(dec(LT_ETHERNET, f, dns_frame(f, m3, 30, 53)), DEC_UDP);
 		/* A name longer than 255 bytes (pointer chain of 63-byte labels). */
 		k = dns_q(m3, 1);
 		for (int i = 0; i < 5; i++) {
@@ -1129,7 +1129,7 @@ static void test_dns(void)
 		}
 		k += w8(m3 + k, 0);
 		fresh();
-		CHECK_EQ_INT(dec(LT_ETHERNET, f, dns_frame(f, m3, k, 53)), DEC_SKIP);
+		CHECK_EQ_INT(dec(LT_ETHERNET, f, dns_frame(f, m3, k, 53)), DEC_UDP);
 	}
 }
 
@@ -1191,7 +1191,16 @@ static void sweep(void)
 					    len < KEPT[k].n && ST.snaplen_cut == 0)
 						bad++;
 				}
-				if (r != DEC_TCP && r != DEC_SKIP && r != DEC_BAD && r != DEC_DNS)
+				if (r == DEC_UDP) {
+					const struct udp_dgram *u = &OUT.udp;
+					if (u->payload.n > u->wire_len ||
+					    (u->payload.n &&
+					     (u->payload.p < COPY ||
+					      (size_t)(u->payload.p - COPY) + u->payload.n > len)))
+						bad++;
+				}
+				if (r != DEC_TCP && r != DEC_SKIP && r != DEC_BAD && r != DEC_DNS &&
+				    r != DEC_UDP)
 					bad++;
 				if (cut && r == DEC_BAD)
 					bad++; /* a cut is never malformed */
@@ -1211,6 +1220,104 @@ static void sweep(void)
 	CHECK(NKEPT > 40);
 }
 
+/* UDP (issue 14: DTLS): any datagram but a DNS answer or VXLAN comes out
+ * whole, with its endpoints; a length the header cannot have is bad; a
+ * cut datagram is as long as it goes. */
+static size_t udp_frame(uint8_t *f, unsigned sp, unsigned dp, const void *pl, size_t n,
+			unsigned ulen, int v6)
+{
+	uint8_t u[512], ip[600];
+	size_t k = 0;
+	k += w16(u + k, sp);
+	k += w16(u + k, dp);
+	k += w16(u + k, ulen);
+	k += w16(u + k, 0);
+	k += wmem(u + k, pl, n);
+	return v6 ? eth(f, 0x86dd, ip, ip6(ip, 17, u, k)) : eth(f, 0x0800, ip, ip4(ip, 17, u, k));
+}
+
+static void test_udp(void)
+{
+	uint8_t f[700];
+	size_t n = udp_frame(f, 5000, 4433, "\x16\xfe\xfd", 3, 11, 0);
+	fresh();
+	CHECK_EQ_INT(dec(LT_ETHERNET, f, n), DEC_UDP);
+	CHECK_EQ_INT(OUT.udp.src.family, 4);
+	CHECK(memcmp(OUT.udp.src.addr, SRC4, 4) == 0);
+	CHECK(memcmp(OUT.udp.dst.addr, DST4, 4) == 0);
+	CHECK_EQ_INT(OUT.udp.src.port, 5000);
+	CHECK_EQ_INT(OUT.udp.dst.port, 4433);
+	CHECK_EQ_INT(OUT.udp.payload.n, 3);
+	CHECK_EQ_INT(OUT.udp.wire_len, 3);
+	CHECK(memcmp(OUT.udp.payload.p, "\x16\xfe\xfd", 3) == 0);
+	CHECK_EQ_INT(OUT.udp.frame, 7);
+	CHECK_EQ_INT(ST.udp, 1);
+	keep(LT_ETHERNET, f, n, "udp");
+	/* IPv6 */
+	n = udp_frame(f, 5000, 4433, "ab", 2, 10, 1);
+	CHECK_EQ_INT(dec(LT_ETHERNET, f, n), DEC_UDP);
+	CHECK_EQ_INT(OUT.udp.src.family, 6);
+	CHECK(memcmp(OUT.udp.dst.addr, DST6, 16) == 0);
+	CHECK_EQ_INT(OUT.udp.payload.n, 2);
+	keep(LT_ETHERNET, f, n, "udp6");
+	/* the UDP length shorter than the datagram: the rest is padding */
+	n = udp_frame(f, 5000, 4433, "abcdef", 6, 10, 0);
+	CHECK_EQ_INT(dec(LT_ETHERNET, f, n), DEC_UDP);
+	CHECK_EQ_INT(OUT.udp.payload.n, 2);
+	/* lengths it cannot have */
+	fresh();
+	n = udp_frame(f, 5000, 4433, "abc", 3, 7, 0);
+	CHECK_EQ_INT(dec(LT_ETHERNET, f, n), DEC_BAD);
+	n = udp_frame(f, 5000, 4433, "abc", 3, 12, 0);
+	CHECK_EQ_INT(dec(LT_ETHERNET, f, n), DEC_BAD);
+	CHECK_EQ_INT(ST.malformed, 2);
+	/* cut by the snaplen: what was captured, and counted */
+	fresh();
+	n = udp_frame(f, 5000, 4433, "abcdef", 6, 14, 0);
+	CHECK_EQ_INT(dec_at(LT_ETHERNET, f, n - 2, n, 0), DEC_UDP);
+	CHECK_EQ_INT(OUT.udp.payload.n, 4);
+	CHECK_EQ_INT(OUT.udp.wire_len, 6);
+	CHECK_EQ_INT(ST.snaplen_cut, 1);
+	/* a DNS query (not an answer) on port 53 is a datagram like any other */
+	n = udp_frame(f, 53, 4433, "abc", 3, 11, 0);
+	CHECK_EQ_INT(dec(LT_ETHERNET, f, n), DEC_UDP);
+}
+
+/* Issue 14: a frame whose capture is short only of its link-layer
+ * trailer (the 4-byte Ethernet FCS, or padding after a small datagram)
+ * lost nothing: the IP datagram is whole. A frame cut inside the
+ * datagram is a real snaplen cut. */
+static void test_trailer_cut(void)
+{
+	uint8_t f[256], ipb[200];
+	size_t in = ip4tcp(ipb), n = eth(f, 0x0800, ipb, in);
+	fresh();
+	CHECK_SEG(dec_at(LT_ETHERNET, f, n, n + 4, 1000), 0); /* FCS not captured */
+	CHECK_EQ_INT(OUT.trailer_cut, 1);
+	CHECK_EQ_INT(OUT.tcp.payload.n, OUT.tcp.wire_len);
+	CHECK_EQ_INT(ST.snaplen_cut, 0);
+	/* padding to 60 bytes captured in part, FCS not at all */
+	uint8_t pad[256];
+	memcpy(pad, f, n);
+	memset(pad + n, 0, 8);
+	CHECK_SEG(dec_at(LT_ETHERNET, pad, n + 2, n + 8 + 4, 1000), 0);
+	CHECK_EQ_INT(OUT.trailer_cut, 1);
+	/* cut one byte inside the TCP payload: not a trailer */
+	CHECK_EQ_INT(dec_at(LT_ETHERNET, f, n - 1, n + 4, 1000), DEC_TCP);
+	CHECK_EQ_INT(OUT.trailer_cut, 0);
+	CHECK_EQ_INT(ST.snaplen_cut, 1);
+	/* whole frame: not a cut at all */
+	CHECK_SEG(dec(LT_ETHERNET, f, n), 0);
+	CHECK_EQ_INT(OUT.trailer_cut, 0);
+	/* IPv6 too */
+	in = ip6tcp(ipb);
+	n = eth(f, 0x86dd, ipb, in);
+	CHECK_SEG(dec_at(LT_ETHERNET, f, n, n + 4, 1000), 1);
+	CHECK_EQ_INT(OUT.trailer_cut, 1);
+	CHECK_EQ_INT(dec_at(LT_ETHERNET, f, n - 3, n + 4, 1000), DEC_TCP);
+	CHECK_EQ_INT(OUT.trailer_cut, 0);
+}
+
 int main(void)
 {
 	test_links();
@@ -1221,6 +1328,8 @@ int main(void)
 	test_checks();
 	test_dns();
 	test_endpoints();
+	test_udp();
+	test_trailer_cut();
 	sweep();
 	for (size_t k = 0; k < NKEPT; k++)
 		free(KEPT[k].f);

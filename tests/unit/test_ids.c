@@ -195,7 +195,7 @@ static void test_ja3s(void)
 	CHECK_EQ_STR(md5, "");
 }
 
-/* The session's set: TCP (proto 6) for the flow, 't' for JA4S. */
+/* The session's set: TCP (proto 6) and 't', or for DTLS UDP (17) and 'd'. */
 static void test_session(void)
 {
 	struct tls_session s;
@@ -219,6 +219,15 @@ static void test_session(void)
 	CHECK_EQ_STR(ids.ja4s, "t120400_c030_4e8089b08790");
 	CHECK_EQ_STR(ids.ja3s_full, "771,49200,5-23-65281-0");
 	session_ids_compute(&s, &ids); /* again: the old string is freed (ASan) */
+	/* DTLS: the flow is UDP (the spec's UDP vector), JA4S starts with d. */
+	s.transport = TRANSPORT_UDP;
+	s.client = ep("8.8.8.8", 53);
+	s.server = ep("192.168.1.52", 54585);
+	s.sh.legacy_version = s.sh.version = 0xfefd;
+	session_ids_compute(&s, &ids);
+	CHECK_EQ_STR(ids.community_id, "1:d/FP5EW3wiY1vCndhwleRRKHowQ=");
+	CHECK_EQ_STR(ids.ja4s, "dd20400_c030_4e8089b08790");
+	CHECK_EQ_STR(ids.ja3s_full, "65277,49200,5-23-65281-0");
 	free(s.sh.extensions.v);
 	session_ids_free(&ids);
 	CHECK(ids.ja3s_full == NULL);

@@ -988,6 +988,77 @@ static void test_ipv6_and_free(void)
 	CHECK_EQ_STR(tcp_close_reason_str(TCP_CLOSE_EVICTED), "evicted");
 }
 
+/* Issue 14: several SYN-ACKs with different ISNs (a retransmitting
+ * middlebox, or a server that restarted its half-open connection): the
+ * server's bytes follow the one the client acknowledges, not the first. */
+static void test_syn_ack_isns(void)
+{
+	start();
+	tx(CLI, C, 0, TCPF_SYN, NULL);		  /* 1 */
+	tx(SRV, S, C + 1, TCPF_SYN | A, NULL);	  /* 2: ISN S */
+	tx(SRV, 7000, C + 1, TCPF_SYN | A, NULL); /* 3: ISN 7000 */
+	tx(CLI, C + 1, 7001, A, NULL);		  /* 4: the client took 7000 */
+	tx(SRV, 7001, C + 1, PA, "server");	  /* 5 */
+	tx(CLI, C + 1, 7007, PA, "client");	  /* 6 */
+	finish();
+	CHECK_EQ_STR(fr(1)->text[1], "server");
+	CHECK_EQ_STR(fr(1)->text[0], "client");
+	CHECK_EQ_INT(fr(1)->st[1].syn, 2);
+	CHECK_EQ_INT(fr(1)->st[1].gaps, 0);
+	end();
+
+	/* The client acknowledges the first: the second is ignored. */
+	start();
+	tx(CLI, C, 0, TCPF_SYN, NULL);
+	tx(SRV, S, C + 1, TCPF_SYN | A, NULL);
+	tx(SRV, 7000, C + 1, TCPF_SYN | A, NULL);
+	tx(CLI, C + 1, S + 1, A, NULL);
+	tx(SRV, S + 1, C + 1, PA, "first");
+	finish();
+	CHECK_EQ_STR(fr(1)->text[1], "first");
+	CHECK_EQ_INT(fr(1)->st[1].gaps, 0);
+	end();
+
+	/* Data under the later ISN before the client's ACK: held, then
+	 * delivered once the ACK picks that ISN. */
+	start();
+	tx(CLI, C, 0, TCPF_SYN, NULL);
+	tx(SRV, S, C + 1, TCPF_SYN | A, NULL);
+	tx(SRV, 7000, C + 1, TCPF_SYN | A, NULL);
+	tx(SRV, 7001, C + 1, PA, "early");
+	tx(CLI, C + 1, 7006, A, NULL);
+	finish();
+	CHECK_EQ_STR(fr(1)->text[1], "early");
+	CHECK_EQ_INT(fr(1)->st[1].gaps, 0);
+	end();
+}
+
+/* Issue 14: the client's first bytes ride on the third packet of the
+ * handshake (the ACK of the SYN-ACK). */
+static void test_data_on_handshake_ack(void)
+{
+	start();
+	tx(CLI, C, 0, TCPF_SYN, NULL);
+	tx(SRV, S, C + 1, TCPF_SYN | A, NULL);
+	tx(CLI, C + 1, S + 1, PA, "hello"); /* 3: ACK of the handshake, with data */
+	tx(SRV, S + 1, C + 6, PA, "hi");
+	finish();
+	CHECK_EQ_STR(fr(1)->text[0], "hello");
+	CHECK_EQ_STR(fr(1)->text[1], "hi");
+	end();
+
+	/* The SYN-ACK missing from the capture: the server's ISN comes from
+	 * the client's acknowledgement. */
+	start();
+	tx(CLI, C, 0, TCPF_SYN, NULL);
+	tx(CLI, C + 1, S + 1, PA, "hello");
+	tx(SRV, S + 1, C + 6, PA, "hi");
+	finish();
+	CHECK_EQ_STR(fr(1)->text[0], "hello");
+	CHECK_EQ_STR(fr(1)->text[1], "hi");
+	end();
+}
+
 int main(void)
 {
 	test_in_order();
@@ -1009,5 +1080,7 @@ int main(void)
 	test_snaplen_cut();
 	test_tfo();
 	test_ipv6_and_free();
+	test_syn_ack_isns();
+	test_data_on_handshake_ack();
 	return t_done("tcp");
 }

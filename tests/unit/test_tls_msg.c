@@ -1105,6 +1105,119 @@ static void cr_msg(struct bb *b, int tls12, size_t nca)
 	close_(b);
 }
 
+/* Issue 14 item 4: a Certificate with a hole of known length. `cut` and
+ * `hole` are offsets in the message body (after the 4-byte header). */
+static struct tls_chain holed(const struct bb *b, size_t cut, size_t hole, size_t after_n,
+			      int whole, enum parse_err *e)
+{
+	struct tls_chain ch = { 0 };
+	size_t left = cut + hole < b->n ? b->n - cut - hole : 0;
+	size_t an = left < after_n ? left : after_n;
+	uint8_t *bef = xcalloc(cut ? cut : 1, 1), *aft = xcalloc(an ? an : 1, 1);
+	memcpy(bef, b->p, cut);
+	if (an)
+		memcpy(aft, b->p + cut + hole, an);
+	struct span before = { bef, cut }, after = { aft, an };
+	*e = tls_parse_certificate_holed(before, hole, after, whole, cache, &ch);
+	free(bef);
+	free(aft);
+	return ch;
+}
+
+static void test_certificate_holed(void)
+{
+	struct bb b = { 0 };
+	enum parse_err e;
+	if (npki < 3)
+		return;
+	cert_msg(&b, 0, 3);
+	size_t e0 = 3, e1 = e0 + 3 + pki[0]->der_len, e2 = e1 + 3 + pki[1]->der_len;
+
+	/* A hole inside the intermediate, its length header seen: the root
+	 * after it is found where the intermediate's length says. */
+	struct tls_chain ch = holed(&b, e1 + 3 + 100, 200, SIZE_MAX, 1, &e);
+	CHECK_EQ_INT(ch.present, 1);
+	CHECK_EQ_INT(ch.complete, 0);
+	CHECK_EQ_INT(ch.n, 2);
+	if (ch.n == 2) {
+		CHECK_EQ_STR(ch.certs[0]->sha256_hex, pki[0]->sha256_hex);
+		CHECK_EQ_STR(ch.certs[1]->sha256_hex, pki[2]->sha256_hex);
+	}
+	CHECK_EQ_INT(ch.lost, 1);
+	CHECK_EQ_INT(ch.lost_exact, 1);
+	CHECK_EQ_INT(ch.lost_at, 1);
+	CHECK_EQ_INT(ch.lost_from, e1 - 3);
+	CHECK_EQ_INT(ch.lost_to, e2 - 3);
+	free(ch.certs);
+
+	/* The hole swallows the intermediate's length header: the boundary
+	 * is found again by scanning for entries of whole, decodable DER. */
+	ch = holed(&b, e1 + 1, 300, SIZE_MAX, 1, &e);
+	CHECK_EQ_INT(ch.n, 2);
+	if (ch.n == 2)
+		CHECK_EQ_STR(ch.certs[1]->sha256_hex, pki[2]->sha256_hex);
+	CHECK_EQ_INT(ch.lost_exact, 0);
+	CHECK_EQ_INT(ch.lost_to, e2 - 3);
+	free(ch.certs);
+
+	/* The hole takes the intermediate whole and the root's header: the
+	 * root is cut, nothing after the hole is accepted. */
+	ch = holed(&b, e1, e2 - e1 + 2, SIZE_MAX, 1, &e);
+	CHECK_EQ_INT(ch.n, 1);
+	CHECK_EQ_INT(ch.lost_at, 1);
+	CHECK_EQ_INT(ch.lost_to, b.n - 3);
+	free(ch.certs);
+
+	/* What follows the hole is cut again (not up to the message's end):
+	 * the root is still taken when its DER is whole. */
+	ch = holed(&b, e1 + 3 + 10, 20, b.n, 0, &e);
+	CHECK_EQ_INT(ch.n, 2);
+	free(ch.certs);
+	ch = holed(&b, e1 + 3 + 10, 20, (e2 - (e1 + 3 + 30)) + 3 + 100, 0, &e);
+	CHECK_EQ_INT(ch.n, 1); /* the root cut: not taken */
+	free(ch.certs);
+
+	/* The capture ends inside the intermediate (no hole, nothing after). */
+	ch = holed(&b, e1 + 50, 0, 0, 0, &e);
+	CHECK_EQ_INT(ch.n, 1);
+	CHECK_EQ_INT(ch.lost, 1);
+	CHECK_EQ_INT(ch.lost_exact, 0);
+	CHECK_EQ_INT(ch.lost_to, b.n - 3);
+	free(ch.certs);
+
+	/* The list's length itself lost; an empty before and after. */
+	ch = holed(&b, 2, 10, SIZE_MAX, 1, &e);
+	CHECK_EQ_INT(ch.present, 1);
+	CHECK_EQ_INT(ch.n, 0);
+	CHECK_EQ_INT(ch.lost, 1);
+	free(ch.certs);
+	ch = holed(&b, 0, 0, 0, 0, &e);
+	CHECK_EQ_INT(ch.n, 0);
+	CHECK_EQ_INT(ch.complete, 0);
+	free(ch.certs);
+
+	/* Hostile: after the hole, bytes that look like an entry whose DER
+	 * does not decode; a hole longer than the list; a length that points
+	 * past the end. Nothing false is accepted. */
+	struct bb h = { 0 };
+	putn(&h, b.p, e1 + 10);
+	put24(&h, 6); /* "an entry": SEQUENCE of 4 bytes of nonsense */
+	put8(&h, 0x30);
+	put8(&h, 4);
+	put8(&h, 1);
+	put8(&h, 2);
+	put8(&h, 3);
+	put8(&h, 4);
+	ch = holed(&h, e1 + 5, 5, SIZE_MAX, 1, &e);
+	CHECK_EQ_INT(ch.n, 1);
+	free(ch.certs);
+	ch = holed(&b, e1 + 5, 1u << 20, SIZE_MAX, 1, &e);
+	CHECK_EQ_INT(ch.n, 1);
+	free(ch.certs);
+	bb_free(&h);
+	bb_free(&b);
+}
+
 static void test_cert_request(void)
 {
 	struct bb b = { 0 };
@@ -1250,6 +1363,7 @@ int main(int argc, char **argv)
 	test_sslv2();
 	test_server_hello();
 	test_certificate();
+	test_certificate_holed();
 	test_cert_request();
 	test_ske();
 

@@ -118,6 +118,82 @@ static void test_starttls(void)
 	};
 	static const int http_dirs[] = { 0, 1 };
 	starttls_case(http, http_dirs, 2, "http-connect", 0);
+
+	/* Issue 14 item 1: TLS inside more protocols, found without
+	 * configuration. IRC: the client begins with STARTTLS, the server's
+	 * 670 RPL_STARTTLS names the protocol. */
+	static const char *const irc[] = {
+		"STARTTLS\r\n",
+		":irc.example.net 670 * :STARTTLS successful, proceed with TLS handshake\r\n",
+	};
+	static const int irc_dirs[] = { 0, 1 };
+	starttls_case(irc, irc_dirs, 2, "irc", 0);
+	static const char *const irc2[] = {
+		":irc.example.net NOTICE * :*** Looking up your hostname...\r\n",
+		"CAP LS 302\r\nSTARTTLS\r\n",
+		":irc.example.net 670 * :STARTTLS successful\r\n",
+	};
+	static const int irc2_dirs[] = { 1, 0, 1 };
+	starttls_case(irc2, irc2_dirs, 3, "irc", 0);
+
+	/* NNTP (RFC 4642): greeting 200, STARTTLS, 382. */
+	static const char *const nntp[] = {
+		"200 news.example.com InterNetNews server ready\r\n",
+		"STARTTLS\r\n",
+		"382 Continue with TLS negotiation\r\n",
+	};
+	static const int nntp_dirs[] = { 1, 0, 1 };
+	starttls_case(nntp, nntp_dirs, 3, "nntp", 0);
+
+	/* ManageSieve (RFC 5804): the capability greeting, STARTTLS, OK. */
+	static const char *const sieve[] = {
+		"\"IMPLEMENTATION\" \"Dovecot Pigeonhole\"\r\n\"SIEVE\" \"fileinto\"\r\n"
+		"\"STARTTLS\"\r\n\"VERSION\" \"1.0\"\r\nOK \"ready\"\r\n",
+		"STARTTLS\r\n",
+		"OK \"Begin TLS negotiation now.\"\r\n",
+	};
+	static const int sieve_dirs[] = { 1, 0, 1 };
+	starttls_case(sieve, sieve_dirs, 3, "sieve", 0);
+
+	/* LMTP (RFC 2033): an SMTP-style 220 greeting, then LHLO names it. */
+	static const char *const lmtp[] = {
+		"220 mda.example.com LMTP ready\r\n",
+		"LHLO client.example.com\r\n",
+		"250-mda.example.com\r\n250-PIPELINING\r\n250 STARTTLS\r\n",
+		"STARTTLS\r\n",
+		"220 2.0.0 Ready to start TLS\r\n",
+	};
+	starttls_case(lmtp, smtp_dirs, 5, "lmtp", 0);
+
+	/* FTP (RFC 4217): the same 220 greeting, then AUTH TLS. */
+	static const char *const ftp[] = {
+		"220 ProFTPD Server ready.\r\n",
+		"AUTH TLS\r\n",
+		"234 AUTH TLS successful\r\n",
+	};
+	static const int ftp_dirs[] = { 1, 0, 1 };
+	starttls_case(ftp, ftp_dirs, 3, "ftp", 0);
+
+	/* MySQL / MariaDB: the server's HandshakeV10 greeting (protocol 10,
+	 * version "10.11.6-MariaDB"), the client's 32-byte SSLRequest with
+	 * CLIENT_SSL, then TLS. */
+	static const char *const mysql[] = {
+		"=530000000a31302e31312e362d4d61726961444200030000003426372b5e4b4c3e00fef7"
+		"080200ff8115000000000000070000006b3c7e2c5a2e273d7a2b2a38006d7973716c5f6e"
+		"61746976655f70617373776f726400",
+		"=2000000105ae0e00000000012d0000000000000000000000000000000000000000000000",
+	};
+	starttls_case(mysql, ftp_dirs, 2, "mysql", 0);
+
+	/* RDP: X.224 Connection Request with a cookie and RDP_NEG_REQ asking
+	 * for TLS and CredSSP, Connection Confirm with RDP_NEG_RSP choosing
+	 * TLS ([MS-RDPBCGR] 2.2.1.1, 2.2.1.2), then the TLS handshake. */
+	static const char *const rdp[] = {
+		"=0300002b26e00000000000436f6f6b69653a206d737473686173683d61646d696e0d0a"
+		"0100080003000000",
+		"=030000130ed00000123400021f080001000000",
+	};
+	starttls_case(rdp, ftp_dirs + 1, 2, "rdp", 0);
 }
 
 /* TLS 1.3: certificates encrypted; the server's encrypted flight is the
@@ -364,9 +440,13 @@ static void test_mtls_alerts_truncated(void)
 	if (C.ns == 1) {
 		struct tls_session *s = C.s[0];
 		CHECK_EQ_STR(ladder(s), "c CH@1, s SH@2, s CERT*@2");
-		CHECK_EQ_STR(notes(s), "TRUNCATED");
-		CHECK_EQ_INT(s->notes[0].bytes, 300);
+		CHECK_EQ_STR(notes(s), "CERTSLOST, TRUNCATED");
+		CHECK_EQ_INT(s->notes[1].bytes, 300);
 		check_chain(s, SIDE_SERVER, 2, 0);
+		/* the root, cut by the end: at least one lost, its bytes on */
+		CHECK_EQ_INT(s->chain[SIDE_SERVER].lost, 1);
+		CHECK_EQ_INT(s->chain[SIDE_SERVER].lost_exact, 0);
+		CHECK_EQ_INT(s->chain[SIDE_SERVER].lost_to, s->chain[SIDE_SERVER].declared_len);
 	}
 	stop();
 
@@ -452,6 +532,176 @@ static void test_alert_flood(void)
 	stop();
 }
 
+/* Issue 14 item 5: the client sends its hello and closes its side at
+ * once; the server's answer after that FIN (a HelloRetryRequest, or a
+ * ServerHello) is still its answer: TLS 1.3 was negotiated. */
+static void hrr_body(struct bb *h)
+{
+	static const uint8_t hrr[32] = { 0xcf, 0x21, 0xad, 0x74, 0xe5, 0x9a, 0x61, 0x11,
+					 0xbe, 0x1d, 0x8c, 0x02, 0x1e, 0x65, 0xb8, 0x91,
+					 0xc2, 0xa2, 0x11, 0x16, 0x7a, 0xbb, 0x8c, 0x5e,
+					 0x07, 0x9e, 0x09, 0xe2, 0xc8, 0xa8, 0x33, 0x9c };
+	hs_open(h, 2);
+	put16(h, 0x0303);
+	putn(h, hrr, 32);
+	put8(h, 0);
+	put16(h, 0x1301);
+	put8(h, 0);
+	put16(h, 12);
+	put16(h, 43);
+	put16(h, 2);
+	put16(h, 0x0304);
+	put16(h, 51);
+	put16(h, 2);
+	put16(h, 0x0017);
+	close_(h);
+}
+
+static void test_answer_after_client_fin(void)
+{
+	for (int kind = 0; kind < 2; kind++) {
+		struct bb h = { 0 }, r = { 0 };
+		start(0);
+		handshake3();
+		client_hello(&h, 1, NULL);
+		records(&r, 22, &h, 16384);
+		send_(0, &r, 1 << 16); /* 4 */
+		bb_free(&h);
+		bb_free(&r);
+		seg(0, TCPF_FIN, NULL, 0); /* 5: the client is done sending */
+		C.off[0]++;
+		if (kind == 0)
+			hrr_body(&h);
+		else
+			server_hello(&h, 1, 0x1301);
+		records(&r, 22, &h, 16384);
+		send_(1, &r, 1 << 16); /* 6 */
+		bb_free(&h);
+		bb_free(&r);
+		seg(1, TCPF_FIN, NULL, 0); /* 7 */
+		C.off[1]++;
+		seg(0, 0, NULL, 0); /* 8 */
+		finish();
+		CHECK_EQ_INT(C.ns, 1);
+		if (C.ns == 1) {
+			struct tls_session *s = C.s[0];
+			CHECK_EQ_STR(ladder(s), kind == 0 ? "c CH@4, s HRR@6" : "c CH@4, s SH@6");
+			CHECK_EQ_INT(s->version, 0x0304);
+			CHECK_EQ_INT(s->tls13, 1);
+			CHECK_EQ_INT(s->sh.hrr, kind == 0);
+			CHECK_EQ_INT(s->close_reason, TCP_CLOSE_FIN);
+			check_endpoints(s);
+		}
+		stop();
+	}
+}
+
+/* TDS packets of `type` around bytes, at most `max` payload bytes each
+ * ([MS-TDS] 2.2.3.1: type, status (0x01 on the last), length, spid,
+ * packet id, window). */
+static void tds_wrap(struct bb *out, unsigned type, const struct bb *in, size_t max)
+{
+	unsigned id = 1;
+	for (size_t o = 0; o < in->n || o == 0; o += max) {
+		size_t k = in->n - o < max ? in->n - o : max;
+		put8(out, type);
+		put8(out, o + k >= in->n ? 1 : 0);
+		put16(out, (unsigned)(8 + k));
+		put16(out, 0);
+		put8(out, id++);
+		put8(out, 0);
+		putn(out, in->p + o, k);
+		if (in->n == 0)
+			break;
+	}
+}
+
+/* Issue 14 item 1: Microsoft SQL Server. PRELOGIN with its option
+ * tokens (VERSION, ENCRYPTION), the server's PRELOGIN response, then the
+ * TLS handshake inside PRELOGIN packets (records cut across packets of
+ * 512 bytes), then bare TLS records. */
+static void test_tds(void)
+{
+	struct bb h = { 0 }, r = { 0 }, p = { 0 };
+	start(0);
+	handshake3();
+	/* options: VERSION at 11 (6 bytes), ENCRYPTION at 17 (1 byte), end */
+	static const uint8_t opts[] = { 0x00, 0x00, 0x0b, 0x00, 0x06, 0x01, 0x00, 0x11, 0x00,
+					0x01, 0xff, 0x0f, 0x00, 0x07, 0xd0, 0x00, 0x00, 0x01 };
+	putn(&h, opts, sizeof opts);
+	tds_wrap(&p, 0x12, &h, 4096);
+	send_(0, &p, 1 << 16); /* 4 */
+	bb_free(&p);
+	tds_wrap(&p, 0x04, &h, 4096);
+	send_(1, &p, 1 << 16); /* 5 */
+	bb_free(&p);
+	bb_free(&h);
+	client_hello(&h, 0, "sql.example.com");
+	records(&r, 22, &h, 16384);
+	tds_wrap(&p, 0x12, &r, 512);
+	send_(0, &p, 1 << 16); /* 6 */
+	bb_free(&h);
+	bb_free(&r);
+	bb_free(&p);
+	server_flight(&h, 3);
+	records(&r, 22, &h, 1000);
+	tds_wrap(&p, 0x12, &r, 512);
+	send_(1, &p, 1460); /* 7.. */
+	uint64_t f_sh = C.frame;
+	bb_free(&h);
+	bb_free(&r);
+	bb_free(&p);
+	cke(&h);
+	records(&r, 22, &h, 16384);
+	ccs(&r);
+	opaque(&r, 22, 40);
+	tds_wrap(&p, 0x12, &r, 512);
+	send_(0, &p, 1 << 16);
+	bb_free(&h);
+	bb_free(&r);
+	bb_free(&p);
+	ccs(&r);
+	opaque(&r, 22, 40);
+	tds_wrap(&p, 0x12, &r, 512);
+	send_(1, &p, 1 << 16);
+	bb_free(&r);
+	bb_free(&p);
+	opaque(&r, 23, 100); /* bare TLS from here on */
+	send_(0, &r, 1 << 16);
+	bb_free(&r);
+	opaque(&r, 23, 300);
+	send_(1, &r, 1 << 16);
+	bb_free(&r);
+	finish();
+	CHECK_EQ_INT(C.ns, 1);
+	if (C.ns == 1) {
+		struct tls_session *s = C.s[0];
+		CHECK_EQ_STR(s->starttls, "tds");
+		CHECK_EQ_STR(s->ch.sni, "sql.example.com");
+		CHECK_EQ_INT(s->ch.frame, 6);
+		CHECK_EQ_INT(s->sh.present, 1);
+		check_chain(s, SIDE_SERVER, 3, 1);
+		CHECK(s->chain[SIDE_SERVER].frame > 7 && s->chain[SIDE_SERVER].frame <= f_sh);
+		CHECK_EQ_INT(s->handshake_done, 1);
+		CHECK_EQ_INT(s->app_data[0], 1);
+		CHECK_EQ_INT(s->app_data[1], 1);
+		CHECK_EQ_STR(notes(s), "");
+		check_endpoints(s);
+	}
+	stop();
+
+	/* Not TDS: a 0x12 first byte without the rest of a PRELOGIN header
+	 * is not TLS either. */
+	start(0);
+	handshake3();
+	seg(0, TCPF_PSH, "\x12\x01\x00\x05zzzzzzzz", 12);
+	seg(1, TCPF_PSH, "nope nope", 9);
+	finish();
+	CHECK_EQ_INT(C.ns, 0);
+	CHECK_EQ_INT(tls_dissector_stats(C.d)->flows_not_tls, 1);
+	stop();
+}
+
 int main(void)
 {
 	if (fixture_init() != 0)
@@ -459,6 +709,8 @@ int main(void)
 	test_not_tls();
 	test_starttls();
 	test_tls13();
+	test_answer_after_client_fin();
+	test_tds();
 	test_sslv2_split();
 	test_roles();
 	test_mtls_alerts_truncated();

@@ -380,8 +380,9 @@ static inline const char *ladder(const struct tls_session *s)
 
 static inline const char *notes(const struct tls_session *s)
 {
-	static const char *const kind[] = { "GAP",   "MALFORMED", "TRUNCATED",
-					    "LIMIT", "SNAPLEN",	  "MIDSTREAM" };
+	static const char *const kind[] = { "GAP",    "MALFORMED", "TRUNCATED",
+					    "LIMIT",  "SNAPLEN",   "MIDSTREAM",
+					    "RECGAP", "BADALERT",  "CERTSLOST" };
 	static char out[4096];
 	size_t o = 0;
 	out[0] = 0;

@@ -293,8 +293,11 @@ static void chain_diagram(FILE *f, const struct session_report *r, int side)
 	if (!ch->complete)
 		fputs("<p class=\"muted\">The Certificate message was not seen whole.</p>\n", f);
 	if (ch->n == 0) {
-		fputs("<p class=\"muted\">Empty Certificate message: no certificate was sent.</p>"
-		      "</div>\n",
+		fputs(ch->complete
+			      ? "<p class=\"muted\">Empty Certificate message: no certificate was "
+				"sent.</p></div>\n"
+			      : "<p class=\"muted\">No certificate of it was captured whole.</p>"
+				"</div>\n",
 		      f);
 		return;
 	}
@@ -404,6 +407,12 @@ static void session_article(FILE *f, const char *file, const struct session_repo
 		h(f, version_text(s->version, vb, sizeof vb));
 		if (tls_handshake_hidden(s))
 			fputs(" (certificates encrypted)", f);
+		fputs("</dd>", f);
+	}
+	char dtb[320];
+	if (dtls_text(s, dtb, sizeof dtb)) {
+		fputs("<dt>transport</dt><dd>", f);
+		h(f, dtb);
 		fputs("</dd>", f);
 	}
 	if (s->ch.sni) {

@@ -169,6 +169,18 @@ static json_t *jchain_check(const struct session_report *r, int side)
 	set(o, "frame", jframe(ch->frame));
 	set(o, "complete", json_boolean(ch->complete));
 	set(o, "sent", jint((long long)ch->n));
+	if (ch->lost) {
+		json_t *l = json_object();
+		set(l, "count", jint((long long)ch->lost));
+		set(l, "exact", json_boolean(ch->lost_exact));
+		set(l, "before_index", jint((long long)ch->lost_at));
+		set(l, "from", jint((long long)ch->lost_from));
+		set(l, "to",
+		    ch->lost_to == UINT32_MAX ? json_null() : jint((long long)ch->lost_to));
+		set(o, "lost", l);
+	} else {
+		set(o, "lost", json_null());
+	}
 	set(o, "checked", json_boolean(cv->present));
 	p = json_array();
 	sp = json_array();
@@ -233,11 +245,29 @@ static const char *note_kind_str(enum tls_note_kind k)
 	case NOTE_LIMIT: return "limit";
 	case NOTE_SNAPLEN: return "snaplen";
 	case NOTE_MIDSTREAM: return "midstream";
+	case NOTE_CERTS_LOST: return "certs_lost";
 	}
 	return "other";
 }
 
 /* ------------------------------------------------------------ session */
+
+/* DTLS over UDP: what only a datagram transport shows; null for TCP. */
+static json_t *jdtls(const struct tls_session *s)
+{
+	const struct dtls_info *d = &s->dtls;
+	char pb[16];
+	if (s->transport != TRANSPORT_UDP)
+		return json_null();
+	json_t *o = json_object();
+	set(o, "hello_verify", json_boolean(d->hello_verify));
+	set(o, "retransmitted_fragments",
+	    jint((long long)(d->retransmitted[0] + d->retransmitted[1])));
+	set(o, "connection_id", json_boolean(d->cid[0] || d->cid[1]));
+	set(o, "srtp_profile", jstr(srtp_profile_text(s->sh.srtp_profile, pb, sizeof pb)));
+	set(o, "other_datagrams", jint((long long)(d->other_datagrams[0] + d->other_datagrams[1])));
+	return o;
+}
 
 static json_t *jsession(const char *file, const struct session_report *r)
 {
@@ -255,6 +285,8 @@ static json_t *jsession(const char *file, const struct session_report *r)
 	set(flow, "server", jendpoint(&s->server));
 	set(o, "flow", flow);
 	set(o, "community_id", jstr_opt(r->ids.community_id));
+	set(o, "transport", json_string(transport_key(s->transport)));
+	set(o, "dtls", jdtls(s));
 	set(o, "start", jtime_ns(s->start_ts));
 	set(o, "end", jtime_ns(s->end_ts));
 	set(o, "first_frame", jframe(s->first_frame));

@@ -260,8 +260,12 @@ static void chain_block(struct tstate *t, const struct session_report *r, int si
 		return;
 	}
 	if (ch->n == 0) {
-		fprintf(f, "  %s chain (frame %llu): %sempty: no certificate sent%s\n", who,
-			(unsigned long long)ch->frame, C(t, C_YELLOW), C(t, C_OFF));
+		/* A message the capture cut is never an empty one. */
+		fprintf(f, "  %s chain (frame %llu): %s%s%s\n", who, (unsigned long long)ch->frame,
+			C(t, C_YELLOW),
+			ch->complete ? "empty: no certificate sent"
+				     : "no certificate of it was captured whole",
+			C(t, C_OFF));
 		return;
 	}
 	fprintf(f, "  %s chain (frame %llu): %zu certificate%s sent", who,
@@ -354,6 +358,9 @@ static void session_block(struct tstate *t, const struct session_report *r)
 	if (s->starttls)
 		fprintf(f, ", STARTTLS (%s)", S(t, s->starttls));
 	fputc('\n', f);
+	char db[320];
+	if (dtls_text(s, db, sizeof db))
+		fprintf(f, "  DTLS:     %s\n", db);
 	if (s->ch.present) {
 		fprintf(f, "  SNI:      %s\n", s->ch.sni ? S(t, s->ch.sni) : "(none)");
 		if (s->ch.alpn.n || s->sh.alpn) {

@@ -5,7 +5,8 @@
  * WAL mode with synchronous=NORMAL keeps committed transactions across
  * a crash of the process (writer.c writes each capture in one).
  *
- * Schema (PRAGMA user_version = 1):
+ * Schema (PRAGMA user_version = 2; a version 1 file gains sessions.transport
+ * when opened for writing):
  *
  *   captures      id, path UNIQUE, size, mtime_ns, sha256, analysed_at,
  *                 status ('ok' | 'partial' | 'bad'), message, format,
@@ -13,7 +14,8 @@
  *   sessions      id, capture_id -> captures, num (1-based in its file),
  *                 client_ip, client_port, server_ip, server_port, sni,
  *                 version, tls13, service, verdict, headline,
- *                 expected_name, start_ns, end_ns, first_frame, last_frame
+ *                 expected_name, start_ns, end_ns, first_frame, last_frame,
+ *                 transport ('tcp' | 'udp': TLS or DTLS)
  *   certificates  id, sha256 UNIQUE, sha1, subject, issuer, serial,
  *                 not_before, not_after, parse_ok, self_issued, is_ca,
  *                 key_type, key_bits, sig_alg, san_dns, der
@@ -67,7 +69,8 @@ static const char SCHEMA[] =
 	"  headline TEXT,\n"
 	"  expected_name TEXT,\n"
 	"  start_ns INTEGER, end_ns INTEGER,\n"
-	"  first_frame INTEGER, last_frame INTEGER\n"
+	"  first_frame INTEGER, last_frame INTEGER,\n"
+	"  transport TEXT NOT NULL DEFAULT 'tcp'\n"
 	");\n"
 	"CREATE INDEX sessions_capture ON sessions(capture_id);\n"
 	"CREATE INDEX sessions_server ON sessions(server_ip, server_port);\n"
@@ -292,6 +295,17 @@ sqlite3 *db_open(const char *path, int create, char *err, size_t errlen)
 	} else if (create) {
 		if (exec_sql(db, "PRAGMA journal_mode = WAL", err, errlen) != 0)
 			goto fail;
+		/* Version 1 had no transport: every session then was TLS over TCP. */
+		if (v == 1 &&
+		    (exec_sql(db, "BEGIN IMMEDIATE", err, errlen) != 0 ||
+		     exec_sql(db,
+			      "ALTER TABLE sessions ADD COLUMN transport TEXT NOT NULL DEFAULT 'tcp';"
+			      "PRAGMA user_version = 2;",
+			      err, errlen) != 0 ||
+		     exec_sql(db, "COMMIT", err, errlen) != 0)) {
+			exec_sql(db, "ROLLBACK", NULL, 0);
+			goto fail;
+		}
 	}
 	if (exec_sql(db, "PRAGMA synchronous = NORMAL", err, errlen) != 0)
 		goto fail;

@@ -14,7 +14,7 @@
 
 #include "ui/store/store.h"
 
-#define DB_SCHEMA_VERSION 1
+#define DB_SCHEMA_VERSION 2
 
 /* Open (creating when `create`) and check or make the schema. Returns
  * NULL with a message in err. */

@@ -45,8 +45,8 @@ static const char *const QUERIES[Q_COUNT] = {
 	[Q_INS_SESSION] =
 		"INSERT INTO sessions (capture_id, num, client_ip, client_port, server_ip, "
 		"server_port, sni, version, tls13, service, verdict, headline, expected_name, "
-		"start_ns, end_ns, first_frame, last_frame) VALUES "
-		"(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+		"start_ns, end_ns, first_frame, last_frame, transport) VALUES "
+		"(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
 	[Q_INS_CERT] = "INSERT OR IGNORE INTO certificates (sha256, sha1, subject, issuer, serial, "
 		       "not_before, not_after, parse_ok, self_issued, is_ca, key_type, key_bits, "
 		       "sig_alg, san_dns, der) VALUES "
@@ -188,6 +188,7 @@ static int store_session(struct db_sink *d, int64_t capture_id, const struct ses
 	sqlite3_bind_int64(q, 15, s->end_ts);
 	sqlite3_bind_int64(q, 16, (sqlite3_int64)s->first_frame);
 	sqlite3_bind_int64(q, 17, (sqlite3_int64)s->last_frame);
+	bind_text(q, 18, transport_key(s->transport));
 	if (step_done(q) != 0)
 		return -1;
 	sid = sqlite3_last_insert_rowid(d->db);

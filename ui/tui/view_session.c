@@ -131,7 +131,9 @@ static void chain_block(struct tui *t, struct doc *d, const struct session_repor
 	doc_putf(d, RL_HEAD, "%s chain", who);
 	doc_putf(d, RL_NORMAL, " (frame %llu): ", (unsigned long long)ch->frame);
 	if (ch->n == 0) {
-		doc_put(d, RL_WARN, "empty: no certificate sent");
+		doc_put(d, RL_WARN,
+			ch->complete ? "empty: no certificate sent"
+				     : "no certificate of it was captured whole");
 		return;
 	}
 	snprintf(b, sizeof b, "%zu certificate%s sent", ch->n, ch->n == 1 ? "" : "s");
@@ -270,8 +272,10 @@ static const char *entry_label(const struct tls_session *s, const struct ladder_
 		if (e->type == HS_CERTIFICATE && e->side >= 0 && e->side <= 1 &&
 		    s->chain[e->side].present && s->chain[e->side].frame == e->frame) {
 			size_t n = s->chain[e->side].n;
-			if (n == 0)
+			if (n == 0 && s->chain[e->side].complete)
 				snprintf(buf, len, "Certificate (empty)");
+			else if (n == 0)
+				snprintf(buf, len, "Certificate (cut)");
 			else
 				snprintf(buf, len, "Certificate (%zu cert%s)", n,
 					 n == 1 ? "" : "s");
@@ -458,6 +462,8 @@ static void details_block(struct tui *t, struct doc *d, const struct session_rep
 	kv(d, it + 1, "TLS", RL_NORMAL, b);
 	if (s->starttls)
 		kv(d, it + 2, "STARTTLS", RL_NORMAL, tui_s(s->starttls, sb, sizeof sb));
+	if (dtls_text(s, b, sizeof b))
+		kv(d, it + 2, "DTLS", RL_NORMAL, b);
 	if (s->ch.present) {
 		kv(d, it + 3, "SNI", s->ch.sni ? RL_NORMAL : RL_DIM,
 		   s->ch.sni ? tui_s(s->ch.sni, sb, sizeof sb) : "(none)");
