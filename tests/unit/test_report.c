@@ -327,6 +327,7 @@ static void teardown(struct analysis *a)
 		for (size_t k = 0; k < r->n_notes; k++)
 			free(r->notes[k]);
 		free(r->notes);
+		session_ids_free(&r->ids);
 		free(r);
 	}
 	for (size_t k = 0; k < a->store_report.nf; k++) {
