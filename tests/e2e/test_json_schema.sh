@@ -10,8 +10,9 @@
 #    to the number of captures.
 #  - The schema can fail: a hand-written valid session object passes, and
 #    the same object without `verdict`, with verdict "maybe", with an
-#    unknown field, with a finding without `basis`, or with schema_version
-#    1 each fail; so do a summary without `files` and a line of type "x".
+#    unknown field, with a finding without `basis`, without `established`,
+#    with outcome "failed", or with schema_version 1 each fail; so do a
+#    summary without `files` or without `at_risk` and a line of type "x".
 #  - The log pipeline fields (schema_version 2): a timestamp without its
 #    fraction, a Community ID that is not "1:" and 28 base64 characters,
 #    a JA3S in capitals, a JA4S of another form, a session without
@@ -78,7 +79,7 @@ for n, raw in enumerate(lines, 1):
     if last and t == "summary":
         if o["sessions"]["total"] != sessions:
             print("summary: sessions.total %d, but %d session lines" % (o["sessions"]["total"], sessions))
-        by = sum(o["sessions"][k] for k in ("ok", "warning", "failed", "incomplete"))
+        by = sum(o["sessions"][k] for k in ("ok", "warning", "at_risk", "failed", "incomplete"))
         if by != o["sessions"]["total"]:
             print("summary: verdict counts add up to %d, total is %d" % (by, o["sessions"]["total"]))
         if want_total is not None and o["files"]["total"] != want_total:
@@ -161,14 +162,17 @@ session = {
     "expected_name_source": None,
     "alerts": [{"from": "client", "level": "fatal", "description": "unknown_ca", "code": 48,
                 "frame": 6, "time": "2026-11-23T04:05:06.124956Z", "encrypted": False}],
-    "findings": [finding], "verdict": "failed", "headline": "C rejected E",
+    "findings": [finding], "verdict": "failed", "established": False,
+    "outcome": "rejected_by_client", "outcome_basis": "alert",
+    "outcome_text": "Rejected by Expressway-C: fatal unknown_ca (48) in frame 6.",
+    "headline": "C rejected E",
     "judged_at": "2026-11-23T04:05:06Z", "notes": [],
 }
 summary = {
     "type": "summary", "schema_version": 2, "timestamp": "2026-11-23T04:05:06.000000Z",
     "now": "2026-11-23T04:05:06Z",
     "expiring_days": 30, "files": {"total": 1, "ok": 1, "partial": 0, "failed": []},
-    "sessions": {"total": 1, "ok": 0, "warning": 0, "failed": 1, "incomplete": 0},
+    "sessions": {"total": 1, "ok": 0, "warning": 0, "failed": 1, "at_risk": 0, "incomplete": 0},
     "findings": {"unknown_ca": 1}, "certificates": [], "expiring": [], "store_findings": [],
 }
 problems = 0
@@ -189,6 +193,11 @@ s = copy.deepcopy(session); del s["findings"][0]["basis"]; expect(False, "findin
 s = copy.deepcopy(session); s["findings"][0]["severity"] = "fatal"; expect(False, "severity 'fatal'", s)
 s = copy.deepcopy(session); s["findings"][0]["basis"] = "guessed"; expect(False, "basis 'guessed'", s)
 s = copy.deepcopy(session); s["schema_version"] = 1; expect(False, "schema_version 1", s)
+s = copy.deepcopy(session); s["verdict"] = "at_risk"; expect(True, "verdict 'at_risk'", s)
+s = copy.deepcopy(session); del s["established"]; expect(False, "session without established", s)
+s = copy.deepcopy(session); s["outcome"] = "failed"; expect(False, "outcome 'failed'", s)
+s = copy.deepcopy(session); s["outcome_basis"] = "guessed"; expect(False, "outcome_basis 'guessed'", s)
+s = copy.deepcopy(summary); del s["sessions"]["at_risk"]; expect(False, "summary without at_risk", s)
 s = copy.deepcopy(session); s["timestamp"] = "2026-11-23T04:05:06Z"; expect(False, "timestamp without fraction", s)
 s = copy.deepcopy(session); del s["community_id"]; expect(False, "session without community_id", s)
 s = copy.deepcopy(session); s["community_id"] = "LQU9qZlK+B5F3KDmev6m5PMibrg="; expect(False, "community_id without 1:", s)

@@ -444,7 +444,7 @@ static void test_text(const struct analysis *a)
 	CHECK(has(out, "(expired 2 days before the capture)"));
 	CHECK(has(out, "1448 bytes from the server are missing from the capture after frame 6"));
 	/* Summary. */
-	CHECK(has(out, "Sessions:     3: 1 ok, 0 warning, 1 failed, 1 incomplete"));
+	CHECK(has(out, "Sessions:     3: 1 ok, 0 warning, 0 at risk, 1 failed, 1 incomplete"));
 	CHECK(has(out, "unknown_ca"));
 	CHECK(has(out, "Trust store findings:"));
 	CHECK(has(out, "Certificates: 4 unique"));
