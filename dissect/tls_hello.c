@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include <wolfssl/options.h>
+#include <wolfssl/wolfcrypt/hash.h>
 #include <wolfssl/wolfcrypt/md5.h>
 #include <wolfssl/wolfcrypt/sha256.h>
 
@@ -436,8 +437,7 @@ enum parse_err tls13_parse_encrypted_extensions(struct cursor *b, struct tls_ser
 
 /* ---- fingerprints ---- */
 
-/* A JA3 field: the values in decimal, joined by '-'. */
-static void join_dec(struct dbuf *s, const struct u16list *l, int skip_grease)
+void tls_ja3_join(struct dbuf *s, const struct u16list *l, int skip_grease)
 {
 	int first = 1;
 	for (size_t i = 0; i < l->n; i++) {
@@ -458,33 +458,35 @@ static void hex_of(const uint8_t *d, size_t n, char *out)
 	out[2 * n] = 0;
 }
 
+void tls_md5_hex(const char *s, size_t n, char out[33])
+{
+	uint8_t md[WC_MD5_DIGEST_SIZE];
+	if (wc_Md5Hash((const byte *)s, (word32)n, md) != 0)
+		memset(md, 0, sizeof md);
+	hex_of(md, sizeof md, out);
+}
+
 static int cmp_u16(const void *a, const void *b)
 {
 	uint16_t x = *(const uint16_t *)a, y = *(const uint16_t *)b;
 	return x < y ? -1 : x > y;
 }
 
-/* First 12 hex digits of SHA-256 of `s`, or twelve zeros when empty. */
-static void sha12(const char *s, size_t n, char *out)
+void tls_ja4_hash12(const char *s, size_t n, char out[13])
 {
-	if (n == 0) {
+	uint8_t dig[WC_SHA256_DIGEST_SIZE];
+	char hex[2 * WC_SHA256_DIGEST_SIZE + 1];
+
+	if (n == 0 || wc_Sha256Hash((const byte *)s, (word32)n, dig) != 0) {
 		strcpy(out, "000000000000");
 		return;
 	}
-	uint8_t dig[WC_SHA256_DIGEST_SIZE];
-	char hex[2 * WC_SHA256_DIGEST_SIZE + 1];
-	wc_Sha256 h;
-	wc_InitSha256(&h);
-	wc_Sha256Update(&h, (const byte *)s, (word32)n);
-	wc_Sha256Final(&h, dig);
-	wc_Sha256Free(&h);
 	hex_of(dig, sizeof dig, hex);
 	snprintf(out, 13, "%.12s", hex);
 }
 
-/* Sorted (or not), GREASE-free, comma-separated 4-digit hex list. */
-static char *hex_list(const struct u16list *l, int sort, const uint16_t *omit, size_t nomit,
-		      size_t *count)
+char *tls_ja4_hex_list(const struct u16list *l, int sort, const uint16_t *omit, size_t nomit,
+		       size_t *count)
 {
 	uint16_t *v = xcalloc(l->n + 1, sizeof *v);
 	size_t n = 0;
@@ -507,31 +509,63 @@ static char *hex_list(const struct u16list *l, int sort, const uint16_t *omit, s
 	return dbuf_take(&s);
 }
 
+const char *tls_ja4_version(uint16_t v)
+{
+	switch (v) {
+	case TLS_V1_3: return "13";
+	case TLS_V1_2: return "12";
+	case TLS_V1_1: return "11";
+	case TLS_V1_0: return "10";
+	case SSL_V3: return "s3";
+	case SSL_V2: return "s2";
+	/* JA4 for DTLS: protocol 'd', versions "d1", "d2", "d3" */
+	case DTLS_V1_3: return "d3";
+	case DTLS_V1_2: return "d2";
+	case DTLS_V1_0: return "d1";
+	}
+	return "00";
+}
+
+static int alnum(unsigned char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+void tls_ja4_alpn(const char *a, char out[3])
+{
+	strcpy(out, "00");
+	if (a == NULL || a[0] == 0)
+		return;
+	size_t al = strlen(a);
+	unsigned char f = (unsigned char)a[0], l = (unsigned char)a[al - 1];
+	if (alnum(f) && alnum(l)) {
+		out[0] = (char)f;
+		out[1] = (char)l;
+	} else { /* the first and last digits of the value in hex */
+		char hx[3];
+		hex_of(&f, 1, hx);
+		out[0] = hx[0];
+		hex_of(&l, 1, hx);
+		out[1] = hx[1];
+	}
+}
+
 void tls_fingerprint(struct tls_client_hello *ch)
 {
 	/* JA3: version,ciphers,extensions,groups,point_formats (decimal). */
 	struct dbuf j;
-	size_t len;
 	dbuf_init(&j, DBUF_TEXT_MAX);
 	dbuf_addf(&j, "%u,", ch->legacy_version);
-	join_dec(&j, &ch->ciphers, 1);
+	tls_ja3_join(&j, &ch->ciphers, 1);
 	dbuf_addstr(&j, ",");
-	join_dec(&j, &ch->extensions, 1);
+	tls_ja3_join(&j, &ch->extensions, 1);
 	dbuf_addstr(&j, ",");
-	join_dec(&j, &ch->groups, 1);
+	tls_ja3_join(&j, &ch->groups, 1);
 	dbuf_addstr(&j, ",");
-	join_dec(&j, &ch->ec_point_formats, 0);
-	len = j.len;
+	tls_ja3_join(&j, &ch->ec_point_formats, 0);
 	free(ch->ja3_string);
 	ch->ja3_string = dbuf_take(&j);
-	const char *s = ch->ja3_string;
-	uint8_t md[WC_MD5_DIGEST_SIZE];
-	wc_Md5 m;
-	wc_InitMd5(&m);
-	wc_Md5Update(&m, (const byte *)s, (word32)len);
-	wc_Md5Final(&m, md);
-	wc_Md5Free(&m);
-	hex_of(md, sizeof md, ch->ja3);
+	tls_md5_hex(ch->ja3_string, strlen(ch->ja3_string), ch->ja3);
 
 	/* JA4_a: t, version, d|i, ciphers count, extensions count, ALPN. */
 	uint16_t best = 0;
@@ -540,19 +574,7 @@ void tls_fingerprint(struct tls_client_hello *ch)
 			best = ch->versions.v[i];
 	if (best == 0)
 		best = ch->legacy_version;
-	const char *ver = "00";
-	switch (best) {
-	case TLS_V1_3: ver = "13"; break;
-	case TLS_V1_2: ver = "12"; break;
-	case TLS_V1_1: ver = "11"; break;
-	case TLS_V1_0: ver = "10"; break;
-	case SSL_V3: ver = "s3"; break;
-	case SSL_V2: ver = "s2"; break;
-	/* JA4 for DTLS: protocol 'd', versions "d1", "d2", "d3" */
-	case DTLS_V1_3: ver = "d3"; break;
-	case DTLS_V1_2: ver = "d2"; break;
-	case DTLS_V1_0: ver = "d1"; break;
-	}
+	const char *ver = tls_ja4_version(best);
 	size_t ncs = 0, next = 0;
 	int sni = 0; /* the extension's presence decides, not its content */
 	for (size_t i = 0; i < ch->extensions.n; i++)
@@ -561,26 +583,8 @@ void tls_fingerprint(struct tls_client_hello *ch)
 		ncs += !tls_is_grease(ch->ciphers.v[i]);
 	for (size_t i = 0; i < ch->extensions.n; i++)
 		next += !tls_is_grease(ch->extensions.v[i]);
-	char alpn[3] = "00";
-	if (ch->alpn.n && ch->alpn.v[0][0]) {
-		const char *a = ch->alpn.v[0];
-		size_t al = strlen(a);
-		unsigned char f = (unsigned char)a[0], l = (unsigned char)a[al - 1];
-		int alnum = ((f >= '0' && f <= '9') || (f >= 'a' && f <= 'z') ||
-			     (f >= 'A' && f <= 'Z')) &&
-			    ((l >= '0' && l <= '9') || (l >= 'a' && l <= 'z') ||
-			     (l >= 'A' && l <= 'Z'));
-		if (alnum) {
-			alpn[0] = (char)f;
-			alpn[1] = (char)l;
-		} else {
-			char hx[3];
-			hex_of(&f, 1, hx);
-			alpn[0] = hx[0];
-			hex_of(&l, 1, hx);
-			alpn[1] = hx[1];
-		}
-	}
+	char alpn[3];
+	tls_ja4_alpn(ch->alpn.n ? ch->alpn.v[0] : NULL, alpn);
 	char a[16];
 	snprintf(a, sizeof a, "%c%s%c%02zu%02zu%s", ch->dtls ? 'd' : 't', ver, sni ? 'd' : 'i',
 		 ncs > 99 ? 99 : ncs, next > 99 ? 99 : next, alpn);
@@ -588,15 +592,15 @@ void tls_fingerprint(struct tls_client_hello *ch)
 	/* JA4_b: sorted ciphers. JA4_c: sorted extensions without SNI and
 	 * ALPN, then "_" and the signature algorithms in offered order. */
 	char b12[13], c12[13];
-	char *cl = hex_list(&ch->ciphers, 1, NULL, 0, NULL);
-	sha12(cl, strlen(cl), b12);
+	char *cl = tls_ja4_hex_list(&ch->ciphers, 1, NULL, 0, NULL);
+	tls_ja4_hash12(cl, strlen(cl), b12);
 	free(cl);
 	static const uint16_t omit[] = { EXT_SERVER_NAME, EXT_ALPN };
 	size_t nex;
-	char *el = hex_list(&ch->extensions, 1, omit, 2, &nex);
-	char *sl = hex_list(&ch->sig_algs, 0, NULL, 0, NULL);
+	char *el = tls_ja4_hex_list(&ch->extensions, 1, omit, 2, &nex);
+	char *sl = tls_ja4_hex_list(&ch->sig_algs, 0, NULL, 0, NULL);
 	char *cstr = xasprintf("%s%s%s", el, sl[0] ? "_" : "", sl);
-	sha12(cstr, nex ? strlen(cstr) : 0, c12);
+	tls_ja4_hash12(cstr, nex ? strlen(cstr) : 0, c12);
 	free(el);
 	free(sl);
 	free(cstr);

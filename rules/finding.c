@@ -279,6 +279,7 @@ void session_report_free(struct session_report *r)
 	free(r->expected_name);
 	free(r->expected_name_source);
 	r->headline = r->expected_name = r->expected_name_source = NULL;
+	session_ids_free(&r->ids);
 }
 
 const struct finding *report_worst(const struct session_report *r)

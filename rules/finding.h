@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "dissect/session.h"
+#include "rules/ids.h"
 
 enum severity { SEV_INFO = 0, SEV_WARNING, SEV_ERROR };
 const char *severity_str(enum severity s); /* "info" / "warning" / "error" */
@@ -241,6 +242,7 @@ struct session_report {
 	time_t judged_at;	    /* the time validity was judged at */
 	char **notes;		    /* s->notes in words (rules/notes.c) */
 	size_t n_notes;
+	struct session_ids ids; /* Community ID, JA3S, JA4S (rules/ids.h) */
 };
 
 /* Append a finding (copies the strings). */

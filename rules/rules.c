@@ -663,6 +663,7 @@ void rules_evaluate(const struct rules_ctx *ctx, struct session_report *r)
 	r->judged_at = e.at;
 
 	rules_word_notes(r);
+	session_ids_compute(s, &r->ids);
 	expected_name(&e);
 
 	for (side = SIDE_CLIENT; side <= SIDE_SERVER; side++) {

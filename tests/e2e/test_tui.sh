@@ -508,6 +508,16 @@ COLUMNS=100 LINES=30 LANG=C.UTF-8 "$TLSDIAG" --tui $OPTS "$SAMPLE" \
 	--script '<Enter><Resize=60x20>' --dump-screen "$TMP/dump2.txt" >/dev/null 2>&1
 [ "$(wc -l <"$TMP/dump2.txt")" -eq 20 ] || fail "<Resize=60x20> did not give a 20-row screen"
 narrower "$TMP/dump2.txt" 60 || fail "<Resize=60x20>: wider than 60"
+# The session's details: JA3S and the Community ID, as the JSON has them.
+COLUMNS=100 LINES=120 LANG=C.UTF-8 "$TLSDIAG" --tui "$SAMPLE" --script '\n' \
+	--dump-screen "$TMP/ids.txt" >/dev/null 2>&1
+"$TLSDIAG" --json -q "$SAMPLE" >"$TMP/ids.json" 2>/dev/null
+for k in ja3s community_id; do
+	label=$([ $k = ja3s ] && echo "JA3S          " || echo "Community ID  ")
+	v=$(sed -n "s/^  $label \([^ ]*\)\$/\1/p" "$TMP/ids.txt")
+	[ -n "$v" ] || fail "session details: no $k line"
+	[ -n "$v" ] && ! grep -qF "\"$k\":\"$v\"" "$TMP/ids.json" && fail "session details: $k $v, not the JSON's"
+done
 "$TLSDIAG" --tui "$SAMPLE" --script '<Bogus>' --dump-screen "$TMP/x" >/dev/null 2>&1
 [ $? -eq 2 ] || fail "an unknown <key> in --script is not a usage error"
 

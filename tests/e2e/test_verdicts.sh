@@ -171,7 +171,8 @@ done
 # ---- the ladder: the same rows in the TUI and on the HTML page ---------------
 # (rules/ladder.c words them once; item 4.) The inferred alert is marked.
 cap=$T/tls13-mtls-rejected.pcap
-run_tlsdiag /dev/null "$TMP/v.err" --tui --script '\n<End>' --dump-screen "$TMP/l.screen" "$cap"
+# A screen tall enough for the whole ladder above the session's details.
+LINES=60 run_tlsdiag /dev/null "$TMP/v.err" --tui --script '\n<End>' --dump-screen "$TMP/l.screen" "$cap"
 rm -f "$TMP/l.html"
 run_tlsdiag /dev/null "$TMP/v.err" --report --html "$TMP/l.html" "$cap"
 for label in 'Encrypted record (19 bytes): probably an alert' 'Encrypted handshake messages' \

@@ -312,12 +312,14 @@ static json_t *jsession(const char *file, const struct session_report *r)
 
 	set(o, "type", json_string("session"));
 	set(o, "schema_version", jint(JSON_SCHEMA_VERSION));
+	set(o, "timestamp", jtime_ns(s->start_ts));
 	set(o, "file", jstr(file ? file : (s->file ? s->file : "-")));
 	set(o, "session", jint((long long)s->id));
 	flow = json_object();
 	set(flow, "client", jendpoint(&s->client));
 	set(flow, "server", jendpoint(&s->server));
 	set(o, "flow", flow);
+	set(o, "community_id", jstr_opt(r->ids.community_id));
 	set(o, "transport", json_string(transport_key(s->transport)));
 	set(o, "dtls", jdtls(s));
 	set(o, "start", jtime_ns(s->start_ts));
@@ -344,6 +346,9 @@ static json_t *jsession(const char *file, const struct session_report *r)
 	}
 	set(tls, "ja3", s->ch.present ? jstr_opt(s->ch.ja3) : json_null());
 	set(tls, "ja4", s->ch.present ? jstr_opt(s->ch.ja4) : json_null());
+	set(tls, "ja3s", jstr_opt(r->ids.ja3s));
+	set(tls, "ja3s_full", jstr_opt(r->ids.ja3s_full));
+	set(tls, "ja4s", jstr_opt(r->ids.ja4s));
 	set(o, "tls", tls);
 
 	set(o, "tls13_certs_hidden", json_boolean(tls_handshake_hidden(s)));
@@ -475,6 +480,7 @@ static void j_end(void *st, const struct run_summary *sum)
 
 	set(o, "type", json_string("summary"));
 	set(o, "schema_version", jint(JSON_SCHEMA_VERSION));
+	set(o, "timestamp", jtime_ns((int64_t)sum->now * 1000000000));
 	set(o, "now", jtime_s(sum->now));
 	set(o, "expiring_days", jint(sum->expiring_days));
 
