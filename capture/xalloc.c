@@ -118,6 +118,27 @@ int dbuf_addstr(struct dbuf *b, const char *s)
 	return dbuf_add(b, s, strlen(s));
 }
 
+int dbuf_add_base64(struct dbuf *b, const void *p, size_t n)
+{
+	static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	const uint8_t *in = p;
+
+	if (n > (SIZE_MAX - 2) / 4 || dbuf_reserve(b, (n + 2) / 3 * 4) != 0)
+		return -1;
+	for (size_t i = 0; i < n; i += 3) {
+		size_t k = n - i < 3 ? n - i : 3;
+		uint32_t v = (uint32_t)in[i] << 16 | (k > 1 ? (uint32_t)in[i + 1] << 8 : 0) |
+			     (k > 2 ? in[i + 2] : 0);
+		b->p[b->len++] = (uint8_t)b64[v >> 18 & 63];
+		b->p[b->len++] = (uint8_t)b64[v >> 12 & 63];
+		b->p[b->len++] = (uint8_t)(k > 1 ? b64[v >> 6 & 63] : '=');
+		b->p[b->len++] = (uint8_t)(k > 2 ? b64[v & 63] : '=');
+	}
+	if (b->p)
+		b->p[b->len] = 0;
+	return 0;
+}
+
 int dbuf_addf(struct dbuf *b, const char *fmt, ...)
 {
 	va_list ap;

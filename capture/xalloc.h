@@ -44,6 +44,9 @@ int dbuf_add(struct dbuf *b, const void *p, size_t n);
 /* Text: append a string, or printf-style. 0, or -1 over the ceiling. */
 int dbuf_addstr(struct dbuf *b, const char *s);
 int dbuf_addf(struct dbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Append n bytes as base64 text (RFC 4648 §4: standard alphabet, '='
+ * padding, no line breaks). 0, or -1 over the ceiling (nothing appended). */
+int dbuf_add_base64(struct dbuf *b, const void *p, size_t n);
 /* The contents as a C string ("" when empty); valid until the next change. */
 const char *dbuf_str(const struct dbuf *b);
 /* The contents as a new string (the caller frees it); b is left empty. */

@@ -226,6 +226,11 @@ struct tls_record_seen {
  * shows of a TLS 1.3 flight or of an encrypted alert (DOMAIN §2: one short
  * record right after the peer's flight, then FIN or RST, no application
  * data); the rules read their sizes, order and timing (rules/outcome.c). */
+/* Longest protected record that can still be one alert: 2 bytes, the
+ * content type, a 16-byte tag and a little padding; the shortest. */
+#define TLS_ALERT_RECORD_MAX 24
+#define TLS_ALERT_RECORD_MIN 11
+
 struct tls_protected {
 	uint32_t n; /* records (saturates) */
 	struct tls_record_seen first, last;

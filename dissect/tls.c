@@ -447,10 +447,12 @@ static void release_if_done(struct flow_st *fs)
 	/* TLS 1.3 without keys: the server's first records after the
 	 * client's flight tell accepted (tickets, data) from rejected (one
 	 * short encrypted alert, then FIN: rules/outcome.c), so the session
-	 * is not concluded before the server sent two of them. */
+	 * is not concluded while all the server answered may be that alert. */
 	const struct tls_protected *sv = &s->prot[SIDE_SERVER];
+	uint32_t sv_after = sv->n - sv->n_before_peer;
+	int answered = sv_after >= 2 || (sv_after == 1 && sv->last.len > TLS_ALERT_RECORD_MAX);
 	int seen = s->app_data[0] && s->app_data[1] &&
-		   (!s->tls13 || (s->prot[SIDE_CLIENT].n >= 2 && sv->n - sv->n_before_peer >= 2));
+		   (!s->tls13 || (s->prot[SIDE_CLIENT].n >= 2 && answered));
 	if (seen || ++fs->records_after_done > 32)
 		fs->released = 1; /* h_data tells the TCP layer: ignore the rest */
 }

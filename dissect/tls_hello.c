@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include <wolfssl/options.h>
+#include <wolfssl/wolfcrypt/hash.h>
 #include <wolfssl/wolfcrypt/md5.h>
 #include <wolfssl/wolfcrypt/sha256.h>
 
@@ -436,28 +437,13 @@ enum parse_err tls13_parse_encrypted_extensions(struct cursor *b, struct tls_ser
 
 /* ---- fingerprints ---- */
 
-/* A JA3 field: the values in decimal, joined by '-'. */
-/* Decimal digits of v (no printf: a ClientHello has dozens of numbers). */
-static void add_dec(struct dbuf *s, unsigned v)
-{
-	char d[8];
-	size_t n = sizeof d;
-	do {
-		d[--n] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v && n);
-	dbuf_add(s, d + n, sizeof d - n);
-}
-
-static void join_dec(struct dbuf *s, const struct u16list *l, int skip_grease)
+void tls_ja3_join(struct dbuf *s, const struct u16list *l, int skip_grease)
 {
 	int first = 1;
 	for (size_t i = 0; i < l->n; i++) {
 		if (skip_grease && tls_is_grease(l->v[i]))
 			continue;
-		if (!first)
-			dbuf_add(s, "-", 1);
-		add_dec(s, l->v[i]);
+		dbuf_addf(s, "%s%u", first ? "" : "-", l->v[i]);
 		first = 0;
 	}
 }
@@ -472,91 +458,37 @@ static void hex_of(const uint8_t *d, size_t n, char *out)
 	out[2 * n] = 0;
 }
 
+void tls_md5_hex(const char *s, size_t n, char out[33])
+{
+	uint8_t md[WC_MD5_DIGEST_SIZE];
+	if (wc_Md5Hash((const byte *)s, (word32)n, md) != 0)
+		memset(md, 0, sizeof md);
+	hex_of(md, sizeof md, out);
+}
+
 static int cmp_u16(const void *a, const void *b)
 {
 	uint16_t x = *(const uint16_t *)a, y = *(const uint16_t *)b;
 	return x < y ? -1 : x > y;
 }
 
-/*
- * The digests of fingerprint strings, remembered: clients send the same
- * few ClientHello shapes again and again, and an MD5 and two SHA-256 a
- * handshake were 4% of a handshake-dense run. Keyed by the whole string
- * (compared, not only hashed), per thread (each pipeline runs on one).
- */
-#define FP_MEMO 64
-#define FP_MEMO_STR 240
-struct fp_memo {
-	uint64_t h;
-	uint16_t len; /* 0: empty slot */
-	char kind;    /* '5': MD5 (32 hex), '2': SHA-256's first 12 hex */
-	char hex[33];
-	char s[FP_MEMO_STR];
-};
-static _Thread_local struct fp_memo fp_memo[FP_MEMO];
-
-static struct fp_memo *memo_slot(char kind, const char *s, size_t n, int *hit)
+void tls_ja4_hash12(const char *s, size_t n, char out[13])
 {
-	uint64_t h = 0xcbf29ce484222325ULL ^ (uint64_t)kind;
-	for (size_t i = 0; i < n; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 0x100000001b3ULL;
-	}
-	struct fp_memo *m = &fp_memo[(h ^ h >> 32) % FP_MEMO];
-	*hit = n < FP_MEMO_STR && m->len == n && m->kind == kind && m->h == h &&
-	       memcmp(m->s, s, n) == 0; /* lint: ok, our string */
-	if (!*hit) {
-		m->len = 0; /* filled by the caller when it fits */
-		m->h = h;
-		m->kind = kind;
-	}
-	return m;
-}
+	uint8_t dig[WC_SHA256_DIGEST_SIZE];
+	char hex[2 * WC_SHA256_DIGEST_SIZE + 1];
 
-static void memo_fill(struct fp_memo *m, const char *s, size_t n, const char *hex)
-{
-	if (n == 0 || n >= FP_MEMO_STR)
-		return;
-	memcpy(m->s, s, n); /* lint: ok, our string */
-	m->len = (uint16_t)n;
-	size_t hl = strnlen(hex, sizeof m->hex - 1);
-	memcpy(m->hex, hex, hl); /* lint: ok, our string */
-	m->hex[hl] = 0;
-}
-
-/* First 12 hex digits of SHA-256 of `s`, or twelve zeros when empty. */
-static void sha12(const char *s, size_t n, char *out)
-{
-	if (n == 0) {
+	if (n == 0 || wc_Sha256Hash((const byte *)s, (word32)n, dig) != 0) {
 		strcpy(out, "000000000000");
 		return;
 	}
-	int hit;
-	struct fp_memo *m = memo_slot('2', s, n, &hit);
-	if (hit) {
-		memcpy(out, m->hex, 13); /* lint: ok, our string */
-		return;
-	}
-	uint8_t dig[WC_SHA256_DIGEST_SIZE];
-	char hex[2 * WC_SHA256_DIGEST_SIZE + 1];
-	wc_Sha256 h;
-	wc_InitSha256(&h);
-	wc_Sha256Update(&h, (const byte *)s, (word32)n);
-	wc_Sha256Final(&h, dig);
-	wc_Sha256Free(&h);
 	hex_of(dig, sizeof dig, hex);
-	hex[12] = 0;
-	memcpy(out, hex, 13); /* lint: ok, our string */
-	memo_fill(m, s, n, hex);
+	snprintf(out, 13, "%.12s", hex);
 }
 
-/* Sorted (or not), GREASE-free, comma-separated 4-digit hex list,
- * appended to out; returns how many values it holds. */
-static size_t hex_list(struct dbuf *out, const struct u16list *l, int sort, const uint16_t *omit,
-		       size_t nomit)
+char *tls_ja4_hex_list(const struct u16list *l, int sort, const uint16_t *omit, size_t nomit,
+		       size_t *count)
 {
-	static const char hx[] = "0123456789abcdef";
-	uint16_t small[64], *v = l->n <= 64 ? small : xcalloc(l->n, sizeof *v);
+	uint16_t *v = xcalloc(l->n + 1, sizeof *v);
 	size_t n = 0;
 	for (size_t i = 0; i < l->n; i++) {
 		int skip = tls_is_grease(l->v[i]);
@@ -565,51 +497,75 @@ static size_t hex_list(struct dbuf *out, const struct u16list *l, int sort, cons
 		if (!skip)
 			v[n++] = l->v[i];
 	}
-	if (sort && n > 1)
+	if (sort)
 		qsort(v, n, sizeof *v, cmp_u16);
-	for (size_t i = 0; i < n; i++) {
-		char h[5] = { ',', hx[v[i] >> 12], hx[(v[i] >> 8) & 15], hx[(v[i] >> 4) & 15],
-			      hx[v[i] & 15] };
-		dbuf_add(out, i ? h : h + 1, i ? 5 : 4);
+	struct dbuf s;
+	dbuf_init(&s, DBUF_TEXT_MAX);
+	for (size_t i = 0; i < n; i++)
+		dbuf_addf(&s, "%s%04x", i ? "," : "", v[i]);
+	free(v);
+	if (count)
+		*count = n;
+	return dbuf_take(&s);
+}
+
+const char *tls_ja4_version(uint16_t v)
+{
+	switch (v) {
+	case TLS_V1_3: return "13";
+	case TLS_V1_2: return "12";
+	case TLS_V1_1: return "11";
+	case TLS_V1_0: return "10";
+	case SSL_V3: return "s3";
+	case SSL_V2: return "s2";
+	/* JA4 for DTLS: protocol 'd', versions "d1", "d2", "d3" */
+	case DTLS_V1_3: return "d3";
+	case DTLS_V1_2: return "d2";
+	case DTLS_V1_0: return "d1";
 	}
-	if (v != small)
-		free(v);
-	return n;
+	return "00";
+}
+
+static int alnum(unsigned char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+void tls_ja4_alpn(const char *a, char out[3])
+{
+	strcpy(out, "00");
+	if (a == NULL || a[0] == 0)
+		return;
+	size_t al = strlen(a);
+	unsigned char f = (unsigned char)a[0], l = (unsigned char)a[al - 1];
+	if (alnum(f) && alnum(l)) {
+		out[0] = (char)f;
+		out[1] = (char)l;
+	} else { /* the first and last digits of the value in hex */
+		char hx[3];
+		hex_of(&f, 1, hx);
+		out[0] = hx[0];
+		hex_of(&l, 1, hx);
+		out[1] = hx[1];
+	}
 }
 
 void tls_fingerprint(struct tls_client_hello *ch)
 {
 	/* JA3: version,ciphers,extensions,groups,point_formats (decimal). */
 	struct dbuf j;
-	size_t len;
 	dbuf_init(&j, DBUF_TEXT_MAX);
-	add_dec(&j, ch->legacy_version);
+	dbuf_addf(&j, "%u,", ch->legacy_version);
+	tls_ja3_join(&j, &ch->ciphers, 1);
 	dbuf_addstr(&j, ",");
-	join_dec(&j, &ch->ciphers, 1);
+	tls_ja3_join(&j, &ch->extensions, 1);
 	dbuf_addstr(&j, ",");
-	join_dec(&j, &ch->extensions, 1);
+	tls_ja3_join(&j, &ch->groups, 1);
 	dbuf_addstr(&j, ",");
-	join_dec(&j, &ch->groups, 1);
-	dbuf_addstr(&j, ",");
-	join_dec(&j, &ch->ec_point_formats, 0);
-	len = j.len;
+	tls_ja3_join(&j, &ch->ec_point_formats, 0);
 	free(ch->ja3_string);
 	ch->ja3_string = dbuf_take(&j);
-	const char *s = ch->ja3_string;
-	int hit;
-	struct fp_memo *mm = memo_slot('5', s, len, &hit);
-	if (hit) {
-		memcpy(ch->ja3, mm->hex, 33); /* lint: ok, our string */
-	} else {
-		uint8_t md[WC_MD5_DIGEST_SIZE];
-		wc_Md5 m;
-		wc_InitMd5(&m);
-		wc_Md5Update(&m, (const byte *)s, (word32)len);
-		wc_Md5Final(&m, md);
-		wc_Md5Free(&m);
-		hex_of(md, sizeof md, ch->ja3);
-		memo_fill(mm, s, len, ch->ja3);
-	}
+	tls_md5_hex(ch->ja3_string, strlen(ch->ja3_string), ch->ja3);
 
 	/* JA4_a: t, version, d|i, ciphers count, extensions count, ALPN. */
 	uint16_t best = 0;
@@ -618,19 +574,7 @@ void tls_fingerprint(struct tls_client_hello *ch)
 			best = ch->versions.v[i];
 	if (best == 0)
 		best = ch->legacy_version;
-	const char *ver = "00";
-	switch (best) {
-	case TLS_V1_3: ver = "13"; break;
-	case TLS_V1_2: ver = "12"; break;
-	case TLS_V1_1: ver = "11"; break;
-	case TLS_V1_0: ver = "10"; break;
-	case SSL_V3: ver = "s3"; break;
-	case SSL_V2: ver = "s2"; break;
-	/* JA4 for DTLS: protocol 'd', versions "d1", "d2", "d3" */
-	case DTLS_V1_3: ver = "d3"; break;
-	case DTLS_V1_2: ver = "d2"; break;
-	case DTLS_V1_0: ver = "d1"; break;
-	}
+	const char *ver = tls_ja4_version(best);
 	size_t ncs = 0, next = 0;
 	int sni = 0; /* the extension's presence decides, not its content */
 	for (size_t i = 0; i < ch->extensions.n; i++)
@@ -639,26 +583,8 @@ void tls_fingerprint(struct tls_client_hello *ch)
 		ncs += !tls_is_grease(ch->ciphers.v[i]);
 	for (size_t i = 0; i < ch->extensions.n; i++)
 		next += !tls_is_grease(ch->extensions.v[i]);
-	char alpn[3] = "00";
-	if (ch->alpn.n && ch->alpn.v[0][0]) {
-		const char *a = ch->alpn.v[0];
-		size_t al = strlen(a);
-		unsigned char f = (unsigned char)a[0], l = (unsigned char)a[al - 1];
-		int alnum = ((f >= '0' && f <= '9') || (f >= 'a' && f <= 'z') ||
-			     (f >= 'A' && f <= 'Z')) &&
-			    ((l >= '0' && l <= '9') || (l >= 'a' && l <= 'z') ||
-			     (l >= 'A' && l <= 'Z'));
-		if (alnum) {
-			alpn[0] = (char)f;
-			alpn[1] = (char)l;
-		} else {
-			char hx[3];
-			hex_of(&f, 1, hx);
-			alpn[0] = hx[0];
-			hex_of(&l, 1, hx);
-			alpn[1] = hx[1];
-		}
-	}
+	char alpn[3];
+	tls_ja4_alpn(ch->alpn.n ? ch->alpn.v[0] : NULL, alpn);
 	char a[16];
 	snprintf(a, sizeof a, "%c%s%c%02zu%02zu%s", ch->dtls ? 'd' : 't', ver, sni ? 'd' : 'i',
 		 ncs > 99 ? 99 : ncs, next > 99 ? 99 : next, alpn);
@@ -666,21 +592,17 @@ void tls_fingerprint(struct tls_client_hello *ch)
 	/* JA4_b: sorted ciphers. JA4_c: sorted extensions without SNI and
 	 * ALPN, then "_" and the signature algorithms in offered order. */
 	char b12[13], c12[13];
-	struct dbuf t;
-	dbuf_init(&t, DBUF_TEXT_MAX);
-	(void)hex_list(&t, &ch->ciphers, 1, NULL, 0);
-	sha12((const char *)t.p, t.len, b12);
-	dbuf_reset(&t);
+	char *cl = tls_ja4_hex_list(&ch->ciphers, 1, NULL, 0, NULL);
+	tls_ja4_hash12(cl, strlen(cl), b12);
+	free(cl);
 	static const uint16_t omit[] = { EXT_SERVER_NAME, EXT_ALPN };
-	size_t nex = hex_list(&t, &ch->extensions, 1, omit, 2);
-	struct dbuf u;
-	dbuf_init(&u, DBUF_TEXT_MAX);
-	if (hex_list(&u, &ch->sig_algs, 0, NULL, 0) > 0) { /* no "_" without them */
-		dbuf_add(&t, "_", 1);
-		dbuf_add(&t, u.p, u.len);
-	}
-	sha12((const char *)t.p, nex ? t.len : 0, c12);
-	dbuf_free(&u);
-	dbuf_free(&t);
+	size_t nex;
+	char *el = tls_ja4_hex_list(&ch->extensions, 1, omit, 2, &nex);
+	char *sl = tls_ja4_hex_list(&ch->sig_algs, 0, NULL, 0, NULL);
+	char *cstr = xasprintf("%s%s%s", el, sl[0] ? "_" : "", sl);
+	tls_ja4_hash12(cstr, nex ? strlen(cstr) : 0, c12);
+	free(el);
+	free(sl);
+	free(cstr);
 	snprintf(ch->ja4, sizeof ch->ja4, "%s_%s_%s", a, b12, c12);
 }

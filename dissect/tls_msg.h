@@ -8,6 +8,7 @@
 #define TLSDIAG_TLS_MSG_H
 
 #include "capture/cursor.h"
+#include "capture/xalloc.h"
 #include "dissect/certcache.h"
 #include "dissect/session.h"
 
@@ -72,5 +73,27 @@ PE_MUST_USE enum parse_err tls_parse_ske_group(struct cursor *body, uint16_t *gr
 int tls_is_grease(uint16_t v);
 /* JA3 (Salesforce) and JA4 (FoxIO) of a parsed ClientHello. */
 void tls_fingerprint(struct tls_client_hello *ch);
+
+/* The pieces of the JA3 and JA4 families, shared with the server side's
+ * (JA3S, JA4S: rules/ids.c). */
+/* Append the values in decimal joined by '-' (a JA3 field). */
+void tls_ja3_join(struct dbuf *s, const struct u16list *l, int skip_grease);
+/* MD5 of n bytes of s as 32 lowercase hex digits (JA3's hash). */
+void tls_md5_hex(const char *s, size_t n, char out[33]);
+/* The first 12 hex digits of SHA-256 of n bytes of s; twelve zeros when
+ * n is 0 (JA4's hashed parts). */
+void tls_ja4_hash12(const char *s, size_t n, char out[13]);
+/* The values as 4-digit lowercase hex joined by ',', GREASE and `omit`
+ * left out, sorted or in order; the count kept in *count (may be NULL).
+ * The caller frees the string. */
+char *tls_ja4_hex_list(const struct u16list *l, int sort, const uint16_t *omit, size_t nomit,
+		       size_t *count);
+/* A version in JA4's two characters: "13", "12", ..., "s3", "d2" (DTLS 1.2), "00"
+ * unknown. */
+const char *tls_ja4_version(uint16_t v);
+/* An ALPN value in JA4's two characters: its first and last characters
+ * when both are ASCII letters or digits, else the first and last digits
+ * of its hex form; "00" for NULL or "". */
+void tls_ja4_alpn(const char *alpn, char out[3]);
 
 #endif

@@ -15,7 +15,6 @@
 
 #include "capture/xalloc.h"
 #include "rules/finding.h"
-#include "rules/ladder.h"
 
 const char *severity_str(enum severity s)
 {
@@ -239,6 +238,17 @@ static void chain_view_free(struct chain_view *v)
 
 /* Frees what the report owns and zeroes it; r->s is left alone (the caller
  * owns the session). Accepts a zeroed report. */
+void ladder_rows_free(struct session_report *r)
+{
+	for (size_t i = 0; i < r->n_ladder; i++) {
+		free(r->ladder[i].label);
+		free(r->ladder[i].note);
+	}
+	free(r->ladder);
+	r->ladder = NULL;
+	r->n_ladder = 0;
+}
+
 void session_report_free(struct session_report *r)
 {
 	size_t i;
@@ -263,10 +273,13 @@ void session_report_free(struct session_report *r)
 	free(r->headline);
 	free(r->outcome_text);
 	r->outcome_text = NULL;
+	free(r->decryption_text);
+	r->decryption_text = NULL;
 	ladder_rows_free(r);
 	free(r->expected_name);
 	free(r->expected_name_source);
 	r->headline = r->expected_name = r->expected_name_source = NULL;
+	session_ids_free(&r->ids);
 }
 
 const struct finding *report_worst(const struct session_report *r)

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "dissect/session.h"
+#include "rules/ids.h"
 
 enum severity { SEV_INFO = 0, SEV_WARNING, SEV_ERROR };
 const char *severity_str(enum severity s); /* "info" / "warning" / "error" */
@@ -228,7 +229,12 @@ struct session_report {
 	int outcome_alert;		  /* index in s->alerts of the alert that ended
 					     it, or -1 */
 	char *outcome_text;		  /* what happened, with its evidence */
-	struct ladder_row *ladder;	  /* the handshake as the views draw it */
+	/* Key-log decryption (--keylog): "none" (no key log given), "no_keys",
+	 * "unsupported", "decrypted", "wrong_key" (static), and in words,
+	 * or NULL with "none". */
+	const char *decryption;
+	char *decryption_text;
+	struct ladder_row *ladder; /* the handshake as the views draw it */
 	size_t n_ladder;
 	char *headline;		    /* the blame sentence, or a one-line summary */
 	char *expected_name;	    /* the name the client is taken to have dialled */
@@ -236,6 +242,7 @@ struct session_report {
 	time_t judged_at;	    /* the time validity was judged at */
 	char **notes;		    /* s->notes in words (rules/notes.c) */
 	size_t n_notes;
+	struct session_ids ids; /* Community ID, JA3S, JA4S (rules/ids.h) */
 };
 
 /* Append a finding (copies the strings). */
@@ -243,6 +250,8 @@ struct finding *report_add(struct session_report *r, const char *id, enum severi
 			   int cert, enum basis basis, const char *field, uint64_t frame,
 			   const char *message, const char *advice);
 void session_report_free(struct session_report *r);
+/* Free r->ladder (session_report_free does; rules/ladder.c makes it). */
+void ladder_rows_free(struct session_report *r);
 /* The most severe finding (first of the highest severity), or NULL. */
 const struct finding *report_worst(const struct session_report *r);
 

@@ -124,17 +124,6 @@ static int alert_finding(const struct session_report *r, int side, uint64_t fram
 	return -1;
 }
 
-void ladder_rows_free(struct session_report *r)
-{
-	for (size_t i = 0; i < r->n_ladder; i++) {
-		free(r->ladder[i].label);
-		free(r->ladder[i].note);
-	}
-	free(r->ladder);
-	r->ladder = NULL;
-	r->n_ladder = 0;
-}
-
 void ladder_rows(struct session_report *r)
 {
 	const struct tls_session *s = r->s;

@@ -11,7 +11,6 @@
  * (rules_evaluate does, last; a report assembled by hand calls it when
  * complete). */
 void ladder_rows(struct session_report *r);
-/* Free r->ladder (session_report_free does). */
-void ladder_rows_free(struct session_report *r);
+/* ladder_rows_free (rules/finding.h) frees them. */
 
 #endif

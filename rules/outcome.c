@@ -38,10 +38,10 @@
 #include "rules/facts.h"
 #include "rules/rule_int.h"
 
-/* Longest protected record that can still be one alert: 2 bytes, the
- * content type, a 16-byte tag and a little padding. */
-#define ALERT_RECORD_MAX 24
-#define ALERT_RECORD_MIN 11
+/* The sizes a protected record holding one alert can have
+ * (dissect/session.h). */
+#define ALERT_RECORD_MAX TLS_ALERT_RECORD_MAX
+#define ALERT_RECORD_MIN TLS_ALERT_RECORD_MIN
 
 const char *outcome_str(enum outcome o)
 {

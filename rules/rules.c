@@ -178,6 +178,60 @@ static void rule_tls13(struct rule_eval *e)
 
 /* Key-log decryption, when a key log was given: what it showed, or why
  * it showed nothing (where there was something to show). */
+/* The session's decryption status, one word and a line every view shows. */
+static void decryption_words(struct rule_eval *e)
+{
+	const struct tls_session *s = e->s;
+	const struct tls_decryption *dc = &s->decrypt;
+	struct session_report *r = e->r;
+	uint64_t n = dc->records[0] + dc->records[1];
+	char who[128];
+
+	free(r->decryption_text);
+	r->decryption_text = NULL;
+	switch (dc->status) {
+	case DECRYPT_NONE: r->decryption = "none"; return;
+	case DECRYPT_NO_KEYS:
+		r->decryption = "no_keys";
+		r->decryption_text = xstrdup("not decrypted: the key log has no secrets for this "
+					     "session");
+		return;
+	case DECRYPT_UNSUPPORTED:
+		r->decryption = "unsupported";
+		r->decryption_text = xstrdup("not decrypted: secrets found, but not for a cipher "
+					     "suite or version tlsdiag decrypts");
+		return;
+	case DECRYPT_OK:
+		r->decryption = "decrypted";
+		r->decryption_text = xasprintf("decrypted with the key log%s: %llu record%s%s%s",
+					       dc->keys_from_capture ? " stored in the capture"
+								     : "",
+					       (unsigned long long)n, n == 1 ? "" : "s",
+					       tls_finished_verified(s)
+						       ? ", both Finished messages verified"
+						       : "",
+					       dc->failed[0] + dc->failed[1]
+						       ? "; some later records stay encrypted"
+						       : "");
+		return;
+	case DECRYPT_WRONG_KEY:
+		r->decryption = "wrong_key";
+		if (dc->failed_side == SIDE_CLIENT || dc->failed_side == SIDE_SERVER) {
+			rule_whose(e, dc->failed_side, who, sizeof(who));
+			r->decryption_text = xasprintf(
+				"not decrypted: the key log's secrets are wrong for this session (%s "
+				"record in frame %llu fails authentication)",
+				who, (unsigned long long)dc->failed_frame);
+		} else {
+			r->decryption_text = xstrdup(
+				"not decrypted: the key log's secrets are wrong "
+				"for this session");
+		}
+		return;
+	}
+	r->decryption = "none";
+}
+
 static void rule_decryption(struct rule_eval *e)
 {
 	const struct tls_session *s = e->s;
@@ -333,7 +387,8 @@ static void rule_client_auth(struct rule_eval *e)
 		free(own);
 		return;
 	}
-	if (!cc->present || cc->n == 0 || s->cr.n_ca == 0)
+	/* Part of a chain is no ground to say none of its issuers is listed. */
+	if (!cc->present || cc->n == 0 || s->cr.n_ca == 0 || !cc->complete)
 		return;
 	/* Acceptable when any issuer on the client's path (or any CA it sent)
 	 * is one of the names the server listed. */
@@ -600,6 +655,7 @@ void rules_evaluate(const struct rules_ctx *ctx, struct session_report *r)
 	r->judged_at = e.at;
 
 	rules_word_notes(r);
+	session_ids_compute(s, &r->ids);
 	expected_name(&e);
 
 	for (side = SIDE_CLIENT; side <= SIDE_SERVER; side++) {
@@ -612,6 +668,7 @@ void rules_evaluate(const struct rules_ctx *ctx, struct session_report *r)
 	}
 
 	rule_tls13(&e);
+	decryption_words(&e);
 	rule_decryption(&e);
 	for (side = SIDE_SERVER; side >= SIDE_CLIENT; side--) {
 		const struct tls_chain *ch = &s->chain[side];

@@ -38,6 +38,7 @@ sums=$tmp/sums
 mask() {
 	sed -e 's/days to expiry as of [0-9T:-]*Z/days to expiry as of NOW/' \
 	    -e 's/"now":"[^"]*"/"now":"NOW"/' \
+	    -e '/"type":"summary"/s/"timestamp":"[^"]*"/"timestamp":"NOW"/' \
 	    -e 's/analysed [0-9T:-]*Z/analysed NOW/'
 }
 

@@ -533,6 +533,10 @@ int batch_run(const struct ui_opts *o, struct sink *sinks, size_t n_sinks)
 
 		if (b.jobs[next].state == JOB_SKIPPED) {
 			skipped++;
+			for (size_t k = 0; k < n_sinks; k++)
+				if (sinks[k].ops->skipped &&
+				    sinks[k].ops->skipped(sinks[k].st, in.v[next].path, &sum))
+					em.errors = 1;
 		} else {
 			analysed++;
 			emit_job(&b, &em, next);

@@ -33,6 +33,7 @@ enum {
 	O_DUMP_STREAMS,
 	O_HTML,
 	O_DB,
+	O_SENSOR,
 	O_TRUST,
 	O_TRUST_FOR,
 	O_NAME,
@@ -65,6 +66,7 @@ static const struct option long_opts[] = {
 	{ "dump-streams", required_argument, 0, O_DUMP_STREAMS },
 	{ "html", required_argument, 0, O_HTML },
 	{ "db", required_argument, 0, O_DB },
+	{ "sensor", required_argument, 0, O_SENSOR },
 	{ "trust", required_argument, 0, O_TRUST },
 	{ "trust-for", required_argument, 0, O_TRUST_FOR },
 	{ "name", required_argument, 0, O_NAME },
@@ -107,7 +109,7 @@ static const struct option long_opts[] = {
 void cli_help(FILE *out)
 {
 	fputs("Usage: tlsdiag [OPTIONS] FILE|DIR|- ...\n"
-	      "       tlsdiag db FILE COMMAND [ARGS...]\n"
+	      "       tlsdiag db FILE|CONNINFO COMMAND [ARGS...]\n"
 	      "Find TLS handshakes in packet captures (pcap, pcapng, gzip) and say in plain\n"
 	      "words who rejected whom and why.\n"
 	      "\n"
@@ -120,7 +122,12 @@ void cli_help(FILE *out)
 	      "\n"
 	      "More outputs (with any mode but --tui and --streams):\n"
 	      "  --html FILE           also write a self-contained HTML report to FILE\n"
-	      "  --db FILE             also store the run in the SQLite database FILE\n"
+	      "  --db FILE|CONNINFO    also store the run in the SQLite database FILE, or in\n"
+	      "                        PostgreSQL (postgresql://... URI or key=value\n"
+	      "                        conninfo; password from ~/.pgpass or PGPASSWORD);\n"
+	      "                        processes sharing one PostgreSQL split the work\n"
+	      "  --sensor NAME         with --db: store captures under this sensor name\n"
+	      "                        (default: the host name)\n"
 	      "  --export-certs DIR    write every presented certificate and chain to DIR\n"
 	      "  --export-format FMT   pem (default) or der, for --export-certs\n"
 	      "\n"
@@ -446,6 +453,7 @@ int cli_parse(int argc, char **argv, struct ui_opts *o, struct cli_extra *x, FIL
 			break;
 		case O_HTML: o->html_path = optarg; break;
 		case O_DB: o->db_path = optarg; break;
+		case O_SENSOR: o->sensor = optarg; break;
 		case O_TRUST:
 			if (!optarg[0])
 				return usage_error(err, "--trust: empty PATH");

@@ -51,6 +51,11 @@ struct sink_ops {
 	/* Optional: asked on the main thread BEFORE a file is analysed; 1
 	 * means "already known and unchanged: do not analyse" (the store). */
 	int (*skip)(void *st, const char *path);
+	/* Optional: a skipped file's place in the run, at its turn: the
+	 * store adds what it holds of it to the run summary (so a run over
+	 * stored captures still reports them in its totals). Returns 1
+	 * when that holds an error finding (the run then exits 1). */
+	int (*skipped)(void *st, const char *path, struct run_summary *sum);
 	/* Optional: 1 when the output could not be written (the run then
 	 * exits 2: a report that was asked for is missing). */
 	int (*failed)(const void *st);

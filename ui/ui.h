@@ -22,6 +22,7 @@ struct ui_opts {
 	struct analysis_config acfg;
 	const char *html_path;	/* --html FILE */
 	const char *db_path;	/* --db FILE */
+	const char *sensor;	/* --sensor NAME (with --db) */
 	const char *export_dir; /* --export-certs DIR */
 	int export_der;		/* --export-format der */
 	int jobs;		/* -j N (0: all cores) */

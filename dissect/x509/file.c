@@ -438,33 +438,22 @@ int x509_write_der(FILE *f, const struct cert_info *c)
 
 int x509_write_pem(FILE *f, const struct cert_info *c)
 {
-	static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	struct cursor in;
-	char line[65];
-	size_t col = 0;
+	struct dbuf b;
+	const char *t;
+	int rc = -1;
 
 	if (c == NULL || c->der_len == 0)
 		return -1;
-	cur_init(&in, c->der, c->der_len);
+	dbuf_init(&b, c->der_len / 3 * 4 + 8);
+	if (dbuf_add_base64(&b, c->der, c->der_len) != 0)
+		goto out;
 	fputs("-----BEGIN CERTIFICATE-----\n", f);
-	while (cur_left(&in)) {
-		uint8_t g[3] = { 0, 0, 0 };
-		size_t k = cur_left(&in) < 3 ? cur_left(&in) : 3;
-		uint32_t v;
-
-		if (cur_copy(&in, g, k) != PE_OK)
-			return -1;
-		v = (uint32_t)g[0] << 16 | (uint32_t)g[1] << 8 | g[2];
-		line[col++] = b64[v >> 18 & 63];
-		line[col++] = b64[v >> 12 & 63];
-		line[col++] = k > 1 ? b64[v >> 6 & 63] : '=';
-		line[col++] = k > 2 ? b64[v & 63] : '=';
-		if (col == 64 || cur_left(&in) == 0) {
-			line[col++] = '\n';
-			fwrite(line, 1, col, f);
-			col = 0;
-		}
-	}
+	t = dbuf_str(&b);
+	for (size_t off = 0; off < b.len; off += 64) /* RFC 7468 §2: 64 columns */
+		fprintf(f, "%.64s\n", t + off);	     /* lint: ok: our own base64 text */
 	fputs("-----END CERTIFICATE-----\n", f);
-	return ferror(f) ? -1 : 0;
+	rc = ferror(f) ? -1 : 0;
+out:
+	dbuf_free(&b);
+	return rc;
 }

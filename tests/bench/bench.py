@@ -92,13 +92,15 @@ def measure(runstat, argv, out_path, err_path):
 
 
 def output_digest(path):
-    """Digest of a tlsdiag --json output, without the summary's "now"."""
+    """Digest of a tlsdiag --json output, without the summary's "now" and
+    "timestamp" (the run's own time)."""
     h = hashlib.sha256()
     with open(path, "rb") as f:
         for line in f:
             if line.startswith(b'{"type":"summary"'):
                 o = json.loads(line)
                 o.pop("now", None)
+                o.pop("timestamp", None)
                 line = json.dumps(o, sort_keys=True).encode()
             h.update(line)
     return h.hexdigest()

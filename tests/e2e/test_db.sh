@@ -15,7 +15,14 @@
 #  - a database of schema 1 (no sessions.transport, established, outcome) is
 #    brought up to schema 2 when opened, its rows kept;
 #  - `db expiring|failing|where|stats` print what the database holds
-#    (checked against python's sqlite3), and usage errors exit 2.
+#    (checked against python's sqlite3): expiring one row per certificate
+#    (endpoints counted; -v lists them), failing each endpoint once with
+#    its findings, where by fingerprint, subject, IP or IP:PORT; report
+#    (and --html) the same summary as the run; a run over stored captures
+#    reports them in its summary; usage errors exit 2;
+#  - other judging options (--at) analyse every capture again, the same
+#    options skip it again; every capture's claim ends 'done'; a version 1
+#    database is migrated to 3 with its rows, a newer one refused.
 
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/e2e/lib.sh"
 need_tlsdiag
@@ -48,8 +55,9 @@ DB=$TMP/t.db
 # ---- first run --------------------------------------------------------------
 run_tlsdiag "$TMP/o1" "$TMP/e1" -q --json --db "$DB" "$D"
 [ "$rc" -le 1 ] || fail "first run: exit status $rc"
+rc1=$rc
 ! grep -q 'skipped' "$TMP/e1" || fail "first run: skipped something"
-[ "$(q "$DB" 'PRAGMA user_version')" = 2 ] || fail "user_version is not 2"
+[ "$(q "$DB" 'PRAGMA user_version')" = 3 ] || fail "user_version is not 3"
 [ "$(q "$DB" "SELECT count(*) FROM sessions WHERE transport <> 'tcp'")" = 0 ] ||
 	fail "a TLS session stored with another transport"
 [ "$(q "$DB" 'PRAGMA journal_mode')" = wal ] || fail "journal_mode is not wal"
@@ -103,9 +111,21 @@ sleep 1 # so a re-analysis would show in analysed_at
 cd "$TMP" || exit 1
 run_tlsdiag "$TMP/o2" "$TMP/e2" -q --json --db "$DB" ./arc/a/..
 cd - >/dev/null || exit 1
-[ "$rc" -eq 0 ] || fail "second run: exit status $rc, expected 0"
+# The same exit status as the first run: the captures' findings are
+# still there, read from the inventory.
+[ "$rc" -eq "$rc1" ] || fail "second run: exit status $rc, the first run's was $rc1"
 grep -q "skipped $nfiles unchanged" "$TMP/e2" || fail "second run: no 'skipped $nfiles unchanged' ($(cat "$TMP/e2"))"
 [ "$(grep -c '"type":"session"' "$TMP/o2")" -eq 0 ] || fail "second run: sessions reported"
+# The summary of a run that analysed nothing still counts what it covers.
+[ "$(grep '"type":"summary"' "$TMP/o2" | grep -o '"files":{[^}]*}')" = \
+	"$(grep '"type":"summary"' "$TMP/o1" | grep -o '"files":{[^}]*}')" ] ||
+	fail "second run: files summary $(grep -o '"files":{[^}]*}' "$TMP/o2"), first run $(grep -o '"files":{[^}]*}' "$TMP/o1")"
+[ "$(grep '"type":"summary"' "$TMP/o2" | grep -o '"sessions":{[^}]*}')" = \
+	"$(grep '"type":"summary"' "$TMP/o1" | grep -o '"sessions":{[^}]*}')" ] ||
+	fail "second run: sessions summary not from the inventory"
+[ "$(grep '"type":"summary"' "$TMP/o2" | grep -o '"findings":{[^}]*}')" = \
+	"$(grep '"type":"summary"' "$TMP/o1" | grep -o '"findings":{[^}]*}')" ] ||
+	fail "second run: findings summary not from the inventory"
 [ "$(counts)" = "$c1" ] || fail "second run changed the counts: $c1 -> $(counts)"
 [ "$(q "$DB" 'SELECT group_concat(analysed_at) FROM captures ORDER BY path')" = "$at1" ] ||
 	fail "second run: a capture was stored again"
@@ -129,8 +149,10 @@ touch -r "$TMP/keep" "$samesize"
 run_tlsdiag "$TMP/o3" "$TMP/e3" -q --json --db "$DB" "$D"
 grep -q "skipped $((nfiles - 3)) unchanged" "$TMP/e3" ||
 	fail "after touch/rewrite/same-size change: expected 'skipped $((nfiles - 3)) unchanged', got: $(cat "$TMP/e3")"
-[ "$(grep -o '"total":[0-9]*' "$TMP/o3" | head -1)" = '"total":3' ] ||
-	fail "third run did not analyse exactly 3 files"
+# Only the 3 were analysed (their sessions reported), but the summary
+# counts every capture: the others from the inventory (issue 9 item 3).
+[ "$(grep -o '"total":[0-9]*' "$TMP/o3" | head -1)" = "\"total\":$nfiles" ] ||
+	fail "third run: the summary does not count the $nfiles captures: $(grep -o '"files":{[^}]*}' "$TMP/o3")"
 for f in "$touched" "$rewritten" "$samesize"; do
 	want=$(sha256sum <"$f" | cut -d' ' -f1)
 	got=$(q "$DB" "SELECT sha256 FROM captures WHERE path = '$f'")
@@ -143,6 +165,49 @@ got=$(q "$DB" "SELECT count(*) FROM sessions s JOIN captures c ON c.id = s.captu
 [ "$got" -eq "$want" ] || fail "rewritten capture: $got sessions stored, the new contents have $want"
 [ "$(q "$DB" 'SELECT count(*) FROM captures')" -eq "$nfiles" ] || fail "re-analysis added capture rows"
 [ -z "$(q "$DB" 'PRAGMA foreign_key_check')" ] || fail "foreign keys broken after re-analysis"
+
+# ---- other judging options: analysed again, then skipped again -------------
+run_tlsdiag "$TMP/o4" "$TMP/e4" -q --json --at 2030-01-01 --db "$DB" "$D"
+! grep -q 'skipped' "$TMP/e4" || fail "--at changed: something was skipped: $(cat "$TMP/e4")"
+[ "$(q "$DB" 'SELECT count(DISTINCT fingerprint) FROM captures')" = 1 ] ||
+	fail "--at changed: not every capture has the new fingerprint"
+run_tlsdiag "$TMP/o4" "$TMP/e4" -q --json --at 2030-01-01 --db "$DB" "$D"
+grep -q "skipped $nfiles unchanged" "$TMP/e4" || fail "same --at again: $(cat "$TMP/e4")"
+run_tlsdiag "$TMP/o4" "$TMP/e4" -q --json --db "$DB" "$D"
+! grep -q 'skipped' "$TMP/e4" || fail "back to no --at: something was skipped"
+[ "$(q "$DB" "SELECT count(*) FROM work WHERE state = 'done'")" -eq "$nfiles" ] ||
+	fail "work: $(q "$DB" "SELECT state, count(*) FROM work GROUP BY state") (expected $nfiles done)"
+[ "$(q "$DB" 'SELECT count(*) FROM captures WHERE sensor IS NULL OR sensor = ""')" = 0 ] ||
+	fail "captures without their sensor"
+[ "$(q "$DB" 'SELECT DISTINCT sensor FROM captures')" = "$(hostname)" ] ||
+	fail "sensor is not the host name: $(q "$DB" 'SELECT DISTINCT sensor FROM captures')"
+touch "$touched"
+run_tlsdiag "$TMP/o4" "$TMP/e4" -q --json --sensor span-7 --db "$DB" "$D"
+[ "$(q "$DB" "SELECT sensor FROM captures WHERE path = '$touched'")" = span-7 ] ||
+	fail "--sensor span-7 not stored: $(q "$DB" "SELECT sensor FROM captures WHERE path = '$touched'")"
+
+# ---- a version 1 database is migrated, its rows kept ------------------------
+M=$TMP/v1.db
+cp "$DB" "$M"
+q "$M" "DROP TABLE work" >/dev/null
+q "$M" "ALTER TABLE captures DROP COLUMN fingerprint" >/dev/null
+q "$M" "ALTER TABLE captures DROP COLUMN sensor" >/dev/null
+q "$M" "ALTER TABLE sessions DROP COLUMN transport" >/dev/null
+q "$M" "ALTER TABLE sessions DROP COLUMN established" >/dev/null
+q "$M" "ALTER TABLE sessions DROP COLUMN outcome" >/dev/null
+q "$M" "PRAGMA user_version = 1" >/dev/null
+run_tlsdiag "$TMP/o" "$TMP/e" db "$M" stats
+[ "$rc" -eq 2 ] && grep -q "schema 1 is older" "$TMP/e" || fail "db on a version 1 file: $rc $(cat "$TMP/e")"
+run_tlsdiag "$TMP/o" "$TMP/e" -q --json --db "$M" "$D"
+[ "$(q "$M" 'PRAGMA user_version')" = 3 ] || fail "version 1 not migrated to 3"
+[ "$(q "$M" "SELECT count(*) FROM sessions WHERE transport <> 'tcp'")" = 0 ] ||
+	fail "version 1 sessions migrated with a transport other than tcp"
+[ "$(q "$M" 'SELECT count(*) FROM captures')" -eq "$nfiles" ] || fail "migration lost captures"
+[ "$(q "$M" "SELECT count(*) FROM work WHERE state = 'done'")" -eq "$nfiles" ] ||
+	fail "after migration: work table not filled"
+q "$M" "PRAGMA user_version = 99" >/dev/null
+run_tlsdiag "$TMP/o" "$TMP/e" db "$M" stats
+[ "$rc" -eq 2 ] && grep -q "newer tlsdiag" "$TMP/e" || fail "db on a newer schema: $rc $(cat "$TMP/e")"
 
 # ---- db subcommands against the database ------------------------------------
 run_tlsdiag "$TMP/st" "$TMP/e" db "$DB" stats
@@ -173,6 +238,23 @@ want=$(q "$DB" "SELECT sha256 FROM certificates c WHERE parse_ok = 1 AND not_aft
 [ "$got" = "$want" ] || fail "db expiring 0: listed [$got], database has [$want]"
 grep -c EXPIRED "$TMP/ex0" >/dev/null || [ -z "$want" ] || fail "db expiring 0: expired ones not flagged"
 
+# One row per certificate; -v adds where it was seen.
+want=$(q "$DB" "SELECT sha256 FROM certificates c WHERE parse_ok = 1
+	AND not_after <= strftime('%s','now') + 36500 * 86400
+	AND EXISTS (SELECT 1 FROM chain_certs cc WHERE cc.cert_id = c.id)" | sort | tr '\n' ' ')
+[ "$(grep -cE '\b[0-9a-f]{64}\b' "$TMP/ex")" -eq "$(echo "$want" | wc -w)" ] ||
+	fail "db expiring: not one row per certificate"
+run_tlsdiag "$TMP/exv" "$TMP/e" db "$DB" expiring -v 36500
+[ "$(grep -c '^    seen at ' "$TMP/exv")" -eq "$(echo "$want" | wc -w)" ] ||
+	fail "db expiring -v: not one 'seen at' line per certificate"
+! grep -q 'seen at' "$TMP/ex" || fail "db expiring without -v lists endpoints"
+sha1=$(echo "$want" | cut -d' ' -f1)
+neps=$(q "$DB" "SELECT count(DISTINCT CASE cc.side WHEN 'server' THEN s.server_ip || ':' || s.server_port
+	ELSE s.client_ip || ':' || s.client_port END) FROM chain_certs cc JOIN sessions s ON s.id = cc.session_id
+	JOIN certificates c ON c.id = cc.cert_id WHERE c.sha256 = '$sha1'")
+grep "$sha1" "$TMP/ex" | awk -v n="$neps" '$5 != n { exit 1 }' ||
+	fail "db expiring: endpoint count of $sha1 is not $neps: $(grep "$sha1" "$TMP/ex")"
+
 run_tlsdiag "$TMP/fl" "$TMP/e" db "$DB" failing
 [ "$rc" -eq 0 ] || fail "db failing: exit status $rc"
 got=$(grep -E '^[^ ].* failed of ' "$TMP/fl" | awk '{print $1, $2}' | sort | tr '\n' ' ')
@@ -181,6 +263,19 @@ want=$(q "$DB" "SELECT server_ip || ':' || server_port || ' ' || count(*) FROM s
 [ "$got" = "$want" ] || fail "db failing: listed [$got], database has [$want]"
 if [ -n "$want" ]; then
 	grep -q 'latest finding: ' "$TMP/fl" || fail "db failing: no latest finding"
+fi
+
+[ "$(grep -cE '^[^ ].* failed of ' "$TMP/fl")" -eq "$(($(echo "$want" | wc -w) / 2))" ] ||
+	[ -z "$want" ] || fail "db failing: an endpoint listed more than once"
+# Each endpoint's findings: every finding of its failed sessions, once.
+ep=$(q "$DB" "SELECT server_ip || '|' || server_port FROM sessions WHERE verdict = 'failed'
+	GROUP BY server_ip, server_port ORDER BY count(*) DESC, server_ip LIMIT 1")
+if [ -n "$ep" ]; then
+	fwant=$(q "$DB" "SELECT DISTINCT x.finding FROM findings x JOIN sessions s ON s.id = x.session_id
+		WHERE s.verdict = 'failed' AND s.server_ip = '${ep%|*}' AND s.server_port = ${ep#*|}" | sort | tr '\n' ' ')
+	fgot=$(grep -A1 "^${ep%|*}:${ep#*|} " "$TMP/fl" | sed -n 's/^    findings: //p' |
+		tr ',' '\n' | sed 's/^ *//; s/ (.*//' | sort | tr '\n' ' ')
+	[ "$fgot" = "$fwant" ] || fail "db failing: findings of ${ep%|*}:${ep#*|}: [$fgot], database has [$fwant]"
 fi
 
 sha=$(q "$DB" "SELECT sha256 FROM certificates c ORDER BY
@@ -203,11 +298,52 @@ if [ -n "$cn" ]; then
 	want=$(q "$DB" "SELECT count(*) FROM certificates WHERE subject LIKE '%$cn%'")
 	[ "$n_match" -eq "$want" ] || fail "db where '$cn': $n_match certificates, database has $want"
 fi
+# An endpoint: IP:PORT and IP alone.
+sep=$(q "$DB" "SELECT s.server_ip || '|' || s.server_port FROM chain_certs cc JOIN sessions s
+	ON s.id = cc.session_id WHERE cc.side = 'server' ORDER BY s.server_ip, s.server_port LIMIT 1")
+sip=${sep%|*}
+sport=${sep#*|}
+run_tlsdiag "$TMP/wh" "$TMP/e" db "$DB" where "$sip:$sport"
+[ "$rc" -eq 0 ] || fail "db where $sip:$sport: exit status $rc"
+got=$(grep -E '^[0-9a-f]{64}$' "$TMP/wh" | sort | tr '\n' ' ')
+want=$(q "$DB" "SELECT DISTINCT c.sha256 FROM certificates c JOIN chain_certs cc ON cc.cert_id = c.id
+	JOIN sessions s ON s.id = cc.session_id WHERE (cc.side = 'server' AND s.server_ip = '$sip'
+	AND s.server_port = $sport) OR (cc.side = 'client' AND s.client_ip = '$sip' AND s.client_port = $sport)" |
+	sort | tr '\n' ' ')
+[ -n "$want" ] && [ "$got" = "$want" ] || fail "db where $sip:$sport: [$got], database has [$want]"
+run_tlsdiag "$TMP/wh" "$TMP/e" db "$DB" where "$sip"
+got=$(grep -E '^[0-9a-f]{64}$' "$TMP/wh" | sort | tr '\n' ' ')
+want=$(q "$DB" "SELECT DISTINCT c.sha256 FROM certificates c JOIN chain_certs cc ON cc.cert_id = c.id
+	JOIN sessions s ON s.id = cc.session_id WHERE (cc.side = 'server' AND s.server_ip = '$sip')
+	OR (cc.side = 'client' AND s.client_ip = '$sip')" | sort | tr '\n' ' ')
+[ "$got" = "$want" ] || fail "db where $sip: [$got], database has [$want]"
+run_tlsdiag "$TMP/wh" "$TMP/e" db "$DB" where "192.0.2.99:1"
+[ "$rc" -eq 1 ] && grep -q "no certificate was presented by" "$TMP/wh" ||
+	fail "db where (an endpoint never seen): $rc $(cat "$TMP/wh")"
+
 run_tlsdiag "$TMP/wh" "$TMP/e" db "$DB" where "no such certificate anywhere"
 [ "$rc" -eq 1 ] || fail "db where (no match): exit status $rc, expected 1"
 
+# `db report`: the summary of a run over everything stored, from the
+# database alone (the same as the run's own, trust store lint aside).
+M2=$TMP/rep.db
+run_tlsdiag "$TMP/run" "$TMP/e" --report --db "$M2" "$D"
+run_tlsdiag "$TMP/rep" "$TMP/e" db "$M2" report --html "$TMP/rep.html"
+[ "$rc" -le 1 ] || fail "db report: exit status $rc: $(cat "$TMP/e")"
+# (the time "as of" aside: the runs are seconds apart)
+sed -n '/Summary/,$p' "$TMP/run" | sed 's/ as of [0-9TZ:-]*//' >"$TMP/run.sum"
+sed -i 's/ as of [0-9TZ:-]*//' "$TMP/rep"
+cmp -s "$TMP/run.sum" "$TMP/rep" || fail "db report differs from the run's summary:$(diff "$TMP/run.sum" "$TMP/rep" | head)"
+grep -q '</html>' "$TMP/rep.html" || fail "db report --html: no page"
+# A second run over the stored captures: the same summary, not "Files: 0".
+run_tlsdiag "$TMP/run2" "$TMP/e" --report --db "$M2" "$D"
+sed -n '/Summary/,$p' "$TMP/run2" | sed 's/ as of [0-9TZ:-]*//' >"$TMP/run2.sum"
+cmp -s "$TMP/run2.sum" "$TMP/run.sum" ||
+	fail "a run over stored captures: its summary differs:$(diff "$TMP/run.sum" "$TMP/run2.sum" | head)"
+
 # usage errors
-for args in "bogus" "expiring abc" "expiring -3" "expiring 5 6" "where" "failing extra" ""; do
+for args in "bogus" "report extra" "report --html" "expiring abc" "expiring -3" "expiring 5 6" "expiring -v 5 6" "where" \
+	"failing extra" ""; do
 	# shellcheck disable=SC2086
 	run_tlsdiag "$TMP/o" "$TMP/e" db "$DB" $args
 	[ "$rc" -eq 2 ] || fail "db DB $args: exit status $rc, expected 2"
@@ -232,11 +368,14 @@ c = sqlite3.connect(sys.argv[1])
 c.execute("ALTER TABLE sessions DROP COLUMN established")
 c.execute("ALTER TABLE sessions DROP COLUMN outcome")
 c.execute("ALTER TABLE sessions DROP COLUMN transport")
+c.execute("DROP TABLE work")
+c.execute("ALTER TABLE captures DROP COLUMN fingerprint")
+c.execute("ALTER TABLE captures DROP COLUMN sensor")
 c.execute("PRAGMA user_version = 1")
 c.commit()' "$OLD" || fail "cannot make a schema 1 database"
 run_tlsdiag /dev/null "$TMP/eo" -q --report --db "$OLD" "$top_srcdir/samples/rsa-8192-5061.pcap"
 [ "$rc" -le 1 ] || fail "schema 1 database: exit status $rc: $(head -2 "$TMP/eo")"
-[ "$(q "$OLD" 'PRAGMA user_version')" = 2 ] || fail "schema 1 database not brought up to 2"
+[ "$(q "$OLD" 'PRAGMA user_version')" = 3 ] || fail "schema 1 database not brought up to 3"
 [ "$(q "$OLD" "SELECT count(*) FROM sessions")" = 2 ] || fail "schema 1 database: rows lost"
 [ "$(q "$OLD" "SELECT verdict, established, outcome FROM sessions WHERE server_port = 5061")" = "at_risk|1|completed" ] ||
 	fail "schema 1 database: the new session has no outcome"

@@ -13,6 +13,12 @@
 #    unknown field, with a finding without `basis`, without `established`,
 #    with outcome "failed", or with schema_version 1 each fail; so do a
 #    summary without `files` or without `at_risk` and a line of type "x".
+#  - The log pipeline fields (schema_version 2): a timestamp without its
+#    fraction, a Community ID that is not "1:" and 28 base64 characters,
+#    a JA3S in capitals, a JA4S of another form, a session without
+#    community_id and a summary without timestamp each fail; the
+#    summary's and the session's shapes resolve on their own
+#    (#summary, #session) and do not accept each other.
 #
 # Needs Debian's python3-jsonschema (always /usr/bin/python3).
 
@@ -137,15 +143,19 @@ finding = {
     "field": "alert", "frame": 6,
 }
 session = {
-    "type": "session", "schema_version": 2, "file": "zone.pcap", "session": 1,
+    "type": "session", "schema_version": 2, "timestamp": "2026-11-23T04:05:06.123456Z",
+    "file": "zone.pcap", "session": 1,
     "flow": {"client": {"ip": "10.48.80.47", "port": 51234},
              "server": {"ip": "10.48.36.101", "port": 7001}},
+    "community_id": "1:LQU9qZlK+B5F3KDmev6m5PMibrg=",
     "transport": "tcp", "dtls": None,
     "start": "2026-11-23T04:05:06.123456Z", "end": "2026-11-23T04:05:06.223456Z",
     "first_frame": 1, "last_frame": 9, "service": "Expressway traversal zone",
     "starttls": None,
     "tls": {"version": "TLS 1.2", "sni": None, "alpn": [], "alpn_selected": None,
-            "cipher": "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "ja3": "f" * 32, "ja4": None},
+            "cipher": "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "ja3": "f" * 32, "ja4": None,
+            "ja3s": "098e26e2609212ac1bfac552fbe04127", "ja3s_full": "771,49199,65281-0-11-35-23",
+            "ja4s": "t120400_c030_4e8089b08790"},
     "tls13_certs_hidden": False, "server_chain": [cert], "client_chain": [],
     "server_chain_check": None, "client_chain_check": None,
     "client_cert_requested": False, "acceptable_cas": [], "expected_name": None,
@@ -155,11 +165,13 @@ session = {
     "findings": [finding], "verdict": "failed", "established": False,
     "outcome": "rejected_by_client", "outcome_basis": "alert",
     "outcome_text": "Rejected by Expressway-C: fatal unknown_ca (48) in frame 6.",
+    "decryption": "none",
     "headline": "C rejected E",
     "judged_at": "2026-11-23T04:05:06Z", "notes": [],
 }
 summary = {
-    "type": "summary", "schema_version": 2, "now": "2026-11-23T04:05:06Z",
+    "type": "summary", "schema_version": 2, "timestamp": "2026-11-23T04:05:06.000000Z",
+    "now": "2026-11-23T04:05:06Z",
     "expiring_days": 30, "files": {"total": 1, "ok": 1, "partial": 0, "failed": []},
     "sessions": {"total": 1, "ok": 0, "warning": 0, "failed": 1, "at_risk": 0, "incomplete": 0},
     "findings": {"unknown_ca": 1}, "certificates": [], "certificates_limit": 10000,
@@ -188,6 +200,24 @@ s = copy.deepcopy(session); del s["established"]; expect(False, "session without
 s = copy.deepcopy(session); s["outcome"] = "failed"; expect(False, "outcome 'failed'", s)
 s = copy.deepcopy(session); s["outcome_basis"] = "guessed"; expect(False, "outcome_basis 'guessed'", s)
 s = copy.deepcopy(summary); del s["sessions"]["at_risk"]; expect(False, "summary without at_risk", s)
+s = copy.deepcopy(session); s["timestamp"] = "2026-11-23T04:05:06Z"; expect(False, "timestamp without fraction", s)
+s = copy.deepcopy(session); del s["community_id"]; expect(False, "session without community_id", s)
+s = copy.deepcopy(session); s["community_id"] = "LQU9qZlK+B5F3KDmev6m5PMibrg="; expect(False, "community_id without 1:", s)
+s = copy.deepcopy(session); s["community_id"] = "1:LQU9qZlK"; expect(False, "community_id cut short", s)
+s = copy.deepcopy(session); s["tls"]["ja3s"] = "098E26E2609212AC1BFAC552FBE04127"; expect(False, "ja3s in capitals", s)
+s = copy.deepcopy(session); s["tls"]["ja3s_full"] = "771;49199"; expect(False, "ja3s_full of another form", s)
+s = copy.deepcopy(session); s["tls"]["ja4s"] = "t120400_c030"; expect(False, "ja4s without its hash", s)
+s = copy.deepcopy(session); s["tls"]["ja3s"] = s["tls"]["ja3s_full"] = s["tls"]["ja4s"] = None; s["timestamp"] = None; s["community_id"] = None
+expect(True, "session without ServerHello, time or addresses", s)
+s = copy.deepcopy(summary); del s["timestamp"]; expect(False, "summary without timestamp", s)
+# Each shape on its own, as a log pipeline validates the lines it routed.
+for anchor, ok, bad in (("#session", session, summary), ("#summary", summary, session)):
+    _, sub = v.resolver.resolve(anchor)
+    w = jsonschema.validators.validator_for(schema)(sub, resolver=v.resolver)
+    if list(w.iter_errors(ok)):
+        print("%s rejects a valid %s" % (anchor, ok["type"])); problems += 1
+    if not list(w.iter_errors(bad)):
+        print("%s accepts a %s" % (anchor, bad["type"])); problems += 1
 s = copy.deepcopy(session); s["start"] = "2026-11-23 04:05:06"; expect(False, "start not ISO", s)
 s = copy.deepcopy(session); s["server_chain"][0]["sha256"] = "AB:CD"; expect(False, "sha256 with colons", s)
 s = copy.deepcopy(session); del s["server_chain"][0]["key"]; expect(False, "certificate without key", s)

@@ -84,6 +84,27 @@ wait_for() {
 	done
 	return 1
 }
+# until COND [TENTHS]: until the shell condition COND holds on a fresh
+# capture of the screen in $TMP/screen (default 10 s): for states a single
+# regex cannot tell apart from the screen before the key (a resize that
+# keeps the same words, a prompt that echoes what is searched for). Never a
+# fixed sleep: on a loaded machine the redraw may come late.
+until_screen() {
+	_n=${2:-100}
+	while [ "$_n" -gt 0 ]; do
+		screen >"$TMP/screen" 2>/dev/null
+		eval "$1" && return 0
+		sleep 0.1
+		_n=$((_n - 1))
+	done
+	return 1
+}
+# Is the screen $1 rows, with the status line (regex $2) on the last one
+# and no line wider than $3?
+drawn_at() {
+	[ "$(wc -l <"$TMP/screen")" -eq "$1" ] && sed -n "${1}p" "$TMP/screen" | grep -q -e "$2" &&
+		narrower "$TMP/screen" "$3"
+}
 # expect REGEX WHAT: wait for it, or FAIL showing the screen.
 expect() {
 	if wait_for "$1"; then
@@ -308,9 +329,9 @@ keys /
 expect 'Search:' "search prompt"
 typetext "ServerHelloDone"
 keys Enter
-sleep 0.2
-screen >"$TMP/screen"
-grep -q 'ServerHelloDone' "$TMP/screen" || fail "search did not bring ServerHelloDone on screen"
+# The prompt echoes the word: wait until it is gone, then look.
+until_screen '! grep -q "Search:" "$TMP/screen" && grep -q ServerHelloDone "$TMP/screen"' ||
+	fail "search did not bring ServerHelloDone on screen"
 keys n
 expect 'only this line matches\|wrapped around' "n repeats the search"
 keys / 
@@ -339,6 +360,8 @@ tty_sane "after q"
 ALL=$(ls samples/*.pcap | tr '\n' ' ')
 start "LANG=C.UTF-8 '$TLSDIAG' --tui $OPTS $ALL"
 if expect 'sessions: ' "multi-file list"; then
+	# The status line is drawn last: once it is there, so is the body.
+	until_screen 'drawn_at 30 "q quit" 100'
 	total=$(sed -n 2p "$TMP/screen" | sed 's/^ *\([0-9]*\) sessions.*/\1/')
 	first_ok=$(sed -n '4,$p' "$TMP/screen" | grep -n '^ *OK ' | head -1 | cut -d: -f1)
 	last_failed=$(sed -n '4,$p' "$TMP/screen" | grep -n '^ *FAILED ' | tail -1 | cut -d: -f1)
@@ -351,6 +374,7 @@ expect 'Filter' "filter prompt"
 typetext "port:2445"
 keys Enter
 expect 'filter: port:2445' "filter applied"
+expect 'sessions match' "filter applied (status line: the body is drawn)"
 rows=$(sed -n '4,29p' "$TMP/screen" | grep -c '[0-9]:[0-9]')
 bad=$(sed -n '4,29p' "$TMP/screen" | grep '[0-9]:[0-9]' | grep -vc ':2445')
 [ "$rows" -ge 1 ] && [ "$bad" -eq 0 ] || fail "port:2445 filter shows $rows rows, $bad not on 2445"
@@ -397,24 +421,22 @@ expect 'sort: verdict' "sort cycles back to verdict"
 
 # ---------------------------------------------------------------- 4. resize
 tm resize-window -t tui -x 80 -y 24
-sleep 0.3
-if expect 'q quit' "redraw at 80x24"; then
-	[ "$(wc -l <"$TMP/screen")" -eq 24 ] || fail "screen is not 24 rows after resize"
-	row 24 | grep -q 'q quit' || fail "status line not on the last row at 80x24"
-	row 1 | grep -q '^ tlsdiag' || fail "title not on the first row at 80x24"
-	narrower "$TMP/screen" 80 || fail "a line is wider than 80 columns"
-fi
+# The same words were on screen before: wait for the 80x24 layout itself.
+until_screen 'drawn_at 24 "q quit" 80 && row 1 | grep -q "^ tlsdiag"'
+[ "$(wc -l <"$TMP/screen")" -eq 24 ] || fail "screen is not 24 rows after resize"
+row 24 | grep -q 'q quit' || fail "status line not on the last row at 80x24"
+row 1 | grep -q '^ tlsdiag' || fail "title not on the first row at 80x24"
+narrower "$TMP/screen" 80 || fail "a line is wider than 80 columns"
 tm resize-window -t tui -x 30 -y 8
 expect 'window too small' "too small a window"
 tm resize-window -t tui -x 100 -y 30
 expect 'sort: verdict' "redraw back at 100x30"
-row 30 | grep -q 'q quit' || fail "status line not on row 30 after growing again"
+until_screen 'drawn_at 30 "q quit" 100' || fail "status line not on row 30 after growing again"
 keys Enter
 expect '^ Session ' "open a session after resizes"
 tm resize-window -t tui -x 80 -y 24
-sleep 0.3
-expect 'q back' "session view redrawn at 80x24"
-narrower "$TMP/screen" 80 || fail "session view wider than 80 after resize"
+until_screen 'drawn_at 24 "q back" 80' ||
+	fail "session view not redrawn at 80x24 (status on row 24, nothing wider than 80)"
 keys Q
 expect 'TUI-EXIT=0' "Q quits from a session"
 tty_sane "after Q"
@@ -486,6 +508,16 @@ COLUMNS=100 LINES=30 LANG=C.UTF-8 "$TLSDIAG" --tui $OPTS "$SAMPLE" \
 	--script '<Enter><Resize=60x20>' --dump-screen "$TMP/dump2.txt" >/dev/null 2>&1
 [ "$(wc -l <"$TMP/dump2.txt")" -eq 20 ] || fail "<Resize=60x20> did not give a 20-row screen"
 narrower "$TMP/dump2.txt" 60 || fail "<Resize=60x20>: wider than 60"
+# The session's details: JA3S and the Community ID, as the JSON has them.
+COLUMNS=100 LINES=120 LANG=C.UTF-8 "$TLSDIAG" --tui "$SAMPLE" --script '\n' \
+	--dump-screen "$TMP/ids.txt" >/dev/null 2>&1
+"$TLSDIAG" --json -q "$SAMPLE" >"$TMP/ids.json" 2>/dev/null
+for k in ja3s community_id; do
+	label=$([ $k = ja3s ] && echo "JA3S          " || echo "Community ID  ")
+	v=$(sed -n "s/^  $label \([^ ]*\)\$/\1/p" "$TMP/ids.txt")
+	[ -n "$v" ] || fail "session details: no $k line"
+	[ -n "$v" ] && ! grep -qF "\"$k\":\"$v\"" "$TMP/ids.json" && fail "session details: $k $v, not the JSON's"
+done
 "$TLSDIAG" --tui "$SAMPLE" --script '<Bogus>' --dump-screen "$TMP/x" >/dev/null 2>&1
 [ $? -eq 2 ] || fail "an unknown <key> in --script is not a usage error"
 

@@ -17,6 +17,9 @@
 #    5061; a name the client did not check): at_risk, established, headline
 #    "completed, but it is at risk"; the exit status is still 1.
 #  - Rejections read in clear: failed, rejected_by_client/server, alert.
+#  - Key-log decryption status (decrypted, no_keys, wrong_key, none) in the
+#    JSON, the text report, the HTML page and the TUI; decrypted ladder
+#    entries marked.
 
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/e2e/lib.sh"
 need_tlsdiag
@@ -121,10 +124,55 @@ print(*db.execute("SELECT verdict, established, outcome FROM sessions").fetchone
 	[ "$got" = "$want" ] || fail "$name: inventory row '$got', expected '$want'"
 done
 
+# ---- key-log decryption: one status, in every view -------------------------
+# decrypted (its own key log), no_keys (another session's), wrong_key (its
+# client random with altered secrets), none (no key log): JSON `decryption`,
+# the text report's and the TUI's "Keys:" line, the HTML page's "key log";
+# decrypted ladder entries are marked "(decrypted)".
+cap=$K/tls13-mtls.pcap
+awk '/^#/ || NF != 3 { print; next } { s = $3; c = substr(s, 1, 1); $3 = (c == "0" ? "1" : "0") substr(s, 2); print }' \
+	"$K/tls13-mtls.keys" >"$TMP/wrong.keys"
+for c in "--keylog $K/tls13-mtls.keys|decrypted|decrypted with the key log: " \
+	"--keylog $K/tls13-no-client-cert.keys|no_keys|not decrypted: the key log has no secrets" \
+	"--keylog $TMP/wrong.keys|wrong_key|not decrypted: the key log's secrets are wrong" \
+	"|none|"; do
+	opts=${c%%|*}
+	rest=${c#*|}
+	key=${rest%%|*}
+	words=${rest#*|}
+	# shellcheck disable=SC2086
+	run_tlsdiag "$TMP/d.json" "$TMP/d.err" --json $opts "$cap"
+	grep -q "\"decryption\":\"$key\"" "$TMP/d.json" || fail "$key: JSON decryption is not '$key'"
+	# shellcheck disable=SC2086
+	run_tlsdiag "$TMP/d.txt" "$TMP/d.err" --report $opts "$cap"
+	rm -f "$TMP/d.html"
+	# shellcheck disable=SC2086
+	run_tlsdiag /dev/null "$TMP/d.err" --report --html "$TMP/d.html" $opts "$cap"
+	# shellcheck disable=SC2086
+	COLUMNS=120 LINES=40 run_tlsdiag /dev/null "$TMP/d.err" --tui --script '\n' \
+		--dump-screen "$TMP/d.screen" $opts "$cap"
+	if [ -z "$words" ]; then
+		grep -q '^  Keys: ' "$TMP/d.txt" && fail "none: the text report has a Keys line"
+		grep -q '<dt>key log</dt>' "$TMP/d.html" && fail "none: the HTML page has a key log row"
+		continue
+	fi
+	grep -qF "  Keys:     $words" "$TMP/d.txt" || fail "$key: text report: no 'Keys:     $words'"
+	grep -qF "<dt>key log</dt><dd>$(echo "$words" | sed "s/'/\&#39;/g")" "$TMP/d.html" ||
+		fail "$key: HTML page: no key log '$words'"
+	grep -qF "Keys: $words" "$TMP/d.screen" || fail "$key: TUI session: no 'Keys: $words'"
+	if [ "$key" = decrypted ]; then
+		grep -q 'Both Finished\|both Finished messages verified' "$TMP/d.txt" ||
+			fail "decrypted: the Finished messages are not said to be verified"
+		grep -q '(decrypted)' "$TMP/d.screen" || fail "decrypted: no ladder entry marked (decrypted) in the TUI"
+		grep -q '(decrypted)' "$TMP/d.html" || fail "decrypted: no ladder entry marked (decrypted) on the page"
+	fi
+done
+
 # ---- the ladder: the same rows in the TUI and on the HTML page ---------------
 # (rules/ladder.c words them once; item 4.) The inferred alert is marked.
 cap=$T/tls13-mtls-rejected.pcap
-run_tlsdiag /dev/null "$TMP/v.err" --tui --script '\n<End>' --dump-screen "$TMP/l.screen" "$cap"
+# A screen tall enough for the whole ladder above the session's details.
+LINES=60 run_tlsdiag /dev/null "$TMP/v.err" --tui --script '\n<End>' --dump-screen "$TMP/l.screen" "$cap"
 rm -f "$TMP/l.html"
 run_tlsdiag /dev/null "$TMP/v.err" --report --html "$TMP/l.html" "$cap"
 for label in 'Encrypted record (19 bytes): probably an alert' 'Encrypted handshake messages' \

@@ -72,8 +72,43 @@ static void test_bytes(void)
 	dbuf_free(&b);
 }
 
+/* RFC 4648 §10's test vectors, and the ceiling: all or nothing. */
+static void test_base64(void)
+{
+	static const char *const vec[][2] = {
+		{ "", "" },
+		{ "f", "Zg==" },
+		{ "fo", "Zm8=" },
+		{ "foo", "Zm9v" },
+		{ "foob", "Zm9vYg==" },
+		{ "fooba", "Zm9vYmE=" },
+		{ "foobar", "Zm9vYmFy" },
+	};
+	static const uint8_t hi[] = { 0xfb, 0xff, 0xbf };
+	struct dbuf b;
+
+	for (size_t i = 0; i < sizeof vec / sizeof vec[0]; i++) {
+		dbuf_init(&b, 64);
+		CHECK_EQ_INT(dbuf_add_base64(&b, vec[i][0], strlen(vec[i][0])), 0);
+		CHECK_EQ_STR(dbuf_str(&b), vec[i][1]);
+		dbuf_free(&b);
+	}
+	dbuf_init(&b, 64);
+	CHECK_EQ_INT(dbuf_add_base64(&b, hi, sizeof hi), 0); /* the last two letters */
+	CHECK_EQ_STR(dbuf_str(&b), "+/+/");
+	dbuf_free(&b);
+	dbuf_init(&b, 10);
+	CHECK_EQ_INT(dbuf_addstr(&b, "x:"), 0);
+	CHECK_EQ_INT(dbuf_add_base64(&b, "foobar", 6), 0); /* 2 + 8 = 10 */
+	CHECK_EQ_STR(dbuf_str(&b), "x:Zm9vYmFy");
+	CHECK_EQ_INT(dbuf_add_base64(&b, "f", 1), -1);
+	CHECK_EQ_STR(dbuf_str(&b), "x:Zm9vYmFy");
+	dbuf_free(&b);
+}
+
 int main(void)
 {
+	test_base64();
 	test_text();
 	test_ceiling();
 	test_bytes();

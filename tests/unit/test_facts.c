@@ -32,7 +32,7 @@ static void test_validity(void)
 	struct cert_validity v;
 
 	memset(&c, 0, sizeof c);
-	c.parse_ok = 1;
+	c.parse_ok = 1; /* an unparsed certificate has no validity to judge */
 	c.not_before = 1000000;
 	c.not_after = 1000000 + 10 * 86400;
 	v = cert_validity(&c, 1000000 + 86400 + 5);
@@ -51,15 +51,19 @@ static void test_validity(void)
 	c.not_before = c.not_after + 86400;
 	v = cert_validity(&c, c.not_after + 3600);
 	CHECK_EQ_INT(v.state, NOT_YET_VALID);
-	/* A date that does not parse (or a certificate not decoded) is never
-	 * judged: not "expired in 1970". */
+	/* A date that does not parse (value 0): nothing is said, never
+	 * "expired in 1970"; nor for a certificate that did not parse. */
+	c.not_before = 1000000;
+	c.not_after = 0;
 	c.not_after_bad = 1;
-	v = cert_validity(&c, c.not_after + 3 * 86400);
-	CHECK_EQ_INT(v.state, VALIDITY_UNKNOWN);
-	CHECK_EQ_INT(v.days, 0);
+	CHECK_EQ_INT(cert_validity(&c, 1000000 + 86400).state, VALIDITY_UNKNOWN);
 	c.not_after_bad = 0;
+	c.not_before_bad = 1;
+	CHECK_EQ_INT(cert_validity(&c, 1000000 + 86400).state, VALIDITY_UNKNOWN);
+	c.not_before_bad = 0;
+	c.not_after = 2000000;
 	c.parse_ok = 0;
-	CHECK_EQ_INT(cert_validity(&c, 0).state, VALIDITY_UNKNOWN);
+	CHECK_EQ_INT(cert_validity(&c, 1000000 + 86400).state, VALIDITY_UNKNOWN);
 }
 
 static void test_cn(void)

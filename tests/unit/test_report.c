@@ -113,6 +113,16 @@ static void free_cert(struct cert_info *c)
 	free(c);
 }
 
+/* The chain's words (chain_view_rows makes them). */
+static void free_head(struct chain_view *v)
+{
+	for (size_t k = 0; k < v->n_head; k++)
+		free(v->head[k].text);
+	free(v->head);
+	v->head = NULL;
+	v->n_head = 0;
+}
+
 static struct cert_info *certs[5];
 
 static struct session_report *mk_session(uint64_t id)
@@ -197,6 +207,11 @@ static void build(struct analysis *a)
 	r->s->sh.present = 1;
 	r->s->sh.cipher = 0xc030;
 	r->s->sh.alpn = xstrdup("h2");
+	/* rules/ids.c's values (test_ids checks them): the view prints them */
+	snprintf(r->ids.community_id, sizeof r->ids.community_id, "1:LQU9qZlK+B5F3KDmev6m5PMibrg=");
+	snprintf(r->ids.ja3s, sizeof r->ids.ja3s, "098e26e2609212ac1bfac552fbe04127");
+	r->ids.ja3s_full = xstrdup("771,49199,65281-0-11-35-23");
+	snprintf(r->ids.ja4s, sizeof r->ids.ja4s, "t120400_c030_4e8089b08790");
 	set_chain(r, SIDE_SERVER, certs, 2, 11);
 	r->chain[SIDE_SERVER].status[0] = CS_LINKED;
 	r->chain[SIDE_SERVER].status[1] = CS_ISSUER_MISSING;
@@ -290,6 +305,7 @@ static void teardown(struct analysis *a)
 			free(r->chain[side].missing_issuer);
 			free(r->chain[side].ends_at);
 			free(r->chain[side].rows);
+			free_head(&r->chain[side]);
 			memset(&r->chain[side], 0, sizeof r->chain[side]);
 			memset(&s->chain[side], 0, sizeof s->chain[side]);
 		}
@@ -322,6 +338,7 @@ static void teardown(struct analysis *a)
 		for (size_t k = 0; k < r->n_notes; k++)
 			free(r->notes[k]);
 		free(r->notes);
+		session_ids_free(&r->ids);
 		free(r);
 	}
 	for (size_t k = 0; k < a->store_report.nf; k++) {
@@ -481,6 +498,9 @@ static void test_text(const struct analysis *a)
 	o.verbose = 1;
 	out = run_sink(sink_text_new, &o, a, &n);
 	CHECK(has(out, "JA3:      fbe7e189e37a07ee33706f86bc746344"));
+	CHECK(has(out, "JA3S:     098e26e2609212ac1bfac552fbe04127\n"));
+	CHECK(has(out, "JA4S:     t120400_c030_4e8089b08790\n"));
+	CHECK(has(out, "Community ID: 1:LQU9qZlK+B5F3KDmev6m5PMibrg=\n"));
 	CHECK(has(out, "sha256 "));
 	free(out);
 
@@ -552,6 +572,16 @@ static void test_json(const struct analysis *a)
 		goto out;
 	CHECK_EQ_STR(jget_s(s1, "type"), "session");
 	CHECK_EQ_INT(json_integer_value(json_object_get(s1, "schema_version")), 2);
+	CHECK_EQ_STR(jget_s(s1, "timestamp"), "2026-11-23T04:05:06.123456Z");
+	CHECK_EQ_STR(jget_s(s1, "community_id"), "1:LQU9qZlK+B5F3KDmev6m5PMibrg=");
+	CHECK_EQ_STR(jget_s(s1, "tls.ja3s"), "098e26e2609212ac1bfac552fbe04127");
+	CHECK_EQ_STR(jget_s(s1, "tls.ja3s_full"), "771,49199,65281-0-11-35-23");
+	CHECK_EQ_STR(jget_s(s1, "tls.ja4s"), "t120400_c030_4e8089b08790");
+	/* Not computed: null, never "" */
+	CHECK(json_is_null(json_object_get(s2, "community_id")));
+	CHECK(json_is_null(json_object_get(json_object_get(s2, "tls"), "ja3s")));
+	CHECK(json_is_null(json_object_get(json_object_get(s2, "tls"), "ja3s_full")));
+	CHECK(json_is_null(json_object_get(json_object_get(s2, "tls"), "ja4s")));
 	CHECK_EQ_STR(jget_s(s1, "file"), "zone.pcap");
 	CHECK_EQ_STR(jget_s(s1, "flow.client.ip"), "10.48.80.47");
 	CHECK_EQ_INT(json_integer_value(
@@ -630,6 +660,9 @@ static void test_json(const struct analysis *a)
 	CHECK_EQ_INT(json_array_size(json_object_get(s3, "notes")), 1);
 
 	CHECK_EQ_STR(jget_s(sum, "type"), "summary");
+	CHECK_EQ_INT(json_integer_value(json_object_get(sum, "schema_version")), 2);
+	CHECK(jget_s(sum, "timestamp") && strlen(jget_s(sum, "timestamp")) == 27 &&
+	      strcmp(jget_s(sum, "timestamp") + 19, ".000000Z") == 0);
 	CHECK_EQ_INT(json_integer_value(json_object_get(json_object_get(sum, "sessions"), "total")),
 		     3);
 	CHECK_EQ_INT(json_integer_value(
@@ -687,6 +720,7 @@ static void mini_free(struct analysis *a)
 	free(r->chain[SIDE_SERVER].status);
 	free(r->chain[SIDE_SERVER].path);
 	free(r->chain[SIDE_SERVER].rows);
+	free_head(&r->chain[SIDE_SERVER]);
 	free(r->s->chain[SIDE_SERVER].certs);
 	free(r->s->file);
 	free(r->s);

@@ -10,6 +10,7 @@
 #include <jansson.h>
 
 #include "capture/xalloc.h"
+#include "dissect/cert.h"
 #include "tests/unit/t.h"
 #include "ui/text/text.h"
 #include "ui/ui.h"
@@ -271,9 +272,19 @@ static void test_json_quote(void)
 	CHECK_EQ_INT(bad, 0);
 }
 
+/* Key types by name (fmt.c): X25519 and X448 are named, not "unknown". */
+static void test_key_types(void)
+{
+	CHECK_EQ_STR(ui_key_type_str(KEY_X25519), "X25519");
+	CHECK_EQ_STR(ui_key_type_str(KEY_X448), "X448");
+	CHECK_EQ_STR(ui_key_type_str(KEY_RSA), "RSA");
+	CHECK(ui_key_type_str(-1) == NULL);
+}
+
 int main(void)
 {
 	test_json_quote();
+	test_key_types();
 	test_plain();
 	test_escapes();
 	test_invalid_utf8();

@@ -497,6 +497,10 @@ static void session_article(FILE *f, const char *file, const struct session_repo
 		fputs("</dd><dt>outcome</dt><dd>", f);
 		h(f, r->outcome_text);
 	}
+	if (r->decryption_text) {
+		fputs("</dd><dt>key log</dt><dd>", f);
+		h(f, r->decryption_text);
+	}
 	fputs("</dd><dt>started</dt><dd>", f);
 	h(f, tstr_ns(s->start_ts, tb, sizeof(tb)));
 	fputs("</dd>", f);

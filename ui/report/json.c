@@ -548,12 +548,14 @@ static void jsession(struct jstate *j, const char *file, const struct session_re
 	line_begin(o);
 	set(o, "type", json_string("session"));
 	set(o, "schema_version", jint(JSON_SCHEMA_VERSION));
+	set(o, "timestamp", jtime_ns(s->start_ts));
 	set(o, "file", jstr(file ? file : (s->file ? s->file : "-")));
 	set(o, "session", jint((long long)s->id));
 	obj_open(o, "flow");
 	jendpoint(o, "client", &s->client);
 	jendpoint(o, "server", &s->server);
 	obj_close(o);
+	set(o, "community_id", jstr_opt(r->ids.community_id));
 	set(o, "transport", json_string(transport_key(s->transport)));
 	jdtls(o, "dtls", s);
 	set(o, "start", jtime_ns(s->start_ts));
@@ -585,6 +587,9 @@ static void jsession(struct jstate *j, const char *file, const struct session_re
 	}
 	set(o, "ja3", s->ch.present ? jstr_opt(s->ch.ja3) : json_null());
 	set(o, "ja4", s->ch.present ? jstr_opt(s->ch.ja4) : json_null());
+	set(o, "ja3s", jstr_opt(r->ids.ja3s));
+	set(o, "ja3s_full", jstr_opt(r->ids.ja3s_full));
+	set(o, "ja4s", jstr_opt(r->ids.ja4s));
 	obj_close(o);
 
 	set(o, "tls13_certs_hidden", json_boolean(tls_handshake_hidden(s)));
@@ -627,6 +632,7 @@ static void jsession(struct jstate *j, const char *file, const struct session_re
 	set(o, "outcome", json_string(outcome_str(r->outcome)));
 	set(o, "outcome_basis", json_string(outcome_basis_str(r->outcome_basis)));
 	set(o, "outcome_text", jstr(r->outcome_text ? r->outcome_text : ""));
+	set(o, "decryption", json_string(r->decryption ? r->decryption : "none"));
 	set(o, "headline", jstr(r->headline ? r->headline : ""));
 	set(o, "judged_at", r->judged_at ? jtime_s(r->judged_at) : json_null());
 
@@ -704,6 +710,7 @@ static void j_end(void *st, const struct run_summary *sum)
 	line_begin(o);
 	set(o, "type", json_string("summary"));
 	set(o, "schema_version", jint(JSON_SCHEMA_VERSION));
+	set(o, "timestamp", jtime_ns((int64_t)sum->now * 1000000000));
 	set(o, "now", jtime_s(sum->now));
 	set(o, "expiring_days", jint(sum->expiring_days));
 

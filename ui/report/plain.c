@@ -365,6 +365,10 @@ static void session_block(struct tstate *t, const struct session_report *r)
 		fputs("  Outcome:  ", f);
 		text_wrap(f, S(t, r->outcome_text), 12, 12, WRAP_WIDTH);
 	}
+	if (r->decryption_text) {
+		fputs("  Keys:     ", f);
+		text_wrap(f, S(t, r->decryption_text), 12, 12, WRAP_WIDTH);
+	}
 	fprintf(f, "  Started:  %s (frames %llu-%llu)%s\n", ui_when_us(s->start_ts, tb, sizeof tb),
 		(unsigned long long)s->first_frame, (unsigned long long)s->last_frame,
 		s->flow_midstream ? ", capture began mid-connection" : "");
@@ -396,6 +400,13 @@ static void session_block(struct tstate *t, const struct session_report *r)
 		if (t->verbose > 0 && s->ch.ja4[0])
 			fprintf(f, "  JA4:      %s\n", S(t, s->ch.ja4));
 	}
+	/* What Zeek, Suricata and tshark log for the same connection. */
+	if (t->verbose > 0 && r->ids.ja3s[0])
+		fprintf(f, "  JA3S:     %s\n", r->ids.ja3s);
+	if (t->verbose > 0 && r->ids.ja4s[0])
+		fprintf(f, "  JA4S:     %s\n", r->ids.ja4s);
+	if (t->verbose > 0 && r->ids.community_id[0])
+		fprintf(f, "  Community ID: %s\n", r->ids.community_id);
 	if (r->expected_name)
 		fprintf(f, "  Expected name: %s (from %s)\n", S(t, r->expected_name),
 			S(t, r->expected_name_source ? r->expected_name_source : "?"));

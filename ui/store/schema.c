@@ -1,22 +1,23 @@
 /*
- * schema.c - the SQLite inventory's one schema, and opening a database:
- * made when new, checked when it is ours, refused when it is not.
+ * schema.c - the inventory's one schema, for both databases (SQLite and
+ * PostgreSQL: types are backend.h's {tokens}), and opening a database:
+ * made when new, migrated when older, checked when it is ours, refused
+ * when it is not. The version is SQLite's PRAGMA user_version, or the
+ * one row of PostgreSQL's table tlsdiag_schema; MIGRATIONS[i] takes a
+ * database from version i to i + 1, in the transaction that opens it.
  *
- * WAL mode with synchronous=NORMAL keeps committed transactions across
- * a crash of the process (writer.c writes each capture in one).
- *
- * Schema (PRAGMA user_version = 2; an older database is brought up to
- * date when opened, MIGRATIONS below):
+ * Schema (version 3; what came with versions 2 and 3 is marked so):
  *
  *   captures      id, path UNIQUE, size, mtime_ns, sha256, analysed_at,
  *                 status ('ok' | 'partial' | 'bad'), message, format,
- *                 compressed, packets, first_ts_ns, last_ts_ns, n_sessions
+ *                 compressed, packets, first_ts_ns, last_ts_ns, n_sessions,
+ *                 fingerprint (3), sensor (3)
  *   sessions      id, capture_id -> captures, num (1-based in its file),
  *                 client_ip, client_port, server_ip, server_port, sni,
  *                 version, tls13, service, verdict, headline,
  *                 expected_name, start_ns, end_ns, first_frame, last_frame,
- *                 transport ('tcp' | 'udp': TLS or DTLS),
- *                 established (0/1), outcome (outcome_str)
+ *                 transport (2: 'tcp' | 'udp': TLS or DTLS),
+ *                 established (2: 0/1), outcome (2: outcome_str)
  *   certificates  id, sha256 UNIQUE, sha1, subject, issuer, serial,
  *                 not_before, not_after, parse_ok, self_issued, is_ca,
  *                 key_type, key_bits, sig_alg, san_dns, der
@@ -25,6 +26,8 @@
  *   findings      id, session_id -> sessions, finding, severity, sev_rank,
  *                 side, cert_idx, cert_id, basis, field, frame, message,
  *                 advice
+ *   work (3)      path PRIMARY KEY, state ('claimed' | 'done'), claimed_by,
+ *                 lease_until
  */
 #include <errno.h>
 #include <stdio.h>
@@ -39,91 +42,105 @@
 #include "capture/xalloc.h"
 #include "ui/store/store_int.h"
 
-static const char SCHEMA[] =
+/* Version 1: the inventory of captures, sessions, certificates, chains
+ * and findings. */
+static const char SCHEMA_V1[] =
 	"CREATE TABLE captures (\n"
-	"  id INTEGER PRIMARY KEY,\n"
-	"  path TEXT NOT NULL UNIQUE,\n"
-	"  size INTEGER,\n"
-	"  mtime_ns INTEGER,\n"
-	"  sha256 TEXT,\n"
-	"  analysed_at INTEGER NOT NULL,\n"
-	"  status TEXT NOT NULL CHECK (status IN ('ok','partial','bad')),\n"
-	"  message TEXT,\n"
-	"  format TEXT,\n"
-	"  compressed INTEGER,\n"
-	"  packets INTEGER,\n"
-	"  first_ts_ns INTEGER,\n"
-	"  last_ts_ns INTEGER,\n"
-	"  n_sessions INTEGER NOT NULL DEFAULT 0\n"
+	"  id {pk},\n"
+	"  path {text} NOT NULL UNIQUE,\n"
+	"  size {int},\n"
+	"  mtime_ns {int},\n"
+	"  sha256 {text},\n"
+	"  analysed_at {int} NOT NULL,\n"
+	"  status {text} NOT NULL CHECK (status IN ('ok','partial','bad')),\n"
+	"  message {text},\n"
+	"  format {text},\n"
+	"  compressed {int},\n"
+	"  packets {int},\n"
+	"  first_ts_ns {int},\n"
+	"  last_ts_ns {int},\n"
+	"  n_sessions {int} NOT NULL DEFAULT 0\n"
 	");\n"
 	"CREATE TABLE sessions (\n"
-	"  id INTEGER PRIMARY KEY,\n"
-	"  capture_id INTEGER NOT NULL REFERENCES captures(id) ON DELETE CASCADE,\n"
-	"  num INTEGER NOT NULL,\n"
-	"  client_ip TEXT, client_port INTEGER,\n"
-	"  server_ip TEXT, server_port INTEGER,\n"
-	"  sni TEXT,\n"
-	"  version TEXT,\n"
-	"  tls13 INTEGER,\n"
-	"  service TEXT,\n"
-	"  verdict TEXT NOT NULL,\n"
-	"  headline TEXT,\n"
-	"  expected_name TEXT,\n"
-	"  start_ns INTEGER, end_ns INTEGER,\n"
-	"  first_frame INTEGER, last_frame INTEGER,\n"
-	"  transport TEXT NOT NULL DEFAULT 'tcp',\n"
-	"  established INTEGER, outcome TEXT\n"
+	"  id {pk},\n"
+	"  capture_id {int} NOT NULL REFERENCES captures(id) ON DELETE CASCADE,\n"
+	"  num {int} NOT NULL,\n"
+	"  client_ip {text}, client_port {int},\n"
+	"  server_ip {text}, server_port {int},\n"
+	"  sni {text},\n"
+	"  version {text},\n"
+	"  tls13 {int},\n"
+	"  service {text},\n"
+	"  verdict {text} NOT NULL,\n"
+	"  headline {text},\n"
+	"  expected_name {text},\n"
+	"  start_ns {int}, end_ns {int},\n"
+	"  first_frame {int}, last_frame {int}\n"
 	");\n"
 	"CREATE INDEX sessions_capture ON sessions(capture_id);\n"
 	"CREATE INDEX sessions_server ON sessions(server_ip, server_port);\n"
 	"CREATE TABLE certificates (\n"
-	"  id INTEGER PRIMARY KEY,\n"
-	"  sha256 TEXT NOT NULL UNIQUE,\n"
-	"  sha1 TEXT,\n"
-	"  subject TEXT, issuer TEXT, serial TEXT,\n"
-	"  not_before INTEGER, not_after INTEGER,\n"
-	"  parse_ok INTEGER NOT NULL,\n"
-	"  self_issued INTEGER, is_ca INTEGER,\n"
-	"  key_type TEXT, key_bits INTEGER, sig_alg TEXT,\n"
-	"  san_dns TEXT,\n"
-	"  der BLOB NOT NULL\n"
+	"  id {pk},\n"
+	"  sha256 {text} NOT NULL UNIQUE,\n"
+	"  sha1 {text},\n"
+	"  subject {text}, issuer {text}, serial {text},\n"
+	"  not_before {int}, not_after {int},\n"
+	"  parse_ok {int} NOT NULL,\n"
+	"  self_issued {int}, is_ca {int},\n"
+	"  key_type {text}, key_bits {int}, sig_alg {text},\n"
+	"  san_dns {text},\n"
+	"  der {blob} NOT NULL\n"
 	");\n"
 	"CREATE INDEX certificates_not_after ON certificates(not_after);\n"
 	"CREATE TABLE chain_certs (\n"
-	"  session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,\n"
-	"  side TEXT NOT NULL CHECK (side IN ('client','server')),\n"
-	"  idx INTEGER NOT NULL,\n"
-	"  cert_id INTEGER NOT NULL REFERENCES certificates(id),\n"
-	"  status TEXT,\n"
+	"  session_id {int} NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,\n"
+	"  side {text} NOT NULL CHECK (side IN ('client','server')),\n"
+	"  idx {int} NOT NULL,\n"
+	"  cert_id {int} NOT NULL REFERENCES certificates(id),\n"
+	"  status {text},\n"
 	"  PRIMARY KEY (session_id, side, idx)\n"
 	");\n"
 	"CREATE INDEX chain_certs_cert ON chain_certs(cert_id);\n"
 	"CREATE TABLE findings (\n"
-	"  id INTEGER PRIMARY KEY,\n"
-	"  session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,\n"
-	"  finding TEXT NOT NULL,\n"
-	"  severity TEXT NOT NULL,\n"
-	"  sev_rank INTEGER NOT NULL,\n"
-	"  side TEXT,\n"
-	"  cert_idx INTEGER,\n"
-	"  cert_id INTEGER REFERENCES certificates(id),\n"
-	"  basis TEXT,\n"
-	"  field TEXT,\n"
-	"  frame INTEGER,\n"
-	"  message TEXT,\n"
-	"  advice TEXT\n"
+	"  id {pk},\n"
+	"  session_id {int} NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,\n"
+	"  finding {text} NOT NULL,\n"
+	"  severity {text} NOT NULL,\n"
+	"  sev_rank {int} NOT NULL,\n"
+	"  side {text},\n"
+	"  cert_idx {int},\n"
+	"  cert_id {int} REFERENCES certificates(id),\n"
+	"  basis {text},\n"
+	"  field {text},\n"
+	"  frame {int},\n"
+	"  message {text},\n"
+	"  advice {text}\n"
 	");\n"
 	"CREATE INDEX findings_session ON findings(session_id);\n"
 	"CREATE INDEX findings_finding ON findings(finding);\n";
 
-/* From version i + 1 to i + 2 (the SCHEMA above is the latest whole). */
-static const char *const MIGRATIONS[] = {
-	/* 1 -> 2: TLS or DTLS (every version-1 session was TLS over TCP), and
-	 * what happened apart from the verdict (issue 9) */
-	"ALTER TABLE sessions ADD COLUMN transport TEXT NOT NULL DEFAULT 'tcp';\n"
-	"ALTER TABLE sessions ADD COLUMN established INTEGER;\n"
-	"ALTER TABLE sessions ADD COLUMN outcome TEXT;\n",
-};
+/* Version 2: the transport of a session (TLS over TCP, DTLS over UDP;
+ * version 1 knew only TCP), and what happened apart from the verdict
+ * (issue 9: established 0/1, outcome as outcome_str; NULL for the rows of
+ * a version 1 file). */
+static const char SCHEMA_V2[] =
+	"ALTER TABLE sessions ADD COLUMN transport {text} NOT NULL DEFAULT 'tcp';\n"
+	"ALTER TABLE sessions ADD COLUMN established {int};\n"
+	"ALTER TABLE sessions ADD COLUMN outcome {text};\n";
+
+/* Version 3: work shared by several processes (claim.c). A capture's row
+ * says which judging options judged it (judging.c) and which sensor or
+ * host stored it; `work` holds one claim per capture path: 'claimed' by
+ * "host:pid" until lease_until (the database's clock, ms), or 'done'
+ * (committed with the capture's rows). */
+static const char SCHEMA_V3[] = "ALTER TABLE captures ADD COLUMN fingerprint {text};\n"
+				"ALTER TABLE captures ADD COLUMN sensor {text};\n"
+				"CREATE TABLE work (\n"
+				"  path {text} PRIMARY KEY,\n"
+				"  state {text} NOT NULL CHECK (state IN ('claimed','done')),\n"
+				"  claimed_by {text},\n"
+				"  lease_until {int}\n"
+				");\n";
 
 /* ------------------------------------------------------------ helpers */
 
@@ -206,130 +223,110 @@ int64_t mtime_ns(const struct stat *st)
 	return (int64_t)st->st_mtim.tv_sec * 1000000000LL + (int64_t)st->st_mtim.tv_nsec;
 }
 
-int exec_sql(sqlite3 *db, const char *sql, char *err, size_t errlen)
+/* ------------------------------------------------------------ versions */
+
+/* The migrations, in order: MIGRATIONS[i] takes version i to i + 1. SQL
+ * in backend.h's spelling, rendered for the database's dialect. */
+static const char *const MIGRATIONS[] = {
+	SCHEMA_V1,
+	SCHEMA_V2,
+	SCHEMA_V3,
+};
+_Static_assert(sizeof(MIGRATIONS) / sizeof(MIGRATIONS[0]) == DB_SCHEMA_VERSION,
+	       "one migration per schema version");
+
+int store_version(struct db *db)
 {
-	char *msg = NULL;
-	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		if (err)
-			snprintf(err, errlen, "%s", msg ? msg : sqlite3_errmsg(db));
-		sqlite3_free(msg);
+	return (int)db_scalar(db, db->d->version_get, -1);
+}
+
+/* Inside the open transaction: check the version, make or migrate. */
+static int check_schema(struct db *db, int create, char *err, size_t errlen)
+{
+	int v = store_version(db);
+	if (v < 0) {
+		snprintf(err, errlen, "%s: not a tlsdiag database (%s)", db->shown,
+			 db->err[0] ? db->err : "no schema version");
 		return -1;
+	}
+	if (v > DB_SCHEMA_VERSION) {
+		snprintf(err, errlen,
+			 "%s: written by a newer tlsdiag (schema %d; this one knows %d)", db->shown,
+			 v, DB_SCHEMA_VERSION);
+		return -1;
+	}
+	if (v == 0) {
+		/* A new database, or one that is not ours. */
+		if (db_scalar(db, db->d->count_tables, 1) > 0) {
+			snprintf(err, errlen,
+				 "%s: a%s %s database, but not one of tlsdiag's (refusing to "
+				 "change it)",
+				 db->shown, db->d->kind == DB_SQLITE ? "n" : "", db->d->name);
+			return -1;
+		}
+		if (!create) {
+			snprintf(err, errlen, "%s: empty database: nothing stored yet", db->shown);
+			return -1;
+		}
+	}
+	if (v < DB_SCHEMA_VERSION && !create) {
+		snprintf(err, errlen,
+			 "%s: schema %d is older than %d: run tlsdiag --db on it first", db->shown,
+			 v, DB_SCHEMA_VERSION);
+		return -1;
+	}
+	for (; v < DB_SCHEMA_VERSION; v++) {
+		char *set = xasprintf("%s%d%s", db->d->version_set[0], v + 1,
+				      db->d->version_set[1]);
+		int rc = db_exec(db, MIGRATIONS[v]) != 0 || db_exec(db, set) != 0 ? -1 : 0;
+		free(set);
+		if (rc != 0) {
+			snprintf(err, errlen, "%s", db->err);
+			return -1;
+		}
 	}
 	return 0;
 }
 
-int user_version(sqlite3 *db, int *v)
-{
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
-		return -1;
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		*v = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
-	return rc == SQLITE_ROW ? 0 : -1;
-}
-
-void bind_text(sqlite3_stmt *st, int i, const char *s)
-{
-	if (s)
-		sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
-	else
-		sqlite3_bind_null(st, i);
-}
-
 /*
- * Open (creating when `create`) and check or make the schema. Returns
- * NULL with a message in err.
+ * Connect, then check or make the schema in one transaction (a writer's
+ * one that makes concurrent first runs wait for each other: SQLite's
+ * BEGIN IMMEDIATE, PostgreSQL's advisory lock).
  */
-sqlite3 *db_open(const char *path, int create, char *err, size_t errlen)
+struct db *store_open(const char *target, int create, char *err, size_t errlen)
 {
-	sqlite3 *db = NULL;
-	int v = -1;
-	int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
-	if (!create) {
-		struct stat st;
-		if (stat(path, &st) != 0) {
-			snprintf(err, errlen, "%s: %s", path, strerror(errno));
-			return NULL;
-		}
-	}
-	if (sqlite3_open_v2(path, &db, flags, NULL) != SQLITE_OK) {
-		snprintf(err, errlen, "%s: %s", path, db ? sqlite3_errmsg(db) : "cannot open");
-		sqlite3_close(db);
+	struct db *db = db_connect(target, create, err, errlen);
+	if (!db)
 		return NULL;
-	}
-	sqlite3_busy_timeout(db, 10000);
-	if (user_version(db, &v) != 0) {
-		snprintf(err, errlen, "%s: not a tlsdiag database (%s)", path, sqlite3_errmsg(db));
+	/* SQLite's journal mode cannot change inside a transaction. */
+	if (create && db->d->tune_write && db_exec(db, db->d->tune_write) != 0) {
+		snprintf(err, errlen, "%s: not a tlsdiag database (%s)", db->shown, db->err);
 		goto fail;
 	}
-	if (v > DB_SCHEMA_VERSION) {
-		snprintf(err, errlen,
-			 "%s: written by a newer tlsdiag (schema %d; this one knows %d)", path, v,
-			 DB_SCHEMA_VERSION);
+	if (db_exec(db, create ? db->d->begin_write : "BEGIN") != 0) {
+		snprintf(err, errlen, "%s", db->err);
 		goto fail;
 	}
-	if (exec_sql(db, "PRAGMA foreign_keys = ON", err, errlen) != 0)
+	if ((db->d->lock_schema && db_exec(db, db->d->lock_schema) != 0) ||
+	    (db->d->version_make && db_exec(db, db->d->version_make) != 0)) {
+		snprintf(err, errlen, "%s", db->err);
+		db_rollback(db);
 		goto fail;
-	if (v == 0) {
-		/* A new file, or one that is not ours. */
-		sqlite3_stmt *st;
-		int n = 0;
-		if (sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_master", -1, &st, NULL) ==
-		    SQLITE_OK) {
-			if (sqlite3_step(st) == SQLITE_ROW)
-				n = sqlite3_column_int(st, 0);
-			sqlite3_finalize(st);
-		}
-		if (n > 0) {
-			snprintf(err, errlen,
-				 "%s: an SQLite database, but not one of tlsdiag's (refusing to "
-				 "change it)",
-				 path);
-			goto fail;
-		}
-		if (!create) {
-			snprintf(err, errlen, "%s: empty database: nothing stored yet", path);
-			goto fail;
-		}
-		char sql[64];
-		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d;\n", DB_SCHEMA_VERSION);
-		if (exec_sql(db, "PRAGMA journal_mode = WAL", err, errlen) != 0 ||
-		    exec_sql(db, "BEGIN IMMEDIATE", err, errlen) != 0)
-			goto fail;
-		if (exec_sql(db, SCHEMA, err, errlen) != 0 || exec_sql(db, sql, err, errlen) != 0 ||
-		    exec_sql(db, "COMMIT", err, errlen) != 0) {
-			exec_sql(db, "ROLLBACK", NULL, 0);
-			goto fail;
-		}
-	} else {
-		if (create && exec_sql(db, "PRAGMA journal_mode = WAL", err, errlen) != 0)
-			goto fail;
-		if (v < DB_SCHEMA_VERSION) {
-			/* Written by an older tlsdiag: bring it up to date, in one
-			 * transaction (its rows stay; what they lack is NULL). */
-			char sql[64];
-			if (exec_sql(db, "BEGIN IMMEDIATE", err, errlen) != 0)
-				goto fail;
-			for (int k = v; k < DB_SCHEMA_VERSION; k++)
-				if (exec_sql(db, MIGRATIONS[k - 1], err, errlen) != 0) {
-					exec_sql(db, "ROLLBACK", NULL, 0);
-					goto fail;
-				}
-			snprintf(sql, sizeof(sql), "PRAGMA user_version = %d;\n",
-				 DB_SCHEMA_VERSION);
-			if (exec_sql(db, sql, err, errlen) != 0 ||
-			    exec_sql(db, "COMMIT", err, errlen) != 0) {
-				exec_sql(db, "ROLLBACK", NULL, 0);
-				goto fail;
-			}
-		}
 	}
-	if (exec_sql(db, "PRAGMA synchronous = NORMAL", err, errlen) != 0)
+	if (check_schema(db, create, err, errlen) != 0) {
+		db_rollback(db);
 		goto fail;
+	}
+	if (db_commit(db) != 0) {
+		snprintf(err, errlen, "%s", db->err);
+		goto fail;
+	}
+	if (db->d->tune && db_exec(db, db->d->tune) != 0) {
+		snprintf(err, errlen, "%s", db->err);
+		goto fail;
+	}
 	return db;
 fail:
-	sqlite3_close(db);
+	db_close(db);
 	return NULL;
 }

@@ -384,6 +384,12 @@ static void details_block(struct tui *t, struct doc *d, const struct session_rep
 		if (s->ch.ja4[0])
 			kv(d, it + 6, "JA4", RL_NORMAL, tui_s(s->ch.ja4, sb, sizeof sb));
 	}
+	if (r->ids.ja3s[0])
+		kv(d, it + 5, "JA3S", RL_NORMAL, r->ids.ja3s);
+	if (r->ids.ja4s[0])
+		kv(d, it + 6, "JA4S", RL_NORMAL, r->ids.ja4s);
+	if (r->ids.community_id[0])
+		kv(d, it + 6, "Community ID", RL_NORMAL, r->ids.community_id);
 	if (r->expected_name) {
 		char eb[600];
 		snprintf(b, sizeof b, "%s (from %s)", tui_s(r->expected_name, sb, sizeof sb),
@@ -512,6 +518,11 @@ static void sess_open(struct tui *t, struct view *v)
 		doc_line(d, IT_HEAD);
 		doc_put(d, RL_DIM, "Outcome: ");
 		doc_wrap(d, IT_HEAD, RL_NORMAL, tui_s(r->outcome_text, hb, sizeof hb), 9, 1);
+	}
+	if (r->decryption_text) {
+		doc_line(d, IT_HEAD);
+		doc_put(d, RL_DIM, "Keys: ");
+		doc_wrap(d, IT_HEAD, RL_NORMAL, tui_s(r->decryption_text, hb, sizeof hb), 6, 1);
 	}
 	doc_blank(d, IT_HEAD);
 
