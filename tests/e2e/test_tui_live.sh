@@ -82,7 +82,7 @@ expect "1 sessions, 0 left the view" "a session appears"
 ok
 ok
 expect "3 sessions, 1 left the view" "a session leaves the view past --keep 2"
-expect "2 sessions: 0 failed" "the list holds two sessions"
+expect "2 sessions: 2 ok" "the list holds two sessions"
 
 # Sorted by time, on the second (newest) row: when an older one leaves,
 # the cursor stays on its session, now the first row.
