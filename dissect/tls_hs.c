@@ -172,6 +172,11 @@ int tls_hs_message(struct tls_hs_conn *c, int dir, uint8_t type, struct cursor *
 		}
 		if (!s->sh.present) {
 			int hrr = s->sh.hrr;
+			/* An EncryptedExtensions may have come first (a hostile
+			 * or broken peer): the ServerHello replaces what it set. */
+			free(s->sh.extensions.v);
+			free(s->sh.ee_extensions.v);
+			free(s->sh.alpn);
 			s->sh = sh;
 			s->sh.hrr = hrr;
 			s->sh.ts_ns = ts;
