@@ -561,13 +561,7 @@ static void test_answer_after_client_fin(void)
 {
 	for (int kind = 0; kind < 2; kind++) {
 		struct bb h = { 0 }, r = { 0 };
-		start(0);
-		handshake3();
-		client_hello(&h, 1, NULL);
-		records(&r, 22, &h, 16384);
-		send_(0, &r, 1 << 16); /* 4 */
-		bb_free(&h);
-		bb_free(&r);
+		start_with_hello(1, NULL); /* 1-4 */
 		seg(0, TCPF_FIN, NULL, 0); /* 5: the client is done sending */
 		C.off[0]++;
 		if (kind == 0)
@@ -603,23 +597,17 @@ static void test_answer_after_client_fin(void)
 static void test_hello_on_handshake_ack(void)
 {
 	for (int kind = 0; kind < 3; kind++) {
-		struct bb h = { 0 }, r = { 0 };
+		struct bb h = { 0 };
 		start(0);
 		seg(0, TCPF_SYN, NULL, 0); /* 1 */
-		client_hello(&h, 0, "third.example");
-		records(&r, 22, &h, 16384);
-		bb_free(&h);
 		if (kind == 0)
 			seg(1, TCPF_SYN, NULL, 0); /* 2 */
-		send_(0, &r, 1 << 16);		   /* the ACK, with the ClientHello */
-		bb_free(&r);
+		client_hello(&h, 0, "third.example");
+		send_hs(0, &h); /* the ACK, with the ClientHello */
 		if (kind == 1)
 			seg(1, TCPF_SYN, NULL, 0);
 		server_flight(&h, 2);
-		records(&r, 22, &h, 16384);
-		send_(1, &r, 1 << 16);
-		bb_free(&h);
-		bb_free(&r);
+		send_hs(1, &h);
 		finish();
 		CHECK_EQ_INT(C.ns, 1);
 		if (C.ns == 1) {
@@ -655,13 +643,7 @@ static void test_overlap_later_copy(void)
 {
 	for (int kind = 0; kind < 4; kind++) {
 		struct bb h = { 0 }, r = { 0 }, bad = { 0 };
-		start(0);
-		handshake3();
-		client_hello(&h, 0, NULL);
-		records(&r, 22, &h, 16384);
-		send_(0, &r, 1 << 16); /* 4 */
-		bb_free(&h);
-		bb_free(&r);
+		start_with_hello(0, NULL); /* 1-4 */
 		server_flight(&h, 2);
 		records(&r, 22, &h, 16384);
 		/* Bytes 400..900 of the server's stream lie inside the leaf's
