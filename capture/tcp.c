@@ -243,6 +243,7 @@ static void alt_keep(struct tcp_dir *d, uint64_t off, struct span s)
 		return; /* cannot happen: n <= s.n */
 	}
 	d->alt[d->n_alt++] = (struct tcp_alt){ off, n, copy };
+	d->alt_gen++;
 }
 
 size_t tcp_alt_overlay(const struct tcp_flow *f, int dir, uint64_t off, uint8_t *buf, size_t n)

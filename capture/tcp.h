@@ -109,6 +109,7 @@ struct tcp_dir {
 	struct tcp_alt *alt; /* TCP_ALTS other copies (allocated on the first
 				conflict), n_alt in use, by offset */
 	uint8_t n_alt;
+	uint32_t alt_gen; /* how many copies were kept so far */
 	struct tcp_dir_stats st;
 };
 

@@ -35,6 +35,7 @@
 #define SCAN_KEEP 16
 #define SCAN_SLICE 16384              /* scanning states take input in slices */
 #define HS_MAP 8                      /* stream pieces of a message tracked */
+#define PEND_MAX (64u * 1024)         /* a Certificate kept for another copy */
 
 enum dstate {
 	D_DETECT = 0, /* nothing seen yet */
@@ -50,6 +51,16 @@ enum dstate {
 struct hs_piece {
 	uint32_t pos, len;
 	uint64_t off;
+};
+
+/* A Certificate that did not parse, kept (with where its bytes lie in the
+ * stream) in case another copy of some of them comes later. */
+struct cert_pending {
+	struct hs_piece map[HS_MAP];
+	size_t n_map;
+	uint32_t gen; /* the TCP layer's alt_gen when last tried */
+	size_t n;
+	uint8_t msg[]; /* header and body */
 };
 
 struct dir_st {
@@ -88,6 +99,7 @@ struct dir_st {
 	struct hs_piece map[HS_MAP];
 	size_t n_map;
 	int map_bad;
+	struct cert_pending *pend;
 	/* The TCP chunk being read: its bytes' stream offsets. */
 	const uint8_t *chunk_p;
 	size_t chunk_n;
@@ -179,6 +191,7 @@ static void map_add(struct dir_st *ds, const uint8_t *p, size_t n);
 static void map_consume(struct dir_st *ds, size_t k);
 static uint8_t *other_copy(struct tls_dissector *d, struct flow_st *fs, int dir, uint8_t type,
 			   uint32_t len);
+static void keep_pending(struct flow_st *fs, int dir, uint8_t type, uint32_t len);
 
 /* Key-log decryption (dissect/tls_decrypt.h) sees every handshake message
  * once a key log holds secrets; it starts at the ClientHello (the random). */
@@ -309,6 +322,72 @@ no:
 	return NULL;
 }
 
+/* The Certificate just read (4 + len bytes at the start of ds->hs) left
+ * certificates that do not decode: keep it, in case the other copy of
+ * the corrupt bytes comes after it (a retransmission the receiver used).
+ * The cheap look at the chain first: a good chain costs nothing here. */
+static void keep_pending(struct flow_st *fs, int dir, uint8_t type, uint32_t len)
+{
+	struct dir_st *ds = &fs->d[dir];
+	const struct tls_chain *ch = &fs->s->chain[side_of(fs, dir)];
+	size_t n = 4 + (size_t)len;
+	int bad = ch->n == 0 && len > 3;
+	struct cursor c, body;
+	for (size_t i = 0; i < ch->n && !bad; i++)
+		bad = !ch->certs[i]->parse_ok;
+	if (!bad || fs->flow == NULL || ds->map_bad || ds->plain || type != HS_CERTIFICATE ||
+	    fs->s->tls13 || n > PEND_MAX || ds->pend)
+		return;
+	cur_init(&c, ds->hs.p, n);
+	if (cur_skip(&c, 4) != PE_OK || cur_sub(&c, len, &body) != PE_OK ||
+	    tls_certificate_parses(body))
+		return;
+	struct cert_pending *kept = xcalloc(1, sizeof *kept + n);
+	cur_init(&c, ds->hs.p, n);
+	if (cur_copy(&c, kept->msg, n) != PE_OK) {
+		free(kept);
+		return;
+	}
+	kept->n = n;
+	kept->n_map = ds->n_map;
+	for (size_t i = 0; i < ds->n_map; i++)
+		kept->map[i] = ds->map[i];
+	kept->gen = fs->flow->d[dir].alt_gen;
+	ds->pend = kept;
+}
+
+/* Other copies came since the kept Certificate of `dir` was read: when
+ * the message with their bytes parses, the chain is read from it. */
+static void retry_pending(struct tls_dissector *d, struct flow_st *fs, int dir)
+{
+	struct dir_st *ds = &fs->d[dir];
+	struct cert_pending *p = ds->pend;
+	struct cursor c, body;
+	size_t changed = 0;
+	if (p == NULL || fs->flow == NULL || fs->flow->d[dir].alt_gen == p->gen)
+		return;
+	p->gen = fs->flow->d[dir].alt_gen;
+	uint8_t *buf = xcalloc(1, p->n);
+	cur_init(&c, p->msg, p->n);
+	if (cur_copy(&c, buf, p->n) != PE_OK)
+		goto out;
+	for (size_t i = 0; i < p->n_map && p->map[i].pos < p->n; i++) {
+		size_t k = p->map[i].len < p->n - p->map[i].pos ? p->map[i].len : p->n - p->map[i].pos;
+		changed += tcp_alt_overlay(fs->flow, dir, p->map[i].off, buf + p->map[i].pos, k);
+	}
+	cur_init(&c, buf, p->n);
+	if (changed == 0 || cur_skip(&c, 4) != PE_OK || cur_sub(&c, p->n - 4, &body) != PE_OK ||
+	    !tls_certificate_parses(body))
+		goto out;
+	tls_hs_certificate_again(&fs->hc, dir, &body);
+	tcp_alt_used(fs->flow, dir);
+	d->st.overlap_resyncs++;
+	free(ds->pend);
+	ds->pend = NULL;
+out:
+	free(buf);
+}
+
 /* Feed handshake-record payload bytes. */
 static void hs_feed(struct tls_dissector *d, struct flow_st *fs, int dir, const uint8_t *p,
 		    size_t n)
@@ -411,6 +490,7 @@ static void hs_take(struct tls_dissector *d, struct flow_st *fs, int dir, const 
 		} else {
 			got_message(d, fs, dir, type, &body, len);
 			decrypt_message(d, fs, dir, type, ds->hs.p, 4 + (size_t)len);
+			keep_pending(fs, dir, type, len);
 		}
 		dbuf_consume(&ds->hs, 4 + (size_t)len);
 		map_consume(ds, 4 + (size_t)len);
@@ -1158,6 +1238,8 @@ static enum tcp_verdict h_data(void *ctx, struct tcp_flow *f, const struct tcp_c
 		return TCP_IGNORE;
 	if (ch->dir != 0 && ch->dir != 1)
 		return TCP_KEEP;
+	retry_pending(d, fs, 0);
+	retry_pending(d, fs, 1);
 	struct dir_st *ds = &fs->d[ch->dir];
 	if (ds->st == D_OFF)
 		return fs->released ? TCP_IGNORE : TCP_KEEP;
@@ -1257,6 +1339,8 @@ static void h_close(void *ctx, struct tcp_flow *f, enum tcp_close_reason why)
 		return;
 	struct tls_session *s = fs->s;
 	int keep = fs->is_tls && (s->n_ladder > 0 || s->n_alerts > 0);
+	retry_pending(d, fs, 0);
+	retry_pending(d, fs, 1);
 	if (keep) {
 		finish_dir(d, fs, 0);
 		finish_dir(d, fs, 1);
@@ -1294,6 +1378,7 @@ static void h_close(void *ctx, struct tcp_flow *f, enum tcp_close_reason why)
 		dbuf_free(&fs->d[i].hs);
 		dbuf_free(&fs->d[i].cert_before);
 		dbuf_free(&fs->d[i].cert_after);
+		free(fs->d[i].pend);
 	}
 	tls_decrypt_free(fs->dec);
 	free(fs);

@@ -638,10 +638,13 @@ static void seg_at(int dir, uint64_t at, const uint8_t *p, size_t n)
  * counted. Cases: the corrupt copy delivered first and retransmitted
  * whole (0) or in part (1); held ahead of a hole, then the good copy (2);
  * the good copy first and a corrupt retransmission (3: the kept bytes
- * parse, nothing changes). */
+ * parse, nothing changes); the whole flight corrupt in one segment and
+ * the good bytes retransmitted after the Certificate was read, then the
+ * client's next flight (4) or nothing more (5): the Certificate is read
+ * again. */
 static void test_overlap_later_copy(void)
 {
-	for (int kind = 0; kind < 4; kind++) {
+	for (int kind = 0; kind < 6; kind++) {
 		struct bb h = { 0 }, r = { 0 }, bad = { 0 };
 		start_with_hello(0, NULL); /* 1-4 */
 		server_flight(&h, 2);
@@ -651,7 +654,16 @@ static void test_overlap_later_copy(void)
 		putn(&bad, r.p, r.n);
 		memset(bad.p + 400, 0, 500);
 		const struct bb *first = kind == 3 ? &r : &bad, *later = kind == 3 ? &bad : &r;
-		if (kind == 2) {
+		if (kind >= 4) {
+			seg_at(1, 0, bad.p, bad.n);	/* 5 */
+			seg_at(1, 400, r.p + 400, 500); /* 6 */
+			if (kind == 4) {
+				struct bb k = { 0 };
+				cke(&k);
+				C.off[1] = r.n;
+				send_hs(0, &k); /* 7 */
+			}
+		} else if (kind == 2) {
 			seg_at(1, 400, first->p + 400, 500);  /* 5: held */
 			seg_at(1, 400, later->p + 400, 500);  /* 6: conflicts */
 			seg_at(1, 0, r.p, 400);		      /* 7: the hole */
@@ -679,11 +691,20 @@ static void test_overlap_later_copy(void)
 			} else {
 				check_chain(s, SIDE_SERVER, 2, 1);
 			}
-			CHECK_EQ_STR(ladder(s),
-				     kind == 2 ? "c CH@4, s SH@7, s CERT@8, s SKE@8, s SHD@8"
-					       : "c CH@4, s SH@5, s CERT@7, s SKE@7, s SHD@7");
+			if (kind == 2)
+				CHECK_EQ_STR(ladder(s),
+					     "c CH@4, s SH@7, s CERT@8, s SKE@8, s SHD@8");
+			else if (kind == 4)
+				CHECK_EQ_STR(ladder(s),
+					     "c CH@4, s SH@5, s CERT@5, s SKE@5, s SHD@5, c CKE@7");
+			else if (kind == 5)
+				CHECK_EQ_STR(ladder(s),
+					     "c CH@4, s SH@5, s CERT@5, s SKE@5, s SHD@5");
+			else
+				CHECK_EQ_STR(ladder(s),
+					     "c CH@4, s SH@5, s CERT@7, s SKE@7, s SHD@7");
 		}
-		CHECK_EQ_INT(tls_dissector_stats(C.d)->overlap_resyncs, kind == 0 || kind == 2);
+		CHECK_EQ_INT(tls_dissector_stats(C.d)->overlap_resyncs, kind != 1 && kind != 3);
 		stop();
 	}
 }
