@@ -125,13 +125,24 @@ static void count_packet(struct capture_result *res, const struct pkt_source *sr
 		res->snaplen = sl;
 }
 
+/* A packet cut short by the snapshot length: counted, and where it was cut
+ * (the file's snaplen may say otherwise). */
+static void count_cut(struct capture_result *res, const struct pkt *p)
+{
+	if (res->snaplen_cut_packets == 0 || p->caplen < res->cut_min)
+		res->cut_min = p->caplen;
+	if (p->caplen > res->cut_max)
+		res->cut_max = p->caplen;
+	res->snaplen_cut_packets++;
+}
+
 static void decode_one(struct capture *c, const struct pkt *p)
 {
 	struct decoded *out = &c->out;
 	enum decode_result r = decode_packet(c->dec, p, out, &c->res->dec);
 	/* A frame short only of its link trailer (FCS, padding) lost nothing. */
 	if (p->caplen < p->origlen && !out->trailer_cut)
-		c->res->snaplen_cut_packets++;
+		count_cut(c->res, p);
 	switch (r) {
 	case DEC_TCP: tcp_table_input(c->t, &out->tcp); break;
 	case DEC_UDP:
@@ -182,7 +193,7 @@ enum src_status capture_pump(struct capture *c, struct pkt_source *src, int time
 		if (keep == 0) {
 			res->filtered_out++;
 			if (p.caplen < p.origlen)
-				res->snaplen_cut_packets++;
+				count_cut(res, &p);
 		} else {
 			if (c->hooks.packet)
 				c->hooks.packet(c->hooks.ctx, &p);

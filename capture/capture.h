@@ -83,6 +83,8 @@ struct capture_result {
 	uint32_t snaplen;	      /* smallest interface snaplen seen (0 unknown) */
 	uint64_t snaplen_cut_packets; /* packets with caplen < origlen, but not those
 				       missing only the link trailer (decoded.trailer_cut) */
+	uint32_t cut_min, cut_max;    /* the caplen of those: where they were cut
+					 (the file's snaplen may say otherwise) */
 	struct decode_stats dec;
 };
 

@@ -39,7 +39,8 @@ struct ladder_entry {
 	enum ladder_kind kind;
 	int side; /* sender */
 	int type;
-	uint32_t length; /* message body length */
+	uint32_t length; /* message body length; protected entries (ENCRYPTED_HS,
+			    APP_DATA): the length of the record that showed it */
 	int64_t ts_ns;
 	uint64_t frame; /* frame that completed the message (as Wireshark) */
 	int incomplete; /* bytes of it are missing (gap, end of capture) */
@@ -212,6 +213,26 @@ struct dtls_info {
 	int cid[2];		     /* records with a connection ID (RFC 9146, RFC 9147) */
 };
 
+/* One protected record, as the wire shows it without keys. */
+struct tls_record_seen {
+	uint32_t len; /* record length: ciphertext and AEAD tag (or MAC) */
+	int64_t ts_ns;
+	uint64_t frame; /* frame that completed the record */
+};
+
+/* The protected records one side sent (outer type application_data: all of
+ * TLS 1.3 after the ServerHello, TLS 1.2 application data), counted
+ * whether or not a key log decrypted them. Without keys they are all that
+ * shows of a TLS 1.3 flight or of an encrypted alert (DOMAIN §2: one short
+ * record right after the peer's flight, then FIN or RST, no application
+ * data); the rules read their sizes, order and timing (rules/outcome.c). */
+struct tls_protected {
+	uint32_t n; /* records (saturates) */
+	struct tls_record_seen first, last;
+	uint32_t n_before_peer; /* of them, sent before the other side's first
+				   one (valid once the other side sent one) */
+};
+
 struct tls_session {
 	uint64_t id;	  /* 1-based within its file */
 	char *file;	  /* capture file name */
@@ -239,6 +260,7 @@ struct tls_session {
 	int encrypted_hs[2];	     /* encrypted handshake records (Finished) */
 	int app_data[2];	     /* application data seen by side */
 	int handshake_done;	     /* both Finished seen (or 1.3 app data) */
+	struct tls_protected prot[2]; /* by sender */
 	struct tls_decryption decrypt;
 
 	struct ladder_entry *ladder;

@@ -624,13 +624,32 @@ static void mark_decrypted(struct tls_session *s, size_t ladder_from, size_t ale
 		s->alerts[i].decrypted = 1;
 }
 
+/* Once both sides sent data, the rest of the connection tells nothing
+ * more. In TLS 1.3 the second protected record of each side still does:
+ * a short first one followed by nothing is how an encrypted alert looks. */
 static void release_if_done(struct flow_st *fs)
 {
 	struct tls_session *s = fs->s;
 	if (fs->released || !s->handshake_done)
 		return;
-	if ((s->app_data[0] && s->app_data[1]) || ++fs->records_after_done > 32)
+	int seen = s->app_data[0] && s->app_data[1] &&
+		   (!s->tls13 || (s->prot[0].n >= 2 && s->prot[1].n >= 2));
+	if (seen || ++fs->records_after_done > 32)
 		fs->released = 1; /* h_data tells the TCP layer: ignore the rest */
+}
+
+/* A protected record of `side`, before any key log had a look at it. */
+static void protected_seen(struct tls_session *s, int side, const struct dir_st *ds)
+{
+	struct tls_protected *p = &s->prot[side], *peer = &s->prot[1 - side];
+	struct tls_record_seen r = { (uint32_t)ds->rlen, ds->ts, ds->frame };
+	if (p->n == 0) {
+		p->first = r;
+		peer->n_before_peer = peer->n;
+	}
+	p->last = r;
+	if (p->n < UINT32_MAX)
+		p->n++;
 }
 
 /* Alerts are capped: a peer may send any number of them. */
@@ -645,6 +664,9 @@ static void record_end(struct tls_dissector *d, struct flow_st *fs, int dir)
 	struct tls_session *s = fs->s;
 	int side = side_of(fs, dir);
 	size_t ladder_from = s->n_ladder, alerts_from = s->n_alerts;
+	if (ds->rec_enc && ds->rtype == TLS_CT_APPLICATION_DATA)
+		protected_seen(s, side, ds);
+	uint32_t outer_len = (uint32_t)ds->rlen;
 	int decrypted = decrypt_record(d, fs, dir);
 	ds->in_record = 0;
 	if (ds->hs_desync) {
@@ -699,7 +721,8 @@ static void record_end(struct tls_dissector *d, struct flow_st *fs, int dir)
 		if (ds->rec_enc) {
 			ds->enc_records++;
 			if (!s->encrypted_hs[side])
-				tls_ladder_add(s, LAD_ENCRYPTED_HS, side, 0, 0, ds->ts, ds->frame);
+				tls_ladder_add(s, LAD_ENCRYPTED_HS, side, 0, outer_len, ds->ts,
+					   ds->frame);
 			s->encrypted_hs[side] = 1;
 		}
 		break;
@@ -708,11 +731,12 @@ static void record_end(struct tls_dissector *d, struct flow_st *fs, int dir)
 		    !s->encrypted_hs[SIDE_CLIENT]) {
 			/* TLS 1.3: the flights up to the client's Finished. */
 			if (!s->encrypted_hs[side])
-				tls_ladder_add(s, LAD_ENCRYPTED_HS, side, 0, 0, ds->ts, ds->frame);
+				tls_ladder_add(s, LAD_ENCRYPTED_HS, side, 0, outer_len, ds->ts,
+					   ds->frame);
 			s->encrypted_hs[side] = 1;
 		} else {
 			if (!s->app_data[side])
-				tls_ladder_add(s, LAD_APP_DATA, side, 0, 0, ds->ts, ds->frame);
+				tls_ladder_add(s, LAD_APP_DATA, side, 0, outer_len, ds->ts, ds->frame);
 			s->app_data[side] = 1;
 		}
 		break;

@@ -189,9 +189,9 @@ int analysis_add_file(struct analysis *a, const char *path)
 	return rc;
 }
 
-void analysis_counts(const struct analysis *a, size_t counts[4])
+void analysis_counts(const struct analysis *a, size_t counts[VERDICT__COUNT])
 {
-	memset(counts, 0, 4 * sizeof counts[0]);
+	memset(counts, 0, VERDICT__COUNT * sizeof counts[0]);
 	for (size_t i = 0; i < a->n_sessions; i++)
 		counts[a->sessions[i]->verdict]++;
 }

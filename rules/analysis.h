@@ -62,6 +62,6 @@ int analysis_add_file(struct analysis *a, const char *path);
 void analysis_free(struct analysis *a);
 
 /* Counters by verdict over all sessions. */
-void analysis_counts(const struct analysis *a, size_t counts[4]);
+void analysis_counts(const struct analysis *a, size_t counts[VERDICT__COUNT]);
 
 #endif

@@ -15,6 +15,8 @@
  */
 #include "config.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -152,8 +154,10 @@ void chain_build(struct chain_view *v, struct chain_result *res, const struct tl
 	v->in_order = 1;
 	if (store)
 		v->trust_store_name = xstrdup(store->name);
-	if (n == 0)
+	if (n == 0) {
+		chain_view_rows(v, ch, NULL);
 		return;
+	}
 
 	v->status = xcalloc(n, sizeof(*v->status));
 	v->problems = xcalloc(n, sizeof(*v->problems));
@@ -268,7 +272,13 @@ void chain_build(struct chain_view *v, struct chain_result *res, const struct tl
 			v->status[cur] = CS_BAD_SIGNATURE;
 			res->bad_sig = cur;
 		} else if (cur >= 0) {
-			v->status[cur] = CS_ISSUER_MISSING;
+			/* Without a store, an issuer not sent is not missing:
+			 * nobody looked for it (and a root is never sent). In
+			 * a message the capture holds in part it may lie
+			 * after the gap: not judged. */
+			v->status[cur] = v->partial ? CS_UNCHECKED
+					 : store    ? CS_ISSUER_MISSING
+						    : CS_ISSUER_NOT_SENT;
 		}
 		v->missing_issuer = dn_copy(&c->issuer);
 		if (c->ca_issuers.n > 0)
@@ -310,6 +320,87 @@ static struct chain_row *row_add(struct chain_view *v, enum chain_row_kind kind,
 	return w;
 }
 
+static void head_add(struct chain_view *v, enum tone tone, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void head_add(struct chain_view *v, enum tone tone, const char *fmt, ...)
+{
+	va_list ap;
+	int len;
+	char *t;
+
+	va_start(ap, fmt);
+	len = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (len < 0)
+		return;
+	t = xcalloc((size_t)len + 1, 1);
+	va_start(ap, fmt);
+	vsnprintf(t, (size_t)len + 1, fmt, ap);
+	va_end(ap);
+	v->head = xreallocarray(v->head, v->n_head + 1, sizeof(*v->head));
+	v->head[v->n_head].text = t;
+	v->head[v->n_head++].tone = tone;
+}
+
+/* "2 certificates sent, root not sent (normal); checked against X:
+ * does not reach a trusted root", in spans. */
+static void chain_view_head(struct chain_view *v, const struct tls_chain *ch, int judged)
+{
+	size_t n = ch->n;
+
+	for (size_t i = 0; i < v->n_head; i++)
+		free(v->head[i].text);
+	free(v->head);
+	v->head = NULL;
+	v->n_head = 0;
+	if (!ch->present)
+		return;
+	if (v->partial || !ch->complete) {
+		/* Never "empty", never a count: part of it is not there. */
+		char miss[96] = "";
+
+		if (v->missing && v->msg_len)
+			snprintf(miss, sizeof(miss), ": %llu of its %u bytes are missing",
+				 (unsigned long long)v->missing, v->msg_len);
+		if (n == 0)
+			head_add(v, TONE_WARN,
+				 "only partly captured%s, so no certificate could be read", miss);
+		else if (ch->lost && ch->lost_at < n)
+			/* Decoded on both sides of the hole (dissect/tls_hs.c). */
+			head_add(v, TONE_WARN,
+				 "only partly captured%s; %s%zu certificate%s lost in the gap, "
+				 "%zu read around it",
+				 miss, ch->lost_exact ? "" : "at least ", ch->lost,
+				 ch->lost == 1 ? "" : "s", n);
+		else
+			head_add(v, TONE_WARN,
+				 "only partly captured%s; %zu certificate%s read before the gap%s",
+				 miss, n, n == 1 ? "" : "s",
+				 v->more_sent ? ", more were sent" : "");
+		head_add(v, TONE_DIM, "; the chain cannot be judged as a whole");
+		return;
+	}
+	if (n == 0) {
+		head_add(v, TONE_WARN, "empty: no certificate sent");
+		return;
+	}
+	head_add(v, TONE_PLAIN, "%zu certificate%s sent", n, n == 1 ? "" : "s");
+	if (!judged)
+		return;
+	head_add(v, TONE_PLAIN, v->root_sent ? ", root sent" : ", root not sent (normal)");
+	if (!v->in_order)
+		head_add(v, TONE_WARN, ", out of order");
+	if (v->trust_store_name) {
+		head_add(v, TONE_PLAIN, "; checked against %s: ", v->trust_store_name);
+		if (v->reaches_trust == 1)
+			head_add(v, TONE_GOOD, "reaches a trusted root");
+		else
+			head_add(v, TONE_BAD, "does not reach a trusted root");
+	} else {
+		head_add(v, TONE_DIM, "; not checked: no trust store given");
+	}
+}
+
 void chain_view_rows(struct chain_view *v, const struct tls_chain *ch, const int *dup_of)
 {
 	size_t n = ch->n, depth = 0, i, k;
@@ -320,6 +411,7 @@ void chain_view_rows(struct chain_view *v, const struct tls_chain *ch, const int
 	free(v->rows);
 	v->rows = NULL;
 	v->n_rows = 0;
+	chain_view_head(v, ch, judged);
 	if (n == 0)
 		return;
 	v->rows = xcalloc(n + v->n_store_path + 1, sizeof(*v->rows));
@@ -336,10 +428,21 @@ void chain_view_rows(struct chain_view *v, const struct tls_chain *ch, const int
 	}
 	for (k = 0; judged && k < v->n_store_path; k++)
 		row_add(v, ROW_STORE, depth++)->cert = v->store_path[k];
-	if (judged && v->missing_issuer) {
+	/* A partly captured message may hold the issuer after the gap. */
+	if (judged && v->missing_issuer && !v->partial) {
 		w = row_add(v, ROW_MISSING, depth);
 		w->name = v->missing_issuer;
 		w->url = v->missing_issuer_url;
+		if (v->reaches_trust == -1) {
+			/* Nobody looked for it: not sending the root is normal. */
+			w->tag = "not sent";
+			w->note = "not checked: no trust store given";
+			w->tone = TONE_DIM;
+		} else {
+			w->tag = "missing";
+			w->note = "neither sent nor in the receiver's trust store";
+			w->tone = TONE_BAD;
+		}
 	}
 	for (i = 0; i < n; i++) {
 		if (on_path[i])

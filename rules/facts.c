@@ -3,6 +3,7 @@
  */
 #include "rules/facts.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -28,7 +29,10 @@ struct cert_validity cert_validity(const struct cert_info *c, time_t at)
 {
 	struct cert_validity v;
 
-	if (at < c->not_before) {
+	if (!c->parse_ok || c->not_before_bad || c->not_after_bad) {
+		v.state = VALIDITY_UNKNOWN;
+		v.days = 0;
+	} else if (at < c->not_before) {
 		v.state = NOT_YET_VALID;
 		v.days = days_between(at, c->not_before);
 	} else if (at > c->not_after) {
@@ -101,7 +105,17 @@ const char *hs_type_text(int type)
 {
 	const char *n = tls_hs_type_name(type);
 
-	return n ? n : "unknown";
+	return n ? n : "unknown handshake message";
+}
+
+const char *hs_type_words(int type, char *buf, size_t len)
+{
+	const char *n = tls_hs_type_name(type);
+
+	if (n)
+		return n;
+	snprintf(buf, len, "unknown handshake message (type %d)", type);
+	return buf;
 }
 
 const char *transport_key(enum tls_transport t)
@@ -151,5 +165,108 @@ const char *dtls_text(const struct tls_session *s, char *buf, size_t len)
 	if (other && o < len)
 		snprintf(buf + o, len - o, "; %llu other datagram%s (STUN, RTP) on the same port",
 			 (unsigned long long)other, other == 1 ? "" : "s");
+	return buf;
+}
+
+const char *cert_date_text(const struct cert_info *c, int which, time_fmt_fn fmt, char *buf,
+			   size_t len)
+{
+	int bad = which ? c->not_after_bad : c->not_before_bad;
+
+	if (!c->parse_ok || bad) {
+		snprintf(buf, len, "(date does not parse)");
+		return buf;
+	}
+	return fmt(which ? c->not_after : c->not_before, buf, len);
+}
+
+static void remark(struct cert_remark *out, size_t max, size_t *n, int warn, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+static void remark(struct cert_remark *out, size_t max, size_t *n, int warn, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (*n >= max)
+		return;
+	out[*n].warn = warn;
+	va_start(ap, fmt);
+	vsnprintf(out[*n].text, sizeof out[*n].text, fmt, ap);
+	va_end(ap);
+	(*n)++;
+}
+
+size_t cert_remarks(const struct cert_info *c, struct cert_remark *out, size_t max)
+{
+	size_t n = 0, dup = 0, undec = 0;
+
+	if (!c->parse_ok)
+		return 0;
+	if (c->version == 0)
+		remark(out, max, &n, 1,
+		       "The version field holds %ld; only v1, v2 and v3 exist (openssl shows the "
+		       "number as it is, strict peers refuse the certificate).",
+		       c->version_num);
+	if (c->not_before_bad || c->not_after_bad)
+		remark(out, max, &n, 1,
+		       "The %s date does not parse (openssl: \"Bad time value\"), so whether "
+		       "the certificate was valid at the capture is not known.",
+		       c->not_before_bad && c->not_after_bad ? "notBefore and notAfter"
+		       : c->not_before_bad		     ? "notBefore"
+							     : "notAfter");
+	if (!c->sig_known)
+		remark(out, max, &n, 0,
+		       "Signature not checked: tlsdiag cannot verify %s signatures.",
+		       c->sig_alg ? c->sig_alg : "these");
+	if (c->sig_alg_mismatch)
+		remark(out, max, &n, 1,
+		       "The signature algorithm inside the certificate differs from the one it "
+		       "is signed with (RFC 5280 §4.1.1.2; OpenSSL rejects it).");
+	if (c->key_bad)
+		remark(out, max, &n, 1,
+		       "The public key does not decode (openssl: \"Unable to "
+		       "load Public Key\").");
+	if (c->key_type == KEY_X25519 || c->key_type == KEY_X448)
+		remark(out, max, &n, 0,
+		       "%s is a key-agreement key: it cannot sign, so this certificate cannot "
+		       "authenticate a TLS peer or issue certificates.",
+		       c->key_type == KEY_X25519 ? "X25519" : "X448");
+	if (c->key_explicit_curve)
+		remark(out, max, &n, 1,
+		       "The EC key gives its curve parameters explicitly instead of naming the "
+		       "curve (RFC 5480 forbids it; many TLS stacks refuse it).");
+	if (c->key_params_inherited)
+		remark(out, max, &n, 0,
+		       "The DSA key has no parameters of its own: they are the issuer's "
+		       "(RFC 3279 §2.3.2).");
+	if (c->issuer_uid || c->subject_uid)
+		remark(out, max, &n, 0,
+		       "The certificate carries %s unique ID%s (v2 fields, rarely used).",
+		       c->issuer_uid && c->subject_uid ? "issuer and subject"
+		       : c->issuer_uid		       ? "an issuer"
+						       : "a subject",
+		       c->issuer_uid && c->subject_uid ? "s" : "");
+	for (size_t i = 0; i < c->n_exts; i++) {
+		dup += c->exts[i].duplicate != 0;
+		undec += c->exts[i].undecodable != 0;
+	}
+	if (dup)
+		remark(out, max, &n, 1,
+		       "%zu extension%s repeat%s an earlier one (RFC 5280 §4.2 forbids it; "
+		       "OpenSSL rejects the certificate).",
+		       dup, dup == 1 ? "" : "s", dup == 1 ? "s" : "");
+	if (undec)
+		remark(out, max, &n, 0, "%zu extension%s did not decode: %s fields are partial.",
+		       undec, undec == 1 ? "" : "s", undec == 1 ? "its" : "their");
+	return n;
+}
+
+const char *cert_ext_text(const struct cert_ext *x, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s%s%s%s%s%s%s%s", x->name ? x->name : (x->oid ? x->oid : "?"),
+		 x->name ? " (" : "", x->name && x->oid ? x->oid : "", x->name ? ")" : "",
+		 x->critical ? ", critical" : "",
+		 x->critical && !x->handled ? ", not processed by validators" : "",
+		 x->duplicate ? ", duplicate" : "",
+		 x->undecodable ? ", value does not decode" : "");
 	return buf;
 }

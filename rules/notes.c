@@ -15,15 +15,19 @@
 /* "X from the client is malformed (frame 7); what could be read is kept" */
 static void message_refused(struct dbuf *b, const struct tls_note *n)
 {
+	char tb[64];
+
 	dbuf_addf(b, "%s from the %s is %s (frame %llu); what could be read is kept",
-		  hs_type_text(n->msg_type), side_str(n->side), pe_str(n->err),
+		  hs_type_words(n->msg_type, tb, sizeof(tb)), side_str(n->side), pe_str(n->err),
 		  (unsigned long long)n->frame);
 }
 
 char *note_text(const struct tls_note *n)
 {
 	struct dbuf b;
-	const char *who = side_str(n->side), *msg = hs_type_text(n->msg_type);
+	char tb[64];
+	const char *who = side_str(n->side), *msg = hs_type_words(n->msg_type, tb, sizeof(tb));
+	char *t;
 
 	dbuf_init(&b, DBUF_TEXT_MAX);
 	switch (n->kind) {
@@ -56,8 +60,9 @@ char *note_text(const struct tls_note *n)
 			dbuf_addf(&b, "more than %llu alerts; the rest are not listed",
 				  (unsigned long long)n->cap);
 		else if (n->limit == LIMIT_MESSAGE && n->msg_type >= 0)
-			dbuf_addf(&b, "%s of %u bytes is over our limit; not decoded", msg,
-				  n->msg_len);
+			dbuf_addf(&b,
+				  "the %s's %s, announced as %u bytes, is over our limit; not decoded",
+				  who, msg, n->msg_len);
 		else if (n->limit == LIMIT_MESSAGE)
 			dbuf_addf(&b, "a handshake message over %llu bytes was not decoded",
 				  (unsigned long long)n->cap);
@@ -98,7 +103,11 @@ char *note_text(const struct tls_note *n)
 			  who, (unsigned long long)n->frame);
 		break;
 	}
-	return dbuf_take(&b);
+	/* A sentence of its own in every view: it starts with a capital. */
+	t = dbuf_take(&b);
+	if (t[0] >= 'a' && t[0] <= 'z')
+		t[0] = (char)(t[0] - 'a' + 'A');
+	return t;
 }
 
 void rules_word_notes(struct session_report *r)

@@ -112,7 +112,7 @@ static const char *meaning(int desc)
 	}
 }
 
-static int is_fatal(const struct tls_session *s, const struct tls_alert *a)
+int rule_alert_fatal(const struct tls_session *s, const struct tls_alert *a)
 {
 	if (a->encrypted || a->level < 0)
 		/* Description unknown: an encrypted alert before the handshake
@@ -135,19 +135,6 @@ static int came_before(uint64_t f1, int64_t t1, uint64_t f2, int64_t t2)
 	return t1 <= t2;
 }
 
-static char *delta_text(int64_t from_ns, int64_t to_ns)
-{
-	double ms = (double)(to_ns - from_ns) / 1e6;
-
-	if (ms < 0)
-		ms = 0;
-	if (ms >= 1000.0)
-		return xasprintf("%.2f s", ms / 1000.0);
-	if (ms >= 10.0)
-		return xasprintf("%.0f ms", ms);
-	return xasprintf("%.1f ms", ms);
-}
-
 /* The last message the sender received before the alert. */
 static const struct ladder_entry *last_received(const struct tls_session *s,
 						const struct tls_alert *a)
@@ -165,21 +152,6 @@ static const struct ladder_entry *last_received(const struct tls_session *s,
 		best = l;
 	}
 	return best;
-}
-
-static const char *ladder_name(const struct ladder_entry *l)
-{
-	switch (l->kind) {
-	case LAD_HANDSHAKE: return hs_type_text(l->type);
-	case LAD_CCS: return "ChangeCipherSpec";
-	case LAD_ALERT: return "alert";
-	case LAD_ENCRYPTED_HS: return "encrypted handshake message";
-	case LAD_APP_DATA: return "application data";
-	case LAD_GAP: return "gap";
-	case LAD_SSLV2_HELLO: return "SSLv2 ClientHello";
-	case LAD_HRR: return "HelloRetryRequest";
-	}
-	return "message";
 }
 
 /* The first predicted finding on `side` whose id is in `ids` (in the
@@ -232,6 +204,8 @@ static char *chain_end_text(const struct rule_eval *e, int side)
 	const struct chain_result *res = &e->cr[side];
 	const struct chain_view *v = &e->r->chain[side];
 
+	if (v->partial)
+		return xstrdup("is only partly in the capture (so where it ends is not known)");
 	if (res->top_self_signed)
 		return xasprintf("ends at the self-signed %s", rule_dn(&res->top->subject));
 	if (res->n_known && res->known_reaches_root && v->missing_issuer)
@@ -256,7 +230,43 @@ static int trust_related(int desc)
 	       desc == AL_BAD_CERTIFICATE || desc == AL_HANDSHAKE_FAILURE;
 }
 
-static void one_alert(struct rule_eval *e, const struct tls_alert *a, int first)
+/* A TLS 1.3 rejection read from the protected records (rule_outcome):
+ * what the wire shows, and what it most likely means. */
+static char *inferred_text(const struct rule_eval *e)
+{
+	const struct tls_session *s = e->s;
+	char who_s[128], who_o[128];
+	char *d = rule_delta_text(e->inferred_after.ts_ns, e->inferred_rec.ts_ns), *t;
+	const char *how = s->close_reason == TCP_CLOSE_RST ? "reset (RST)" : "closed (FIN)";
+
+	rule_who(e, e->inferred_side, who_s, sizeof(who_s));
+	rule_who(e, 1 - e->inferred_side, who_o, sizeof(who_o));
+
+	if (e->inferred_side == SIDE_CLIENT)
+		t = xasprintf("Probably rejected by %s (encrypted alert): instead of its Finished, it "
+			      "answered the encrypted flight of %s (frame %llu) with one short "
+			      "encrypted record (%u bytes, frame %llu, %s later), and the connection "
+			      "was %s. Without keys that is what a TLS 1.3 alert looks like: most "
+			      "likely the client refused the server's certificate, but the alert's "
+			      "description is encrypted.",
+			      who_s, who_o, (unsigned long long)e->inferred_after.frame,
+			      e->inferred_rec.len, (unsigned long long)e->inferred_rec.frame, d,
+			      how);
+	else
+		t = xasprintf("Probably rejected by %s (encrypted alert): after the encrypted "
+			      "Finished flight of %s (frame %llu), it sent one short encrypted record "
+			      "(%u bytes, frame %llu, %s later) and no application data, and the "
+			      "connection was %s. Without keys that is what a TLS 1.3 alert looks "
+			      "like: most likely the server refused the client's certificate (or its "
+			      "lack of one), but the alert's description is encrypted.",
+			      who_s, who_o, (unsigned long long)e->inferred_after.frame,
+			      e->inferred_rec.len, (unsigned long long)e->inferred_rec.frame, d,
+			      how);
+	free(d);
+	return t;
+}
+
+static void one_alert(struct rule_eval *e, const struct tls_alert *a, int first, int inferred)
 {
 	const struct tls_session *s = e->s;
 	struct session_report *r = e->r;
@@ -269,42 +279,54 @@ static void one_alert(struct rule_eval *e, const struct tls_alert *a, int first)
 						       : "unknown";
 	const struct finding *m = NULL;
 	char who_s[128], who_o[128], ra[80];
-	char *blame = NULL, *reason = NULL, *adv = NULL, *delta = NULL, *msg;
+	char *blame = NULL, *reason = NULL, *ref = NULL, *adv = NULL, *delta = NULL, *msg;
 
 	rule_who(e, sender, who_s, sizeof(who_s));
 	rule_cap(who_s);
 	rule_who(e, other, who_o, sizeof(who_o));
 	rule_addr(s, sender, ra, sizeof(ra));
 
-	if (answered) {
-		delta = delta_text(ch->ts_ns, a->ts_ns);
-		if (ch->n == 0 && ch->complete)
+	if (inferred) {
+		blame = inferred_text(e);
+	} else if (answered) {
+		delta = rule_delta_text(ch->ts_ns, a->ts_ns);
+		/* A Certificate the capture holds in part is never empty, and
+		 * only a client's empty one means "no client certificate". */
+		const char *part = ch->complete ? "" : ", which the capture holds only in part";
+
+		if (ch->n == 0 && ch->complete && other == SIDE_CLIENT)
 			blame = xasprintf("%s rejected %s, which sent no client certificate, with %s "
 					  "(frame %llu, %s after the empty Certificate in frame %llu).",
 					  who_s, who_o, desc ? desc : "an encrypted alert",
 					  (unsigned long long)a->frame, delta,
 					  (unsigned long long)ch->frame);
+		else if (ch->n == 0 && ch->complete)
+			blame = xasprintf("%s rejected %s, whose Certificate message (frame %llu) was "
+					  "empty, with %s (frame %llu, %s later).",
+					  who_s, who_o, (unsigned long long)ch->frame,
+					  desc ? desc : "an encrypted alert",
+					  (unsigned long long)a->frame, delta);
 		else if (desc)
 			blame = xasprintf("%s rejected the chain of %s with %s (frame %llu, %s after the "
-					  "Certificate in frame %llu).",
+					  "Certificate in frame %llu%s).",
 					  who_s, who_o, desc, (unsigned long long)a->frame, delta,
-					  (unsigned long long)ch->frame);
+					  (unsigned long long)ch->frame, part);
 		else
 			blame = xasprintf("%s sent an encrypted alert (frame %llu, %s after the "
-					  "Certificate of %s in frame %llu) and the handshake ended: "
+					  "Certificate of %s in frame %llu%s) and the handshake ended: "
 					  "most likely it rejected that chain, but the alert's "
 					  "description is encrypted.",
 					  who_s, (unsigned long long)a->frame, delta, who_o,
-					  (unsigned long long)ch->frame);
+					  (unsigned long long)ch->frame, part);
 	} else {
 		const struct ladder_entry *l = last_received(s, a);
 		char after[160] = "";
 
 		if (l) {
 			free(delta);
-			delta = delta_text(l->ts_ns, a->ts_ns);
+			delta = rule_delta_text(l->ts_ns, a->ts_ns);
 			snprintf(after, sizeof(after), ", %s after the %s in frame %llu", delta,
-				 ladder_name(l), (unsigned long long)l->frame);
+				 rule_ladder_name(l), (unsigned long long)l->frame);
 		}
 		if (desc)
 			blame = xasprintf("%s ended the handshake with %s (frame %llu%s)%s%s.",
@@ -329,21 +351,37 @@ static void one_alert(struct rule_eval *e, const struct tls_alert *a, int first)
 		const struct trust_store *st = e->store[other];
 
 		m = match_finding(r, other, ids_for(a->desc));
+		if (!m)
+			m = worst_on(r, other);
+		/* The predicted finding says what is wrong and how to fix it:
+		 * the headline quotes it whole, the alert's finding refers to it
+		 * (said once). */
 		if (m) {
+			if (match_finding(r, other, ids_for(a->desc)) == m) {
+				reason = xasprintf("This agrees with tlsdiag's own validation (%s, "
+						   "predicted): %s",
+						   m->id, m->message);
+				ref = xasprintf("This agrees with tlsdiag's own validation: see %s "
+						"(predicted) for what is wrong.",
+						m->id);
+			} else {
+				reason = xasprintf("The validation tlsdiag does itself does not match "
+						   "%s exactly, but finds this (%s, predicted): %s",
+						   desc, m->id, m->message);
+				ref = xasprintf("The validation tlsdiag does itself does not match %s "
+						"exactly, but finds %s (predicted): see that finding.",
+						desc, m->id);
+			}
+			adv = xasprintf("The fix is the one given for %s.", m->id);
+		} else if (!ch->complete) {
 			reason = xasprintf(
-				"This agrees with tlsdiag's own validation (%s, predicted): %s",
-				m->id, m->message);
-			adv = xstrdup(m->advice);
-		} else if (worst_on(r, other)) {
-			const struct finding *w = worst_on(r, other);
-
-			reason = xasprintf("tlsdiag's own validation does not match %s exactly, but "
-					   "finds this (%s, predicted): %s",
-					   desc, w->id, w->message);
-			adv = xstrdup(w->advice);
+				"The capture lost part of that Certificate message (%llu of its %u "
+				"bytes), so tlsdiag cannot tell which certificate %s refused.",
+				(unsigned long long)e->r->chain[other].missing,
+				e->r->chain[other].msg_len, service_role(&e->svc, sender));
 		} else if (st && trust_related(a->desc) && ch->n > 0) {
 			reason = xasprintf(
-				"tlsdiag's own validation against the trust store given for "
+				"The validation tlsdiag does itself against the trust store given for "
 				"%s (%s) finds nothing wrong with that chain: the real trust "
 				"list or settings of %s differ from that store (or the reason "
 				"is revocation or a policy not visible in the capture).",
@@ -388,14 +426,31 @@ static void one_alert(struct rule_eval *e, const struct tls_alert *a, int first)
 					service_role(&e->svc, sender),
 					(unsigned long long)a->frame);
 	}
-	msg = reason ? xasprintf("%s %s", blame, reason) : xstrdup(blame);
-	/* side: who sent it; no certificate of the sender's is meant */
-	report_add(r, "fatal_alert", SEV_ERROR, sender, -1, BASIS_OBSERVED, "alert", a->frame, msg,
-		   adv);
 	/* With no store for the sender, the only word on trust is the peer's:
-	 * record it as observed, never as predicted. */
-	if (answered && desc && a->desc == AL_UNKNOWN_CA && ch->n > 0 && !e->store[other] &&
-	    !match_finding(r, other, ids_unknown_ca)) {
+	 * it is recorded as an observed unknown_ca, which carries the fix. */
+	int obs_uca = answered && desc && a->desc == AL_UNKNOWN_CA && ch->n > 0 &&
+		      !e->store[other] && !match_finding(r, other, ids_unknown_ca);
+	char *uca_adv = obs_uca ? advice_trust(&e->svc, sender) : NULL;
+
+	if (obs_uca && !m) {
+		free(adv);
+		adv = xstrdup("The fix is the one given for unknown_ca.");
+	}
+	msg = reason ? xasprintf("%s %s", blame, reason) : xstrdup(blame);
+	{
+		char *fmsg = ref ? xasprintf("%s %s", blame, ref) : NULL;
+
+		/* side: who sent it; no certificate of the sender's is meant */
+		struct finding *fa = report_add(r, "fatal_alert", SEV_ERROR, sender, -1,
+						BASIS_OBSERVED, "alert", a->frame,
+						fmsg ? fmsg : msg, adv);
+
+		/* Lists name the alert, not the finding: "unknown_ca". */
+		fa->name = desc ? desc : inferred ? "encrypted alert?" : "encrypted alert";
+		free(fmsg);
+	}
+	/* ... observed, never predicted. */
+	if (obs_uca) {
 		char *end = chain_end_text(e, other);
 		char *u =
 			xasprintf("%s said unknown_ca on the wire (frame %llu): the chain of %s, which "
@@ -407,9 +462,10 @@ static void one_alert(struct rule_eval *e, const struct tls_alert *a, int first)
 			   (int)(e->r->chain[other].path_len
 					 ? e->r->chain[other].path[e->r->chain[other].path_len - 1]
 					 : 0),
-			   BASIS_OBSERVED, "alert", a->frame, u, adv);
+			   BASIS_OBSERVED, "alert", a->frame, u, uca_adv);
 		free(u);
 	}
+	free(uca_adv);
 	if (first) {
 		free(r->headline);
 		r->headline = msg;
@@ -418,6 +474,7 @@ static void one_alert(struct rule_eval *e, const struct tls_alert *a, int first)
 	free(msg);
 	free(blame);
 	free(reason);
+	free(ref);
 	free(adv);
 	free(delta);
 }
@@ -429,9 +486,16 @@ void rule_alerts(struct rule_eval *e)
 	int first = 1;
 
 	for (i = 0; i < s->n_alerts; i++) {
-		if (!is_fatal(s, &s->alerts[i]))
+		if (!rule_alert_fatal(s, &s->alerts[i]))
 			continue;
-		one_alert(e, &s->alerts[i], first);
+		one_alert(e, &s->alerts[i], first, 0);
 		first = 0;
+	}
+	if (first && e->inferred_side >= 0) {
+		/* No alert in sight, but the protected records show one. */
+		struct tls_alert a = { e->inferred_side,      1, -1, -1, e->inferred_rec.ts_ns,
+				       e->inferred_rec.frame, 0 };
+
+		one_alert(e, &a, 1, 1);
 	}
 }

@@ -42,15 +42,41 @@ static char *judged_text(const struct rule_eval *e)
 
 /* ------------------------------------------------------------ validity */
 
+/* " As of now (2026-12-03), it has expired too (on ...)." when the day
+ * tlsdiag runs tells something the judged time does not: the state of
+ * the certificate today, in words that are true of it today. "" when
+ * there is nothing to add (the caller frees). */
+static char *now_text(const struct rule_eval *e, const struct cert_info *c, enum validity then)
+{
+	struct cert_validity v = cert_validity(c, e->now);
+	char dnow[32];
+
+	if (e->at_is_now || day_of(e->at) == day_of(e->now) || v.state == then)
+		return xstrdup("");
+	rule_day(e->now, dnow);
+	switch (v.state) {
+	case VALID: return xasprintf(" As of now (%s), it is valid.", dnow);
+	case EXPIRED:
+		return xasprintf(" As of now (%s), it has expired (on %s).", dnow,
+				 c->not_after_str);
+	case NOT_YET_VALID:
+		return xasprintf(" As of now (%s), it is not valid yet (from %s).", dnow,
+				 c->not_before_str);
+	case VALIDITY_UNKNOWN: break; /* rule_dates runs only on readable dates */
+	}
+	return xstrdup("");
+}
+
 static void rule_dates(struct rule_eval *e, int side, size_t i, const struct cert_info *c,
 		       uint64_t frame)
 {
 	int expired_at = e->at > c->not_after, nyv_at = e->at < c->not_before;
-	int expired_now = e->now > c->not_after, nyv_now = e->now < c->not_before;
+	int expired_now = e->now > c->not_after;
 	/* "as of now" is worth saying when judged at another day than now */
 	int differ = !e->at_is_now && day_of(e->at) != day_of(e->now);
 	int exp_days = e->ctx->cfg ? e->ctx->cfg->expiring_days : 30;
 	char dnow[32], *lab = label(e, side, i, c), *when = judged_text(e), *msg = NULL, *adv;
+	char *now = NULL;
 	const char *cafix =
 		i > 0 ? " This is a CA certificate: install the CA's renewed certificate "
 			"wherever the old one is (the chain the server sends and every "
@@ -60,10 +86,9 @@ static void rule_dates(struct rule_eval *e, int side, size_t i, const struct cer
 	rule_day(e->now, dnow);
 	adv = advice_own_cert(&e->svc, side);
 	if (nyv_at) {
-		msg = xasprintf("%s is not valid before %s: %s it was not yet valid.%s%s%s", lab,
-				c->not_before_str, when, differ && !nyv_now ? " As of now (" : "",
-				differ && !nyv_now ? dnow : "",
-				differ && !nyv_now ? ") it is valid." : "");
+		now = now_text(e, c, NOT_YET_VALID);
+		msg = xasprintf("%s is not valid before %s: %s it was not yet valid.%s", lab,
+				c->not_before_str, when, now);
 		{
 			char *a = xasprintf(
 				"The certificate was installed before its start date: keep the "
@@ -85,12 +110,10 @@ static void rule_dates(struct rule_eval *e, int side, size_t i, const struct cer
 			free(a);
 		}
 	} else if (exp_days > 0 && c->not_after - e->at <= (time_t)exp_days * SECS_PER_DAY) {
-		msg = xasprintf("%s expires on %s, %ld day%s after it was judged %s.%s%s%s", lab,
+		now = now_text(e, c, VALID);
+		msg = xasprintf("%s expires on %s, %ld day%s after it was judged %s.%s", lab,
 				c->not_after_str, days_between(e->at, c->not_after),
-				days_between(e->at, c->not_after) == 1 ? "" : "s", when,
-				differ && expired_now ? " As of now (" : "",
-				differ && expired_now ? dnow : "",
-				differ && expired_now ? ") it has expired." : "");
+				days_between(e->at, c->not_after) == 1 ? "" : "s", when, now);
 		{
 			char *a = xasprintf("Renew the certificate before it expires.%s %s", cafix,
 					    adv);
@@ -107,6 +130,7 @@ static void rule_dates(struct rule_eval *e, int side, size_t i, const struct cer
 			  e->asof.len ? " " : "", lab, when, c->not_after_str, dnow);
 	}
 	free(msg);
+	free(now);
 	free(adv);
 	free(lab);
 	free(when);
@@ -524,6 +548,7 @@ void rule_certs(struct rule_eval *e, int side)
 		const struct cert_info *c = ch->certs[i];
 		int on_path = v->status && v->status[i] != CS_EXTRA &&
 			      v->status[i] != CS_UNPARSEABLE;
+		int leaf = i == 0 && !chain_leaf_lost(ch);
 		int self_signed = i == 0 ? res->leaf_self_signed
 					 : (c == res->top && res->top_self_signed);
 
@@ -537,7 +562,7 @@ void rule_certs(struct rule_eval *e, int side)
 		rule_key(e, side, i, c, ch->frame);
 		rule_oid(e, side, i, c, ch->frame);
 		rule_san_len(e, side, i, c, ch->frame);
-		if (i == 0) {
+		if (leaf) {
 			rule_leaf_ku(e, side, c, ch->frame);
 			rule_eku(e, side, i, c, ch->frame);
 			rule_wildcard(e, side, c, ch->frame);
@@ -555,6 +580,8 @@ void rule_certs(struct rule_eval *e, int side)
 		int expired = e->at > c->not_after;
 		char ra[80], *when, *msg, *at, *adv;
 
+		if (!c->parse_ok || c->not_before_bad || c->not_after_bad) /* no date to judge */
+			continue;
 		if (!expired && e->at >= c->not_before)
 			continue;
 		rule_addr(e->s, 1 - side, ra, sizeof(ra));
@@ -650,7 +677,7 @@ void rule_names(struct rule_eval *e)
 	int from_guess;
 	size_t k;
 
-	if (!ch->present || ch->n == 0 || !r->expected_name)
+	if (!ch->present || ch->n == 0 || !r->expected_name || chain_leaf_lost(ch))
 		return;
 	c = ch->certs[0];
 	if (!c->parse_ok)

@@ -163,8 +163,8 @@ void rule_chain_trust(struct rule_eval *e, int side)
 	const char *url = v->missing_issuer_url;
 	int last = last_path_index(v);
 
-	/* an undecodable leaf: nothing can be said about its path */
-	if (!ch->certs[0]->parse_ok)
+	/* an undecodable or lost leaf: nothing can be said about its path */
+	if (!ch->certs[0]->parse_ok || chain_leaf_lost(ch))
 		return;
 	dbuf_init(&msg, DBUF_TEXT_MAX);
 	rule_who(e, recv, who_r, sizeof(who_r));
@@ -270,8 +270,10 @@ void rule_chain_trust(struct rule_eval *e, int side)
 				  "key (SHA-256 %.16s...): the CA was re-generated, or an old copy was "
 				  "uploaded.",
 				  res->stale_in_store->sha256_hex);
-		adv = xasprintf("%s (the root %s). Or have %s present a certificate from a CA "
-				"that %s already trusts.",
+		/* Advice fragments are whole sentences: they follow each other,
+		 * never inside parentheses ("...peer). (the root"). */
+		adv = xasprintf("%s The root to add is %s. Or have %s present a certificate from a "
+				"CA that %s already trusts.",
 				at, rule_dn(&res->top->subject), service_role(&e->svc, side),
 				service_role(&e->svc, recv));
 		report_add(e->r, "unknown_ca", SEV_ERROR, side, last, BASIS_PREDICTED, "issuer",
@@ -292,10 +294,10 @@ void rule_chain_trust(struct rule_eval *e, int side)
 				  " The intermediate can be downloaded from %s (the AIA caIssuers "
 				  "of certificate #%d).",
 				  url, last);
-		adv = xasprintf("Either add the intermediate %s to the chain %s sends (%s), or add it "
-				"to the trust list of %s: %s",
-				v->missing_issuer, service_role(&e->svc, side), own,
-				service_role(&e->svc, recv), at);
+		adv = xasprintf("Either add the intermediate %s to the chain %s sends, or add it "
+				"to the trust list of %s. For the chain: %s For the trust list: %s",
+				v->missing_issuer, service_role(&e->svc, side),
+				service_role(&e->svc, recv), own, at);
 		report_add(e->r, "incomplete_chain", SEV_ERROR, side, last, BASIS_PREDICTED,
 			   "issuer", ch->frame, dbuf_str(&msg), adv);
 		goto out;
@@ -320,11 +322,10 @@ void rule_chain_trust(struct rule_eval *e, int side)
 					  " The intermediate can be downloaded from %s (the AIA "
 					  "caIssuers of certificate #%d).",
 					  url, last);
-			adv = xasprintf(
-				"Add the intermediate %s to the chain %s sends (%s). Clients with "
-				"a fixed CA list (phones over MRA) can only be fixed this way; "
-				"others can also get it in their trust list: %s",
-				v->missing_issuer, service_role(&e->svc, side), own, at);
+			adv = xasprintf("Add the intermediate %s to the chain %s sends. %s Clients with "
+					"a fixed CA list (phones over MRA) can only be fixed this way; "
+					"others can also get it in their trust list. %s",
+					v->missing_issuer, service_role(&e->svc, side), own, at);
 			report_add(e->r, "incomplete_chain", SEV_ERROR, side, last, BASIS_PREDICTED,
 				   "issuer", ch->frame, dbuf_str(&msg), adv);
 			goto out;

@@ -83,6 +83,12 @@ struct rule_eval {
 					    sentences for the headline */
 	int name_from_rejection; /* IP taken as the name only because the
 					    client rejected the chain, no SNI */
+	/* rule_outcome: a TLS 1.3 rejection read from the protected records
+	 * (no keys): who sent the short record, the record, and the peer's
+	 * record it answered; inferred_side -1 when none. */
+	int inferred_side;
+	struct tls_record_seen inferred_rec, inferred_after;
+	const char *not_seen_why; /* OUTCOME_NOT_SEEN: why (static) */
 };
 
 /* Shared helpers (rule_util.c). */
@@ -98,6 +104,18 @@ char *rule_cap(char *s);
 const char *rule_dn(const struct dn *d);
 /* YYYY-MM-DD of t. */
 const char *rule_day(time_t t, char buf[32]);
+/* "0.6 ms", "12 ms", "1.25 s" from one time to a later one (caller frees). */
+char *rule_delta_text(int64_t from_ns, int64_t to_ns);
+/* The capture lost the first entries of a Certificate message (a gap
+ * before certs[0]): certs[0] is then not the leaf, and no rule about the
+ * leaf (names, key usage, EKU for TLS, self-signed leaf, the client
+ * certificate's issuer) may judge it. */
+static inline int chain_leaf_lost(const struct tls_chain *ch)
+{
+	return ch->lost && ch->lost_at == 0;
+}
+/* A ladder entry as words: "Certificate", "ChangeCipherSpec", "alert". */
+const char *rule_ladder_name(const struct ladder_entry *l);
 
 /* The chain as a whole (rule_chain.c): order, extras and duplicates;
  * self-signed leaf, store shadowing, trust (only for a complete chain). */
@@ -113,7 +131,22 @@ void rule_names(struct rule_eval *e);
 char *rule_cr_kin(const struct tls_session *s, const char *dn);
 /* RFC 6125 name match of a SAN/CN pattern against a host name (1/0). */
 int rule_name_match(const char *pattern, const char *host);
-/* Alerts with blame (rule_alert.c); fills r->headline when one decides. */
+/* Alerts with blame (rule_alert.c); fills r->headline when one decides.
+ * After rule_outcome: a rejection it inferred is worded as an alert. */
 void rule_alerts(struct rule_eval *e);
+/* Does alert a end the handshake? (Encrypted: only before it finished.) */
+int rule_alert_fatal(const struct tls_session *s, const struct tls_alert *a);
+
+/* What happened (outcome.c): r->outcome, r->established, and a TLS 1.3
+ * rejection inferred without keys (e->inferred_*). Before rule_alerts. */
+void rule_outcome(struct rule_eval *e);
+/* r->outcome_text, once the findings are known. */
+void rule_outcome_text(struct rule_eval *e);
+/* TLS 1.3 without keys: the side that most likely rejected the handshake
+ * with an encrypted alert, judged from s->prot and how the connection
+ * closed, with the short record (*rec) and the peer's record before it
+ * (*after); -1 when nothing says so. */
+int outcome_infer_tls13(const struct tls_session *s, struct tls_record_seen *rec,
+			struct tls_record_seen *after);
 
 #endif

@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "capture/xalloc.h"
+#include "rules/facts.h"
 #include "rules/rule_int.h"
 
 const char *rule_addr(const struct tls_session *s, int side, char *buf, size_t len)
@@ -53,6 +54,34 @@ const char *rule_day(time_t t, char buf[32])
 	gmtime_r(&t, &tm);
 	strftime(buf, 32, "%Y-%m-%d", &tm);
 	return buf;
+}
+
+char *rule_delta_text(int64_t from_ns, int64_t to_ns)
+{
+	double ms = (double)(to_ns - from_ns) / 1e6;
+
+	if (ms < 0)
+		ms = 0;
+	if (ms >= 1000.0)
+		return xasprintf("%.2f s", ms / 1000.0);
+	if (ms >= 10.0)
+		return xasprintf("%.0f ms", ms);
+	return xasprintf("%.1f ms", ms);
+}
+
+const char *rule_ladder_name(const struct ladder_entry *l)
+{
+	switch (l->kind) {
+	case LAD_HANDSHAKE: return hs_type_text(l->type);
+	case LAD_CCS: return "ChangeCipherSpec";
+	case LAD_ALERT: return "alert";
+	case LAD_ENCRYPTED_HS: return "encrypted handshake message";
+	case LAD_APP_DATA: return "application data";
+	case LAD_GAP: return "gap";
+	case LAD_SSLV2_HELLO: return "SSLv2 ClientHello";
+	case LAD_HRR: return "HelloRetryRequest";
+	}
+	return "message";
 }
 
 /* Length of the first RDN of an RFC 4514 string (up to the first

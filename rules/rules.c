@@ -31,6 +31,7 @@
 #include "capture/xalloc.h"
 #include "dissect/x509.h"
 #include "rules/facts.h"
+#include "rules/ladder.h"
 #include "rules/notes.h"
 #include "rules/rule_int.h"
 #include "rules/rules.h"
@@ -174,10 +175,10 @@ static void rule_tls13(struct rule_eval *e)
 {
 	if (!tls_handshake_hidden(e->s))
 		return;
-	/* side: the chain a user looks for is the server's (the client's, if
-	 * any, is hidden too) */
-	report_add(e->r, "certs_not_visible_tls13", SEV_INFO, SIDE_SERVER, -1, BASIS_OBSERVED,
-		   "ServerHello", e->s->sh.frame,
+	/* About the whole session (both chains are hidden): side -1, which
+	 * JSON writes as null (docs/json.md). */
+	report_add(e->r, "certs_not_visible_tls13", SEV_INFO, -1, -1, BASIS_OBSERVED, "ServerHello",
+		   e->s->sh.frame,
 		   "This session negotiated TLS 1.3: the certificates (and the CertificateRequest and "
 		   "most alerts) are encrypted, so they cannot be checked from the capture.",
 		   "To see the certificates, capture a handshake limited to TLS 1.2 (for a test, "
@@ -358,7 +359,7 @@ static void rule_client_auth(struct rule_eval *e)
 		if (is_dn_in_request(&s->cr, &v->store_path[i]->subject) ||
 		    is_dn_in_request(&s->cr, &v->store_path[i]->issuer))
 			return;
-	if (!cc->certs[0]->parse_ok)
+	if (!cc->certs[0]->parse_ok || chain_leaf_lost(cc))
 		return;
 	dbuf_init(&m, DBUF_TEXT_MAX);
 	dbuf_addf(&m, "%s's CertificateRequest (frame %llu) lists %zu acceptable CA name%s (",
@@ -371,9 +372,9 @@ static void rule_client_auth(struct rule_eval *e)
 		  "is unlikely to accept it.",
 		  s->cr.n_ca > 6 ? "; ..." : "", who_c, rule_dn(&cc->certs[0]->issuer));
 	own = advice_trust(&e->svc, SIDE_SERVER);
-	adv = xasprintf("Either add the client certificate's CA to the server's trust list (%s), or "
-			"give %s a certificate from one of the listed CAs.",
-			own, service_role(&e->svc, SIDE_CLIENT));
+	adv = xasprintf("Either add the client certificate's CA to the server's trust list, or "
+			"give %s a certificate from one of the listed CAs. For the trust list: %s",
+			service_role(&e->svc, SIDE_CLIENT), own);
 	report_add(e->r, "ca_not_acceptable", SEV_ERROR, SIDE_CLIENT, 0, BASIS_PREDICTED, "issuer",
 		   s->cr.frame, dbuf_str(&m), adv);
 	dbuf_free(&m);
@@ -421,85 +422,110 @@ static void rule_gaps(struct rule_eval *e)
 
 /* ------------------------------------------------------------ verdict */
 
-static int has_fatal_alert(const struct session_report *r)
+/* An aborted handshake failed, though no alert says why. */
+static void rule_aborted(struct rule_eval *e)
 {
-	size_t i;
+	const struct tls_session *s = e->s;
+	const struct ladder_entry *l = NULL;
+	char c[128], sv[128], *msg, *adv;
+	struct dbuf m;
 
-	for (i = 0; i < r->nf; i++)
-		if (strcmp(r->f[i].id, "fatal_alert") == 0)
-			return 1;
-	return 0;
+	if (e->r->outcome != OUTCOME_ABORTED)
+		return;
+	for (size_t i = s->n_ladder; i > 0 && !l; i--)
+		if (s->ladder[i - 1].kind != LAD_GAP)
+			l = &s->ladder[i - 1];
+	rule_who(e, SIDE_CLIENT, c, sizeof(c));
+	rule_who(e, SIDE_SERVER, sv, sizeof(sv));
+	dbuf_init(&m, DBUF_TEXT_MAX);
+	dbuf_addf(&m, "The handshake between %s and %s was aborted: the connection was %s", c, sv,
+		  s->close_reason == TCP_CLOSE_RST ? "reset (RST)" : "closed (FIN)");
+	if (l && (l->side == SIDE_CLIENT || l->side == SIDE_SERVER))
+		dbuf_addf(&m, " after the %s's %s (frame %llu)", side_str(l->side),
+			  rule_ladder_name(l), (unsigned long long)l->frame);
+	dbuf_addstr(&m, ", with no alert.");
+	msg = dbuf_take(&m);
+	adv = xasprintf("Read the logs of %s and %s at that time: a peer that closes without an "
+			"alert often refused what it just received (some stacks send no alert), "
+			"or a firewall or load balancer cut the connection.",
+			service_role(&e->svc, SIDE_CLIENT), service_role(&e->svc, SIDE_SERVER));
+	report_add(e->r, "handshake_aborted", SEV_ERROR, -1, -1, BASIS_OBSERVED, "TCP",
+		   l ? l->frame : s->last_frame, msg, adv);
+	free(msg);
+	free(adv);
 }
 
-static const char *incomplete_reason(const struct tls_session *s)
+/* A completed handshake whose capture lost part of it: what was lost
+ * cannot be judged. */
+static int handshake_partly_lost(const struct tls_session *s)
 {
-	size_t i;
-
-	for (i = 0; i < s->n_notes; i++)
-		if (s->notes[i].kind == NOTE_GAP && s->notes[i].in_handshake)
-			return "the capture lost data during the handshake";
-	for (i = 0; i < s->n_notes; i++)
-		if (s->notes[i].kind == NOTE_MIDSTREAM)
-			return "the capture starts after the handshake began";
-	if (s->flow_midstream && !s->ch.present)
-		return "the capture starts after the handshake began";
-	if (s->handshake_done || (s->app_data[0] && s->app_data[1]))
-		return NULL;
-	for (i = 0; i < s->n_notes; i++)
-		if (s->notes[i].kind == NOTE_TRUNCATED)
-			return "the capture ends inside a handshake message";
-	if (!s->sh.present)
-		return "no ServerHello was seen";
-	if (!s->tls13 && !s->chain[SIDE_SERVER].present && !s->ccs[SIDE_SERVER])
-		return "the server's Certificate was not seen";
-	return "the handshake did not complete and no alert was sent (the connection closed or "
-	       "the capture ended)";
+	for (size_t i = 0; i < s->n_notes; i++)
+		if ((s->notes[i].kind == NOTE_GAP && s->notes[i].in_handshake) ||
+		    s->notes[i].kind == NOTE_MIDSTREAM)
+			return 1;
+	return 0;
 }
 
 static void set_verdict(struct rule_eval *e)
 {
 	struct session_report *r = e->r;
 	const struct finding *w = report_worst(r);
-	const char *why = incomplete_reason(e->s);
+	char c[128], sv[128], vb[16];
+	const char *ver = e->s->version ? version_text(e->s->version, vb, sizeof vb) : "TLS";
 
-	if ((w && w->sev == SEV_ERROR) || has_fatal_alert(r))
-		r->verdict = VERDICT_FAILED;
-	else if (why)
-		r->verdict = VERDICT_INCOMPLETE;
-	else if (w && w->sev == SEV_WARNING)
-		r->verdict = VERDICT_WARNING;
-	else
-		r->verdict = VERDICT_OK;
+	switch (r->outcome) {
+	case OUTCOME_REJECTED_BY_CLIENT:
+	case OUTCOME_REJECTED_BY_SERVER:
+	case OUTCOME_ABORTED: r->verdict = VERDICT_FAILED; break;
+	case OUTCOME_NOT_SEEN: r->verdict = VERDICT_INCOMPLETE; break;
+	case OUTCOME_COMPLETED:
+		if (w && w->sev == SEV_ERROR)
+			r->verdict = VERDICT_AT_RISK;
+		else if (handshake_partly_lost(e->s))
+			r->verdict = VERDICT_INCOMPLETE;
+		else if (w && w->sev == SEV_WARNING)
+			r->verdict = VERDICT_WARNING;
+		else
+			r->verdict = VERDICT_OK;
+		break;
+	}
 
+	rule_who(e, SIDE_CLIENT, c, sizeof(c));
+	rule_who(e, SIDE_SERVER, sv, sizeof(sv));
 	if (r->headline)
-		goto asof;
-	{
-		char c[128], sv[128];
-		char vb[16];
-		const char *ver = e->s->version ? version_text(e->s->version, vb, sizeof vb)
-						: "TLS";
+		; /* an alert decided it (rule_alerts) */
+	else if (r->outcome == OUTCOME_ABORTED && w)
+		r->headline = xstrdup(w->message); /* handshake_aborted, or worse */
+	else if (r->verdict == VERDICT_INCOMPLETE) {
+		const char *why = e->not_seen_why ? e->not_seen_why
+						  : "the capture lost data during the handshake";
 
-		rule_who(e, SIDE_CLIENT, c, sizeof(c));
-		rule_who(e, SIDE_SERVER, sv, sizeof(sv));
-		if (r->verdict == VERDICT_INCOMPLETE)
+		if (w && w->sev == SEV_ERROR)
+			r->headline =
+				xasprintf("%s handshake between %s and %s not seen completely: "
+					  "%s. What it shows has an error all the same: %s",
+					  ver, c, sv, why, w->message);
+		else
 			r->headline =
 				xasprintf("%s handshake between %s and %s not seen completely: %s.",
 					  ver, c, sv, why);
-		else if (w && w->sev >= SEV_WARNING)
-			r->headline = xasprintf("%s", w->message);
-		else if (tls_handshake_hidden(e->s))
-			/* Nothing failed, but nothing about the certificates could
-			 * be checked either: say so rather than "no problems". */
-			r->headline = xasprintf("%s handshake between %s and %s completed; its "
-						"certificates are encrypted (TLS 1.3) and could not "
-						"be checked from the capture.",
-						ver, c, sv);
-		else
-			r->headline = xasprintf("%s handshake between %s and %s: no problems found.",
-						ver, c, sv);
-		rule_cap(r->headline);
-	}
-asof:
+	} else if (r->verdict == VERDICT_AT_RISK)
+		r->headline = xasprintf("%s handshake between %s and %s completed, but it is at "
+					"risk: %s",
+					ver, c, sv, w->message);
+	else if (w && w->sev >= SEV_WARNING)
+		r->headline = xasprintf("%s", w->message);
+	else if (tls_handshake_hidden(e->s))
+		/* Nothing failed, but nothing about the certificates could be
+		 * checked either: say so rather than "no problems". */
+		r->headline = xasprintf("%s handshake between %s and %s completed; its certificates "
+					"are encrypted (TLS 1.3) and could not be checked from the "
+					"capture.",
+					ver, c, sv);
+	else
+		r->headline = xasprintf("%s handshake between %s and %s: no problems found.", ver,
+					c, sv);
+	rule_cap(r->headline);
 	if (e->asof.len) {
 		char *h = xasprintf("%s %s", r->headline, dbuf_str(&e->asof));
 
@@ -522,6 +548,36 @@ static void count_problems(struct session_report *r)
 		if (f->cert >= 0 && (size_t)f->cert < v->n && v->problems)
 			v->problems[f->cert]++;
 	}
+}
+
+/* ------------------------------------------------------------ partial chains */
+
+/* A Certificate message the capture holds only in part: how much of it is
+ * missing (the dissector's notes) and whether more certificates were sent
+ * than could be read. */
+static void chain_partial(const struct tls_session *s, int side, struct chain_view *v)
+{
+	const struct tls_chain *ch = &s->chain[side];
+	uint64_t read = 0;
+
+	if (!ch->present || ch->complete)
+		return;
+	v->partial = 1;
+	for (size_t i = 0; i < s->n_notes; i++) {
+		const struct tls_note *n = &s->notes[i];
+		uint64_t left = n->msg_len > n->msg_seen ? (uint64_t)n->msg_len - n->msg_seen : 0;
+
+		if (n->side != side || n->msg_type != HS_CERTIFICATE ||
+		    (n->kind != NOTE_GAP && n->kind != NOTE_TRUNCATED))
+			continue;
+		v->msg_len = n->msg_len;
+		v->missing += n->kind == NOTE_GAP && n->bytes < left ? n->bytes : left;
+	}
+	/* Each entry: a 3-byte length and the DER (TLS 1.3: and 2 bytes of
+	 * extensions at least). */
+	for (size_t i = 0; i < ch->n; i++)
+		read += 3 + ch->certs[i]->der_len + (s->tls13 ? 2 : 0);
+	v->more_sent = !ch->compression && ch->declared_len > read;
 }
 
 /* ------------------------------------------------------------ entry point */
@@ -558,6 +614,7 @@ void rules_evaluate(const struct rules_ctx *ctx, struct session_report *r)
 		const struct endpoint *receiver = side == SIDE_SERVER ? &s->client : &s->server;
 
 		e.store[side] = trust_for(ctx->trust, receiver);
+		chain_partial(s, side, &r->chain[side]);
 		chain_build(&r->chain[side], &e.cr[side], &s->chain[side], e.store[side],
 			    ctx->trust);
 	}
@@ -580,9 +637,13 @@ void rules_evaluate(const struct rules_ctx *ctx, struct session_report *r)
 	}
 	rule_client_auth(&e);
 	rule_gaps(&e);
+	rule_outcome(&e);
+	rule_aborted(&e);
 	rule_alerts(&e);
 	count_problems(r);
 	set_verdict(&e);
+	rule_outcome_text(&e);
+	ladder_rows(r);
 	chain_result_free(&e.cr[0]);
 	chain_result_free(&e.cr[1]);
 	dbuf_free(&e.asof);

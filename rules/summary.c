@@ -179,7 +179,9 @@ static size_t cert_entry(struct run_summary *s, const struct cert_info *ci)
 		c.serial_hex = dup_or_null(ci->serial_hex);
 		c.not_before = ci->not_before;
 		c.not_after = ci->not_after;
-		c.days_to_expiry = days_between(s->now, ci->not_after);
+		/* A notAfter that does not parse is never "expired in 1970". */
+		c.days_to_expiry = ci->not_after_bad ? LONG_MAX
+						     : days_between(s->now, ci->not_after);
 	} else {
 		/* Nothing to judge: never "expiring" (views check parse_ok). */
 		c.days_to_expiry = LONG_MAX;
@@ -206,7 +208,7 @@ void summary_add_session(struct run_summary *s, const struct session_report *r, 
 	const struct tls_session *ss = r->s;
 
 	s->sessions++;
-	if ((unsigned)r->verdict < 4)
+	if ((unsigned)r->verdict < VERDICT__COUNT)
 		s->by_verdict[r->verdict]++;
 	for (size_t i = 0; i < r->nf; i++)
 		count_finding(s, r->f[i].id);

@@ -47,8 +47,8 @@ struct run_summary {
 	struct bad_file *bad;			 /* unreadable or damaged files */
 	size_t n_bad, cap_bad;
 	uint64_t sessions;
-	uint64_t by_verdict[4];	   /* enum verdict */
-	struct id_count *findings; /* by id, sorted by id at the end */
+	uint64_t by_verdict[VERDICT__COUNT]; /* enum verdict */
+	struct id_count *findings;	     /* by id, sorted by id at the end */
 	size_t n_findings, cap_findings;
 	struct seen_cert *certs; /* unique, by SHA-256 */
 	size_t n_certs, cap_certs;

@@ -21,6 +21,7 @@
 #include "capture/units.h"
 #include "capture/xalloc.h"
 #include "config.h"
+#include "ui/text/text.h"
 
 enum {
 	O_REPORT = 256,
@@ -47,6 +48,7 @@ enum {
 	O_SCRIPT,
 	O_DUMP_SCREEN,
 	O_LIST_IFACES,
+	O_TZ,
 };
 
 static const struct option long_opts[] = {
@@ -74,6 +76,7 @@ static const struct option long_opts[] = {
 	{ "list-interfaces", no_argument, 0, O_LIST_IFACES },
 	{ "no-color", no_argument, 0, O_NO_COLOR },
 	{ "color", required_argument, 0, O_COLOR },
+	{ "tz", required_argument, 0, O_TZ },
 	{ "quiet", no_argument, 0, 'q' },
 	{ "verbose", no_argument, 0, 'v' },
 	{ "version", no_argument, 0, 'V' },
@@ -129,6 +132,7 @@ void cli_help(FILE *out)
 	      "                        pcap-filter(7)); not with --db or --streams\n"
 	      "  --no-color            no colour (so does a non-empty NO_COLOR variable)\n"
 	      "  --color WHEN          always, never or auto (default auto: on a terminal)\n"
+	      "  --tz local|UTC|ZONE   show times in that zone (default UTC; JSON stays UTC)\n"
 	      "  -q, --quiet           no progress, no notes on standard error\n"
 	      "  -v, --verbose         more detail (repeatable)\n"
 	      "  --list-interfaces     list the interfaces libpcap can capture on, and exit\n"
@@ -436,6 +440,13 @@ int cli_parse(int argc, char **argv, struct ui_opts *o, struct cli_extra *x, FIL
 			}
 			break;
 		case O_PORT: rc = add_port(err, optarg, &o->acfg); break;
+		case O_TZ: {
+			char zerr[512];
+
+			if (ui_tz_set(optarg, zerr, sizeof zerr) != 0)
+				return usage_error(err, "%s", zerr);
+			break;
+		}
 		case O_AT:
 			if (strcmp(optarg, "now") == 0) {
 				o->acfg.at_mode = AT_NOW;

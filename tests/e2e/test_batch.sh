@@ -191,7 +191,7 @@ for name in ("j1.json", "j4.json"):
     total = sum(exp_verdict.values())
     if sess.get("total") != total: bad(f"{name}: sessions.total {sess.get('total')}, expected {total}")
     if len(sessions) != total: bad(f"{name}: {len(sessions)} session objects, expected {total}")
-    for k in ("ok", "warning", "failed", "incomplete"):
+    for k in ("ok", "warning", "failed", "at_risk", "incomplete"):
         if sess.get(k) != exp_verdict[k]: bad(f"{name}: sessions.{k} {sess.get(k)}, expected {exp_verdict[k]}")
     got_find = summ.get("findings", {})
     if dict(got_find) != {k: v for k, v in exp_find.items() if v}:

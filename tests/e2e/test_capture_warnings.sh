@@ -18,7 +18,7 @@ refuse() {
 		echo "FAIL: $name: unexpected '$pat'"; fail=1
 	fi
 }
-expect snaplen "cut short by the capture's snapshot length (96 bytes)" "$c/snaplen96.pcap"
+expect snaplen "5 packets were cut short at 96 bytes by the capture's snapshot length" "$c/snaplen96.pcap"
 expect snaplen-advice "tcpdump -s 0" "$c/snaplen96.pcap"
 expect evicted "TCP flows were evicted" --max-flows 1 "$c/tcp_interleaved.pcap"
 expect overflow "holes were given up" --max-buffer 100 "$c/tcp_reversed.pcap"

@@ -17,7 +17,8 @@
 #    report, the escapes are shown as \xNN; with colour, every ESC starts
 #    one of our own SGR sequences.
 #  - --export-certs: file names, PEM fingerprints equal to openssl's and to
-#    the JSON's sha256, DER variant, and no silent overwrite.
+#    the JSON's sha256, DER variant, no silent overwrite; each chain also as
+#    PKCS#7 (.p7b) byte for byte as openssl crl2pkcs7 -nocrl makes it.
 #  - --streams still works through the new command line.
 
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/e2e/lib.sh"
@@ -224,6 +225,26 @@ if [ -n "$OPENSSL" ] && command -v "$OPENSSL" >/dev/null 2>&1; then
 	[ -f "$TMP/x/tls12-mtls-s1-server-chain.pem" ] || fail "--export-certs: server chain bundle missing"
 	[ "$(grep -c 'BEGIN CERTIFICATE' "$TMP/x/tls12-mtls-s1-server-chain.pem" 2>/dev/null)" = 2 ] ||
 		fail "--export-certs: the server bundle does not hold 2 certificates"
+	# The chain as PKCS#7 (.p7b, DER): what openssl crl2pkcs7 -nocrl makes
+	# of the PEM bundle, byte for byte; its certificates in sent order.
+	for side in server client; do
+		p7=$TMP/x/tls12-mtls-s1-$side-chain.p7b
+		[ -f "$p7" ] || {
+			fail "--export-certs: $side chain .p7b missing"
+			continue
+		}
+		"$OPENSSL" crl2pkcs7 -nocrl -certfile "$TMP/x/tls12-mtls-s1-$side-chain.pem" \
+			-outform DER -out "$TMP/ossl.p7b" 2>/dev/null
+		cmp -s "$p7" "$TMP/ossl.p7b" || fail "--export-certs: $side .p7b differs from openssl crl2pkcs7's"
+		"$OPENSSL" pkcs7 -inform DER -in "$p7" -print_certs -noout 2>/dev/null |
+			sed -n 's/^subject=//p' >"$TMP/p7.subjects"
+		for i in 0 1; do
+			"$OPENSSL" x509 -noout -subject -in "$TMP/x/tls12-mtls-s1-$side-$i.pem" 2>/dev/null |
+				sed 's/^subject=//'
+		done >"$TMP/sent.subjects"
+		cmp -s "$TMP/p7.subjects" "$TMP/sent.subjects" ||
+			fail "--export-certs: $side .p7b does not hold the sent certificates in order"
+	done
 	for f in "$TMP"/x/tls12-mtls-s1-*-[0-9].pem; do
 		[ -f "$f" ] || continue
 		fp=$("$OPENSSL" x509 -noout -fingerprint -sha256 -in "$f" 2>/dev/null |

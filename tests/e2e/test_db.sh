@@ -12,6 +12,8 @@
 #    exactly that directory; a run killed at a random point over a large
 #    directory leaves a database that passes integrity_check with every
 #    stored capture complete, and the next run goes on from there;
+#  - a database of schema 1 (no sessions.transport, established, outcome) is
+#    brought up to schema 2 when opened, its rows kept;
 #  - `db expiring|failing|where|stats` print what the database holds
 #    (checked against python's sqlite3), and usage errors exit 2.
 
@@ -221,6 +223,25 @@ q "$TMP/other.db" "CREATE TABLE t(x)" >/dev/null
 run_tlsdiag "$TMP/o" "$TMP/e" -q --json --db "$TMP/other.db" "$D"
 [ "$rc" -eq 2 ] && grep -q "not one of tlsdiag's" "$TMP/e" ||
 	fail "--db on someone else's database: status $rc, $(cat "$TMP/e")"
+
+# ---- an older database is brought up to date --------------------------------
+OLD=$TMP/old.db
+run_tlsdiag /dev/null "$TMP/eo" -q --report --db "$OLD" "$top_srcdir/samples/tvs-2445-healthy.pcap"
+"$PY" -c 'import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+c.execute("ALTER TABLE sessions DROP COLUMN established")
+c.execute("ALTER TABLE sessions DROP COLUMN outcome")
+c.execute("ALTER TABLE sessions DROP COLUMN transport")
+c.execute("PRAGMA user_version = 1")
+c.commit()' "$OLD" || fail "cannot make a schema 1 database"
+run_tlsdiag /dev/null "$TMP/eo" -q --report --db "$OLD" "$top_srcdir/samples/rsa-8192-5061.pcap"
+[ "$rc" -le 1 ] || fail "schema 1 database: exit status $rc: $(head -2 "$TMP/eo")"
+[ "$(q "$OLD" 'PRAGMA user_version')" = 2 ] || fail "schema 1 database not brought up to 2"
+[ "$(q "$OLD" "SELECT count(*) FROM sessions")" = 2 ] || fail "schema 1 database: rows lost"
+[ "$(q "$OLD" "SELECT verdict, established, outcome FROM sessions WHERE server_port = 5061")" = "at_risk|1|completed" ] ||
+	fail "schema 1 database: the new session has no outcome"
+[ "$(q "$OLD" "SELECT group_concat(transport) FROM sessions")" = "tcp,tcp" ] ||
+	fail "schema 1 database: its sessions are not marked TLS over TCP"
 
 # ---- kill -9 while blocked: exactly the first directory is stored ----------
 K=$TMP/kill.db

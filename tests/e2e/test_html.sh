@@ -5,9 +5,11 @@
 #  - the page refers to nothing outside itself: no src=/href= to http(s)
 #    or protocol-relative URLs, no external stylesheet, no @import/url();
 #  - its tags balance (python's html.parser);
-#  - Chromium's DOM holds every failed session's headline (from --json of
-#    the same run), one article per failed session, and the summary's
-#    counts; the console shows no error;
+#  - Chromium's DOM holds every session's headline (from --json of the
+#    same run), one article per session: failed and at-risk ones open and
+#    first, the others collapsed in <details>, in verdict order, each with
+#    its handshake ladder (the alert that ended it marked); and the
+#    summary's counts; the console shows no error;
 #  - names that are HTML (a capture called "<script>...") come out as text:
 #    no script element in the DOM, and no raw escape character either;
 #  - a screenshot is left as an artifact in the build tree
@@ -119,6 +121,28 @@ for label, n in (("TLS sessions", summ["sessions"]["total"]), ("failed", summ["s
         probs.append(f"summary card '{label}' does not show {n}")
 for c in summ.get("expiring", []):
     if c["sha256"] not in dom: probs.append(f"expiring certificate {c['sha256'][:16]} not in the page")
+# Every session is on the page (issue 9, item 4): one article each, failing
+# ones (failed, at risk) open and first, the others collapsed in a
+# <details>, in the order failed, at risk, warning, incomplete, ok; each
+# with its handshake ladder, the alert that ended it marked.
+sessions = [o for o in objs if o.get("type") == "session"]
+arts = dom.count('<article class="session ')
+if arts != len(sessions): probs.append(f"{arts} session articles, the run has {len(sessions)} sessions")
+rest = [s for s in sessions if s["verdict"] not in ("failed", "at_risk")]
+n_det = dom.count('<details class="session">')
+if n_det != len(rest): probs.append(f"{n_det} collapsed sessions, expected {len(rest)}")
+order = [dom.find(f'<section id="{i}">') for i in ("failed", "at-risk", "warnings", "incomplete", "ok")]
+order = [p for p in order if p >= 0]
+if order != sorted(order): probs.append("sections not in the order failed, at risk, warning, incomplete, ok")
+for s in sessions:
+    h = s.get("headline") or ""
+    if h and html.escape(h, quote=False) not in dom:
+        probs.append(f"{s['verdict']} session's headline not in the DOM: {h[:80]}")
+n_lad = dom.count('<table class="ladder">')
+if n_lad != len(sessions): probs.append(f"{n_lad} ladders for {len(sessions)} sessions")
+ended = sum(1 for s in sessions if any(f["id"] == "fatal_alert" for f in s["findings"]))
+n_alert = dom.count('<tr class="alert">')
+if n_alert < ended: probs.append(f"{n_alert} alert rows on the ladders, {ended} sessions ended by one")
 for b in summ["files"]["failed"]:
     if html.escape(b["path"].replace("\x1b", "\\x1b"), quote=False) not in dom:
         probs.append(f"bad file not listed: {b['path']!r}")

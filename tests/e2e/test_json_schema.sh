@@ -10,8 +10,9 @@
 #    to the number of captures.
 #  - The schema can fail: a hand-written valid session object passes, and
 #    the same object without `verdict`, with verdict "maybe", with an
-#    unknown field, with a finding without `basis`, or with schema_version
-#    2 each fail; so do a summary without `files` and a line of type "x".
+#    unknown field, with a finding without `basis`, without `established`,
+#    with outcome "failed", or with schema_version 1 each fail; so do a
+#    summary without `files` or without `at_risk` and a line of type "x".
 #
 # Needs Debian's python3-jsonschema (always /usr/bin/python3).
 
@@ -72,7 +73,7 @@ for n, raw in enumerate(lines, 1):
     if last and t == "summary":
         if o["sessions"]["total"] != sessions:
             print("summary: sessions.total %d, but %d session lines" % (o["sessions"]["total"], sessions))
-        by = sum(o["sessions"][k] for k in ("ok", "warning", "failed", "incomplete"))
+        by = sum(o["sessions"][k] for k in ("ok", "warning", "at_risk", "failed", "incomplete"))
         if by != o["sessions"]["total"]:
             print("summary: verdict counts add up to %d, total is %d" % (by, o["sessions"]["total"]))
         if want_total is not None and o["files"]["total"] != want_total:
@@ -136,7 +137,7 @@ finding = {
     "field": "alert", "frame": 6,
 }
 session = {
-    "type": "session", "schema_version": 1, "file": "zone.pcap", "session": 1,
+    "type": "session", "schema_version": 2, "file": "zone.pcap", "session": 1,
     "flow": {"client": {"ip": "10.48.80.47", "port": 51234},
              "server": {"ip": "10.48.36.101", "port": 7001}},
     "transport": "tcp", "dtls": None,
@@ -151,13 +152,16 @@ session = {
     "expected_name_source": None,
     "alerts": [{"from": "client", "level": "fatal", "description": "unknown_ca", "code": 48,
                 "frame": 6, "time": "2026-11-23T04:05:06.124956Z", "encrypted": False}],
-    "findings": [finding], "verdict": "failed", "headline": "C rejected E",
+    "findings": [finding], "verdict": "failed", "established": False,
+    "outcome": "rejected_by_client", "outcome_basis": "alert",
+    "outcome_text": "Rejected by Expressway-C: fatal unknown_ca (48) in frame 6.",
+    "headline": "C rejected E",
     "judged_at": "2026-11-23T04:05:06Z", "notes": [],
 }
 summary = {
-    "type": "summary", "schema_version": 1, "now": "2026-11-23T04:05:06Z",
+    "type": "summary", "schema_version": 2, "now": "2026-11-23T04:05:06Z",
     "expiring_days": 30, "files": {"total": 1, "ok": 1, "partial": 0, "failed": []},
-    "sessions": {"total": 1, "ok": 0, "warning": 0, "failed": 1, "incomplete": 0},
+    "sessions": {"total": 1, "ok": 0, "warning": 0, "failed": 1, "at_risk": 0, "incomplete": 0},
     "findings": {"unknown_ca": 1}, "certificates": [], "expiring": [], "store_findings": [],
 }
 problems = 0
@@ -177,7 +181,12 @@ s = copy.deepcopy(session); s["surprise"] = 1; expect(False, "session with an un
 s = copy.deepcopy(session); del s["findings"][0]["basis"]; expect(False, "finding without basis", s)
 s = copy.deepcopy(session); s["findings"][0]["severity"] = "fatal"; expect(False, "severity 'fatal'", s)
 s = copy.deepcopy(session); s["findings"][0]["basis"] = "guessed"; expect(False, "basis 'guessed'", s)
-s = copy.deepcopy(session); s["schema_version"] = 2; expect(False, "schema_version 2", s)
+s = copy.deepcopy(session); s["schema_version"] = 1; expect(False, "schema_version 1", s)
+s = copy.deepcopy(session); s["verdict"] = "at_risk"; expect(True, "verdict 'at_risk'", s)
+s = copy.deepcopy(session); del s["established"]; expect(False, "session without established", s)
+s = copy.deepcopy(session); s["outcome"] = "failed"; expect(False, "outcome 'failed'", s)
+s = copy.deepcopy(session); s["outcome_basis"] = "guessed"; expect(False, "outcome_basis 'guessed'", s)
+s = copy.deepcopy(summary); del s["sessions"]["at_risk"]; expect(False, "summary without at_risk", s)
 s = copy.deepcopy(session); s["start"] = "2026-11-23 04:05:06"; expect(False, "start not ISO", s)
 s = copy.deepcopy(session); s["server_chain"][0]["sha256"] = "AB:CD"; expect(False, "sha256 with colons", s)
 s = copy.deepcopy(session); del s["server_chain"][0]["key"]; expect(False, "certificate without key", s)
@@ -192,7 +201,7 @@ expect(True, "DTLS session", s)
 s["dtls"]["retransmitted_fragments"] = -1; expect(False, "negative retransmissions", s)
 s = copy.deepcopy(summary); del s["files"]; expect(False, "summary without files", s)
 s = copy.deepcopy(summary); s["findings"]["Bad-Id"] = 1; expect(False, "finding id with capitals", s)
-expect(False, "type 'x'", {"type": "x", "schema_version": 1})
+expect(False, "type 'x'", {"type": "x", "schema_version": 2})
 sys.exit(1 if problems else 0)
 EOF
 if ! "$PY" "$TMP/negative.py" "$SCHEMA" >"$TMP/neg" 2>&1; then

@@ -10,7 +10,9 @@
 #  2. Export: `e` with a typed path; the file's SHA-256 (openssl x509
 #     -fingerprint) equals the screen's and --json's; an existing file is
 #     never replaced without a "y"; Tab switches to DER; `E` writes the
-#     whole chain (count checked with openssl).
+#     whole chain (count checked with openssl), Tab there to PKCS#7 (.p7b,
+#     byte for byte openssl crl2pkcs7's); a chain of several is refused as
+#     DER (test_tui_list.sh checks that with a two-certificate chain).
 #  3. Search (/, n, not found), filter (port:, verdict:, id:, text, Esc),
 #     sort (s cycles verdict/time/server/service; order checked) over all
 #     samples.
@@ -280,6 +282,24 @@ expect "wrote $n_json certificates\{0,1\} (PEM)" "chain export message"
 n_file=$("$OPENSSL" crl2pkcs7 -nocrl -certfile "$TMP/chain.pem" 2>/dev/null |
 	"$OPENSSL" pkcs7 -print_certs -noout 2>/dev/null | grep -c '^subject')
 [ "$n_file" = "$n_json" ] || fail "chain file holds $n_file certificates, --json says $n_json"
+# Tab in the chain prompt: PKCS#7 (.p7b), the same bytes as openssl makes
+# from the PEM bundle; a chain is never written as concatenated DER.
+keys E C-u
+typetext "$TMP/chain"
+keys Tab Tab Enter
+expect "wrote $n_json certificates\{0,1\} (PKCS#7)" "chain export as PKCS#7"
+"$OPENSSL" crl2pkcs7 -nocrl -certfile "$TMP/chain.pem" -outform DER -out "$TMP/chain.ossl.p7b" 2>/dev/null
+cmp -s "$TMP/chain.p7b" "$TMP/chain.ossl.p7b" ||
+	fail "the .p7b differs from openssl crl2pkcs7 -nocrl's for the same chain"
+n_p7=$("$OPENSSL" pkcs7 -inform DER -in "$TMP/chain.p7b" -print_certs -noout 2>/dev/null | grep -c '^subject')
+[ "$n_p7" = "$n_json" ] || fail "the .p7b holds $n_p7 certificates, --json says $n_json"
+if [ "$n_json" -gt 1 ]; then
+	keys E C-u
+	typetext "$TMP/chain.der"
+	keys Enter
+	expect 'not DER' "a chain refused as DER"
+	[ -e "$TMP/chain.der" ] && fail "a chain was written as concatenated DER"
+fi
 
 # ---------------------------------------------------------------- search in a session
 keys q

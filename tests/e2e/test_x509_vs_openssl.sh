@@ -470,12 +470,31 @@ def compare(i, c, text, ours, js):
     eq("JSON sha1", js["sha1"], o["sha1"])
     eq("JSON signature", js["signature"], ours["sig_alg"])
     eq("JSON key", (js["key"]["type"], js["key"]["bits"], js["key"]["curve"]),
-       ({"RSA": "RSA", "EC": "EC", "Ed25519": "Ed25519", "Ed448": "Ed448", "DSA": "DSA"}.get(ours["key_type"]),
+       ({"RSA": "RSA", "EC": "EC", "Ed25519": "Ed25519", "Ed448": "Ed448", "DSA": "DSA",
+         "X25519": "X25519", "X448": "X448"}.get(ours["key_type"]),
         ours["key_bits"] or None, ours["key_curve"]))
     eq("JSON SAN", (js["san"]["dns"], js["san"]["ip"]), (ours["san_dns"], ours["san_ip"]))
     eq("JSON EKU", js["eku"], ours["eku_names"])
     eq("JSON key usage", js["key_usage"], ours["key_usage"])
     eq("JSON is_ca", js["is_ca"], ours["is_ca"])
+    eq("JSON key algorithm", js["key"]["algorithm"], ours["key_alg"] or None)
+    eq("JSON version", js["version"], o["version"] if o["version"] in (1, 2, 3) else None)
+    eq("JSON signature_checked", js["signature_checked"], ours["sig_known"])
+    # The extension list every view shows, against openssl's (names and
+    # criticality, in order) and the decoder's flags.
+    eq("JSON extensions (openssl)", [(n, c) for n, c in [(e["name"] or e["oid"], e["critical"])
+                                                         for e in js["extensions"]]],
+       [(e["name"] or e["oid"], e["critical"]) for e in ours["extensions"]])
+    eq("JSON extension flags", [(e["oid"], e["handled"], e["duplicate"], e["decoded"])
+                                for e in js["extensions"]],
+       [(e["oid"], e["handled"], e["duplicate"], not e["undecodable"]) for e in ours["extensions"]])
+    if o["version"] not in (1, 2, 3) and not any("version field holds" in r for r in js["remarks"]):
+        fail(who, "JSON remarks do not name the unknown version number")
+    if (js["not_before"] is None or js["not_after"] is None) and \
+            not any("does not parse" in r for r in js["remarks"]):
+        fail(who, "JSON remarks do not say a date does not parse")
+    if not js["signature_checked"] and not any("Signature not checked" in r for r in js["remarks"]):
+        fail(who, "JSON remarks do not say the signature is not checked")
 
 
 def signed_parts_mismatch(der):

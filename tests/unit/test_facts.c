@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "rules/facts.h"
+#include "rules/notes.h"
 #include "t.h"
 
 static void test_days(void)
@@ -92,7 +93,50 @@ static void test_alert(void)
 	CHECK_EQ_STR(version_text(TLS_V1_2, b, sizeof b), "TLS 1.2");
 	CHECK_EQ_STR(version_text(0x0305, b, sizeof b), "0x0305"); /* never "unknown" */
 	CHECK(version_text(0, b, sizeof b) == NULL);
-	CHECK_EQ_STR(hs_type_text(77), "unknown");
+	/* never a bare "unknown" in a sentence (issue 9, item 7) */
+	CHECK_EQ_STR(hs_type_text(77), "unknown handshake message");
+	CHECK_EQ_STR(hs_type_words(77, b, sizeof b), "unknown handshake message (type 77)");
+	CHECK_EQ_STR(hs_type_words(HS_CERTIFICATE, b, sizeof b), "Certificate");
+}
+
+/* The dissector's notes in words: every one a sentence (a capital first),
+ * and a message of an unknown type named as one (issue 9, item 7). */
+static void test_notes(void)
+{
+	struct tls_note n;
+	char *t;
+
+	memset(&n, 0, sizeof n);
+	n.kind = NOTE_LIMIT;
+	n.limit = LIMIT_MESSAGE;
+	n.side = SIDE_CLIENT;
+	n.msg_type = 247;
+	n.msg_len = 2573361;
+	t = note_text(&n);
+	CHECK_EQ_STR(t, "The client's unknown handshake message (type 247), announced as 2573361 "
+			"bytes, is over our limit; not decoded");
+	free(t);
+	n.msg_type = HS_CERTIFICATE;
+	t = note_text(&n);
+	CHECK_EQ_STR(t, "The client's Certificate, announced as 2573361 bytes, is over our limit; "
+			"not decoded");
+	free(t);
+	memset(&n, 0, sizeof n);
+	n.kind = NOTE_MIDSTREAM;
+	n.side = -1;
+	t = note_text(&n);
+	CHECK_EQ_STR(t, "The capture starts after this connection's handshake began");
+	free(t);
+	memset(&n, 0, sizeof n);
+	n.kind = NOTE_TRUNCATED;
+	n.side = SIDE_SERVER;
+	n.msg_type = 99;
+	n.msg_len = 100;
+	n.msg_seen = 10;
+	t = note_text(&n);
+	CHECK_EQ_STR(t, "The capture ends inside the server's unknown handshake message (type 99) "
+			"(10 of 100 bytes seen)");
+	free(t);
 }
 
 int main(void)
@@ -101,5 +145,6 @@ int main(void)
 	test_validity();
 	test_cn();
 	test_alert();
+	test_notes();
 	return t_done("test_facts");
 }

@@ -438,7 +438,7 @@ static void test_text(const struct analysis *a)
 	CHECK(has(out, "(expired 2 days before the capture)"));
 	CHECK(has(out, "1448 bytes from the server are missing from the capture after frame 6"));
 	/* Summary. */
-	CHECK(has(out, "Sessions:     3: 1 ok, 0 warning, 1 failed, 1 incomplete"));
+	CHECK(has(out, "Sessions:     3: 1 ok, 0 warning, 0 at risk, 1 failed, 1 incomplete"));
 	CHECK(has(out, "unknown_ca"));
 	CHECK(has(out, "Trust store findings:"));
 	CHECK(has(out, "Certificates: 4 unique"));
@@ -530,7 +530,7 @@ static void test_json(const struct analysis *a)
 	if (!(s1 && s2 && s3 && sum))
 		goto out;
 	CHECK_EQ_STR(jget_s(s1, "type"), "session");
-	CHECK_EQ_INT(json_integer_value(json_object_get(s1, "schema_version")), 1);
+	CHECK_EQ_INT(json_integer_value(json_object_get(s1, "schema_version")), 2);
 	CHECK_EQ_STR(jget_s(s1, "file"), "zone.pcap");
 	CHECK_EQ_STR(jget_s(s1, "flow.client.ip"), "10.48.80.47");
 	CHECK_EQ_INT(json_integer_value(

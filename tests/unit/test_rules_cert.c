@@ -411,7 +411,7 @@ static void test_dates(void)
 	CHECK(find(r, "expired")->sev == SEV_ERROR);
 	CHECK(has_text(find(r, "expired")->message, "2027-01-01"));
 	CHECK(has_text(find(r, "expired")->message, "--at"));
-	CHECK_EQ_INT(r->verdict, VERDICT_FAILED);
+	CHECK_EQ_INT(r->verdict, VERDICT_AT_RISK); /* completed, with an error */
 	report_done(r);
 
 	u.cfg.at = D_2024_06_01;
@@ -419,7 +419,25 @@ static void test_dates(void)
 	set_chain(s, S, "srv", "inter", NULL);
 	r = run(&u, s);
 	EXPECT("not_yet_valid", r, { "not_yet_valid", S, 0, P });
+	/* today (2026-06-11) it is valid: said so */
+	CHECK(has_text(find(r, "not_yet_valid")->message, "As of now (2026-06-11), it is valid."));
 	report_done(r);
+	/* Not yet valid when judged, long expired by the day tlsdiag runs:
+	 * "as of now" must not call it valid (issue 9, item 7). */
+	{
+		time_t keep = u.ctx.now;
+
+		u.ctx.now = D_2036_01_01;
+		s = sess(443);
+		set_chain(s, S, "srv", "inter", NULL);
+		r = run(&u, s);
+		EXPECT("not_yet_valid, expired now", r, { "not_yet_valid", S, 0, P });
+		CHECK(!strstr(find(r, "not_yet_valid")->message, "it is valid"));
+		CHECK(has_text(find(r, "not_yet_valid")->message,
+			       "As of now (2036-01-01), it has expired (on 2027-01-01"));
+		report_done(r);
+		u.ctx.now = keep;
+	}
 
 	u.cfg.at = D_2026_12_15;
 	s = sess(443);
@@ -483,7 +501,8 @@ static void test_dates(void)
 	set_chain(s, S, "srv", "inter", NULL);
 	r = run(&u, s);
 	EXPECT("expiring when captured, expired now", r, { "expiring_soon", S, 0, P });
-	CHECK(has_text(find(r, "expiring_soon")->message, "As of now (2027-06-01) it has expired"));
+	CHECK(has_text(find(r, "expiring_soon")->message,
+		       "As of now (2027-06-01), it has expired"));
 	report_done(r);
 	/* AT_NOW */
 	u.cfg.at_mode = AT_NOW;
@@ -524,7 +543,12 @@ static void test_alerts(void)
 	/* the pool (the E's own store) names the root and the intermediate */
 	CHECK(has_text(r->headline, "ends at CN=Rules Test Root CA"));
 	CHECK(has_text(r->headline, "the intermediate CN=Rules Test Issuing CA"));
-	CHECK(f && has_text(f->advice, "Trusted CA certificate"));
+	/* the fix is said once, under unknown_ca; the alert refers to it */
+	CHECK(has_text(find(r, "unknown_ca")->advice, "Trusted CA certificate"));
+	CHECK(f && has_text(f->advice, "The fix is the one given for unknown_ca."));
+	CHECK(f && has_text(f->message, "see unknown_ca (predicted)"));
+	CHECK(f && !strstr(f->message, find(r, "unknown_ca")->message));
+	CHECK(has_text(r->headline, find(r, "unknown_ca")->message));
 	CHECK_EQ_INT(r->verdict, VERDICT_FAILED);
 	report_done(r);
 	setup_free(&u);
@@ -556,7 +580,9 @@ static void test_alerts(void)
 		       "Expressway-E 10.0.0.5 rejected the chain of Expressway-C "
 		       "10.0.0.1 with unsupported_certificate (frame 8, 2.0 ms after"));
 	CHECK(has_text(r->headline, "missing_client_auth_eku"));
-	CHECK(has_text(find(r, "fatal_alert")->advice, "2026"));
+	CHECK(has_text(find(r, "missing_client_auth_eku")->advice, "2026"));
+	CHECK(has_text(find(r, "fatal_alert")->advice,
+		       "The fix is the one given for missing_client_auth_eku."));
 	report_done(r);
 
 	/* An alert that answers no chain: ended after the ClientHello. */
@@ -615,7 +641,8 @@ static void test_tls13_and_gaps(void)
 	s->tls13 = 1;
 	s->version = s->sh.version = 0x0304;
 	r = run(&u, s);
-	EXPECT("TLS 1.3", r, { "certs_not_visible_tls13", S, -1, O });
+	/* session-wide: no side (JSON null) */
+	EXPECT("TLS 1.3", r, { "certs_not_visible_tls13", -1, -1, O });
 	CHECK(has_text(find(r, "certs_not_visible_tls13")->message, "encrypted"));
 	CHECK(has_text(find(r, "certs_not_visible_tls13")->advice, "TLS 1.2"));
 	CHECK(has_text(find(r, "certs_not_visible_tls13")->advice, "SSLKEYLOGFILE"));
@@ -634,7 +661,7 @@ static void test_tls13_and_gaps(void)
 		VEC_PUSH(s->alerts, s->n_alerts, s->cap_alerts, a);
 	}
 	r = run(&u, s);
-	EXPECT("TLS 1.3 encrypted rejection", r, { "certs_not_visible_tls13", S, -1, O },
+	EXPECT("TLS 1.3 encrypted rejection", r, { "certs_not_visible_tls13", -1, -1, O },
 	       { "fatal_alert", C, -1, O });
 	CHECK(has_text(r->headline, "encrypted alert"));
 	report_done(r);

@@ -419,6 +419,52 @@ static void check_certs(const char *name, const struct expect *e, const struct t
 	}
 }
 
+/* The protected records of each side (first, last, how many, how many
+ * before the peer's first) against tshark's record list: every
+ * application_data record of a direction, in order. The dissector stops
+ * reading a connection once both sides sent two of them, so only
+ * captures with fewer are compared in full. */
+static void check_protected(const char *name, const struct expect *e, const struct tls_session *s)
+{
+	const struct section *m = nth(e, "messages", 0);
+	struct tls_protected want[2];
+	if (m == NULL)
+		return;
+	memset(want, 0, sizeof want);
+	for (size_t li = 0; li < m->nl; li++) {
+		const char *l = m->lines[li], *ln = strstr(l, " length=");
+		unsigned long long frame = 0;
+		if (!strstr(l, "record=application_data") || !ln ||
+		    sscanf(l, "frame=%llu", &frame) != 1)
+			continue;
+		int side = strstr(l, "dir=c2s") ? SIDE_CLIENT : SIDE_SERVER;
+		struct tls_protected *p = &want[side];
+		struct tls_record_seen r = { (uint32_t)atoi(ln + 8), 0, frame };
+		if (p->n == 0) {
+			p->first = r;
+			want[1 - side].n_before_peer = want[1 - side].n;
+		}
+		p->last = r;
+		p->n++;
+	}
+	for (int side = 0; side < 2; side++) {
+		const struct tls_protected *g = &s->prot[side], *w = &want[side];
+		int whole = want[0].n < 2 || want[1].n < 2;
+		CHECK_EQ_INT(g->first.len, w->first.len);
+		CHECK_EQ_INT(g->first.frame, w->first.frame);
+		if (whole) {
+			CHECK_EQ_INT(g->n, w->n);
+			CHECK_EQ_INT(g->last.len, w->last.len);
+			CHECK_EQ_INT(g->last.frame, w->last.frame);
+		}
+		if (want[1 - side].n)
+			CHECK_EQ_INT(g->n_before_peer, w->n_before_peer);
+		if (g->n && g->first.ts_ns == 0)
+			fprintf(stderr, "%s: no time on the first protected record\n", name);
+		CHECK(!g->n || g->first.ts_ns != 0);
+	}
+}
+
 int main(void)
 {
 	const char *top = getenv("top_srcdir");
@@ -448,6 +494,7 @@ int main(void)
 			check_messages(name, &e, s);
 			check_hellos(name, &e, s);
 			check_certs(name, &e, s);
+			check_protected(name, &e, s);
 			tls_session_free(s);
 		}
 		printf("%s %s\n", t_fail == before ? "ok" : "not ok", name);

@@ -8,10 +8,13 @@
  *   DIR/case-42-s3-server-0.pem    the leaf the server sent
  *   DIR/case-42-s3-server-1.pem    the next certificate of its message
  *   DIR/case-42-s3-server-chain.pem  the whole message, in sent order, PEM
+ *   DIR/case-42-s3-server-chain.p7b  the same as PKCS#7 (DER), what CUCM
+ *                                    and Expressway import
  *   DIR/case-42-s3-client-0.pem    ... and the same for a client chain
  *
  * With --export-format der the single certificates are raw DER (.der); the
- * bundle stays PEM, the only format that holds several certificates.
+ * chain stays a PEM bundle and a .p7b (concatenated DER is no chain
+ * format: nothing reads it back).
  * An existing file is never replaced: it is reported and skipped (two
  * inputs with the same base name in one run collide that way).
  */
@@ -152,16 +155,18 @@ static int export_chain(const struct tls_chain *ch, const char *dir, const char 
 		if (finish(f, path, der ? x509_write_der(f, c) : x509_write_pem(f, c), log))
 			fails++;
 	}
-	name = xasprintf("%s-s%llu-%s-chain.pem", base, sid, side);
-	f = create_new(dir, name, log, &path);
-	free(name);
-	if (!f)
-		return fails + 1;
-	{
-		int rc = 0;
-		for (size_t i = 0; i < ch->n && rc == 0; i++)
-			rc = x509_write_pem(f, ch->certs[i]);
-		if (finish(f, path, rc, log))
+	for (int k = 0; k < 2; k++) {
+		name = xasprintf("%s-s%llu-%s-chain.%s", base, sid, side, k ? "p7b" : "pem");
+		f = create_new(dir, name, log, &path);
+		free(name);
+		if (!f) {
+			fails++;
+			continue;
+		}
+		if (finish(f, path,
+			   cert_file_write(f, (const struct cert_info *const *)ch->certs, ch->n,
+					   k ? CF_P7B : CF_PEM),
+			   log))
 			fails++;
 	}
 	return fails;

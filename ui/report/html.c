@@ -5,9 +5,12 @@
  * outside the page (a report is mailed around and opened offline). The
  * page holds the run summary (files, sessions by verdict, findings by id,
  * certificates expiring or expired, unreadable files, every unique
- * certificate) and then every failed session with its headline, findings
- * with advice, and each presented chain drawn as boxes from the leaf
- * through its issuers to the root, coloured by how each one stands.
+ * certificate) and then EVERY session, failing first: failed and at-risk
+ * sessions open, the others (warning, incomplete, ok) collapsed, each with
+ * its headline, outcome, findings with advice, each presented chain drawn
+ * as boxes from the leaf through its issuers to the root, coloured by how
+ * each one stands, and the handshake ladder as the TUI draws it (the rows
+ * of rules/ladder.c).
  *
  * The summary comes first on the page but is only known at the end, so
  * sessions are written to a temporary file as they arrive (each is freed
@@ -36,9 +39,10 @@
 struct hstate {
 	char *path;
 	int write_failed; /* the sink's `failed` */
-	FILE *body;	  /* failed sessions, in input order */
-	FILE *warn;	  /* sessions with warnings (shorter) */
-	uint64_t n_failed, n_warn;
+	/* Sessions by verdict rank (verdict_rank: failed, at risk, warning,
+	 * incomplete, ok), each in input order. */
+	FILE *part[VERDICT__COUNT];
+	uint64_t n_part[VERDICT__COUNT];
 	int broken;
 	char inputs[512]; /* what the run was given, for the title */
 };
@@ -85,7 +89,7 @@ static const char *tstr_ns(int64_t ns, char *buf, size_t len)
 		snprintf(buf, len, "-");
 		return buf;
 	}
-	return ui_time_us(ns, buf, len);
+	return ui_when_us(ns, buf, len);
 }
 
 /* ------------------------------------------------------------ page parts */
@@ -108,7 +112,8 @@ static const char CSS[] =
 	"min-width:120px}\n"
 	".card b{display:block;font-size:22px}.card span{color:var(--mute);font-size:12px}\n"
 	".card.failed b{color:var(--bad)}.card.warning b{color:var(--warn)}"
-	".card.ok b{color:var(--ok)}.card.incomplete b{color:var(--mute)}\n"
+	".card.ok b{color:var(--ok)}.card.incomplete b{color:var(--mute)}"
+	".card.at_risk b{color:var(--bad)}\n"
 	"table{border-collapse:collapse;width:100%;background:#fff;margin:4px 0 8px}\n"
 	"th,td{border:1px solid var(--line);padding:4px 8px;text-align:left;vertical-align:top}\n"
 	"th{background:var(--mutebg);font-weight:600}\n"
@@ -116,10 +121,11 @@ static const char CSS[] =
 	"code,.mono{font-family:ui-monospace,'DejaVu Sans Mono',Consolas,monospace;font-size:12px;"
 	"word-break:break-all}\n"
 	".pill{display:inline-block;border-radius:10px;padding:0 8px;font-size:12px;font-weight:600}\n"
-	".pill.error,.pill.failed,.pill.expired{background:var(--badbg);color:var(--bad)}\n"
+	".pill.error,.pill.failed,.pill.at_risk,.pill.expired{background:var(--badbg);color:var(--bad)}\n"
 	".pill.warning,.pill.expiring{background:var(--warnbg);color:var(--warn)}\n"
 	".pill.info,.pill.incomplete{background:var(--mutebg);color:var(--mute)}\n"
 	".pill.ok{background:var(--okbg);color:var(--ok)}\n"
+	".remark{color:var(--mute)}.remark.warn{color:var(--warn)}\n"
 	"article.session{background:#fff;border:1px solid var(--line);border-left:6px solid "
 	"var(--bad);border-radius:8px;padding:12px 16px;margin:16px 0}\n"
 	"article.session.warning{border-left-color:#e0a100}\n"
@@ -151,8 +157,11 @@ static const char CSS[] =
 	".cert.extra{border-color:#e0a100;background:var(--warnbg)}"
 	".cert.extra .st{color:var(--warn)}\n"
 	".cert.unknown{background:var(--mutebg)}\n"
-	".cert.store{border-style:dashed}.cert.missing{border-style:dashed;border-color:var(--bad);"
-	"background:#fff}\n"
+	".cert.store{border-style:dashed}.cert.missing{border-style:dashed;background:#fff}"
+	".cert.bad.missing{border-color:var(--bad)}\n"
+	"p.chainhead{margin:0 0 8px}p.chainhead .good{color:var(--ok)}"
+	"p.chainhead .warn{color:var(--warn);font-weight:600}"
+	"p.chainhead .bad{color:var(--bad);font-weight:600}p.chainhead .dim{color:var(--mute)}\n"
 	".arrow{text-align:center;color:var(--mute);font-size:12px;line-height:1.2;margin:2px 0}\n"
 	".arrow:before{content:'\\25BC';display:block;font-size:14px}\n"
 	".legend{display:flex;flex-wrap:wrap;gap:8px;font-size:12px;margin:6px 0}\n"
@@ -161,25 +170,40 @@ static const char CSS[] =
 	".muted{color:var(--mute)}\n"
 	"span.full{display:none}.fp{white-space:nowrap;word-break:normal}\n"
 	"div.wide{overflow-x:auto}td.date{white-space:nowrap}td.dn{word-break:break-word}\n"
+	"table.ladder td{border:none;border-bottom:1px solid var(--mutebg);padding:2px 8px}"
+	"table.ladder td.l{text-align:left}table.ladder td.r{text-align:right}"
+	"table.ladder td.c{text-align:center;color:var(--warn)}"
+	"table.ladder tr.alert td{color:var(--bad);font-weight:600}"
+	"table.ladder tr.why td{color:var(--bad);font-size:12px}"
+	"details.session>summary{font-weight:normal}\n"
 	"footer{color:var(--mute);font-size:12px;margin-top:32px}\n"
 	"@media print{details{display:block}article.session{break-inside:avoid}}\n";
 
-struct status_look {
-	const char *cls, *label;
-};
-
-static struct status_look look(enum cert_status s)
+/* A tone's class: the rules decide good and bad, the page its colours. */
+static const char *tone_cls(enum tone t)
 {
-	switch (s) {
-	case CS_TRUSTED_ROOT: return (struct status_look){ "good", "trusted root" };
-	case CS_TRUSTED_VIA_STORE: return (struct status_look){ "good", "chains to trust store" };
-	case CS_LINKED: return (struct status_look){ "linked", "signed by next" };
-	case CS_ISSUER_MISSING: return (struct status_look){ "bad", "issuer missing" };
-	case CS_UNTRUSTED_ROOT: return (struct status_look){ "bad", "root not trusted" };
-	case CS_BAD_SIGNATURE: return (struct status_look){ "bad", "bad signature" };
-	case CS_UNPARSEABLE: return (struct status_look){ "bad", "cannot be decoded" };
-	case CS_EXTRA: return (struct status_look){ "extra", "not on the path" };
-	default: return (struct status_look){ "unknown", "not checked" };
+	switch (t) {
+	case TONE_GOOD: return "good";
+	case TONE_WARN: return "warn";
+	case TONE_BAD: return "bad";
+	case TONE_DIM: return "dim";
+	case TONE_PLAIN: break;
+	}
+	return "plain";
+}
+
+/* A certificate box's class: how it stands (cert_status_tone), linked
+ * certificates in their own colour, those off the path in theirs. */
+static const char *status_cls(enum cert_status s)
+{
+	if (s == CS_LINKED)
+		return "linked";
+	if (s == CS_EXTRA)
+		return "extra";
+	switch (cert_status_tone(s)) {
+	case TONE_GOOD: return "good";
+	case TONE_BAD: return "bad";
+	default: return "unknown";
 	}
 }
 
@@ -187,11 +211,10 @@ static struct status_look look(enum cert_status s)
 static void cert_box(FILE *f, const struct cert_info *c, const char *role, enum cert_status st,
 		     const char *extra_cls, const char *status_label, time_t judged)
 {
-	struct status_look lk = look(st);
 	char nb[40], na[40];
-	fprintf(f, "<div class=\"cert %s%s%s\"><span class=\"st\">", lk.cls, extra_cls ? " " : "",
-		extra_cls ? extra_cls : "");
-	h(f, status_label ? status_label : lk.label);
+	fprintf(f, "<div class=\"cert %s%s%s\"><span class=\"st\">", status_cls(st),
+		extra_cls ? " " : "", extra_cls ? extra_cls : "");
+	h(f, status_label ? status_label : cert_status_str(st));
 	fputs("</span><div class=\"role\">", f);
 	h(f, role);
 	fputs("</div>", f);
@@ -214,10 +237,12 @@ static void cert_box(FILE *f, const struct cert_info *c, const char *role, enum 
 	fputs("</div><div class=\"det\">issuer ", f);
 	h(f, c->issuer.rfc4514);
 	fputs("<br>valid ", f);
-	h(f, ui_time_s(c->not_before, nb, sizeof(nb)));
+	h(f, cert_date_text(c, 0, ui_when_s, nb, sizeof(nb)));
 	fputs(" to ", f);
-	h(f, ui_time_s(c->not_after, na, sizeof(na)));
-	if (judged && cert_validity(c, judged).state == NOT_YET_VALID)
+	h(f, cert_date_text(c, 1, ui_when_s, na, sizeof(na)));
+	if (judged && cert_validity(c, judged).state == VALIDITY_UNKNOWN)
+		fputs(" <span class=\"pill warning\">validity not known</span>", f);
+	else if (judged && cert_validity(c, judged).state == NOT_YET_VALID)
 		fputs(" <span class=\"pill expired\">not yet valid</span>", f);
 	else if (judged && cert_validity(c, judged).state == EXPIRED)
 		fputs(" <span class=\"pill expired\">expired</span>", f);
@@ -254,9 +279,32 @@ static void cert_box(FILE *f, const struct cert_info *c, const char *role, enum 
 		if (total > shown)
 			hf(f, " and %zu more", total - shown);
 	}
+	{
+		struct cert_remark rm[CERT_REMARKS_MAX];
+		size_t n = cert_remarks(c, rm, CERT_REMARKS_MAX);
+		for (size_t i = 0; i < n; i++) {
+			fputs(rm[i].warn ? "<br><span class=\"remark warn\">"
+					 : "<br><span class=\"remark\">",
+			      f);
+			h(f, rm[i].text);
+			fputs("</span>", f);
+		}
+	}
 	fputs("<br>SHA-256 <span class=\"mono\">", f);
 	h(f, c->sha256_hex);
-	fputs("</span></div></div>\n", f);
+	fputs("</span>", f);
+	if (c->n_exts) {
+		char xb[512];
+		fprintf(f, "<details class=\"exts\"><summary>%zu extension%s</summary><ul>",
+			c->n_exts, c->n_exts == 1 ? "" : "s");
+		for (size_t i = 0; i < c->n_exts; i++) {
+			fputs("<li>", f);
+			h(f, cert_ext_text(&c->exts[i], xb, sizeof xb));
+			fputs("</li>", f);
+		}
+		fputs("</ul></details>", f);
+	}
+	fputs("</div></div>\n", f);
 }
 
 static void arrow(FILE *f, const char *text)
@@ -289,16 +337,16 @@ static void chain_diagram(FILE *f, const struct session_report *r, int side)
 	fputs("<div class=\"chain\"><div class=\"title\">", f);
 	hf(f, "%s chain, sent by %s", side == SIDE_SERVER ? "Server" : "Client",
 	   endpoint_str(ep, eb, sizeof(eb)));
-	fputs("</div>\n", f);
-	if (!ch->complete)
-		fputs("<p class=\"muted\">The Certificate message was not seen whole.</p>\n", f);
+	fputs("</div>\n<p class=\"chainhead\">", f);
+	/* The rules' words for the chain as a whole. */
+	for (size_t k = 0; k < cv->n_head; k++) {
+		fprintf(f, "<span class=\"%s\">", tone_cls(cv->head[k].tone));
+		h(f, cv->head[k].text);
+		fputs("</span>", f);
+	}
+	fputs("</p>\n", f);
 	if (ch->n == 0) {
-		fputs(ch->complete
-			      ? "<p class=\"muted\">Empty Certificate message: no certificate was "
-				"sent.</p></div>\n"
-			      : "<p class=\"muted\">No certificate of it was captured whole.</p>"
-				"</div>\n",
-		      f);
+		fputs("</div>\n", f);
 		return;
 	}
 
@@ -335,12 +383,12 @@ static void chain_diagram(FILE *f, const struct session_report *r, int side)
 				 r->judged_at);
 		} else if (w->kind == ROW_MISSING) {
 			arrow(f, "issued by");
-			fprintf(f,
-				"<div class=\"cert bad missing\"><span class=\"st\">missing</span>"
-				"<div class=\"role\">%s</div><div class=\"subj\">",
-				cv->reaches_trust == -1
-					? "not sent (no trust store given to look in)"
-					: "not sent, not in the receiver's trust store");
+			fprintf(f, "<div class=\"cert %s missing\"><span class=\"st\">",
+				w->tone == TONE_BAD ? "bad" : "unknown");
+			h(f, w->tag ? w->tag : "missing");
+			fputs("</span><div class=\"role\">", f);
+			h(f, w->note ? w->note : "");
+			fputs("</div><div class=\"subj\">", f);
 			h(f, w->name);
 			fputs("</div>", f);
 			if (w->url) {
@@ -352,14 +400,6 @@ static void chain_diagram(FILE *f, const struct session_report *r, int side)
 			fputs("</div>\n", f);
 		}
 	}
-	if (cv->reaches_trust == 1)
-		fputs("<p class=\"muted\">Reaches the receiver's trust store.</p>\n", f);
-	else if (cv->reaches_trust == 0)
-		fputs("<p><span class=\"pill error\">does not reach the receiver's trust "
-		      "store</span></p>\n",
-		      f);
-	if (cv->path_len && !cv->in_order)
-		fputs("<p><span class=\"pill warning\">sent out of order</span></p>\n", f);
 	for (size_t k = 0; k < cv->n_rows; k++) {
 		const struct chain_row *w = &cv->rows[k];
 		char role[64];
@@ -377,6 +417,60 @@ static void chain_diagram(FILE *f, const struct session_report *r, int side)
 	fputs("</div>\n", f);
 }
 
+/* The handshake as the TUI draws it: the rules' rows (rules/ladder.c),
+ * the client's messages on the left, the server's on the right. */
+static void ladder_table(FILE *f, const struct session_report *r)
+{
+	const struct tls_session *s = r->s;
+	char cb[96], sb[96];
+
+	if (!r->n_ladder)
+		return;
+	fputs("<h4>Handshake</h4>\n<div class=\"wide\"><table class=\"ladder\"><tr><th>frame</th>"
+	      "<th>ms</th><th>client ",
+	      f);
+	h(f, endpoint_str(&s->client, cb, sizeof(cb)));
+	fputs("</th><th>server ", f);
+	h(f, endpoint_str(&s->server, sb, sizeof(sb)));
+	fputs("</th></tr>\n", f);
+	for (size_t i = 0; i < r->n_ladder; i++) {
+		const struct ladder_row *w = &r->ladder[i];
+		const char *cls = w->alert ? "alert" : w->kind == LAD_GAP ? "gap" : "";
+
+		fprintf(f, "<tr class=\"%s\"><td class=\"num\">%llu</td><td class=\"num\">", cls,
+			(unsigned long long)w->frame);
+		hf(f, "%.3f", w->ms);
+		fputs("</td>", f);
+		if (w->kind == LAD_GAP) {
+			fputs("<td colspan=\"2\" class=\"c\">", f);
+			hf(f, "%s: ", side_str(w->side));
+			h(f, w->label);
+		} else if (w->side == SIDE_CLIENT) {
+			fputs("<td class=\"l\">", f);
+			h(f, w->label);
+			fputs(" \u2192</td><td>", f);
+		} else {
+			fputs("<td></td><td class=\"r\">\u2190 ", f);
+			h(f, w->label);
+		}
+		fputs("</td></tr>\n", f);
+		if (w->note || (w->finding >= 0 && (size_t)w->finding < r->nf)) {
+			fputs("<tr class=\"why\"><td></td><td></td><td colspan=\"2\">", f);
+			if (w->note) {
+				fputs("\u21b3 ", f);
+				h(f, w->note);
+			}
+			if (w->finding >= 0 && (size_t)w->finding < r->nf) {
+				if (w->note)
+					fputs("<br>", f);
+				h(f, r->f[w->finding].message);
+			}
+			fputs("</td></tr>\n", f);
+		}
+	}
+	fputs("</table></div>\n", f);
+}
+
 static void session_article(FILE *f, const char *file, const struct session_report *r, int full)
 {
 	const struct tls_session *s = r->s;
@@ -384,7 +478,7 @@ static void session_article(FILE *f, const char *file, const struct session_repo
 	const char *v = verdict_str(r->verdict);
 
 	fprintf(f, "<article class=\"session %s\">\n<h3><span class=\"pill %s\">", v, v);
-	h(f, v);
+	h(f, verdict_label(r->verdict));
 	fputs("</span> ", f);
 	hf(f, "%s \u2192 %s", endpoint_str(&s->client, cb, sizeof(cb)),
 	   endpoint_str(&s->server, sb, sizeof(sb)));
@@ -399,6 +493,10 @@ static void session_article(FILE *f, const char *file, const struct session_repo
 	h(f, file);
 	hf(f, ", session %llu, frames %llu-%llu", (unsigned long long)s->id,
 	   (unsigned long long)s->first_frame, (unsigned long long)s->last_frame);
+	if (r->outcome_text && r->outcome_text[0]) {
+		fputs("</dd><dt>outcome</dt><dd>", f);
+		h(f, r->outcome_text);
+	}
 	fputs("</dd><dt>started</dt><dd>", f);
 	h(f, tstr_ns(s->start_ts, tb, sizeof(tb)));
 	fputs("</dd>", f);
@@ -476,6 +574,8 @@ static void session_article(FILE *f, const char *file, const struct session_repo
 		fputs("<p class=\"muted\">Certificates not visible: TLS 1.3 encrypts them.</p>\n",
 		      f);
 	}
+	if (full)
+		ladder_table(f, r);
 	fputs("</article>\n", f);
 }
 
@@ -496,8 +596,8 @@ static void html_begin(void *st, const struct ui_opts *o)
 {
 	struct hstate *hs = st;
 	size_t len = 0;
-	hs->body = scratch(hs);
-	hs->warn = scratch(hs);
+	for (int k = 0; k < VERDICT__COUNT; k++)
+		hs->part[k] = scratch(hs);
 	for (int i = 0; o && i < o->n_inputs && len < sizeof(hs->inputs) - 1; i++) {
 		int w = snprintf(hs->inputs + len, sizeof(hs->inputs) - len, "%s%s", i ? " " : "",
 				 o->inputs[i]);
@@ -514,13 +614,28 @@ static void html_session(void *st, const struct sink_file *file, const struct se
 	struct hstate *hs = st;
 	if (!r->s)
 		return;
-	if (r->verdict == VERDICT_FAILED && hs->body) {
-		session_article(hs->body, file->path, r, 1);
-		hs->n_failed++;
-	} else if (r->verdict == VERDICT_WARNING && hs->warn) {
-		session_article(hs->warn, file->path, r, 1);
-		hs->n_warn++;
+	int k = verdict_rank(r->verdict);
+	if (k < 0 || k >= VERDICT__COUNT || !hs->part[k])
+		return;
+	/* Failing sessions open; the others collapsed to their headline. */
+	if (k <= 1) {
+		session_article(hs->part[k], file->path, r, 1);
+	} else {
+		char cb[96], sb[96];
+		const char *v = verdict_str(r->verdict);
+		fprintf(hs->part[k], "<details class=\"session\"><summary><span class=\"pill %s\">",
+			v);
+		h(hs->part[k], verdict_label(r->verdict));
+		fputs("</span> ", hs->part[k]);
+		hf(hs->part[k], "%s \u2192 %s: ", endpoint_str(&r->s->client, cb, sizeof(cb)),
+		   endpoint_str(&r->s->server, sb, sizeof(sb)));
+		fputs("<span class=\"muted\">", hs->part[k]);
+		h(hs->part[k], r->headline ? r->headline : "");
+		fputs("</span></summary>\n", hs->part[k]);
+		session_article(hs->part[k], file->path, r, 1);
+		fputs("</details>\n", hs->part[k]);
 	}
+	hs->n_part[k]++;
 }
 
 static void card(FILE *f, const char *cls, uint64_t n, const char *label)
@@ -555,7 +670,7 @@ static void seen_row(FILE *f, const struct seen_cert *c, const struct run_summar
 	fputs("<td class=\"date\"", f);
 	if (c->parse_ok) {
 		/* the day in the column, the second in the title */
-		ui_time_s(c->not_after, tb, sizeof(tb));
+		ui_when_s(c->not_after, tb, sizeof(tb));
 		fputs(" title=\"", f);
 		h(f, tb);
 		fputs("\">", f);
@@ -626,7 +741,7 @@ static void write_page(FILE *f, struct hstate *hs, const struct run_summary *sum
 	hf(f, "%llu capture file%s, %llu TLS session%s, analysed %s",
 	   (unsigned long long)sum->files, sum->files == 1 ? "" : "s",
 	   (unsigned long long)sum->sessions, sum->sessions == 1 ? "" : "s",
-	   ui_time_s(sum->now, tb, sizeof(tb)));
+	   ui_when_s(sum->now, tb, sizeof(tb)));
 	if (hs->inputs[0]) {
 		fputs(" \u2014 ", f);
 		h(f, hs->inputs);
@@ -641,6 +756,7 @@ static void write_page(FILE *f, struct hstate *hs, const struct run_summary *sum
 	fputs("</div>\n<h3>Sessions</h3><div class=\"cards\">\n", f);
 	card(f, "", sum->sessions, "TLS sessions");
 	card(f, "failed", sum->by_verdict[VERDICT_FAILED], "failed");
+	card(f, "at_risk", sum->by_verdict[VERDICT_AT_RISK], "completed, at risk");
 	card(f, "warning", sum->by_verdict[VERDICT_WARNING], "warning");
 	card(f, "ok", sum->by_verdict[VERDICT_OK], "ok");
 	card(f, "incomplete", sum->by_verdict[VERDICT_INCOMPLETE], "incomplete");
@@ -702,28 +818,38 @@ static void write_page(FILE *f, struct hstate *hs, const struct run_summary *sum
 	}
 	fputs("</details>\n</section>\n", f);
 
-	fprintf(f, "<section id=\"failed\">\n<h2>Failed sessions (%llu)</h2>\n",
-		(unsigned long long)hs->n_failed);
-	if (hs->n_failed) {
-		fputs("<div class=\"legend\"><span class=\"cert good\">trusted</span>"
-		      "<span class=\"cert linked\">signed by the next certificate</span>"
-		      "<span class=\"cert bad\">rejected / missing / not trusted</span>"
-		      "<span class=\"cert extra\">not on the path</span>"
-		      "<span class=\"cert unknown\">not checked (no trust store given)</span>"
-		      "<span class=\"cert good store\">from the receiver's trust store</span></div>\n",
-		      f);
-		copy_scratch(f, hs->body);
-	} else {
-		fputs("<p class=\"muted\">No failed session.</p>\n", f);
-	}
-	fputs("</section>\n", f);
-	if (hs->n_warn) {
-		fprintf(f,
-			"<section id=\"warnings\">\n<h2>Sessions with warnings (%llu)</h2>\n"
-			"<details><summary>Show them</summary>\n",
-			(unsigned long long)hs->n_warn);
-		copy_scratch(f, hs->warn);
-		fputs("</details>\n</section>\n", f);
+	{
+		static const char *const title[VERDICT__COUNT] = {
+			"Failed sessions", "Completed, but at risk", "Sessions with warnings",
+			"Not seen completely", "Sessions without problems"
+		};
+		static const char *const id[VERDICT__COUNT] = { "failed", "at-risk", "warnings",
+								"incomplete", "ok" };
+		uint64_t failing = hs->n_part[0] + hs->n_part[1];
+		fputs("<section id=\"sessions\">\n<h2>Sessions</h2>\n", f);
+		if (failing)
+			fputs("<div class=\"legend\"><span class=\"cert good\">trusted</span>"
+			      "<span class=\"cert linked\">signed by the next certificate</span>"
+			      "<span class=\"cert bad\">rejected / missing / not trusted</span>"
+			      "<span class=\"cert extra\">not on the path</span>"
+			      "<span class=\"cert unknown\">not checked (no trust store given)</span>"
+			      "<span class=\"cert good store\">from the receiver's trust store</span>"
+			      "</div>\n",
+			      f);
+		else
+			fputs("<p class=\"muted\">No failed session.</p>\n", f);
+		for (int k = 0; k < VERDICT__COUNT; k++) {
+			if (!hs->n_part[k])
+				continue;
+			fprintf(f, "<section id=\"%s\">\n<h3>%s (%llu)</h3>\n", id[k], title[k],
+				(unsigned long long)hs->n_part[k]);
+			if (k > 1)
+				fputs("<p class=\"muted\">Collapsed: open one to see it whole.</p>\n",
+				      f);
+			copy_scratch(f, hs->part[k]);
+			fputs("</section>\n", f);
+		}
+		fputs("</section>\n", f);
 	}
 	fputs("<footer>Generated by tlsdiag " PACKAGE_VERSION ". Validity is judged at each "
 	      "capture's own time; days to expiry count from the time of the run.</footer>\n"
@@ -757,10 +883,9 @@ static void html_free(void *st)
 	struct hstate *hs = st;
 	if (!hs)
 		return;
-	if (hs->body)
-		fclose(hs->body);
-	if (hs->warn)
-		fclose(hs->warn);
+	for (int k = 0; k < VERDICT__COUNT; k++)
+		if (hs->part[k])
+			fclose(hs->part[k]);
 	free(hs->path);
 	free(hs);
 }

@@ -19,7 +19,7 @@
 #include "ui/text/text.h"
 #include "ui/report/report.h"
 
-#define JSON_SCHEMA_VERSION 1
+#define JSON_SCHEMA_VERSION 2
 
 struct jstate {
 	FILE *out;
@@ -128,9 +128,32 @@ static json_t *jcert(const struct cert_info *c, int index, int status, uint64_t 
 		set(key, "type", kt ? json_string(kt) : json_null());
 		set(key, "bits", c->key_bits > 0 ? jint(c->key_bits) : json_null());
 		set(key, "curve", jstr_opt(c->key_curve));
+		set(key, "algorithm", c->parse_ok ? jstr_opt(c->key_alg) : json_null());
 	}
 	set(o, "key", key);
 	set(o, "signature", c->parse_ok ? jstr_opt(c->sig_alg) : json_null());
+	set(o, "signature_checked", json_boolean(c->parse_ok && c->sig_known));
+	set(o, "version", c->parse_ok && c->version ? jint(c->version) : json_null());
+	{
+		json_t *xa = json_array(), *ra = json_array();
+		struct cert_remark rm[CERT_REMARKS_MAX];
+		size_t nrm = cert_remarks(c, rm, CERT_REMARKS_MAX);
+		for (size_t i = 0; i < c->n_exts; i++) {
+			const struct cert_ext *x = &c->exts[i];
+			json_t *xo = json_object();
+			set(xo, "oid", jstr_opt(x->oid));
+			set(xo, "name", jstr_opt(x->name));
+			set(xo, "critical", json_boolean(x->critical));
+			set(xo, "handled", json_boolean(x->handled));
+			set(xo, "duplicate", json_boolean(x->duplicate));
+			set(xo, "decoded", json_boolean(!x->undecodable));
+			json_array_append_new(xa, xo);
+		}
+		for (size_t i = 0; i < nrm; i++)
+			json_array_append_new(ra, jstr(rm[i].text));
+		set(o, "extensions", xa);
+		set(o, "remarks", ra);
+	}
 	set(o, "is_ca", json_boolean(c->parse_ok && c->is_ca));
 	set(o, "self_signed", json_boolean(c->parse_ok && c->self_issued));
 	set(o, "sha1", json_string(c->sha1_hex));
@@ -168,7 +191,19 @@ static json_t *jchain_check(const struct session_report *r, int side)
 	o = json_object();
 	set(o, "frame", jframe(ch->frame));
 	set(o, "complete", json_boolean(ch->complete));
-	set(o, "sent", jint((long long)ch->n));
+	/* A message the capture holds in part has no known count. */
+	set(o, "sent", ch->complete ? jint((long long)ch->n) : json_null());
+	set(o, "read", jint((long long)ch->n));
+	set(o, "missing_bytes", jint((long long)cv->missing));
+	set(o, "more_sent", json_boolean(cv->more_sent));
+	{
+		struct dbuf t;
+		dbuf_init(&t, DBUF_TEXT_MAX);
+		for (size_t k = 0; k < cv->n_head; k++)
+			dbuf_addstr(&t, cv->head[k].text);
+		set(o, "summary", jstr(dbuf_str(&t)));
+		dbuf_free(&t);
+	}
 	if (ch->lost) {
 		json_t *l = json_object();
 		set(l, "count", jint((long long)ch->lost));
@@ -347,6 +382,10 @@ static json_t *jsession(const char *file, const struct session_report *r)
 
 	set(o, "findings", jfindings(r));
 	set(o, "verdict", json_string(verdict_str(r->verdict)));
+	set(o, "established", json_boolean(r->established));
+	set(o, "outcome", json_string(outcome_str(r->outcome)));
+	set(o, "outcome_basis", json_string(outcome_basis_str(r->outcome_basis)));
+	set(o, "outcome_text", jstr(r->outcome_text ? r->outcome_text : ""));
 	set(o, "headline", jstr(r->headline ? r->headline : ""));
 	set(o, "judged_at", r->judged_at ? jtime_s(r->judged_at) : json_null());
 
@@ -457,6 +496,7 @@ static void j_end(void *st, const struct run_summary *sum)
 	set(x, "ok", jint((long long)sum->by_verdict[VERDICT_OK]));
 	set(x, "warning", jint((long long)sum->by_verdict[VERDICT_WARNING]));
 	set(x, "failed", jint((long long)sum->by_verdict[VERDICT_FAILED]));
+	set(x, "at_risk", jint((long long)sum->by_verdict[VERDICT_AT_RISK]));
 	set(x, "incomplete", jint((long long)sum->by_verdict[VERDICT_INCOMPLETE]));
 	set(o, "sessions", x);
 

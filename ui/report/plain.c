@@ -71,6 +71,18 @@ static const char *C(const struct tstate *t, int c)
 	return t->color ? codes[c] : "";
 }
 
+static int tone_color(enum tone t)
+{
+	switch (t) {
+	case TONE_GOOD: return C_GREEN;
+	case TONE_WARN: return C_YELLOW;
+	case TONE_BAD: return C_RED;
+	case TONE_DIM: return C_DIM;
+	case TONE_PLAIN: break;
+	}
+	return C_OFF;
+}
+
 static int sev_color(enum severity s)
 {
 	return s == SEV_ERROR ? C_RED : s == SEV_WARNING ? C_YELLOW : C_CYAN;
@@ -81,7 +93,8 @@ static int verdict_color(enum verdict v)
 	switch (v) {
 	case VERDICT_OK: return C_GREEN;
 	case VERDICT_WARNING: return C_YELLOW;
-	case VERDICT_FAILED: return C_RED;
+	case VERDICT_FAILED:
+	case VERDICT_AT_RISK: return C_RED;
 	default: return C_DIM;
 	}
 }
@@ -160,11 +173,15 @@ static void cert_details(struct tstate *t, const struct cert_info *c, int status
 	if (c->self_issued)
 		fputs(", self-signed", f);
 	fputc('\n', f);
-	fprintf(f, "%*svalid %s to %s", (int)ind, "", ui_time_s(c->not_before, nb, sizeof nb),
-		ui_time_s(c->not_after, na, sizeof na));
+	fprintf(f, "%*svalid %s to %s", (int)ind, "",
+		cert_date_text(c, 0, ui_when_s, nb, sizeof nb),
+		cert_date_text(c, 1, ui_when_s, na, sizeof na));
 	if (judged) {
 		struct cert_validity v = cert_validity(c, judged);
-		if (v.state == NOT_YET_VALID)
+		if (v.state == VALIDITY_UNKNOWN)
+			fprintf(f, " %s(validity at the capture not known)%s", C(t, C_YELLOW),
+				C(t, C_OFF));
+		else if (v.state == NOT_YET_VALID)
 			fprintf(f, " %s(not yet valid at the capture: starts in %ld days)%s",
 				C(t, C_RED), v.days, C(t, C_OFF));
 		else if (v.state == EXPIRED)
@@ -205,19 +222,28 @@ static void cert_details(struct tstate *t, const struct cert_info *c, int status
 		}
 		fputc('\n', f);
 	}
+	{
+		struct cert_remark rm[CERT_REMARKS_MAX];
+		size_t n = cert_remarks(c, rm, CERT_REMARKS_MAX);
+		for (size_t i = 0; i < n; i++) {
+			fprintf(f, "%*s%s", (int)ind, "", rm[i].warn ? C(t, C_YELLOW) : "");
+			text_wrap(f, S(t, rm[i].text), ind, ind, WRAP_WIDTH);
+			fputs(rm[i].warn ? C(t, C_OFF) : "", f);
+		}
+	}
 	if (t->verbose > 0) {
+		char xb[512];
+		for (size_t i = 0; i < c->n_exts; i++)
+			fprintf(f, "%*sextension %s\n", (int)ind, "",
+				S(t, cert_ext_text(&c->exts[i], xb, sizeof xb)));
 		fprintf(f, "%*sserial %s\n", (int)ind, "", S(t, c->serial_hex));
 		fprintf(f, "%*ssha256 %s\n", (int)ind, "", c->sha256_hex);
 		fprintf(f, "%*ssha1   %s\n", (int)ind, "", c->sha1_hex);
 	}
 	if (status >= 0) {
 		enum cert_status cs = (enum cert_status)status;
-		int col = (cs == CS_TRUSTED_ROOT || cs == CS_TRUSTED_VIA_STORE || cs == CS_LINKED)
-				  ? C_GREEN
-			  : cs == CS_UNCHECKED || cs == CS_EXTRA ? C_DIM
-								 : C_RED;
-		fprintf(f, "%*sstatus: %s%s%s\n", (int)ind, "", C(t, col), cert_status_str(cs),
-			C(t, C_OFF));
+		fprintf(f, "%*sstatus: %s%s%s\n", (int)ind, "",
+			C(t, tone_color(cert_status_tone(cs))), cert_status_str(cs), C(t, C_OFF));
 	}
 }
 
@@ -259,30 +285,11 @@ static void chain_block(struct tstate *t, const struct session_report *r, int si
 							: "not seen in the capture");
 		return;
 	}
-	if (ch->n == 0) {
-		/* A message the capture cut is never an empty one. */
-		fprintf(f, "  %s chain (frame %llu): %s%s%s\n", who, (unsigned long long)ch->frame,
-			C(t, C_YELLOW),
-			ch->complete ? "empty: no certificate sent"
-				     : "no certificate of it was captured whole",
+	/* The rules' words for the chain as a whole. */
+	fprintf(f, "  %s chain (frame %llu): ", who, (unsigned long long)ch->frame);
+	for (k = 0; k < cv->n_head; k++)
+		fprintf(f, "%s%s%s", C(t, tone_color(cv->head[k].tone)), S(t, cv->head[k].text),
 			C(t, C_OFF));
-		return;
-	}
-	fprintf(f, "  %s chain (frame %llu): %zu certificate%s sent", who,
-		(unsigned long long)ch->frame, ch->n, ch->n == 1 ? "" : "s");
-	if (cv->present) {
-		fprintf(f, ", root %s", cv->root_sent ? "sent" : "not sent");
-		if (!cv->in_order)
-			fprintf(f, ", %sout of order%s", C(t, C_YELLOW), C(t, C_OFF));
-		if (cv->trust_store_name)
-			fprintf(f, "; checked against %s", S(t, cv->trust_store_name));
-		if (cv->reaches_trust == 1)
-			fprintf(f, ": %sreaches a trusted root%s", C(t, C_GREEN), C(t, C_OFF));
-		else if (cv->reaches_trust == 0)
-			fprintf(f, ": %sdoes not reach a trusted root%s", C(t, C_RED), C(t, C_OFF));
-	}
-	if (!ch->complete)
-		fprintf(f, " %s(message incomplete in the capture)%s", C(t, C_YELLOW), C(t, C_OFF));
 	fputc('\n', f);
 
 	/* The rows the rules laid out: the path as a tree from the leaf, then
@@ -303,9 +310,10 @@ static void chain_block(struct tstate *t, const struct session_report *r, int si
 			break;
 		case ROW_MISSING:
 			base = 4 + 3 * (w->depth ? w->depth - 1 : 0);
-			fprintf(f, "%*s%s %s[missing]%s %s: neither sent nor in a trust store\n",
-				(int)base, "", t->utf8 ? "\u2514\u2500" : "`-", C(t, C_RED),
-				C(t, C_OFF), S(t, w->name));
+			fprintf(f, "%*s%s %s[%s]%s %s: %s\n", (int)base, "",
+				t->utf8 ? "\u2514\u2500" : "`-", C(t, tone_color(w->tone)),
+				w->tag ? w->tag : "missing", C(t, C_OFF), S(t, w->name),
+				w->note ? w->note : "");
 			if (w->url)
 				fprintf(f, "%*s   issuer published at %s\n", (int)base, "",
 					S(t, w->url));
@@ -342,14 +350,18 @@ static void session_block(struct tstate *t, const struct session_report *r)
 		fprintf(f, " (%s)", S(t, r->service));
 	fputc('\n', f);
 
-	fprintf(f, "  Verdict:  %s%s%s\n", C(t, verdict_color(r->verdict)), verdict_str(r->verdict),
-		C(t, C_OFF));
+	fprintf(f, "  Verdict:  %s%s%s\n", C(t, verdict_color(r->verdict)),
+		verdict_label(r->verdict), C(t, C_OFF));
 	if (r->headline && r->headline[0]) {
 		fprintf(f, "  Why:      %s", C(t, C_BOLD));
 		text_wrap(f, S(t, r->headline), 12, 12, WRAP_WIDTH);
 		fputs(C(t, C_OFF), f);
 	}
-	fprintf(f, "  Started:  %s (frames %llu-%llu)%s\n", ui_time_us(s->start_ts, tb, sizeof tb),
+	if (r->outcome_text && r->outcome_text[0]) {
+		fputs("  Outcome:  ", f);
+		text_wrap(f, S(t, r->outcome_text), 12, 12, WRAP_WIDTH);
+	}
+	fprintf(f, "  Started:  %s (frames %llu-%llu)%s\n", ui_when_us(s->start_ts, tb, sizeof tb),
 		(unsigned long long)s->first_frame, (unsigned long long)s->last_frame,
 		s->flow_midstream ? ", capture began mid-connection" : "");
 	fprintf(f, "  TLS:      %s", version_label(s->version, vb, sizeof vb));
@@ -406,7 +418,7 @@ static void session_block(struct tstate *t, const struct session_report *r)
 		if (al->frame)
 			fprintf(f, ", frame %llu", (unsigned long long)al->frame);
 		if (al->ts_ns)
-			fprintf(f, ", %s", ui_time_us(al->ts_ns, ts, sizeof ts));
+			fprintf(f, ", %s", ui_when_us(al->ts_ns, ts, sizeof ts));
 		fputc('\n', f);
 	}
 
@@ -509,13 +521,22 @@ static void t_file_end(void *st, const struct sink_file *file, const struct file
 		fprintf(f, "%sReading stopped early: %s%s\n", C(t, C_YELLOW), S(t, fr->cap.message),
 			C(t, C_OFF));
 	/* What the capture itself hides: say it once per file, in plain words. */
-	if (fr->cap.snaplen_cut_packets)
+	if (fr->cap.snaplen_cut_packets) {
+		/* Where they were cut, not what the file's header claims. */
+		char at[64];
+		if (fr->cap.cut_min == fr->cap.cut_max)
+			snprintf(at, sizeof at, "at %u bytes", fr->cap.cut_max);
+		else
+			snprintf(at, sizeof at, "at %u to %u bytes", fr->cap.cut_min,
+				 fr->cap.cut_max);
 		fprintf(f,
-			"%sWarning: %llu packets were cut short by the capture's snapshot length "
-			"(%u bytes): certificates in them are incomplete. Capture again with a full "
-			"snapshot length (tcpdump -s 0).%s\n",
+			"%sWarning: %llu packet%s %s cut short %s by the capture's snapshot length: "
+			"certificates in them are incomplete. Capture again with a full snapshot "
+			"length (tcpdump -s 0).%s\n",
 			C(t, C_YELLOW), (unsigned long long)fr->cap.snaplen_cut_packets,
-			fr->cap.snaplen, C(t, C_OFF));
+			fr->cap.snaplen_cut_packets == 1 ? "" : "s",
+			fr->cap.snaplen_cut_packets == 1 ? "was" : "were", at, C(t, C_OFF));
+	}
 	if (fr->cap.dec.unknown_linktype && fr->cap.dec.tcp)
 		fprintf(f, "%sWarning: %llu packets of link type %d (%s) could not be decoded.%s\n",
 			C(t, C_YELLOW), (unsigned long long)fr->cap.dec.unknown_linktype,
@@ -558,7 +579,7 @@ static void cert_line(struct tstate *t, const struct seen_cert *c, int expiring_
 			  : c->days_to_expiry <= expiring_days ? C_YELLOW
 							       : C_OFF;
 		fprintf(f, "      issuer %s\n", S(t, c->issuer));
-		fprintf(f, "      expires %s %s(", ui_time_s(c->not_after, na, sizeof na),
+		fprintf(f, "      expires %s %s(", ui_when_s(c->not_after, na, sizeof na),
 			C(t, col));
 		if (c->days_to_expiry < 0)
 			fprintf(f, "expired %ld days ago", -c->days_to_expiry);
@@ -596,10 +617,12 @@ static void t_end(void *st, const struct run_summary *sum)
 		fprintf(f, "  %s%s%s: %s\n", C(t, C_RED), S(t, sum->bad[i].path), C(t, C_OFF),
 			S(t, sum->bad[i].message));
 	fprintf(f,
-		"Sessions:     %llu: %s%llu ok%s, %s%llu warning%s, %s%llu failed%s, %llu incomplete\n",
+		"Sessions:     %llu: %s%llu ok%s, %s%llu warning%s, %s%llu at risk%s, %s%llu failed%s, "
+		"%llu incomplete\n",
 		(unsigned long long)sum->sessions, C(t, C_GREEN),
 		(unsigned long long)sum->by_verdict[VERDICT_OK], C(t, C_OFF), C(t, C_YELLOW),
 		(unsigned long long)sum->by_verdict[VERDICT_WARNING], C(t, C_OFF), C(t, C_RED),
+		(unsigned long long)sum->by_verdict[VERDICT_AT_RISK], C(t, C_OFF), C(t, C_RED),
 		(unsigned long long)sum->by_verdict[VERDICT_FAILED], C(t, C_OFF),
 		(unsigned long long)sum->by_verdict[VERDICT_INCOMPLETE]);
 	if (sum->n_findings) {
@@ -624,7 +647,7 @@ static void t_end(void *st, const struct run_summary *sum)
 		}
 	}
 	fprintf(f, "Certificates: %zu unique (days to expiry as of %s)\n", sum->n_certs,
-		ui_time_s(sum->now, nb, sizeof nb));
+		ui_when_s(sum->now, nb, sizeof nb));
 	for (size_t i = 0; i < sum->n_certs; i++)
 		cert_line(t, &sum->certs[i], sum->expiring_days);
 	for (size_t i = 0; i < sum->n_certs; i++)
@@ -638,7 +661,7 @@ static void t_end(void *st, const struct run_summary *sum)
 			continue;
 		fprintf(f, "  %s%s%s %s", c->days_to_expiry < 0 ? C(t, C_RED) : C(t, C_YELLOW),
 			c->days_to_expiry < 0 ? "EXPIRED" : "expires", C(t, C_OFF),
-			ui_time_s(c->not_after, nb, sizeof nb));
+			ui_when_s(c->not_after, nb, sizeof nb));
 		if (c->days_to_expiry < 0)
 			fprintf(f, " (%ld days ago)", -c->days_to_expiry);
 		else

@@ -5,8 +5,8 @@
  * WAL mode with synchronous=NORMAL keeps committed transactions across
  * a crash of the process (writer.c writes each capture in one).
  *
- * Schema (PRAGMA user_version = 2; a version 1 file gains sessions.transport
- * when opened for writing):
+ * Schema (PRAGMA user_version = 2; an older database is brought up to
+ * date when opened, MIGRATIONS below):
  *
  *   captures      id, path UNIQUE, size, mtime_ns, sha256, analysed_at,
  *                 status ('ok' | 'partial' | 'bad'), message, format,
@@ -15,7 +15,8 @@
  *                 client_ip, client_port, server_ip, server_port, sni,
  *                 version, tls13, service, verdict, headline,
  *                 expected_name, start_ns, end_ns, first_frame, last_frame,
- *                 transport ('tcp' | 'udp': TLS or DTLS)
+ *                 transport ('tcp' | 'udp': TLS or DTLS),
+ *                 established (0/1), outcome (outcome_str)
  *   certificates  id, sha256 UNIQUE, sha1, subject, issuer, serial,
  *                 not_before, not_after, parse_ok, self_issued, is_ca,
  *                 key_type, key_bits, sig_alg, san_dns, der
@@ -70,7 +71,8 @@ static const char SCHEMA[] =
 	"  expected_name TEXT,\n"
 	"  start_ns INTEGER, end_ns INTEGER,\n"
 	"  first_frame INTEGER, last_frame INTEGER,\n"
-	"  transport TEXT NOT NULL DEFAULT 'tcp'\n"
+	"  transport TEXT NOT NULL DEFAULT 'tcp',\n"
+	"  established INTEGER, outcome TEXT\n"
 	");\n"
 	"CREATE INDEX sessions_capture ON sessions(capture_id);\n"
 	"CREATE INDEX sessions_server ON sessions(server_ip, server_port);\n"
@@ -113,6 +115,15 @@ static const char SCHEMA[] =
 	");\n"
 	"CREATE INDEX findings_session ON findings(session_id);\n"
 	"CREATE INDEX findings_finding ON findings(finding);\n";
+
+/* From version i + 1 to i + 2 (the SCHEMA above is the latest whole). */
+static const char *const MIGRATIONS[] = {
+	/* 1 -> 2: TLS or DTLS (every version-1 session was TLS over TCP), and
+	 * what happened apart from the verdict (issue 9) */
+	"ALTER TABLE sessions ADD COLUMN transport TEXT NOT NULL DEFAULT 'tcp';\n"
+	"ALTER TABLE sessions ADD COLUMN established INTEGER;\n"
+	"ALTER TABLE sessions ADD COLUMN outcome TEXT;\n",
+};
 
 /* ------------------------------------------------------------ helpers */
 
@@ -292,19 +303,27 @@ sqlite3 *db_open(const char *path, int create, char *err, size_t errlen)
 			exec_sql(db, "ROLLBACK", NULL, 0);
 			goto fail;
 		}
-	} else if (create) {
-		if (exec_sql(db, "PRAGMA journal_mode = WAL", err, errlen) != 0)
+	} else {
+		if (create && exec_sql(db, "PRAGMA journal_mode = WAL", err, errlen) != 0)
 			goto fail;
-		/* Version 1 had no transport: every session then was TLS over TCP. */
-		if (v == 1 &&
-		    (exec_sql(db, "BEGIN IMMEDIATE", err, errlen) != 0 ||
-		     exec_sql(db,
-			      "ALTER TABLE sessions ADD COLUMN transport TEXT NOT NULL DEFAULT 'tcp';"
-			      "PRAGMA user_version = 2;",
-			      err, errlen) != 0 ||
-		     exec_sql(db, "COMMIT", err, errlen) != 0)) {
-			exec_sql(db, "ROLLBACK", NULL, 0);
-			goto fail;
+		if (v < DB_SCHEMA_VERSION) {
+			/* Written by an older tlsdiag: bring it up to date, in one
+			 * transaction (its rows stay; what they lack is NULL). */
+			char sql[64];
+			if (exec_sql(db, "BEGIN IMMEDIATE", err, errlen) != 0)
+				goto fail;
+			for (int k = v; k < DB_SCHEMA_VERSION; k++)
+				if (exec_sql(db, MIGRATIONS[k - 1], err, errlen) != 0) {
+					exec_sql(db, "ROLLBACK", NULL, 0);
+					goto fail;
+				}
+			snprintf(sql, sizeof(sql), "PRAGMA user_version = %d;\n",
+				 DB_SCHEMA_VERSION);
+			if (exec_sql(db, sql, err, errlen) != 0 ||
+			    exec_sql(db, "COMMIT", err, errlen) != 0) {
+				exec_sql(db, "ROLLBACK", NULL, 0);
+				goto fail;
+			}
 		}
 	}
 	if (exec_sql(db, "PRAGMA synchronous = NORMAL", err, errlen) != 0)

@@ -45,8 +45,9 @@ static const char *const QUERIES[Q_COUNT] = {
 	[Q_INS_SESSION] =
 		"INSERT INTO sessions (capture_id, num, client_ip, client_port, server_ip, "
 		"server_port, sni, version, tls13, service, verdict, headline, expected_name, "
-		"start_ns, end_ns, first_frame, last_frame, transport) VALUES "
-		"(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
+		"start_ns, end_ns, first_frame, last_frame, transport, established, outcome) VALUES "
+		"(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, "
+		"?19, ?20)",
 	[Q_INS_CERT] = "INSERT OR IGNORE INTO certificates (sha256, sha1, subject, issuer, serial, "
 		       "not_before, not_after, parse_ok, self_issued, is_ca, key_type, key_bits, "
 		       "sig_alg, san_dns, der) VALUES "
@@ -136,8 +137,11 @@ static int64_t cert_id_of(struct db_sink *d, const struct cert_info *ci)
 		bind_text(q, 3, ci->subject.rfc4514);
 		bind_text(q, 4, ci->issuer.rfc4514);
 		bind_text(q, 5, ci->serial_hex);
-		sqlite3_bind_int64(q, 6, (sqlite3_int64)ci->not_before);
-		sqlite3_bind_int64(q, 7, (sqlite3_int64)ci->not_after);
+		/* A date that does not parse is NULL, never 1970. */
+		if (!ci->not_before_bad)
+			sqlite3_bind_int64(q, 6, (sqlite3_int64)ci->not_before);
+		if (!ci->not_after_bad)
+			sqlite3_bind_int64(q, 7, (sqlite3_int64)ci->not_after);
 	}
 	sqlite3_bind_int(q, 8, ci->parse_ok ? 1 : 0);
 	sqlite3_bind_int(q, 9, ci->self_issued);
@@ -189,6 +193,8 @@ static int store_session(struct db_sink *d, int64_t capture_id, const struct ses
 	sqlite3_bind_int64(q, 16, (sqlite3_int64)s->first_frame);
 	sqlite3_bind_int64(q, 17, (sqlite3_int64)s->last_frame);
 	bind_text(q, 18, transport_key(s->transport));
+	sqlite3_bind_int(q, 19, r->established ? 1 : 0);
+	bind_text(q, 20, outcome_str(r->outcome));
 	if (step_done(q) != 0)
 		return -1;
 	sid = sqlite3_last_insert_rowid(d->db);

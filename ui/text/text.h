@@ -75,10 +75,28 @@ int text_width(const char *s, size_t n);
 
 /* ---- formats (fmt.c) ---- */
 
-/* "2026-11-23T04:05:06.123456Z" from nanoseconds since the epoch (UTC). */
+/* Machine output (JSON, the inventory): always UTC.
+ * "2026-11-23T04:05:06.123456Z" from nanoseconds since the epoch. */
 const char *ui_time_us(int64_t ns, char *buf, size_t len);
 /* "2026-11-23T04:05:06Z" from seconds. */
 const char *ui_time_s(time_t t, char *buf, size_t len);
+
+/* What people read (text, HTML, TUI): in the display zone (--tz). */
+/* The display zone: "UTC" (default), "local" (TZ, else the system's), or a
+ * tz database name ("Europe/Paris"). -1 with a sentence in err when the
+ * zone does not exist. Call once, before threads. */
+int ui_tz_set(const char *spec, char *err, size_t len);
+int ui_tz_is_utc(void);
+/* "2026-11-23T04:05:06Z" in UTC, "2026-11-23T05:05:06+01:00" elsewhere. */
+const char *ui_when_s(time_t t, char *buf, size_t len);
+/* The same with microseconds, from nanoseconds. */
+const char *ui_when_us(int64_t ns, char *buf, size_t len);
+/* "2026-11-23 05:05:06" (date) or "05:05:06", with ".123" (ms), no zone. */
+const char *ui_clock(int64_t ns, int date, int ms, char *buf, size_t len);
+/* The calendar day of ns in the display zone (equal for the same day). */
+long ui_day(int64_t ns);
+/* The display zone's name at ns: "UTC", "CET", "UTC+05:30". */
+const char *ui_tz_label(int64_t ns, char *buf, size_t len);
 
 /* "RSA", "EC", "Ed25519", "Ed448", "DSA", or NULL when unknown. */
 const char *ui_key_type_str(int key_type);

@@ -206,7 +206,8 @@ void doc_wrap(struct doc *d, int item, int role, const char *text, int indent, i
 {
 	int width = d->width > 10 ? d->width - 1 : 10;
 	const char *p = text ? text : "";
-	int col, need_space = 0;
+	/* Continuing a line, a leading blank separates from what is there. */
+	int col, need_space = cont && p[0] == ' ';
 	char *pad;
 
 	if (indent > width / 2)
@@ -335,7 +336,8 @@ int tui_verdict_role(enum verdict v)
 	switch (v) {
 	case VERDICT_OK: return RL_OK;
 	case VERDICT_WARNING: return RL_WARN;
-	case VERDICT_FAILED: return RL_ERR;
+	case VERDICT_FAILED:
+	case VERDICT_AT_RISK: return RL_ERR;
 	default: return RL_DIM;
 	}
 }
@@ -345,41 +347,21 @@ int tui_sev_role(enum severity s)
 	return s == SEV_ERROR ? RL_ERR : s == SEV_WARNING ? RL_WARN : RL_INFO;
 }
 
-int tui_status_role(enum cert_status s)
+int tui_tone_role(enum tone t)
 {
-	switch (s) {
-	case CS_TRUSTED_ROOT:
-	case CS_TRUSTED_VIA_STORE:
-	case CS_LINKED: return RL_OK;
-	case CS_UNCHECKED:
-	case CS_EXTRA: return RL_DIM;
-	default: return RL_ERR;
+	switch (t) {
+	case TONE_GOOD: return RL_OK;
+	case TONE_WARN: return RL_WARN;
+	case TONE_BAD: return RL_ERR;
+	case TONE_DIM: return RL_DIM;
+	case TONE_PLAIN: break;
 	}
+	return RL_NORMAL;
 }
 
-const char *tui_clock(int64_t ns, int date, int ms, char *buf, size_t len)
+int tui_status_role(enum cert_status s)
 {
-	time_t s = (time_t)(ns / 1000000000);
-	int64_t rem = ns % 1000000000;
-	struct tm tm;
-	if (rem < 0) {
-		rem += 1000000000;
-		s--;
-	}
-	if (!gmtime_r(&s, &tm)) {
-		snprintf(buf, len, "@%lld", (long long)s);
-		return buf;
-	}
-	if (date)
-		snprintf(buf, len, "%04d-%02d-%02d %02d:%02d:%02d", tm.tm_year + 1900,
-			 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
-	else
-		snprintf(buf, len, "%02d:%02d:%02d", tm.tm_hour, tm.tm_min, tm.tm_sec);
-	if (ms) {
-		size_t o = strlen(buf);
-		snprintf(buf + o, len > o ? len - o : 0, ".%03d", (int)(rem / 1000000));
-	}
-	return buf;
+	return tui_tone_role(cert_status_tone(s));
 }
 
 int tui_contains(const char *hay, const char *needle)

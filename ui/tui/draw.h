@@ -49,8 +49,8 @@ const char *tui_hex_colons(const uint8_t *p, size_t n, char *buf, size_t len);
 int tui_verdict_role(enum verdict v);
 int tui_sev_role(enum severity s);
 int tui_status_role(enum cert_status s);
-/* Time of day in UTC "HH:MM:SS.mmm" (with date when `date`). */
-const char *tui_clock(int64_t ns, int date, int ms, char *buf, size_t len);
+/* The role of a tone the rules gave a piece of text. */
+int tui_tone_role(enum tone t);
 /* Case-insensitive substring. */
 int tui_contains(const char *hay, const char *needle);
 

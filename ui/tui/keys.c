@@ -57,7 +57,7 @@ const struct key_binding tui_keys[] = {
 	{ 'e', "e", ACT_EXPORT, SCR_SESSION | SCR_CERT,
 	  "export the certificate (PEM, or DER for a .der name)", "e export" },
 	{ 'E', "E", ACT_EXPORT_CHAIN, SCR_SESSION | SCR_CERT,
-	  "export the whole presented chain (PEM bundle, or DER)", "E chain" },
+	  "export the whole presented chain (PEM bundle, or PKCS#7 .p7b)", "E chain" },
 	{ '?', "?", ACT_HELP, SCR_ALL & ~SCR_HELP, "help", "? help" },
 	{ KEY_F(1), "F1", ACT_HELP, SCR_ALL & ~SCR_HELP, "help", NULL },
 	{ 'q', "q", ACT_QUIT, SCR_LIST, "quit", "q quit" },

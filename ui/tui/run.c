@@ -120,7 +120,7 @@ static int load(const struct ui_opts *o, struct analysis *a)
 		fprintf(stderr, "tlsdiag: %s\n", err[0] ? err : "cannot load the trust stores");
 		return -1;
 	}
-	struct inputs in;
+	struct inputs in = { 0 }; /* ui_expand_inputs appends */
 	ui_expand_inputs(o, &in, stderr);
 	for (size_t i = 0; i < in.n; i++) {
 		char pb[512];

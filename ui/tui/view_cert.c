@@ -21,6 +21,7 @@
 #include "dissect/x509.h"
 #include "rules/facts.h"
 #include "ui/text/text.h"
+#include "ui/report/report.h"
 #include "ui/tui/core.h"
 #include "ui/tui/draw.h"
 #include "ui/tui/views.h"
@@ -203,12 +204,14 @@ static void cert_open(struct tui *t, struct view *v)
 		kv(d, IT_TOP + 2, "Status", RL_OK, "from the trust store (completes the path)");
 	}
 	if (c->parse_ok) {
-		snprintf(b, sizeof b, "%s to %s", ui_time_s(c->not_before, nb, sizeof nb),
-			 ui_time_s(c->not_after, na, sizeof na));
+		snprintf(b, sizeof b, "%s to %s", cert_date_text(c, 0, ui_when_s, nb, sizeof nb),
+			 cert_date_text(c, 1, ui_when_s, na, sizeof na));
 		kv(d, IT_TOP + 3, "Valid", RL_NORMAL, b);
 		if (judged) {
 			struct cert_validity cv = cert_validity(c, judged);
-			if (cv.state == NOT_YET_VALID)
+			if (cv.state == VALIDITY_UNKNOWN)
+				snprintf(b, sizeof b, "validity at the capture not known");
+			else if (cv.state == NOT_YET_VALID)
 				snprintf(b, sizeof b,
 					 "not yet valid at the capture: starts %ld days later",
 					 cv.days);
@@ -217,7 +220,20 @@ static void cert_open(struct tui *t, struct view *v)
 					 cv.days);
 			else
 				snprintf(b, sizeof b, "%ld days left at the capture", cv.days);
-			kv(d, IT_TOP + 3, "", cv.state != VALID ? RL_ERR : RL_NORMAL, b);
+			kv(d, IT_TOP + 3, "",
+			   cv.state == VALIDITY_UNKNOWN ? RL_WARN
+			   : cv.state != VALID		? RL_ERR
+							: RL_NORMAL,
+			   b);
+		}
+		/* How it decoded, where it is unusual. */
+		struct cert_remark rm[CERT_REMARKS_MAX];
+		size_t nrm = cert_remarks(c, rm, CERT_REMARKS_MAX);
+		for (size_t i = 0; i < nrm; i++) {
+			kv(d, IT_TOP + 4, i ? "" : "Decoding", rm[i].warn ? RL_WARN : RL_NORMAL,
+			   "");
+			doc_wrap(d, IT_TOP + 4, rm[i].warn ? RL_WARN : RL_NORMAL,
+				 tui_s(rm[i].text, b, sizeof b), 21, 1);
 		}
 	}
 	fingerprint(d, IT_FP, "SHA-256", c->sha256, sizeof c->sha256);
@@ -232,13 +248,17 @@ static void cert_open(struct tui *t, struct view *v)
 		const char *kt = ui_key_type_str(c->key_type);
 		dn_rows(d, IT_FIELD, "Subject", &c->subject);
 		dn_rows(d, IT_FIELD + 1, "Issuer", &c->issuer);
-		snprintf(b, sizeof b, "%d", c->version);
-		kv(d, IT_FIELD + 2, "Version", RL_NORMAL, b);
+		if (c->version)
+			snprintf(b, sizeof b, "%d", c->version);
+		else
+			snprintf(b, sizeof b, "field holds %ld (not v1-v3)", c->version_num);
+		kv(d, IT_FIELD + 2, "Version", c->version ? RL_NORMAL : RL_WARN, b);
 		kv_wire(d, IT_FIELD + 3, "Serial",
 			c->serial_hex && c->serial_hex[0] ? c->serial_hex : "(empty)");
-		kv(d, IT_FIELD + 4, "Not before", RL_NORMAL,
-		   ui_time_s(c->not_before, nb, sizeof nb));
-		kv(d, IT_FIELD + 5, "Not after", RL_NORMAL, ui_time_s(c->not_after, na, sizeof na));
+		kv(d, IT_FIELD + 4, "Not before", c->not_before_bad ? RL_WARN : RL_NORMAL,
+		   cert_date_text(c, 0, ui_when_s, nb, sizeof nb));
+		kv(d, IT_FIELD + 5, "Not after", c->not_after_bad ? RL_WARN : RL_NORMAL,
+		   cert_date_text(c, 1, ui_when_s, na, sizeof na));
 		if (!kt)
 			snprintf(b, sizeof b, "unknown key type");
 		else if (c->key_type == KEY_ED25519 || c->key_type == KEY_ED448)
@@ -252,11 +272,12 @@ static void cert_open(struct tui *t, struct view *v)
 		kv(d, IT_FIELD + 6, "Public key", RL_NORMAL, b);
 		{
 			char sa[256], so[256];
-			snprintf(b, sizeof b, "%s%s%s%s%s",
+			snprintf(b, sizeof b, "%s%s%s%s%s%s",
 				 tui_s(c->sig_alg ? c->sig_alg : "unknown", sa, sizeof sa),
 				 c->sig_alg_oid ? " (" : "",
 				 c->sig_alg_oid ? tui_s(c->sig_alg_oid, so, sizeof so) : "",
-				 c->sig_alg_oid ? ")" : "", c->sig_sha1 ? "  weak: SHA-1/MD5" : "");
+				 c->sig_alg_oid ? ")" : "", c->sig_sha1 ? "  weak: SHA-1/MD5" : "",
+				 c->sig_known ? "" : "  not checked");
 			kv(d, IT_FIELD + 7, "Signature", c->sig_sha1 ? RL_WARN : RL_NORMAL, b);
 		}
 		if (c->has_san) {
@@ -329,6 +350,13 @@ static void cert_open(struct tui *t, struct view *v)
 		if (c->spki_der_len) {
 			snprintf(b, sizeof b, "%zu bytes", c->spki_der_len);
 			kv(d, IT_FIELD + 20, "Public key info", RL_NORMAL, b);
+		}
+		for (size_t i = 0; i < c->n_exts; i++) {
+			char xb[512];
+			const struct cert_ext *x = &c->exts[i];
+			kv(d, IT_FIELD + 24, i ? "" : "Extensions",
+			   x->duplicate || (x->critical && !x->handled) ? RL_WARN : RL_NORMAL,
+			   tui_s(cert_ext_text(x, xb, sizeof xb), b, sizeof b));
 		}
 	}
 	snprintf(b, sizeof b, "%zu bytes", c->der_len);
@@ -442,14 +470,17 @@ static void export_free(struct export *e)
 	free(e);
 }
 
+/* Tab in the prompt: a certificate PEM <-> DER, a chain PEM bundle <->
+ * PKCS#7 (.p7b). */
 static void toggle_format(struct tui *t, void *ctx)
 {
+	const struct export *e = ctx;
+	const char *other = e && e->chain ? ".p7b" : ".der";
 	char *b = t->prompt.buf;
 	size_t n = strlen(b);
-	(void)ctx;
 	if (has_ext(b, ".pem"))
-		memcpy(b + n - 4, ".der", 4);
-	else if (has_ext(b, ".der"))
+		memcpy(b + n - 4, other, 4);
+	else if (has_ext(b, other))
 		memcpy(b + n - 4, ".pem", 4);
 	else if (n + 4 < sizeof t->prompt.buf)
 		strcat(b, ".pem");
@@ -458,14 +489,23 @@ static void toggle_format(struct tui *t, void *ctx)
 
 static void write_export(struct tui *t, struct export *e, int overwrite)
 {
-	int der = has_ext(e->path, ".der");
-	int fd = open(e->path, O_WRONLY | O_CREAT | (overwrite ? O_TRUNC : O_EXCL) | O_CLOEXEC,
-		      0644);
+	enum cert_file_format fmt = cert_file_format_of(e->path);
+	static const char *const fmt_name[] = { "PEM", "DER", "PKCS#7" };
+	int fd;
 	FILE *f;
 	char pb[600], fp[100];
 	int bad = 0;
 
 	tui_s(e->path, pb, sizeof pb);
+	if (fmt == CF_DER && e->n > 1) {
+		/* Nothing reads concatenated DER back as a chain. */
+		tui_message(t, RL_ERR,
+			    "a chain is written as PEM (.pem) or PKCS#7 (.p7b), not DER: "
+			    "%s not written",
+			    pb);
+		return;
+	}
+	fd = open(e->path, O_WRONLY | O_CREAT | (overwrite ? O_TRUNC : O_EXCL) | O_CLOEXEC, 0644);
 	if (fd < 0) {
 		tui_message(t, RL_ERR, "cannot write %s: %s", pb, strerror(errno));
 		return;
@@ -476,9 +516,8 @@ static void write_export(struct tui *t, struct export *e, int overwrite)
 		tui_message(t, RL_ERR, "cannot write %s: %s", pb, strerror(errno));
 		return;
 	}
-	for (size_t i = 0; i < e->n; i++)
-		if ((der ? x509_write_der(f, e->certs[i]) : x509_write_pem(f, e->certs[i])) != 0)
-			bad = 1;
+	if (cert_file_write(f, e->certs, e->n, fmt) != 0)
+		bad = 1;
 	if (fclose(f) != 0)
 		bad = 1;
 	if (bad) {
@@ -488,9 +527,9 @@ static void write_export(struct tui *t, struct export *e, int overwrite)
 	}
 	if (e->chain)
 		tui_message(t, RL_OK, "wrote %zu certificate%s (%s) to %s", e->n,
-			    e->n == 1 ? "" : "s", der ? "concatenated DER" : "PEM", pb);
+			    e->n == 1 ? "" : "s", fmt_name[fmt], pb);
 	else
-		tui_message(t, RL_OK, "wrote %s (%s), SHA-256 %s", pb, der ? "DER" : "PEM",
+		tui_message(t, RL_OK, "wrote %s (%s), SHA-256 %s", pb, fmt_name[fmt],
 			    tui_hex_colons(e->certs[0]->sha256, 4, fp, sizeof fp));
 }
 
@@ -551,7 +590,8 @@ void tui_export(struct tui *t, const struct session_report *r, int side, int idx
 		if (ch->n)
 			c = ch->certs[0];
 		snprintf(label, sizeof label,
-			 "Export the %s chain (%zu certificates) to:", side_str(side), ch->n);
+			 "Export the %s chain (%zu certificates) to (Tab: PEM/PKCS#7):",
+			 side_str(side), ch->n);
 	} else {
 		e->n = 1;
 		e->certs = xcalloc(1, sizeof *e->certs);

@@ -79,9 +79,12 @@ static void help_open(struct tui *t, struct view *v)
 		 "against the --trust stores given.",
 		 2, 0);
 	doc_wrap(d, 100, RL_NORMAL,
-		 "Filter examples: \"verdict:failed\", \"port:7001\", \"id:unknown_ca\", "
-		 "\"10.48.36.101 verdict:warn\". Words without a prefix match anything on "
-		 "the line, the blame sentence and the finding ids.",
+		 "Filter terms, all must match: \"ip:10.48.36.101\" (exactly that address), "
+		 "\"port:7001\", \"finding:unknown_ca\" (an id or an alert's name), "
+		 "\"verdict:failed\", \"outcome:rejected\", \"sni:\" (no SNI) or "
+		 "\"sni:expe\", \"subject:cucm\", \"file:site-a\". Other words match "
+		 "anything on the line, the blame sentence, the findings and the "
+		 "certificate subjects.",
 		 2, 0);
 	doc_wrap(d, 100, RL_NORMAL,
 		 "Export asks for a file name (Tab in the prompt switches PEM/DER) and never "

@@ -19,6 +19,7 @@
 
 #include "capture/xalloc.h"
 #include "rules/facts.h"
+#include "rules/select.h"
 #include "ui/text/text.h"
 #include "ui/tui/core.h"
 #include "ui/tui/draw.h"
@@ -27,21 +28,36 @@
 enum sort_key { SORT_VERDICT = 0, SORT_TIME, SORT_SERVER, SORT_SERVICE, SORT__COUNT };
 static const char *const sort_names[] = { "verdict", "time", "server", "service" };
 
-enum col_id { C_VERDICT = 0, C_TIME, C_CLIENT, C_SERVER, C_SERVICE, C_TLS, C_SNI, C_WORST, C__N };
-static const char *const col_label[] = { "Verdict", "Time", "Client", "Server",
-					 "Service", "TLS",  "SNI",    "Finding" };
+/* C_FILE only when several files are open; C_FRAME is the session's
+ * first frame in its file. */
+enum col_id {
+	C_VERDICT = 0,
+	C_FILE,
+	C_TIME,
+	C_FRAME,
+	C_CLIENT,
+	C_SERVER,
+	C_SERVICE,
+	C_TLS,
+	C_SNI,
+	C_WORST,
+	C__N
+};
+static const char *const col_label[] = { "Verdict", "File",    "Time", "Frame", "Client",
+					 "Server",  "Service", "TLS",  "SNI",	"Finding" };
 /* Which columns survive when the window is narrow, most wanted first. */
-static const enum col_id col_priority[] = { C_VERDICT, C_SERVER,  C_WORST, C_CLIENT,
-					    C_TIME,    C_SERVICE, C_TLS,   C_SNI };
-static const int col_min[] = { 7, 8, 15, 15, 8, 7, 8, 10 };
-static const int col_cap[] = { 10, 23, 47, 47, 26, 8, 34, 1000 };
+static const enum col_id col_priority[] = { C_VERDICT, C_SERVER,  C_WORST, C_FILE,  C_CLIENT,
+					    C_TIME,    C_SERVICE, C_TLS,   C_FRAME, C_SNI };
+static const int col_min[] = { 7, 8, 8, 5, 15, 15, 8, 7, 8, 10 };
+static const int col_cap[] = { 10, 30, 23, 9, 47, 47, 26, 8, 34, 1000 };
 
 struct list {
 	size_t *rows; /* indices into a->sessions, in display order */
 	size_t n;
 	enum sort_key sort;
 	char filter[256];
-	int width[C__N]; /* 0: column not shown */
+	struct session_select sel; /* filter, parsed */
+	int width[C__N];	   /* 0: column not shown */
 	int x[C__N];
 	int date;    /* sessions span several days */
 	int sep;     /* blanks between columns */
@@ -51,21 +67,17 @@ struct list {
 
 /* ------------------------------------------------------------ cells */
 
-static int verdict_rank(enum verdict v)
-{
-	switch (v) {
-	case VERDICT_FAILED: return 0;
-	case VERDICT_WARNING: return 1;
-	case VERDICT_INCOMPLETE: return 2;
-	default: return 3;
-	}
-}
-
 static void upper(char *s)
 {
 	for (; *s; s++)
 		if (*s >= 'a' && *s <= 'z')
 			*s = (char)(*s - 'a' + 'A');
+}
+
+static const char *base_name(const char *p)
+{
+	const char *b = p ? strrchr(p, '/') : NULL;
+	return b ? b + 1 : p ? p : "-";
 }
 
 /* The text of one cell, display-safe. `w` is the column width (time and
@@ -79,21 +91,23 @@ static const char *cell(const struct tui *t, const struct list *L, const struct 
 	buf[0] = 0;
 	switch (c) {
 	case C_VERDICT:
-		snprintf(buf, len, "%s", verdict_str(r->verdict));
+		snprintf(buf, len, "%s", verdict_label(r->verdict));
 		upper(buf);
 		break;
 	case C_TIME: {
 		int ms = w == 0 || w >= (L->date ? 23 : 12);
 		int date = L->date && (w == 0 || w >= 19);
-		tui_clock(s->start_ts, date, ms, buf, len);
+		ui_clock(s->start_ts, date, ms, buf, len);
 		break;
 	}
+	case C_FILE: tui_s(base_name(s->file), buf, len); break;
+	case C_FRAME: snprintf(buf, len, "%llu", (unsigned long long)s->first_frame); break;
 	case C_CLIENT: endpoint_str(&s->client, buf, len); break;
 	case C_SERVER: endpoint_str(&s->server, buf, len); break;
 	case C_SERVICE: tui_s(r->service ? r->service : "", buf, len); break;
 	case C_TLS:
-		if (s->version)
-			version_text(s->version, buf, len);
+		if (s->version) /* the name is returned, not always written */
+			snprintf(buf, len, "%s", version_text(s->version, tmp, sizeof tmp));
 		else if (s->ch.present)
 			snprintf(buf, len, "?");
 		break;
@@ -104,11 +118,12 @@ static const char *cell(const struct tui *t, const struct list *L, const struct 
 			snprintf(buf, len, "-");
 			break;
 		}
-		if (w == 0 || w > (int)strlen(f->id) + 12) {
+		/* The finding's name: a fatal_alert's is the alert's. */
+		if (w == 0 || w > (int)strlen(f->name) + 12) {
 			tui_s(f->message ? f->message : "", tmp, sizeof tmp);
-			snprintf(buf, len, "%s%s%s", f->id, tmp[0] ? ": " : "", tmp);
+			snprintf(buf, len, "%s%s%s", f->name, tmp[0] ? ": " : "", tmp);
 		} else {
-			snprintf(buf, len, "%s", f->id);
+			snprintf(buf, len, "%s", f->name);
 		}
 		break;
 	default: break;
@@ -119,55 +134,15 @@ static const char *cell(const struct tui *t, const struct list *L, const struct 
 
 /* ------------------------------------------------------------ filter */
 
-static int port_match(const struct tls_session *s, const char *v)
-{
-	char *end;
-	unsigned long p = strtoul(v, &end, 10);
-	if (!*v || *end)
-		return 0;
-	return s->client.port == p || s->server.port == p;
-}
-
-static int finding_match(const struct session_report *r, const char *v)
-{
-	for (size_t i = 0; i < r->nf; i++)
-		if (tui_contains(r->f[i].id, v))
-			return 1;
-	return 0;
-}
-
 static const char *row_text(struct tui *t, struct list *L, size_t si);
 
-/* Every word must match: verdict:V port:N id:FINDING, or any text. */
+/* The filter's terms are the rules' (rules/select.h); plain words also
+ * look at the row's cells as drawn. */
 static int filter_match(struct tui *t, struct list *L, size_t si)
 {
-	const struct session_report *r = t->a->sessions[si];
-	char f[256], *save = NULL, *w;
-	int ok = 1;
-	if (!L->filter[0])
+	if (!L->sel.n)
 		return 1;
-	snprintf(f, sizeof f, "%s", L->filter);
-	for (w = strtok_r(f, " \t", &save); w && ok; w = strtok_r(NULL, " \t", &save)) {
-		char *colon = strchr(w, ':');
-		if (colon && colon > w && colon[1]) {
-			size_t kl = (size_t)(colon - w);
-			const char *v = colon + 1;
-			if (!strncasecmp(w, "verdict", kl) || !strncasecmp(w, "v", kl)) {
-				ok = strncasecmp(verdict_str(r->verdict), v, strlen(v)) == 0;
-				continue;
-			}
-			if (!strncasecmp(w, "port", kl)) {
-				ok = port_match(r->s, v);
-				continue;
-			}
-			if (!strncasecmp(w, "id", kl) || !strncasecmp(w, "finding", kl)) {
-				ok = finding_match(r, v);
-				continue;
-			}
-		}
-		ok = tui_contains(row_text(t, L, si), w);
-	}
-	return ok;
+	return select_match(&L->sel, t->a->sessions[si], row_text(t, L, si));
 }
 
 /* ------------------------------------------------------------ sort */
@@ -234,7 +209,7 @@ static void layout(struct tui *t, struct list *L)
 			int w;
 			if (c == C_WORST) {
 				const struct finding *f = report_worst(r);
-				w = f ? (int)strlen(f->id) : 1;
+				w = f ? (int)strlen(f->name) : 1;
 			} else {
 				cell(t, L, r, (enum col_id)c, 0, buf, sizeof buf);
 				w = text_width(buf, strlen(buf));
@@ -251,10 +226,12 @@ static void layout(struct tui *t, struct list *L)
 	for (size_t k = 0; k < C__N; k++) {
 		enum col_id c = col_priority[k];
 		int m = col_min[c] < want[c] ? col_min[c] : want[c], comf = want[c];
+		if (c == C_FILE && t->a->n_files < 2)
+			continue;
 		if (c == C_WORST || c == C_SERVICE || c == C_SNI)
 			comf = want[c] < (c == C_WORST ? 16 : 12) ? want[c]
 								  : (c == C_WORST ? 16 : 12);
-		if (c == C_TIME)
+		if (c == C_TIME || c == C_FILE)
 			comf = m;
 		if (used + comf + (used ? L->sep : 0) <= avail)
 			m = comf;
@@ -265,7 +242,8 @@ static void layout(struct tui *t, struct list *L)
 	}
 	/* Then widen them in two rounds: first what a line needs to read
 	 * well (time without milliseconds, service and SNI up to 20
-	 * columns), then the rest; the finding column takes what is left. */
+	 * columns, a file name up to 16), then the rest; the finding column
+	 * takes what is left. */
 	for (int round = 0; round < 2; round++) {
 		/* Between the rounds the finding gets room for its message. */
 		if (round == 1 && L->width[C_WORST] && L->width[C_WORST] < 40) {
@@ -286,6 +264,8 @@ static void layout(struct tui *t, struct list *L)
 				target = col_min[C_TIME];
 			if (round == 0 && (c == C_SERVICE || c == C_SNI) && target > 20)
 				target = 20;
+			if (round == 0 && c == C_FILE && target > 16)
+				target = 16;
 			more = target - L->width[c];
 			if (more > avail - used)
 				more = avail - used;
@@ -319,7 +299,7 @@ static void free_text(struct list *L)
 static const char *row_text(struct tui *t, struct list *L, size_t si)
 {
 	const struct session_report *r = t->a->sessions[si];
-	char buf[700], hb[2048];
+	char buf[700];
 	struct dbuf s;
 
 	if (si >= L->n_text) {
@@ -331,17 +311,17 @@ static const char *row_text(struct tui *t, struct list *L, size_t si)
 	if (L->text[si])
 		return L->text[si];
 	dbuf_init(&s, DBUF_TEXT_MAX);
-	for (int c = 0; c < C__N + 2 + (int)r->nf; c++) {
-		const char *piece;
-		if (c < C__N)
-			piece = cell(t, L, r, (enum col_id)c, 0, buf, sizeof buf);
-		else if (c == C__N)
-			piece = tui_s(r->headline ? r->headline : "", hb, sizeof hb);
-		else if (c == C__N + 1)
-			piece = verdict_str(r->verdict);
-		else
-			piece = r->f[c - C__N - 2].id;
-		dbuf_addf(&s, "%s ", piece);
+	for (int c = 0; c < C__N; c++)
+		dbuf_addf(&s, "%s ", cell(t, L, r, (enum col_id)c, 0, buf, sizeof buf));
+	/* Then what the rules search (select_text), display-safe. */
+	{
+		char *all = select_text(r);
+		size_t n = strlen(all) * 4 + 1;
+		char *safe = xcalloc(n, 1);
+
+		dbuf_addstr(&s, tui_s(all, safe, n));
+		free(safe);
+		free(all);
 	}
 	L->text[si] = dbuf_take(&s);
 	return L->text[si];
@@ -372,8 +352,7 @@ static void list_open(struct tui *t, struct view *v)
 		if (filter_match(t, L, i))
 			L->rows[L->n++] = i;
 	}
-	L->date = hi - lo >= (int64_t)SECS_PER_DAY * 1000000000 ||
-		  day_of((time_t)(lo / 1000000000)) != day_of((time_t)(hi / 1000000000));
+	L->date = hi - lo >= (int64_t)SECS_PER_DAY * 1000000000 || ui_day(lo) != ui_day(hi);
 	{
 		struct sort_ctx sc = { t, L };
 		qsort_r(L->rows, L->n, sizeof *L->rows, cmp_rows, &sc);
@@ -400,18 +379,12 @@ static void list_open(struct tui *t, struct view *v)
 	tui_clamp(t, v);
 }
 
-static const char *base_name(const char *p)
-{
-	const char *b = p ? strrchr(p, '/') : NULL;
-	return b ? b + 1 : p ? p : "-";
-}
-
 static void list_header(struct tui *t, struct view *v)
 {
 	struct list *L = v->priv;
 	const struct analysis *a = t->a;
 	char title[1024], pb[300], t1[48], t2[48];
-	size_t o = 0, counts[4], bad = 0;
+	size_t o = 0, counts[VERDICT__COUNT], bad = 0;
 	int64_t lo = 0, hi = 0;
 	int have = 0, x;
 
@@ -443,11 +416,12 @@ static void list_header(struct tui *t, struct view *v)
 		char span[128];
 		int sw = 0;
 		if (have) {
-			int sameday = day_of((time_t)(lo / 1000000000)) ==
-				      day_of((time_t)(hi / 1000000000));
-			snprintf(span, sizeof span, "  %s %s %s UTC ",
-				 tui_clock(lo, 1, 0, t1, sizeof t1), t->g.dash,
-				 tui_clock(hi, !sameday, 0, t2, sizeof t2));
+			int sameday = ui_day(lo) == ui_day(hi);
+			char zb[32];
+			snprintf(span, sizeof span, "  %s %s %s %s ",
+				 ui_clock(lo, 1, 0, t1, sizeof t1), t->g.dash,
+				 ui_clock(hi, !sameday, 0, t2, sizeof t2),
+				 ui_tz_label(lo, zb, sizeof zb));
 			sw = text_width(span, strlen(span));
 			if (sw + 20 > t->cols)
 				sw = 0;
@@ -465,14 +439,19 @@ static void list_header(struct tui *t, struct view *v)
 		snprintf(b, sizeof b, "%zu session%s: ", a->n_sessions,
 			 a->n_sessions == 1 ? "" : "s");
 		x += tui_put(t, 1, x, t->cols - x, RL_BOLD, 0, b);
-		static const enum verdict order[] = { VERDICT_FAILED, VERDICT_WARNING, VERDICT_OK,
+		static const enum verdict order[] = { VERDICT_FAILED, VERDICT_AT_RISK,
+						      VERDICT_WARNING, VERDICT_OK,
 						      VERDICT_INCOMPLETE };
-		for (size_t k = 0; k < 4; k++) {
-			snprintf(b, sizeof b, "%zu %s", counts[order[k]], verdict_str(order[k]));
-			x += tui_put(t, 1, x, t->cols - x,
-				     counts[order[k]] ? tui_verdict_role(order[k]) : RL_NORMAL, 0,
-				     b);
-			x += tui_put(t, 1, x, t->cols - x, RL_NORMAL, 0, k < 3 ? ", " : "");
+		/* Only the verdicts that occur: the filter must fit too. */
+		int any = 0;
+		for (size_t k = 0; k < sizeof order / sizeof order[0]; k++) {
+			if (!counts[order[k]])
+				continue;
+			if (any)
+				x += tui_put(t, 1, x, t->cols - x, RL_NORMAL, 0, ", ");
+			snprintf(b, sizeof b, "%zu %s", counts[order[k]], verdict_label(order[k]));
+			x += tui_put(t, 1, x, t->cols - x, tui_verdict_role(order[k]), 0, b);
+			any = 1;
 		}
 		snprintf(b, sizeof b, "   sort: %s", sort_names[L->sort]);
 		x += tui_put(t, 1, x, t->cols - x, RL_DIM, 0, b);
@@ -535,9 +514,17 @@ static void set_filter(struct tui *t, int ok, const char *text, void *ctx)
 {
 	struct view *v = tui_top(t);
 	struct list *L = v->priv;
+	char err[300];
 	(void)ctx;
 	if (!ok)
 		return;
+	if (select_parse(&L->sel, text, err, sizeof err) < 0) {
+		/* Nothing filtered by half: the filter goes, the reason shows. */
+		L->filter[0] = 0;
+		list_open(t, v);
+		tui_message(t, RL_ERR, "%s", err);
+		return;
+	}
 	snprintf(L->filter, sizeof L->filter, "%s", text);
 	list_open(t, v);
 	if (L->filter[0])
@@ -558,12 +545,13 @@ static int list_handle(struct tui *t, struct view *v, enum ui_action a)
 		tui_message(t, RL_NORMAL, "sorted by %s", sort_names[L->sort]);
 		return 1;
 	case ACT_FILTER:
-		tui_prompt(t, "Filter (text, verdict:V, port:N, id:FINDING):", L->filter,
-			   set_filter, NULL);
+		tui_prompt(t, "Filter (text, ip:, port:, finding:, verdict:, sni:, subject:):",
+			   L->filter, set_filter, NULL);
 		return 1;
 	case ACT_CLEAR_FILTER:
 		if (L->filter[0]) {
 			L->filter[0] = 0;
+			select_free(&L->sel);
 			list_open(t, v);
 			tui_message(t, RL_NORMAL, "filter cleared");
 		}
@@ -587,6 +575,7 @@ static void list_close(struct view *v)
 		return;
 	free(L->rows);
 	free_text(L);
+	select_free(&L->sel);
 	free(L);
 	v->priv = NULL;
 }

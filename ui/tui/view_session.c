@@ -130,32 +130,18 @@ static void chain_block(struct tui *t, struct doc *d, const struct session_repor
 	doc_line(d, base);
 	doc_putf(d, RL_HEAD, "%s chain", who);
 	doc_putf(d, RL_NORMAL, " (frame %llu): ", (unsigned long long)ch->frame);
-	if (ch->n == 0) {
-		doc_put(d, RL_WARN,
-			ch->complete ? "empty: no certificate sent"
-				     : "no certificate of it was captured whole");
+	/* The rules' words for the chain as a whole; a span that ends in a
+	 * blank is followed by one. */
+	for (size_t k = 0; k < cv->n_head; k++) {
+		const char *prev = k ? cv->head[k - 1].text : "";
+		size_t pl = strlen(prev);
+		b[0] = ' ';
+		tui_s(cv->head[k].text, b + 1, sizeof b - 1);
+		doc_wrap(d, base, tui_tone_role(cv->head[k].tone),
+			 pl && prev[pl - 1] == ' ' ? b : b + 1, 6, 1);
+	}
+	if (ch->n == 0)
 		return;
-	}
-	snprintf(b, sizeof b, "%zu certificate%s sent", ch->n, ch->n == 1 ? "" : "s");
-	doc_wrap(d, base, RL_NORMAL, b, 6, 1);
-	if (cv->present) {
-		snprintf(b, sizeof b, ", root %s", cv->root_sent ? "sent" : "not sent");
-		doc_wrap(d, base, RL_NORMAL, b, 6, 1);
-		if (!cv->in_order)
-			doc_wrap(d, base, RL_WARN, ", out of order", 6, 1);
-		if (cv->trust_store_name) {
-			char sb[400];
-			snprintf(b, sizeof b, "; checked against %s",
-				 tui_s(cv->trust_store_name, sb, sizeof sb));
-			doc_wrap(d, base, RL_NORMAL, b, 6, 1);
-		}
-		if (cv->reaches_trust == 1)
-			doc_wrap(d, base, RL_OK, ": reaches a trusted root", 6, 1);
-		else if (cv->reaches_trust == 0)
-			doc_wrap(d, base, RL_ERR, ": does not reach a trusted root", 6, 1);
-	}
-	if (!ch->complete)
-		doc_wrap(d, base, RL_WARN, " (message incomplete in the capture)", 6, 1);
 
 	/* The rows the rules laid out: the path as a tree from the leaf, then
 	 * what was sent off it. */
@@ -179,10 +165,10 @@ static void chain_block(struct tui *t, struct doc *d, const struct session_repor
 		case ROW_MISSING:
 			doc_line(d, base + 199);
 			tree_prefix(t, d, w->depth);
-			doc_put(d, RL_ERR, "[missing] ");
+			doc_putf(d, tui_tone_role(w->tone), "[%s] ", w->tag ? w->tag : "missing");
 			doc_wrap(d, base + 199, RL_BOLD, tui_s(w->name, sb, sizeof sb), ind, 1);
-			doc_wrap(d, base + 199, RL_ERR, ": neither sent nor in a trust store", ind,
-				 1);
+			snprintf(b, sizeof b, ": %s", w->note ? w->note : "");
+			doc_wrap(d, base + 199, tui_tone_role(w->tone), b, ind, 1);
 			if (w->url) {
 				doc_line(d, base + 199);
 				doc_putf(d, RL_NORMAL, "%*s", ind, "");
@@ -253,83 +239,6 @@ static void finding_block(struct tui *t, struct doc *d, const struct session_rep
 
 /* ------------------------------------------------------------ ladder */
 
-static const char *alert_label(const struct tls_alert *al, char *buf, size_t len)
-{
-	char ab[96];
-	if (al->encrypted)
-		snprintf(buf, len, "Encrypted alert");
-	else
-		snprintf(buf, len, "Alert: %s", alert_text(al, ab, sizeof ab));
-	return buf;
-}
-
-static const char *entry_label(const struct tls_session *s, const struct ladder_entry *e, char *buf,
-			       size_t len)
-{
-	char vb[16];
-	switch (e->kind) {
-	case LAD_HANDSHAKE:
-		if (e->type == HS_CERTIFICATE && e->side >= 0 && e->side <= 1 &&
-		    s->chain[e->side].present && s->chain[e->side].frame == e->frame) {
-			size_t n = s->chain[e->side].n;
-			if (n == 0 && s->chain[e->side].complete)
-				snprintf(buf, len, "Certificate (empty)");
-			else if (n == 0)
-				snprintf(buf, len, "Certificate (cut)");
-			else
-				snprintf(buf, len, "Certificate (%zu cert%s)", n,
-					 n == 1 ? "" : "s");
-		} else if (e->type == HS_SERVER_HELLO && s->version) {
-			snprintf(buf, len, "ServerHello (%s)",
-				 version_text(s->version, vb, sizeof vb));
-		} else {
-			snprintf(buf, len, "%s", hs_type_text(e->type));
-		}
-		break;
-	case LAD_CCS: snprintf(buf, len, "ChangeCipherSpec"); break;
-	case LAD_ALERT:
-		if (e->type >= 0 && (size_t)e->type < s->n_alerts)
-			alert_label(&s->alerts[e->type], buf, len);
-		else
-			snprintf(buf, len, "Alert");
-		break;
-	case LAD_ENCRYPTED_HS: snprintf(buf, len, "Encrypted handshake message"); break;
-	case LAD_APP_DATA: snprintf(buf, len, "Application data"); break;
-	case LAD_GAP: snprintf(buf, len, "capture gap: bytes missing"); break;
-	case LAD_SSLV2_HELLO: snprintf(buf, len, "ClientHello (SSLv2 format)"); break;
-	case LAD_HRR: snprintf(buf, len, "HelloRetryRequest"); break;
-	default: snprintf(buf, len, "?"); break;
-	}
-	if (e->incomplete) {
-		size_t o = strlen(buf);
-		snprintf(buf + o, len > o ? len - o : 0, " (incomplete)");
-	}
-	return buf;
-}
-
-/* What an alert answers: the other side's last flight before it, and in
- * that flight its Certificate when there is one (what gets rejected). */
-static const struct ladder_entry *answered(const struct tls_session *s, size_t at)
-{
-	const struct ladder_entry *al = &s->ladder[at], *last = NULL, *cert = NULL;
-	size_t i = at;
-	while (i > 0) {
-		const struct ladder_entry *e = &s->ladder[--i];
-		if (e->kind == LAD_GAP)
-			continue;
-		if (e->side == al->side) {
-			if (last)
-				break;
-			continue;
-		}
-		if (!last)
-			last = e;
-		if (e->kind == LAD_HANDSHAKE && e->type == HS_CERTIFICATE)
-			cert = e;
-	}
-	return cert ? cert : last;
-}
-
 static void fill(struct doc *d, int role, const char *glyph, int n)
 {
 	char buf[1024];
@@ -342,10 +251,10 @@ static void fill(struct doc *d, int role, const char *glyph, int n)
 	doc_put(d, role, buf);
 }
 
+/* The rows the rules laid out (rules/ladder.c), as two columns. */
 static void ladder_block(struct tui *t, struct doc *d, const struct session_report *r)
 {
 	const struct tls_session *s = r->s;
-	int64_t t0 = s->ch.present ? s->ch.ts_ns : s->start_ts;
 	int area = d->width - 1 - 19;
 	char cb[80], sb[80], h[160];
 
@@ -368,29 +277,28 @@ static void ladder_block(struct tui *t, struct doc *d, const struct session_repo
 		fill(d, RL_NORMAL, " ", area - lw - rw > 1 ? area - lw - rw : 1);
 		doc_put(d, RL_BOLD, h);
 	}
-	if (s->n_ladder == 0) {
+	if (r->n_ladder == 0) {
 		doc_line(d, IT_LADDER);
 		doc_put(d, RL_DIM, "   (no handshake message seen)");
 	}
-	for (size_t i = 0; i < s->n_ladder; i++) {
-		const struct ladder_entry *e = &s->ladder[i];
-		int item = IT_LADDER + (int)i, alert = e->kind == LAD_ALERT, lw, arrow;
-		int role = alert ? RL_ALERT : e->kind == LAD_GAP ? RL_WARN : RL_NORMAL;
-		int arole = alert ? RL_ERR : RL_DIM;
-		char lb[160];
-		double ms = (double)(e->ts_ns - t0) / 1e6;
+	for (size_t i = 0; i < r->n_ladder; i++) {
+		const struct ladder_row *w = &r->ladder[i];
+		int item = IT_LADDER + (int)i, lw, arrow;
+		int role = w->alert ? RL_ALERT : tui_tone_role(w->tone);
+		int arole = w->alert ? RL_ERR : RL_DIM;
+		char lb[320];
 
 		doc_line(d, item);
-		doc_putf(d, RL_DIM, "%8llu %9.3f  ", (unsigned long long)e->frame, ms);
-		entry_label(s, e, lb, sizeof lb);
+		doc_putf(d, RL_DIM, "%8llu %9.3f  ", (unsigned long long)w->frame, w->ms);
+		tui_s(w->label, lb, sizeof lb);
 		lw = text_width(lb, strlen(lb));
 		arrow = area - lw - 2;
 		if (arrow < 2)
 			arrow = 2;
-		if (e->kind == LAD_GAP) {
-			doc_put(d, role, e->side == SIDE_SERVER ? "server: " : "client: ");
+		if (w->kind == LAD_GAP) {
+			doc_put(d, role, w->side == SIDE_SERVER ? "server: " : "client: ");
 			doc_put(d, role, lb);
-		} else if (e->side == SIDE_CLIENT) {
+		} else if (w->side == SIDE_CLIENT) {
 			doc_put(d, role, lb);
 			doc_put(d, RL_NORMAL, " ");
 			fill(d, arole, t->g.hline, arrow - 1);
@@ -401,29 +309,21 @@ static void ladder_block(struct tui *t, struct doc *d, const struct session_repo
 			doc_put(d, RL_NORMAL, " ");
 			doc_put(d, role, lb);
 		}
-		if (alert) {
-			const struct ladder_entry *q = answered(s, i);
-			char ab[160], fb[4096];
-			if (q) {
-				snprintf(h, sizeof h, "%s answers the %s's %s (frame %llu)",
-					 t->utf8 ? "\u21b3" : "->", side_str(q->side),
-					 entry_label(s, q, ab, sizeof ab),
-					 (unsigned long long)q->frame);
-				doc_line(d, item);
-				doc_put(d, RL_NORMAL, "                    ");
-				doc_wrap(d, item, RL_ERR, h, 22, 1);
-			}
-			/* The rules' reading of this alert, tied by its frame. */
-			for (size_t k = 0; k < r->nf; k++) {
-				const struct finding *f = &r->f[k];
-				if (f->frame != e->frame || !f->message ||
-				    strcmp(f->id, "fatal_alert"))
-					continue;
-				doc_line(d, item);
-				doc_put(d, RL_NORMAL, "                      ");
-				doc_wrap(d, item, RL_NORMAL, tui_s(f->message, fb, sizeof fb), 22,
-					 1);
-			}
+		if (w->note) {
+			char nb[400];
+			snprintf(h, sizeof h, "%s ", t->utf8 ? "\u21b3" : "->");
+			doc_line(d, item);
+			doc_put(d, RL_NORMAL, "                    ");
+			doc_put(d, RL_ERR, h);
+			doc_wrap(d, item, RL_ERR, tui_s(w->note, nb, sizeof nb), 22, 1);
+		}
+		/* The rules' reading of this alert. */
+		if (w->finding >= 0 && (size_t)w->finding < r->nf && r->f[w->finding].message) {
+			char fb[4096];
+			doc_line(d, item);
+			doc_put(d, RL_NORMAL, "                      ");
+			doc_wrap(d, item, RL_NORMAL, tui_s(r->f[w->finding].message, fb, sizeof fb),
+				 22, 1);
 		}
 	}
 }
@@ -491,7 +391,7 @@ static void details_block(struct tui *t, struct doc *d, const struct session_rep
 			       sizeof eb));
 		kv(d, it + 7, "Expected name", RL_NORMAL, b);
 	}
-	snprintf(b, sizeof b, "%s, frames %llu-%llu%s", ui_time_us(s->start_ts, tb, sizeof tb),
+	snprintf(b, sizeof b, "%s, frames %llu-%llu%s", ui_when_us(s->start_ts, tb, sizeof tb),
 		 (unsigned long long)s->first_frame, (unsigned long long)s->last_frame,
 		 s->flow_midstream ? ", capture began mid-connection" : "");
 	kv(d, it + 8, "Started", RL_NORMAL, b);
@@ -597,7 +497,7 @@ static void sess_open(struct tui *t, struct view *v)
 	doc_line(d, IT_HEAD);
 	{
 		char vb[32];
-		snprintf(vb, sizeof vb, "%s", verdict_str(r->verdict));
+		snprintf(vb, sizeof vb, "%s", verdict_label(r->verdict));
 		for (char *p = vb; *p; p++)
 			if (*p >= 'a' && *p <= 'z')
 				*p = (char)(*p - 'a' + 'A');
@@ -607,6 +507,11 @@ static void sess_open(struct tui *t, struct view *v)
 			 tui_s(r->headline && r->headline[0] ? r->headline : "(no summary)", hb,
 			       sizeof hb),
 			 (int)strlen(vb) + 2, 1);
+	}
+	if (r->outcome_text && r->outcome_text[0]) {
+		doc_line(d, IT_HEAD);
+		doc_put(d, RL_DIM, "Outcome: ");
+		doc_wrap(d, IT_HEAD, RL_NORMAL, tui_s(r->outcome_text, hb, sizeof hb), 9, 1);
 	}
 	doc_blank(d, IT_HEAD);
 

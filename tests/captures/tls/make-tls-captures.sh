@@ -34,6 +34,11 @@
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
+# As root, run in a private network namespace (its own loopback): nothing
+# else on the machine can use the ports or appear in the captures.
+if [ "$(id -u)" = 0 ] && [ -z "${TLS_CAPTURE_NETNS:-}" ] && command -v unshare >/dev/null; then
+	exec env TLS_CAPTURE_NETNS=1 unshare --net -- sh -c 'ip link set lo up && exec "$0" "$@"' "$0" "$@"
+fi
 PKI=$HERE/pki
 EXP=$HERE/expected
 PY=/usr/bin/python3
@@ -46,7 +51,8 @@ PORT_BASE=${TLS_CAPTURE_PORT_BASE:-47400}
 ALL_CAPTURES="tls10-rsa tls11-rsa tls12-rsa tls13-rsa tls12-ecdsa
 tls12-rsa-chain3 tls12-mtls tls12-empty-client-cert tls12-chain3-1byte
 xmpp-starttls alert-before-ccs alert-after-ccs gap-in-certificate
-tls12-sni-alpn tls13-hrr sslv2-hello nonstandard-port small-records"
+tls12-sni-alpn tls13-hrr sslv2-hello nonstandard-port tls13-mtls
+tls13-mtls-rejected gap-in-leaf small-records"
 
 # $WORK, PIDS, die, log, an empty openssl.cnf, the servers' stdin (fd 9),
 # and the capture helpers (wait_for, start_tcpdump, start_server, ...)
@@ -316,6 +322,40 @@ cap_sslv2-hello() {
 	stop_tcpdump
 	install_capture sslv2-hello
 }
+cap_tls13-mtls() {
+	# Mutual TLS 1.3 that works: the client's request line is its first
+	# application data, the server's tickets follow its Finished.
+	CLIENT_INPUT=$'OPTIONS sip:127.0.0.1 SIP/2.0\r\n\r\n'
+	openssl_capture tls13-mtls "$(port 25)" \
+		"$RSA2 -tls1_3 -Verify 2 -verify_return_error -CAfile $PKI/rsa-root.crt" \
+		"$TRUST_RSA -tls1_3 -cert $PKI/rsa-client.crt -key $PKI/rsa-client.key -cert_chain $PKI/rsa-chain2.pem"
+	CLIENT_INPUT=
+	install_capture tls13-mtls
+}
+cap_tls13-mtls-rejected() {
+	# The same server; the client presents a certificate from a CA the
+	# server does not trust (the ECDSA test PKI): the server rejects it
+	# with an alert, encrypted as everything after its ServerHello, right
+	# after the client's flight, then closes. Without keys the capture
+	# shows one short record (19 bytes) and FIN.
+	openssl_capture tls13-mtls-rejected "$(port 26)" \
+		"$RSA2 -tls1_3 -Verify 2 -verify_return_error -CAfile $PKI/rsa-root.crt" \
+		"$TRUST_RSA -tls1_3 -cert $PKI/ec-server.crt -key $PKI/ec-server.key -cert_chain $PKI/ec-int.crt"
+	install_capture tls13-mtls-rejected
+}
+cap_gap-in-leaf() {
+	# The client trusts only an unrelated root and rejects the server's
+	# 3-certificate chain with unknown_ca; the server's flight is cut into
+	# 500-byte segments and one segment inside the FIRST certificate (the
+	# leaf) is removed: no certificate of the message can be decoded, yet
+	# the message was not empty and the alert answers the server's chain.
+	openssl_capture gap-in-leaf "$(port 27)" "$RSA3 -tls1_2" \
+		"-CAfile $PKI/other-root.crt -verify_return_error -tls1_2"
+	"$PY" "$TOOL" resegment --mss 500 "$WORK/gap-in-leaf.raw.pcap" "$WORK/gap-in-leaf.seg.pcap"
+	"$PY" "$TOOL" drop-in-certificate --cert 0 "$WORK/gap-in-leaf.seg.pcap" "$WORK/gap-in-leaf.gap.pcap"
+	install_capture gap-in-leaf "$WORK/gap-in-leaf.gap.pcap"
+	"$PY" "$TOOL" canonicalize "$WORK/gap-in-leaf.seg.pcap" "$EXP/gap-in-leaf.orig.pcap"
+}
 cap_nonstandard-port() {
 	openssl_capture nonstandard-port 12345 "$RSA2 -tls1_2" "$TRUST_RSA -tls1_2"
 	install_capture nonstandard-port
@@ -337,7 +377,7 @@ make_expected() {	# make_expected NAME OUTDIR
 	local name=$1 out=$2 pcap=$HERE/$1.pcap extra=()
 	[ -f "$pcap" ] || die "$pcap missing"
 	case $name in
-	gap-in-certificate) extra=(--original "$EXP/gap-in-certificate.orig.pcap") ;;
+	gap-in-certificate | gap-in-leaf) extra=(--original "$EXP/$name.orig.pcap") ;;
 	esac
 	TSHARK=$TSHARK OPENSSL=$OPENSSL "$PY" "$TOOL" expected "${extra[@]}" "$pcap" > "$out/$name.txt.tmp"
 	mv "$out/$name.txt.tmp" "$out/$name.txt"
@@ -345,7 +385,7 @@ make_expected() {	# make_expected NAME OUTDIR
 
 verify_capture() {	# tshark must read it without malformed/error expert items
 	local name=$1 pcap=$HERE/$1.pcap
-	TSHARK=$TSHARK "$PY" "$TOOL" verify "$pcap" $([ "$name" = gap-in-certificate ] && echo --damaged)
+	TSHARK=$TSHARK "$PY" "$TOOL" verify "$pcap" $(case $name in gap-in-*) echo --damaged ;; esac)
 }
 
 ###########################################################################

@@ -276,8 +276,9 @@ def server_stream(pkts, sport):
 
 
 def cmd_drop_in_certificate(a):
-    """Remove one server segment that lies inside the second certificate of
-    the server's Certificate message (so the first certificate is intact)."""
+    """Remove one server segment that lies inside certificate --cert N of
+    the server's Certificate message (default 1, the second: the first
+    certificate is intact; 0: not even the leaf is)."""
     pkts = load(a.input)
     cport, sport = connection(pkts)
     segs = server_stream(pkts, sport)
@@ -308,16 +309,16 @@ def cmd_drop_in_certificate(a):
         pos = body + rlen
     if not cert_ranges or len(cert_ranges) < 3:
         fail("no 3-certificate Certificate message in the server stream")
-    c1_start, c1_end = cert_ranges[1]
+    c1_start, c1_end = cert_ranges[a.cert]
     victim = None
     for i, off, data in segs:
         if off >= c1_start and off + len(data) <= c1_end:
             victim = i
             break
     if victim is None:
-        fail("no segment lies entirely inside the second certificate")
-    sys.stderr.write("drop-in-certificate: removing packet %d (certificate 1 spans "
-                     "server stream bytes %d-%d)\n" % (victim + 1, c1_start, c1_end))
+        fail("no segment lies entirely inside certificate %d" % a.cert)
+    sys.stderr.write("drop-in-certificate: removing packet %d (certificate %d spans "
+                     "server stream bytes %d-%d)\n" % (victim + 1, a.cert, c1_start, c1_end))
     save(a.output, [p for i, p in enumerate(pkts) if i != victim])
 
 
@@ -915,6 +916,7 @@ def main():
     p = sub.add_parser("reframe"); p.add_argument("--size", type=int, required=True)
     p.add_argument("input"); p.add_argument("output")
     p = sub.add_parser("drop-in-certificate"); p.add_argument("input"); p.add_argument("output")
+    p.add_argument("--cert", type=int, default=1)
     p = sub.add_parser("xmpp-server"); p.add_argument("--port", type=int, required=True)
     p.add_argument("--cert", required=True); p.add_argument("--key", required=True)
     p.add_argument("--chain", required=True)
