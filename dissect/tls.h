@@ -21,6 +21,8 @@
 struct tls_stats {
 	uint64_t flows_seen, flows_tls, flows_not_tls, flows_starttls;
 	uint64_t sessions, sessions_without_handshake;
+	uint64_t overlap_resyncs; /* messages read from the other copy of a
+				     conflicting TCP overlap */
 };
 
 struct tls_dissector;
