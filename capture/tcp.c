@@ -229,11 +229,93 @@ static int recent_differs(const struct tcp_dir *d, uint64_t off, struct span s)
 	return 0;
 }
 
+/* ---- the other copies of conflicting overlaps ---- */
+
+static void alt_drop(struct tcp_dir *d, size_t i)
+{
+	free(d->alt[i].data);
+	memmove(&d->alt[i], &d->alt[i + 1], (d->n_alt - i - 1) * sizeof *d->alt); /* lint: ok */
+	d->n_alt--;
+}
+
+/* `s`, the copy of [off, off+s.n) that lost to the kept bytes, differs
+ * from them: keep it (at most TCP_ALT_MAX bytes of it) for a dissector
+ * that finds the kept bytes do not parse. The oldest copy makes room;
+ * copies the delivered edge left TCP_ALT_WINDOW behind go. Only a
+ * conflict allocates. */
+static void alt_keep(struct tcp_dir *d, uint64_t off, struct span s)
+{
+	struct cursor c;
+	size_t n = s.n < TCP_ALT_MAX ? s.n : TCP_ALT_MAX;
+	for (size_t i = 0; i < d->n_alt;) {
+		if (d->alt[i].off + d->alt[i].len + TCP_ALT_WINDOW < d->next_off)
+			alt_drop(d, i);
+		else
+			i++;
+	}
+	if (n == 0)
+		return;
+	if (d->alt == NULL)
+		d->alt = xcalloc(TCP_ALTS, sizeof *d->alt);
+	if (d->n_alt == TCP_ALTS)
+		alt_drop(d, 0);
+	uint8_t *copy = xcalloc(1, n);
+	cur_init(&c, s.p, s.n);
+	if (cur_copy(&c, copy, n) != PE_OK) {
+		free(copy);
+		return; /* cannot happen: n <= s.n */
+	}
+	d->alt[d->n_alt++] = (struct tcp_alt){ off, n, copy };
+	d->alt_gen++;
+}
+
+size_t tcp_alt_overlay(const struct tcp_flow *f, int dir, uint64_t off, uint8_t *buf, size_t n)
+{
+	const struct tcp_dir *d = &f->d[dir & 1];
+	size_t changed = 0;
+	/* In arrival order: where copies overlap, the latest is written last. */
+	for (size_t i = 0; i < d->n_alt; i++) {
+		const struct tcp_alt *a = &d->alt[i];
+		uint64_t lo = a->off > off ? a->off : off;
+		uint64_t hi = a->off + a->len < off + n ? a->off + a->len : off + n;
+		if (lo >= hi)
+			continue;
+		size_t k = (size_t)(hi - lo);
+		uint8_t *dst = buf + (size_t)(lo - off);
+		struct cursor ac, bc, from;
+		cur_init(&ac, a->data, a->len);
+		cur_init(&bc, dst, k);
+		if (cur_skip(&ac, (size_t)(lo - a->off)) != PE_OK)
+			continue; /* cannot happen: lo is inside the copy */
+		from = ac;
+		for (size_t j = 0; j < k; j++) {
+			uint8_t x, y;
+			if (cur_u8(&ac, &x) != PE_OK || cur_u8(&bc, &y) != PE_OK)
+				break;
+			changed += x != y;
+		}
+		if (cur_copy(&from, dst, k) != PE_OK)
+			break;
+	}
+	return changed;
+}
+
+void tcp_alt_used(struct tcp_flow *f, int dir)
+{
+	f->d[dir & 1].st.overlap_resynced++;
+}
+
+/* The ring of delivered bytes and the other copies: not needed once the
+ * flow is ignored or closed. */
 static void recent_free(struct tcp_dir *d)
 {
 	free(d->recent);
 	d->recent = NULL;
 	d->recent_n = 0;
+	while (d->n_alt)
+		alt_drop(d, d->n_alt - 1);
+	free(d->alt);
+	d->alt = NULL;
 }
 
 /* The handler wants no more of this flow's payload. */
@@ -337,8 +419,10 @@ static void hold(struct tcp_table *t, struct tcp_flow *f, int dir, uint64_t off,
 			    cur_bytes(&hc, (size_t)(ov_end - off), &held) != PE_OK ||
 			    cur_bytes(&c, (size_t)(ov_end - off), &ours) != PE_OK)
 				break; /* cannot happen: the ranges overlap */
-			if (!span_eq(ours, held))
+			if (!span_eq(ours, held)) {
 				conflict = 1;
+				alt_keep(d, off, ours);
+			}
 			off = ov_end;
 			continue;
 		}
@@ -402,8 +486,10 @@ static void merge_at_edge(struct tcp_table *t, struct tcp_flow *f, int dir, stru
 		overlapped = 1;
 		if (cur_bytes(&c, ov, &piece) != PE_OK)
 			break;
-		if (!span_eq(piece, held))
+		if (!span_eq(piece, held)) {
 			conflict = 1;
+			alt_keep(d, d->next_off, piece);
+		}
 		d->ooo = n->next;
 		d->ooo_bytes -= n->len;
 		account(t, -(long)n->len);
@@ -457,8 +543,10 @@ static int skip_delivered(struct tcp_dir *d, struct cursor *pc, uint64_t *uoff, 
 	d->st.overlaps++;
 	if (cur_bytes(pc, skip, &before) != PE_OK)
 		return -1;
-	if (recent_differs(d, *uoff, before))
+	if (recent_differs(d, *uoff, before)) {
 		d->st.overlap_conflicts++;
+		alt_keep(d, *uoff, before);
+	}
 	*len -= skip;
 	*uoff += skip;
 	return *len ? 0 : -1;
@@ -509,8 +597,10 @@ static void dir_data(struct tcp_table *t, struct tcp_flow *f, int dir, const str
 	uint64_t uoff = (uint64_t)off, end = uoff + len;
 	if (end <= d->next_off) {
 		d->st.retransmits++;
-		if (recent_differs(d, uoff, cur_rest(&pc)))
+		if (recent_differs(d, uoff, cur_rest(&pc))) {
 			d->st.overlap_conflicts++;
+			alt_keep(d, uoff, cur_rest(&pc));
+		}
 		return;
 	}
 	if (uoff < d->next_off) {
@@ -678,8 +768,6 @@ static void flow_close(struct tcp_table *t, struct tcp_flow *f, enum tcp_close_r
 	flush_dir(t, f, 1);
 	free_ooo(t, &f->d[0]);
 	free_ooo(t, &f->d[1]);
-	recent_free(&f->d[0]);
-	recent_free(&f->d[1]);
 	lru_unlink(t, f); /* from the open flows to the lingering ones */
 	f->state = TCP_CLOSED;
 	lru_front(t, f);
@@ -692,6 +780,8 @@ static void flow_close(struct tcp_table *t, struct tcp_flow *f, enum tcp_close_r
 	}
 	if (t->h.close)
 		t->h.close(t->h.ctx, f, why);
+	recent_free(&f->d[0]); /* after close: the handler may still ask */
+	recent_free(&f->d[1]);
 }
 
 /* Remove from the table and free. */

@@ -17,6 +17,14 @@
  * (older ones cannot be checked); a retransmission whose bytes differ is
  * counted as a conflict too.
  *
+ * Conflicting copies: when an overlap or a retransmission brings bytes
+ * that differ from the kept ones, the other copy is kept too (at most
+ * TCP_ALTS ranges of TCP_ALT_MAX bytes per direction, dropped once the
+ * delivered edge is TCP_ALT_WINDOW bytes past them) so that a dissector
+ * whose kept bytes do not parse can ask for it (tcp_alt_overlay): the
+ * receiver may have used the later copy (the first one was corrupt, and
+ * its checksum, which captures cannot be trusted on, said so).
+ *
  * Memory: at most max_flows flows (the least recently active is evicted),
  * at most max_buffer bytes held out of order per direction (past that the
  * hole is declared a gap), flows idle for idle_timeout are closed. All
@@ -39,6 +47,9 @@
 #define TCP_RECENT_BYTES 2048
 #define TCP_LINGER_NS (30LL * 1000000000) /* a closed flow, capture time */
 #define TCP_ALT_ISNS 2
+#define TCP_ALTS 4
+#define TCP_ALT_MAX 16384
+#define TCP_ALT_WINDOW (256u * 1024)
 
 struct tcp_config {
 	size_t max_flows;	 /* default 100000 */
@@ -57,6 +68,8 @@ struct tcp_dir_stats {
 	uint64_t out_of_order;		      /* segments that arrived ahead of a hole */
 	uint64_t overlaps, overlap_conflicts; /* conflicts: overlapping or
 						 retransmitted bytes that differ */
+	uint64_t overlap_resynced;	      /* conflicts where the dissector took the other
+				      copy (tcp_alt_used) */
 	uint64_t snaplen_cut;		      /* segments whose payload the snaplen cut */
 	uint64_t syn, fin, rst;
 	uint64_t dropped_ignored; /* payload bytes not buffered: flow ignored */
@@ -75,6 +88,13 @@ const char *tcp_close_reason_str(enum tcp_close_reason r);
 
 struct tcp_seg_node;
 
+/* The other copy of a conflicting overlap: bytes [off, off+len). */
+struct tcp_alt {
+	uint64_t off;
+	size_t len;
+	uint8_t *data;
+};
+
 struct tcp_dir {
 	int started;	   /* next_off/isn valid */
 	uint32_t isn;	   /* sequence number of stream offset 0 */
@@ -89,9 +109,13 @@ struct tcp_dir {
 	 * this direction was delivered: the peer's ACK picks one. */
 	uint32_t alt_isn[TCP_ALT_ISNS];
 	uint8_t n_alt_isn;
-	uint8_t *recent; /* ring of the last delivered bytes, indexed
+	uint8_t *recent;     /* ring of the last delivered bytes, indexed
 				     by stream offset % TCP_RECENT_BYTES */
-	size_t recent_n; /* valid bytes before next_off in it */
+	size_t recent_n;     /* valid bytes before next_off in it */
+	struct tcp_alt *alt; /* TCP_ALTS other copies (allocated on the first
+				conflict), n_alt in use, by offset */
+	uint8_t n_alt;
+	uint32_t alt_gen; /* how many copies were kept so far */
 	struct tcp_dir_stats st;
 };
 
@@ -162,6 +186,13 @@ void tcp_table_advance(struct tcp_table *t, int64_t now_ns);
  * close every flow with TCP_CLOSE_END. */
 void tcp_table_finish(struct tcp_table *t);
 const struct tcp_table_stats *tcp_table_stats(const struct tcp_table *t);
+/* `buf` holds the bytes of stream range [off, off+n) of direction `dir`
+ * as delivered: write over them the other copies kept of conflicting
+ * overlaps in that range. Returns how many bytes now differ (0: no other
+ * copy of anything there). */
+size_t tcp_alt_overlay(const struct tcp_flow *f, int dir, uint64_t off, uint8_t *buf, size_t n);
+/* The dissector read the other copy: counted (overlap_resynced). */
+void tcp_alt_used(struct tcp_flow *f, int dir);
 void tcp_table_free(struct tcp_table *t);
 
 #endif

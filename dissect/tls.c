@@ -35,6 +35,8 @@
 #define SCAN_KEEP 16
 #define SCAN_SLICE 16384              /* scanning states take input in slices */
 #define FATAL_GRACE 4 /* records after a fatal alert before concluding */
+#define HS_MAP 8                      /* stream pieces of a message tracked */
+#define PEND_MAX (64u * 1024)         /* a Certificate kept for another copy */
 
 enum dstate {
 	D_DETECT = 0, /* nothing seen yet */
@@ -43,6 +45,23 @@ enum dstate {
 	D_RESYNC,     /* framing lost after a gap, or joined mid-record:
 			 scanning for a header */
 	D_OFF,        /* not TLS, or given up */
+};
+
+/* Where bytes of the message being gathered came from in the TCP stream:
+ * hs.p[pos .. pos+len) is stream range [off, off+len). */
+struct hs_piece {
+	uint32_t pos, len;
+	uint64_t off;
+};
+
+/* A Certificate that did not parse, kept (with where its bytes lie in the
+ * stream) in case another copy of some of them comes later. */
+struct cert_pending {
+	struct hs_piece map[HS_MAP];
+	size_t n_map;
+	uint32_t gen; /* the TCP layer's alt_gen when last tried */
+	size_t n;
+	uint8_t msg[]; /* header and body */
 };
 
 struct dir_st {
@@ -75,6 +94,17 @@ struct dir_st {
 	uint64_t cert_hole;
 	int hs_desync;          /* message boundaries lost until next record */
 	int hs_check_start;     /* validate the first message after a resync */
+	/* The stream pieces of the message in `hs` (map_bad: not all known,
+	 * e.g. bytes read from the scan window or decrypted), to ask the TCP
+	 * layer for the other copy of a conflicting overlap in it. */
+	struct hs_piece map[HS_MAP];
+	size_t n_map;
+	int map_bad;
+	struct cert_pending *pend;
+	/* The TCP chunk being read: its bytes' stream offsets. */
+	const uint8_t *chunk_p;
+	size_t chunk_n;
+	uint64_t chunk_off;
 	/* joined mid-record before knowing the flow is TLS: a header only
 	 * counts when the next record's header confirms it */
 	int hunting;
@@ -102,6 +132,7 @@ struct flow_st {
 	int fatal_seen;		/* a fatal alert in clear */
 	unsigned records_after_fatal;
 	struct tls_decrypt *dec; /* with a key log; NULL otherwise */
+	struct tcp_flow *flow;   /* the TCP flow (its other copies of overlaps) */
 	struct dir_st d[2];
 };
 
@@ -169,6 +200,11 @@ static int plausible_hs_type(uint8_t t)
 
 static void hs_take(struct tls_dissector *d, struct flow_st *fs, int dir, const uint8_t *p,
 		    size_t n);
+static void map_add(struct dir_st *ds, const uint8_t *p, size_t n);
+static void map_consume(struct dir_st *ds, size_t k);
+static uint8_t *other_copy(struct tls_dissector *d, struct flow_st *fs, int dir, uint8_t type,
+			   uint32_t len);
+static void keep_pending(struct flow_st *fs, int dir, uint8_t type, uint32_t len);
 
 /* Key-log decryption (dissect/tls_decrypt.h) sees every handshake message
  * once a key log holds secrets; it starts at the ClientHello (the random). */
@@ -203,6 +239,166 @@ static void cert_hole_done(struct flow_st *fs, int dir, int whole)
 	}
 	dbuf_reset(&ds->cert_before);
 	dbuf_reset(&ds->cert_after);
+}
+
+/* Stream offset of p[0..n) when it lies in the TCP chunk being read;
+ * UINT64_MAX otherwise (a copy: the scan window, decrypted bytes). */
+static uint64_t chunk_offset(const struct dir_st *ds, const uint8_t *p, size_t n)
+{
+	uintptr_t a = (uintptr_t)p, b = (uintptr_t)ds->chunk_p;
+	if (ds->chunk_p == NULL || a < b || a - b > ds->chunk_n || n > ds->chunk_n - (a - b))
+		return UINT64_MAX;
+	return ds->chunk_off + (a - b);
+}
+
+/* p[0..n) is about to be added to the message being gathered. */
+static void map_add(struct dir_st *ds, const uint8_t *p, size_t n)
+{
+	uint64_t off = chunk_offset(ds, p, n);
+	struct hs_piece *last = ds->n_map ? &ds->map[ds->n_map - 1] : NULL;
+	if (ds->hs.len == 0) {
+		ds->n_map = 0;
+		ds->map_bad = 0;
+		last = NULL;
+	}
+	if (ds->map_bad || n == 0)
+		return;
+	if (off == UINT64_MAX || ds->hs.len + n > UINT32_MAX) {
+		ds->map_bad = 1;
+	} else if (last && last->pos + last->len == ds->hs.len && last->off + last->len == off) {
+		last->len += (uint32_t)n;
+	} else if (ds->n_map == HS_MAP) {
+		ds->map_bad = 1;
+	} else {
+		ds->map[ds->n_map++] = (struct hs_piece){ (uint32_t)ds->hs.len, (uint32_t)n, off };
+	}
+}
+
+/* The first k bytes of the message buffer were consumed. */
+static void map_consume(struct dir_st *ds, size_t k)
+{
+	size_t j = 0;
+	for (size_t i = 0; i < ds->n_map; i++) {
+		struct hs_piece e = ds->map[i];
+		if ((size_t)e.pos + e.len <= k)
+			continue;
+		if (e.pos < k) {
+			e.off += k - e.pos;
+			e.len -= (uint32_t)(k - e.pos);
+			e.pos = (uint32_t)k;
+		}
+		e.pos -= (uint32_t)k;
+		ds->map[j++] = e;
+	}
+	ds->n_map = j;
+}
+
+/*
+ * The whole message at the start of ds->hs (4 + len bytes) does not
+ * parse, and the TCP layer kept the other copy of a conflicting overlap
+ * in it (the receiver may have used that one: the first copy was corrupt):
+ * returns the message with the other copy's bytes (heap) when that one
+ * parses, the conflict resolved and counted; else NULL. Certificates (TLS
+ * 1.2 form, in the clear) are what a corrupt copy loses, and whether
+ * they parse is exact: the entries tile the list and every DER decodes.
+ */
+static uint8_t *other_copy(struct tls_dissector *d, struct flow_st *fs, int dir, uint8_t type,
+			   uint32_t len)
+{
+	struct dir_st *ds = &fs->d[dir];
+	size_t n = 4 + (size_t)len, changed = 0;
+	struct cursor c, body;
+	if (fs->flow == NULL || fs->flow->d[dir].n_alt == 0 || ds->map_bad || ds->plain ||
+	    type != HS_CERTIFICATE || fs->s->tls13)
+		return NULL;
+	cur_init(&c, ds->hs.p, n);
+	if (cur_skip(&c, 4) != PE_OK || cur_sub(&c, len, &body) != PE_OK ||
+	    tls_certificate_parses(body))
+		return NULL;
+	uint8_t *buf = xcalloc(1, n);
+	cur_init(&c, ds->hs.p, n);
+	if (cur_copy(&c, buf, n) != PE_OK)
+		goto no;
+	for (size_t i = 0; i < ds->n_map && ds->map[i].pos < n; i++) {
+		size_t k = ds->map[i].len < n - ds->map[i].pos ? ds->map[i].len : n - ds->map[i].pos;
+		changed += tcp_alt_overlay(fs->flow, dir, ds->map[i].off, buf + ds->map[i].pos, k);
+	}
+	cur_init(&c, buf, n);
+	if (changed == 0 || cur_skip(&c, 4) != PE_OK || cur_sub(&c, len, &body) != PE_OK ||
+	    !tls_certificate_parses(body))
+		goto no;
+	tcp_alt_used(fs->flow, dir);
+	d->st.overlap_resyncs++;
+	return buf;
+no:
+	free(buf);
+	return NULL;
+}
+
+/* The Certificate just read (4 + len bytes at the start of ds->hs) left
+ * certificates that do not decode: keep it, in case the other copy of
+ * the corrupt bytes comes after it (a retransmission the receiver used).
+ * The cheap look at the chain first: a good chain costs nothing here. */
+static void keep_pending(struct flow_st *fs, int dir, uint8_t type, uint32_t len)
+{
+	struct dir_st *ds = &fs->d[dir];
+	const struct tls_chain *ch = &fs->s->chain[side_of(fs, dir)];
+	size_t n = 4 + (size_t)len;
+	int bad = ch->n == 0 && len > 3;
+	struct cursor c, body;
+	for (size_t i = 0; i < ch->n && !bad; i++)
+		bad = !ch->certs[i]->parse_ok;
+	if (!bad || fs->flow == NULL || ds->map_bad || ds->plain || type != HS_CERTIFICATE ||
+	    fs->s->tls13 || n > PEND_MAX || ds->pend)
+		return;
+	cur_init(&c, ds->hs.p, n);
+	if (cur_skip(&c, 4) != PE_OK || cur_sub(&c, len, &body) != PE_OK ||
+	    tls_certificate_parses(body))
+		return;
+	struct cert_pending *kept = xcalloc(1, sizeof *kept + n);
+	cur_init(&c, ds->hs.p, n);
+	if (cur_copy(&c, kept->msg, n) != PE_OK) {
+		free(kept);
+		return;
+	}
+	kept->n = n;
+	kept->n_map = ds->n_map;
+	for (size_t i = 0; i < ds->n_map; i++)
+		kept->map[i] = ds->map[i];
+	kept->gen = fs->flow->d[dir].alt_gen;
+	ds->pend = kept;
+}
+
+/* Other copies came since the kept Certificate of `dir` was read: when
+ * the message with their bytes parses, the chain is read from it. */
+static void retry_pending(struct tls_dissector *d, struct flow_st *fs, int dir)
+{
+	struct dir_st *ds = &fs->d[dir];
+	struct cert_pending *p = ds->pend;
+	struct cursor c, body;
+	size_t changed = 0;
+	if (p == NULL || fs->flow == NULL || fs->flow->d[dir].alt_gen == p->gen)
+		return;
+	p->gen = fs->flow->d[dir].alt_gen;
+	uint8_t *buf = xcalloc(1, p->n);
+	cur_init(&c, p->msg, p->n);
+	if (cur_copy(&c, buf, p->n) != PE_OK)
+		goto out;
+	for (size_t i = 0; i < p->n_map && p->map[i].pos < p->n; i++) {
+		size_t k = p->map[i].len < p->n - p->map[i].pos ? p->map[i].len : p->n - p->map[i].pos;
+		changed += tcp_alt_overlay(fs->flow, dir, p->map[i].off, buf + p->map[i].pos, k);
+	}
+	cur_init(&c, buf, p->n);
+	if (changed == 0 || cur_skip(&c, 4) != PE_OK || cur_sub(&c, p->n - 4, &body) != PE_OK ||
+	    !tls_certificate_parses(body))
+		goto out;
+	tls_hs_certificate_again(&fs->hc, dir, &body);
+	tcp_alt_used(fs->flow, dir);
+	d->st.overlap_resyncs++;
+	free(ds->pend);
+	ds->pend = NULL;
+out:
+	free(buf);
 }
 
 /* Feed handshake-record payload bytes. */
@@ -252,6 +448,7 @@ static void hs_take(struct tls_dissector *d, struct flow_st *fs, int dir, const 
 		    size_t n)
 {
 	struct dir_st *ds = &fs->d[dir];
+	map_add(ds, p, n);
 	if (dbuf_add(&ds->hs, p, n) != 0) {
 		/* Over our ceiling: drop this message and say so. */
 		struct tls_note *nt = tls_note_add(fs->s, NOTE_LIMIT, side_of(fs, dir), 0, ds->ts, ds->frame);
@@ -295,9 +492,21 @@ static void hs_take(struct tls_dissector *d, struct flow_st *fs, int dir, const 
 		}
 		if (cur_sub(&c, len, &body) != PE_OK)
 			return; /* need more */
-		got_message(d, fs, dir, type, &body, len);
-		decrypt_message(d, fs, dir, type, ds->hs.p, 4 + (size_t)len);
+		uint8_t *other = other_copy(d, fs, dir, type, len);
+		if (other) {
+			cur_init(&c, other, 4 + (size_t)len);
+			if (cur_skip(&c, 4) == PE_OK && cur_sub(&c, len, &body) == PE_OK) {
+				got_message(d, fs, dir, type, &body, len);
+				decrypt_message(d, fs, dir, type, other, 4 + (size_t)len);
+			}
+			free(other);
+		} else {
+			got_message(d, fs, dir, type, &body, len);
+			decrypt_message(d, fs, dir, type, ds->hs.p, 4 + (size_t)len);
+			keep_pending(fs, dir, type, len);
+		}
 		dbuf_consume(&ds->hs, 4 + (size_t)len);
+		map_consume(ds, 4 + (size_t)len);
 	}
 }
 
@@ -1006,12 +1215,26 @@ static void dir_input(struct tls_dissector *d, struct flow_st *fs, struct tcp_fl
 			 * and can only end by keeping its tail: one level deep. */
 			struct dbuf tmp = ds->scan;
 			struct cursor w;
+			const uint8_t *cp = ds->chunk_p;
+			size_t cn = ds->chunk_n;
+			uint64_t co = ds->chunk_off, end = chunk_offset(ds, piece.p, piece.n);
 			dbuf_init(&ds->scan, CLEAR_BUDGET);
 			cur_init(&w, tmp.p, tmp.len);
+			/* The window is the stream's bytes up to the end of `piece`
+			 * (a gap empties it; TDS framing is not in it). */
+			ds->chunk_p = NULL;
+			if (end != UINT64_MAX && !fs->tds[dir].on && end + piece.n >= tmp.len) {
+				ds->chunk_p = tmp.p;
+				ds->chunk_n = tmp.len;
+				ds->chunk_off = end + piece.n - tmp.len;
+			}
 			if (cur_skip(&w, (size_t)at) == PE_OK) {
 				struct span records = cur_rest(&w);
 				dir_input(d, fs, f, dir, records.p, records.n);
 			}
+			ds->chunk_p = cp;
+			ds->chunk_n = cn;
+			ds->chunk_off = co;
 			dbuf_free(&tmp);
 		}
 	}
@@ -1034,6 +1257,7 @@ static void h_open(void *ctx, struct tcp_flow *f)
 		dbuf_init(&fs->d[i].cert_after, MAX_HS_MSG + 4);
 	}
 	d->st.flows_seen++;
+	fs->flow = f;
 	f->user = fs;
 	fs->first_frame = f->first_frame;
 	/* Flows open in order of their first packet: the queue's order. */
@@ -1091,6 +1315,8 @@ static enum tcp_verdict data_in(struct tls_dissector *d, struct flow_st *fs, str
 {
 	if (ch->dir != 0 && ch->dir != 1)
 		return TCP_KEEP;
+	retry_pending(d, fs, 0);
+	retry_pending(d, fs, 1);
 	struct dir_st *ds = &fs->d[ch->dir];
 	if (ds->st == D_OFF)
 		return fs->released ? TCP_IGNORE : TCP_KEEP;
@@ -1146,6 +1372,9 @@ static enum tcp_verdict data_in(struct tls_dissector *d, struct flow_st *fs, str
 	ds->frame = ch->frame;
 	if (ch->off == 0 && ds->st == D_DETECT && !fs->is_tls)
 		tds_detect(fs, ch);
+	ds->chunk_p = ch->data;
+	ds->chunk_n = ch->len;
+	ds->chunk_off = ch->off;
 	if (fs->tds[ch->dir].on) {
 		struct cursor in;
 		struct span piece;
@@ -1156,6 +1385,7 @@ static enum tcp_verdict data_in(struct tls_dissector *d, struct flow_st *fs, str
 		dir_input(d, fs, f, ch->dir, ch->data, ch->len);
 	}
 	dir_trim(ds);
+	ds->chunk_p = NULL;
 	return fs->released ? TCP_IGNORE : TCP_KEEP;
 }
 
@@ -1221,6 +1451,8 @@ static void flow_st_free(struct flow_st *fs)
 		dbuf_free(&fs->d[i].hs);
 		dbuf_free(&fs->d[i].cert_before);
 		dbuf_free(&fs->d[i].cert_after);
+		free(fs->d[i].pend);
+		fs->d[i].pend = NULL;
 	}
 	tls_decrypt_free(fs->dec);
 	fs->dec = NULL;
@@ -1259,6 +1491,8 @@ static void settle(struct tls_dissector *d, struct flow_st *fs, struct tcp_flow 
 		return;
 	fs->settled = 1;
 	int keep = fs->is_tls && (s->n_ladder > 0 || s->n_alerts > 0);
+	retry_pending(d, fs, 0);
+	retry_pending(d, fs, 1);
 	if (keep) {
 		finish_dir(d, fs, 0);
 		finish_dir(d, fs, 1);

@@ -31,6 +31,8 @@ struct tls_stats {
 	uint64_t sessions, sessions_without_handshake;
 	/* Concluded sessions waiting for a flow that began before them. */
 	uint64_t waiting, peak_waiting;
+	uint64_t overlap_resyncs; /* messages read from the other copy of a
+				     conflicting TCP overlap */
 };
 
 struct tls_dissector;

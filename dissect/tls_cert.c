@@ -115,6 +115,14 @@ static size_t tiles(struct cursor c, int to_end)
 	return k;
 }
 
+int tls_certificate_parses(struct cursor body)
+{
+	uint32_t total;
+	if (cur_u24(&body, &total) != PE_OK || total != cur_left(&body))
+		return 0;
+	return total == 0 || tiles(body, 1) > 0;
+}
+
 enum parse_err tls_parse_certificate_holed(struct span before, uint64_t hole, struct span after,
 					   int after_whole, struct cert_cache *cache,
 					   struct tls_chain *out)

@@ -7,6 +7,7 @@
 #include "dissect/tls_hs.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "capture/xalloc.h"
 #include "dissect/tls_msg.h"
@@ -172,6 +173,11 @@ int tls_hs_message(struct tls_hs_conn *c, int dir, uint8_t type, struct cursor *
 		}
 		if (!s->sh.present) {
 			int hrr = s->sh.hrr;
+			/* An EncryptedExtensions may have come first (a hostile
+			 * or broken peer): the ServerHello replaces what it set. */
+			free(s->sh.extensions.v);
+			free(s->sh.ee_extensions.v);
+			free(s->sh.alpn);
 			s->sh = sh;
 			s->sh.hrr = hrr;
 			s->sh.ts_ns = ts;
@@ -260,6 +266,19 @@ void tls_hs_cut_certificate(struct tls_hs_conn *c, int dir, uint32_t len, struct
 		}
 	}
 	tls_ladder_add_incomplete(s, side, HS_CERTIFICATE, len, ts, frame);
+}
+
+void tls_hs_certificate_again(struct tls_hs_conn *c, int dir, struct cursor *body)
+{
+	struct tls_chain *ch = &c->s->chain[tls_hs_side(c, dir)];
+	int64_t ts = ch->ts_ns;
+	uint64_t frame = ch->frame;
+	free(ch->certs); /* the certificates belong to the cache */
+	memset(ch, 0, sizeof *ch);
+	if (tls_parse_certificate(body, 0, c->cache, ch) != PE_OK)
+		ch->complete = 0; /* cannot happen: the caller saw it parse */
+	ch->ts_ns = ts;
+	ch->frame = frame;
 }
 
 void tls_hs_cut_message(struct tls_hs_conn *c, int dir, uint8_t type, uint32_t len,

@@ -59,6 +59,11 @@ void tls_alert_add(struct tls_session *s, const struct tls_alert *a, int *capped
 int tls_hs_message(struct tls_hs_conn *c, int dir, uint8_t type, struct cursor *body, uint32_t len,
 		   int64_t ts, uint64_t frame);
 
+/* The Certificate of transport direction `dir` read again from another
+ * copy of its bytes (TLS 1.2 form): the chain is replaced, its frame and
+ * time kept. */
+void tls_hs_certificate_again(struct tls_hs_conn *c, int dir, struct cursor *body);
+
 /* A message that will never be whole (a hole in the capture, or its end)
  * of which `have` body bytes were captured: keep every certificate of a
  * Certificate before the cut, and put it on the ladder marked incomplete. */

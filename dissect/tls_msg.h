@@ -29,6 +29,10 @@ PE_MUST_USE enum parse_err tls_parse_server_hello(struct cursor *body, struct tl
  * (capture gap) still yields every certificate that is complete. */
 PE_MUST_USE enum parse_err tls_parse_certificate(struct cursor *body, int partial,
 						 struct cert_cache *cache, struct tls_chain *out);
+/* Does a Certificate body (TLS 1.2 form) parse completely: the list's
+ * length is the body's, and entries of DER that decodes tile it? No
+ * side effect (nothing cached). */
+int tls_certificate_parses(struct cursor body);
 /* RFC 5246 §7.4.2 with a hole of exactly `hole` bytes in the body:
  * `before` is the body up to the hole, `after` what follows it (up to the
  * message's end when `after_whole`, else cut again). Every certificate

@@ -5,6 +5,9 @@
  * Input:  flags(1) then frames, each  dir(1) len(2, big-endian) bytes[len]
  *   dir & 1        direction (0 client->server, 1 server->client)
  *   len & 0x8000   a capture gap of (len & 0x7fff) bytes; no bytes follow
+ *   dir & 2        (with a table) another copy of the last len bytes sent
+ *                  that way, which may differ: a retransmission (the TCP
+ *                  layer keeps the other copy; the dissector may read it)
  * flags & 1: 0 = chunks go straight to the handler's data callback (exact
  *            gaps, no table); 1 = they become TCP segments through a
  *            tcp_table (ACKs reveal gaps; the dissector may ignore the flow).
@@ -131,6 +134,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			struct span b;
 			if (cur_u8(&c, &dir) != PE_OK || cur_u16(&c, &len) != PE_OK)
 				break;
+			int again = (dir & 2) != 0;
 			dir &= 1;
 			if (len & 0x8000) {
 				g.next[dir] += len & 0x7fff;
@@ -138,8 +142,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			}
 			if (cur_bytes(&c, len, &b) != PE_OK)
 				b = cur_rest(&c);
-			send_seg(&g, dir, TCPF_ACK | TCPF_PSH, b.p, b.n);
-			g.next[dir] += b.n;
+			if (again) {
+				uint64_t next = g.next[dir];
+				g.next[dir] -= b.n < next ? b.n : next;
+				send_seg(&g, dir, TCPF_ACK | TCPF_PSH, b.p, b.n);
+				g.next[dir] = next > g.next[dir] + b.n ? next : g.next[dir] + b.n;
+			} else {
+				send_seg(&g, dir, TCPF_ACK | TCPF_PSH, b.p, b.n);
+				g.next[dir] += b.n;
+			}
 			if (b.n < len)
 				break;
 		}

@@ -4,7 +4,9 @@ seed-starttls-*): each clear-text preamble dissect/starttls.c recognises
 (IRC, NNTP, ManageSieve, LMTP, FTP, MySQL, RDP), then the two streams of
 tests/captures/tls/tls12-rsa.pcap; and TDS, whose TLS records travel in
 PRELOGIN packets. Input format: flags(1) = 0 (chunks straight into the
-handler), then dir(1) len(2) bytes. Deterministic."""
+handler), then dir(1) len(2) bytes. Also seed-overlap-later-copy: a
+corrupt first copy of the server's flight and the right one retransmitted,
+through the TCP table. Deterministic."""
 import os
 import struct
 
@@ -61,3 +63,12 @@ t = [(0, tds(0x12, opts)), (1, tds(0x04, opts))]
 t += [(d, tds(0x12, b)) for d, b in chunks[:3]] + chunks[3:]
 open(os.path.join(out, "seed-starttls-tds"), "wb").write(
     bytes([0]) + b"".join(frame(d, b) for d, b in t))
+# Issue 14: through the TCP table with the handshake (flags 3), the
+# server's first flight sent with 300 bytes inside the Certificate zeroed,
+# then again right (dir 1 | 2: a retransmission of the last bytes sent).
+srv = next(b for d, b in chunks if d == 1)
+bad = srv[:400] + bytes(300) + srv[700:]
+i = chunks.index((1, srv))
+seq = chunks[:i] + [(1, bad), (3, srv)] + chunks[i + 1:]
+open(os.path.join(out, "seed-overlap-later-copy"), "wb").write(
+    bytes([3]) + b"".join(frame(d, b) for d, b in seq))

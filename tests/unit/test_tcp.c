@@ -27,6 +27,8 @@ struct frec {
 	uint64_t released_last_frame;
 	enum tcp_close_reason why;
 	char text[2][1024];
+	char other[2][1024]; /* text with tcp_alt_overlay() applied, at close */
+	size_t other_changed[2];
 	struct tcp_dir_stats st[2];
 	int syn_seen, midstream;
 	struct endpoint ep[2];
@@ -92,6 +94,11 @@ static void h_close(void *ctx, struct tcp_flow *f, enum tcp_close_reason why)
 	(void)ctx;
 	r->closes++;
 	r->why = why;
+	for (int i = 0; i < 2; i++) {
+		memcpy(r->other[i], r->text[i], sizeof r->other[i]);
+		r->other_changed[i] = tcp_alt_overlay(f, i, 0, (uint8_t *)r->other[i],
+						      strlen(r->text[i]));
+	}
 	r->st[0] = f->d[0].st;
 	r->st[1] = f->d[1].st;
 	r->syn_seen = f->syn_seen;
@@ -1132,6 +1139,49 @@ static void test_data_on_handshake_ack(void)
 	end();
 }
 
+/* Issue 14: the other copy of a conflicting overlap is kept for the
+ * dissector (tcp_alt_overlay), the kept copy is still what is delivered. */
+static void test_other_copies(void)
+{
+	/* Delivered, then a retransmission that differs. */
+	start();
+	handshake();
+	tx(CLI, C + 1, S + 1, PA, "abcdef"); /* 4 */
+	tx(CLI, C + 3, S + 1, PA, "XY");     /* 5 */
+	tx(CLI, C + 1, S + 1, PA, "abc");    /* 6: the same: nothing kept */
+	finish();
+	CHECK_EQ_STR(fr(1)->text[0], "abcdef");
+	CHECK_EQ_STR(fr(1)->other[0], "abXYef");
+	CHECK_EQ_INT(fr(1)->other_changed[0], 2);
+	CHECK_EQ_INT(fr(1)->other_changed[1], 0);
+	end();
+
+	/* Held ahead of a hole (hold), and at the edge (merge_at_edge), and
+	 * partly before the edge (skip_delivered): later copies win in the
+	 * overlay where they overlap each other. */
+	start();
+	handshake();
+	tx(CLI, C + 4, S + 1, PA, "def");   /* 4: held */
+	tx(CLI, C + 5, S + 1, PA, "EF");    /* 5: conflicts with held "ef" */
+	tx(CLI, C + 1, S + 1, PA, "abcDe"); /* 6: at the edge, "D" conflicts */
+	tx(CLI, C + 6, S + 1, PA, "Fgh");   /* 7: partly delivered: "F" conflicts */
+	finish();
+	CHECK_EQ_STR(fr(1)->text[0], "abcdefgh");
+	CHECK_EQ_STR(fr(1)->other[0], "abcDeFgh"); /* "e" came after "E" */
+	CHECK_EQ_INT(fr(1)->st[0].overlap_conflicts, 3);
+	end();
+
+	/* At most TCP_ALTS copies: the oldest makes room. */
+	start();
+	handshake();
+	tx(CLI, C + 1, S + 1, PA, "abcdefgh"); /* 4 */
+	for (uint32_t i = 0; i < TCP_ALTS + 1; i++)
+		tx(CLI, C + 1 + i, S + 1, PA, "X");
+	finish();
+	CHECK_EQ_STR(fr(1)->other[0], "aXXXXfgh");
+	end();
+}
+
 int main(void)
 {
 	test_in_order();
@@ -1157,5 +1207,6 @@ int main(void)
 	test_ipv6_and_free();
 	test_syn_ack_isns();
 	test_data_on_handshake_ack();
+	test_other_copies();
 	return t_done("tcp");
 }

@@ -561,13 +561,7 @@ static void test_answer_after_client_fin(void)
 {
 	for (int kind = 0; kind < 2; kind++) {
 		struct bb h = { 0 }, r = { 0 };
-		start(0);
-		handshake3();
-		client_hello(&h, 1, NULL);
-		records(&r, 22, &h, 16384);
-		send_(0, &r, 1 << 16); /* 4 */
-		bb_free(&h);
-		bb_free(&r);
+		start_with_hello(1, NULL); /* 1-4 */
 		seg(0, TCPF_FIN, NULL, 0); /* 5: the client is done sending */
 		C.off[0]++;
 		if (kind == 0)
@@ -592,6 +586,125 @@ static void test_answer_after_client_fin(void)
 			CHECK_EQ_INT(s->close_reason, TCP_CLOSE_FIN);
 			check_endpoints(s);
 		}
+		stop();
+	}
+}
+
+/* Issue 14 item 3: the ClientHello on the third packet of the TCP
+ * handshake (the client's ACK of the SYN-ACK carries it), captured in
+ * order (0), before the SYN-ACK (1), and without the SYN-ACK (2). The
+ * capture and dissection stages needed no change for it: this guards it. */
+static void test_hello_on_handshake_ack(void)
+{
+	for (int kind = 0; kind < 3; kind++) {
+		struct bb h = { 0 };
+		start(0);
+		seg(0, TCPF_SYN, NULL, 0); /* 1 */
+		if (kind == 0)
+			seg(1, TCPF_SYN, NULL, 0); /* 2 */
+		client_hello(&h, 0, "third.example");
+		send_hs(0, &h); /* the ACK, with the ClientHello */
+		if (kind == 1)
+			seg(1, TCPF_SYN, NULL, 0);
+		server_flight(&h, 2);
+		send_hs(1, &h);
+		finish();
+		CHECK_EQ_INT(C.ns, 1);
+		if (C.ns == 1) {
+			struct tls_session *s = C.s[0];
+			CHECK_EQ_STR(s->ch.sni, "third.example");
+			check_chain(s, SIDE_SERVER, 2, 1);
+			CHECK_EQ_INT(s->n_notes, 0);
+			check_endpoints(s);
+		}
+		stop();
+	}
+}
+
+/* One segment of `dir` at stream offset `at` (a retransmission, or out
+ * of order), the next offset unchanged. */
+static void seg_at(int dir, uint64_t at, const uint8_t *p, size_t n)
+{
+	uint64_t next = C.off[dir];
+	C.off[dir] = at;
+	seg(dir, TCPF_PSH, p, n);
+	C.off[dir] = next;
+}
+
+/* Issue 14 item 3: overlapping copies that differ, where the receiver
+ * used the later one (the first was corrupt: its checksum said so, but
+ * captures cannot trust checksums). The kept Certificate does not parse,
+ * the one with the other copy's bytes does: it is read from those, and
+ * counted. Cases: the corrupt copy delivered first and retransmitted
+ * whole (0) or in part (1); held ahead of a hole, then the good copy (2);
+ * the good copy first and a corrupt retransmission (3: the kept bytes
+ * parse, nothing changes); the whole flight corrupt in one segment and
+ * the good bytes retransmitted after the Certificate was read, then the
+ * client's next flight (4) or nothing more (5): the Certificate is read
+ * again. */
+static void test_overlap_later_copy(void)
+{
+	for (int kind = 0; kind < 6; kind++) {
+		struct bb h = { 0 }, r = { 0 }, bad = { 0 };
+		start_with_hello(0, NULL); /* 1-4 */
+		server_flight(&h, 2);
+		records(&r, 22, &h, 16384);
+		/* Bytes 400..900 of the server's stream lie inside the leaf's
+		 * DER; the corrupt copy has zeros there. */
+		putn(&bad, r.p, r.n);
+		memset(bad.p + 400, 0, 500);
+		const struct bb *first = kind == 3 ? &r : &bad, *later = kind == 3 ? &bad : &r;
+		if (kind >= 4) {
+			seg_at(1, 0, bad.p, bad.n);	/* 5 */
+			seg_at(1, 400, r.p + 400, 500); /* 6 */
+			if (kind == 4) {
+				struct bb k = { 0 };
+				cke(&k);
+				C.off[1] = r.n;
+				send_hs(0, &k); /* 7 */
+			}
+		} else if (kind == 2) {
+			seg_at(1, 400, first->p + 400, 500);  /* 5: held */
+			seg_at(1, 400, later->p + 400, 500);  /* 6: conflicts */
+			seg_at(1, 0, r.p, 400);		      /* 7: the hole */
+			seg_at(1, 900, r.p + 900, r.n - 900); /* 8 */
+		} else {
+			seg_at(1, 0, first->p, 1000); /* 5 */
+			if (kind == 1)
+				seg_at(1, 600, later->p + 600, 200); /* 6: part of it */
+			else
+				seg_at(1, 0, later->p, 1000);	 /* 6 */
+			seg_at(1, 1000, r.p + 1000, r.n - 1000); /* 7 */
+		}
+		C.off[1] = r.n;
+		seg(0, 0, NULL, 0);
+		bb_free(&h);
+		bb_free(&r);
+		bb_free(&bad);
+		finish();
+		CHECK_EQ_INT(C.ns, 1);
+		if (C.ns == 1) {
+			struct tls_session *s = C.s[0];
+			if (kind == 1) { /* only 200 of the 500 zeros have another copy */
+				CHECK_EQ_INT(s->chain[SIDE_SERVER].n, 2);
+				CHECK(s->chain[SIDE_SERVER].certs[0]->parse_ok == 0);
+			} else {
+				check_chain(s, SIDE_SERVER, 2, 1);
+			}
+			if (kind == 2)
+				CHECK_EQ_STR(ladder(s),
+					     "c CH@4, s SH@7, s CERT@8, s SKE@8, s SHD@8");
+			else if (kind == 4)
+				CHECK_EQ_STR(ladder(s),
+					     "c CH@4, s SH@5, s CERT@5, s SKE@5, s SHD@5, c CKE@7");
+			else if (kind == 5)
+				CHECK_EQ_STR(ladder(s),
+					     "c CH@4, s SH@5, s CERT@5, s SKE@5, s SHD@5");
+			else
+				CHECK_EQ_STR(ladder(s),
+					     "c CH@4, s SH@5, s CERT@7, s SKE@7, s SHD@7");
+		}
+		CHECK_EQ_INT(tls_dissector_stats(C.d)->overlap_resyncs, kind != 1 && kind != 3);
 		stop();
 	}
 }
@@ -711,6 +824,8 @@ int main(void)
 	test_tls13();
 	test_answer_after_client_fin();
 	test_tds();
+	test_overlap_later_copy();
+	test_hello_on_handshake_ack();
 	test_sslv2_split();
 	test_roles();
 	test_mtls_alerts_truncated();

@@ -306,6 +306,28 @@ static inline void send_(int dir, const struct bb *b, size_t mss)
 	}
 }
 
+/* Handshake bytes `h` from dir in records of 16384 and one segment (or
+ * chunk); h is freed. */
+static inline void send_hs(int dir, struct bb *h)
+{
+	struct bb r = { 0 };
+	records(&r, 22, h, 16384);
+	send_(dir, &r, 1 << 16);
+	bb_free(h);
+	bb_free(&r);
+}
+
+/* Through the TCP table: the TCP handshake (frames 1-3), then the client's
+ * ClientHello (TLS 1.3 form when tls13) in one segment (frame 4). */
+static inline void start_with_hello(int tls13, const char *sni)
+{
+	struct bb h = { 0 };
+	start(0);
+	handshake3();
+	client_hello(&h, tls13, sni);
+	send_hs(0, &h);
+}
+
 static inline void finish(void)
 {
 	if (C.direct) {

@@ -28,7 +28,8 @@
 #
 # Environment: OPENSSL, TSHARK, TCPDUMP override the tools;
 # TLS_CAPTURE_PORT_BASE (default 47400) moves the TCP ports used (each
-# capture uses PORT_BASE + a fixed offset; xmpp uses 5222, nonstandard 12345).
+# capture uses PORT_BASE + a fixed offset; xmpp uses 5222, nonstandard 12345,
+# small-records 23456).
 
 set -euo pipefail
 
@@ -51,7 +52,7 @@ ALL_CAPTURES="tls10-rsa tls11-rsa tls12-rsa tls13-rsa tls12-ecdsa
 tls12-rsa-chain3 tls12-mtls tls12-empty-client-cert tls12-chain3-1byte
 xmpp-starttls alert-before-ccs alert-after-ccs gap-in-certificate
 tls12-sni-alpn tls13-hrr sslv2-hello nonstandard-port tls13-mtls
-tls13-mtls-rejected gap-in-leaf"
+tls13-mtls-rejected gap-in-leaf small-records"
 
 # $WORK, PIDS, die, log, an empty openssl.cnf, the servers' stdin (fd 9),
 # and the capture helpers (wait_for, start_tcpdump, start_server, ...)
@@ -358,6 +359,14 @@ cap_gap-in-leaf() {
 cap_nonstandard-port() {
 	openssl_capture nonstandard-port 12345 "$RSA2 -tls1_2" "$TRUST_RSA -tls1_2"
 	install_capture nonstandard-port
+}
+cap_small-records() {
+	# A TLS 1.2 session on a port no protocol claims, every handshake
+	# record of both sides (until their ChangeCipherSpec) cut into records
+	# of 8 bytes: found by content, the messages put back together.
+	openssl_capture small-records 23456 "$RSA3 -tls1_2" "$TRUST_RSA -tls1_2"
+	"$PY" "$TOOL" reframe --size 8 "$WORK/small-records.raw.pcap" "$WORK/small-records.rf.pcap"
+	install_capture small-records "$WORK/small-records.rf.pcap"
 }
 
 ###########################################################################
