@@ -734,8 +734,14 @@ static void dir_acked(struct tcp_table *t, struct tcp_flow *f, int dir, uint32_t
 	 * goes until bytes are delivered again (a retransmission of bytes
 	 * already acknowledged is then counted, not compared). A flow that
 	 * waits between flights holds no ring. */
-	if (d->recent && !d->ooo && aoff >= (int64_t)d->next_off)
-		recent_free(d);
+	if (d->recent && !d->ooo && aoff >= (int64_t)d->next_off) {
+		/* Only the ring: other copies of an overlap stay until their
+		 * window passes or the flow closes (the handler may still read
+		 * them: dissect/tls.c's kept Certificate). */
+		free(d->recent);
+		d->recent = NULL;
+		d->recent_n = 0;
+	}
 }
 
 /* Deliver everything held, holes as gaps; then a trailing gap for bytes the
