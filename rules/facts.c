@@ -208,11 +208,12 @@ size_t cert_remarks(const struct cert_info *c, struct cert_remark *out, size_t m
 		       c->version_num);
 	if (c->not_before_bad || c->not_after_bad)
 		remark(out, max, &n, 1,
-		       "The %s date does not parse (openssl: \"Bad time value\"), so whether "
-		       "the certificate was valid at the capture is not known.",
-		       c->not_before_bad && c->not_after_bad ? "notBefore and notAfter"
-		       : c->not_before_bad		     ? "notBefore"
-							     : "notAfter");
+		       "The %s (openssl: \"Bad time value\"), so whether the certificate "
+		       "was valid at the capture is not known.",
+		       c->not_before_bad && c->not_after_bad
+			       ? "notBefore and notAfter dates do not parse"
+		       : c->not_before_bad ? "notBefore date does not parse"
+					   : "notAfter date does not parse");
 	if (!c->sig_known)
 		remark(out, max, &n, 0,
 		       "Signature not checked: tlsdiag cannot verify %s signatures.",

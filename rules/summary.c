@@ -197,6 +197,7 @@ static size_t cert_entry(struct run_summary *s, const struct cert_info *ci)
 		c.serial_hex = dup_or_null(ci->serial_hex);
 		c.not_before = ci->not_before;
 		c.not_after = ci->not_after;
+		c.not_after_bad = ci->not_after_bad;
 		/* A notAfter that does not parse is never "expired in 1970". */
 		c.days_to_expiry = ci->not_after_bad ? LONG_MAX
 						     : days_between(s->now, ci->not_after);

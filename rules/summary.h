@@ -31,7 +31,9 @@ struct seen_cert {
 	uint64_t endpoints_unlisted; /* presentations by an endpoint not listed */
 	int64_t first_seen_ns, last_seen_ns;
 	uint64_t sessions;
-	long days_to_expiry; /* relative to summary->now, floor */
+	int not_after_bad;   /* the notAfter date does not parse */
+	long days_to_expiry; /* relative to summary->now, floor; LONG_MAX when
+				not known (not decoded, notAfter unreadable) */
 };
 
 struct id_count {

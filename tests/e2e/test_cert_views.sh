@@ -25,6 +25,7 @@ $C/keys/x25519.der $C/keys/ec-p384-ca.der
 $C/sigs/ml-dsa-65.der
 $C/exts/dup-san.der $C/genconf/ca.der
 $C/structure/v2-unique-ids.der $C/genconf/ca.der
+$C/dates/bad-month-13.der $C/genconf/ca.der
 CH
 python3 "$top_srcdir/tests/x509/certs-to-pcap.py" "$TMP/c.pcap" <"$TMP/chains" ||
 	{ echo "could not make the capture"; exit 99; }
@@ -50,6 +51,18 @@ grep -q 'The notBefore date does not parse' "$TMP/text" ||
 grep -q 'validity at the capture not known' "$TMP/text" ||
 	fail "text: a certificate with an unreadable date is judged"
 grep -q '1970' "$TMP/text" && fail "text: a date shown as 1970"
+"$OPENSSL" x509 -inform der -in "$C/dates/bad-month-13.der" -noout -text |
+	grep -q 'Not After : Bad time value' || fail "openssl reads bad-month-13's notAfter"
+grep -q 'expires: the notAfter date does not parse' "$TMP/text" ||
+	fail "text summary: an unreadable notAfter is not said"
+grep -q 'The notBefore and notAfter dates do not parse' "$TMP/text" ||
+	fail "text: no remark on both unreadable dates"
+"$TLSDIAG" --json --at 2030-01-01 "$TMP/c.pcap" 2>/dev/null | tail -n 1 | python3 -c '
+import json, sys
+s = json.loads(sys.stdin.readline())
+bad = [c for c in s["certificates"] if c["subject"] and "bad-month-13" in c["subject"]]
+sys.exit(0 if bad and bad[0]["not_after"] is None and bad[0]["days_to_expiry"] is None else 1)' ||
+	fail "JSON summary: an unreadable notAfter has a date or days to expiry"
 grep -q 'key X25519' "$TMP/text" || fail "text: the X25519 key is not named"
 grep -q 'X25519 is a key-agreement key' "$TMP/text" || fail "text: X25519 remark missing"
 grep -q 'Signature not checked: tlsdiag cannot verify' "$TMP/text" ||

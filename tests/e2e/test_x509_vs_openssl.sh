@@ -491,7 +491,7 @@ def compare(i, c, text, ours, js):
     if o["version"] not in (1, 2, 3) and not any("version field holds" in r for r in js["remarks"]):
         fail(who, "JSON remarks do not name the unknown version number")
     if (js["not_before"] is None or js["not_after"] is None) and \
-            not any("does not parse" in r for r in js["remarks"]):
+            not any("not parse" in r for r in js["remarks"]):
         fail(who, "JSON remarks do not say a date does not parse")
     if not js["signature_checked"] and not any("Signature not checked" in r for r in js["remarks"]):
         fail(who, "JSON remarks do not say the signature is not checked")

@@ -672,7 +672,9 @@ static void seen_row(FILE *f, const struct seen_cert *c, const struct run_summar
 			fputs("<td><span class=\"pill expiring\">expiring</span></td>", f);
 	}
 	fputs("<td class=\"date\"", f);
-	if (c->parse_ok) {
+	if (c->parse_ok && c->not_after_bad) {
+		fputs(">does not parse", f);
+	} else if (c->parse_ok) {
 		/* the day in the column, the second in the title */
 		ui_when_s(c->not_after, tb, sizeof(tb));
 		fputs(" title=\"", f);
@@ -683,7 +685,7 @@ static void seen_row(FILE *f, const struct seen_cert *c, const struct run_summar
 		fputs(">", f);
 	}
 	fputs("</td><td class=\"num\">", f);
-	if (c->parse_ok)
+	if (c->parse_ok && !c->not_after_bad)
 		hf(f, "%ld", c->days_to_expiry);
 	fputs("</td><td class=\"dn\"><b>", f);
 	h(f, c->parse_ok ? (c->subject ? c->subject : "") : "(cannot be decoded)");

@@ -685,8 +685,9 @@ static void jseen(struct jw *o, const struct seen_cert *c)
 	set(o, "issuer", c->parse_ok ? jstr(c->issuer) : json_null());
 	set(o, "serial", c->parse_ok ? jstr(c->serial_hex) : json_null());
 	set(o, "not_before", c->parse_ok ? jtime_s(c->not_before) : json_null());
-	set(o, "not_after", c->parse_ok ? jtime_s(c->not_after) : json_null());
-	set(o, "days_to_expiry", c->parse_ok ? jint(c->days_to_expiry) : json_null());
+	set(o, "not_after", c->parse_ok && !c->not_after_bad ? jtime_s(c->not_after) : json_null());
+	set(o, "days_to_expiry",
+	    c->parse_ok && !c->not_after_bad ? jint(c->days_to_expiry) : json_null());
 	arr_open(o, "files");
 	for (size_t i = 0; i < c->n_files; i++)
 		item(o, jstr(c->files[i]));

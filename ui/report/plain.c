@@ -595,6 +595,10 @@ static void cert_line(struct tstate *t, const struct seen_cert *c, int expiring_
 			  : c->days_to_expiry <= expiring_days ? C_YELLOW
 							       : C_OFF;
 		fprintf(f, "      issuer %s\n", S(t, c->issuer));
+		if (c->not_after_bad) {
+			fputs("      expires: the notAfter date does not parse\n", f);
+			goto seen;
+		}
 		fprintf(f, "      expires %s %s(", ui_when_s(c->not_after, na, sizeof na),
 			C(t, col));
 		if (c->days_to_expiry < 0)
@@ -603,6 +607,7 @@ static void cert_line(struct tstate *t, const struct seen_cert *c, int expiring_
 			fprintf(f, "in %ld days", c->days_to_expiry);
 		fprintf(f, ")%s\n", C(t, C_OFF));
 	}
+seen:
 	fprintf(f, "      sha256 %s\n", c->sha256_hex);
 	fputs("      seen in ", f);
 	for (size_t i = 0; i < c->n_files; i++)

@@ -66,6 +66,9 @@ static struct cert_info *cert_of(struct db_stmt *q)
 		c->serial_hex = xstrdup(db_col_text(q, 7));
 	c->not_before = (time_t)db_col_int64(q, 8);
 	c->not_after = (time_t)db_col_int64(q, 9);
+	/* A date that did not parse is stored as NULL (writer.c). */
+	c->not_before_bad = c->parse_ok && db_col_null(q, 8);
+	c->not_after_bad = c->parse_ok && db_col_null(q, 9);
 	return c;
 }
 
